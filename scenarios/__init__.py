@@ -1,0 +1,1 @@
+"""Bundled scenarios and playbooks (YAML files shipped as package data)."""

@@ -1,0 +1,1 @@
+"""The headless core of tabletop: scenario loading, the SimPy engine, the CLI."""

@@ -1,0 +1,1 @@
+"""The facilitator console (Textual). A thin client of the `sim` engine."""
