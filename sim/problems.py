@@ -1,4 +1,4 @@
-"""Problems found in user input, reported as ``path:line:col: message`` and collected, not raised one by one."""
+"""Problems in user input, reported as `path:line:col: message` and collected, never one by one."""
 
 from __future__ import annotations
 

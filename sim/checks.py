@@ -1,0 +1,356 @@
+"""Checks across a scenario's sections: ids, references, expressions, loops, likely mistakes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from sim.compiled import Compiled, expression_names
+from sim.expr import ExprError
+from sim.problems import did_you_mean
+from sim.schema import (
+    RESERVED_NAMES,
+    Countermeasure,
+    Decision,
+    Inject,
+    Legislation,
+    Notification,
+    Objective,
+    ScenarioInfo,
+    Threat,
+)
+from sim.yamlread import Path_
+
+
+class Reporter(Protocol):
+    def add(
+        self,
+        path: Path_,
+        message: str,
+        *,
+        key: bool = False,
+        offset: int | None = None,
+        severity: str = "error",
+    ) -> None: ...
+
+
+class _Anything(set[str]):
+    """The ids of a section too broken to read: any reference to it is given the benefit."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def check_references(
+    report: Reporter, valid: Mapping[str, Any], failed_ids: set[str], broken: set[str]
+) -> Compiled | None:
+    """Check everything that needs more than one item; return the compiled expressions.
+
+    Items that failed validation (failed_ids) and sections of the wrong shape (broken) are
+    not reported again through the references to them.
+    """
+    info: ScenarioInfo | None = valid.get("scenario")
+    actors = valid.get("actors", [])
+    variables: dict[str, Any] = valid.get("variables", {})
+    threats: list[tuple[int, Threat]] = valid.get("threats", [])
+    injects: list[tuple[int, Inject]] = valid.get("injects", [])
+    decisions: list[tuple[int, Decision]] = valid.get("decisions", [])
+    responses: list[tuple[int, Any]] = valid.get("responses", [])
+    objectives: list[tuple[int, Objective]] = valid.get("objectives", [])
+
+    # One namespace: every id is also a name in expressions.
+    seen: dict[str, tuple[str, Path_]] = {}
+    for name in variables:
+        _unique(report, seen, name, ("variables", name), "variable", key=True)
+    for section, items in (
+        ("actors", actors),
+        ("threats", threats),
+        ("injects", injects),
+        ("decisions", decisions),
+        ("responses", responses),
+        ("objectives", objectives),
+    ):
+        for i, item in items:
+            _unique(report, seen, item.id, (section, i, "id"), section[:-1])
+
+    def known(section: str, ids: Iterable[str]) -> set[str]:
+        return _Anything() if section in broken else set(ids) | failed_ids
+
+    actor_ids = known("actors", (a.id for _, a in actors))
+    var_ids = known("variables", variables)
+    threat_ids = known("threats", (t.id for _, t in threats))
+    inject_ids = known("injects", (i.id for _, i in injects))
+    decision_ids = known("decisions", (d.id for _, d in decisions))
+    response_ids = known("responses", (r.id for _, r in responses))
+    law_ids = {r.id for _, r in responses if isinstance(r, Legislation)}
+    module_ids = {m.id for m in info.modules} if info else set()
+    source_ids = {s.id for s in info.sources} if info else set()
+    horizon = info.horizon if info else float("inf")
+    if info:
+        _dupes(
+            report,
+            [(("scenario", "modules", i, "id"), m.id) for i, m in enumerate(info.modules)],
+            "module",
+        )
+        _dupes(
+            report,
+            [(("scenario", "sources", i, "id"), s.id) for i, s in enumerate(info.sources)],
+            "source",
+        )
+
+    def ref(path: Path_, value: str | None, pool: set[str], what: str) -> None:
+        if value is not None and value not in pool:
+            report.add(path, f"unknown {what} '{value}'{did_you_mean(value, pool)}")
+
+    def refs(path: Path_, values: Iterable[str], pool: set[str], what: str) -> None:
+        for j, v in enumerate(values):
+            ref((*path, j), v, pool, what)
+
+    compiled = Compiled(
+        expression_names(
+            set(variables),
+            (d for _, d in decisions),
+            (t.id for _, t in threats),
+            (r.id for _, r in responses),
+            (i.id for _, i in injects),
+        )
+    )
+    unsure = failed_ids | {
+        s for s in broken if s in ("variables", "decisions", "threats", "responses", "injects")
+    }
+
+    def doubtful(source: str | float) -> bool:
+        """True if an expression reads a name we could not check (its item failed)."""
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(source)))
+        return bool(words & failed_ids) or bool(unsure - failed_ids)
+
+    def expr(path: Path_, source: str | float | None) -> None:
+        if source is None:
+            return
+        try:
+            compiled.expr(source)
+        except ExprError as exc:
+            if not doubtful(source):
+                report.add(path, str(exc), offset=exc.offset)
+
+    def effects(path: Path_, fx: Mapping[str, str | float], notification: bool = False) -> None:
+        for var, source in fx.items():
+            if var not in var_ids:
+                report.add(
+                    (*path, var), f"unknown variable '{var}'{did_you_mean(var, var_ids)}", key=True
+                )
+                continue
+            try:
+                compiled.effect(source, notification=notification)
+            except ExprError as exc:
+                if not doubtful(source):
+                    report.add((*path, var), str(exc), offset=exc.offset)
+            if isinstance(source, int | float) and not isinstance(source, bool) and source < 0:
+                report.add(
+                    (*path, var),
+                    f"a plain number sets the variable to {source:g}; "
+                    f"to subtract, write '- {-source:g}'",
+                    severity="warning",
+                )
+
+    for name, (_, where) in seen.items():
+        if name in RESERVED_NAMES:
+            report.add(where, f"'{name}' is a reserved word in expressions; choose another id")
+
+    after_pool = inject_ids | decision_ids
+    posed: dict[str, list[str]] = {}
+    for i, inj in injects:
+        p: Path_ = ("injects", i)
+        ref((*p, "from"), inj.sender, actor_ids, "actor")
+        refs((*p, "to"), inj.to, actor_ids, "actor")
+        ref((*p, "decision"), inj.decision, decision_ids, "decision")
+        ref((*p, "after"), inj.after, after_pool, "inject or decision")
+        ref((*p, "module"), inj.module, module_ids, "module")
+        if inj.source is not None:
+            ref((*p, "source", "ref"), inj.source.ref, source_ids, "source")
+        elif not inj.invented:
+            report.add(
+                p,
+                f"inject '{inj.id}' cites no source; add 'source:' or mark it 'invented: true'",
+                severity="warning",
+            )
+        expr((*p, "when"), inj.when)
+        expr((*p, "if"), inj.only_if)
+        effects((*p, "effects"), inj.effects)
+        if inj.at is not None and inj.at >= horizon:
+            report.add(
+                (*p, "at"),
+                f"time {inj.at:g} is at or after the horizon ({horizon:g}); "
+                "the inject will never be delivered",
+                severity="warning",
+            )
+        if inj.decision:
+            posed.setdefault(inj.decision, []).append(inj.id)
+
+    for i, threat in threats:
+        p = ("threats", i)
+        ref((*p, "actor"), threat.actor, actor_ids, "actor")
+        ref((*p, "after"), threat.after, after_pool, "inject or decision")
+        expr((*p, "when"), threat.when)
+        expr((*p, "if"), threat.only_if)
+        effects((*p, "detection_effects"), threat.detection_effects)
+        _dupes(
+            report, [((*p, "stages", j, "id"), s.id) for j, s in enumerate(threat.stages)], "stage"
+        )
+        for j, stage in enumerate(threat.stages):
+            sp = (*p, "stages", j)
+            expr((*sp, "detect"), stage.detect)
+            effects((*sp, "effects"), stage.effects)
+            if stage.repeat and stage.duration.mean() <= 0:
+                report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
+
+    for i, d in decisions:
+        p = ("decisions", i)
+        ref((*p, "owner"), d.owner, actor_ids, "actor")
+        _dupes(
+            report, [((*p, "options", j, "id"), o.id) for j, o in enumerate(d.options)], "option"
+        )
+        for j, o in enumerate(d.options):
+            if o.id == "undecided":
+                report.add((*p, "options", j, "id"), "'undecided' is reserved; choose another id")
+            refs((*p, "options", j, "responses"), o.responses, response_ids, "response")
+            effects((*p, "options", j, "effects"), o.effects)
+        if d.id not in posed and d.id not in failed_ids:
+            report.add(
+                (*p, "id"),
+                f"decision '{d.id}' is never posed: no inject has 'decision: {d.id}'",
+                severity="warning",
+            )
+
+    for i, r in responses:
+        p = ("responses", i)
+        if r.requires is not None:
+            if r.requires in law_ids or r.requires in failed_ids:
+                pass
+            elif r.requires in response_ids:
+                report.add((*p, "requires"), f"'{r.requires}' is not a legislation response")
+            else:
+                ref((*p, "requires"), r.requires, law_ids, "legislation")
+        for j, start in enumerate(r.starts):
+            ref((*p, "starts", j, "response"), start.response, response_ids, "response")
+            expr((*p, "starts", j, "if"), start.only_if)
+        if isinstance(r, Notification):
+            ref((*p, "from"), r.sender, actor_ids, "actor")
+            refs((*p, "to"), r.to, actor_ids, "actor")
+            ref((*p, "about"), r.about, inject_ids | threat_ids, "inject or threat")
+            effects((*p, "effects"), r.effects, notification=True)
+        elif isinstance(r, Countermeasure):
+            ref((*p, "actor"), r.actor, actor_ids, "actor")
+            refs((*p, "stops"), r.stops, threat_ids, "threat")
+            refs((*p, "reveals"), r.reveals, threat_ids, "threat")
+            for t, factor in r.slows.items():
+                ref((*p, "slows", t), t, threat_ids, "threat")
+                if factor <= 0:
+                    report.add(
+                        (*p, "slows", t), "a slowing factor must be above 0 (2 = twice as slow)"
+                    )
+            expr((*p, "success"), r.success)
+            effects((*p, "effects"), r.effects)
+            effects((*p, "failure_effects"), r.failure_effects)
+        elif isinstance(r, Legislation):
+            ref((*p, "sponsor"), r.sponsor, actor_ids, "actor")
+            _dupes(
+                report, [((*p, "stages", j, "id"), s.id) for j, s in enumerate(r.stages)], "stage"
+            )
+            for j, bill_stage in enumerate(r.stages):
+                ref((*p, "stages", j, "actor"), bill_stage.actor, actor_ids, "actor")
+                expr((*p, "stages", j, "passes"), bill_stage.passes)
+            effects((*p, "effects"), r.effects)
+            effects((*p, "failure_effects"), r.failure_effects)
+
+    for i, obj in objectives:
+        p = ("objectives", i)
+        expr((*p, "met"), obj.met)
+        expr((*p, "partially"), obj.partially)
+        ref((*p, "module"), obj.module, module_ids, "module")
+        if obj.by is not None and obj.by > horizon:
+            report.add(
+                (*p, "by"),
+                f"'by' ({obj.by:g}) is after the horizon ({horizon:g})",
+                severity="warning",
+            )
+
+    _loops(
+        report,
+        {
+            inj.id: [("injects", i, "after"), *_waits_on(inj.after, posed)]
+            for i, inj in injects
+            if inj.after is not None
+        },
+        "injects wait on each other in a loop",
+    )
+    _loops(
+        report,
+        {
+            r.id: [("responses", i, "starts"), *(s.response for s in r.starts)]
+            for i, r in responses
+            if r.starts
+        },
+        "responses start each other in a loop",
+    )
+    return compiled
+
+
+def _waits_on(after: str | None, posed: dict[str, list[str]]) -> list[str]:
+    """An inject 'after' a decision waits on the injects that pose that decision."""
+    if after is None:
+        return []
+    return posed.get(after, [after])
+
+
+def _unique(
+    report: Reporter,
+    seen: dict[str, tuple[str, Path_]],
+    name: str,
+    path: Path_,
+    what: str,
+    key: bool = False,
+) -> None:
+    """Ids share one namespace because each is also a name in expressions."""
+    if name in seen:
+        report.add(path, f"id '{name}' is already used by {seen[name][0]}", key=key)
+    else:
+        seen[name] = (f"the {what} '{name}'", path)
+
+
+def _dupes(report: Reporter, items: list[tuple[Path_, str]], what: str) -> None:
+    seen: set[str] = set()
+    for path, value in items:
+        if value in seen:
+            report.add(path, f"duplicate {what} id '{value}'")
+        seen.add(value)
+
+
+def _loops(report: Reporter, graph: dict[str, list[Any]], message: str) -> None:
+    """Report each cycle once, naming its members in order."""
+    edges: dict[str, list[str]] = {k: [str(x) for x in v[1:]] for k, v in graph.items()}
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        trail.append(node)
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt) :]
+                members = frozenset(cycle)
+                if members not in reported:
+                    reported.add(members)
+                    first = min(cycle, key=lambda n: graph[n][0])
+                    k = cycle.index(first)
+                    ordered = cycle[k:] + cycle[:k]
+                    report.add(graph[first][0], f"{message}: {' → '.join([*ordered, first])}")
+            elif state.get(nxt) is None and nxt in edges:
+                visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if state.get(node) is None:
+            visit(node, [])

@@ -1,0 +1,87 @@
+"""The names a scenario's expressions may read, and its expressions compiled once per scenario.
+
+Compiling is done once and cached on the scenario object, so a Monte Carlo batch of thousands
+of runs pays for it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sim.expr import Effect, Expression, NameSpec, compile_effect, compile_expr
+from sim.schema import (
+    INJECT_STATUSES,
+    RESPONSE_STATUSES,
+    THREAT_STATUSES,
+    UNDECIDED,
+    Decision,
+    Scenario,
+)
+
+NUMBER = NameSpec(kind="number")
+
+
+def expression_names(
+    variables: Iterable[str],
+    decisions: Iterable[Decision],
+    threats: Iterable[str],
+    responses: Iterable[str],
+    injects: Iterable[str],
+) -> dict[str, NameSpec]:
+    """Every name an expression may use: variables (numbers), and the status of each decision
+    (the chosen option, or 'undecided'), threat, response and inject."""
+    names: dict[str, NameSpec] = {v: NUMBER for v in variables}
+    for d in decisions:
+        names[d.id] = NameSpec("status", frozenset([UNDECIDED, *(o.id for o in d.options)]))
+    for kind, ids in (
+        (THREAT_STATUSES, threats),
+        (RESPONSE_STATUSES, responses),
+        (INJECT_STATUSES, injects),
+    ):
+        for i in ids:
+            names[i] = NameSpec("status", frozenset(kind))
+    return names
+
+
+def scenario_names(scenario: Scenario) -> dict[str, NameSpec]:
+    return expression_names(
+        scenario.variables,
+        scenario.decisions,
+        (t.id for t in scenario.threats),
+        (r.id for r in scenario.responses),
+        (i.id for i in scenario.injects),
+    )
+
+
+class Compiled:
+    """Compiled conditions and effects of one scenario, keyed by their source text."""
+
+    def __init__(self, names: dict[str, NameSpec]) -> None:
+        self.names = names
+        self.notification_names = {**self.names, "age": NUMBER}
+        self._exprs: dict[str, Expression] = {}
+        self._effects: dict[tuple[str, bool], Effect] = {}
+
+    def expr(self, source: str | float) -> Expression:
+        key = str(source)
+        found = self._exprs.get(key)
+        if found is None:
+            found = self._exprs[key] = compile_expr(source, self.names)
+        return found
+
+    def effect(self, source: str | float, *, notification: bool = False) -> Effect:
+        key = (str(source), notification)
+        found = self._effects.get(key)
+        if found is None:
+            names = self.notification_names if notification else self.names
+            found = self._effects[key] = compile_effect(source, names)
+        return found
+
+
+def compiled(scenario: Scenario) -> Compiled:
+    """The scenario's compiled expressions, built on first use and kept on the scenario."""
+    found = scenario._compiled
+    if not isinstance(found, Compiled):
+        found = Compiled(scenario_names(scenario))
+        scenario._compiled = found
+    return found

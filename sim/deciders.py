@@ -1,0 +1,93 @@
+"""The one door through which choices enter an exercise, and its headless implementations.
+
+A person at the console, a playbook and a random explorer all answer the same question:
+given this open decision, which option, and how long after it was posed?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from sim.engine import Exercise, OpenDecision
+from sim.playbook import Playbook
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    option: str
+    after: float = 0.0
+    """Time the players take, from the moment the decision was posed."""
+    reason: str = ""
+
+
+class Decider(Protocol):
+    """Chooses options for open decisions; None leaves the decision to its deadline default."""
+
+    name: str
+
+    def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None: ...
+
+
+class DefaultDecider:
+    """Nobody decides: every decision takes its default option at its deadline."""
+
+    name = "deadline"
+
+    def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
+        return None
+
+
+class RandomDecider:
+    """Picks an option uniformly at random, at once (for exploring a scenario)."""
+
+    name = "random"
+
+    def __init__(self, seed: int) -> None:
+        self._rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
+
+    def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
+        options = pending.decision.options
+        return Choice(options[int(self._rng.integers(len(options)))].id, reason="random choice")
+
+
+class PlaybookDecider:
+    """Follows a playbook: the first rule whose condition holds when the decision is posed."""
+
+    name = "playbook"
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+
+    def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
+        for rule in self.playbook.decisions.get(pending.decision.id, []):
+            if rule.only_if is None or exercise.truth(
+                rule.only_if, f"playbook:{pending.decision.id}"
+            ):
+                why = f"playbook {self.playbook.playbook.id}"
+                if rule.only_if is not None:
+                    why += f" (because {rule.only_if})"
+                return Choice(rule.choose, rule.after, why)
+        return None
+
+
+def play(exercise: Exercise, decider: Decider) -> None:
+    """Run the exercise to its end, asking the decider once about each decision."""
+    asked: set[str] = set()
+    while not exercise.finished:
+        exercise.run_until_decision()
+        for pending in list(exercise.open_decisions.values()):
+            if pending.decision.id in asked:
+                continue
+            asked.add(pending.decision.id)
+            choice = decider.choose(exercise, pending)
+            if choice is not None:
+                exercise.decide(
+                    pending.decision.id,
+                    choice.option,
+                    by=decider.name,
+                    at=pending.opened + choice.after,
+                    reason=choice.reason,
+                )

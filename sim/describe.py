@@ -1,0 +1,77 @@
+"""One plain-language line per event record, shared by the console, the runner and reports."""
+
+from __future__ import annotations
+
+from sim import events as ev
+from sim.schema import Scenario
+
+
+def describe(e: ev.Event, scenario: Scenario) -> str:
+    """What happened, in a sentence a facilitator can read aloud."""
+    names = {a.id: a.name for a in scenario.actors}
+
+    def who(actor: str) -> str:
+        return actor if actor in names else actor or "?"
+
+    match e:
+        case ev.ExerciseStarted():
+            return f"Exercise '{e.scenario}' started (seed {e.seed})"
+        case ev.ExerciseEnded():
+            return f"Exercise ended ({e.reason})"
+        case ev.InjectDelivered():
+            label = "free-text inject" if not e.inject else f"inject {e.inject}"
+            extra = " (fired by the facilitator)" if e.by_facilitator and e.inject else ""
+            return f"{label}: {who(e.sender)} → {', '.join(e.recipients)}{extra}: {e.text}"
+        case ev.InjectSkipped():
+            return f"inject {e.inject} skipped: {e.reason}"
+        case ev.DecisionOpened():
+            return (
+                f"decision {e.decision} posed to {e.owner}: {e.prompt} (deadline t={e.deadline:g})"
+            )
+        case ev.DecisionMade():
+            how = "default at the deadline" if e.by == "deadline" else f"by {e.by}"
+            return f"decision {e.decision}: chose {e.option} ({how})"
+        case ev.ResponseQueued():
+            return f"{e.response} waits for {e.actor} to be free"
+        case ev.ResponseStarted():
+            eta = (
+                f", expected to finish t={e.expected_end:.4g}" if e.expected_end is not None else ""
+            )
+            return f"{e.response_kind} {e.response} started by {e.actor}{eta}"
+        case ev.ResponseFinished():
+            return f"{e.response_kind} {e.response} succeeded" + (
+                f": {e.summary}" if e.summary else ""
+            )
+        case ev.ResponseFailed():
+            return f"{e.response_kind} {e.response} failed: {e.reason}"
+        case ev.ResponseBlocked():
+            return f"{e.response} could not start: {e.reason}"
+        case ev.NotificationDelivered():
+            return f"{who(e.sender)} told {', '.join(e.recipients)}: {e.message}"
+        case ev.BillProgress():
+            again = f" (attempt {e.attempt})" if e.attempt > 1 else ""
+            return f"bill {e.response}: {e.stage} {e.step}{again}"
+        case ev.ThreatStarted():
+            return f"threat {e.threat} begins ({e.actor})"
+        case ev.ThreatStageReached():
+            hidden = "" if e.detected else " (undetected)"
+            return f"threat {e.threat} reached {e.stage}{hidden}"
+        case ev.ThreatDetected():
+            return f"threat {e.threat} detected during {e.stage or 'its start'} ({e.by})"
+        case ev.ThreatSlowed():
+            return f"threat {e.threat} slowed ×{e.factor:g} ({e.by})"
+        case ev.ThreatStopped():
+            where = f" during {e.stage}" if e.stage else " before it began"
+            return f"threat {e.threat} stopped{where} ({e.by})"
+        case ev.ThreatCompleted():
+            return f"threat {e.threat} completed its campaign"
+        case ev.VariableChanged():
+            arrow = "▲" if e.new > e.old else "▼"
+            return f"{e.variable} {e.old:.3g} → {e.new:.3g} {arrow} ({e.cause})"
+        case ev.ObjectiveEvaluated():
+            return f"objective {e.objective}: {e.rating.replace('_', ' ')} — {e.evidence}"
+        case ev.FacilitatorNote():
+            return f"note: {e.text}"
+        case ev.ExpressionFailed():
+            return f"expression failed in {e.where}: {e.expression!r}: {e.error}"
+    return e.kind

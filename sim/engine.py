@@ -1,0 +1,623 @@
+"""The Exercise: a scenario played out by SimPy, stepped by its caller, reporting only records.
+
+The caller owns time. ``step()`` processes the engine until new records appear,
+``run_until_decision()`` until the players face a decision, ``run()`` to the end. Players and
+facilitators act through ``decide()``, ``fire_inject()``, ``send_inject()``, ``adjust()`` and
+``note()``. Those actions are queued and applied at the end of the current instant, one at a
+time, after every engine event at that instant: so where the caller happened to pause never
+changes the log, and the same scenario, seed and actions give the same log byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import simpy
+
+from sim import events as ev
+from sim.chance import Streams, sample
+from sim.compiled import Compiled, compiled
+from sim.expr import ExprError, Expression, Value
+from sim.problems import TabletopError
+from sim.schema import (
+    UNDECIDED,
+    Decision,
+    Inject,
+    Objective,
+    Scenario,
+    Threat,
+    Triggered,
+)
+
+Process = Generator[simpy.Event, Any, None]
+
+
+class ExerciseError(TabletopError):
+    """An action the exercise cannot take (unknown id, decision not open, exercise over)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDecision:
+    """A decision the players face now."""
+
+    decision: Decision
+    opened: float
+    deadline: float
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveResponse:
+    """A response in progress, for the console's actors panel."""
+
+    response: str
+    kind: str
+    actor: str
+    started: float
+    expected_end: float | None
+    stage: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MselEntry:
+    """One line of the MSEL as a viewer may see it."""
+
+    inject: Inject
+    time: float | None
+    """Delivery time if known (delivered, or scheduled at a fixed time), else None."""
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """An objective's standing: 'met', 'partially' or 'not_met', and why."""
+
+    objective: str
+    rating: str
+    evidence: str
+
+
+class Exercise:
+    """One play of a scenario with one seed."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        self.scenario = scenario
+        self.seed = scenario.scenario.seed if seed is None else seed
+        self.compiled: Compiled = compiled(scenario)
+        self.env = simpy.Environment()
+        self.rng = Streams(self.seed)
+        self.horizon = scenario.scenario.horizon
+        self.records: list[ev.Event] = []
+        self.finished = False
+        self.players: tuple[str, ...] = tuple(a.id for a in scenario.actors if a.is_player)
+
+        self._state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
+        for d in scenario.decisions:
+            self._state[d.id] = UNDECIDED
+        for t in scenario.threats:
+            self._state[t.id] = "pending"
+        for i in scenario.injects:
+            self._state[i.id] = "pending"
+        for r in scenario.responses:
+            self._state[r.id] = "locked" if r.requires else "ready"
+
+        self.injects = {i.id: i for i in scenario.injects}
+        self.decisions = {d.id: d for d in scenario.decisions}
+        self.responses = {r.id: r for r in scenario.responses}
+        self.threats = {t.id: t for t in scenario.threats}
+        self.resources = {
+            a.id: simpy.Resource(self.env, capacity=a.capacity) for a in scenario.actors
+        }
+        self.open_decisions: dict[str, OpenDecision] = {}
+        self.active: dict[str, ActiveResponse] = {}
+        self.happened_at: dict[str, float] = {}
+        """When each inject was delivered, decision made, threat started or detected."""
+        self.threat_procs: dict[str, simpy.Process] = {}
+        self.threat_detected: set[str] = set()
+        self.threat_stage: dict[str, str] = {}
+
+        self._commands: deque[Callable[[], None]] = deque()
+        self._followers: dict[str, list[Triggered]] = {}
+        self._watchers: list[_Watcher] = []
+        self._watch_index: dict[str, list[_Watcher]] = {}
+        self._dirty: set[str] = set()
+        self._objective_first_true: dict[str, float] = {}
+        self._objective_broken: dict[str, float] = {}
+
+        self._record(
+            ev.ExerciseStarted,
+            scenario=scenario.scenario.id,
+            seed=self.seed,
+            start=scenario.scenario.start.isoformat(),
+        )
+        for threat in scenario.threats:
+            self._arm(threat)
+        for inject in scenario.injects:
+            self._arm(inject)
+        for obj in scenario.objectives:
+            if obj.by is not None or obj.throughout:
+                self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
+        self._dirty.update(self._watch_index)
+        self._check_watchers()
+
+    # --- reading state ------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def clock(self, t: float | None = None) -> datetime:
+        """Scenario date-time of time t (default: now)."""
+        hours = self.scenario.hours(self.now if t is None else t)
+        return self.scenario.scenario.start + timedelta(hours=hours)
+
+    def value(self, name: str) -> Value:
+        """A variable's value or an element's status."""
+        return self._state[name]
+
+    def variables(self) -> dict[str, float]:
+        return {k: float(self._state[k]) for k in self.scenario.variables}
+
+    def busy(self, actor: str) -> tuple[int, int]:
+        """(capacity in use, capacity) of an actor."""
+        res = self.resources[actor]
+        return int(res.count), int(res.capacity)
+
+    def msel(self, controller: bool = False) -> list[MselEntry]:
+        """The MSEL in order. Players (controller=False) see no contingency injects that have
+        not been fired, and no time for conditional injects not yet delivered."""
+        out = []
+        for inj in self.scenario.injects:
+            status = str(self._state[inj.id])
+            if inj.contingency and status == "pending" and not controller:
+                continue
+            t = self.happened_at.get(inj.id)
+            if t is None and inj.at is not None and (controller or inj.when is None):
+                t = inj.at
+            out.append(MselEntry(inj, t, status))
+        return sorted(out, key=lambda e: (e.time is None, e.time or 0.0))
+
+    def standing(self) -> list[Rating]:
+        """Each objective's rating if the exercise ended now."""
+        return [self._rate(o, final=False) for o in self.scenario.objectives]
+
+    def visible(self, controller: bool = False) -> list[ev.Event]:
+        """The records a viewer may see: all of them for the controller, else the players'."""
+        if controller:
+            return list(self.records)
+        return [r for r in self.records if r.visible_to(self.players)]
+
+    # --- advancing time -----------------------------------------------------------------------
+
+    def step(self) -> list[ev.Event]:
+        """Advance until at least one new record appears (or the exercise ends)."""
+        start = len(self.records)
+        while not self.finished and len(self.records) == start:
+            self._advance()
+        return self.records[start:]
+
+    def run_until_decision(self) -> list[ev.Event]:
+        """Advance until a new decision is open or the exercise ends."""
+        start = len(self.records)
+        while not self.finished:
+            n = len(self.records)
+            self._advance()
+            if any(isinstance(r, ev.DecisionOpened) for r in self.records[n:]):
+                break
+        return self.records[start:]
+
+    def run_until(self, t: float) -> list[ev.Event]:
+        """Advance the clock to time t (or the end), processing everything before it."""
+        start = len(self.records)
+        t = min(t, self.horizon)
+        while not self.finished and self.env.peek() < t:
+            self._advance()
+        if not self.finished and t > self.env.now:
+            self.env.run(until=t)
+        if not self.finished and t >= self.horizon:
+            self._end("horizon")
+        return self.records[start:]
+
+    def settle(self) -> list[ev.Event]:
+        """Apply queued actions: finish the current instant, without moving the clock on."""
+        start = len(self.records)
+        while not self.finished and self._commands:
+            self._advance()
+        return self.records[start:]
+
+    def run(self) -> list[ev.Event]:
+        """Run to the end; open decisions take their defaults at their deadlines."""
+        start = len(self.records)
+        while not self.finished:
+            self._advance()
+        return self.records[start:]
+
+    def end(self, reason: str = "facilitator") -> list[ev.Event]:
+        """End the exercise now and rate the objectives."""
+        start = len(self.records)
+        self.settle()
+        if not self.finished:
+            self._end(reason)
+        return self.records[start:]
+
+    def _advance(self) -> None:
+        nxt = self.env.peek()
+        if self._commands and nxt > self.env.now:
+            self._commands.popleft()()
+        elif nxt >= self.horizon:
+            self._end("horizon")
+            return
+        else:
+            self.env.step()
+        self._check_watchers()
+
+    def _end(self, reason: str) -> None:
+        if reason == "horizon" and self.env.now < self.horizon:
+            self.env.run(until=self.horizon)
+        for obj in self.scenario.objectives:
+            r = self._rate(obj, final=True)
+            self._record(
+                ev.ObjectiveEvaluated, objective=obj.id, rating=r.rating, evidence=r.evidence
+            )
+        self._record(ev.ExerciseEnded, reason=reason)
+        self.finished = True
+
+    # --- actions from players and the facilitator ----------------------------------------------
+
+    def decide(
+        self,
+        decision: str,
+        option: str,
+        *,
+        by: str = "players",
+        at: float | None = None,
+        reason: str = "",
+    ) -> None:
+        """Choose an option for an open decision, now or at a later time before its deadline."""
+        self._require_running()
+        od = self.open_decisions.get(decision)
+        if od is None:
+            raise ExerciseError(f"decision '{decision}' is not open")
+        if option not in {o.id for o in od.decision.options}:
+            raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
+        if at is not None and at > od.deadline:
+            raise ExerciseError(f"time {at:g} is after the deadline of '{decision}'")
+
+        def apply() -> None:
+            if decision in self.open_decisions:
+                self._make_decision(self.decisions[decision], option, by, reason)
+
+        if at is None or at <= self.now:
+            self._commands.append(apply)
+        else:
+            self.env.process(self._later(at - self.now, apply))
+
+    def fire_inject(self, inject: str) -> None:
+        """Deliver a held (contingency) inject now."""
+        self._require_running()
+        inj = self.injects.get(inject)
+        if inj is None:
+            raise ExerciseError(f"there is no inject '{inject}'")
+        if self._state[inject] != "pending":
+            raise ExerciseError(f"inject '{inject}' has already been {self._state[inject]}")
+        self._commands.append(lambda: self._deliver(inj, by_facilitator=True))
+
+    def send_inject(self, text: str, sender: str, recipients: Iterable[str]) -> None:
+        """Deliver a free-text inject written by the facilitator."""
+        self._require_running()
+        to = tuple(recipients)
+        for actor in (sender, *to):
+            if actor not in self.resources:
+                raise ExerciseError(f"there is no actor '{actor}'")
+        if not text.strip():
+            raise ExerciseError("the inject has no text")
+        self._commands.append(
+            lambda: self._record(
+                ev.InjectDelivered,
+                inject="",
+                sender=sender,
+                recipients=to,
+                text=text,
+                by_facilitator=True,
+                audience=(sender, *to),
+            )
+        )
+
+    def adjust(self, variable: str, value: float, reason: str) -> None:
+        """Set a variable by hand, with the reason recorded."""
+        self._require_running()
+        if variable not in self.scenario.variables:
+            raise ExerciseError(f"there is no variable '{variable}'")
+        if not reason.strip():
+            raise ExerciseError("say why the variable is adjusted")
+        self._commands.append(lambda: self._set(variable, value, f"facilitator: {reason}"))
+
+    def note(self, text: str) -> None:
+        """Add a facilitator note to the log."""
+        self._require_running()
+        self._commands.append(
+            lambda: self._record(ev.FacilitatorNote, text=text, audience=ev.FACILITATOR_ONLY)
+        )
+
+    def start_response(self, response: str, cause: str = "facilitator") -> None:
+        """Start a response outside any decision (a facilitator power)."""
+        self._require_running()
+        if response not in self.responses:
+            raise ExerciseError(f"there is no response '{response}'")
+        self._commands.append(lambda: self.launch(response, cause))
+
+    def _require_running(self) -> None:
+        if self.finished:
+            raise ExerciseError("the exercise has ended")
+
+    # --- internals shared with threats and responses ----------------------------------------
+
+    def _record(
+        self, cls: type[ev.Event], audience: tuple[str, ...] = ev.EVERYONE, **kw: Any
+    ) -> None:
+        self.records.append(
+            cls(seq=len(self.records), time=float(self.env.now), audience=audience, **kw)
+        )
+
+    def _later(self, delay: float, then: Callable[[], None]) -> Process:
+        yield self.env.timeout(delay)
+        self._commands.append(then)
+
+    def set_status(self, name: str, status: str) -> None:
+        if self._state[name] != status:
+            self._state[name] = status
+            self._dirty.add(name)
+
+    def _set(self, variable: str, value: float, cause: str) -> None:
+        spec = self.scenario.variables[variable]
+        old = float(self._state[variable])
+        new = spec.clamp(float(value))
+        if new == old:
+            return
+        self._state[variable] = new
+        self._dirty.add(variable)
+        audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
+        self._record(
+            ev.VariableChanged, variable=variable, old=old, new=new, cause=cause, audience=audience
+        )
+
+    def apply_effects(
+        self,
+        effects: Mapping[str, str | float],
+        cause: str,
+        *,
+        extra: Mapping[str, Value] | None = None,
+    ) -> None:
+        """Apply effects in file order; each sees the values left by the ones before it."""
+        for variable, source in effects.items():
+            effect = self.compiled.effect(source, notification=extra is not None)
+            env: Mapping[str, Value] = self._state if extra is None else {**self._state, **extra}
+            try:
+                new = effect.apply(float(self._state[variable]), env)
+            except ExprError as exc:
+                self._expression_failed(f"{cause} → {variable}", str(source), exc)
+                continue
+            self._set(variable, new, cause)
+
+    def truth(self, source: str | float, where: str) -> bool:
+        try:
+            return self.compiled.expr(source).truth(self._state)
+        except ExprError as exc:
+            self._expression_failed(where, str(source), exc)
+            return False
+
+    def probability(self, source: str | float, where: str) -> float:
+        try:
+            return self.compiled.expr(source).probability(self._state)
+        except ExprError as exc:
+            self._expression_failed(where, str(source), exc)
+            return 0.0
+
+    def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
+        self._record(
+            ev.ExpressionFailed,
+            where=where,
+            expression=source,
+            error=str(exc),
+            audience=ev.FACILITATOR_ONLY,
+        )
+
+    def launch(self, response: str, cause: str) -> None:
+        from sim.responses import start_response
+
+        start_response(self, self.responses[response], cause)
+
+    def happened(self, key: str) -> None:
+        """Note that an inject or decision happened, and start what follows it."""
+        self.happened_at.setdefault(key, self.now)
+        for item in self._followers.pop(key, []):
+            delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
+            self.env.process(self._trigger_after(item, delay))
+
+    # --- injects, threats and their triggers ----------------------------------------------------
+
+    def _arm(self, item: Inject | Threat) -> None:
+        if isinstance(item, Inject) and item.contingency:
+            return
+        if item.after is not None:
+            self._followers.setdefault(item.after, []).append(item)
+        elif item.when is not None:
+            self._watch(self.compiled.expr(item.when), lambda _ok: self._fire(item), repeat=False)
+        else:
+            self.env.process(self._trigger_after(item, item.at or 0.0))
+
+    def _trigger_after(self, item: Triggered, delay: float) -> Process:
+        if delay > 0:
+            yield self.env.timeout(delay)
+        self._fire(item)
+
+    def _fire(self, item: Triggered) -> None:
+        if isinstance(item, Inject):
+            self._deliver(item)
+        elif isinstance(item, Threat):
+            from sim.threats import start_threat
+
+            start_threat(self, item)
+
+    def _deliver(self, inj: Inject, by_facilitator: bool = False) -> None:
+        if self._state[inj.id] != "pending":
+            return
+        if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
+            self.set_status(inj.id, "skipped")
+            self._record(
+                ev.InjectSkipped,
+                inject=inj.id,
+                reason=f"condition false: {inj.only_if}",
+                audience=ev.FACILITATOR_ONLY,
+            )
+            return
+        self.set_status(inj.id, "delivered")
+        self._record(
+            ev.InjectDelivered,
+            inject=inj.id,
+            sender=inj.sender,
+            recipients=tuple(inj.to),
+            text=inj.text,
+            contingency=inj.contingency,
+            by_facilitator=by_facilitator,
+            audience=(inj.sender, *inj.to),
+        )
+        self.apply_effects(inj.effects, f"inject:{inj.id}")
+        if inj.decision is not None:
+            self._open_decision(self.decisions[inj.decision])
+        self.happened(inj.id)
+
+    # --- decisions ----------------------------------------------------------------------------
+
+    def _open_decision(self, d: Decision) -> None:
+        if d.id in self.open_decisions or self._state[d.id] != UNDECIDED:
+            return
+        od = OpenDecision(d, self.now, self.now + d.deadline)
+        self.open_decisions[d.id] = od
+        self._record(
+            ev.DecisionOpened,
+            decision=d.id,
+            owner=d.owner,
+            prompt=d.prompt,
+            options=tuple(o.id for o in d.options),
+            deadline=od.deadline,
+        )
+        self.env.process(self._deadline(od))
+
+    def _deadline(self, od: OpenDecision) -> Process:
+        yield self.env.timeout(od.decision.deadline)
+        d = od.decision
+        if d.id in self.open_decisions:
+
+            def default() -> None:
+                if d.id in self.open_decisions:
+                    self._make_decision(d, d.default, "deadline", "no decision by the deadline")
+
+            self._commands.append(default)
+
+    def _make_decision(self, d: Decision, option_id: str, by: str, reason: str) -> None:
+        del self.open_decisions[d.id]
+        option = next(o for o in d.options if o.id == option_id)
+        self.set_status(d.id, option_id)
+        self._record(ev.DecisionMade, decision=d.id, option=option_id, by=by, reason=reason)
+        cause = f"decision:{d.id}.{option_id}"
+        self.apply_effects(option.effects, cause)
+        for response in option.responses:
+            self.launch(response, cause)
+        self.happened(d.id)
+
+    # --- watchers: conditions checked whenever a name they read changes -----------------------
+
+    def _watch(self, expr: Expression, then: Callable[[bool], None], *, repeat: bool) -> None:
+        w = _Watcher(len(self._watchers), expr, then, repeat)
+        self._watchers.append(w)
+        for name in expr.names:
+            self._watch_index.setdefault(name, []).append(w)
+
+    def _check_watchers(self) -> None:
+        while self._dirty:
+            names, self._dirty = self._dirty, set()
+            due = {id(w): w for n in sorted(names) for w in self._watch_index.get(n, ()) if w.live}
+            for w in sorted(due.values(), key=lambda w: w.order):
+                try:
+                    ok = w.expr.truth(self._state)
+                except ExprError as exc:
+                    self._expression_failed("condition", w.expr.source, exc)
+                    ok = False
+                if w.repeat:
+                    w.then(ok)
+                elif ok:
+                    w.live = False
+                    w.then(ok)
+
+    def _objective_watch(self, obj: Objective) -> Callable[[bool], None]:
+        def seen(ok: bool) -> None:
+            if ok:
+                self._objective_first_true.setdefault(obj.id, self.now)
+            elif obj.throughout:
+                self._objective_broken.setdefault(obj.id, self.now)
+
+        return seen
+
+    # --- objectives ---------------------------------------------------------------------------
+
+    def _rate(self, obj: Objective, *, final: bool) -> Rating:
+        expr = self.compiled.expr(obj.met)
+        values = "; ".join(f"{n} = {_fmt(self._state[n])}" for n in sorted(expr.names))
+        if obj.throughout:
+            broken = self._objective_broken.get(obj.id)
+            met = broken is None
+            evidence = (
+                f"held throughout ({values})"
+                if met
+                else f"stopped holding at {self._when(broken or 0.0)}"
+            )
+        elif obj.by is not None:
+            first = self._objective_first_true.get(obj.id)
+            met = first is not None and first <= obj.by
+            if first is None:
+                evidence = f"never held (by {self._when(obj.by)}); now {values}"
+            else:
+                evidence = f"first held at {self._when(first)}, deadline {self._when(obj.by)}"
+            if not met and not final and first is None and self.now <= obj.by:
+                evidence = f"not yet (deadline {self._when(obj.by)}); now {values}"
+        else:
+            met = self.truth(obj.met, f"objective:{obj.id}")
+            evidence = f"{'at the end' if final else 'now'}: {values}"
+        if met:
+            return Rating(obj.id, "met", evidence)
+        if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
+            return Rating(obj.id, "partially", evidence)
+        return Rating(obj.id, "not_met", evidence)
+
+    def _when(self, t: float) -> str:
+        return f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"
+
+
+class _Watcher:
+    """A condition and what to do when it holds."""
+
+    __slots__ = ("expr", "live", "order", "repeat", "then")
+
+    def __init__(
+        self, order: int, expr: Expression, then: Callable[[bool], None], repeat: bool
+    ) -> None:
+        self.order = order
+        self.expr = expr
+        self.then = then
+        self.repeat = repeat
+        self.live = True
+
+
+def _stream(item: Triggered) -> str:
+    kind = "inject" if isinstance(item, Inject) else "threat"
+    return f"{kind}:{getattr(item, 'id', '')}"
+
+
+def _fmt(value: Value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

@@ -1,0 +1,287 @@
+"""Event records: the engine's only output, read alike by the console, the runner and reports.
+
+Each record is frozen, carries its sequence number and scenario time, and says who may see
+it. ``audience`` is a tuple of actor ids, ``("*",)`` for everyone, or ``()`` for the
+facilitator only (an undetected intrusion is real in the engine but unknown to players).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+EVERYONE: tuple[str, ...] = ("*",)
+FACILITATOR_ONLY: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """Something that happened at a scenario time."""
+
+    kind: ClassVar[str] = "event"
+    seq: int
+    """Position in the event log, from 0."""
+    time: float
+    """Scenario time, in the scenario's time unit."""
+    audience: tuple[str, ...] = EVERYONE
+    """Actor ids who know of it; ("*",) everyone; () the facilitator only."""
+
+    def visible_to(self, actors: Iterable[str]) -> bool:
+        """Whether any of these actors (e.g. the players' side) knows of this event."""
+        if self.audience == EVERYONE:
+            return True
+        return any(a in self.audience for a in actors)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping with a stable key order: seq, time, kind, audience, then fields."""
+        out: dict[str, Any] = {"seq": self.seq, "time": self.time, "kind": self.kind}
+        for f in dataclasses.fields(self):
+            if f.name in ("seq", "time"):
+                continue
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseStarted(Event):
+    kind: ClassVar[str] = "exercise_started"
+    scenario: str
+    seed: int
+    start: str
+    """Scenario date-time at time 0, ISO 8601."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseEnded(Event):
+    kind: ClassVar[str] = "exercise_ended"
+    reason: str
+    """'horizon' when the scenario's time ran out, 'facilitator' when ended early."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InjectDelivered(Event):
+    kind: ClassVar[str] = "inject_delivered"
+    inject: str
+    sender: str
+    recipients: tuple[str, ...]
+    text: str
+    contingency: bool = False
+    by_facilitator: bool = False
+    """True for contingency and free-text injects the facilitator fired."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InjectSkipped(Event):
+    kind: ClassVar[str] = "inject_skipped"
+    inject: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionOpened(Event):
+    kind: ClassVar[str] = "decision_opened"
+    decision: str
+    owner: str
+    prompt: str
+    options: tuple[str, ...]
+    deadline: float
+    """Scenario time by which the players must choose."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionMade(Event):
+    kind: ClassVar[str] = "decision_made"
+    decision: str
+    option: str
+    by: str
+    """'players', 'playbook', 'random' or 'deadline' (the default applied when time ran out)."""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseQueued(Event):
+    kind: ClassVar[str] = "response_queued"
+    response: str
+    actor: str
+    """The actor whose capacity it waits for."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseStarted(Event):
+    kind: ClassVar[str] = "response_started"
+    response: str
+    response_kind: str
+    actor: str
+    cause: str
+    """What started it: 'decision:<id>.<option>', 'response:<id>', 'facilitator'."""
+    expected_end: float | None = None
+    """When it is expected to finish if nothing intervenes (None for bills: path unknown)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseFinished(Event):
+    kind: ClassVar[str] = "response_finished"
+    response: str
+    response_kind: str
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseFailed(Event):
+    kind: ClassVar[str] = "response_failed"
+    response: str
+    response_kind: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseBlocked(Event):
+    kind: ClassVar[str] = "response_blocked"
+    response: str
+    reason: str
+    """Why it could not start: a law it requires is not enacted, or it is already running."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotificationDelivered(Event):
+    kind: ClassVar[str] = "notification_delivered"
+    response: str
+    sender: str
+    recipients: tuple[str, ...]
+    message: str
+    age: float | None = None
+    """Time since what it is about happened, when it is about something."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BillProgress(Event):
+    kind: ClassVar[str] = "bill_progress"
+    response: str
+    stage: str
+    step: str
+    """'started', 'passed' or 'stalled'."""
+    attempt: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatStarted(Event):
+    kind: ClassVar[str] = "threat_started"
+    threat: str
+    actor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatStageReached(Event):
+    kind: ClassVar[str] = "threat_stage_reached"
+    threat: str
+    stage: str
+    detected: bool
+    """Whether the defenders know of the campaign at this point."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatDetected(Event):
+    kind: ClassVar[str] = "threat_detected"
+    threat: str
+    stage: str
+    by: str
+    """'monitoring' (the stage's own chance) or 'response:<id>'."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatSlowed(Event):
+    kind: ClassVar[str] = "threat_slowed"
+    threat: str
+    factor: float
+    by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatStopped(Event):
+    kind: ClassVar[str] = "threat_stopped"
+    threat: str
+    stage: str
+    """The stage it was stopped in ('' if stopped before it began)."""
+    by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatCompleted(Event):
+    kind: ClassVar[str] = "threat_completed"
+    threat: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VariableChanged(Event):
+    kind: ClassVar[str] = "variable_changed"
+    variable: str
+    old: float
+    new: float
+    cause: str
+    """What changed it, e.g. 'inject:nsa_warning', 'decision:answer.deny', 'facilitator: reason'."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectiveEvaluated(Event):
+    kind: ClassVar[str] = "objective_evaluated"
+    objective: str
+    rating: str
+    """'met', 'partially' or 'not_met'."""
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FacilitatorNote(Event):
+    kind: ClassVar[str] = "facilitator_note"
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExpressionFailed(Event):
+    kind: ClassVar[str] = "expression_failed"
+    where: str
+    expression: str
+    error: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        ExerciseStarted,
+        ExerciseEnded,
+        InjectDelivered,
+        InjectSkipped,
+        DecisionOpened,
+        DecisionMade,
+        ResponseQueued,
+        ResponseStarted,
+        ResponseFinished,
+        ResponseFailed,
+        ResponseBlocked,
+        NotificationDelivered,
+        BillProgress,
+        ThreatStarted,
+        ThreatStageReached,
+        ThreatDetected,
+        ThreatSlowed,
+        ThreatStopped,
+        ThreatCompleted,
+        VariableChanged,
+        ObjectiveEvaluated,
+        FacilitatorNote,
+        ExpressionFailed,
+    )
+}
+"""Every event kind and its record class (for reading logs back)."""
+
+
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    """Rebuild a record from :meth:`Event.to_dict` output (e.g. a session log)."""
+    values = dict(data)
+    cls = EVENT_TYPES[values.pop("kind")]
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in names}
+    return cls(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,740 @@
+"""A tiny allow-list expression language so untrusted scenarios can state conditions safely."""
+
+from __future__ import annotations
+
+import ast
+import math
+import numbers
+import operator
+import re
+import sys
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, NoReturn
+
+from sim.problems import TabletopError, did_you_mean
+
+MAX_SOURCE = 500
+"""Longest expression source, in characters."""
+MAX_NODES = 200
+"""Most AST expression nodes in one expression."""
+MAX_BRACKETS = 50
+"""Deepest bracket nesting, checked before parsing."""
+MAX_LITERAL = 10**15
+"""Largest absolute value of a number literal."""
+MAX_STRING = 100
+"""Longest string literal, in characters."""
+MAX_EXPONENT = 64
+"""Largest absolute exponent of ``**``."""
+MAX_BASE = 1e6
+"""Largest absolute base of ``**``."""
+
+_LIMIT = sys.float_info.max
+_WHITESPACE = "\t\n\r"
+_MAY_WARN = re.compile(r"\\|[0-9.][A-Za-z_]")
+
+Value = float | int | bool | str
+Env = Mapping[str, Value]
+_Fn = Callable[[Env], Any]  # values are checked statically, so closures pass Any
+Kind = Literal["number", "bool", "text"]
+
+
+class ExprError(TabletopError):
+    """A problem in an expression, with the 0-based offset in its source when known."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class NameSpec:
+    """What a name in an expression stands for."""
+
+    kind: Literal["number", "status"]
+    values: frozenset[str] = frozenset()
+    """Allowed strings for a status name."""
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A compiled, validated expression; evaluate it against a mapping of name to value."""
+
+    source: str
+    names: frozenset[str]
+    """Names the expression reads, for dependency tracking."""
+    kind: Kind = field(default="number", kw_only=True)
+    """Static type of the result: a number, true/false, or text (a status value)."""
+    _fn: _Fn = field(kw_only=True, repr=False)
+
+    def evaluate(self, env: Env) -> Value:
+        """The value of the expression; runtime problems raise ExprError."""
+        try:
+            result: Value = self._fn(env)
+        except ZeroDivisionError:
+            raise ExprError("division by zero") from None
+        except (OverflowError, MemoryError):
+            raise ExprError("a number became too large") from None
+        except RecursionError:
+            raise ExprError("expression is nested too deeply to evaluate") from None
+        except (TypeError, ValueError) as exc:
+            raise ExprError(f"a value has the wrong type ({exc})") from None
+        return result
+
+    def truth(self, env: Env) -> bool:
+        """The value as true or false."""
+        return bool(self.evaluate(env))
+
+    def number(self, env: Env) -> float:
+        """The value as a number (true/false count as 1/0)."""
+        value = self.evaluate(env)
+        if isinstance(value, str):
+            raise ExprError(f"expected a number, but the expression gives text ({value!r})")
+        return float(value)
+
+    def probability(self, env: Env) -> float:
+        """The value as a number clamped into [0, 1]."""
+        return min(1.0, max(0.0, self.number(env)))
+
+
+EffectOp = Literal["=", "+", "-", "*", "/"]
+
+
+@dataclass(frozen=True, eq=False)
+class Effect:
+    """A change to one variable: set, add, subtract, multiply or divide by an expression's value."""
+
+    op: EffectOp
+    expression: Expression
+    """Its error offsets are relative to ``source``, the whole effect."""
+    source: str
+    _offset: int = field(default=0, kw_only=True, repr=False)
+
+    def apply(self, old: float, env: Env) -> float:
+        """The variable's new value given its old one."""
+        value = self.expression.number(env)
+        op = self.op
+        if op == "=":
+            result = value
+        elif op == "+":
+            result = float(old) + value
+        elif op == "-":
+            result = float(old) - value
+        elif op == "*":
+            result = float(old) * value
+        else:
+            if value == 0:
+                raise ExprError(f"division by zero in effect '{self.source.strip()}'", self._offset)
+            result = float(old) / value
+        if not math.isfinite(result):
+            raise ExprError(
+                f"effect '{self.source.strip()}' makes the value too large", self._offset
+            )
+        return result
+
+
+# --- public entry points -------------------------------------------------------------------
+
+
+def compile_expr(source: str | int | float | bool, names: Mapping[str, NameSpec]) -> Expression:
+    """Validate and compile an expression over the declared names; raises ExprError."""
+    return _compile(source, names, 0)
+
+
+def compile_effect(source: str | int | float, names: Mapping[str, NameSpec]) -> Effect:
+    """Compile an effect such as ``'+ 0.1'`` or ``'= x * 0.5'``; a number means "set to"."""
+    if isinstance(source, bool) or not isinstance(source, str | int | float):
+        raise ExprError(
+            f"an effect is a number or text like '+ 0.1' or '= 0', not {_describe_type(source)}",
+            0,
+        )
+    if not isinstance(source, str):
+        return Effect("=", _compile(source, names, 0), repr(source))
+    body = source.lstrip(" " + _WHITESPACE)
+    start = len(source) - len(body)
+    if not body or body[0] not in "+-*/=":
+        raise ExprError("an effect starts with +, -, *, / or = (for example '+ 0.1' or '= 0')", 0)
+    op: EffectOp
+    if body[0] == "+":
+        op = "+"
+    elif body[0] == "-":
+        op = "-"
+    elif body[0] == "*":
+        op = "*"
+    elif body[0] == "/":
+        op = "/"
+    else:
+        op = "="
+    if not body[1:].strip(" " + _WHITESPACE):
+        raise ExprError(
+            f"an effect needs a value after '{op}', for example '{op} 0.1'", len(source)
+        )
+    expression = _compile(source[start + 1 :], names, start + 1)
+    if expression.kind == "text":
+        raise ExprError("an effect needs a number, but this expression gives text", start + 1)
+    return Effect(op, expression, source, _offset=start)
+
+
+# --- compiling -------------------------------------------------------------------------------
+
+
+def _describe_type(value: object) -> str:
+    return "true/false" if isinstance(value, bool) else type(value).__name__
+
+
+def _constant(value: object) -> _Fn:
+    return lambda env: value
+
+
+def _check_number_literal(value: int | float, offset: int | None) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExprError("number is too large", offset)
+    if abs(value) > MAX_LITERAL:
+        raise ExprError(f"number {value!r} is too large (at most 10**15)", offset)
+
+
+def _compile(
+    source: str | int | float | bool, names: Mapping[str, NameSpec], base: int
+) -> Expression:
+    if isinstance(source, bool):
+        return Expression(repr(source), frozenset(), kind="bool", _fn=_constant(source))
+    if isinstance(source, int | float):
+        _check_number_literal(source, base)
+        return Expression(repr(source), frozenset(), kind="number", _fn=_constant(source))
+    if not isinstance(source, str):
+        raise ExprError(
+            f"expected an expression (text or a number), not {_describe_type(source)}", base
+        )
+    if len(source) > MAX_SOURCE:
+        raise ExprError(
+            f"expression is too long ({len(source)} characters, at most {MAX_SOURCE})", base
+        )
+    if not source.isprintable():
+        for i, ch in enumerate(source):
+            if ch == "\0":
+                raise ExprError("null bytes are not allowed", base + i)
+            if not ch.isprintable() and ch not in _WHITESPACE:
+                raise ExprError(f"character U+{ord(ch):04X} is not allowed", base + i)
+    if source.count("(") + source.count("[") + source.count("{") > MAX_BRACKETS:
+        depth = 0
+        for i, ch in enumerate(source):
+            if ch in "([{":
+                depth += 1
+                if depth > MAX_BRACKETS:
+                    raise ExprError(
+                        f"brackets are nested too deeply (at most {MAX_BRACKETS})", base + i
+                    )
+            elif ch in ")]}":
+                depth = max(0, depth - 1)
+    # Tabs and line breaks become spaces: one line, same offsets, multi-line YAML still works.
+    flat = source.translate({ord(c): " " for c in _WHITESPACE})
+    text = flat.lstrip(" ")
+    lead = base + len(flat) - len(text)
+    if not text.strip():
+        raise ExprError("empty expression", base)
+    tree = _parse(text, lead)
+    compiler = _Compiler(text, lead, names, base)
+    try:
+        fn, kind = compiler.node(tree.body)
+    except RecursionError:
+        raise ExprError("expression is nested too deeply", base) from None
+    compiler.need_truth(tree.body, kind)
+    return Expression(source, frozenset(compiler.used), kind=kind, _fn=fn)
+
+
+def _parse(text: str, lead: int) -> ast.Expression:
+    try:
+        if _MAY_WARN.search(text) is None:
+            return ast.parse(text, mode="eval")
+        # Odd escapes and literals like "1if" make the parser warn; the user sees ExprErrors only.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        message = (exc.msg or "invalid syntax").rstrip(".")
+        column = len(text) if not exc.offset or exc.offset < 1 else exc.offset - 1
+        raise ExprError(message, lead + min(column, len(text))) from None
+    except (RecursionError, MemoryError):
+        raise ExprError("expression is nested too deeply", lead) from None
+    except (ValueError, OverflowError) as exc:
+        raise ExprError(f"cannot read expression ({exc})", lead) from None
+
+
+_FORBIDDEN: dict[type[ast.AST], str] = {
+    ast.Call: "function calls are not allowed",
+    ast.Attribute: "attribute access ('.') is not allowed",
+    ast.Subscript: "indexing and slicing ('[...]') are not allowed",
+    ast.Slice: "indexing and slicing ('[...]') are not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "comprehensions are not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.FormattedValue: "f-strings are not allowed",
+    ast.Starred: "starred expressions ('*x') are not allowed",
+    ast.NamedExpr: "assignment (':=') is not allowed",
+    ast.Dict: "dictionaries ('{...}') are not allowed",
+    ast.Set: "sets ('{...}') are not allowed",
+    ast.Await: "'await' is not allowed",
+    ast.Yield: "'yield' is not allowed",
+    ast.YieldFrom: "'yield' is not allowed",
+}
+
+_OP_SYMBOLS: dict[type[ast.AST], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+
+_ARITHMETIC: dict[type[ast.AST], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+}
+
+_COMPARE: dict[type[ast.AST], Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+
+
+def _in(value: Any, group: Any) -> bool:
+    return value in group
+
+
+def _not_in(value: Any, group: Any) -> bool:
+    return value not in group
+
+
+class _Compiler:
+    """Type-checks a parsed expression and turns it into nested closures."""
+
+    def __init__(self, text: str, lead: int, names: Mapping[str, NameSpec], base: int) -> None:
+        self.lead = lead
+        self.base = base
+        self.count = 0
+        self.names = names
+        self.used: set[str] = set()
+        self.chars: list[int] | None = None
+        if not text.isascii():
+            # ast offsets count UTF-8 bytes; map them back to characters.
+            self.chars = []
+            for i, ch in enumerate(text):
+                self.chars.extend([i] * len(ch.encode("utf-8")))
+            self.chars.append(len(text))
+
+    def offset(self, node: ast.AST) -> int:
+        column: int = getattr(node, "col_offset", 0)
+        if self.chars is not None:
+            column = self.chars[min(column, len(self.chars) - 1)]
+        return self.lead + column
+
+    def fail(self, message: str, node: ast.AST) -> NoReturn:
+        raise ExprError(message, self.offset(node))
+
+    # --- type rules ---
+
+    def need_truth(self, node: ast.expr, kind: Kind) -> None:
+        """Text may be used as true/false only when it is a status name ("" is false)."""
+        if kind == "text" and not isinstance(node, ast.Name):
+            self.fail(
+                "text can only be compared with a status name using ==, !=, in or not in", node
+            )
+
+    def need_number(self, node: ast.expr, kind: Kind, what: str) -> None:
+        if kind != "text":
+            return
+        if isinstance(node, ast.Name):
+            self.fail(f"{what} on '{node.id}' is not allowed: it is a status, not a number", node)
+        self.fail(f"{what} on text is not allowed", node)
+
+    def check_status_value(self, name: ast.expr, literal: ast.expr, value: object) -> None:
+        if not isinstance(name, ast.Name) or not isinstance(value, str):
+            return
+        spec = self.names.get(name.id)
+        if spec is None or spec.kind != "status" or value in spec.values:
+            return
+        hint = did_you_mean(value, spec.values)
+        if not hint and spec.values:
+            listed = ", ".join(repr(v) for v in sorted(spec.values))
+            hint = f"; possible values: {listed}"
+        self.fail(f"{value!r} is not a possible value of {name.id}{hint}", literal)
+
+    # --- nodes ---
+
+    def node(self, node: ast.expr) -> tuple[_Fn, Kind]:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ExprError(
+                f"expression is too complicated (more than {MAX_NODES} parts)", self.base
+            )
+        handler = _HANDLERS.get(type(node))
+        if handler is not None:
+            return handler(self, node)
+        if isinstance(node, ast.Tuple | ast.List):
+            self.fail(
+                "a list of values like ('a', 'b') is only allowed after 'in' or 'not in'", node
+            )
+        message = _FORBIDDEN.get(type(node), f"{type(node).__name__} is not allowed")
+        self.fail(message, node)
+
+    def constant(self, node: ast.Constant) -> tuple[_Fn, Kind]:
+        value = node.value
+        if isinstance(value, bool):
+            return _constant(value), "bool"
+        if isinstance(value, int | float):
+            _check_number_literal(value, self.offset(node))
+            return _constant(value), "number"
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                self.fail(f"text is too long ({len(value)} characters, at most {MAX_STRING})", node)
+            return _constant(value), "text"
+        if isinstance(value, bytes):
+            self.fail("bytes literals are not allowed", node)
+        if isinstance(value, complex):
+            self.fail("complex numbers are not allowed", node)
+        if value is None:
+            self.fail("None is not allowed", node)
+        if value is Ellipsis:
+            self.fail("'...' is not allowed", node)
+        self.fail(f"{value!r} is not allowed", node)
+
+    def name(self, node: ast.Name) -> tuple[_Fn, Kind]:
+        key = node.id
+        if key in ("true", "false"):
+            return _constant(key == "true"), "bool"
+        spec = self.names.get(key)
+        if spec is None:
+            choices = [*self.names, "true", "false"]
+            self.fail(f"unknown name '{key}'{did_you_mean(key, choices)}", node)
+        self.used.add(key)
+        if spec.kind == "status":
+            return _status_getter(key, self.offset(node)), "text"
+        return _number_getter(key, self.offset(node)), "number"
+
+    def unary(self, node: ast.UnaryOp) -> tuple[_Fn, Kind]:
+        fn, kind = self.node(node.operand)
+        if isinstance(node.op, ast.Not):
+            self.need_truth(node.operand, kind)
+            return (lambda env: not fn(env)), "bool"
+        if isinstance(node.op, ast.Invert):
+            self.fail("operator '~' is not allowed", node)
+        self.need_number(node.operand, kind, f"'{'-' if isinstance(node.op, ast.USub) else '+'}'")
+        if isinstance(node.operand, ast.Constant):
+            folded = fn({})
+            return _constant(-folded if isinstance(node.op, ast.USub) else +folded), "number"
+        if isinstance(node.op, ast.USub):
+            return (lambda env: -fn(env)), "number"
+        return (lambda env: +fn(env)), "number"
+
+    def binary(self, node: ast.BinOp) -> tuple[_Fn, Kind]:
+        op_type = type(node.op)
+        symbol = _OP_SYMBOLS.get(op_type, "?")
+        if op_type in (ast.BitAnd, ast.BitOr):
+            word = "and" if op_type is ast.BitAnd else "or"
+            self.fail(f"operator '{symbol}' is not allowed (use '{word}')", node)
+        if op_type not in (*_ARITHMETIC, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow):
+            self.fail(f"operator '{symbol}' is not allowed", node)
+        left, left_kind = self.node(node.left)
+        right, right_kind = self.node(node.right)
+        self.need_number(node.left, left_kind, "arithmetic")
+        self.need_number(node.right, right_kind, "arithmetic")
+        offset = self.offset(node)
+        if op_type is ast.Pow:
+            return _power(left, right, offset), "number"
+        if op_type in _ARITHMETIC:
+            return _arithmetic(_ARITHMETIC[op_type], left, right, offset), "number"
+        return _division(op_type, left, right, offset), "number"
+
+    def boolean(self, node: ast.BoolOp) -> tuple[_Fn, Kind]:
+        fns: list[_Fn] = []
+        for value in node.values:
+            fn, kind = self.node(value)
+            self.need_truth(value, kind)
+            fns.append(fn)
+        if isinstance(node.op, ast.And):
+            return _all(fns), "bool"
+        return _any(fns), "bool"
+
+    def if_else(self, node: ast.IfExp) -> tuple[_Fn, Kind]:
+        test, test_kind = self.node(node.test)
+        self.need_truth(node.test, test_kind)
+        body, body_kind = self.node(node.body)
+        orelse, orelse_kind = self.node(node.orelse)
+        for branch, kind in ((node.body, body_kind), (node.orelse, orelse_kind)):
+            if kind == "text":
+                self.fail("both branches of 'if ... else' must be numbers or true/false", branch)
+        kind_out: Kind = "bool" if body_kind == orelse_kind == "bool" else "number"
+        return (lambda env: body(env) if test(env) else orelse(env)), kind_out
+
+    def compare(self, node: ast.Compare) -> tuple[_Fn, Kind]:
+        operands = [node.left, *node.comparators]
+        compiled: list[tuple[_Fn, Kind] | None] = [
+            None if isinstance(n, ast.Tuple | ast.List) else self.node(n) for n in operands
+        ]
+        steps: list[tuple[Callable[[Any, Any], bool], _Fn]] = []
+        last = len(node.ops) - 1
+        for i, op in enumerate(node.ops):
+            left_node, right_node = operands[i], operands[i + 1]
+            symbol = _OP_SYMBOLS.get(type(op), "?")
+            left_c = compiled[i]
+            if left_c is None:
+                self.fail(
+                    "a list of values like ('a', 'b') is only allowed after 'in' or 'not in'",
+                    left_node,
+                )
+            left_kind = left_c[1]
+            if isinstance(op, ast.Is | ast.IsNot):
+                self.fail(f"'{symbol}' is not allowed (use '==' or '!=')", node)
+            if isinstance(op, ast.In | ast.NotIn):
+                if not isinstance(right_node, ast.Tuple | ast.List):
+                    self.fail(
+                        f"'{symbol}' needs a list of values on the right, "
+                        "for example x in ('a', 'b')",
+                        right_node,
+                    )
+                if i != last:
+                    self.fail("nothing may be compared with a list of values", right_node)
+                group = self.group(left_node, left_kind, right_node)
+                steps.append((_in if isinstance(op, ast.In) else _not_in, _constant(group)))
+                continue
+            right_c = compiled[i + 1]
+            if right_c is None:
+                self.fail(
+                    "a list of values like ('a', 'b') is only allowed after 'in' or 'not in'",
+                    right_node,
+                )
+            right_fn, right_kind = right_c
+            if isinstance(op, ast.Eq | ast.NotEq):
+                if (left_kind == "text") != (right_kind == "text"):
+                    text_node = left_node if left_kind == "text" else right_node
+                    self.fail(f"cannot compare text with a number using '{symbol}'", text_node)
+                if left_kind == "text":
+                    for a, b in ((left_node, right_node), (right_node, left_node)):
+                        if isinstance(b, ast.Constant):
+                            self.check_status_value(a, b, b.value)
+            else:
+                for side, kind in ((left_node, left_kind), (right_node, right_kind)):
+                    if kind == "text":
+                        self.fail(
+                            f"'{symbol}' only compares numbers (text can use ==, !=, in or not in)",
+                            side,
+                        )
+            steps.append((_COMPARE[type(op)], right_fn))
+        first = compiled[0]
+        assert first is not None
+        return _chain(first[0], steps), "bool"
+
+    def group(
+        self, left: ast.expr, left_kind: Kind, node: ast.Tuple | ast.List
+    ) -> frozenset[Value]:
+        """The constant values listed after ``in``, checked against the left side."""
+        self.count += 1
+        values: set[Value] = set()
+        for item in node.elts:
+            plain = (
+                isinstance(item, ast.Constant)
+                or (isinstance(item, ast.Name) and item.id in ("true", "false"))
+                or (
+                    isinstance(item, ast.UnaryOp)
+                    and isinstance(item.op, ast.USub | ast.UAdd)
+                    and isinstance(item.operand, ast.Constant)
+                )
+            )
+            if not plain:
+                if type(item) in _FORBIDDEN:
+                    self.fail(_FORBIDDEN[type(item)], item)
+                self.fail(
+                    "only plain values (numbers, true/false or text) can be listed after 'in'",
+                    item,
+                )
+            fn, kind = self.node(item)
+            if (kind == "text") != (left_kind == "text"):
+                if left_kind == "text":
+                    self.fail("cannot look for text among numbers", item)
+                self.fail("cannot look for a number among text", item)
+            value = fn({})
+            self.check_status_value(left, item, value)
+            values.add(value)
+        return frozenset(values)
+
+
+_HANDLERS: dict[type[ast.AST], Callable[[_Compiler, Any], tuple[_Fn, Kind]]] = {
+    ast.Constant: _Compiler.constant,
+    ast.Name: _Compiler.name,
+    ast.UnaryOp: _Compiler.unary,
+    ast.BinOp: _Compiler.binary,
+    ast.BoolOp: _Compiler.boolean,
+    ast.Compare: _Compiler.compare,
+    ast.IfExp: _Compiler.if_else,
+}
+
+
+# --- runtime closures ------------------------------------------------------------------------
+
+
+def _coerce_number(key: str, value: object, offset: int) -> Value:
+    if isinstance(value, numbers.Integral) and not isinstance(value, str):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise ExprError(f"'{key}' should be a number but is {type(value).__name__}", offset)
+
+
+def _number_getter(key: str, offset: int) -> _Fn:
+    def get(env: Env) -> Value:
+        try:
+            value = env[key]
+        except KeyError:
+            raise ExprError(f"no value for '{key}'", offset) from None
+        kind = type(value)
+        if kind is float or kind is int or kind is bool:
+            return value
+        return _coerce_number(key, value, offset)
+
+    return get
+
+
+def _status_getter(key: str, offset: int) -> _Fn:
+    def get(env: Env) -> Value:
+        try:
+            value = env[key]
+        except KeyError:
+            raise ExprError(f"no value for '{key}'", offset) from None
+        if isinstance(value, str):
+            return value
+        raise ExprError(f"'{key}' should be text but is {type(value).__name__}", offset)
+
+    return get
+
+
+def _too_large(value: object, offset: int) -> NoReturn:
+    if isinstance(value, float) and math.isnan(value):
+        raise ExprError("result is not a number", offset)
+    raise ExprError("a number became too large", offset)
+
+
+def _arithmetic(op: Callable[[Any, Any], Any], left: _Fn, right: _Fn, offset: int) -> _Fn:
+    def run(env: Env) -> Any:
+        result = op(left(env), right(env))
+        if -_LIMIT <= result <= _LIMIT:
+            return result
+        _too_large(result, offset)
+
+    return run
+
+
+def _division(op_type: type[ast.AST], left: _Fn, right: _Fn, offset: int) -> _Fn:
+    op: Callable[[Any, Any], Any]
+    if op_type is ast.Div:
+        op = operator.truediv
+    elif op_type is ast.FloorDiv:
+        op = operator.floordiv
+    else:
+        op = operator.mod
+
+    def run(env: Env) -> Any:
+        a = left(env)
+        b = right(env)
+        if b == 0:
+            raise ExprError("division by zero", offset)
+        result = op(a, b)
+        if -_LIMIT <= result <= _LIMIT:
+            return result
+        _too_large(result, offset)
+
+    return run
+
+
+def _power(left: _Fn, right: _Fn, offset: int) -> _Fn:
+    def run(env: Env) -> Any:
+        base = left(env)
+        exponent = right(env)
+        if not -MAX_EXPONENT <= exponent <= MAX_EXPONENT:
+            raise ExprError(
+                f"the power after '**' must be between -64 and 64, not {exponent:.6g}", offset
+            )
+        if not -MAX_BASE <= base <= MAX_BASE:
+            raise ExprError(
+                f"the number before '**' must be between -1000000 and 1000000, not {base:.6g}",
+                offset,
+            )
+        if base == 0 and exponent < 0:
+            raise ExprError("division by zero (0 raised to a negative power)", offset)
+        if base < 0 and exponent % 1 != 0:
+            raise ExprError("a negative number cannot be raised to a fractional power", offset)
+        try:
+            result = base**exponent
+        except OverflowError:
+            raise ExprError("a number became too large", offset) from None
+        if -_LIMIT <= result <= _LIMIT:
+            return result
+        _too_large(result, offset)
+
+    return run
+
+
+def _all(fns: list[_Fn]) -> _Fn:
+    if len(fns) == 2:
+        a, b = fns
+        return lambda env: True if a(env) and b(env) else False  # noqa: SIM210
+
+    def run(env: Env) -> Any:
+        return all(fn(env) for fn in fns)
+
+    return run
+
+
+def _any(fns: list[_Fn]) -> _Fn:
+    if len(fns) == 2:
+        a, b = fns
+        return lambda env: True if a(env) or b(env) else False  # noqa: SIM210
+
+    def run(env: Env) -> Any:
+        return any(fn(env) for fn in fns)
+
+    return run
+
+
+def _chain(first: _Fn, steps: list[tuple[Callable[[Any, Any], bool], _Fn]]) -> _Fn:
+    if len(steps) == 1:
+        ((op, right),) = steps
+        return lambda env: op(first(env), right(env))
+
+    def run(env: Env) -> Any:
+        left = first(env)
+        for op, fn in steps:
+            right = fn(env)
+            if not op(left, right):
+                return False
+            left = right
+        return True
+
+    return run

@@ -1,0 +1,315 @@
+"""Load a scenario file: untrusted YAML in, a validated Scenario out, or every problem at once.
+
+Sections are validated item by item, so one broken inject does not hide the problems of the
+others, and cross-references are checked among the items that did validate.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from sim.checks import check_references
+from sim.compiled import Compiled
+from sim.problems import InputProblems, Problem, did_you_mean
+from sim.schema import RESPONSE_KINDS, SECTIONS, Response, Scenario
+from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
+
+REQUIRED = ("scenario", "actors", "injects")
+_RESPONSE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Response)
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file; raise InputProblems listing every error."""
+    scenario, problems = check_scenario_file(path)
+    if scenario is None:
+        raise InputProblems(problems)
+    return scenario
+
+
+def load_scenario_text(text: str, path: str = "<string>") -> Scenario:
+    """Like load_scenario, for text already in memory (tests, editors)."""
+    scenario, problems = check_scenario(read_yaml_text(text, path), text)
+    if scenario is None:
+        raise InputProblems(problems)
+    return scenario
+
+
+def check_scenario_file(
+    path: str | os.PathLike[str],
+) -> tuple[Scenario | None, list[Problem]]:
+    """Validate a file: the scenario (None if any error) and every problem, warnings included."""
+    try:
+        doc = read_yaml_file(path, display_path=str(path))
+    except InputProblems as exc:
+        return None, exc.problems
+    except OSError as exc:
+        return None, [Problem(str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")]
+    return check_scenario(doc, None)
+
+
+def check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, list[Problem]]:
+    """Validate a parsed document (text, if known, sharpens columns inside expressions)."""
+    report = _Report(doc, text)
+    data = doc.data
+    if not isinstance(data, dict):
+        report.add(
+            (), f"a scenario is a mapping with keys {', '.join(SECTIONS)}; found {_kind_of(data)}"
+        )
+        return None, report.problems
+    for key in data:
+        if key not in SECTIONS:
+            report.add((key,), f"unknown section '{key}'{did_you_mean(key, SECTIONS)}", key=True)
+    for key in REQUIRED:
+        if key not in data:
+            report.add((), f"missing section '{key}'")
+
+    valid: dict[str, Any] = {}
+    failed_ids: set[str] = set()
+    broken: set[str] = set()
+    for section, model in SECTIONS.items():
+        if section not in data:
+            continue
+        raw = data[section]
+        if section == "scenario":
+            valid[section] = report.validate(model, raw, (section,))
+        elif section == "variables":
+            if raw is None:
+                raw = {}
+            if not isinstance(raw, dict):
+                report.add(
+                    (section,),
+                    f"'variables' is a mapping of names to variables; found {_kind_of(raw)}",
+                )
+                broken.add(section)
+                continue
+            items = {}
+            for name, value in raw.items():
+                ok = report.validate(model, value, (section, name))
+                if ok is None:
+                    failed_ids.add(name)
+                else:
+                    items[name] = ok
+            valid[section] = items
+        else:
+            if raw is None:
+                raw = []
+            if not isinstance(raw, list):
+                report.add(
+                    (section,),
+                    f"'{section}' is a list (items start with '- '); found {_kind_of(raw)}",
+                )
+                broken.add(section)
+                continue
+            items_l = []
+            for i, item in enumerate(raw):
+                ok = report.validate(model, item, (section, i))
+                if ok is None:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        failed_ids.add(item["id"])
+                else:
+                    items_l.append((i, ok))
+            valid[section] = items_l
+
+    compiled = check_references(report, valid, failed_ids, broken)
+    problems = sorted(report.problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    scenario = Scenario.model_validate(data)
+    if isinstance(compiled, Compiled):
+        scenario._compiled = compiled
+    return scenario, problems
+
+
+class _Report:
+    """Collects problems and turns data paths into file positions."""
+
+    def __init__(self, doc: Document, text: str | None) -> None:
+        self.doc = doc
+        self.text = text
+        self.problems: list[Problem] = []
+        self._lines: list[str] | None = None
+
+    def add(
+        self,
+        path: Path_,
+        message: str,
+        *,
+        key: bool = False,
+        offset: int | None = None,
+        severity: str = "error",
+    ) -> None:
+        mark = self.doc.key_marks.get(path) if key else None
+        if mark is None:
+            mark = self.doc.mark(path)
+        col = mark.col
+        if offset is not None and path in self.doc.marks:
+            line_text = self._line(mark.line)
+            quoted = 0 < col <= len(line_text) and line_text[col - 1] in "'\""
+            col += offset + (1 if quoted else 0)
+        self.problems.append(
+            Problem(
+                self.doc.path,
+                mark.line,
+                col,
+                message,
+                "warning" if severity == "warning" else "error",
+            )
+        )
+
+    def _line(self, n: int) -> str:
+        if self._lines is None:
+            text = self.text
+            if text is None:
+                try:
+                    text = Path(self.doc.path).read_text(encoding="utf-8-sig", errors="replace")
+                except OSError:
+                    text = ""
+            self._lines = text.splitlines()
+        return self._lines[n - 1] if 0 < n <= len(self._lines) else ""
+
+    def validate(self, model: Any, raw: Any, where: Path_) -> Any:
+        """Validate one item; on failure report each error at its position and return None."""
+        try:
+            if model is Response:
+                return _RESPONSE_ADAPTER.validate_python(raw)
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                self._pydantic_error(model, raw, where, err)
+            return None
+
+    def _pydantic_error(self, model: Any, raw: Any, where: Path_, err: Any) -> None:
+        loc = tuple(err["loc"])
+        if model is Response and loc and loc[0] in RESPONSE_KINDS:
+            model = _response_class(str(loc[0]))
+            loc = loc[1:]
+        path = where + loc
+        kind = err["type"]
+        value = err.get("input")
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            fields = _fields_at(model, loc[:-1])
+            self.add(path, f"unknown key '{name}'{did_you_mean(name, fields)}", key=True)
+            return
+        if kind == "missing":
+            self.add(path[:-1], f"missing key '{loc[-1]}'")
+            return
+        self.add(path, _message(err, value))
+
+
+def _message(err: Any, value: Any) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and isinstance(value, str):
+        fixed = value.strip().lower().replace("-", "_").replace(" ", "_")
+        hint = f" (try '{fixed}')" if fixed != value and fixed[:1].isalpha() else ""
+        return (
+            f"'{value}' is not a valid id: use lower-case letters, digits and '_', "
+            f"starting with a letter{hint}"
+        )
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        whole = "a whole number" if kind.startswith("int") else "a number"
+        return f"expected {whole}, got {_kind_of(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {_kind_of(value)}"
+    if kind == "string_type":
+        return f"expected text, got {_kind_of(value)}"
+    if kind == "list_type":
+        return f"expected a list, got {_kind_of(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value), got {_kind_of(value)}"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", ""))
+        options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+        return f"'{value}' is not allowed here{did_you_mean(str(value), options)}; use {expected}"
+    if kind in ("union_tag_invalid",):
+        tag = str(ctx.get("tag", value))
+        return (
+            f"unknown response kind '{tag}'{did_you_mean(tag, RESPONSE_KINDS)}; "
+            f"use notification, countermeasure or legislation"
+        )
+    if kind == "union_tag_not_found":
+        return "missing key 'kind' (notification, countermeasure or legislation)"
+    if kind == "too_short":
+        if isinstance(value, str):
+            return "must not be empty"
+        n = ctx.get("min_length", 1)
+        return f"needs at least {n} item{'s' if n != 1 else ''}"
+    if kind.startswith(("datetime", "date_")):
+        return "expected a date-time such as 2020-07-01T09:00:00+09:00"
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if msg.startswith("Input should"):
+        msg = "should" + msg[len("Input should") :]
+        if value is not None and not isinstance(value, dict | list):
+            msg += f" (got {value!r})"
+    return msg[:1].lower() + msg[1:] if msg[:2] != msg[:2].upper() else msg
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _response_class(kind: str) -> type[BaseModel]:
+    for cls in typing.get_args(typing.get_args(Response)[0]):
+        if cls.model_fields["kind"].annotation == typing.Literal[kind]:
+            return typing.cast(type[BaseModel], cls)
+    raise KeyError(kind)
+
+
+def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at loc inside model (for 'did you mean')."""
+    current: Any = model
+    for part in loc:
+        current = _inner(current, part)
+        if current is None:
+            return []
+    cls = next(_models(current), None)
+    if cls is None:
+        return []
+    return [f.alias or name for name, f in cls.model_fields.items()]
+
+
+def _inner(tp: Any, part: Any) -> Any:
+    for cls in _models(tp):
+        if isinstance(part, str):
+            for name, f in cls.model_fields.items():
+                if part in (name, f.alias):
+                    return f.annotation
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple):
+        return typing.get_args(tp)[0]
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    return None
+
+
+def _models(tp: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        yield tp
+        return
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated or origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            yield from _models(arg)

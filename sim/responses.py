@@ -1,0 +1,205 @@
+"""The three first-class responses: notifying other actors, countermeasures, legislation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim import events as ev
+from sim.chance import chance, sample
+from sim.engine import ActiveResponse
+from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
+from sim.threats import detect, slow, stop
+
+if TYPE_CHECKING:
+    from sim.engine import Exercise, Process
+
+AnyResponse = Notification | Countermeasure | Legislation
+
+
+def start_response(ex: Exercise, r: AnyResponse, cause: str) -> None:
+    """Start a response, or record why it cannot start."""
+    status = ex.value(r.id)
+    if status == "locked":
+        ex._record(
+            ev.ResponseBlocked,
+            response=r.id,
+            reason=f"needs '{r.requires}' to be enacted first",
+            audience=_audience(ex, r),
+        )
+        return
+    if status == "running" or (isinstance(r, Legislation) and status == "succeeded"):
+        reason = "already running" if status == "running" else "already enacted"
+        ex._record(ev.ResponseBlocked, response=r.id, reason=reason, audience=_audience(ex, r))
+        return
+    ex.set_status(r.id, "running")
+    match r:
+        case Notification():
+            ex.env.process(_notify(ex, r, cause))
+        case Countermeasure():
+            ex.env.process(_countermeasure(ex, r, cause))
+        case Legislation():
+            ex.env.process(_legislate(ex, r, cause))
+
+
+def _actor(r: AnyResponse) -> str:
+    match r:
+        case Notification():
+            return r.sender
+        case Countermeasure():
+            return r.actor
+        case Legislation():
+            return r.sponsor
+
+
+def _audience(ex: Exercise, r: AnyResponse) -> tuple[str, ...]:
+    extra = tuple(r.to) if isinstance(r, Notification) else ()
+    return tuple(dict.fromkeys((*ex.players, _actor(r), *extra)))
+
+
+def _begin(ex: Exercise, r: AnyResponse, cause: str, expected_end: float | None) -> None:
+    ex.active[r.id] = ActiveResponse(r.id, r.kind, _actor(r), ex.now, expected_end)
+    ex._record(
+        ev.ResponseStarted,
+        response=r.id,
+        response_kind=r.kind,
+        actor=_actor(r),
+        cause=cause,
+        expected_end=expected_end,
+        audience=_audience(ex, r),
+    )
+
+
+def _succeed(
+    ex: Exercise, r: AnyResponse, summary: str, extra: dict[str, float] | None = None
+) -> None:
+    ex.active.pop(r.id, None)
+    ex.set_status(r.id, "succeeded")
+    ex._record(
+        ev.ResponseFinished,
+        response=r.id,
+        response_kind=r.kind,
+        summary=summary,
+        audience=_audience(ex, r),
+    )
+    ex.apply_effects(r.effects, f"response:{r.id}", extra=extra)
+    _follow_on(ex, r, extra)
+
+
+def _fail(ex: Exercise, r: Countermeasure | Legislation, reason: str) -> None:
+    ex.active.pop(r.id, None)
+    ex.set_status(r.id, "failed")
+    ex._record(
+        ev.ResponseFailed,
+        response=r.id,
+        response_kind=r.kind,
+        reason=reason,
+        audience=_audience(ex, r),
+    )
+    ex.apply_effects(r.failure_effects, f"response:{r.id}.failed")
+
+
+def _follow_on(ex: Exercise, r: ResponseBase, extra: dict[str, float] | None) -> None:
+    for follow in r.starts:
+        if follow.only_if is None or ex.truth(follow.only_if, f"response:{r.id}.starts"):
+            ex.launch(follow.response, f"response:{r.id}")
+
+
+def _notify(ex: Exercise, r: Notification, cause: str) -> Process:
+    delay = sample(r.delay, ex.rng(f"response:{r.id}"))
+    _begin(ex, r, cause, ex.now + delay)
+    if delay > 0:
+        yield ex.env.timeout(delay)
+    age = _age(ex, r.about)
+    ex._record(
+        ev.NotificationDelivered,
+        response=r.id,
+        sender=r.sender,
+        recipients=tuple(r.to),
+        message=r.message or (r.title or r.id),
+        age=age,
+        audience=_audience(ex, r),
+    )
+    extra = {"age": age if age is not None else 0.0}
+    _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
+
+
+def _age(ex: Exercise, about: str | None) -> float | None:
+    """Time since what a notification is about happened (a threat: since it was detected)."""
+    if about is None:
+        return None
+    t = ex.happened_at.get(f"{about}:detected", ex.happened_at.get(about))
+    return None if t is None else ex.now - t
+
+
+def _countermeasure(ex: Exercise, r: Countermeasure, cause: str) -> Process:
+    rng = ex.rng(f"response:{r.id}")
+    resource = ex.resources[r.actor]
+    with resource.request() as req:
+        if not req.triggered:
+            ex._record(ev.ResponseQueued, response=r.id, actor=r.actor, audience=_audience(ex, r))
+        yield req
+        duration = sample(r.duration, rng)
+        _begin(ex, r, cause, ex.now + duration)
+        if duration > 0:
+            yield ex.env.timeout(duration)
+    p = ex.probability(r.success, f"response:{r.id}.success")
+    if not chance(p, rng):
+        _fail(ex, r, f"did not work (chance was {p:.0%})")
+        return
+    by = f"response:{r.id}"
+    done = [stop(ex, ex.threats[t], by) for t in r.stops]
+    done += [slow(ex, ex.threats[t], f, by) for t, f in r.slows.items()]
+    for t in r.reveals:
+        if ex.value(t) == "undetected":
+            detect(ex, ex.threats[t], by)
+            done.append(f"revealed {t}")
+    _succeed(ex, r, "; ".join(done) or "done")
+
+
+def _legislate(ex: Exercise, r: Legislation, cause: str) -> Process:
+    rng = ex.rng(f"response:{r.id}")
+    _begin(ex, r, cause, None)
+    audience = ev.EVERYONE
+    for stage in r.stages:
+        for attempt in range(1, stage.attempts + 1):
+            ex.active[r.id] = ActiveResponse(
+                r.id, r.kind, r.sponsor, ex.active[r.id].started, None, stage.id
+            )
+            if stage.actor is not None:
+                with ex.resources[stage.actor].request() as req:
+                    if not req.triggered:
+                        ex._record(
+                            ev.ResponseQueued, response=r.id, actor=stage.actor, audience=audience
+                        )
+                    yield req
+                    ex._record(
+                        ev.BillProgress,
+                        response=r.id,
+                        stage=stage.id,
+                        step="started",
+                        attempt=attempt,
+                    )
+                    yield ex.env.timeout(sample(stage.duration, rng))
+            else:
+                ex._record(
+                    ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=attempt
+                )
+                yield ex.env.timeout(sample(stage.duration, rng))
+            p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
+            if chance(p, rng):
+                ex._record(
+                    ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
+                )
+                break
+            if stage.stall is not None and attempt < stage.attempts:
+                ex._record(
+                    ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
+                )
+                yield ex.env.timeout(sample(stage.stall, rng))
+                continue
+            _fail(ex, r, f"defeated at {stage.title or stage.id}")
+            return
+    for other in ex.responses.values():
+        if other.requires == r.id and ex.value(other.id) == "locked":
+            ex.set_status(other.id, "ready")
+    _succeed(ex, r, "enacted")

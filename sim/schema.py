@@ -1,0 +1,656 @@
+"""The scenario format (v1) as pydantic models: the single source of truth for what a file may say.
+
+Every model forbids unknown keys and is frozen. Expressions and effects are kept as
+text here; the loader checks and compiles them once the scenario's names are known.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+"""Ids are names in expressions, so they are identifiers: lower case, digits, underscores."""
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        description="An identifier: lower-case letters, digits and '_', starting with a letter.",
+    ),
+]
+ExprText = Annotated[
+    str | float,
+    Field(description="A condition or number written in the expression language (see docs)."),
+]
+Probability = Annotated[
+    str | float,
+    Field(description="A chance between 0 and 1: a number or an expression (clamped into 0..1)."),
+]
+EffectText = Annotated[
+    str | float,
+    Field(
+        description="A change to a variable: a number sets it; '+ x', '- x', '* x', '/ x', '= x'."
+    ),
+]
+Effects = Annotated[
+    dict[str, EffectText],
+    Field(description="Changes to variables, keyed by variable id."),
+]
+
+Affiliation = Literal["government", "ally", "adversary", "operator", "public", "media"]
+TimeUnit = Literal["minutes", "hours", "days"]
+UNIT_HOURS: dict[str, float] = {"minutes": 1 / 60, "hours": 1.0, "days": 24.0}
+
+THREAT_STATUSES = ("pending", "undetected", "detected", "stopped", "completed")
+RESPONSE_STATUSES = ("locked", "ready", "running", "succeeded", "failed")
+INJECT_STATUSES = ("pending", "delivered", "skipped")
+UNDECIDED = "undecided"
+RESERVED_NAMES = frozenset({"true", "false", "age", UNDECIDED})
+
+
+class Model(BaseModel):
+    """Base of every scenario model: frozen, unknown keys are errors."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+    )
+
+
+# --- distributions ----------------------------------------------------------------------------
+
+DISTRIBUTION_KINDS = ("fixed", "uniform", "triangular", "normal", "lognormal", "exponential")
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PydanticCustomError("distribution", "{what} must be a number", {"what": what})
+    return float(value)
+
+
+def _pair(value: Any, kind: str, n: int, names: str) -> list[float]:
+    if not isinstance(value, list) or len(value) != n:
+        raise PydanticCustomError(
+            "distribution",
+            "{kind} takes a list of {n} numbers: [{names}]",
+            {"kind": kind, "n": n, "names": names},
+        )
+    return [_number(v, kind) for v in value]
+
+
+class Distribution(Model):
+    """A random duration or amount: a bare number, or one of uniform, triangular, normal,
+    lognormal, exponential written as a one-key mapping."""
+
+    kind: Literal["fixed", "uniform", "triangular", "normal", "lognormal", "exponential"]
+    params: tuple[float, ...]
+    """The numbers of the distribution, in the order the format lists them."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"kind", "params"}:
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            v = _number(value, "a fixed value")
+            if v < 0:
+                raise PydanticCustomError("distribution", "durations cannot be negative")
+            return {"kind": "fixed", "params": (v,)}
+        if not isinstance(value, dict) or len(value) != 1:
+            raise PydanticCustomError(
+                "distribution",
+                "expected a number or one of {kinds}, e.g. {{uniform: [2, 12]}}",
+                {"kinds": ", ".join(DISTRIBUTION_KINDS[1:])},
+            )
+        ((kind, arg),) = value.items()
+        params: list[float]
+        if kind == "fixed":
+            params = [_number(arg, "fixed")]
+        elif kind == "uniform":
+            params = _pair(arg, kind, 2, "low, high")
+            if params[0] > params[1]:
+                raise PydanticCustomError("distribution", "uniform needs low <= high")
+        elif kind == "triangular":
+            params = _pair(arg, kind, 3, "low, mode, high")
+            if not params[0] <= params[1] <= params[2] or params[0] == params[2]:
+                raise PydanticCustomError(
+                    "distribution", "triangular needs low <= mode <= high and low < high"
+                )
+        elif kind == "exponential":
+            params = [_number(arg, "exponential mean")]
+            if params[0] <= 0:
+                raise PydanticCustomError("distribution", "exponential mean must be above 0")
+        elif kind in ("normal", "lognormal"):
+            keys = ("mean", "sd") if kind == "normal" else ("median", "sigma")
+            optional = ("min", "max") if kind == "normal" else ()
+            if (
+                not isinstance(arg, dict)
+                or not set(keys) <= set(arg)
+                or not set(arg)
+                <= {
+                    *keys,
+                    *optional,
+                }
+            ):
+                allowed = ", ".join(keys + optional)
+                raise PydanticCustomError(
+                    "distribution",
+                    "{kind} takes a mapping with {allowed}",
+                    {"kind": kind, "allowed": allowed},
+                )
+            params = [_number(arg[k], f"{kind} {k}") for k in keys]
+            if params[1] < 0 or (kind == "lognormal" and params[0] <= 0):
+                raise PydanticCustomError(
+                    "distribution",
+                    "{kind} needs a positive {a} and sd/sigma >= 0",
+                    {"kind": kind, "a": keys[0]},
+                )
+            if kind == "normal":
+                low = _number(arg.get("min", 0.0), "normal min")
+                high = _number(arg.get("max", 1e12), "normal max")
+                if low >= high:
+                    raise PydanticCustomError("distribution", "normal needs min < max")
+                params += [low, high]
+        else:
+            from sim.problems import did_you_mean
+
+            raise PydanticCustomError(
+                "distribution",
+                "unknown distribution '{kind}'{hint}; use one of {kinds}",
+                {
+                    "kind": str(kind),
+                    "hint": did_you_mean(str(kind), DISTRIBUTION_KINDS),
+                    "kinds": ", ".join(DISTRIBUTION_KINDS),
+                },
+            )
+        if kind != "normal" and any(p < 0 for p in params):
+            raise PydanticCustomError("distribution", "durations cannot be negative")
+        return {"kind": kind, "params": tuple(params)}
+
+    def describe(self) -> str:
+        """A short human-readable form, as an author would write it."""
+        p = self.params
+        match self.kind:
+            case "fixed":
+                return f"{p[0]:g}"
+            case "uniform":
+                return f"uniform {p[0]:g}–{p[1]:g}"
+            case "triangular":
+                return f"triangular {p[0]:g}/{p[1]:g}/{p[2]:g}"
+            case "normal":
+                return f"normal mean {p[0]:g} sd {p[1]:g}"
+            case "lognormal":
+                return f"lognormal median {p[0]:g} sigma {p[1]:g}"
+            case _:
+                return f"exponential mean {p[0]:g}"
+
+    def mean(self) -> float:
+        """The expected value, used for planning displays (not for sampling)."""
+        p = self.params
+        match self.kind:
+            case "fixed" | "exponential":
+                return p[0]
+            case "uniform":
+                return (p[0] + p[1]) / 2
+            case "triangular":
+                return sum(p) / 3
+            case "normal":
+                return min(max(p[0], p[2]), p[3])
+            case _:
+                return p[0] * math.exp(p[1] ** 2 / 2)
+
+
+# --- the scenario block -----------------------------------------------------------------------
+
+
+class Source(Model):
+    """A source document the scenario's facts come from."""
+
+    id: Id
+    """How injects refer to this source."""
+    file: str | None = None
+    """File name of the source document (e.g. in ../shared/seeds/)."""
+    title: str | None = None
+    """Headline or title of the document."""
+    publisher: str | None = None
+    """Who published it."""
+    date: str | None = None
+    """Publication date as written (free text, e.g. '2024-02')."""
+    url: str | None = None
+    """Where it can be read (shown as text, never opened)."""
+
+
+class Module(Model):
+    """A phase of the exercise, with its own discussion questions (HSEEP module)."""
+
+    id: Id
+    title: str
+    """Shown in the briefing and the console."""
+    start: float = Field(default=0.0, ge=0)
+    """Scenario time at which this module begins."""
+    summary: str = ""
+    """What happens in this module, read aloud at its start."""
+    discussion_questions: list[str] = Field(default_factory=list)
+    """Questions the facilitator puts to the players in this module."""
+    facilitator_notes: str = ""
+    """Notes for the facilitator only (never shown to players)."""
+
+
+class ScenarioInfo(Model):
+    """Who, when and how long: the scenario's identity and clock."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    """The scenario's id, e.g. 'diplomatic-cable-breach'."""
+    title: str
+    """Title shown in the picker and the console."""
+    summary: str
+    """A paragraph for the picker and the briefing."""
+    start: datetime
+    """Scenario date-time at time 0, e.g. 2020-07-01T09:00:00+09:00."""
+    time_unit: TimeUnit = "hours"
+    """The unit of every time and duration in the file."""
+    horizon: float = Field(gt=0)
+    """How long the exercise runs, in time units."""
+    seed: int = Field(default=0, ge=0)
+    """Default random seed."""
+    session_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    """Planned length of a facilitated session, in real minutes."""
+    audience: str = ""
+    """Who the exercise is for."""
+    sources: list[Source] = Field(default_factory=list)
+    """Documents the scenario is based on."""
+    modules: list[Module] = Field(default_factory=list)
+    """Phases of the exercise, in order."""
+    assumptions: list[str] = Field(default_factory=list)
+    """What the author invented (paths, delays, probabilities) and why the numbers are plausible."""
+    facilitator_notes: str = ""
+    """Notes for the facilitator only."""
+
+
+# --- actors and variables ---------------------------------------------------------------------
+
+
+class Actor(Model):
+    """An agency, ally, adversary, operator, the public or the media."""
+
+    id: Id
+    name: str
+    """Full name shown to players."""
+    affiliation: Affiliation
+    """government, ally, adversary, operator, public or media."""
+    capacity: int = Field(default=1, ge=1, le=100)
+    """How many responses this actor can work on at once."""
+    player: bool | None = None
+    """Whether players act for this actor (default: true for government, false otherwise)."""
+    description: str = ""
+
+    @property
+    def is_player(self) -> bool:
+        return self.player if self.player is not None else self.affiliation == "government"
+
+
+class Variable(Model):
+    """A named number of the world's state, kept within its bounds."""
+
+    initial: float
+    """Value at time 0."""
+    min: float | None = None
+    """Lowest value (changes are clamped)."""
+    max: float | None = None
+    """Highest value (changes are clamped)."""
+    description: str = ""
+    """What the number means, shown on the dashboard."""
+    label: str | None = None
+    """Short name for displays (default: the id)."""
+    unit: str = ""
+    """Unit shown after the value, e.g. '%' or 'k cables'."""
+    hidden: bool = False
+    """True if players cannot see this value (e.g. data the adversary has quietly taken)."""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Variable:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise PydanticCustomError("bounds", "min must not be above max")
+        if (self.min is not None and self.initial < self.min) or (
+            self.max is not None and self.initial > self.max
+        ):
+            raise PydanticCustomError("bounds", "initial value is outside min..max")
+        return self
+
+    def clamp(self, value: float) -> float:
+        if self.min is not None and value < self.min:
+            return self.min
+        if self.max is not None and value > self.max:
+            return self.max
+        return value
+
+
+# --- triggers shared by injects and threats ---------------------------------------------------
+
+
+class Triggered(Model):
+    """Something that happens at a time, after something else plus a delay, or when a condition
+    first becomes true."""
+
+    at: float | None = Field(default=None, ge=0)
+    """Scenario time at which it happens."""
+    after: Id | None = None
+    """An inject or decision id: happens once that inject is delivered or that decision is made."""
+    delay: Distribution | None = None
+    """With 'after': how long after."""
+    when: ExprText | None = None
+    """A condition: happens as soon as it becomes true."""
+    only_if: ExprText | None = Field(default=None, alias="if")
+    """Checked at the moment it would happen: if false, it is skipped."""
+
+    def trigger_kind(self) -> str | None:
+        set_ = [k for k in ("at", "after", "when") if getattr(self, k) is not None]
+        return set_[0] if len(set_) == 1 else None
+
+
+def _check_trigger(model: Triggered, *, optional: bool) -> None:
+    chosen = [k for k in ("at", "after", "when") if getattr(model, k) is not None]
+    if len(chosen) > 1:
+        raise PydanticCustomError(
+            "trigger",
+            "use only one of 'at', 'after' and 'when' (found {found})",
+            {"found": ", ".join(chosen)},
+        )
+    if not chosen and not optional:
+        raise PydanticCustomError("trigger", "say when it happens: 'at', 'after' or 'when'")
+    if model.delay is not None and model.after is None:
+        raise PydanticCustomError("trigger", "'delay' only goes with 'after'")
+
+
+class SourceRef(Model):
+    """Where an inject's fact comes from."""
+
+    ref: Id
+    """The id of a source in scenario.sources."""
+    quote: str = ""
+    """A short quote from the source that supports the inject."""
+
+
+class Inject(Triggered):
+    """A message or event delivered to players: one line of the MSEL."""
+
+    id: Id
+    sender: Id = Field(alias="from")
+    """The actor it comes from."""
+    to: list[Id] = Field(min_length=1)
+    """The actors it is delivered to."""
+    text: str = Field(min_length=1)
+    """What the players read or hear."""
+    title: str | None = None
+    """A short headline for the MSEL (default: the id)."""
+    effects: Effects = Field(default_factory=dict)
+    """Changes to variables when it is delivered."""
+    decision: Id | None = None
+    """A decision the players face once it is delivered."""
+    contingency: bool = False
+    """Held in reserve: delivered only when the facilitator fires it."""
+    module: Id | None = None
+    """The module (phase) it belongs to."""
+    source: SourceRef | None = None
+    """The source document and quote it is based on."""
+    invented: bool = False
+    """True where the inject is the author's invention rather than a documented fact."""
+    expected_actions: list[str] = Field(default_factory=list)
+    """What the designers hope the players do in reply."""
+    notes: str = ""
+    """Facilitator notes (never shown to players)."""
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Inject:
+        _check_trigger(self, optional=self.contingency)
+        if self.contingency and self.trigger_kind() is not None:
+            raise PydanticCustomError(
+                "trigger",
+                "a contingency inject is fired by the facilitator: remove '{k}'",
+                {"k": self.trigger_kind()},
+            )
+        return self
+
+
+# --- threats ----------------------------------------------------------------------------------
+
+
+class Stage(Model):
+    """One stage of an adversary campaign (recon, access, lateral movement, ...)."""
+
+    id: Id
+    title: str | None = None
+    duration: Distribution
+    """How long the stage takes."""
+    detect: Probability = 0.0
+    """Chance that the defenders notice the campaign during this stage."""
+    effects: Effects = Field(default_factory=dict)
+    """Changes to variables when the stage succeeds."""
+    repeat: bool = False
+    """Repeat this stage until the campaign is stopped or the exercise ends."""
+
+
+class Threat(Triggered):
+    """An adversary campaign: stages run one after another until it is stopped."""
+
+    id: Id
+    actor: Id
+    """The adversary actor behind it."""
+    title: str | None = None
+    description: str = ""
+    stages: list[Stage] = Field(min_length=1)
+    detection_effects: Effects = Field(default_factory=dict)
+    """Changes to variables when the campaign is detected."""
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Threat:
+        _check_trigger(self, optional=True)
+        return self
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+
+class Option(Model):
+    """One choice the players can make."""
+
+    id: Id
+    label: str
+    """The option as players read it."""
+    description: str = ""
+    effects: Effects = Field(default_factory=dict)
+    """Changes to variables when chosen."""
+    responses: list[Id] = Field(default_factory=list)
+    """Responses started when chosen."""
+
+
+class Decision(Model):
+    """A decision point: the players choose one option before the deadline."""
+
+    id: Id
+    owner: Id
+    """The actor who decides."""
+    prompt: str
+    """The question put to the players."""
+    description: str = ""
+    options: list[Option] = Field(min_length=2)
+    default: Id
+    """The option that takes effect if nobody decides by the deadline."""
+    deadline: float = Field(gt=0)
+    """Time the players have, from the moment the decision is posed."""
+
+    @model_validator(mode="after")
+    def _default(self) -> Decision:
+        ids = [o.id for o in self.options]
+        if self.default not in ids:
+            from sim.problems import did_you_mean
+
+            raise PydanticCustomError(
+                "reference",
+                "default '{d}' is not one of the options{hint}",
+                {"d": self.default, "hint": did_you_mean(self.default, ids)},
+            )
+        return self
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+class Start(Model):
+    """A follow-on response started when a response succeeds, optionally under a condition."""
+
+    response: Id
+    only_if: ExprText | None = Field(default=None, alias="if")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return {"response": value} if isinstance(value, str) else value
+
+
+class ResponseBase(Model):
+    """What every response has."""
+
+    id: Id
+    title: str | None = None
+    description: str = ""
+    requires: Id | None = None
+    """A legislation response that must be enacted first (until then this one is locked)."""
+    effects: Effects = Field(default_factory=dict)
+    """Changes to variables when it succeeds (for a notification: the recipients' reaction)."""
+    starts: list[Start] = Field(default_factory=list)
+    """Responses started when it succeeds (e.g. an ally's assistance)."""
+
+
+class Notification(ResponseBase):
+    """Telling other actors: delivered after a delay; the recipients react."""
+
+    kind: Literal["notification"]
+    sender: Id = Field(alias="from")
+    """The actor who tells."""
+    to: list[Id] = Field(min_length=1)
+    """The actors told."""
+    delay: Distribution = Field(default_factory=lambda: Distribution.model_validate(0))
+    """Time until the message lands."""
+    about: Id | None = None
+    """An inject or threat this is about: 'age' in effects is the time since it happened."""
+    message: str = ""
+    """What is said, shown in the inject feed."""
+
+
+class Countermeasure(ResponseBase):
+    """Work by an actor that may stop, slow or reveal a threat."""
+
+    kind: Literal["countermeasure"]
+    actor: Id
+    """Who does the work; it holds one unit of the actor's capacity."""
+    duration: Distribution
+    success: Probability = 1.0
+    """Chance it works."""
+    stops: list[Id] = Field(default_factory=list)
+    """Threats stopped on success."""
+    slows: dict[str, float] = Field(default_factory=dict)
+    """Threats slowed on success: remaining stage times multiplied by this factor."""
+    reveals: list[Id] = Field(default_factory=list)
+    """Threats detected on success (if still hidden)."""
+    failure_effects: Effects = Field(default_factory=dict)
+    """Changes to variables when it fails."""
+
+
+class BillStage(Model):
+    """One step of a bill's path: drafting, cabinet approval, a chamber's deliberation."""
+
+    id: Id
+    title: str | None = None
+    duration: Distribution
+    passes: Probability = 1.0
+    """Chance the bill gets through this stage."""
+    stall: Distribution | None = None
+    """If it does not pass: how long it stalls before another attempt (none: it fails)."""
+    attempts: int = Field(default=1, ge=1, le=10)
+    """How many tries this stage gets before the bill dies."""
+    actor: Id | None = None
+    """An actor whose capacity this stage holds (e.g. the Diet, one bill at a time)."""
+
+
+class Legislation(ResponseBase):
+    """A bill: slow, uncertain stages; when enacted it unlocks the responses that require it."""
+
+    kind: Literal["legislation"]
+    sponsor: Id
+    """The actor who introduces the bill."""
+    stages: list[BillStage] = Field(min_length=1)
+    failure_effects: Effects = Field(default_factory=dict)
+    """Changes to variables when the bill fails."""
+
+
+Response = Annotated[Notification | Countermeasure | Legislation, Field(discriminator="kind")]
+RESPONSE_KINDS = ("notification", "countermeasure", "legislation")
+
+
+# --- objectives -------------------------------------------------------------------------------
+
+
+class Objective(Model):
+    """What the exercise tests, rated met / partially met / not met with evidence."""
+
+    id: Id
+    description: str
+    met: ExprText
+    """Condition for 'met'."""
+    partially: ExprText | None = None
+    """Condition for 'partially met' when 'met' does not hold."""
+    by: float | None = Field(default=None, ge=0)
+    """If set: the condition must first hold at or before this time (else: at the end)."""
+    throughout: bool = False
+    """If true: the condition must hold at every moment of the exercise."""
+    module: Id | None = None
+    """The module this objective belongs to."""
+
+    @model_validator(mode="after")
+    def _judged(self) -> Objective:
+        if self.by is not None and self.throughout:
+            raise PydanticCustomError("objective", "use either 'by' or 'throughout', not both")
+        return self
+
+
+# --- the whole scenario -----------------------------------------------------------------------
+
+
+class Scenario(Model):
+    """A complete, validated scenario."""
+
+    scenario: ScenarioInfo
+    actors: list[Actor] = Field(min_length=1)
+    variables: dict[Id, Variable] = Field(default_factory=dict)
+    threats: list[Threat] = Field(default_factory=list)
+    injects: list[Inject] = Field(min_length=1)
+    decisions: list[Decision] = Field(default_factory=list)
+    responses: list[Response] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+    _compiled: Any = PrivateAttr(default=None)
+    """Compiled expressions (see sim.compiled), cached so a batch compiles once."""
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def hours(self, t: float) -> float:
+        """Scenario time units to hours."""
+        return t * UNIT_HOURS[self.scenario.time_unit]
+
+
+SECTIONS: dict[str, Any] = {
+    "scenario": ScenarioInfo,
+    "actors": Actor,
+    "variables": Variable,
+    "threats": Threat,
+    "injects": Inject,
+    "decisions": Decision,
+    "responses": Response,
+    "objectives": Objective,
+}
+"""Each top-level key and the model of its items (the loader validates item by item)."""

@@ -1,0 +1,157 @@
+"""Adversary campaigns: stages run in order, may be detected, and can be stopped or slowed.
+
+Stopping and slowing are SimPy interrupts sent by countermeasures: the campaign's process
+catches them mid-stage, so a slowed stage keeps the time it already spent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim import events as ev
+from sim.chance import chance, sample
+from sim.schema import Stage, Threat
+
+if TYPE_CHECKING:
+    from sim.engine import Exercise, Process
+
+
+MAX_REPEATS = 10_000
+"""A repeating stage runs at most this many times (a hostile file cannot loop forever)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Interrupt cause: the campaign is stopped."""
+
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Slow:
+    """Interrupt cause: what is left of the campaign takes `factor` times longer."""
+
+    factor: float
+    by: str
+
+
+def start_threat(ex: Exercise, threat: Threat) -> None:
+    """Begin a campaign (unless a countermeasure already prevented it)."""
+    if ex.value(threat.id) != "pending":
+        return
+    ex.set_status(threat.id, "undetected")
+    ex.happened_at[threat.id] = ex.now
+    ex._record(ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
+    ex.threat_procs[threat.id] = ex.env.process(_campaign(ex, threat))
+
+
+def detect(ex: Exercise, threat: Threat, by: str) -> None:
+    """The defenders learn of the campaign."""
+    if threat.id in ex.threat_detected or ex.value(threat.id) not in ("undetected", "pending"):
+        return
+    ex.threat_detected.add(threat.id)
+    ex.happened_at.setdefault(f"{threat.id}:detected", ex.now)
+    if ex.value(threat.id) == "undetected":
+        ex.set_status(threat.id, "detected")
+    ex._record(
+        ev.ThreatDetected,
+        threat=threat.id,
+        stage=ex.threat_stage.get(threat.id, ""),
+        by=by,
+        audience=ex.players,
+    )
+    ex.apply_effects(threat.detection_effects, f"threat:{threat.id}.detected")
+
+
+def stop(ex: Exercise, threat: Threat, by: str) -> str:
+    """Stop a campaign; returns what happened, for the response's summary."""
+    status = ex.value(threat.id)
+    if status == "pending":
+        ex.set_status(threat.id, "stopped")
+        ex._record(ev.ThreatStopped, threat=threat.id, stage="", by=by, audience=ex.players)
+        return f"prevented {threat.id}"
+    if status in ("undetected", "detected"):
+        ex.threat_procs[threat.id].interrupt(Stop(by))
+        return f"stopped {threat.id}"
+    return f"{threat.id} was already {status}"
+
+
+def slow(ex: Exercise, threat: Threat, factor: float, by: str) -> str:
+    if ex.value(threat.id) in ("undetected", "detected"):
+        ex.threat_procs[threat.id].interrupt(Slow(factor, by))
+        return f"slowed {threat.id} ×{factor:g}"
+    return f"{threat.id} was {ex.value(threat.id)}"
+
+
+def _campaign(ex: Exercise, threat: Threat) -> Process:
+    rng = ex.rng(f"threat:{threat.id}")
+    factor = 1.0
+    for stage in threat.stages:
+        for _round in range(MAX_REPEATS):
+            ex.threat_stage[threat.id] = stage.id
+            seen = threat.id in ex.threat_detected
+            ex._record(
+                ev.ThreatStageReached,
+                threat=threat.id,
+                stage=stage.id,
+                detected=seen,
+                audience=ex.players if seen else ev.FACILITATOR_ONLY,
+            )
+            remaining = sample(stage.duration, rng) * factor
+            detect_in: float | None = None
+            if not seen:
+                p = ex.probability(stage.detect, f"threat:{threat.id}.{stage.id}")
+                if chance(p, rng):
+                    detect_in = float(rng.uniform(0.0, remaining))
+            while remaining > 0 or detect_in is not None:
+                wait = remaining if detect_in is None else min(detect_in, remaining)
+                began = ex.now
+                try:
+                    yield ex.env.timeout(wait)
+                except simpy.Interrupt as intr:
+                    spent = ex.now - began
+                    remaining -= spent
+                    if detect_in is not None:
+                        detect_in -= spent
+                    cause = intr.cause
+                    if isinstance(cause, Stop):
+                        _stopped(ex, threat, stage, cause.by)
+                        return
+                    if isinstance(cause, Slow):
+                        factor *= cause.factor
+                        remaining *= cause.factor
+                        if detect_in is not None:
+                            detect_in *= cause.factor
+                        ex._record(
+                            ev.ThreatSlowed,
+                            threat=threat.id,
+                            factor=cause.factor,
+                            by=cause.by,
+                            audience=ex.players,
+                        )
+                    continue
+                remaining -= wait
+                if detect_in is not None:
+                    detect_in -= wait
+                    if detect_in <= 0:
+                        detect_in = None
+                        detect(ex, threat, "monitoring")
+                if remaining <= 1e-12:
+                    break
+            ex.apply_effects(stage.effects, f"threat:{threat.id}.{stage.id}")
+            if not stage.repeat:
+                break
+    ex.set_status(threat.id, "completed")
+    ex._record(
+        ev.ThreatCompleted,
+        threat=threat.id,
+        audience=ex.players if threat.id in ex.threat_detected else ev.FACILITATOR_ONLY,
+    )
+
+
+def _stopped(ex: Exercise, threat: Threat, stage: Stage, by: str) -> None:
+    ex.set_status(threat.id, "stopped")
+    ex._record(ev.ThreatStopped, threat=threat.id, stage=stage.id, by=by, audience=ex.players)

@@ -1,0 +1,85 @@
+"""Scenario problems as authors see them: golden files of bad input and their messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.loader import check_scenario_file, load_scenario, load_scenario_text
+from sim.problems import InputProblems
+
+ROOT = Path(__file__).resolve().parents[2]
+BAD = ROOT / "tests" / "data" / "bad"
+GOLDEN = sorted(BAD.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_every_problem_is_reported_at_its_line_and_column(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each golden file lists every problem, in file order, exactly as `validate` prints it."""
+    monkeypatch.chdir(BAD)
+    scenario, problems = check_scenario_file(path.name)
+    assert scenario is None
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert [str(p) for p in problems if p.severity == "error"] == expected
+
+
+def test_golden_files_cover_the_problems_authors_make() -> None:
+    text = "\n".join(p.with_suffix(".expected").read_text() for p in GOLDEN)
+    for phrase in (
+        "did you mean",
+        "unknown key",
+        "missing key",
+        "unknown actor",
+        "already used",
+        "loop",
+        "not a valid id",
+        "expected a number",
+        "function calls are not allowed",
+        "not a possible value",
+        "unknown distribution",
+    ):
+        assert phrase in text
+
+
+def test_the_bundled_quickstart_is_valid_without_warnings() -> None:
+    scenario, problems = check_scenario_file(ROOT / "scenarios" / "quickstart.yaml")
+    assert scenario is not None
+    assert problems == []
+
+
+def test_warnings_do_not_stop_loading() -> None:
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text()
+    text = text.replace("    invented: true\n    module: response\n", "    module: response\n", 1)
+    scenario = load_scenario_text(text, "q.yaml")
+    assert scenario.scenario.id == "quickstart"
+
+
+def test_warnings_are_reported_with_positions(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text()
+    text = text.replace('effects: {ally_trust: "- 0.15"}', "effects: {ally_trust: -0.15}")
+    path = tmp_path / "q.yaml"
+    path.write_text(text)
+    scenario, problems = check_scenario_file(path)
+    assert scenario is not None
+    assert [p.severity for p in problems] == ["warning"]
+    assert "to subtract, write '- 0.15'" in str(problems[0])
+    assert str(problems[0]).startswith(f"{path}:")
+
+
+def test_load_raises_with_every_error() -> None:
+    with pytest.raises(InputProblems) as info:
+        load_scenario(BAD / "misspelt_keys.yaml")
+    assert len(info.value.errors) == 7
+
+
+def test_hostile_yaml_is_refused_cleanly() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    for text in (bomb, "!!python/object/apply:os.system ['echo hi']", "[" * 50_000, ""):
+        with pytest.raises(InputProblems):
+            load_scenario_text(text, "evil.yaml")
