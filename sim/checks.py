@@ -165,6 +165,7 @@ def check_references(
         ref((*p, "from"), inj.sender, actor_ids, "actor")
         refs((*p, "to"), inj.to, actor_ids, "actor")
         ref((*p, "decision"), inj.decision, decision_ids, "decision")
+        refs((*p, "reveals"), inj.reveals, threat_ids, "threat")
         ref((*p, "after"), inj.after, after_pool, "inject or decision")
         ref((*p, "module"), inj.module, module_ids, "module")
         if inj.source is not None:

@@ -486,6 +486,11 @@ class Exercise:
             audience=(inj.sender, *inj.to),
         )
         self.apply_effects(inj.effects, f"inject:{inj.id}")
+        if inj.reveals:
+            from sim.threats import detect
+
+            for threat in inj.reveals:
+                detect(self, self.threats[threat], f"inject:{inj.id}")
         if inj.decision is not None:
             self._open_decision(self.decisions[inj.decision])
         self.happened(inj.id)

@@ -391,6 +391,8 @@ class Inject(Triggered):
     """Changes to variables when it is delivered."""
     decision: Id | None = None
     """A decision the players face once it is delivered."""
+    reveals: list[Id] = Field(default_factory=list)
+    """Threats the players learn of when it is delivered (e.g. an ally's warning)."""
     contingency: bool = False
     """Held in reserve: delivered only when the facilitator fires it."""
     module: Id | None = None

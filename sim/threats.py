@@ -50,7 +50,7 @@ def start_threat(ex: Exercise, threat: Threat) -> None:
 
 def detect(ex: Exercise, threat: Threat, by: str) -> None:
     """The defenders learn of the campaign."""
-    if threat.id in ex.threat_detected or ex.value(threat.id) not in ("undetected", "pending"):
+    if threat.id in ex.threat_detected or ex.value(threat.id) != "undetected":
         return
     ex.threat_detected.add(threat.id)
     ex.happened_at.setdefault(f"{threat.id}:detected", ex.now)

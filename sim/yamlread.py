@@ -30,6 +30,7 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 _BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _OLD_OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = Resolver().resolve
+_MAX_PROBLEMS = 100
 _INVALID: Any = object()  # a scalar that does not fit its explicit tag
 
 
@@ -115,7 +116,8 @@ def _decode(raw: bytes, path: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw[: exc.start].decode("utf-8"), exc.start)
+        good = raw[: exc.start].decode("utf-8")
+        line, col = _line_col(good, len(good))
         message = f"the file is not UTF-8 text (bad byte 0x{raw[exc.start]:02x})"
         raise InputProblems([Problem(path, line, col, message)]) from None
     bad = _NOT_PRINTABLE.search(text)
@@ -164,55 +166,57 @@ def _prescan(text: str, limits: Limits) -> tuple[Mark, str] | None:
     composer segfaults near 30,000 levels; the parser itself is iterative but quadratic in depth).
     Syntax errors are left for the build pass, which reports them with everything before them.
     """
-    loader = _Loader(text)
-    stack: list[list[Any]] = []  # per open collection: [first node, anchor, height]
+    too_deep = f"nesting is deeper than {limits.max_depth} levels"
+    stack: list[list[Any]] = []  # per open collection: [first node, anchor, height of children]
     anchors: dict[str, tuple[int, int]] = {}  # complete anchor -> (nodes, height)
     nodes = aliases = documents = 0
+    loader = _Loader(text)
     try:
-        while True:
-            event = loader.get_event()
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
+        while (event := loader.get_event()) is not None:
+            breach = None
+            if isinstance(event, yaml.ScalarEvent):
                 nodes += 1
-                if len(event.value) > limits.max_scalar_chars:  # type: ignore[union-attr]
-                    limit = limits.max_scalar_chars
-                    return _mark(event), f"a value is longer than {limit:,} characters"
-                if event.anchor is not None:  # type: ignore[union-attr]
-                    anchors[event.anchor] = (1, 0)  # type: ignore[union-attr]
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if len(stack) >= limits.max_depth:
-                    return _mark(event), f"nesting is deeper than {limits.max_depth} levels"
-                stack.append([nodes, event.anchor, 0])  # type: ignore[union-attr]
+                if len(event.value) > limits.max_scalar_chars:
+                    breach = f"a value is longer than {limits.max_scalar_chars:,} characters"
+                if event.anchor is not None:
+                    anchors[event.anchor] = (1, 0)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                breach = too_deep if len(stack) >= limits.max_depth else None
+                stack.append([nodes, event.anchor, 0])
                 nodes += 1
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif isinstance(event, yaml.CollectionEndEvent):
                 first, anchor, height = stack.pop()
                 if stack and stack[-1][2] <= height:
                     stack[-1][2] = height + 1
                 if anchor is not None:
                     anchors[anchor] = (nodes - first, height + 1)
-            elif kind is yaml.AliasEvent:
+            elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
-                if aliases > limits.max_aliases:
-                    return _mark(event), f"the file uses more than {limits.max_aliases:,} aliases"
-                size, height = anchors.get(event.anchor, (1, 0))  # type: ignore[union-attr,arg-type]
+                size, height = anchors.get(event.anchor or "", (1, 0))
                 nodes += size
-                if len(stack) + height > limits.max_depth:
-                    return _mark(event), f"nesting is deeper than {limits.max_depth} levels"
                 if stack and stack[-1][2] < height:
                     stack[-1][2] = height
-            elif kind is yaml.DocumentStartEvent:
+                if aliases > limits.max_aliases:
+                    breach = f"the file uses more than {limits.max_aliases:,} aliases"
+                elif len(stack) + height > limits.max_depth:
+                    breach = too_deep
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
-            if nodes > limits.max_nodes:
-                limit = limits.max_nodes
-                return _mark(
-                    event
-                ), f"the file has more than {limit:,} values (counting each alias use)"
-            if event is None or kind is yaml.StreamEndEvent or documents > 1:
-                return None
+            if nodes > limits.max_nodes and breach is None:
+                breach = f"the file has more than {limits.max_nodes:,} values (counting alias uses)"
+            if breach is not None:
+                return _mark(event), breach
+            if documents > 1 or isinstance(event, yaml.StreamEndEvent):
+                break
     except yaml.YAMLError:
-        return None
+        pass
     finally:
         loader.dispose()
+    return None
+
+
+class _Stop(Exception):
+    """Too many problems: stop reading."""
 
 
 @dataclass(slots=True)
@@ -260,6 +264,8 @@ class _Reader:
         loader = _Loader(self.text)
         try:
             self._events(loader)
+        except _Stop:
+            pass
         except yaml.MarkedYAMLError as exc:
             self._syntax(exc)
         except yaml.YAMLError as exc:  # pragma: no cover - the text was checked for such errors
@@ -272,29 +278,32 @@ class _Reader:
 
     def _events(self, loader: _Loader) -> None:
         documents = 0
-        while True:
-            event = loader.get_event()
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                self._scalar(event)  # type: ignore[arg-type]
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                self._start(event, kind is yaml.MappingStartEvent)  # type: ignore[arg-type]
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.ScalarEvent):
+                self._scalar(event)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                self._start(event, isinstance(event, yaml.MappingStartEvent))
+            elif isinstance(event, yaml.CollectionEndEvent):
                 self._end()
-            elif kind is yaml.AliasEvent:
-                self._alias(event)  # type: ignore[arg-type]
-            elif kind is yaml.DocumentStartEvent:
+            elif isinstance(event, yaml.AliasEvent):
+                self._alias(event)
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    self._add(_mark(event), "expected one YAML document, found several")  # type: ignore[arg-type]
+                    self._add(_mark(event), "expected one YAML document, found several")
                     return
-            elif event is None or kind is yaml.StreamEndEvent:
+            elif isinstance(event, yaml.StreamEndEvent):
                 break
         if self.empty:
             self._add(Mark(1, 1), "the file is empty")
 
     def _add(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark.line, mark.col, message))
+        if len(self.problems) == _MAX_PROBLEMS:  # a hostile file can have a problem per line
+            self.problems.append(
+                Problem(self.path, mark.line, mark.col, "too many problems; stopped here")
+            )
+            raise _Stop
 
     def _slot(self) -> tuple[Path_ | None, bool]:
         """Where the next node goes: its path (None if nowhere) and whether it is a mapping key."""

@@ -66,6 +66,7 @@ injects:
   - {id: held, contingency: true, from: ally, to: [gov], text: Held back, invented: true, effects: {trust: "- 0.1"}}
   - {id: follow, after: answer, delay: 5, from: ally, to: [gov], text: Follow-up, invented: true}
   - {id: alarm, when: "loss >= 3", from: ally, to: [gov], text: Alarm, invented: true}
+  - {id: tip_off, contingency: true, from: ally, to: [gov], text: We see them too, invented: true, reveals: [intrusion]}
 decisions:
   - id: answer
     owner: gov
@@ -294,6 +295,20 @@ def test_detection_makes_later_stages_visible_to_players(mini) -> None:  # type:
     detected_at = of(ex, ev.ThreatDetected)[0].time
     later = [s for s in of(ex, ev.ThreatStageReached) if s.time > detected_at]
     assert later and all(s.detected and s.visible_to(ex.players) for s in later)
+
+
+def test_an_inject_can_reveal_a_threat_to_the_players(mini) -> None:  # type: ignore[no-untyped-def]
+    ex = Exercise(mini, 1)
+    ex.run_until(12)
+    assert ex.value("intrusion") == "undetected"
+    ex.fire_inject("tip_off")
+    new = ex.settle()
+    detected = [r for r in new if isinstance(r, ev.ThreatDetected)]
+    assert [(d.threat, d.stage, d.by) for d in detected] == [
+        ("intrusion", "theft", "inject:tip_off")
+    ]
+    assert detected[0].visible_to(ex.players)
+    assert ex.value("intrusion") == "detected"
 
 
 def test_a_condition_inject_fires_when_its_condition_first_holds(mini) -> None:  # type: ignore[no-untyped-def]
