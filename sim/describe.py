@@ -6,8 +6,9 @@ from sim import events as ev
 from sim.schema import Scenario
 
 
-def describe(e: ev.Event, scenario: Scenario) -> str:
-    """What happened, in a sentence a facilitator can read aloud."""
+def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
+    """What happened, in a sentence a facilitator can read aloud. Facilitator-only detail
+    (the real cause of an unexplained change) is included only for the controller view."""
     names = {a.id: a.name for a in scenario.actors}
 
     def who(actor: str) -> str:
@@ -67,7 +68,10 @@ def describe(e: ev.Event, scenario: Scenario) -> str:
             return f"threat {e.threat} completed its campaign"
         case ev.VariableChanged():
             arrow = "▲" if e.new > e.old else "▼"
-            return f"{e.variable} {e.old:.3g} → {e.new:.3g} {arrow} ({e.cause})"
+            cause = e.cause
+            if controller and e.hidden_cause:
+                cause += f": {e.hidden_cause}"
+            return f"{e.variable} {e.old:.3g} → {e.new:.3g} {arrow} ({cause})"
         case ev.ObjectiveEvaluated():
             return f"objective {e.objective}: {e.rating.replace('_', ' ')} — {e.evidence}"
         case ev.FacilitatorNote():

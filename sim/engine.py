@@ -118,6 +118,8 @@ class Exercise:
         self.threat_procs: dict[str, simpy.Process] = {}
         self.threat_detected: set[str] = set()
         self.threat_stage: dict[str, str] = {}
+        self.threat_slowed: dict[str, float] = {}
+        """Slowing applied to campaigns before they began."""
 
         self._commands: deque[Callable[[], None]] = deque()
         self._followers: dict[str, list[Triggered]] = {}
@@ -380,8 +382,19 @@ class Exercise:
         self._state[variable] = new
         self._dirty.add(variable)
         audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
+        hidden_cause = ""
+        if cause.startswith("threat:"):
+            threat = cause[len("threat:") :].split(".")[0]
+            if threat not in self.threat_detected:
+                cause, hidden_cause = "unexplained", cause
         self._record(
-            ev.VariableChanged, variable=variable, old=old, new=new, cause=cause, audience=audience
+            ev.VariableChanged,
+            variable=variable,
+            old=old,
+            new=new,
+            cause=cause,
+            hidden_cause=hidden_cause,
+            audience=audience,
         )
 
     def apply_effects(
@@ -460,7 +473,8 @@ class Exercise:
         elif isinstance(item, Threat):
             from sim.threats import start_threat
 
-            start_threat(self, item)
+            if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
+                start_threat(self, item)
 
     def _deliver(self, inj: Inject, by_facilitator: bool = False) -> None:
         if self._state[inj.id] != "pending":

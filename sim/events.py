@@ -221,7 +221,10 @@ class VariableChanged(Event):
     old: float
     new: float
     cause: str
-    """What changed it, e.g. 'inject:nsa_warning', 'decision:answer.deny', 'facilitator: reason'."""
+    """What changed it, e.g. 'inject:nsa_warning', 'decision:answer.deny', 'facilitator: reason';
+    'unexplained' when an undetected threat did it (players must not learn of it this way)."""
+    hidden_cause: str = ""
+    """The real cause when `cause` is 'unexplained': for the facilitator only."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

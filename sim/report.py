@@ -76,7 +76,9 @@ class RunResult:
             when = ex.clock(r.time)
             day = int(ex.scenario.hours(r.time) // 24) + 1
             hidden = "  [hidden]" if controller and not r.visible_to(ex.players) else ""
-            lines.append(f"  day {day:>3} {when:%m-%d %H:%M}  {describe(r, ex.scenario)}{hidden}")
+            lines.append(
+                f"  day {day:>3} {when:%m-%d %H:%M}  {describe(r, ex.scenario, controller)}{hidden}"
+            )
         lines += ["", "Final state"]
         for name, var in ex.scenario.variables.items():
             if var.hidden and not controller:

@@ -80,15 +80,20 @@ def stop(ex: Exercise, threat: Threat, by: str) -> str:
 
 
 def slow(ex: Exercise, threat: Threat, factor: float, by: str) -> str:
-    if ex.value(threat.id) in ("undetected", "detected"):
+    """Slow a running campaign now, or a campaign not yet begun for when it begins."""
+    status = ex.value(threat.id)
+    if status in ("undetected", "detected"):
         ex.threat_procs[threat.id].interrupt(Slow(factor, by))
         return f"slowed {threat.id} ×{factor:g}"
-    return f"{threat.id} was {ex.value(threat.id)}"
+    if status == "pending":
+        ex.threat_slowed[threat.id] = ex.threat_slowed.get(threat.id, 1.0) * factor
+        return f"{threat.id} will be slowed ×{factor:g} if it begins"
+    return f"{threat.id} was already {status}"
 
 
 def _campaign(ex: Exercise, threat: Threat) -> Process:
     rng = ex.rng(f"threat:{threat.id}")
-    factor = 1.0
+    factor = ex.threat_slowed.get(threat.id, 1.0)
     for stage in threat.stages:
         for _round in range(MAX_REPEATS):
             ex.threat_stage[threat.id] = stage.id

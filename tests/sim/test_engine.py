@@ -399,3 +399,47 @@ def test_the_exercise_refuses_actions_after_it_ended(mini) -> None:  # type: ign
     assert isinstance(ex.records[-1], ev.ExerciseEnded)
     with pytest.raises(ExerciseError, match="ended"):
         ex.note("too late")
+
+
+def test_a_threat_with_a_false_if_never_begins() -> None:
+    text = MINI.replace(
+        "    actor: apt\n    at: 0\n", '    actor: apt\n    at: 0\n    if: "trust > 0.9"\n'
+    )
+    ex = Exercise(load_scenario_text(text), 1)
+    ex.run()
+    assert not of(ex, ev.ThreatStarted)
+    assert ex.value("intrusion") == "pending"
+
+
+def test_players_cannot_learn_of_a_hidden_threat_from_a_number_it_moves() -> None:
+    """A visible variable moved by an undetected campaign changes 'unexplained' for players;
+    the facilitator still sees the real cause."""
+    text = MINI.replace("loss: {initial: 0, min: 0, hidden: true}", "loss: {initial: 0, min: 0}")
+    ex = Exercise(load_scenario_text(text), 1)
+    ex.run()
+    changes = [
+        r
+        for r in ex.visible(controller=False)
+        if isinstance(r, ev.VariableChanged) and r.variable == "loss"
+    ]
+    assert changes
+    assert all(c.cause == "unexplained" and "intrusion" not in c.cause for c in changes)
+    assert all(c.hidden_cause.startswith("threat:intrusion.") for c in changes)
+    from sim.describe import describe
+
+    assert "intrusion" not in describe(changes[0], ex.scenario)
+    assert "intrusion" in describe(changes[0], ex.scenario, controller=True)
+
+
+def test_slowing_a_campaign_before_it_begins_slows_it_when_it_does() -> None:
+    text = MINI.replace("    actor: apt\n    at: 0\n", "    actor: apt\n    at: 30\n")
+    plain = Exercise(load_scenario_text(text), 1)
+    plain.run()
+    slowed = Exercise(load_scenario_text(text), 1)
+    to_decision(slowed, "answer")
+    slowed.decide("answer", "hunt")
+    slowed.run()
+    first = min(r.time for r in of(plain, ev.ThreatStageReached) if r.stage == "theft")
+    later = min(r.time for r in of(slowed, ev.ThreatStageReached) if r.stage == "theft")
+    assert first == 40.0  # began at 30, access takes 10
+    assert later == 50.0  # slowed ×2 at t=28, before it began
