@@ -215,10 +215,6 @@ def _prescan(text: str, limits: Limits) -> tuple[Mark, str] | None:
     return None
 
 
-class _Stop(Exception):
-    """Too many problems: stop reading."""
-
-
 @dataclass(slots=True)
 class _Frame:
     """An open mapping or sequence."""
@@ -264,8 +260,6 @@ class _Reader:
         loader = _Loader(self.text)
         try:
             self._events(loader)
-        except _Stop:
-            pass
         except yaml.MarkedYAMLError as exc:
             self._syntax(exc)
         except yaml.YAMLError as exc:  # pragma: no cover - the text was checked for such errors
@@ -294,16 +288,14 @@ class _Reader:
                     return
             elif isinstance(event, yaml.StreamEndEvent):
                 break
+            if len(self.problems) >= _MAX_PROBLEMS:  # a hostile file can have one on every line
+                self._add(_mark(event), "too many problems; stopped here")
+                return
         if self.empty:
             self._add(Mark(1, 1), "the file is empty")
 
     def _add(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark.line, mark.col, message))
-        if len(self.problems) == _MAX_PROBLEMS:  # a hostile file can have a problem per line
-            self.problems.append(
-                Problem(self.path, mark.line, mark.col, "too many problems; stopped here")
-            )
-            raise _Stop
 
     def _slot(self) -> tuple[Path_ | None, bool]:
         """Where the next node goes: its path (None if nowhere) and whether it is a mapping key."""
