@@ -170,11 +170,14 @@ class Exercise:
 
     def msel(self, controller: bool = False) -> list[MselEntry]:
         """The MSEL in order. Players (controller=False) see no contingency injects that have
-        not been fired, and no time for conditional injects not yet delivered."""
+        not been fired, no skipped injects, and no time for conditional injects not yet
+        delivered."""
         out = []
         for inj in self.scenario.injects:
             status = str(self._state[inj.id])
-            if inj.contingency and status == "pending" and not controller:
+            if not controller and (
+                status == "skipped" or (inj.contingency and status == "pending")
+            ):
                 continue
             t = self.happened_at.get(inj.id)
             if t is None and inj.at is not None and (controller or inj.when is None):

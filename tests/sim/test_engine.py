@@ -443,3 +443,19 @@ def test_slowing_a_campaign_before_it_begins_slows_it_when_it_does() -> None:
     later = min(r.time for r in of(slowed, ev.ThreatStageReached) if r.stage == "theft")
     assert first == 40.0  # began at 30, access takes 10
     assert later == 50.0  # slowed ×2 at t=28, before it began
+
+
+def test_the_players_msel_hides_held_skipped_and_conditional_timing(quickstart) -> None:  # type: ignore[no-untyped-def]
+    ex = Exercise(quickstart, 1)
+    players = {e.inject.id: e for e in ex.msel(controller=False)}
+    controller = {e.inject.id: e for e in ex.msel(controller=True)}
+    assert "ally_doubts" not in players and "ally_doubts" in controller
+    assert players["press_question"].time is None
+    assert players["ally_warning"].time == 6
+    ex = Exercise(quickstart, 1)
+    to_decision(ex, "answer_ally")
+    ex.decide("answer_ally", "deny")
+    ex.run()
+    assert ex.value("ally_follow_up") == "skipped"
+    assert "ally_follow_up" not in {e.inject.id for e in ex.msel(controller=False)}
+    assert "ally_follow_up" in {e.inject.id for e in ex.msel(controller=True)}

@@ -1,0 +1,429 @@
+"""The facilitator console: the App, its keys, and the bridge to the engine worker.
+
+All engine calls run in Textual thread workers through :class:`tui.driver.EngineDriver`
+(which holds a lock, so they never overlap); results come back as messages carrying an
+immutable snapshot. "Play" is a timer that asks the worker to advance the clock a little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.markup import escape
+from textual.timer import Timer
+from textual.widgets import Static
+
+from sim import events as ev
+from sim.engine import Exercise, ExerciseError
+from sim.schema import Scenario
+from tui.commands import ConsoleCommands
+from tui.driver import EngineDriver, Job, Snapshot
+from tui.messages import EngineFailed, EngineStarted, EngineUpdated
+
+SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
+"""Play speeds, in scenario hours per real second."""
+DEFAULT_SPEED = 3
+TICK = 0.25
+"""Seconds between play ticks."""
+
+Command = tuple[str, str, Callable[[], Any]]
+
+
+class StateView(Protocol):
+    def show_state(self, *, full: bool = False, alert: bool = False) -> None: ...
+
+
+class TabletopApp(App[None]):
+    """One facilitated session: picker → briefing → console → debrief."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tabletop"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "request_quit", "Quit"),
+        Binding("ctrl+p", "command_palette", "Commands", key_display="^p"),
+    ]
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        seed: int | None = None,
+        *,
+        folder: Path | None = None,
+        tick: float = TICK,
+    ) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.seed = seed
+        self.folder = folder or Path.cwd()
+        self.tick = tick
+        self.driver: EngineDriver | None = None
+        self.snapshot: Snapshot | None = None
+        self.controller = False
+        self.playing = False
+        self.speed_index = DEFAULT_SPEED
+        self.decision_index = 0
+        self.inflight = 0
+        self.resume_after_decision = False
+        self.debrief_shown = False
+        self.timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("")
+
+    def on_mount(self) -> None:
+        self.timer = self.set_interval(self.tick, self._tick, pause=True)
+        if self.scenario is not None:
+            self.start_exercise(self.scenario)
+        else:
+            from tui.screens.picker import PickerScreen
+
+            self.push_screen(PickerScreen(self.folder))
+
+    # --- starting -----------------------------------------------------------------------------
+
+    def open_scenario(self, scenario: Scenario) -> None:
+        """From the picker: start the exercise and read the briefing first."""
+        from tui.screens.briefing import BriefingScreen
+
+        self.start_exercise(scenario)
+        self.push_screen(BriefingScreen(scenario))
+
+    def start_exercise(self, scenario: Scenario) -> None:
+        from tui.screens.console import ConsoleScreen
+
+        self.scenario = scenario
+        self.sub_title = scenario.scenario.title
+        self.push_screen(ConsoleScreen(scenario))
+        self.inflight += 1
+        self.run_worker(
+            partial(self._start_work, scenario, self.seed),
+            thread=True,
+            group="engine",
+            exit_on_error=False,
+        )
+
+    def _start_work(self, scenario: Scenario, seed: int | None) -> None:
+        try:
+            driver = EngineDriver(scenario, seed)
+            self.post_message(EngineStarted(driver, driver.snapshot()))
+        except Exception as exc:  # shown, never a crash
+            self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
+
+    # --- the engine worker --------------------------------------------------------------------
+
+    def submit(self, job: Job, kind: str = "") -> bool:
+        """Run an engine job on a worker thread; False if no exercise is running."""
+        driver = self.driver
+        if driver is None:
+            return False
+        self.inflight += 1
+        self.run_worker(
+            partial(self._work, driver, job, kind),
+            thread=True,
+            group="engine",
+            exit_on_error=False,
+        )
+        return True
+
+    def _work(self, driver: EngineDriver, job: Job, kind: str) -> None:
+        try:
+            new = job(driver)
+        except ExerciseError as exc:
+            self.post_message(EngineFailed(str(exc)))
+            return
+        except Exception as exc:  # an engine bug must not take the session down
+            self.post_message(EngineFailed(f"internal error: {type(exc).__name__}: {exc}"))
+            return
+        self.post_message(EngineUpdated(driver.snapshot(), tuple(new), kind))
+
+    def act(self, action: Callable[[Exercise], object], kind: str = "action") -> None:
+        if not self.submit(lambda d: d.act(action), kind):
+            self.notify("No exercise is running", severity="warning")
+
+    def on_engine_started(self, message: EngineStarted) -> None:
+        self.inflight -= 1
+        self.driver = message.driver
+        self.snapshot = message.snapshot
+        self.refresh_views(full=True)
+
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self.inflight -= 1
+        self.notify(message.text, title="Not done", severity="error", markup=False, timeout=6)
+
+    def on_engine_updated(self, message: EngineUpdated) -> None:
+        self.inflight -= 1
+        snap = message.snapshot
+        self.snapshot = snap
+        opened = [r.decision for r in message.new if isinstance(r, ev.DecisionOpened)]
+        alert = bool(opened) and not snap.finished
+        if alert:
+            if self.playing:
+                self.set_playing(False)
+                self.resume_after_decision = True
+            ids = [od.decision.id for od in snap.open_decisions]
+            self.decision_index = ids.index(opened[-1]) if opened[-1] in ids else 0
+            self.bell()
+        elif snap.open_decisions:
+            self.decision_index %= len(snap.open_decisions)
+        else:
+            self.decision_index = 0
+            if self.resume_after_decision and not snap.finished:
+                self.resume_after_decision = False
+                self.set_playing(True)
+        if snap.finished:
+            self.set_playing(False)
+            self.resume_after_decision = False
+        self.refresh_views(alert=alert)
+        if snap.finished and not self.debrief_shown:
+            self.debrief_shown = True
+            self.notify("The exercise has ended: here is the debrief", timeout=6)
+            self.action_debrief()
+
+    def refresh_views(self, *, full: bool = False, alert: bool = False) -> None:
+        """Redraw every screen on the stack that shows exercise state."""
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_state", None)
+            if show is not None and screen.is_mounted:
+                show(full=full, alert=alert and screen is self.screen)
+
+    # --- time ---------------------------------------------------------------------------------
+
+    def speed_label(self) -> str:
+        speed = SPEEDS[self.speed_index]
+        return f"{speed:g} h/s"
+
+    def set_playing(self, playing: bool) -> None:
+        self.playing = playing
+        if self.timer is not None:
+            if playing:
+                self.timer.resume()
+            else:
+                self.timer.pause()
+
+    def _tick(self) -> None:
+        snap, scenario = self.snapshot, self.scenario
+        if not self.playing or self.inflight or snap is None or scenario is None:
+            return
+        if snap.finished:
+            self.set_playing(False)
+            return
+        hours = SPEEDS[self.speed_index] * self.tick
+        dt = hours / scenario.hours(1.0)
+        self.submit(lambda d: d.advance(dt), "advance")
+
+    def action_toggle_play(self) -> None:
+        if self.snapshot is None or self.snapshot.finished:
+            self.notify("The exercise has ended", severity="warning")
+            return
+        self.resume_after_decision = False
+        self.set_playing(not self.playing)
+        self.refresh_views()
+
+    def action_step(self) -> None:
+        controller = self.controller
+        self.submit(lambda d: d.step(controller), "step")
+
+    def action_faster(self) -> None:
+        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+        self.refresh_views()
+
+    def action_slower(self) -> None:
+        self.speed_index = max(self.speed_index - 1, 0)
+        self.refresh_views()
+
+    # --- decisions ----------------------------------------------------------------------------
+
+    def action_choose(self, number: int) -> None:
+        snap = self.snapshot
+        if snap is None or not snap.open_decisions:
+            self.notify("No decision is open", severity="warning")
+            return
+        od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
+        options = od.decision.options
+        if not 1 <= number <= len(options):
+            self.notify(f"Choose 1 to {len(options)}", severity="warning")
+            return
+        decision, option = od.decision.id, options[number - 1].id
+        self.act(lambda ex: ex.decide(decision, option, by="players"), "decide")
+
+    def action_next_decision(self) -> None:
+        snap = self.snapshot
+        if snap is not None and snap.open_decisions:
+            self.decision_index = (self.decision_index + 1) % len(snap.open_decisions)
+            self.refresh_views()
+
+    # --- views and screens --------------------------------------------------------------------
+
+    def action_toggle_view(self) -> None:
+        self.controller = not self.controller
+        view = "Controller view: everything is shown" if self.controller else "Players' view"
+        self.notify(view, timeout=3)
+        self.refresh_views(full=True)
+
+    def action_briefing(self) -> None:
+        from tui.screens.briefing import BriefingScreen
+
+        if self.scenario is not None and not isinstance(self.screen, BriefingScreen):
+            self.push_screen(BriefingScreen(self.scenario))
+
+    def action_debrief(self) -> None:
+        from tui.screens.debrief import DebriefScreen
+
+        if self.scenario is None or self.snapshot is None:
+            return
+        if not isinstance(self.screen, DebriefScreen):
+            self.set_playing(False)
+            self.push_screen(DebriefScreen(self.scenario))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_request_quit(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("Quit the console? The session is not saved."), done)
+
+    def action_end_exercise(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+
+        if self.snapshot is None or self.snapshot.finished:
+            self.notify("The exercise has already ended", severity="warning")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.set_playing(False)
+                self.debrief_shown = True
+                self.submit(lambda d: d.end(), "end")
+
+        self.push_screen(ConfirmDialog("End the exercise now and rate the objectives?"), done)
+
+    # --- facilitator powers -------------------------------------------------------------------
+
+    def action_fire_inject(self) -> None:
+        from tui.screens.dialogs import FireInjectDialog, FireRequest
+
+        snap = self.snapshot
+        if snap is None or snap.finished:
+            self.notify("No exercise is running", severity="warning")
+            return
+        held = [
+            e.inject for e in snap.msel_controller if e.inject.contingency and e.status == "pending"
+        ]
+        if not held:
+            self.notify("No contingency injects are held in reserve", severity="warning")
+            return
+
+        def done(req: FireRequest | None) -> None:
+            if req is not None:
+                self.fire(req.inject, req.reason)
+
+        self.push_screen(FireInjectDialog(held), done)
+
+    def fire(self, inject: str, reason: str = "") -> None:
+        def action(ex: Exercise) -> None:
+            ex.fire_inject(inject)
+            if reason:
+                ex.note(f"fired {inject}: {reason}")
+
+        self.act(action, "fire")
+
+    def action_free_inject(self) -> None:
+        from tui.screens.dialogs import SendInjectDialog, SendRequest
+
+        if self.scenario is None:
+            return
+
+        def done(req: SendRequest | None) -> None:
+            if req is not None:
+                self.act(lambda ex: ex.send_inject(req.text, req.sender, req.recipients), "send")
+
+        self.push_screen(SendInjectDialog(self.scenario), done)
+
+    def action_adjust(self) -> None:
+        from tui.screens.dialogs import AdjustDialog, AdjustRequest
+
+        snap, scenario = self.snapshot, self.scenario
+        if snap is None or scenario is None:
+            return
+        names = [n for n, v in scenario.variables.items() if self.controller or not v.hidden]
+        if not names:
+            self.notify("No variables to adjust (hidden ones: controller view)", severity="warning")
+            return
+
+        def done(req: AdjustRequest | None) -> None:
+            if req is not None:
+                self.act(lambda ex: ex.adjust(req.variable, req.value, req.reason), "adjust")
+
+        self.push_screen(AdjustDialog(scenario, snap.variables, names), done)
+
+    def action_note(self) -> None:
+        from tui.screens.dialogs import NoteDialog
+
+        def done(text: str | None) -> None:
+            if text:
+                self.act(lambda ex: ex.note(text), "note")
+
+        self.push_screen(NoteDialog(), done)
+
+    # --- the command palette ------------------------------------------------------------------
+
+    def palette_commands(self) -> list[Command]:
+        """Every console action by name, then the choices open now (for ConsoleCommands)."""
+        out: list[Command] = [
+            ("Play / pause", "space: run the scenario clock", self.action_toggle_play),
+            ("Next event", "n: step to the next event", self.action_step),
+            ("Faster", "+: speed up play", self.action_faster),
+            ("Slower", "-: slow down play", self.action_slower),
+            (
+                "Toggle controller view",
+                "v: players' view / controller view",
+                self.action_toggle_view,
+            ),
+            ("Fire contingency inject", "i: deliver a held inject", self.action_fire_inject),
+            ("Free-text inject", "t: write and send an inject", self.action_free_inject),
+            ("Adjust variable", "a: set a variable, with a reason", self.action_adjust),
+            ("Add note", "m: facilitator note", self.action_note),
+            ("Briefing", "b: situation, actors, objectives, modules", self.action_briefing),
+            ("Debrief", "d: decisions, objectives, variables", self.action_debrief),
+            ("End exercise", "rate the objectives now", self.action_end_exercise),
+            ("Next open decision", "o: when several are open", self.action_next_decision),
+            ("Help", "?: every key", self.action_help),
+            ("Quit", "q: leave the console", self.action_request_quit),
+        ]
+        snap = self.snapshot
+        if snap is not None and snap.open_decisions:
+            od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
+            for n, option in enumerate(od.decision.options, start=1):
+                out.append(
+                    (
+                        f"Choose {n}: {option.label}",
+                        escape(f"decision {od.decision.id}"),
+                        partial(self.action_choose, n),
+                    )
+                )
+        if snap is not None and not snap.finished:
+            for e in snap.msel_controller:
+                if e.inject.contingency and e.status == "pending":
+                    out.append(
+                        (
+                            f"Fire inject: {e.inject.title or e.inject.id}",
+                            escape(f"contingency inject {e.inject.id}"),
+                            partial(self.fire, e.inject.id, ""),
+                        )
+                    )
+        return out

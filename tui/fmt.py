@@ -1,0 +1,56 @@
+"""Small formatting helpers shared by the widgets: scenario time, durations, safe text."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from sim.schema import Scenario
+
+
+def clock_at(scenario: Scenario, t: float) -> datetime:
+    """Scenario date-time of time t (the same rule as ``Exercise.clock``)."""
+    return scenario.scenario.start + timedelta(hours=scenario.hours(t))
+
+
+def day_of(scenario: Scenario, t: float) -> int:
+    """Day number of time t, from 1."""
+    return int(scenario.hours(t) // 24) + 1
+
+
+def when(scenario: Scenario, t: float) -> str:
+    """'day 3 14:00'."""
+    return f"day {day_of(scenario, t)} {clock_at(scenario, t):%H:%M}"
+
+
+def duration(scenario: Scenario, dt: float) -> str:
+    """A span of scenario time in words: '45 min', '34 h', '3 d 4 h'."""
+    hours = scenario.hours(max(dt, 0.0))
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours < 48:
+        return f"{hours:.0f} h"
+    days, rest = divmod(round(hours), 24)
+    return f"{days} d {rest} h" if rest else f"{days} d"
+
+
+def literal(text: str, style: str = "") -> Text:
+    """Scenario-provided text, shown exactly as written (never parsed as markup)."""
+    return Text(text, style=style)
+
+
+def actor_name(scenario: Scenario, actor_id: str) -> str:
+    for a in scenario.actors:
+        if a.id == actor_id:
+            return a.name
+    return actor_id
+
+
+def variable_label(scenario: Scenario, name: str) -> str:
+    spec = scenario.variables.get(name)
+    return (spec.label or name) if spec is not None else name
+
+
+def number(value: float) -> str:
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"

@@ -1,0 +1,263 @@
+"""Modal dialogs for the facilitator's powers, and a yes/no confirmation.
+
+Each dialog returns its result through ``dismiss``; the app passes it to the engine, which
+checks it and raises ExerciseError (shown as a notification) if it cannot be done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, SelectionList
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from sim.schema import Inject, Scenario
+from tui.fmt import literal, number, variable_label
+
+T = TypeVar("T")
+
+
+class Dialog(ModalScreen[T | None], Generic[T]):
+    """A centred box; escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def buttons(self, ok: str) -> Horizontal:
+        return Horizontal(
+            Button(ok, variant="primary", id="ok"), Button("Cancel", id="cancel"), classes="buttons"
+        )
+
+
+class ConfirmDialog(Dialog[bool]):
+    """Yes or no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "yes", "Yes"),
+        Binding("n", "cancel", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question, style="bold"))
+            yield Label(Text("y yes    n / escape no", style="dim"))
+            yield self.buttons("Yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(True)
+
+
+@dataclass(frozen=True)
+class FireRequest:
+    inject: str
+    reason: str
+
+
+class FireInjectDialog(Dialog[FireRequest]):
+    """Choose a held contingency inject to deliver now, with an optional reason."""
+
+    def __init__(self, injects: list[Inject]) -> None:
+        super().__init__()
+        self.injects = injects
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text("Fire a contingency inject", style="bold"))
+            options = []
+            for inj in self.injects:
+                prompt = Text.assemble(
+                    (inj.title or inj.id, "bold"),
+                    f"  {inj.sender} → {', '.join(inj.to)}\n",
+                    literal(inj.text, "dim"),
+                )
+                options.append(Option(prompt, id=inj.id))
+            yield OptionList(*options, id="choices", markup=False)
+            yield Input(placeholder="why now? (recorded as a note; optional)", id="reason")
+            yield Label(Text("↑↓ choose  enter/tab next  enter fire  escape cancel", style="dim"))
+            yield self.buttons("Fire")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        index = choices.highlighted
+        if index is None:
+            self.notify("Choose an inject first", severity="warning")
+            return
+        option_id = choices.get_option_at_index(index).id or ""
+        self.dismiss(FireRequest(option_id, self.query_one("#reason", Input).value.strip()))
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    text: str
+    sender: str
+    recipients: tuple[str, ...]
+
+
+class SendInjectDialog(Dialog[SendRequest]):
+    """Write a free-text inject: the text, who it comes from, who receives it."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        actors = self.scenario.actors
+        default_sender = next((a.id for a in actors if not a.is_player), actors[0].id)
+        with Vertical(classes="dialog"):
+            yield Label(Text("Free-text inject", style="bold"))
+            yield Input(placeholder="what the players read or hear", id="text")
+            with Horizontal(classes="pickers"):
+                with Vertical():
+                    yield Label("From")
+                    yield OptionList(
+                        *[Option(Text(f"{a.id}  {a.name}"), id=a.id) for a in actors],
+                        id="sender",
+                        markup=False,
+                    )
+                with Vertical():
+                    yield Label("To (space toggles)")
+                    yield SelectionList[str](
+                        *[Selection(Text(f"{a.id}  {a.name}"), a.id, a.is_player) for a in actors],
+                        id="recipients",
+                    )
+            yield Label(Text("tab next field  enter send  escape cancel", style="dim"))
+            yield self.buttons("Send")
+        self.default_sender = default_sender
+
+    def on_mount(self) -> None:
+        sender = self.query_one("#sender", OptionList)
+        ids = [a.id for a in self.scenario.actors]
+        sender.highlighted = ids.index(self.default_sender)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        sender = self.query_one("#sender", OptionList)
+        index = sender.highlighted or 0
+        sender_id = sender.get_option_at_index(index).id or ""
+        recipients = tuple(self.query_one("#recipients", SelectionList).selected)
+        text = self.query_one("#text", Input).value
+        if not text.strip():
+            self.notify("Write the inject's text first", severity="warning")
+            return
+        if not recipients:
+            self.notify("Choose at least one recipient", severity="warning")
+            return
+        self.dismiss(SendRequest(text, sender_id, recipients))
+
+
+@dataclass(frozen=True)
+class AdjustRequest:
+    variable: str
+    value: float
+    reason: str
+
+
+class AdjustDialog(Dialog[AdjustRequest]):
+    """Set a variable by hand; the reason is required and recorded."""
+
+    def __init__(self, scenario: Scenario, values: dict[str, float], names: list[str]) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.values = values
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text("Adjust a variable", style="bold"))
+            options = []
+            for name in self.names:
+                spec = self.scenario.variables[name]
+                bounds = f"  [{number(spec.min) if spec.min is not None else '…'}"
+                bounds += f"–{number(spec.max) if spec.max is not None else '…'}]"
+                prompt = Text.assemble(
+                    (variable_label(self.scenario, name), "bold"),
+                    f"  now {number(self.values.get(name, spec.initial))}{spec.unit}",
+                    (bounds, "dim"),
+                )
+                options.append(Option(prompt, id=name))
+            yield OptionList(*options, id="choices", markup=False)
+            yield Input(placeholder="new value", id="value", type="number")
+            yield Input(placeholder="reason (required, recorded in the log)", id="reason")
+            yield Label(Text("↑↓ choose  tab next field  enter apply  escape cancel", style="dim"))
+            yield self.buttons("Apply")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    @on(Input.Submitted, "#value")
+    def _value_done(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        index = choices.highlighted
+        if index is None:
+            self.notify("Choose a variable first", severity="warning")
+            return
+        name = choices.get_option_at_index(index).id or ""
+        try:
+            value = float(self.query_one("#value", Input).value)
+        except ValueError:
+            self.notify("The new value must be a number", severity="warning")
+            self.query_one("#value", Input).focus()
+            return
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.notify("Say why the variable is adjusted", severity="warning")
+            self.query_one("#reason", Input).focus()
+            return
+        self.dismiss(AdjustRequest(name, value, reason))
+
+
+class NoteDialog(Dialog[str]):
+    """A facilitator note for the log (facilitator-only)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(
+                Text("Facilitator note (only in the controller view and the log)", style="bold")
+            )
+            yield Input(placeholder="note", id="text")
+            yield Label(Text("enter save  escape cancel", style="dim"))
+            yield self.buttons("Save")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.notify("The note is empty", severity="warning")
+            return
+        self.dismiss(text)

@@ -1,0 +1,97 @@
+"""The help screen (?): every key of the console, the dialogs and the app."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.widgets.keys import KeyBar
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Time",
+        (
+            ("space", "play / pause (play stops by itself when a decision opens)"),
+            ("n", "step to the next event this view can see"),
+            ("+  -", "faster / slower (scenario hours per real second)"),
+        ),
+    ),
+    (
+        "Decisions",
+        (
+            ("1 … 9", "choose that option of the open decision"),
+            ("o", "show the next open decision, when several are open"),
+        ),
+    ),
+    (
+        "Facilitator powers",
+        (
+            ("i", "fire a contingency inject (with an optional reason)"),
+            ("t", "send a free-text inject: text, sender, recipients"),
+            ("a", "adjust a variable, with the reason recorded"),
+            ("m", "add a facilitator note to the log"),
+        ),
+    ),
+    (
+        "Views and screens",
+        (
+            ("v", "toggle players' view / controller view"),
+            ("b", "briefing: situation, actors, objectives, modules"),
+            ("d", "debrief: decisions and consequences, objectives, variables"),
+            ("e", "(in the debrief) end the exercise and rate the objectives"),
+            ("ctrl+p", "command palette: every action by name"),
+            ("?", "this help"),
+            ("q", "quit (asks first)"),
+        ),
+    ),
+    (
+        "Narrow terminals (below 100×30)",
+        (("← →", "switch panel tabs (Now, Dashboard, MSEL, Actors, Log)"),),
+    ),
+    (
+        "Dialogs",
+        (
+            ("tab / shift+tab", "move between fields"),
+            ("enter", "confirm"),
+            ("escape", "cancel"),
+        ),
+    ),
+)
+
+
+def help_text() -> Text:
+    """Every key, grouped, as plain text in two columns."""
+    width = max(len(key) for _section, keys in KEYS for key, _what in keys) + 3
+    out = Text()
+    for section, keys in KEYS:
+        out.append(f"{section}\n", style="bold underline")
+        for key, what in keys:
+            out.append(f"  {key:<{width}}", style="bold")
+            out.append(f"{what}\n")
+        out.append("\n")
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    """A list of every key."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("question_mark", "dismiss", "Close", key_display="?"),
+        Binding("q", "dismiss", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Text("Keys", style="bold"))
+            yield Static(help_text(), id="help-keys")
+        yield KeyBar()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss()

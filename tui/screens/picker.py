@@ -1,0 +1,131 @@
+"""The picker: bundled scenarios and valid scenario files in the current folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from sim.bundled import bundled_scenarios
+from sim.loader import check_scenario_file
+from sim.schema import Scenario
+from tui.fmt import literal
+from tui.widgets.keys import KeyBar
+
+if TYPE_CHECKING:
+    from tui.app import TabletopApp
+
+
+@dataclass(frozen=True)
+class Choice:
+    path: Path
+    scenario: Scenario
+    bundled: bool
+
+
+def find_scenarios(folder: Path) -> tuple[list[Choice], list[Path]]:
+    """Bundled scenarios, then valid *.yaml in folder; and the files that did not validate."""
+    found: list[Choice] = []
+    invalid: list[Path] = []
+    seen: set[Path] = set()
+    for path in bundled_scenarios():
+        scenario, _ = check_scenario_file(path)
+        if scenario is not None:
+            found.append(Choice(path, scenario, True))
+            seen.add(path.resolve())
+    for path in sorted(folder.glob("*.yaml")):
+        if path.resolve() in seen:
+            continue
+        scenario, _ = check_scenario_file(path)
+        if scenario is None:
+            invalid.append(path)
+        else:
+            found.append(Choice(path, scenario, False))
+    return found, invalid
+
+
+class PickerScreen(Screen[None]):
+    """Choose a scenario with ↑↓ and enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open", priority=True)]
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.choices: list[Choice] = []
+        self.invalid: list[Path] = []
+
+    @property
+    def tabletop(self) -> TabletopApp:
+        return cast("TabletopApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker") as box:
+            box.border_title = "Choose a scenario"
+            yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("Loading scenarios…", style="dim"), id="scenario-summary")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Scenario", "Session", "Actors", "Where")
+        self.load()
+
+    @work(thread=True, exclusive=True, group="picker")
+    def load(self) -> None:
+        found, invalid = find_scenarios(self.folder)
+        self.app.call_from_thread(self.show, found, invalid)
+
+    def show(self, found: list[Choice], invalid: list[Path]) -> None:
+        self.choices = found
+        table = self.query_one(DataTable)
+        table.clear()
+        for c in found:
+            info = c.scenario.scenario
+            actors = ", ".join(a.id for a in c.scenario.actors)
+            table.add_row(
+                literal(info.title, "bold"),
+                Text(f"{info.session_minutes} min"),
+                literal(actors),
+                Text("bundled" if c.bundled else c.path.name),
+            )
+        self.invalid = invalid
+        table.focus()
+        self.describe(0)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.describe(event.cursor_row)
+
+    def describe(self, row: int) -> None:
+        summary = self.query_one("#scenario-summary", Static)
+        if not self.choices:
+            summary.update(Text("No scenarios found.", style="bold"))
+            return
+        c = self.choices[max(0, min(row, len(self.choices) - 1))]
+        info = c.scenario.scenario
+        out = Text()
+        out.append_text(literal(info.title, "bold"))
+        out.append(f"   {info.session_minutes} min session · {len(c.scenario.actors)} actors\n")
+        out.append_text(literal(info.summary.strip()))
+        out.append("\nActors: ", style="bold")
+        out.append_text(literal(", ".join(a.name for a in c.scenario.actors)))
+        if self.invalid:
+            names = ", ".join(p.name for p in self.invalid)
+            out.append(f"\n\nNot valid scenarios (see `tabletop validate`): {names}", style="dim")
+        out.append("\n\nenter: open the briefing", style="dim")
+        summary.update(out)
+
+    def action_open(self) -> None:
+        if not self.choices:
+            return
+        row = self.query_one(DataTable).cursor_row
+        self.tabletop.open_scenario(self.choices[row].scenario)

@@ -1,0 +1,59 @@
+"""The decision panel: the open decision's prompt, numbered options and a live deadline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from sim.engine import OpenDecision
+from sim.schema import Scenario
+from tui.driver import Snapshot
+from tui.fmt import actor_name, duration, literal, when
+
+
+class DecisionPanel(Static):
+    """Shows one open decision (the current one) and how many others are open."""
+
+    def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.scenario = scenario
+        self.current: OpenDecision | None = None
+
+    def show(self, snapshot: Snapshot, index: int) -> None:
+        opened = snapshot.open_decisions
+        self.current = opened[index % len(opened)] if opened else None
+        self.set_class(self.current is not None, "-open")
+        self.update(self.text(snapshot, index))
+
+    def text(self, snapshot: Snapshot, index: int) -> Text:
+        od = self.current
+        if od is None:
+            msg = "The exercise has ended." if snapshot.finished else "No decision is open."
+            return Text(msg, style="dim")
+        d = od.decision
+        left = od.deadline - snapshot.now
+        out = Text()
+        out.append(" DECISION ", style="bold reverse")
+        out.append("  owner: ")
+        out.append_text(literal(actor_name(self.scenario, d.owner), "bold"))
+        out.append(
+            f"   due in {duration(self.scenario, left)} ({when(self.scenario, od.deadline)})",
+            style="bold" if left > 0 else "bold reverse",
+        )
+        out.append("\n")
+        out.append_text(literal(d.prompt, "bold"))
+        out.append("\n")
+        for n, option in enumerate(d.options, start=1):
+            key = f" {n} " if n <= 9 else "   "
+            out.append(key, style="bold reverse")
+            out.append(" ")
+            out.append_text(literal(option.label))
+            if option.id == d.default:
+                out.append("  (default at the deadline)", style="dim italic")
+            out.append("\n")
+        keys = f"[1-{min(len(d.options), 9)}] choose"
+        others = len(snapshot.open_decisions) - 1
+        if others:
+            keys += f"   [o] next open decision ({others} more)"
+        out.append(keys, style="dim")
+        return out

@@ -1,0 +1,58 @@
+"""The event log: one plain sentence per record this view may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from sim import events as ev
+from sim.describe import describe
+from sim.schema import Scenario
+from tui.fmt import literal, when
+
+_STYLES: dict[type[ev.Event], str] = {
+    ev.DecisionOpened: "bold",
+    ev.DecisionMade: "bold",
+    ev.FacilitatorNote: "italic",
+    ev.ExpressionFailed: "bold red",
+    ev.ObjectiveEvaluated: "bold",
+}
+
+
+class EventLog(RichLog):
+    """Every visible record, described by ``sim.describe``."""
+
+    can_focus = False
+
+    def __init__(self, scenario: Scenario, *, id: str | None = None, classes: str = "") -> None:
+        super().__init__(
+            id=id,
+            classes=classes,
+            wrap=True,
+            markup=False,
+            highlight=False,
+            max_lines=5000,
+            min_width=20,
+        )
+        self.scenario = scenario
+        self.shown = 0
+
+    def reset(self, records: Iterable[ev.Event]) -> None:
+        self.clear()
+        self.shown = 0
+        self.add(records)
+
+    def add(self, records: Iterable[ev.Event]) -> None:
+        for r in records:
+            self.write(self.line(r))
+            self.shown += 1
+
+    def line(self, r: ev.Event) -> Text:
+        style = _STYLES.get(type(r), "")
+        if r.audience == ev.FACILITATOR_ONLY:
+            style += " dim"
+        return Text.assemble(
+            (f"{when(self.scenario, r.time)}  ", "dim"), literal(describe(r, self.scenario), style)
+        )
