@@ -34,7 +34,9 @@ from sim.loader import load_scenario  # noqa: E402
 from sim.playbook import load_playbook  # noqa: E402
 
 SCENARIO = load_scenario(ROOT / "scenarios" / "quickstart.yaml")
-BOOK = PlaybookDecider(load_playbook(ROOT / "scenarios/playbooks/quickstart--cooperate.yaml", SCENARIO))
+BOOK = PlaybookDecider(
+    load_playbook(ROOT / "scenarios/playbooks/quickstart--cooperate.yaml", SCENARIO)
+)
 
 
 def engine_run(seed: int) -> int:
@@ -142,7 +144,10 @@ def main() -> None:
     floor = [py, "-c", "import simpy, numpy, yaml"]
     for label, cmd in (
         ("tabletop --help", [*tabletop, "--help"]),
-        ("tabletop validate quickstart", [*tabletop, "validate", str(ROOT / "scenarios/quickstart.yaml")]),
+        (
+            "tabletop validate quickstart",
+            [*tabletop, "validate", str(ROOT / "scenarios/quickstart.yaml")],
+        ),
     ):
         pairs = max(5, args.pairs // 3)
         vs_pass, _ = abba(lambda: startup([py, "-c", "pass"]), lambda c=cmd: startup(c), pairs)
