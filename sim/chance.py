@@ -35,7 +35,11 @@ class Streams:
 
 
 def sample(dist: Distribution, rng: np.random.Generator) -> float:
-    """Draw one value; never negative for durations, truncated normals stay in [min, max]."""
+    """Draw one duration: never negative; truncated normals stay in [min, max]."""
+    return max(0.0, _draw(dist, rng))
+
+
+def _draw(dist: Distribution, rng: np.random.Generator) -> float:
     p = dist.params
     match dist.kind:
         case "fixed":

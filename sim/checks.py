@@ -217,7 +217,7 @@ def check_references(
                 report.add((*p, "options", j, "id"), "'undecided' is reserved; choose another id")
             refs((*p, "options", j, "responses"), o.responses, response_ids, "response")
             effects((*p, "options", j, "effects"), o.effects)
-        if d.id not in posed and d.id not in failed_ids:
+        if d.id not in posed and not failed_ids and "injects" not in broken:
             report.add(
                 (*p, "id"),
                 f"decision '{d.id}' is never posed: no inject has 'decision: {d.id}'",

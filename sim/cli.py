@@ -165,6 +165,22 @@ def list_() -> None:
             click.echo(f"    playbook {book.stem}")
 
 
+@main.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+)
+def schema(out: str | None) -> None:
+    """Print the JSON Schema of the scenario format (draft-07, for editors)."""
+    from sim.jsonschema import scenario_json_schema_text
+
+    text = scenario_json_schema_text()
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
     from sim.problems import TabletopError

@@ -288,8 +288,11 @@ class Exercise:
             raise ExerciseError(f"decision '{decision}' is not open")
         if option not in {o.id for o in od.decision.options}:
             raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
-        if at is not None and at > od.deadline:
-            raise ExerciseError(f"time {at:g} is after the deadline of '{decision}'")
+        if at is not None and at >= od.deadline:
+            raise ExerciseError(
+                f"time {at:g} is not before the deadline of '{decision}' ({od.deadline:g}); "
+                "at the deadline the default applies"
+            )
 
         def apply() -> None:
             if decision in self.open_decisions:

@@ -121,7 +121,16 @@ def check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, li
     problems = sorted(report.problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    scenario = Scenario.model_validate(data)
+    empty: dict[str, Any] = {
+        "variables": {},
+        "threats": [],
+        "decisions": [],
+        "responses": [],
+        "objectives": [],
+    }
+    scenario = Scenario.model_validate(
+        {k: empty.get(k, v) if v is None else v for k, v in data.items()}
+    )
     if isinstance(compiled, Compiled):
         scenario._compiled = compiled
     return scenario, problems
@@ -237,7 +246,7 @@ def _message(err: Any, value: Any) -> str:
         )
     if kind == "union_tag_not_found":
         return "missing key 'kind' (notification, countermeasure or legislation)"
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         if isinstance(value, str):
             return "must not be empty"
         n = ctx.get("min_length", 1)

@@ -104,10 +104,11 @@ def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
                     f"'{rule.choose}' is not an option of '{did}'"
                     f"{did_you_mean(rule.choose, options)}; options: {', '.join(options)}",
                 )
-            if rule.after > d.deadline:
+            if rule.after >= d.deadline:
                 report.add(
                     (*where, "after"),
-                    f"'after' ({rule.after:g}) is past the decision's deadline ({d.deadline:g})",
+                    f"'after' ({rule.after:g}) must be before the decision's deadline "
+                    f"({d.deadline:g})",
                 )
             if rule.only_if is not None:
                 try:

@@ -153,7 +153,7 @@ def _countermeasure(ex: Exercise, r: Countermeasure, cause: str) -> Process:
         if ex.value(t) == "undetected":
             detect(ex, ex.threats[t], by)
             done.append(f"revealed {t}")
-    _succeed(ex, r, "; ".join(done) or "done")
+    _succeed(ex, r, "; ".join(d for d in done if d) or "done")
 
 
 def _legislate(ex: Exercise, r: Legislation, cause: str) -> Process:

@@ -71,12 +71,22 @@ def stop(ex: Exercise, threat: Threat, by: str) -> str:
     status = ex.value(threat.id)
     if status == "pending":
         ex.set_status(threat.id, "stopped")
-        ex._record(ev.ThreatStopped, threat=threat.id, stage="", by=by, audience=ex.players)
-        return f"prevented {threat.id}"
+        ex._record(ev.ThreatStopped, threat=threat.id, stage="", by=by, audience=_told(ex, threat))
+        return _summary(ex, threat, f"prevented {threat.id}")
     if status in ("undetected", "detected"):
         ex.threat_procs[threat.id].interrupt(Stop(by))
-        return f"stopped {threat.id}"
-    return f"{threat.id} was already {status}"
+        return _summary(ex, threat, f"stopped {threat.id}")
+    return _summary(ex, threat, f"{threat.id} was already {status}")
+
+
+def _told(ex: Exercise, threat: Threat) -> tuple[str, ...]:
+    """Players hear of a campaign's fate only if they know of the campaign."""
+    return ex.players if threat.id in ex.threat_detected else ev.FACILITATOR_ONLY
+
+
+def _summary(ex: Exercise, threat: Threat, text: str) -> str:
+    """A response's summary names only threats the players know of."""
+    return text if threat.id in ex.threat_detected else ""
 
 
 def slow(ex: Exercise, threat: Threat, factor: float, by: str) -> str:
@@ -84,11 +94,11 @@ def slow(ex: Exercise, threat: Threat, factor: float, by: str) -> str:
     status = ex.value(threat.id)
     if status in ("undetected", "detected"):
         ex.threat_procs[threat.id].interrupt(Slow(factor, by))
-        return f"slowed {threat.id} ×{factor:g}"
+        return _summary(ex, threat, f"slowed {threat.id} ×{factor:g}")
     if status == "pending":
         ex.threat_slowed[threat.id] = ex.threat_slowed.get(threat.id, 1.0) * factor
-        return f"{threat.id} will be slowed ×{factor:g} if it begins"
-    return f"{threat.id} was already {status}"
+        return _summary(ex, threat, f"{threat.id} will be slowed ×{factor:g} if it begins")
+    return _summary(ex, threat, f"{threat.id} was already {status}")
 
 
 def _campaign(ex: Exercise, threat: Threat) -> Process:
@@ -135,7 +145,7 @@ def _campaign(ex: Exercise, threat: Threat) -> Process:
                             threat=threat.id,
                             factor=cause.factor,
                             by=cause.by,
-                            audience=ex.players,
+                            audience=_told(ex, threat),
                         )
                     continue
                 remaining -= wait
@@ -159,4 +169,6 @@ def _campaign(ex: Exercise, threat: Threat) -> Process:
 
 def _stopped(ex: Exercise, threat: Threat, stage: Stage, by: str) -> None:
     ex.set_status(threat.id, "stopped")
-    ex._record(ev.ThreatStopped, threat=threat.id, stage=stage.id, by=by, audience=ex.players)
+    ex._record(
+        ev.ThreatStopped, threat=threat.id, stage=stage.id, by=by, audience=_told(ex, threat)
+    )

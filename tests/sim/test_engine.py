@@ -198,8 +198,10 @@ def test_decide_rejects_what_is_not_open_or_not_an_option(mini) -> None:  # type
     to_decision(ex, "answer")
     with pytest.raises(ExerciseError, match="not an option"):
         ex.decide("answer", "surrender")
-    with pytest.raises(ExerciseError, match="after the deadline"):
+    with pytest.raises(ExerciseError, match="not before the deadline"):
         ex.decide("answer", "hunt", at=99)
+    with pytest.raises(ExerciseError, match="not before the deadline"):
+        ex.decide("answer", "hunt", at=ex.open_decisions["answer"].deadline)
 
 
 def test_a_decision_starts_its_responses_and_capacity_makes_them_queue(mini) -> None:  # type: ignore[no-untyped-def]
@@ -459,3 +461,33 @@ def test_the_players_msel_hides_held_skipped_and_conditional_timing(quickstart) 
     assert ex.value("ally_follow_up") == "skipped"
     assert "ally_follow_up" not in {e.inject.id for e in ex.msel(controller=False)}
     assert "ally_follow_up" in {e.inject.id for e in ex.msel(controller=True)}
+
+
+def test_stopping_an_undetected_campaign_does_not_name_it_to_players() -> None:
+    text = MINI.replace("reveals: [intrusion]}", "reveals: []}").replace(
+        "slows: {intrusion: 2}}", "stops: [intrusion]}"
+    )
+    ex = Exercise(load_scenario_text(text), 1)
+    to_decision(ex, "answer")
+    ex.decide("answer", "hunt")
+    ex.run()
+    assert ex.value("intrusion") == "stopped"
+    players = ex.visible(controller=False)
+    assert not any(isinstance(r, ev.ThreatStopped) for r in players)
+    finished = [r for r in players if isinstance(r, ev.ResponseFinished)]
+    assert finished and all("intrusion" not in r.summary for r in finished)
+    assert any(isinstance(r, ev.ThreatStopped) for r in ex.visible(controller=True))
+
+
+def test_a_normal_duration_with_a_negative_min_never_waits_backwards() -> None:
+    text = MINI.replace(
+        "{id: drafting, duration: 10}",
+        "{id: drafting, duration: {normal: {mean: 0, sd: 5, min: -20}}}",
+    )
+    scenario = load_scenario_text(text)
+    for seed in range(20):
+        ex = Exercise(scenario, seed)
+        to_decision(ex, "answer")
+        ex.decide("answer", "law")
+        ex.run()
+        assert ex.finished

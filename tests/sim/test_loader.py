@@ -83,3 +83,25 @@ def test_hostile_yaml_is_refused_cleanly() -> None:
     for text in (bomb, "!!python/object/apply:os.system ['echo hi']", "[" * 50_000, ""):
         with pytest.raises(InputProblems):
             load_scenario_text(text, "evil.yaml")
+
+
+def test_an_empty_section_is_the_same_as_none(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text()
+    text = text.replace("objectives:\n", "objectives:\n", 1)
+    head, _, _ = text.partition("\nobjectives:\n")
+    path = tmp_path / "q.yaml"
+    path.write_text(head + "\nobjectives:\n")
+    scenario, problems = check_scenario_file(path)
+    assert scenario is not None, [str(p) for p in problems]
+    assert scenario.objectives == []
+
+
+def test_empty_text_says_it_must_not_be_empty(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text()
+    text = text.replace(
+        'text: "The Cabinet orders a review of the networks of five agencies."', 'text: ""'
+    )
+    path = tmp_path / "q.yaml"
+    path.write_text(text)
+    _, problems = check_scenario_file(path)
+    assert [p.message for p in problems] == ["must not be empty"]
