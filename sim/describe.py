@@ -9,11 +9,6 @@ from sim.schema import Scenario
 def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
     """What happened, in a sentence a facilitator can read aloud. Facilitator-only detail
     (the real cause of an unexplained change) is included only for the controller view."""
-    names = {a.id: a.name for a in scenario.actors}
-
-    def who(actor: str) -> str:
-        return actor if actor in names else actor or "?"
-
     match e:
         case ev.ExerciseStarted():
             return f"Exercise '{e.scenario}' started (seed {e.seed})"
@@ -22,7 +17,7 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
         case ev.InjectDelivered():
             label = "free-text inject" if not e.inject else f"inject {e.inject}"
             extra = " (fired by the facilitator)" if e.by_facilitator and e.inject else ""
-            return f"{label}: {who(e.sender)} → {', '.join(e.recipients)}{extra}: {e.text}"
+            return f"{label}: {e.sender} → {', '.join(e.recipients)}{extra}: {e.text}"
         case ev.InjectSkipped():
             return f"inject {e.inject} skipped: {e.reason}"
         case ev.DecisionOpened():
@@ -48,7 +43,7 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
         case ev.ResponseBlocked():
             return f"{e.response} could not start: {e.reason}"
         case ev.NotificationDelivered():
-            return f"{who(e.sender)} told {', '.join(e.recipients)}: {e.message}"
+            return f"{e.sender} told {', '.join(e.recipients)}: {e.message}"
         case ev.BillProgress():
             again = f" (attempt {e.attempt})" if e.attempt > 1 else ""
             return f"bill {e.response}: {e.stage} {e.step}{again}"

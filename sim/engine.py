@@ -639,7 +639,8 @@ class _Watcher:
 
 def _stream(item: Triggered) -> str:
     kind = "inject" if isinstance(item, Inject) else "threat"
-    return f"{kind}:{getattr(item, 'id', '')}"
+    assert isinstance(item, Inject | Threat)
+    return f"{kind}:{item.id}"
 
 
 def _fmt(value: Value) -> str:

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from sim.compiled import compiled
 from sim.expr import ExprError
-from sim.problems import InputProblems, Problem, did_you_mean
+from sim.problems import InputProblems, did_you_mean
 from sim.schema import ExprText, Id, Model, Scenario
 from sim.yamlread import Document, read_yaml_file, read_yaml_text
 
@@ -121,4 +121,4 @@ def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
     return book
 
 
-__all__ = ["Playbook", "Problem", "Rule", "load_playbook", "load_playbook_text"]
+__all__ = ["Playbook", "Rule", "load_playbook", "load_playbook_text"]

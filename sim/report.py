@@ -80,12 +80,11 @@ class RunResult:
                 f"  day {day:>3} {when:%m-%d %H:%M}  {describe(r, ex.scenario, controller)}{hidden}"
             )
         lines += ["", "Final state"]
+        final = ex.variables()
         for name, var in ex.scenario.variables.items():
             if var.hidden and not controller:
                 continue
-            lines.append(
-                f"  {var.label or name:<24} {ex.variables()[name]:>10.4g} {var.unit}".rstrip()
-            )
+            lines.append(f"  {var.label or name:<24} {final[name]:>10.4g} {var.unit}".rstrip())
         lines += ["", "Objectives"]
         for r in self.ratings:
             lines.append(
