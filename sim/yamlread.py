@@ -161,6 +161,20 @@ def _copy(value: Any) -> Any:
 def _prescan(text: str, limits: Limits) -> tuple[Mark, str] | None:
     """The first limit the text breaks, from parser events alone, before anything is built.
 
+    A parser that gives up first (libyaml stops flow nesting at its own depth, and a simple key
+    at 1,024 characters) is asked again about the text before the place it gave up: a limit
+    broken there is the problem to report, in the same words and at the same place whichever
+    parser is used.
+    """
+    breach, stopped_at = _prescan_events(text, limits)
+    if breach is None and stopped_at is not None and 0 < stopped_at < len(text):
+        breach, _ = _prescan_events(text[:stopped_at], limits)
+    return breach
+
+
+def _prescan_events(text: str, limits: Limits) -> tuple[tuple[Mark, str] | None, int | None]:
+    """The first limit broken, and the index where the parser stopped with an error (if it did).
+
     Counting is cheap and flat: an alias adds the size of its anchored subtree, so an alias bomb
     fails after a few dozen events, and a deep file fails at level ``max_depth + 1`` (libyaml's
     composer segfaults near 30,000 levels; the parser itself is iterative but quadratic in depth).
@@ -205,14 +219,17 @@ def _prescan(text: str, limits: Limits) -> tuple[Mark, str] | None:
             if nodes > limits.max_nodes and breach is None:
                 breach = f"the file has more than {limits.max_nodes:,} values (counting alias uses)"
             if breach is not None:
-                return _mark(event), breach
+                return (_mark(event), breach), None
             if documents > 1 or isinstance(event, yaml.StreamEndEvent):
                 break
+    except yaml.MarkedYAMLError as exc:
+        where = exc.problem_mark or exc.context_mark
+        return None, None if where is None else _index(text, where.line, where.column)
     except yaml.YAMLError:
         pass
     finally:
         loader.dispose()
-    return None
+    return None, None
 
 
 @dataclass(slots=True)
@@ -474,9 +491,21 @@ class _Reader:
 
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a 0-based line and column, or '' when there is none."""
-    starts = [0, *(brk.end() for brk in _BREAK.finditer(text))]
-    index = starts[line] + column if line < len(starts) else len(text)
+    index = _index(text, line, column)
     return text[index : index + 1]
+
+
+def _index(text: str, line: int, column: int) -> int:
+    """The index in ``text`` of a 0-based line and column (the end when there is none)."""
+    start = 0
+    if line > 0:
+        for n, brk in enumerate(_BREAK.finditer(text), 1):
+            if n == line:
+                start = brk.end()
+                break
+        else:
+            return len(text)
+    return min(start + column, len(text))
 
 
 def _int(text: str) -> int | None:
