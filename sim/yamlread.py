@@ -14,6 +14,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from sim.problems import InputProblems, Problem
+from sim.safetext import is_unsafe_char
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -339,6 +340,9 @@ class _Reader:
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         mark = _mark(event)
         self._claim_anchor(event.anchor, mark)
+        unsafe = _first_unsafe(event.value)
+        if unsafe is not None:
+            self._add(mark, _unsafe_problem(unsafe))
         if not self.stack:
             self.empty = event.value == "" and event.implicit[0] and not (event.tag or event.anchor)
         path, is_key = self._slot()
@@ -487,6 +491,22 @@ class _Reader:
         elif exc.context and context and context.line + 1 != mark.line:
             message += f" ({exc.context} at line {context.line + 1})"
         self._add(mark, message)
+
+
+def _first_unsafe(text: str) -> str | None:
+    """The first character that could control a terminal (escapes decoded), or None."""
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable():
+        return None
+    return next((ch for ch in text if is_unsafe_char(ch)), None)
+
+
+def _unsafe_problem(ch: str) -> str:
+    code = ord(ch)
+    what = "a bidirectional override" if code > 0xFF else "a control character"
+    return (
+        f"the text contains {what} (U+{code:04X}) that could change how a terminal shows it; "
+        "remove it"
+    )
 
 
 def _char_at(text: str, line: int, column: int) -> str:

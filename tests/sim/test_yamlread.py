@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from sim import yamlread
 from sim.problems import InputProblems
+from sim.safetext import is_unsafe_char
 from sim.yamlread import DEFAULT_LIMITS, Document, Limits, Mark, read_yaml_file, read_yaml_text
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
@@ -514,18 +515,19 @@ def test_yaml_like_text_raises_only_input_problems(text: str) -> None:
     read_or_problems(text)
 
 
+SAFE_CHARS = st.characters(exclude_categories=["Cs"]).filter(lambda c: not is_unsafe_char(c))
+SAFE_TEXT = st.text(SAFE_CHARS, max_size=20)  # text that could control a terminal is refused
+SAFE_KEYS = st.text(SAFE_CHARS, max_size=8)
 SCALARS = (
     st.none()
     | st.booleans()
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20)
+    | SAFE_TEXT
 )
 DATA = st.recursive(
     SCALARS,
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(SAFE_KEYS, inner, max_size=4),
     max_leaves=30,
 )
 
