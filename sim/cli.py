@@ -147,7 +147,7 @@ def run(
     """Play SCENARIO headless with scripted decisions and print the outcome."""
     from sim.bundled import resolve
     from sim.deciders import Decider, DefaultDecider, PlaybookDecider, RandomDecider, play
-    from sim.engine import Exercise
+    from sim.engine import Exercise, ExerciseError
     from sim.playbook import load_playbook
     from sim.problems import InputProblems
     from sim.report import RunResult
@@ -178,7 +178,11 @@ def run(
     else:
         chooser = DefaultDecider()
     exercise = Exercise(model, run_seed)
-    play(exercise, chooser)
+    try:
+        play(exercise, chooser)
+    except ExerciseError as exc:
+        click.echo(printable(f"error: {exc}", one_line=True), err=True)
+        sys.exit(INVALID)
     result = RunResult(exercise, label)
     controller = view == "controller"
     text = result.to_json(controller) if fmt == "json" else result.to_text(controller)

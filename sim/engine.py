@@ -35,9 +35,16 @@ from sim.schema import (
 
 Process = Generator[simpy.Event, Any, None]
 
+MAX_EVENTS = 1_000_000
+"""Engine events one run may process (see 'Limits' in docs/scenario-format.md)."""
+
 
 class ExerciseError(TabletopError):
     """An action the exercise cannot take (unknown id, decision not open, exercise over)."""
+
+
+class BudgetExceeded(ExerciseError):
+    """The run used up its engine-event budget: the scenario does too much for one run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +99,9 @@ class Exercise:
         self.horizon = scenario.scenario.horizon
         self.records: list[ev.Event] = []
         self.finished = False
+        self.events_processed = 0
+        """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
+        self.max_events = MAX_EVENTS
         self.players: tuple[str, ...] = tuple(a.id for a in scenario.actors if a.is_player)
 
         self._state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
@@ -249,6 +259,13 @@ class Exercise:
         return self.records[start:]
 
     def _advance(self) -> None:
+        self.events_processed += 1
+        if self.events_processed > self.max_events:
+            raise BudgetExceeded(
+                f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
+                "limit for one run: the scenario repeats too much (look at repeating stages "
+                "and at threats or responses that start each other)"
+            )
         nxt = self.env.peek()
         if self._commands and nxt > self.env.now:
             self._commands.popleft()()

@@ -6,15 +6,37 @@ text here; the loader checks and compiles them once the scenario's names are kno
 
 from __future__ import annotations
 
+import keyword
 import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Ids are names in expressions, so they are identifiers: lower case, digits, underscores."""
+
+KEYWORDS = frozenset(keyword.kwlist)
+"""Words of the expression language's grammar (Python's keywords): never ids."""
+
+MAX_TIME = 1_000_000.0
+"""Largest time, duration or horizon, in the scenario's time unit (see 'Limits' in the docs)."""
+LATEST_START_YEAR = 4000
+"""scenario.start must be before this year, so every date the engine computes exists."""
+MAX_FACTOR = 1_000.0
+"""Largest slowing factor."""
+
+
+def _not_keyword(value: str) -> str:
+    if value in KEYWORDS:
+        raise PydanticCustomError(
+            "keyword_id",
+            "'{id}' is a word of the expression language and cannot be an id; choose another",
+            {"id": value},
+        )
+    return value
+
 
 Id = Annotated[
     str,
@@ -22,7 +44,10 @@ Id = Annotated[
         pattern=ID_PATTERN,
         description="An identifier: lower-case letters, digits and '_', starting with a letter.",
     ),
+    AfterValidator(_not_keyword),
 ]
+Time = Annotated[float, Field(ge=0, le=MAX_TIME)]
+"""A scenario time or a duration, in time units."""
 ExprText = Annotated[
     str | float,
     Field(description="A condition or number written in the expression language (see docs)."),
@@ -57,7 +82,11 @@ class Model(BaseModel):
     """Base of every scenario model: frozen, unknown keys are errors."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+        allow_inf_nan=False,
     )
 
 
@@ -67,8 +96,14 @@ DISTRIBUTION_KINDS = ("fixed", "uniform", "triangular", "normal", "lognormal", "
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise PydanticCustomError("distribution", "{what} must be a number", {"what": what})
+    if not -MAX_TIME <= value <= MAX_TIME:  # also refuses NaN
+        raise PydanticCustomError(
+            "distribution",
+            "{what} must be a number between -{limit} and {limit}",
+            {"what": what, "limit": f"{MAX_TIME:,.0f}"},
+        )
     return float(value)
 
 
@@ -143,6 +178,8 @@ class Distribution(Model):
                     {"kind": kind, "allowed": allowed},
                 )
             params = [_number(arg[k], f"{kind} {k}") for k in keys]
+            if kind == "lognormal" and params[1] > 10:
+                raise PydanticCustomError("distribution", "lognormal sigma must be at most 10")
             if params[1] < 0 or (kind == "lognormal" and params[0] <= 0):
                 raise PydanticCustomError(
                     "distribution",
@@ -151,7 +188,7 @@ class Distribution(Model):
                 )
             if kind == "normal":
                 low = _number(arg.get("min", 0.0), "normal min")
-                high = _number(arg.get("max", 1e12), "normal max")
+                high = _number(arg.get("max", MAX_TIME), "normal max")
                 if low >= high:
                     raise PydanticCustomError("distribution", "normal needs min < max")
                 params += [low, high]
@@ -230,7 +267,7 @@ class Module(Model):
     id: Id
     title: str
     """Shown in the briefing and the console."""
-    start: float = Field(default=0.0, ge=0)
+    start: Time = 0.0
     """Scenario time at which this module begins."""
     summary: str = ""
     """What happens in this module, read aloud at its start."""
@@ -253,9 +290,9 @@ class ScenarioInfo(Model):
     """Scenario date-time at time 0, e.g. 2020-07-01T09:00:00+09:00."""
     time_unit: TimeUnit = "hours"
     """The unit of every time and duration in the file."""
-    horizon: float = Field(gt=0)
+    horizon: float = Field(gt=0, le=MAX_TIME)
     """How long the exercise runs, in time units."""
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
     """Default random seed."""
     session_minutes: int = Field(default=120, ge=5, le=24 * 60)
     """Planned length of a facilitated session, in real minutes."""
@@ -269,6 +306,14 @@ class ScenarioInfo(Model):
     """What the author invented (paths, delays, probabilities) and why the numbers are plausible."""
     facilitator_notes: str = ""
     """Notes for the facilitator only."""
+
+    @model_validator(mode="after")
+    def _dates_exist(self) -> ScenarioInfo:
+        if self.start.year >= LATEST_START_YEAR:
+            raise PydanticCustomError(
+                "start", "the start must be before the year {year}", {"year": LATEST_START_YEAR}
+            )
+        return self  # 4000 + 2 * MAX_TIME days (a horizon, then a duration) < the year 9999
 
 
 # --- actors and variables ---------------------------------------------------------------------
@@ -336,7 +381,7 @@ class Triggered(Model):
     """Something that happens at a time, after something else plus a delay, or when a condition
     first becomes true."""
 
-    at: float | None = Field(default=None, ge=0)
+    at: Time | None = None
     """Scenario time at which it happens."""
     after: Id | None = None
     """An inject or decision id: happens once that inject is delivered or that decision is made."""
@@ -482,7 +527,7 @@ class Decision(Model):
     options: list[Option] = Field(min_length=2)
     default: Id
     """The option that takes effect if nobody decides by the deadline."""
-    deadline: float = Field(gt=0)
+    deadline: float = Field(gt=0, le=MAX_TIME)
     """Time the players have, from the moment the decision is posed."""
 
     @model_validator(mode="after")
@@ -555,7 +600,7 @@ class Countermeasure(ResponseBase):
     """Chance it works."""
     stops: list[Id] = Field(default_factory=list)
     """Threats stopped on success."""
-    slows: dict[str, float] = Field(default_factory=dict)
+    slows: dict[str, Annotated[float, Field(le=MAX_FACTOR)]] = Field(default_factory=dict)
     """Threats slowed on success: remaining stage times multiplied by this factor."""
     reveals: list[Id] = Field(default_factory=list)
     """Threats detected on success (if still hidden)."""
@@ -606,7 +651,7 @@ class Objective(Model):
     """Condition for 'met'."""
     partially: ExprText | None = None
     """Condition for 'partially met' when 'met' does not hold."""
-    by: float | None = Field(default=None, ge=0)
+    by: Time | None = None
     """If set: the condition must first hold at or before this time (else: at the end)."""
     throughout: bool = False
     """If true: the condition must hold at every moment of the exercise."""
