@@ -11,7 +11,15 @@ import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
@@ -138,8 +146,8 @@ class Distribution(Model):
         if not isinstance(value, dict) or len(value) != 1:
             raise PydanticCustomError(
                 "distribution",
-                "expected a number or one of {kinds}, e.g. {{uniform: [2, 12]}}",
-                {"kinds": ", ".join(DISTRIBUTION_KINDS[1:])},
+                "expected a number or one of {kinds}, e.g. {example}",
+                {"kinds": ", ".join(DISTRIBUTION_KINDS[1:]), "example": "{uniform: [2, 12]}"},
             )
         ((kind, arg),) = value.items()
         params: list[float]
@@ -307,13 +315,15 @@ class ScenarioInfo(Model):
     facilitator_notes: str = ""
     """Notes for the facilitator only."""
 
-    @model_validator(mode="after")
-    def _dates_exist(self) -> ScenarioInfo:
-        if self.start.year >= LATEST_START_YEAR:
+    @field_validator("start")
+    @classmethod
+    def _dates_exist(cls, start: datetime) -> datetime:
+        # 4000 + 2 * MAX_TIME days (a horizon, then one more duration) is before the year 9999
+        if start.year >= LATEST_START_YEAR:
             raise PydanticCustomError(
                 "start", "the start must be before the year {year}", {"year": LATEST_START_YEAR}
             )
-        return self  # 4000 + 2 * MAX_TIME days (a horizon, then a duration) < the year 9999
+        return start
 
 
 # --- actors and variables ---------------------------------------------------------------------

@@ -75,6 +75,23 @@ class TabletopApp(App[None]):
         self.debrief_shown = False
         self.timer: Timer | None = None
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with exit code 1 (Textual's rule)."""
+        from tui.crash import write_crash_log
+
+        self._crash = (error, write_crash_log(error))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """One line and a log file, never Textual's traceback (its locals hold the scenario)."""
+        from rich.text import Text
+
+        from tui.crash import crash_line
+
+        error, log = getattr(self, "_crash", (RuntimeError("unknown"), None))
+        self.bell()
+        self.panic(Text(crash_line(error, log)))
+
     def compose(self) -> ComposeResult:
         yield Static("")
 

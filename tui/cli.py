@@ -6,6 +6,8 @@ console command runs, so `tabletop --help` and `tabletop run` stay fast.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from sim.cli import _load, main, run_main
@@ -16,10 +18,18 @@ from sim.cli import _load, main, run_main
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
 def play(scenario: str | None, seed: int | None) -> None:
     """Open the facilitator console on SCENARIO (a file or bundled id), or pick one."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError(
+            "the console needs a terminal (stdin and stdout); for a headless run use "
+            "'tabletop run', for a browser 'tabletop serve'"
+        )
     model = _load(scenario) if scenario else None
     from tui.app import TabletopApp
 
-    TabletopApp(scenario=model, seed=seed).run()
+    app = TabletopApp(scenario=model, seed=seed)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 @main.command()
