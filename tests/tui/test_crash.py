@@ -60,8 +60,9 @@ def test_a_crash_in_a_real_terminal_shows_one_line_and_exits_1(tmp_path: Path) -
     script.write_text(CRASHING, encoding="utf-8")
     session = f"tabletop-crash-{uuid.uuid4().hex[:8]}"
     command = f"{sys.executable} {script}; echo EXITED-$?; sleep 30"
+    new_session = ["tmux", "new-session", "-d", "-x", "120", "-y", "40"]
     subprocess.run(
-        [*"tmux new-session -d -x 120 -y 40 -s".split(), session, "-c", str(ROOT), command],
+        [*new_session, "-s", session, "-c", str(ROOT), command],
         check=True,
         timeout=10,
     )
