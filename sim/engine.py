@@ -36,7 +36,8 @@ from sim.schema import (
 Process = Generator[simpy.Event, Any, None]
 
 MAX_EVENTS = 1_000_000
-"""Engine events one run may process (see 'Limits' in docs/scenario-format.md)."""
+"""Engine steps one run may take: events processed plus conditions re-checked (see 'Limits'
+in docs/scenario-format.md)."""
 
 
 class ExerciseError(TabletopError):
@@ -583,6 +584,7 @@ class Exercise:
         while self._dirty:
             names, self._dirty = self._dirty, set()
             due = {id(w): w for n in sorted(names) for w in self._watch_index.get(n, ()) if w.live}
+            self.events_processed += len(due)  # re-checking conditions is work too
             for w in sorted(due.values(), key=lambda w: w.order):
                 try:
                     ok = w.expr.truth(self._state)

@@ -125,6 +125,26 @@ def _pair(value: Any, kind: str, n: int, names: str) -> list[float]:
     return [_number(v, kind) for v in value]
 
 
+_PARAM_NAMES = {"normal": ("mean", "sd", "min", "max"), "lognormal": ("median", "sigma")}
+_PARAM_COUNTS = {
+    "fixed": 1,
+    "uniform": 2,
+    "triangular": 3,
+    "exponential": 1,
+    **{k: len(v) for k, v in _PARAM_NAMES.items()},
+}
+
+
+def _author_form(kind: Any, params: Any) -> Any:
+    """The ``{kind, params}`` form (as dumped) in the form an author writes, to check it."""
+    n = _PARAM_COUNTS.get(kind) if isinstance(kind, str) else None
+    if n is None or not isinstance(params, list | tuple) or len(params) != n:
+        raise PydanticCustomError("distribution", "a distribution's kind and params do not fit")
+    if kind in _PARAM_NAMES:
+        return {kind: dict(zip(_PARAM_NAMES[kind], params, strict=True))}
+    return {kind: params[0] if n == 1 else list(params)}
+
+
 class Distribution(Model):
     """A random duration or amount: a bare number, or one of uniform, triangular, normal,
     lognormal, exponential written as a one-key mapping."""
@@ -137,7 +157,7 @@ class Distribution(Model):
     @classmethod
     def _parse(cls, value: Any) -> Any:
         if isinstance(value, dict) and set(value) == {"kind", "params"}:
-            return value
+            value = _author_form(value["kind"], value["params"])  # checked like any other
         if isinstance(value, int | float) and not isinstance(value, bool):
             v = _number(value, "a fixed value")
             if v < 0:
