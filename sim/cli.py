@@ -190,3 +190,8 @@ def run_main() -> None:
     except TabletopError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(INVALID)
+
+
+from sim.batch.cli import batch  # noqa: E402  (its own module; imports only click up front)
+
+main.add_command(batch)
