@@ -185,9 +185,10 @@ def _sensitivity(prep: Prepared, pt: PolicyTally, name: str) -> dict[str, Any]:
     """Per objective, the decisions whose options move its met share the most.
 
     For each decision, the met share is taken among the runs that took each option (runs where
-    it was never posed are left out: that is an outcome, not a choice); the spread is the best share minus the worst, over options
-    seen in at least MIN_CELL runs. With the random decider the options are assigned at random,
-    so a spread is an effect of the option, confounded only by the other decisions' chance.
+    it was never posed are left out: that is an outcome, not a choice); the spread is the best
+    share minus the worst, over options seen in at least MIN_CELL runs. With the random decider
+    the options are assigned at random, so a spread is an effect of the option, blurred only by
+    the other decisions' chance.
     """
     lay = prep.layout
     objectives = []

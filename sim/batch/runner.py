@@ -88,14 +88,14 @@ def run_batch(
         raise ValueError("runs must not be negative")
     jobs = max(1, jobs)
     tally = Tally(prepared(recipe).layout, recipe.policy_names, recipe.root_seed)
-    size = chunk_size or pick_chunk_size(recipe, jobs)
-    ranges = chunk_ranges(recipe.runs, size)
     start = time.perf_counter()
-    chunks = _executor_chunks(recipe, ranges, jobs, executor)
     waiting: dict[int, list[RunSummary]] = {}
     done = 0
     partial = False
+    chunks: Chunks | None = None
     try:
+        size = chunk_size or pick_chunk_size(recipe, jobs)
+        chunks = _executor_chunks(recipe, chunk_ranges(recipe.runs, size), jobs, executor)
         for first, summaries in chunks:
             waiting[first] = summaries
             done += len(summaries) // max(1, len(recipe.policies))
@@ -106,7 +106,8 @@ def run_batch(
     except KeyboardInterrupt:
         partial = True
     finally:
-        chunks.close()
+        if chunks is not None:
+            chunks.close()
     partial = partial or tally.runs_done < recipe.runs
     return BatchResult(recipe, tally, partial, executor, jobs, time.perf_counter() - start)
 
