@@ -243,3 +243,8 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+from sim.batch.cli import batch  # noqa: E402  (its own module; imports only click up front)
+
+main.add_command(batch)
