@@ -190,3 +190,8 @@ def run_main() -> None:
     except TabletopError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(INVALID)
+
+
+from sim.authoring import cli as _authoring_cli  # noqa: E402  (registers graph, lint, new, msel)
+
+del _authoring_cli
