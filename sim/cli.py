@@ -248,3 +248,8 @@ def _quiet_stdout() -> None:
 from sim.batch.cli import batch  # noqa: E402  (its own module; imports only click up front)
 
 main.add_command(batch)
+
+
+from sim.authoring import cli as _authoring_cli  # noqa: E402  (registers graph, lint, new, msel)
+
+del _authoring_cli
