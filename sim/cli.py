@@ -181,6 +181,11 @@ def schema(out: str | None) -> None:
         click.echo(text, nl=False)
 
 
+from sim.analysis.cli import report  # noqa: E402  (AAR/IP and exercise packages: sim/analysis)
+
+main.add_command(report)
+
+
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
     from sim.problems import TabletopError
