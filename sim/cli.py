@@ -181,9 +181,10 @@ def schema(out: str | None) -> None:
         click.echo(text, nl=False)
 
 
-from sim.analysis.cli import report  # noqa: E402  (AAR/IP and exercise packages: sim/analysis)
+from sim.analysis.cli import pack, report  # noqa: E402  (AAR/IP, packages: sim/analysis)
 
 main.add_command(report)
+main.add_command(pack)
 
 
 def run_main() -> None:

@@ -91,3 +91,55 @@ def report(
         click.echo(f"wrote {out}", err=True)
         return
     _write(render_aar(aar, fmt, caveat), out)
+
+
+PACK_FILES = (
+    "situation-manual.html",
+    "situation-manual.md",
+    "controller-handbook.html",
+    "controller-handbook.md",
+    "msel.csv",
+)
+
+
+@click.command()
+@click.argument("scenario")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, writable=True),
+    help="Directory to write the package into (made if missing).",
+)
+def pack(scenario: str, out: str) -> None:
+    """Write the exercise package of SCENARIO: Situation Manual, controllers' handbook, MSEL.
+
+    The Situation Manual is for the players; the Controller and Evaluator Handbook and the
+    MSEL (CSV) are for the exercise staff. HTML is print-ready (A4); Markdown for editing.
+    """
+    from sim.analysis.html import handbook_html, manual_html
+    from sim.analysis.markdown import handbook_markdown, manual_markdown
+    from sim.analysis.pack import msel_csv, package
+    from sim.cli import _load
+    from sim.safetext import printable
+
+    model = _load(scenario)
+    made = package(model)
+    directory = Path(out)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot make directory '{printable(out, one_line=True)}': {exc.strerror}",
+            param_hint="--out",
+        ) from None
+    texts = (
+        manual_html(made.manual),
+        manual_markdown(made.manual),
+        handbook_html(made.handbook),
+        handbook_markdown(made.handbook),
+        msel_csv(made.handbook),
+    )
+    for name, text in zip(PACK_FILES, texts, strict=True):
+        path = directory / name
+        path.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"wrote {printable(str(path), one_line=True)}", err=True)

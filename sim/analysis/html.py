@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim.analysis.model import Aar
+from sim.analysis.pack import Handbook, SituationManual
 
 
 @cache
@@ -56,3 +57,13 @@ def aar_html(aar: Aar, caveat: str = "") -> str:
         edition_players=aar.audience == "players",
         caveat=caveat,
     )
+
+
+def manual_html(manual: SituationManual) -> str:
+    """The Situation Manual as one HTML page."""
+    return render("sitman.html.j2", m=manual, caveat=manual.caveat)
+
+
+def handbook_html(book: Handbook) -> str:
+    """The Controller and Evaluator Handbook as one HTML page."""
+    return render("handbook.html.j2", h=book, caveat=book.caveat)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from sim.analysis.model import Aar
+from sim.analysis.pack import Handbook, SituationManual
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LINE_MARK = re.compile(r"^(\s*)([#+\-=>])", re.MULTILINE)
@@ -147,4 +148,141 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
         out += ["Every objective was met: no corrective action is drafted.", ""]
     if caveat:
         out += [f"**{md(caveat)}**", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _caveat(out: list[str], caveat: str) -> None:
+    if caveat:
+        out += [f"**{md(caveat)}**", ""]
+
+
+def _items(items: Iterable[str], numbered: bool = False) -> list[str]:
+    lines = [f"{i}. {md(x)}" if numbered else f"- {md(x)}" for i, x in enumerate(items, 1)]
+    return [*lines, ""] if lines else []
+
+
+def manual_markdown(m: SituationManual) -> str:
+    """The Situation Manual in Markdown."""
+    out: list[str] = []
+    _caveat(out, m.caveat)
+    out += ["# Situation Manual", "", f"{md(m.title)} (for the players)", ""]
+    out += ["## 1. Purpose", "", *paragraph(m.purpose), "## 2. Scope", "", *paragraph(m.scope)]
+    if m.audience:
+        out.append(f"- **For:** {md(m.audience)}")
+    count = len(m.agenda)
+    out += [
+        f"- **Session:** {m.session_minutes} minutes, in {count} module{'s' if count != 1 else ''}",
+        f"- **Scenario starts:** {md(m.starts)}",
+        "",
+        "## 3. Objectives",
+        "",
+        *(_items(m.objectives, numbered=True) or ["None stated.", ""]),
+        "## 4. Agenda",
+        "",
+        *table(
+            ("Module", "Scenario time", "Minutes"),
+            ((a.title, a.starts, str(a.minutes)) for a in m.agenda),
+        ),
+        "## 5. Background",
+        "",
+        *paragraph(m.background),
+        "## 6. Participants and roles",
+        "",
+    ]
+    for r in m.roles:
+        out += [f"### {md(r.name)}", "", *paragraph(r.description)]
+        if r.brief:
+            out += [f"**Your brief:** {md(r.brief)}", ""]
+    if m.others:
+        others = md(", ".join(m.others))
+        out += [f"Also in the scenario, played by the exercise staff: {others}.", ""]
+    out += ["## 7. Ground rules", "", *_items(m.ground_rules)]
+    for mod in m.modules:
+        out += [f"## {md(mod.title)}", "", f"Scenario time: from {md(mod.starts)}", ""]
+        out += ["### The situation", "", *paragraph(mod.summary), "### Discussion questions", ""]
+        none = ["The facilitator will pose the questions.", ""]
+        out += _items(mod.questions, numbered=True) or none
+    _caveat(out, m.caveat)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def handbook_markdown(h: Handbook) -> str:
+    """The Controller and Evaluator Handbook in Markdown."""
+    out: list[str] = []
+    _caveat(out, h.caveat)
+    out += ["# Controller and Evaluator Handbook", "", f"{md(h.title)} (exercise staff only)", ""]
+    out += ["## 1. Facilitator notes", "", *(paragraph(h.facilitator_notes) or ["None.", ""])]
+    for mod in h.modules:
+        out += [f"### {md(mod.title)} (from {md(mod.starts)})", ""]
+        out += paragraph(mod.facilitator_notes) or ["No notes.", ""]
+    out += ["## 2. Master Scenario Events List", ""]
+    out += table(
+        ("When", "Trigger", "Inject", "From", "To", "Text", "Decision", "Expected", "Notes"),
+        (
+            (
+                r.planned,
+                r.trigger + (f"; only if {r.condition}" if r.condition else ""),
+                r.title,
+                r.sender,
+                r.to,
+                r.text,
+                r.decision,
+                "; ".join(r.expected_actions),
+                r.notes,
+            )
+            for r in h.msel
+        ),
+    )
+    out += ["### Contingency injects", ""]
+    if h.contingencies:
+        out += table(
+            ("Inject", "From", "To", "Text", "When to fire"),
+            (
+                (
+                    r.title,
+                    r.sender,
+                    r.to,
+                    r.text + (f" Decision: {r.decision}" if r.decision else ""),
+                    (r.notes or "At the facilitator's judgement.")
+                    + (f" Only if {r.condition}." if r.condition else ""),
+                )
+                for r in h.contingencies
+            ),
+        )
+    else:
+        out += ["None.", ""]
+    out += ["## 3. Decisions the players face", ""]
+    out += table(
+        ("Decision", "Owner", "Options", "Default", "Time to decide"),
+        ((d.prompt, d.owner, "; ".join(d.options), d.default, d.deadline) for d in h.decisions),
+    )
+    out += ["## 4. Evaluation guide", ""]
+    for i, o in enumerate(h.objectives, start=1):
+        out += [f"### {i}. {md(o.description)}", ""]
+        out.append(f"- **Met when:** {md(o.met)} ({md(o.judged)})")
+        if o.partially:
+            out.append(f"- **Partially met when:** {md(o.partially)}")
+        if o.module:
+            out.append(f"- **Module:** {md(o.module)}")
+        out.append("")
+        if o.look_for:
+            out += ["Watch for:", "", *_items(o.look_for)]
+        if o.related:
+            out += [f"Related: {md('; '.join(o.related))}", ""]
+    out += ["## 5. The control cell", ""]
+    for r in h.control_cell:
+        out += [f"### {md(r.name)} ({md(r.affiliation)})", "", *paragraph(r.description)]
+        if r.brief:
+            out += [f"**Brief:** {md(r.brief)}", ""]
+    if h.threats:
+        out += ["### Adversary campaigns (hidden from the players until detected)", ""]
+        out += table(
+            ("Campaign", "Actor", "Starts", "Stages"),
+            ((t.title, t.actor, t.trigger, " → ".join(t.stages)) for t in h.threats),
+        )
+    if h.hidden:
+        out += ["### Values the players never see", "", *_items(h.hidden)]
+    if h.assumptions:
+        out += ["### Assumptions of the scenario", "", *_items(h.assumptions)]
+    _caveat(out, h.caveat)
     return "\n".join(out).rstrip("\n") + "\n"
