@@ -215,6 +215,12 @@ def schema(out: str | None) -> None:
         click.echo(text, nl=False)
 
 
+from sim.analysis.cli import pack, report  # noqa: E402  (AAR/IP, packages: sim/analysis)
+
+main.add_command(report)
+main.add_command(pack)
+
+
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
     from sim.problems import TabletopError
