@@ -104,6 +104,8 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
 )
+@click.option("--record", is_flag=True, help="Save the run as a session (see `tabletop sessions`).")
+@click.option("--store", metavar="PATH", help="Session store file for --record.")
 def run(
     scenario: str,
     seed: int | None,
@@ -112,6 +114,8 @@ def run(
     fmt: str,
     view: str,
     out: str | None,
+    record: bool,
+    store: str | None,
 ) -> None:
     """Play SCENARIO headless with scripted decisions and print the outcome."""
     from sim.bundled import resolve
@@ -140,7 +144,12 @@ def run(
         label = "random"
     else:
         chooser = DefaultDecider()
-    exercise = Exercise(model, run_seed)
+    if record:
+        from sim.session.cli import recorded_run
+
+        exercise = recorded_run(scenario, model, run_seed, store)
+    else:
+        exercise = Exercise(model, run_seed)
     play(exercise, chooser)
     result = RunResult(exercise, label)
     text = result.to_json() if fmt == "json" else result.to_text(controller=view == "controller")
@@ -190,3 +199,6 @@ def run_main() -> None:
     except TabletopError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(INVALID)
+
+
+from sim.session import cli as _session_cli  # noqa: E402, F401  (registers `sessions`)
