@@ -340,9 +340,7 @@ class TabletopApp(App[None]):
 
     def _undo_job(self, driver: EngineDriver) -> list[ev.Event]:
         what = driver.undo()
-        self.call_from_thread(
-            self.notify, f"Undone: {what}", title="Undo", markup=False, timeout=6
-        )
+        self.call_from_thread(self.notify, f"Undone: {what}", title="Undo", markup=False, timeout=6)
         return []
 
     def action_end_exercise(self) -> None:

@@ -40,7 +40,8 @@ def players_lines(follower: Follower, update: Update) -> list[str]:
         out.append("-- the session was rebuilt (a command was undone) --")
     scenario = follower.scenario
     for r in update.records:
-        out.append(printable(f"t={r.time:g} {describe(r, scenario, controller=False)}", one_line=True))
+        line = f"t={r.time:g} {describe(r, scenario, controller=False)}"
+        out.append(printable(line, one_line=True))
     return out
 
 

@@ -7,6 +7,8 @@ In a recorded session the undone command stays in the store, marked undone (the 
 
 from __future__ import annotations
 
+import contextlib
+
 from sim.commands import Advance, Command
 from sim.engine import ExerciseError
 from sim.session.journal import RecordedExercise
@@ -47,8 +49,6 @@ def undo_last(exercise: RecordedExercise) -> tuple[RecordedExercise, Command]:
 
 
 def _submit_quietly(exercise: RecordedExercise, command: Command) -> None:
-    try:
+    # Only Advance commands follow the undone one: they are not refused while running.
+    with contextlib.suppress(ExerciseError):
         exercise.submit(command)
-    except ExerciseError:
-        pass  # only Advance commands follow the undone one: they cannot be refused
-

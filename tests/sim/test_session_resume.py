@@ -62,9 +62,7 @@ def test_resume_continues_exactly_where_the_session_stood(tmp_path: Path) -> Non
     resumed = resume_session(again, str(sid))
     assert resumed.report() == []
     assert log(resumed.exercise) == log(ex)
-    assert [e.command for e in resumed.exercise.command_log] == [
-        e.command for e in ex.command_log
-    ]
+    assert [e.command for e in resumed.exercise.command_log] == [e.command for e in ex.command_log]
     # Both go on alike, and the resumed one keeps recording.
     for e in (ex, resumed.exercise):
         e.run()
@@ -75,7 +73,7 @@ def test_resume_continues_exactly_where_the_session_stood(tmp_path: Path) -> Non
 def test_refused_command_is_kept_and_never_replayed(tmp_path: Path) -> None:
     store = SessionStore.open(tmp_path / "s.sqlite3")
     ex = new_session(store)
-    with pytest.raises(Exception, match="not open|no decision|too late|is not"):
+    with pytest.raises(Exception, match=r"not open|no decision|too late|is not"):
         ex.submit(Decide(decision="legislate", option="introduce"))
     assert ex.journal is not None
     [stored] = store.commands(ex.journal.session_id, everything=True)
@@ -153,7 +151,7 @@ def test_bad_command_in_store_names_session_and_seq(tmp_path: Path) -> None:
     play_some(ex)
     assert ex.journal is not None
     conn = sqlite3.connect(store.path)
-    conn.execute("UPDATE commands SET body = '{\"format\":1,\"kind\":\"nuke\"}' WHERE seq = 3")
+    conn.execute('UPDATE commands SET body = \'{"format":1,"kind":"nuke"}\' WHERE seq = 3')
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match=rf"session {ex.journal.session_id}, command 3"):
@@ -303,8 +301,9 @@ def test_branch_takes_the_other_option_with_the_same_luck(tmp_path: Path) -> Non
     parent = resume_session(store, 1).exercise
     branch = made.exercise
     decided = next(
-        r.seq for r in branch.records if getattr(r, "decision", "") == "answer_ally"
-        and r.kind == "decision_made"
+        r.seq
+        for r in branch.records
+        if getattr(r, "decision", "") == "answer_ally" and r.kind == "decision_made"
     )
     assert log(branch)[:decided] == log(parent)[:decided]
     assert log(branch)[decided]["option"] == "deny"
@@ -375,7 +374,17 @@ def test_branch_live_stops_at_the_branch_point(tmp_path: Path) -> None:
     store = _recorded_run(tmp_path, "--playbook", "quickstart--cooperate")
     result = CliRunner().invoke(
         main,
-        ["branch", "1", "--at", "answer_ally", "--option", "acknowledge", "--live", "--store", store],
+        [
+            "branch",
+            "1",
+            "--at",
+            "answer_ally",
+            "--option",
+            "acknowledge",
+            "--live",
+            "--store",
+            store,
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "tabletop play --resume 2" in result.output
