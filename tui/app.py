@@ -381,12 +381,7 @@ class TabletopApp(App[None]):
         self.push_screen(FireInjectDialog(held), done)
 
     def fire(self, inject: str, reason: str = "") -> None:
-        def action(ex: Exercise) -> None:
-            ex.fire_inject(inject)
-            if reason:
-                ex.note(f"fired {inject}: {reason}")
-
-        self.act(action, "fire")
+        self.act(lambda ex: ex.fire_inject(inject, reason), "fire")
 
     def action_free_inject(self) -> None:
         from tui.screens.dialogs import SendInjectDialog, SendRequest
