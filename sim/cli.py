@@ -135,6 +135,8 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     help="Everything, or only what players know (text and JSON).",
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
+@click.option("--record", is_flag=True, help="Save the run as a session (see `tabletop sessions`).")
+@click.option("--store", metavar="PATH", help="Session store file for --record.")
 def run(
     scenario: str,
     seed: int | None,
@@ -143,6 +145,8 @@ def run(
     fmt: str,
     view: str,
     out: str | None,
+    record: bool,
+    store: str | None,
 ) -> None:
     """Play SCENARIO headless with scripted decisions and print the outcome."""
     from sim.bundled import resolve
@@ -177,7 +181,12 @@ def run(
         label = "random"
     else:
         chooser = DefaultDecider()
-    exercise = Exercise(model, run_seed)
+    if record:
+        from sim.session.cli import recorded_run
+
+        exercise = recorded_run(scenario, model, run_seed, store)
+    else:
+        exercise = Exercise(model, run_seed)
     play(exercise, chooser)
     result = RunResult(exercise, label)
     controller = view == "controller"
@@ -259,3 +268,6 @@ main.add_command(batch)
 from sim.authoring import cli as _authoring_cli  # noqa: E402  (registers graph, lint, new, msel)
 
 del _authoring_cli
+
+
+from sim.session import cli as _session_cli  # noqa: E402, F401  (registers `sessions`)
