@@ -20,8 +20,8 @@ from textual.widgets import Static
 
 from sim import events as ev
 from sim.engine import Exercise, ExerciseError
-from sim.safetext import printable
 from sim.problems import TabletopError
+from sim.safetext import printable
 from sim.schema import Scenario
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
