@@ -135,6 +135,8 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     help="Everything, or only what players know (text and JSON).",
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
+@click.option("--record", is_flag=True, help="Save the run as a session (see `tabletop sessions`).")
+@click.option("--store", metavar="PATH", help="Session store file for --record.")
 def run(
     scenario: str,
     seed: int | None,
@@ -143,6 +145,8 @@ def run(
     fmt: str,
     view: str,
     out: str | None,
+    record: bool,
+    store: str | None,
 ) -> None:
     """Play SCENARIO headless with scripted decisions and print the outcome."""
     from sim.bundled import resolve
@@ -177,7 +181,12 @@ def run(
         label = "random"
     else:
         chooser = DefaultDecider()
-    exercise = Exercise(model, run_seed)
+    if record:
+        from sim.session.cli import recorded_run
+
+        exercise = recorded_run(scenario, model, run_seed, store)
+    else:
+        exercise = Exercise(model, run_seed)
     try:
         play(exercise, chooser)
     except ExerciseError as exc:
@@ -219,6 +228,12 @@ def schema(out: str | None) -> None:
         click.echo(text, nl=False)
 
 
+from sim.analysis.cli import pack, report  # noqa: E402  (AAR/IP, packages: sim/analysis)
+
+main.add_command(report)
+main.add_command(pack)
+
+
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
     from sim.problems import TabletopError
@@ -247,3 +262,16 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+from sim.batch.cli import batch  # noqa: E402  (its own module; imports only click up front)
+
+main.add_command(batch)
+
+
+from sim.authoring import cli as _authoring_cli  # noqa: E402  (registers graph, lint, new, msel)
+
+del _authoring_cli
+
+
+from sim.session import cli as _session_cli  # noqa: E402, F401  (registers `sessions`)

@@ -128,4 +128,4 @@ class PickerScreen(Screen[None]):
         if not self.choices:
             return
         row = self.query_one(DataTable).cursor_row
-        self.tabletop.open_scenario(self.choices[row].scenario)
+        self.tabletop.open_scenario(self.choices[row].scenario, self.choices[row].path)
