@@ -74,13 +74,22 @@ def _load(name: str) -> Scenario:
     return scenario
 
 
+CONSOLE_COMMANDS = frozenset({"play", "serve", "watch"})
+"""Commands that drive the terminal themselves; every other command's stdout is guarded."""
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="tabletop")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """tabletop: simulate cyber-policy tabletop exercises.
 
     Scenarios are YAML files; the bundled ones can be named by id (e.g. quickstart).
     """
+    if ctx.invoked_subcommand not in CONSOLE_COMMANDS:
+        from sim.safestream import guard_stdout
+
+        guard_stdout()
 
 
 @main.command()

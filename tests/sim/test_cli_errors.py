@@ -143,3 +143,39 @@ def test_problem_lines_are_one_line_with_visible_escapes() -> None:
 
     shown = str(Problem("a\x9b.yaml", 3, 4, "bad '\x1b[2J'\nfake: line"))
     assert shown == "a\\x9b.yaml:3:4: bad '\\x1b[2J'\\x0afake: line"
+
+
+def test_stdout_of_headless_commands_is_guarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path that forgets `printable` still cannot reach the terminal with control codes."""
+    import io
+
+    import click
+
+    from sim.safestream import SafeTextWriter, guard_stdout
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", buffer)
+    guard_stdout()
+    guard_stdout()  # once only
+    assert isinstance(sys.stdout, SafeTextWriter)
+    click.echo("title \x1b]0;pwned\x07 \x9b2J \u202etxt.exe\nnext\tline")
+    print("\x1b[2J", flush=True)
+    assert buffer.getvalue() == (
+        "title \\x1b]0;pwned\\x07 \\x9b2J \\u202etxt.exe\nnext\tline\n\\x1b[2J\n"
+    )
+
+
+def test_headless_commands_guard_stdout_and_console_commands_do_not() -> None:
+    from sim.cli import CONSOLE_COMMANDS
+
+    assert {"play", "serve", "watch"} == CONSOLE_COMMANDS
+    probe = [
+        sys.executable,
+        "-c",
+        "import sys, tui.cli as c; sys.argv = ['tabletop', 'list'];"
+        "import click; c.main.add_command(click.Command('probe', callback=lambda: "
+        "print('\\x1b[2J')));"
+        "sys.argv = ['tabletop', 'probe']; c.run_main()",
+    ]
+    done = subprocess.run(probe, capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout == "\\x1b[2J\n", done.stderr
