@@ -125,7 +125,9 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 
 @main.command()
 @click.argument("scenario")
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's)."
+)
 @click.option("--playbook", "playbook_name", help="Playbook file (or bundled playbook name).")
 @click.option(
     "--decider",

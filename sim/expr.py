@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import math
 import numbers
 import operator
@@ -451,7 +452,7 @@ class _Compiler:
             return _constant(key == "true"), "bool"
         spec = self.names.get(key)
         if spec is None:
-            choices = [*self.names, "true", "false"]
+            choices = itertools.chain(self.names, ("true", "false"))  # read only if hinted
             self.fail(f"unknown name '{key}'{did_you_mean(key, choices)}", node)
         self.used.add(key)
         if spec.kind == "status":

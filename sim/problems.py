@@ -48,9 +48,9 @@ class InputProblems(TabletopError):
         return [p for p in self.problems if p.severity == "error"]
 
 
-HINTS_PER_FILE = 100
+HINTS_PER_FILE = 50
 """Most did-you-mean searches while checking one file (each compares against every name)."""
-MAX_HINT_CHOICES = 5_000
+MAX_HINT_CHOICES = 1_000
 """Names a did-you-mean search compares against at most (those closest in length first)."""
 _hints_left: ContextVar[int | None] = ContextVar("hints_left", default=None)
 
@@ -76,7 +76,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
             return ""
         _hints_left.set(left - 1)
     pool = set(choices)
-    if len(pool) > MAX_HINT_CHOICES:
-        pool = set(sorted(pool, key=lambda c: (abs(len(c) - len(word)), c))[:MAX_HINT_CHOICES])
+    if len(pool) > MAX_HINT_CHOICES:  # a typo rarely changes a name's length by more than 3
+        n = len(word)
+        pool = set(sorted(c for c in pool if abs(len(c) - n) <= 3)[:MAX_HINT_CHOICES])
     matches = get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
