@@ -154,7 +154,8 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
 
 
 def _capped(problems: list[Problem]) -> list[Problem]:
-    """At most MAX_REPORTED problems, errors first, then one line counting the rest."""
+    """Each problem once; at most MAX_REPORTED, errors first, then one line counting the rest."""
+    problems = list(dict.fromkeys(problems))
     if len(problems) <= MAX_REPORTED:
         return problems
     errors = [p for p in problems if p.severity == "error"]
@@ -262,6 +263,11 @@ def _message(err: Any, value: Any) -> str:
             f"'{_short(value)}' is not a valid id: use lower-case letters, digits and '_', "
             f"starting with a letter{hint}"
         )
+    if kind == "int_parsing_size":
+        return "the number is too large"
+    big = isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300
+    if big and kind in ("float_type", "string_type"):
+        return f"the number {_kind_of(value).removeprefix('the number ')} is too large"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         whole = "a whole number" if kind.startswith("int") else "a number"
         return f"expected {whole}, got {_kind_of(value)}"
