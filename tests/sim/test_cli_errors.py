@@ -165,10 +165,10 @@ def test_stdout_of_headless_commands_is_guarded(monkeypatch: pytest.MonkeyPatch)
     )
 
 
-def test_headless_commands_guard_stdout_and_console_commands_do_not() -> None:
-    from sim.cli import CONSOLE_COMMANDS
+def test_commands_guard_stdout() -> None:
+    from sim.cli import UNGUARDED_COMMANDS
 
-    assert {"play", "serve", "watch"} == CONSOLE_COMMANDS
+    assert {"serve"} == UNGUARDED_COMMANDS
     probe = [
         sys.executable,
         "-c",
