@@ -245,7 +245,22 @@ class _Report:
         if kind == "missing":
             self.add(path[:-1], f"missing key '{loc[-1]}'")
             return
-        self.add(path, _message(err, value))
+        if path and path[-1] == "[key]":  # a mapping key that is not valid: point at the key
+            self.add(path[:-1], _message(err, value), key=True)
+            return
+        self.add(self._written(path), _message(err, value))
+
+    def _written(self, path: Path_) -> Path_:
+        """The path as the file writes it: a lone rule or item written without its list
+        (``x: {choose: a}`` for ``x: [{choose: a}]``) has no index 0 in the file."""
+        if path in self.doc.marks:
+            return path
+        for i, part in enumerate(path):
+            if part == 0:
+                shorter = path[:i] + path[i + 1 :]
+                if shorter in self.doc.marks:
+                    return shorter
+        return path
 
 
 def _message(err: Any, value: Any) -> str:

@@ -179,3 +179,23 @@ def test_commands_guard_stdout() -> None:
     ]
     done = subprocess.run(probe, capture_output=True, text=True, cwd=ROOT)
     assert done.stdout == "\\x1b[2J\n", done.stderr
+
+
+def test_hostile_playbooks_are_refused_at_their_positions(tmp_path: Path) -> None:
+    book = tmp_path / "hostile.yaml"
+    book.write_text(
+        'playbook: {id: h, scenario: quickstart, title: "\\e]0;pwned\\a"}\n'
+        "decisions:\n"
+        "  lambda: cooperate\n"
+        "  answer_ally: {choose: cooperate, after: 1.0e+300, if: '9 ** 9 ** 9 > 1'}\n",
+        encoding="utf-8",
+    )
+    code, out = invoke("validate", str(book))
+    assert code == 1
+    assert f"{book}:1:48: the text contains a control character (U+001B)" in out
+    book.write_text(book.read_text().replace('"\\e]0;pwned\\a"', "T"), encoding="utf-8")
+    code, out = invoke("run", QUICKSTART, "--playbook", str(book))
+    assert code == 1
+    assert f"{book}:3:3: 'lambda' is a word of the expression language" in out
+    assert f"{book}:4:43: should be less than or equal to 1000000" in out
+    assert "Traceback" not in out
