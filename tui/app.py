@@ -7,7 +7,7 @@ immutable snapshot. "Play" is a timer that asks the worker to advance the clock 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -56,12 +56,15 @@ class TabletopApp(App[None]):
         seed: int | None = None,
         *,
         folder: Path | None = None,
+        files: Sequence[Path] | None = None,
         tick: float = TICK,
     ) -> None:
         super().__init__()
         self.scenario = scenario
         self.seed = seed
         self.folder = folder or Path.cwd()
+        self.files = None if files is None else tuple(files)
+        """Files the picker offers besides the bundled ones; None: the scenarios in folder."""
         self.tick = tick
         self.driver: EngineDriver | None = None
         self.snapshot: Snapshot | None = None
@@ -84,7 +87,7 @@ class TabletopApp(App[None]):
         else:
             from tui.screens.picker import PickerScreen
 
-            self.push_screen(PickerScreen(self.folder))
+            self.push_screen(PickerScreen(self.folder, self.files))
 
     # --- starting -----------------------------------------------------------------------------
 
