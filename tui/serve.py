@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import html
 import json
+import logging
 import os
 import signal
 import socket
@@ -207,6 +208,8 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
         await child.start()
         pump = asyncio.create_task(_forward(child, websocket))
         await _receive(websocket, child)
+    except Exception as exc:  # one line on the server's terminal, never a traceback
+        config.echo(f"a session failed: {printable(str(exc) or type(exc).__name__, one_line=True)}")
     finally:
         sessions.discard(session)
         if session.child is not None:
@@ -382,7 +385,15 @@ def serve_console(
     asyncio.run(_run(build_app(config), sock))
 
 
+def _quiet_aiohttp() -> None:
+    """Malformed requests are answered 400 by aiohttp; don't print its tracebacks for them."""
+    quiet = logging.getLogger("aiohttp")
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
+
+
 async def _run(app: web.Application, sock: socket.socket) -> None:
+    _quiet_aiohttp()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -146,6 +146,16 @@ def test_allow_remote_warns_and_serves() -> None:
 def test_ctrl_c_stops_the_server_without_a_traceback() -> None:
     with serving() as (url, proc):
         assert fetch(url) == 200
+        port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
+        for junk in (
+            b"GARBAGE\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n",
+            b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\n\r\n",
+            b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + b"\x00" * 100,
+        ):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(junk)
+                assert s.recv(100).startswith(b"HTTP/1.")
     assert proc.returncode == 0
     assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
 
