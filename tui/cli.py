@@ -12,24 +12,69 @@ from pathlib import Path
 import click
 
 from sim.cli import INVALID, _fail_problems, _load, _scenario_path, main, run_main
+from sim.session.cli import clear_errors, load_with_text, open_store, store_option
 from tui.serve_guard import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
 
 
 @main.command()
 @click.argument("scenarios", nargs=-1)
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
+@click.option("--resume", "resume", metavar="ID", help="Continue a saved session.")
+@click.option("--force", is_flag=True, help="With --resume: replay on a changed scenario file.")
+@click.option("--no-save", is_flag=True, help="Do not save the session.")
 @click.option("--no-folder", is_flag=True, hidden=True, help="Picker: never list the folder.")
-def play(scenarios: tuple[str, ...], seed: int | None, no_folder: bool) -> None:
+@store_option
+@clear_errors
+def play(
+    scenarios: tuple[str, ...],
+    seed: int | None,
+    resume: str | None,
+    force: bool,
+    no_save: bool,
+    no_folder: bool,
+    store: str | None,
+) -> None:
     """Open the facilitator console on SCENARIO (a file or bundled id), or pick one.
 
-    With several scenarios, the picker offers them and the bundled ones; with none, the
-    bundled ones and the scenario files in the current folder.
+    With several SCENARIOS the picker offers them and the bundled ones; with none, the bundled
+    ones and the scenario files in the current folder. The session is saved as it goes (see
+    `tabletop sessions`); resume it with --resume ID.
     """
-    model = _load(scenarios[0]) if len(scenarios) == 1 else None
-    files = _check_all(scenarios) if model is None and (scenarios or no_folder) else None
+    scenario = scenarios[0] if len(scenarios) == 1 else None
+    files = _check_all(scenarios) if scenario is None and (scenarios or no_folder) else None
+    from sim.schema import Scenario
+    from tui.recording import Recording
+
+    model: Scenario | None
+    recording: Recording | None
+    if resume is not None:
+        if scenarios or seed is not None or no_save:
+            raise click.UsageError("--resume takes no SCENARIO, --seed or --no-save")
+        from sim.session.resume import resume_session
+
+        st = open_store(store)
+        resumed = resume_session(st, resume, force=force)
+        for line in resumed.report():
+            click.echo(line, err=True)
+        recording = Recording(st, resumed=resumed, store_option=store or "")
+        model = resumed.exercise.scenario
+    elif no_save:
+        recording = None
+        model = _load(scenario) if scenario else None
+    else:
+        text_path = load_with_text(scenario) if scenario else None
+        model = text_path[0] if text_path else None
+        recording = Recording(
+            open_store(store),
+            path=text_path[2] if text_path else None,
+            text=text_path[1] if text_path else None,
+            store_option=store or "",
+        )
     from tui.app import TabletopApp
 
-    TabletopApp(scenario=model, seed=seed, files=files).run()
+    TabletopApp(scenario=model, seed=seed, recording=recording, files=files).run()
+    if recording is not None and recording.session_id is not None:
+        click.echo(f"Session {recording.session_id} is saved: {recording.resume_command()}")
 
 
 def _check_all(names: tuple[str, ...]) -> list[Path]:
@@ -41,6 +86,28 @@ def _check_all(names: tuple[str, ...]) -> list[Path]:
     if any(p.severity == "error" for p in problems):
         _fail_problems(problems)
     return paths
+
+
+@main.command()
+@click.argument("session")
+@store_option
+@click.option(
+    "--plain", is_flag=True, help="Print the players' records as lines (no full-screen view)."
+)
+@clear_errors
+def watch(session: str, store: str | None, plain: bool) -> None:
+    """Show the players' view of a live session (read-only, e.g. on the projector)."""
+    from sim.session.watch import open_follower
+
+    follower = open_follower(open_store(store, readonly=True), session)
+    if plain:
+        from tui.watch import watch_plain
+
+        watch_plain(follower)
+        return
+    from tui.watch import WatchApp
+
+    WatchApp(follower).run()
 
 
 @main.command()
