@@ -7,7 +7,7 @@ immutable snapshot. "Play" is a timer that asks the worker to advance the clock 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -60,6 +60,7 @@ class TabletopApp(App[None]):
         seed: int | None = None,
         *,
         folder: Path | None = None,
+        files: Sequence[Path] | None = None,
         tick: float = TICK,
         recording: Recording | None = None,
     ) -> None:
@@ -69,6 +70,8 @@ class TabletopApp(App[None]):
         self.recording = recording
         """Where the session is saved (None: not saved), and a resumed exercise if any."""
         self.folder = folder or Path.cwd()
+        self.files = None if files is None else tuple(files)
+        """Files the picker offers besides the bundled ones; None: the scenarios in folder."""
         self.tick = tick
         self.driver: EngineDriver | None = None
         self.snapshot: Snapshot | None = None
@@ -108,7 +111,7 @@ class TabletopApp(App[None]):
         else:
             from tui.screens.picker import PickerScreen
 
-            self.push_screen(PickerScreen(self.folder))
+            self.push_screen(PickerScreen(self.folder, self.files))
 
     # --- starting -----------------------------------------------------------------------------
 
