@@ -99,7 +99,7 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     type=click.Choice(["controller", "players"]),
     default="controller",
     show_default=True,
-    help="Text timeline: everything, or only what players know.",
+    help="Everything, or only what the players may know (text and JSON).",
 )
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
@@ -143,7 +143,8 @@ def run(
     exercise = Exercise(model, run_seed)
     play(exercise, chooser)
     result = RunResult(exercise, label)
-    text = result.to_json() if fmt == "json" else result.to_text(controller=view == "controller")
+    controller = view == "controller"
+    text = result.to_json(controller) if fmt == "json" else result.to_text(controller)
     if out:
         Path(out).write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)

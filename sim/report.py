@@ -9,6 +9,7 @@ from typing import Any
 from sim import events as ev
 from sim.describe import describe
 from sim.engine import Exercise
+from sim.views import view
 
 JSON_FORMAT = "tabletop-run/1"
 RATING_MARK = {"met": "✓", "partially": "~", "not_met": "✗"}
@@ -25,43 +26,46 @@ class RunResult:
     def ratings(self) -> list[ev.ObjectiveEvaluated]:
         return [r for r in self.exercise.records if isinstance(r, ev.ObjectiveEvaluated)]
 
-    def to_json_data(self) -> dict[str, Any]:
+    def to_json_data(self, controller: bool = True) -> dict[str, Any]:
+        """The run as JSON-ready data: everything, or only what the players may know."""
         ex = self.exercise
         info = ex.scenario.scenario
-        descriptions = {o.id: o.description for o in ex.scenario.objectives}
+        seen = view(ex, controller)
         return {
             "format": JSON_FORMAT,
             "scenario": info.id,
             "title": info.title,
             "seed": ex.seed,
             "playbook": self.playbook,
+            "view": "controller" if controller else "players",
             "start": info.start.isoformat(),
             "time_unit": info.time_unit,
             "horizon": info.horizon,
-            "events": [r.to_dict() for r in ex.records],
-            "final": {"time": ex.now, "variables": ex.variables()},
+            "events": [r.to_dict() for r in seen.records],
+            "final": {"time": ex.now, "variables": seen.variables},
             "decisions": [
                 {"decision": r.decision, "option": r.option, "by": r.by, "time": r.time}
-                for r in ex.records
+                for r in seen.records
                 if isinstance(r, ev.DecisionMade)
             ],
             "objectives": [
                 {
                     "id": r.objective,
-                    "description": descriptions[r.objective],
+                    "description": r.description,
                     "rating": r.rating,
                     "evidence": r.evidence,
                 }
-                for r in self.ratings
+                for r in seen.ratings
             ],
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_json_data(), indent=2, ensure_ascii=False) + "\n"
+    def to_json(self, controller: bool = True) -> str:
+        return json.dumps(self.to_json_data(controller), indent=2, ensure_ascii=False) + "\n"
 
     def to_text(self, controller: bool = True) -> str:
         ex = self.exercise
         info = ex.scenario.scenario
+        seen = view(ex, controller)
         lines = [
             info.title,
             f"seed {ex.seed}"
@@ -70,7 +74,7 @@ class RunResult:
             "",
             "Timeline",
         ]
-        for r in ex.visible(controller):
+        for r in seen.records:
             if isinstance(r, ev.ObjectiveEvaluated | ev.ExerciseStarted):
                 continue
             when = ex.clock(r.time)
@@ -80,15 +84,16 @@ class RunResult:
                 f"  day {day:>3} {when:%m-%d %H:%M}  {describe(r, ex.scenario, controller)}{hidden}"
             )
         lines += ["", "Final state"]
-        final = ex.variables()
         for name, var in ex.scenario.variables.items():
-            if var.hidden and not controller:
+            if name not in seen.variables:
                 continue
-            lines.append(f"  {var.label or name:<24} {final[name]:>10.4g} {var.unit}".rstrip())
+            value = seen.variables[name]
+            lines.append(f"  {var.label or name:<24} {value:>10.4g} {var.unit}".rstrip())
         lines += ["", "Objectives"]
-        for r in self.ratings:
+        for rv in seen.ratings:
+            rating = rv.rating or "withheld"
             lines.append(
-                f"  {RATING_MARK[r.rating]} {r.objective:<24} {r.rating.replace('_', ' ')}"
+                f"  {RATING_MARK.get(rating, '?')} {rv.objective:<24} {rating.replace('_', ' ')}"
             )
-            lines.append(f"      {r.evidence}")
+            lines.append(f"      {rv.evidence}")
         return "\n".join(lines) + "\n"

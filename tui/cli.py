@@ -14,12 +14,18 @@ from sim.cli import _load, main, run_main
 @main.command()
 @click.argument("scenario", required=False)
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
-def play(scenario: str | None, seed: int | None) -> None:
+@click.option(
+    "--pause-before-default/--no-pause-before-default",
+    default=True,
+    show_default=True,
+    help="Stop the clock before a decision's deadline default applies.",
+)
+def play(scenario: str | None, seed: int | None, pause_before_default: bool) -> None:
     """Open the facilitator console on SCENARIO (a file or bundled id), or pick one."""
     model = _load(scenario) if scenario else None
     from tui.app import TabletopApp
 
-    TabletopApp(scenario=model, seed=seed).run()
+    TabletopApp(scenario=model, seed=seed, hold_defaults=pause_before_default).run()
 
 
 @main.command()
