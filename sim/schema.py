@@ -477,6 +477,10 @@ class Inject(Triggered):
     """What the players read or hear."""
     title: str | None = None
     """A short headline for the MSEL (default: the id)."""
+    players_title: str | None = None
+    """What the players' MSEL shows before it is delivered, for a publicly scheduled event
+    (a cabinet meeting, a summit). Without it players see nothing of an inject until it
+    arrives."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when it is delivered."""
     decision: Id | None = None
