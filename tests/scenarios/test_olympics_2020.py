@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from seed_documents import absent_reason, seeds_dir
 
 from sim.batch import BatchResult, recipe_from_files, run_batch
 from sim.batch.view import PolicyView
@@ -26,7 +27,6 @@ from sim.schema import Scenario
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "olympics-2020.yaml"
 PLAYBOOK_DIR = ROOT / "scenarios" / "playbooks"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 POLICIES = ("allied-and-prepared", "go-it-alone", "hard-line")
 RUNS = 150
 
@@ -110,11 +110,14 @@ def test_factual_injects_quote_their_sources_verbatim() -> None:
         if inj.source is not None:
             assert inj.source.quote, inj.id
             assert files[inj.source.ref], inj.id
-    if not SEEDS_DIR.is_dir():
-        pytest.skip("seed documents not available")
+            if inj.invented:
+                assert inj.notes, f"{inj.id}: a dramatized inject says what is invented"
+    seeds = seeds_dir()
+    if seeds is None:
+        pytest.skip(absent_reason())
     for inj in sc.injects:
         if inj.source is not None:
-            text = (SEEDS_DIR / files[inj.source.ref]).read_text(encoding="utf-8")
+            text = (seeds / files[inj.source.ref]).read_text(encoding="utf-8")
             assert inj.source.quote in text, f"{inj.id}: quote not in {files[inj.source.ref]}"
 
 
