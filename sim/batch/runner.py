@@ -23,8 +23,8 @@ from typing import Any
 
 from sim.batch.aggregate import Tally
 from sim.batch.recipe import Recipe
-from sim.batch.view import PolicyView
 from sim.batch.replicate import RunSummary, prepared, run_chunk
+from sim.batch.view import PolicyView
 from sim.problems import TabletopError
 
 CHUNK_SECONDS = 0.05
