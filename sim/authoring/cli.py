@@ -107,3 +107,55 @@ def _is_playbook(path: Path) -> bool:
     except OSError:
         return False
     return any(line.startswith("playbook:") for line in head.splitlines())
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--from",
+    "template",
+    metavar="SCENARIO",
+    help="Start from a bundled scenario (e.g. quickstart) instead of the small starter.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Where to write the files.",
+)
+def new(name: str, template: str | None, directory: str) -> None:
+    """Write a commented starter scenario NAME.yaml and a playbook for it.
+
+    The JSON Schemas are written beside them (if missing), so that editors complete and check
+    both files. Existing files are never overwritten.
+    """
+    import re
+
+    from sim.authoring.scaffold import NAME_PATTERN, ScaffoldError, scaffold
+    from sim.bundled import bundled_names
+    from sim.problems import did_you_mean
+    from sim.safetext import printable
+
+    if not re.fullmatch(NAME_PATTERN, name):
+        raise click.BadParameter(
+            f"'{printable(name, one_line=True)}' is not a scenario id: use lower-case letters, "
+            "digits, '-' and '_', starting with a letter or digit, at most 55 characters",
+            param_hint="NAME",
+        )
+    if template is not None and template not in bundled_names():
+        raise click.BadParameter(
+            f"no bundled scenario '{printable(template, one_line=True)}'"
+            f"{did_you_mean(template, bundled_names())}; bundled: {', '.join(bundled_names())}",
+            param_hint="--from",
+        )
+    try:
+        written = scaffold(name, Path(directory), template)
+    except (ScaffoldError, OSError) as exc:
+        click.echo(f"error: {printable(str(exc), one_line=True)}", err=True)
+        sys.exit(1)
+    for w in written:
+        click.echo(f"wrote {printable(str(w.path), one_line=True)} ({w.what})")
+    scenario = written[0].path
+    click.echo(f"next: tabletop lint {printable(str(scenario), one_line=True)}")
