@@ -90,9 +90,11 @@ def test_loader_and_schema_agree_on_booleans(word: str, tmp_path: Path) -> None:
     assert "expected true or false" in problem.message
 
 
-def test_validate_on_a_playbook_says_so() -> None:
+def test_a_playbook_given_as_a_scenario_says_so() -> None:
     book = bundled_playbooks("quickstart")[0]
-    result = CliRunner().invoke(main, ["validate", str(book)])
+    result = CliRunner().invoke(main, ["run", str(book)])
     assert result.exit_code == 1
     assert "this is a playbook, not a scenario" in result.stderr
     assert "list" not in result.stderr  # not "turn 'decisions' into a list"
+    result = CliRunner().invoke(main, ["validate", str(book)])
+    assert result.exit_code == 0 and "ok (playbook:" in result.stdout
