@@ -41,6 +41,8 @@ class Decide(Command):
     option: str = ""
     rationale: str = ""
     """Why the room chose it, in one line (for the after-action report)."""
+    at: float | None = None
+    """Scenario time at which the choice takes effect (before the deadline); None: now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,11 @@ class Advance(Command):
 
     kind: ClassVar[str] = "advance"
     to: float = 0.0
+    stop: str = ""
+    """Where to stop early: ``""`` never (the clock reaches ``to``, everything due at ``to``
+    processed), ``"record"`` as soon as a new record appears, ``"decision"`` as soon as a
+    decision opens, ``"before"`` before anything due at ``to`` (the clock stays at the last
+    event before it: the console stops there before a deadline default applies)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,9 @@ class End(Command):
     kind: ClassVar[str] = "end"
     reason: str = "facilitator"
 
+
+ADVANCE_STOPS: tuple[str, ...] = ("", "record", "decision", "before")
+"""The values of :attr:`Advance.stop`."""
 
 COMMAND_TYPES: dict[str, type[Command]] = {
     c.kind: c
@@ -129,6 +139,10 @@ class LoggedCommand:
     seq: int
     at: float
     command: Command
+    action: int | None = None
+    """Its number among the commands that change the exercise (every kind but Advance), from
+    0; records it caused carry it as ``action``. None for Advance: how the clock was stepped
+    never shows in the records."""
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:
@@ -170,7 +184,9 @@ def command_from_dict(data: object) -> Command:
 
 
 def _coerce(kind: str, name: str, expected: str, value: object) -> object:
-    if expected == "float":
+    if expected == "float | None" and value is None:
+        return None
+    if expected in ("float", "float | None"):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise CommandError(f"{kind}.{name} must be a number")
         number = float(value)

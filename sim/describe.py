@@ -17,6 +17,8 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
         case ev.InjectDelivered():
             label = "free-text inject" if not e.inject else f"inject {e.inject}"
             extra = " (fired by the facilitator)" if e.by_facilitator and e.inject else ""
+            if controller and e.reason:
+                extra += f" [why: {e.reason}]"
             return f"{label}: {e.sender} → {', '.join(e.recipients)}{extra}: {e.text}"
         case ev.InjectSkipped():
             return f"inject {e.inject} skipped: {e.reason}"
@@ -66,11 +68,16 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
             cause = e.cause
             if controller and e.hidden_cause:
                 cause += f": {e.hidden_cause}"
+            if controller and e.reason:
+                cause += f": {e.reason}"
             return f"{e.variable} {e.old:.3g} → {e.new:.3g} {arrow} ({cause})"
         case ev.ObjectiveEvaluated():
             return f"objective {e.objective}: {e.rating.replace('_', ' ')} — {e.evidence}"
         case ev.FacilitatorNote():
             return f"note: {e.text}"
+        case ev.ObservationRecorded():
+            tag = ", ".join(x for x in (e.objective, e.assessment) if x)
+            return f"observation{f' ({tag})' if tag else ''}: {e.text}"
         case ev.ExpressionFailed():
             return f"expression failed in {e.where}: {e.expression!r}: {e.error}"
     return e.kind

@@ -1,15 +1,24 @@
-"""The Exercise: a scenario played out by SimPy, stepped by its caller, reporting only records.
+"""The Exercise: a scenario played out by SimPy, driven by commands, reporting only records.
 
-The caller owns time. ``step()`` processes the engine until new records appear,
-``run_until_decision()`` until the players face a decision, ``run()`` to the end. Players and
-facilitators act through ``decide()``, ``fire_inject()``, ``send_inject()``, ``adjust()`` and
-``note()``. Those actions are queued and applied at the end of the current instant, one at a
-time, after every engine event at that instant: so where the caller happened to pause never
-changes the log, and the same scenario, seed and actions give the same log byte for byte.
+Commands in, records out. Every way to change an exercise is a frozen command
+(:mod:`sim.commands`) given to :meth:`Exercise.submit`, the one entry point: it validates the
+command (refusing it with :class:`ExerciseError` and logging nothing), appends it to
+``command_log`` with the scenario time it was asked at, and applies it. Moving the clock is a
+command too (:class:`~sim.commands.Advance`), so a log replays to the same exercise
+(:func:`sim.replay.replay`). The methods ``decide()``, ``run_until()``... are thin wrappers.
+
+Changes (decide, fire or send an inject, adjust, note, observe, start a response) are applied
+at the end of the current instant, one at a time, after every engine event at that instant
+and after the engine's own end-of-instant work (deadline defaults, deferred choices): so where
+the caller happened to pause never changes the log, and the same scenario, seed and commands
+give the same log byte for byte. ``run_until(t)`` processes everything due at ``t`` itself, so
+a decision's default applies at exactly its deadline however the caller steps; a choice that
+arrives once the deadline has come is refused.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +29,20 @@ import simpy
 
 from sim import events as ev
 from sim.chance import Streams, sample
+from sim.commands import (
+    ADVANCE_STOPS,
+    Adjust,
+    Advance,
+    Command,
+    Decide,
+    End,
+    FireInject,
+    LoggedCommand,
+    Note,
+    Observe,
+    SendInject,
+    StartResponse,
+)
 from sim.compiled import Compiled, compiled
 from sim.expr import ExprError, Expression, Value
 from sim.problems import TabletopError
@@ -37,7 +60,12 @@ Process = Generator[simpy.Event, Any, None]
 
 
 class ExerciseError(TabletopError):
-    """An action the exercise cannot take (unknown id, decision not open, exercise over)."""
+    """A command the exercise refuses (unknown id, decision not open or past its deadline,
+    exercise over...). A refused command changes nothing and is not logged."""
+
+
+ASSESSMENTS = ("", "strength", "improvement")
+"""The values of an observation's assessment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +149,17 @@ class Exercise:
         self.threat_slowed: dict[str, float] = {}
         """Slowing applied to campaigns before they began."""
 
-        self._commands: deque[Callable[[], None]] = deque()
+        self.command_log: list[LoggedCommand] = []
+        self._actions = 0
+        """Every command accepted, in order, with the scenario time it was asked at."""
+        self._due: deque[Callable[[], None]] = deque()
+        """The engine's own end-of-instant work: deadline defaults, deferred choices."""
+        self._queue: deque[Callable[[], None]] = deque()
+        """Accepted commands waiting for the end of the current instant."""
+        self._choice_waiting: set[str] = set()
+        self._defaulted: dict[str, float] = {}
+        """Decisions whose deadline default applied, and when."""
+        self._fire_waiting: set[str] = set()
         self._followers: dict[str, list[Triggered]] = {}
         self._watchers: list[_Watcher] = []
         self._watch_index: dict[str, list[_Watcher]] = {}
@@ -195,63 +233,92 @@ class Exercise:
             return list(self.records)
         return [r for r in self.records if r.visible_to(self.players)]
 
-    # --- advancing time -----------------------------------------------------------------------
+    # --- advancing time (wrappers around the Advance command) ------------------------------
 
     def step(self) -> list[ev.Event]:
         """Advance until at least one new record appears (or the exercise ends)."""
-        start = len(self.records)
-        while not self.finished and len(self.records) == start:
-            self._advance()
-        return self.records[start:]
+        return self._move(self.horizon, "record")
 
     def run_until_decision(self) -> list[ev.Event]:
         """Advance until a new decision is open or the exercise ends."""
-        start = len(self.records)
-        while not self.finished:
-            n = len(self.records)
-            self._advance()
-            if any(isinstance(r, ev.DecisionOpened) for r in self.records[n:]):
-                break
-        return self.records[start:]
+        return self._move(self.horizon, "decision")
 
     def run_until(self, t: float) -> list[ev.Event]:
-        """Advance the clock to time t (or the end), processing everything before it."""
-        start = len(self.records)
-        t = min(t, self.horizon)
-        while not self.finished and self.env.peek() < t:
-            self._advance()
-        if not self.finished and t > self.env.now:
-            self.env.run(until=t)
-        if not self.finished and t >= self.horizon:
-            self._end("horizon")
-        return self.records[start:]
+        """Advance the clock to time t (or the end), processing everything due up to and at t."""
+        return self._move(t, "")
+
+    def run_before(self, t: float) -> list[ev.Event]:
+        """Process everything due before time t; the clock stays at the last event before t."""
+        return self._move(t, "before")
 
     def settle(self) -> list[ev.Event]:
         """Apply queued actions: finish the current instant, without moving the clock on."""
-        start = len(self.records)
-        while not self.finished and self._commands:
-            self._advance()
-        return self.records[start:]
+        return self._move(self.now, "")
 
     def run(self) -> list[ev.Event]:
         """Run to the end; open decisions take their defaults at their deadlines."""
-        start = len(self.records)
-        while not self.finished:
-            self._advance()
-        return self.records[start:]
+        return self._move(self.horizon, "")
 
     def end(self, reason: str = "facilitator") -> list[ev.Event]:
         """End the exercise now and rate the objectives."""
         start = len(self.records)
-        self.settle()
         if not self.finished:
-            self._end(reason)
+            self.submit(End(reason=reason))
         return self.records[start:]
+
+    def due_now(self) -> bool:
+        """Whether anything is still to happen at the current instant."""
+        return bool(self._due or self._queue) or self.env.peek() <= self.now
+
+    def next_time(self) -> float:
+        """When the engine next has something to do: now if the instant is not finished, the
+        time of its next scheduled event, or infinity."""
+        return self.now if self._due or self._queue else float(self.env.peek())
+
+    def catch_up(self, t: float) -> None:
+        """Move the clock to t without logging it (replay of a log whose clock moved outside
+        commands)."""
+        if not self.finished:
+            self._advance_to(t, "")
+
+    def _move(self, to: float, stop: str, by: str = "facilitator") -> list[ev.Event]:
+        if self.finished:
+            return []
+        start = len(self.records)
+        target = min(to, self.horizon)
+        if target <= self.now and not self.due_now():
+            return []
+        self.submit(Advance(by=by, to=target, stop=stop))
+        return self.records[start:]
+
+    def _advance_to(self, to: float, stop: str) -> None:
+        t = min(to, self.horizon)
+        start = len(self.records)
+        while not self.finished:
+            waiting = bool(self._due or self._queue)
+            nxt = self.env.peek()
+            if stop == "before":
+                if not (nxt < t or (waiting and self.now < t)):
+                    return
+            elif not (nxt <= t or waiting):
+                break
+            n = len(self.records)
+            self._advance()
+            if stop == "record" and len(self.records) > start:
+                return
+            if stop == "decision" and any(
+                isinstance(r, ev.DecisionOpened) for r in self.records[n:]
+            ):
+                return
+        if not self.finished and t > self.now:
+            self.env.run(until=t)
+        if not self.finished and t >= self.horizon:
+            self._end("horizon")
 
     def _advance(self) -> None:
         nxt = self.env.peek()
-        if self._commands and nxt > self.env.now:
-            self._commands.popleft()()
+        if nxt > self.env.now and (self._due or self._queue):
+            (self._due or self._queue).popleft()()
         elif nxt >= self.horizon:
             self._end("horizon")
             return
@@ -259,7 +326,7 @@ class Exercise:
             self.env.step()
         self._check_watchers()
 
-    def _end(self, reason: str) -> None:
+    def _end(self, reason: str, action: int | None = None) -> None:
         if reason == "horizon" and self.env.now < self.horizon:
             self.env.run(until=self.horizon)
         for obj in self.scenario.objectives:
@@ -267,10 +334,185 @@ class Exercise:
             self._record(
                 ev.ObjectiveEvaluated, objective=obj.id, rating=r.rating, evidence=r.evidence
             )
-        self._record(ev.ExerciseEnded, reason=reason)
+        self._record(ev.ExerciseEnded, reason=reason, action=action)
         self.finished = True
 
-    # --- actions from players and the facilitator ----------------------------------------------
+    # --- commands: the one entry point ---------------------------------------------------------
+
+    def submit(self, command: Command) -> LoggedCommand:
+        """Validate, log and apply one command; raise ExerciseError (logging nothing) if the
+        exercise refuses it. Advance and End act at once; the others are applied at the end of
+        the current instant (by the next advance, ``settle()`` included)."""
+        apply = self._accept(command)
+        action = None if isinstance(command, Advance) else self._actions
+        entry = LoggedCommand(len(self.command_log), self.now, command, action)
+        self.command_log.append(entry)
+        if action is not None:
+            self._actions += 1
+        apply(-1 if action is None else action)
+        return entry
+
+    def _accept(self, c: Command) -> Callable[[int], None]:
+        """Check a command against the exercise now; return how to apply it."""
+        self._require_running()
+        match c:
+            case Decide():
+                return self._accept_decide(c)
+            case FireInject():
+                inj = self.injects.get(c.inject)
+                if inj is None:
+                    raise ExerciseError(f"there is no inject '{c.inject}'")
+                if self._state[c.inject] != "pending":
+                    raise ExerciseError(
+                        f"inject '{c.inject}' has already been {self._state[c.inject]}"
+                    )
+                if c.inject in self._fire_waiting:
+                    raise ExerciseError(f"inject '{c.inject}' is already being fired")
+                self._fire_waiting.add(c.inject)
+
+                def fire(seq: int) -> None:
+                    def apply() -> None:
+                        self._fire_waiting.discard(inj.id)
+                        self._deliver(inj, by_facilitator=True, reason=c.reason, action=seq)
+
+                    self._queue.append(apply)
+
+                return fire
+            case SendInject():
+                for actor in (c.sender, *c.recipients):
+                    if actor not in self.resources:
+                        raise ExerciseError(f"there is no actor '{actor}'")
+                if not c.recipients:
+                    raise ExerciseError("the inject has no recipients")
+                if not c.text.strip():
+                    raise ExerciseError("the inject has no text")
+                return lambda seq: self._queue.append(
+                    lambda: self._record(
+                        ev.InjectDelivered,
+                        inject="",
+                        sender=c.sender,
+                        recipients=c.recipients,
+                        text=c.text,
+                        by_facilitator=True,
+                        audience=(c.sender, *c.recipients),
+                        action=seq,
+                    )
+                )
+            case Adjust():
+                if c.variable not in self.scenario.variables:
+                    raise ExerciseError(f"there is no variable '{c.variable}'")
+                if not _finite(c.value):
+                    raise ExerciseError(f"the new value of '{c.variable}' must be a number")
+                if not c.reason.strip():
+                    raise ExerciseError("say why the variable is adjusted")
+                return lambda seq: self._queue.append(
+                    lambda: self._set(
+                        c.variable,
+                        c.value,
+                        "facilitator",
+                        reason=c.reason,
+                        action=seq,
+                        always=True,
+                    )
+                )
+            case Note():
+                if not c.text.strip():
+                    raise ExerciseError("the note has no text")
+                return lambda seq: self._queue.append(
+                    lambda: self._record(
+                        ev.FacilitatorNote, text=c.text, audience=ev.FACILITATOR_ONLY, action=seq
+                    )
+                )
+            case Observe():
+                if not c.text.strip():
+                    raise ExerciseError("the observation has no text")
+                if c.objective and c.objective not in {o.id for o in self.scenario.objectives}:
+                    raise ExerciseError(f"there is no objective '{c.objective}'")
+                if c.assessment not in ASSESSMENTS:
+                    raise ExerciseError(
+                        f"an observation's assessment is 'strength' or 'improvement', "
+                        f"not '{c.assessment}'"
+                    )
+                return lambda seq: self._queue.append(
+                    lambda: self._record(
+                        ev.ObservationRecorded,
+                        text=c.text,
+                        objective=c.objective,
+                        assessment=c.assessment,
+                        audience=ev.FACILITATOR_ONLY,
+                        action=seq,
+                    )
+                )
+            case StartResponse():
+                if c.response not in self.responses:
+                    raise ExerciseError(f"there is no response '{c.response}'")
+                return lambda seq: self._queue.append(
+                    lambda: self.launch(c.response, "facilitator", action=seq)
+                )
+            case Advance():
+                if not _finite(c.to):
+                    raise ExerciseError("advance to a scenario time (a finite number)")
+                if c.stop not in ADVANCE_STOPS:
+                    raise ExerciseError(f"unknown place to stop: '{c.stop}'")
+                return lambda _seq: self._advance_to(c.to, c.stop)
+            case End():
+
+                def end(seq: int) -> None:
+                    self._advance_to(self.now, "")
+                    if not self.finished:
+                        self._end(c.reason or "facilitator", action=seq)
+
+                return end
+        raise ExerciseError(f"the exercise does not take '{c.kind}' commands")
+
+    def _accept_decide(self, c: Decide) -> Callable[[int], None]:
+        od = self.open_decisions.get(c.decision)
+        if od is None:
+            if c.decision not in self.decisions:
+                raise ExerciseError(f"there is no decision '{c.decision}'")
+            state = self._state[c.decision]
+            if c.decision in self._defaulted:
+                raise ExerciseError(
+                    f"too late: the deadline of '{c.decision}' was "
+                    f"{self._when(self._defaulted[c.decision])} and its default '{state}' "
+                    "applied"
+                )
+            if state != UNDECIDED:
+                raise ExerciseError(f"decision '{c.decision}' was already decided ({state})")
+            raise ExerciseError(f"decision '{c.decision}' is not open")
+        d = od.decision
+        if c.option not in {o.id for o in d.options}:
+            raise ExerciseError(f"'{c.option}' is not an option of decision '{c.decision}'")
+        if self.now >= od.deadline:
+            raise ExerciseError(
+                f"too late: the deadline of '{c.decision}' was {self._when(od.deadline)}; "
+                f"its default '{d.default}' applies"
+            )
+        if c.at is not None and not _finite(c.at):
+            raise ExerciseError("a choice's time must be a finite number")
+        if c.at is not None and c.at >= od.deadline:
+            raise ExerciseError(
+                f"time {c.at:g} is not before the deadline of '{c.decision}' "
+                f"({od.deadline:g}); at the deadline the default applies"
+            )
+        if c.decision in self._choice_waiting:
+            raise ExerciseError(f"a choice for '{c.decision}' is already waiting to apply")
+        self._choice_waiting.add(c.decision)
+
+        def apply(seq: int) -> None:
+            def choose() -> None:
+                self._choice_waiting.discard(d.id)
+                if d.id in self.open_decisions:
+                    self._make_decision(d, c.option, c.by, rationale=c.rationale, action=seq)
+
+            if c.at is None or c.at <= self.now:
+                self._queue.append(choose)
+            else:
+                self.env.process(self._later(c.at - self.now, choose))
+
+        return apply
+
+    # --- the actions as methods: thin wrappers that build commands ------------------------------
 
     def decide(
         self,
@@ -282,80 +524,33 @@ class Exercise:
         reason: str = "",
     ) -> None:
         """Choose an option for an open decision, now or at a later time before its deadline."""
-        self._require_running()
-        od = self.open_decisions.get(decision)
-        if od is None:
-            raise ExerciseError(f"decision '{decision}' is not open")
-        if option not in {o.id for o in od.decision.options}:
-            raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
-        if at is not None and at >= od.deadline:
-            raise ExerciseError(
-                f"time {at:g} is not before the deadline of '{decision}' ({od.deadline:g}); "
-                "at the deadline the default applies"
-            )
+        self.submit(Decide(by=by, decision=decision, option=option, rationale=reason, at=at))
 
-        def apply() -> None:
-            if decision in self.open_decisions:
-                self._make_decision(self.decisions[decision], option, by, reason)
-
-        if at is None or at <= self.now:
-            self._commands.append(apply)
-        else:
-            self.env.process(self._later(at - self.now, apply))
-
-    def fire_inject(self, inject: str) -> None:
+    def fire_inject(self, inject: str, reason: str = "") -> None:
         """Deliver a held (contingency) inject now."""
-        self._require_running()
-        inj = self.injects.get(inject)
-        if inj is None:
-            raise ExerciseError(f"there is no inject '{inject}'")
-        if self._state[inject] != "pending":
-            raise ExerciseError(f"inject '{inject}' has already been {self._state[inject]}")
-        self._commands.append(lambda: self._deliver(inj, by_facilitator=True))
+        self.submit(FireInject(inject=inject, reason=reason))
 
     def send_inject(self, text: str, sender: str, recipients: Iterable[str]) -> None:
         """Deliver a free-text inject written by the facilitator."""
-        self._require_running()
-        to = tuple(recipients)
-        for actor in (sender, *to):
-            if actor not in self.resources:
-                raise ExerciseError(f"there is no actor '{actor}'")
-        if not text.strip():
-            raise ExerciseError("the inject has no text")
-        self._commands.append(
-            lambda: self._record(
-                ev.InjectDelivered,
-                inject="",
-                sender=sender,
-                recipients=to,
-                text=text,
-                by_facilitator=True,
-                audience=(sender, *to),
-            )
-        )
+        self.submit(SendInject(text=text, sender=sender, recipients=tuple(recipients)))
 
     def adjust(self, variable: str, value: float, reason: str) -> None:
-        """Set a variable by hand, with the reason recorded."""
-        self._require_running()
-        if variable not in self.scenario.variables:
-            raise ExerciseError(f"there is no variable '{variable}'")
-        if not reason.strip():
-            raise ExerciseError("say why the variable is adjusted")
-        self._commands.append(lambda: self._set(variable, value, f"facilitator: {reason}"))
+        """Set a variable by hand, with the reason recorded (for the facilitator only)."""
+        self.submit(Adjust(variable=variable, value=float(value), reason=reason))
 
     def note(self, text: str) -> None:
         """Add a facilitator note to the log."""
-        self._require_running()
-        self._commands.append(
-            lambda: self._record(ev.FacilitatorNote, text=text, audience=ev.FACILITATOR_ONLY)
-        )
+        self.submit(Note(text=text))
+
+    def observe(self, text: str, objective: str = "", assessment: str = "") -> None:
+        """Record an evaluator's observation (controller-only), for the after-action report."""
+        self.submit(Observe(text=text, objective=objective, assessment=assessment))
 
     def start_response(self, response: str, cause: str = "facilitator") -> None:
         """Start a response outside any decision (a facilitator power)."""
-        self._require_running()
-        if response not in self.responses:
-            raise ExerciseError(f"there is no response '{response}'")
-        self._commands.append(lambda: self.launch(response, cause))
+        self.submit(
+            StartResponse(response=response, reason="" if cause == "facilitator" else cause)
+        )
 
     def _require_running(self) -> None:
         if self.finished:
@@ -372,18 +567,27 @@ class Exercise:
 
     def _later(self, delay: float, then: Callable[[], None]) -> Process:
         yield self.env.timeout(delay)
-        self._commands.append(then)
+        self._due.append(then)
 
     def set_status(self, name: str, status: str) -> None:
         if self._state[name] != status:
             self._state[name] = status
             self._dirty.add(name)
 
-    def _set(self, variable: str, value: float, cause: str) -> None:
+    def _set(
+        self,
+        variable: str,
+        value: float,
+        cause: str,
+        *,
+        reason: str = "",
+        action: int | None = None,
+        always: bool = False,
+    ) -> None:
         spec = self.scenario.variables[variable]
         old = float(self._state[variable])
         new = spec.clamp(float(value))
-        if new == old:
+        if new == old and not always:
             return
         self._state[variable] = new
         self._dirty.add(variable)
@@ -400,7 +604,9 @@ class Exercise:
             new=new,
             cause=cause,
             hidden_cause=hidden_cause,
+            reason=reason,
             audience=audience,
+            action=action,
         )
 
     def apply_effects(
@@ -444,10 +650,10 @@ class Exercise:
             audience=ev.FACILITATOR_ONLY,
         )
 
-    def launch(self, response: str, cause: str) -> None:
+    def launch(self, response: str, cause: str, action: int | None = None) -> None:
         from sim.responses import start_response
 
-        start_response(self, self.responses[response], cause)
+        start_response(self, self.responses[response], cause, action)
 
     def happened(self, key: str) -> None:
         """Note that an inject or decision happened, and start what follows it."""
@@ -482,7 +688,13 @@ class Exercise:
             if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
                 start_threat(self, item)
 
-    def _deliver(self, inj: Inject, by_facilitator: bool = False) -> None:
+    def _deliver(
+        self,
+        inj: Inject,
+        by_facilitator: bool = False,
+        reason: str = "",
+        action: int | None = None,
+    ) -> None:
         if self._state[inj.id] != "pending":
             return
         if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
@@ -492,6 +704,7 @@ class Exercise:
                 inject=inj.id,
                 reason=f"condition false: {inj.only_if}",
                 audience=ev.FACILITATOR_ONLY,
+                action=action,
             )
             return
         self.set_status(inj.id, "delivered")
@@ -503,7 +716,9 @@ class Exercise:
             text=inj.text,
             contingency=inj.contingency,
             by_facilitator=by_facilitator,
+            reason=reason,
             audience=(inj.sender, *inj.to),
+            action=action,
         )
         self.apply_effects(inj.effects, f"inject:{inj.id}")
         if inj.reveals:
@@ -541,13 +756,32 @@ class Exercise:
                 if d.id in self.open_decisions:
                     self._make_decision(d, d.default, "deadline", "no decision by the deadline")
 
-            self._commands.append(default)
+            self._due.append(default)
 
-    def _make_decision(self, d: Decision, option_id: str, by: str, reason: str) -> None:
+    def _make_decision(
+        self,
+        d: Decision,
+        option_id: str,
+        by: str,
+        reason: str = "",
+        *,
+        rationale: str = "",
+        action: int | None = None,
+    ) -> None:
         del self.open_decisions[d.id]
+        if by == "deadline":
+            self._defaulted[d.id] = self.now
         option = next(o for o in d.options if o.id == option_id)
         self.set_status(d.id, option_id)
-        self._record(ev.DecisionMade, decision=d.id, option=option_id, by=by, reason=reason)
+        self._record(
+            ev.DecisionMade,
+            decision=d.id,
+            option=option_id,
+            by=by,
+            reason=reason,
+            rationale=rationale,
+            action=action,
+        )
         cause = f"decision:{d.id}.{option_id}"
         self.apply_effects(option.effects, cause)
         for response in option.responses:
@@ -641,6 +875,10 @@ def _stream(item: Triggered) -> str:
     kind = "inject" if isinstance(item, Inject) else "threat"
     assert isinstance(item, Inject | Threat)
     return f"{kind}:{item.id}"
+
+
+def _finite(x: float) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x)
 
 
 def _fmt(value: Value) -> str:

@@ -59,6 +59,8 @@ class ExerciseEnded(Event):
     kind: ClassVar[str] = "exercise_ended"
     reason: str
     """'horizon' when the scenario's time ran out, 'facilitator' when ended early."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +73,10 @@ class InjectDelivered(Event):
     contingency: bool = False
     by_facilitator: bool = False
     """True for contingency and free-text injects the facilitator fired."""
+    reason: str = ""
+    """Why the facilitator fired it (facilitator-only: the players' view leaves it out)."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +84,8 @@ class InjectSkipped(Event):
     kind: ClassVar[str] = "inject_skipped"
     inject: str
     reason: str
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +107,11 @@ class DecisionMade(Event):
     by: str
     """'players', 'playbook', 'random' or 'deadline' (the default applied when time ran out)."""
     reason: str = ""
+    """Why the engine applied it (the deadline default's 'no decision by the deadline')."""
+    rationale: str = ""
+    """Why the room (or playbook) chose it, as given with the choice."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,6 +120,8 @@ class ResponseQueued(Event):
     response: str
     actor: str
     """The actor whose capacity it waits for."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,6 +134,8 @@ class ResponseStarted(Event):
     """What started it: 'decision:<id>.<option>', 'response:<id>', 'facilitator'."""
     expected_end: float | None = None
     """When it is expected to finish if nothing intervenes (None for bills: path unknown)."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,6 +160,8 @@ class ResponseBlocked(Event):
     response: str
     reason: str
     """Why it could not start: a law it requires is not enacted, or it is already running."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,6 +244,10 @@ class VariableChanged(Event):
     'unexplained' when an undetected threat did it (players must not learn of it this way)."""
     hidden_cause: str = ""
     """The real cause when `cause` is 'unexplained': for the facilitator only."""
+    reason: str = ""
+    """The facilitator's reason for an adjustment (facilitator-only: players never see it)."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,6 +263,22 @@ class ObjectiveEvaluated(Event):
 class FacilitatorNote(Event):
     kind: ClassVar[str] = "facilitator_note"
     text: str
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObservationRecorded(Event):
+    """An evaluator's observation for the after-action report (controller-only)."""
+
+    kind: ClassVar[str] = "observation_recorded"
+    text: str
+    objective: str = ""
+    """The objective it bears on ('' if none)."""
+    assessment: str = ""
+    """'strength', 'improvement' or ''."""
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of; None: the engine's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -275,6 +314,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         VariableChanged,
         ObjectiveEvaluated,
         FacilitatorNote,
+        ObservationRecorded,
         ExpressionFailed,
     )
 }

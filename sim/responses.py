@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 AnyResponse = Notification | Countermeasure | Legislation
 
 
-def start_response(ex: Exercise, r: AnyResponse, cause: str) -> None:
-    """Start a response, or record why it cannot start."""
+def start_response(ex: Exercise, r: AnyResponse, cause: str, action: int | None = None) -> None:
+    """Start a response, or record why it cannot start (``action``: the facilitator's action
+    that started it, linked from its first record)."""
     status = ex.value(r.id)
     if status == "locked":
         ex._record(
@@ -25,20 +26,27 @@ def start_response(ex: Exercise, r: AnyResponse, cause: str) -> None:
             response=r.id,
             reason=f"needs '{r.requires}' to be enacted first",
             audience=_audience(ex, r),
+            action=action,
         )
         return
     if status == "running" or (isinstance(r, Legislation) and status == "succeeded"):
         reason = "already running" if status == "running" else "already enacted"
-        ex._record(ev.ResponseBlocked, response=r.id, reason=reason, audience=_audience(ex, r))
+        ex._record(
+            ev.ResponseBlocked,
+            response=r.id,
+            reason=reason,
+            audience=_audience(ex, r),
+            action=action,
+        )
         return
     ex.set_status(r.id, "running")
     match r:
         case Notification():
-            ex.env.process(_notify(ex, r, cause))
+            ex.env.process(_notify(ex, r, cause, action))
         case Countermeasure():
-            ex.env.process(_countermeasure(ex, r, cause))
+            ex.env.process(_countermeasure(ex, r, cause, action))
         case Legislation():
-            ex.env.process(_legislate(ex, r, cause))
+            ex.env.process(_legislate(ex, r, cause, action))
 
 
 def _actor(r: AnyResponse) -> str:
@@ -56,7 +64,13 @@ def _audience(ex: Exercise, r: AnyResponse) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*ex.players, _actor(r), *extra)))
 
 
-def _begin(ex: Exercise, r: AnyResponse, cause: str, expected_end: float | None) -> None:
+def _begin(
+    ex: Exercise,
+    r: AnyResponse,
+    cause: str,
+    expected_end: float | None,
+    action: int | None = None,
+) -> None:
     ex.active[r.id] = ActiveResponse(r.id, r.kind, _actor(r), ex.now, expected_end)
     ex._record(
         ev.ResponseStarted,
@@ -66,6 +80,7 @@ def _begin(ex: Exercise, r: AnyResponse, cause: str, expected_end: float | None)
         cause=cause,
         expected_end=expected_end,
         audience=_audience(ex, r),
+        action=action,
     )
 
 
@@ -104,9 +119,9 @@ def _follow_on(ex: Exercise, r: ResponseBase, extra: dict[str, float] | None) ->
             ex.launch(follow.response, f"response:{r.id}")
 
 
-def _notify(ex: Exercise, r: Notification, cause: str) -> Process:
+def _notify(ex: Exercise, r: Notification, cause: str, action: int | None) -> Process:
     delay = sample(r.delay, ex.rng(f"response:{r.id}"))
-    _begin(ex, r, cause, ex.now + delay)
+    _begin(ex, r, cause, ex.now + delay, action)
     if delay > 0:
         yield ex.env.timeout(delay)
     age = _age(ex, r.about)
@@ -131,15 +146,22 @@ def _age(ex: Exercise, about: str | None) -> float | None:
     return None if t is None else ex.now - t
 
 
-def _countermeasure(ex: Exercise, r: Countermeasure, cause: str) -> Process:
+def _countermeasure(ex: Exercise, r: Countermeasure, cause: str, action: int | None) -> Process:
     rng = ex.rng(f"response:{r.id}")
     resource = ex.resources[r.actor]
     with resource.request() as req:
         if not req.triggered:
-            ex._record(ev.ResponseQueued, response=r.id, actor=r.actor, audience=_audience(ex, r))
+            ex._record(
+                ev.ResponseQueued,
+                response=r.id,
+                actor=r.actor,
+                audience=_audience(ex, r),
+                action=action,
+            )
+            action = None
         yield req
         duration = sample(r.duration, rng)
-        _begin(ex, r, cause, ex.now + duration)
+        _begin(ex, r, cause, ex.now + duration, action)
         if duration > 0:
             yield ex.env.timeout(duration)
     p = ex.probability(r.success, f"response:{r.id}.success")
@@ -156,9 +178,9 @@ def _countermeasure(ex: Exercise, r: Countermeasure, cause: str) -> Process:
     _succeed(ex, r, "; ".join(d for d in done if d) or "done")
 
 
-def _legislate(ex: Exercise, r: Legislation, cause: str) -> Process:
+def _legislate(ex: Exercise, r: Legislation, cause: str, action: int | None) -> Process:
     rng = ex.rng(f"response:{r.id}")
-    _begin(ex, r, cause, None)
+    _begin(ex, r, cause, None, action)
     audience = ev.EVERYONE
     for stage in r.stages:
         for attempt in range(1, stage.attempts + 1):

@@ -20,10 +20,13 @@ from textual.widgets import Static
 
 from sim import events as ev
 from sim.engine import Exercise, ExerciseError
+from sim.problems import TabletopError
+from sim.safetext import printable
 from sim.schema import Scenario
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
+from tui.recording import Recording
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
 """Play speeds, in scenario hours per real second."""
@@ -47,6 +50,7 @@ class TabletopApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "request_quit", "Quit"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True),
         Binding("ctrl+p", "command_palette", "Commands", key_display="^p"),
     ]
 
@@ -57,10 +61,13 @@ class TabletopApp(App[None]):
         *,
         folder: Path | None = None,
         tick: float = TICK,
+        recording: Recording | None = None,
     ) -> None:
         super().__init__()
         self.scenario = scenario
         self.seed = seed
+        self.recording = recording
+        """Where the session is saved (None: not saved), and a resumed exercise if any."""
         self.folder = folder or Path.cwd()
         self.tick = tick
         self.driver: EngineDriver | None = None
@@ -88,10 +95,12 @@ class TabletopApp(App[None]):
 
     # --- starting -----------------------------------------------------------------------------
 
-    def open_scenario(self, scenario: Scenario) -> None:
+    def open_scenario(self, scenario: Scenario, path: Path | None = None) -> None:
         """From the picker: start the exercise and read the briefing first."""
         from tui.screens.briefing import BriefingScreen
 
+        if self.recording is not None and path is not None:
+            self.recording = self.recording.with_file(path)
         self.start_exercise(scenario)
         self.push_screen(BriefingScreen(scenario))
 
@@ -111,8 +120,13 @@ class TabletopApp(App[None]):
 
     def _start_work(self, scenario: Scenario, seed: int | None) -> None:
         try:
-            driver = EngineDriver(scenario, seed)
+            exercise = None
+            if self.recording is not None:
+                exercise = self.recording.exercise(scenario, seed)
+            driver = EngineDriver(scenario, seed, exercise=exercise)
             self.post_message(EngineStarted(driver, driver.snapshot()))
+        except TabletopError as exc:  # the store could not be used: say so, never a crash
+            self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
         except Exception as exc:  # shown, never a crash
             self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
 
@@ -138,6 +152,9 @@ class TabletopApp(App[None]):
         except ExerciseError as exc:
             self.post_message(EngineFailed(str(exc)))
             return
+        except TabletopError as exc:  # the store refused the write: nothing was applied
+            self.post_message(EngineFailed(f"not saved, so not done: {exc}"))
+            return
         except Exception as exc:  # an engine bug must not take the session down
             self.post_message(EngineFailed(f"internal error: {type(exc).__name__}: {exc}"))
             return
@@ -155,7 +172,9 @@ class TabletopApp(App[None]):
 
     def on_engine_failed(self, message: EngineFailed) -> None:
         self.inflight -= 1
-        self.notify(message.text, title="Not done", severity="error", markup=False, timeout=6)
+        self.notify(
+            printable(message.text), title="Not done", severity="error", markup=False, timeout=6
+        )
 
     def on_engine_updated(self, message: EngineUpdated) -> None:
         self.inflight -= 1
@@ -180,7 +199,9 @@ class TabletopApp(App[None]):
         if snap.finished:
             self.set_playing(False)
             self.resume_after_decision = False
-        self.refresh_views(alert=alert)
+        if message.kind == "undo" and not snap.finished:
+            self.debrief_shown = False
+        self.refresh_views(full=message.kind == "undo", alert=alert)
         if snap.finished and not self.debrief_shown:
             self.debrief_shown = True
             self.notify("The exercise has ended: here is the debrief", timeout=6)
@@ -293,9 +314,37 @@ class TabletopApp(App[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
+                if self.recording is not None:
+                    self.recording.leave(self.driver)
                 self.exit()
 
-        self.push_screen(ConfirmDialog("Quit the console? The session is not saved."), done)
+        if isinstance(self.screen, ConfirmDialog):
+            return
+        saved = "The session is not saved."
+        if self.recording is not None:
+            saved = self.recording.saved_message(self.driver)
+        self.push_screen(ConfirmDialog(f"Quit the console? {saved}"), done)
+
+    def action_undo(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+
+        if self.driver is None or self.recording is None:
+            self.notify("Undo works in a saved session", severity="warning")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.set_playing(False)
+                self.submit(self._undo_job, "undo")
+
+        self.push_screen(
+            ConfirmDialog("Undo the last command? (it stays in the session, marked undone)"), done
+        )
+
+    def _undo_job(self, driver: EngineDriver) -> list[ev.Event]:
+        what = driver.undo()
+        self.call_from_thread(self.notify, f"Undone: {what}", title="Undo", markup=False, timeout=6)
+        return []
 
     def action_end_exercise(self) -> None:
         from tui.screens.dialogs import ConfirmDialog
@@ -335,12 +384,7 @@ class TabletopApp(App[None]):
         self.push_screen(FireInjectDialog(held), done)
 
     def fire(self, inject: str, reason: str = "") -> None:
-        def action(ex: Exercise) -> None:
-            ex.fire_inject(inject)
-            if reason:
-                ex.note(f"fired {inject}: {reason}")
-
-        self.act(action, "fire")
+        self.act(lambda ex: ex.fire_inject(inject, reason), "fire")
 
     def action_free_inject(self) -> None:
         from tui.screens.dialogs import SendInjectDialog, SendRequest
@@ -398,6 +442,7 @@ class TabletopApp(App[None]):
             ("Free-text inject", "t: write and send an inject", self.action_free_inject),
             ("Adjust variable", "a: set a variable, with a reason", self.action_adjust),
             ("Add note", "m: facilitator note", self.action_note),
+            ("Undo", "u: take back the last command", self.action_undo),
             ("Briefing", "b: situation, actors, objectives, modules", self.action_briefing),
             ("Debrief", "d: decisions, objectives, variables", self.action_debrief),
             ("End exercise", "rate the objectives now", self.action_end_exercise),

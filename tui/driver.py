@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sim import events as ev
-from sim.engine import ActiveResponse, Exercise, MselEntry, OpenDecision, Rating
+from sim.commands import Adjust, Command, Decide, End, FireInject, Note, SendInject
+from sim.engine import ActiveResponse, Exercise, ExerciseError, MselEntry, OpenDecision, Rating
 from sim.schema import Scenario
 
 
@@ -53,10 +54,12 @@ Job = Callable[["EngineDriver"], list[ev.Event]]
 class EngineDriver:
     """Owns one Exercise; every method takes the lock, so calls never overlap."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, seed: int | None = None, *, exercise: Exercise | None = None
+    ) -> None:
         self._lock = threading.Lock()
         self.scenario = scenario
-        self.exercise = Exercise(scenario, seed)
+        self.exercise = Exercise(scenario, seed) if exercise is None else exercise
 
     def clock(self, t: float) -> datetime:
         """Scenario date-time of time t (pure: reads only the scenario)."""
@@ -131,3 +134,33 @@ class EngineDriver:
     def end(self) -> list[ev.Event]:
         with self._lock:
             return self.exercise.end()
+
+    def undo(self) -> str:
+        """Take back the last command (see sim.session.undo); say what was undone."""
+        from sim.session.journal import RecordedExercise
+        from sim.session.undo import undo_last
+
+        with self._lock:
+            ex = self.exercise
+            if not isinstance(ex, RecordedExercise):
+                raise ExerciseError("undo needs a recorded session")
+            self.exercise, command = undo_last(ex)
+            return command_summary(command)
+
+
+def command_summary(command: Command) -> str:
+    """A command in a few words, for the console's notices."""
+    match command:
+        case Decide():
+            return f"decision {command.decision}: {command.option}"
+        case Adjust():
+            return f"adjustment of {command.variable} to {command.value:g}"
+        case FireInject():
+            return f"firing of inject {command.inject}"
+        case SendInject():
+            return "free-text inject"
+        case Note():
+            return "note"
+        case End():
+            return "end of the exercise"
+    return command.kind.replace("_", " ")

@@ -364,7 +364,8 @@ def test_facilitator_powers_are_recorded(mini) -> None:  # type: ignore[no-untyp
     assert all(r.time == 5.0 for r in new)
     assert new[0].by_facilitator and new[0].inject == "held"
     assert new[3].new == 1.0  # clamped to the variable's max
-    assert new[3].cause == "facilitator: the room agreed trust is total"
+    assert new[3].cause == "facilitator"  # the reason is for the facilitator only:
+    assert new[3].reason == "the room agreed trust is total"
     assert not new[4].visible_to(ex.players)
     with pytest.raises(ExerciseError, match="already been delivered"):
         ex.fire_inject("held")

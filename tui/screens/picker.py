@@ -95,7 +95,7 @@ class PickerScreen(Screen[None]):
                 literal(info.title, "bold"),
                 Text(f"{info.session_minutes} min"),
                 literal(actors),
-                Text("bundled" if c.bundled else c.path.name),
+                literal("bundled" if c.bundled else c.path.name),
             )
         self.invalid = invalid
         table.focus()
@@ -128,4 +128,4 @@ class PickerScreen(Screen[None]):
         if not self.choices:
             return
         row = self.query_one(DataTable).cursor_row
-        self.tabletop.open_scenario(self.choices[row].scenario)
+        self.tabletop.open_scenario(self.choices[row].scenario, self.choices[row].path)

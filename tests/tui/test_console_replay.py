@@ -1,0 +1,48 @@
+"""A console session is its command log: replaying it rebuilds the same records."""
+
+from __future__ import annotations
+
+import json
+
+from tui_helpers import press, quickstart, settle, wait_for
+
+from sim import events as ev
+from sim.commands import LoggedCommand, command_from_json, command_to_json
+from sim.replay import replay
+from tui.app import TabletopApp
+
+SIZE = (120, 40)
+
+
+async def test_a_session_driven_by_keys_replays_byte_for_byte() -> None:
+    app = TabletopApp(quickstart(), seed=4, tick=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1")  # the ally's warning, then choose
+        await press(app, pilot, "m", *"players hesitate", "enter")
+        await press(app, pilot, "i", "enter", *"too quiet", "enter")  # fire with a reason
+        await press(app, pilot, "t", *"The minister calls", "enter")
+        await press(app, pilot, "a", "enter", *"0.4", "enter", *"press leak", "enter")
+        await press(app, pilot, "n", "n", "v", "n")
+        await pilot.press(*["plus"] * 6, "space")
+        await wait_for(
+            pilot,
+            lambda: bool(app.snapshot and (app.snapshot.now > 100 or app.snapshot.finished)),
+            "play",
+        )
+        if app.playing:
+            await pilot.press("space")
+        await settle(app, pilot)
+        assert app.driver is not None
+        ex = app.driver.exercise
+        kinds = {e.command.kind for e in ex.command_log}
+        assert {"decide", "note", "fire_inject", "send_inject", "adjust", "advance"} <= kinds
+        stored = [
+            LoggedCommand(e.seq, e.at, command_from_json(command_to_json(e.command)), e.action)
+            for e in ex.command_log
+        ]
+        again = replay(ex.scenario, ex.seed, stored)
+        assert json.dumps([r.to_dict() for r in again.records]) == json.dumps(
+            [r.to_dict() for r in ex.records]
+        )
+        assert any(isinstance(r, ev.FacilitatorNote) for r in again.records)
