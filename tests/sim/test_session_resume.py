@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sim.replay import replay
 
 from sim.bundled import resolve
 from sim.commands import Adjust, Advance, Decide, Note
 from sim.engine import Exercise
+from sim.replay import replay
 from sim.session.branch import branch_session
 from sim.session.compare import compare_sessions
 from sim.session.journal import RecordedExercise, start_session
