@@ -320,7 +320,7 @@ class TabletopApp(App[None]):
         saved = "The session is not saved."
         if self.recording is not None:
             saved = self.recording.saved_message(self.driver)
-        self.push_screen(ConfirmDialog(f"Quit the console? {saved}"), done)
+        self.push_screen(ConfirmDialog(f"Quit the console?\n{saved}"), done)
 
     def action_undo(self) -> None:
         from tui.screens.dialogs import ConfirmDialog
