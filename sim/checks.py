@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError
+from sim.flow import build_flow
 from sim.problems import did_you_mean
 from sim.schema import (
     RESERVED_NAMES,
@@ -277,10 +278,18 @@ def check_references(
                 severity="warning",
             )
 
+    flow = build_flow(
+        injects=injects,
+        decisions=decisions,
+        threats=threats,
+        responses=responses,
+        variables=variables,
+        objectives=objectives,
+    )
     _loops(
         report,
         {
-            inj.id: [("injects", i, "after"), *_waits_on(inj.after, posed)]
+            inj.id: [("injects", i, "after"), *_ids(flow.waits_on(f"inject:{inj.id}"))]
             for i, inj in injects
             if inj.after is not None
         },
@@ -289,7 +298,7 @@ def check_references(
     _loops(
         report,
         {
-            r.id: [("responses", i, "starts"), *(s.response for s in r.starts)]
+            r.id: [("responses", i, "starts"), *_ids(flow.successors(f"response:{r.id}", "starts"))]
             for i, r in responses
             if r.starts
         },
@@ -298,11 +307,9 @@ def check_references(
     return compiled
 
 
-def _waits_on(after: str | None, posed: dict[str, list[str]]) -> list[str]:
-    """An inject 'after' a decision waits on the injects that pose that decision."""
-    if after is None:
-        return []
-    return posed.get(after, [after])
+def _ids(keys: Iterable[str]) -> list[str]:
+    """Flow node keys ('inject:x') to the ids the loop messages name."""
+    return [k.split(":", 1)[1] for k in keys]
 
 
 def _unique(

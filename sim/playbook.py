@@ -71,6 +71,17 @@ def load_playbook_text(text: str, scenario: Scenario, path: str = "<string>") ->
     return check_playbook(read_yaml_text(text, path), scenario)
 
 
+def check_playbook_shape(doc: Document) -> Playbook:
+    """Check a playbook on its own (no scenario to check its decisions against)."""
+    from sim.loader import _Report
+
+    report = _Report(doc, None)
+    book: Playbook | None = report.validate(Playbook, doc.data, ())
+    if book is None:
+        raise InputProblems(report.problems)
+    return book
+
+
 def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
     from sim.loader import _Report
 
@@ -121,4 +132,11 @@ def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
     return book
 
 
-__all__ = ["Playbook", "Rule", "load_playbook", "load_playbook_text"]
+__all__ = [
+    "Playbook",
+    "Rule",
+    "check_playbook",
+    "check_playbook_shape",
+    "load_playbook",
+    "load_playbook_text",
+]

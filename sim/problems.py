@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Literal
 
+from sim.safetext import printable
+
 Severity = Literal["error", "warning"]
 
 
@@ -21,8 +23,11 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        """One line, with any control character in the path or message shown as an escape."""
         prefix = "" if self.severity == "error" else "warning: "
-        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+        return printable(
+            f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}", one_line=True
+        )
 
 
 class TabletopError(Exception):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sim import events as ev
 from sim.describe import describe
 from sim.engine import Exercise
+from sim.safetext import printable
 
 JSON_FORMAT = "tabletop-run/1"
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # json escapes C0 itself
 RATING_MARK = {"met": "✓", "partially": "~", "not_met": "✗"}
 
 
@@ -25,12 +29,20 @@ class RunResult:
     def ratings(self) -> list[ev.ObjectiveEvaluated]:
         return [r for r in self.exercise.records if isinstance(r, ev.ObjectiveEvaluated)]
 
-    def to_json_data(self) -> dict[str, Any]:
+    def to_json_data(self, controller: bool = True) -> dict[str, Any]:
+        """The run as data; the players' view (controller=False) holds only what players know."""
         ex = self.exercise
         info = ex.scenario.scenario
         descriptions = {o.id: o.description for o in ex.scenario.objectives}
+        hidden = {k for k, v in ex.scenario.variables.items() if v.hidden and not controller}
+        events = [r.to_dict() for r in ex.visible(controller)]
+        if not controller:
+            for e in events:
+                if "hidden_cause" in e:
+                    e["hidden_cause"] = ""
         return {
             "format": JSON_FORMAT,
+            "view": "controller" if controller else "players",
             "scenario": info.id,
             "title": info.title,
             "seed": ex.seed,
@@ -38,11 +50,14 @@ class RunResult:
             "start": info.start.isoformat(),
             "time_unit": info.time_unit,
             "horizon": info.horizon,
-            "events": [r.to_dict() for r in ex.records],
-            "final": {"time": ex.now, "variables": ex.variables()},
+            "events": events,
+            "final": {
+                "time": ex.now,
+                "variables": {k: v for k, v in ex.variables().items() if k not in hidden},
+            },
             "decisions": [
                 {"decision": r.decision, "option": r.option, "by": r.by, "time": r.time}
-                for r in ex.records
+                for r in ex.visible(controller)
                 if isinstance(r, ev.DecisionMade)
             ],
             "objectives": [
@@ -56,8 +71,11 @@ class RunResult:
             ],
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_json_data(), indent=2, ensure_ascii=False) + "\n"
+    def to_json(self, controller: bool = True) -> str:
+        """Strict JSON (never NaN or Infinity), with no character that could control a terminal."""
+        data = _finite(self.to_json_data(controller))
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
     def to_text(self, controller: bool = True) -> str:
         ex = self.exercise
@@ -91,4 +109,15 @@ class RunResult:
                 f"  {RATING_MARK[r.rating]} {r.objective:<24} {r.rating.replace('_', ' ')}"
             )
             lines.append(f"      {r.evidence}")
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")
+
+
+def _finite(value: Any) -> Any:
+    """The data with every NaN or infinite number replaced by null (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

@@ -238,6 +238,8 @@ class Module(Model):
     """Questions the facilitator puts to the players in this module."""
     facilitator_notes: str = ""
     """Notes for the facilitator only (never shown to players)."""
+    minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    """Planned real minutes for this module on the agenda (default: a share of the session)."""
 
 
 class ScenarioInfo(Model):
@@ -269,6 +271,16 @@ class ScenarioInfo(Model):
     """What the author invented (paths, delays, probabilities) and why the numbers are plausible."""
     facilitator_notes: str = ""
     """Notes for the facilitator only."""
+    # exercise documents (tabletop pack, tabletop report)
+    handling: str = ""
+    """Handling caveat printed at the top and foot of every document, e.g. 'FOR EXERCISE USE
+    ONLY'."""
+    purpose: str = ""
+    """Why the exercise is held, for the Situation Manual (default: the summary)."""
+    scope: str = ""
+    """What the exercise covers and leaves out, for the Situation Manual."""
+    ground_rules: list[str] = Field(default_factory=list)
+    """Rules of play for the Situation Manual (default: the usual no-fault rules)."""
 
 
 # --- actors and variables ---------------------------------------------------------------------
@@ -287,6 +299,9 @@ class Actor(Model):
     player: bool | None = None
     """Whether players act for this actor (default: true for government, false otherwise)."""
     description: str = ""
+    brief: str = ""
+    """The cell's role brief: what it plays and knows at the start (Situation Manual for
+    played actors, the controllers' handbook for the others)."""
 
     @property
     def is_player(self) -> bool:
@@ -612,6 +627,8 @@ class Objective(Model):
     """If true: the condition must hold at every moment of the exercise."""
     module: Id | None = None
     """The module this objective belongs to."""
+    evaluation: list[str] = Field(default_factory=list)
+    """What evaluators watch for: the evaluation guide in the controllers' handbook."""
 
     @model_validator(mode="after")
     def _judged(self) -> Objective:

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from sim import events as ev
 from sim.engine import Exercise, ExerciseError
 from sim.problems import TabletopError
+from sim.safetext import printable
 from sim.schema import Scenario
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
@@ -171,7 +172,9 @@ class TabletopApp(App[None]):
 
     def on_engine_failed(self, message: EngineFailed) -> None:
         self.inflight -= 1
-        self.notify(message.text, title="Not done", severity="error", markup=False, timeout=6)
+        self.notify(
+            printable(message.text), title="Not done", severity="error", markup=False, timeout=6
+        )
 
     def on_engine_updated(self, message: EngineUpdated) -> None:
         self.inflight -= 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from seed_documents import absent_reason, seeds_dir
 
 from sim import events as ev
 from sim.deciders import PlaybookDecider, play
@@ -27,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_ID = "diplomatic-cable-breach"
 SCENARIO = ROOT / "scenarios" / f"{SCENARIO_ID}.yaml"
 PLAYBOOKS = ROOT / "scenarios" / "playbooks"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 OPEN, TIGHT, LOUD = "open-and-allied", "tight-lipped", "go-public-legislate-now"
 POLICIES = (OPEN, TIGHT, LOUD)
 SEEDS = range(150)
@@ -143,18 +143,23 @@ def test_the_five_agencies_share_one_cyber_centre() -> None:
 def test_every_factual_inject_quotes_its_seed_verbatim() -> None:
     sc = scenario()
     files = {s.id: s.file for s in sc.scenario.sources}
+    seeds = seeds_dir()
     for inj in sc.injects:
         assert inj.source is not None or inj.invented, inj.id
         if inj.source is None:
             continue
         assert inj.source.quote, f"{inj.id} cites its source without a quote"
         assert len(inj.source.quote) <= 160, f"{inj.id}: the quote should be short"
-        seed_file = SEEDS_DIR / str(files[inj.source.ref])
-        if not seed_file.exists():
-            pytest.skip(f"seed documents not available at {SEEDS_DIR}")
+        if inj.invented:
+            assert inj.notes, f"{inj.id}: a dramatized inject says what is invented"
+        if seeds is None:
+            continue
+        seed_file = seeds / str(files[inj.source.ref])
         text = seed_file.read_text(encoding="utf-8")
         assert inj.source.quote in text, f"{inj.id}: quote not found verbatim in {seed_file.name}"
     assert len(sc.scenario.assumptions) >= 5, "invented numbers are explained"
+    if seeds is None:
+        pytest.skip(absent_reason())
 
 
 def test_all_three_response_kinds_are_started_by_options() -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from seed_documents import absent_reason, seeds_dir
 
 from sim import events as ev
 from sim.deciders import PlaybookDecider, play
@@ -28,7 +29,6 @@ from sim.schema import Scenario
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "olympics-2020.yaml"
 PLAYBOOK_DIR = ROOT / "scenarios" / "playbooks"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 POLICIES = ("allied-and-prepared", "go-it-alone", "hard-line")
 SEEDS = range(150)
 
@@ -138,11 +138,14 @@ def test_factual_injects_quote_their_sources_verbatim() -> None:
         if inj.source is not None:
             assert inj.source.quote, inj.id
             assert files[inj.source.ref], inj.id
-    if not SEEDS_DIR.is_dir():
-        pytest.skip("seed documents not available")
+            if inj.invented:
+                assert inj.notes, f"{inj.id}: a dramatized inject says what is invented"
+    seeds = seeds_dir()
+    if seeds is None:
+        pytest.skip(absent_reason())
     for inj in sc.injects:
         if inj.source is not None:
-            text = (SEEDS_DIR / files[inj.source.ref]).read_text(encoding="utf-8")
+            text = (seeds / files[inj.source.ref]).read_text(encoding="utf-8")
             assert inj.source.quote in text, f"{inj.id}: quote not in {files[inj.source.ref]}"
 
 

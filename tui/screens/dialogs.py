@@ -138,14 +138,17 @@ class SendInjectDialog(Dialog[SendRequest]):
                 with Vertical():
                     yield Label("From")
                     yield OptionList(
-                        *[Option(Text(f"{a.id}  {a.name}"), id=a.id) for a in actors],
+                        *[Option(literal(f"{a.id}  {a.name}"), id=a.id) for a in actors],
                         id="sender",
                         markup=False,
                     )
                 with Vertical():
                     yield Label("To (space toggles)")
                     yield SelectionList[str](
-                        *[Selection(Text(f"{a.id}  {a.name}"), a.id, a.is_player) for a in actors],
+                        *[
+                            Selection(literal(f"{a.id}  {a.name}"), a.id, a.is_player)
+                            for a in actors
+                        ],
                         id="recipients",
                     )
             yield Label(Text("tab next field  enter send  escape cancel", style="dim"))

@@ -95,7 +95,7 @@ class PickerScreen(Screen[None]):
                 literal(info.title, "bold"),
                 Text(f"{info.session_minutes} min"),
                 literal(actors),
-                Text("bundled" if c.bundled else c.path.name),
+                literal("bundled" if c.bundled else c.path.name),
             )
         self.invalid = invalid
         table.focus()
