@@ -123,3 +123,52 @@ def test_locked_store_is_a_clear_exit_1(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "busy" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_docs_describe_every_session_command_and_option() -> None:
+    """docs/sessions.md names each session command and each of its options."""
+    import click
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sessions.md").read_text()
+    for name in ("sessions", "play", "run", "watch", "branch", "compare"):
+        command = main.commands[name]
+        assert f"tabletop {name}" in docs, name
+        if name in ("play", "run"):
+            continue  # their other options are the console's and the runner's
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert any(opt in docs for opt in param.opts), (name, param.opts)
+    for flag in ("--resume", "--force", "--no-save", "--record", "--store"):
+        assert flag in docs
+
+
+def _immutable(paths: list[Path], on: bool) -> bool:
+    import shutil
+
+    if shutil.which("chattr") is None:
+        return False
+    flag = "+i" if on else "-i"
+    done = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def test_really_read_only_store_file_and_folder(tmp_path: Path) -> None:
+    """A store whose file and folder cannot be written (even by root): exit 1, file intact."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "s.sqlite3"
+    invoke("run", "quickstart", "--record", "--store", str(path))
+    before = path.read_bytes()
+    assert not list(folder.glob("*-wal"))
+    if not _immutable([path, folder], True):
+        pytest.skip("cannot make files immutable here (chattr)")
+    try:
+        code, _, err = invoke("run", "quickstart", "--record", "--store", str(path))
+        assert code == 1
+        assert "read-only" in err or "cannot open" in err
+        assert "Traceback" not in err
+    finally:
+        _immutable([path, folder], False)
+    assert path.read_bytes() == before
+    code, out, _ = invoke("sessions", "--store", str(path), "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 1
