@@ -7,14 +7,15 @@ immutable snapshot. "Play" is a timer that asks the worker to advance the clock 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -425,6 +426,38 @@ class TabletopApp(App[None]):
         self.push_screen(NoteDialog(), done)
 
     # --- the command palette ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's system commands, with Quit asking first and Screenshot saying where."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand(
+                    "Quit", "Leave the console (asks first)", self.action_request_quit
+                )
+            elif command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG screenshot in the current folder",
+                    lambda: self.set_timer(0.1, self.save_screenshot_here),
+                )
+            else:
+                yield command
+
+    def save_screenshot_here(self) -> None:
+        """Save an SVG screenshot in the console's folder (else the store's) and say where."""
+        from sim.safetext import printable
+
+        folders = [self.folder]
+        if self.recording is not None:
+            folders.append(self.recording.store.path.parent)
+        for folder in folders:
+            try:
+                path = self.save_screenshot(path=str(folder))
+            except OSError:
+                continue
+            self.notify(f"Screenshot saved: {printable(path, one_line=True)}", markup=False)
+            return
+        self.notify("Could not save a screenshot: no writable folder", severity="error")
 
     def palette_commands(self) -> list[Command]:
         """Every console action by name, then the choices open now (for ConsoleCommands)."""
