@@ -170,6 +170,10 @@ class TabletopApp(App[None]):
         self.driver = message.driver
         self.snapshot = message.snapshot
         self.refresh_views(full=True)
+        resumed = self.recording.resumed if self.recording is not None else None
+        if resumed is not None:
+            lines = [f"Session {resumed.session_id} resumed", *resumed.report()]
+            self.notify("\n".join(lines), title="Resumed", markup=False, timeout=10)
 
     def on_engine_failed(self, message: EngineFailed) -> None:
         self.inflight -= 1

@@ -172,3 +172,26 @@ def test_really_read_only_store_file_and_folder(tmp_path: Path) -> None:
     assert path.read_bytes() == before
     code, out, _ = invoke("sessions", "--store", str(path), "--format", "json")
     assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_play_resume_refusals_exit_before_the_console(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite3")
+    scenario = tmp_path / "quick.yaml"
+    from sim.bundled import resolve
+
+    source = resolve("quickstart")
+    assert source is not None
+    text = source.read_text(encoding="utf-8")
+    scenario.write_text(text, encoding="utf-8")
+    invoke("run", str(scenario), "--record", "--store", store)
+    code, _, err = invoke("play", "--resume", "99", "--store", store)
+    assert code == 1 and "no session 99" in err
+    code, _, err = invoke("play", "--resume", "1;DROP", "--store", store)
+    assert code == 1 and "not a session id" in err
+    code, _, err = invoke("play", "quickstart", "--resume", "1", "--store", store)
+    assert code == 2
+    scenario.write_text(text.replace("deadline: 24", "deadline: 20", 1), encoding="utf-8")
+    code, _, err = invoke("play", "--resume", "1", "--store", store)
+    assert code == 1
+    assert "earlier version" in err and str(scenario) in err and "answer_ally" in err
+    assert "Traceback" not in err
