@@ -330,6 +330,58 @@ class TabletopApp(App[None]):
             saved = self.recording.saved_message(self.driver)
         self.push_screen(ConfirmDialog(f"Quit the console?\n{saved}"), done)
 
+    def action_what_if(self) -> None:
+        """From the debrief: play another option of a decision out, then compare (a branch)."""
+        from tui.screens.whatif import WhatIf, WhatIfDialog, alternatives
+
+        recording, snap, scenario = self.recording, self.snapshot, self.scenario
+        if recording is None or recording.session_id is None or snap is None or not scenario:
+            self.notify("What if needs a saved session", severity="warning")
+            return
+        choices = alternatives(scenario, list(snap.visible(self.controller)))
+        if not choices:
+            self.notify("No decision has been made yet", severity="warning")
+            return
+        session_id, controller = recording.session_id, self.controller
+
+        def done(choice: WhatIf | None) -> None:
+            if choice is not None:
+                self.notify("Playing the other timeline out…", timeout=3)
+                self.run_worker(
+                    partial(self._what_if_work, session_id, choice, controller),
+                    thread=True,
+                    group="what-if",
+                    exit_on_error=False,
+                )
+
+        self.push_screen(WhatIfDialog(choices), done)
+
+    def _what_if_work(self, session_id: int, choice: Any, controller: bool) -> None:
+        from sim.deciders import DefaultDecider, play
+        from sim.session.branch import branch_session
+        from sim.session.compare import compare_sessions
+        from tui.screens.whatif import ComparisonScreen
+
+        recording = self.recording
+        assert recording is not None
+        try:
+            made = branch_session(recording.store, session_id, choice.decision, choice.option)
+            play(made.exercise, DefaultDecider())
+            text = compare_sessions(recording.store, session_id, made.session_id).to_text(
+                controller
+            )
+        except TabletopError as exc:
+            self.call_from_thread(
+                self.notify, str(exc), title="What if", severity="error", markup=False, timeout=8
+            )
+            return
+        title = (
+            f"What if {choice.decision} had been {choice.option}? "
+            f"(session {made.session_id}, a branch of session {session_id}; "
+            f"`tabletop compare {session_id} {made.session_id}`)"
+        )
+        self.call_from_thread(self.push_screen, ComparisonScreen(title, text))
+
     def action_undo(self) -> None:
         from tui.screens.dialogs import ConfirmDialog
 
@@ -480,6 +532,7 @@ class TabletopApp(App[None]):
             ("Adjust variable", "a: set a variable, with a reason", self.action_adjust),
             ("Add note", "m: facilitator note", self.action_note),
             ("Undo", "u: take back the last command", self.action_undo),
+            ("What if", "w (debrief): play another option out and compare", self.action_what_if),
             ("Briefing", "b: situation, actors, objectives, modules", self.action_briefing),
             ("Debrief", "d: decisions, objectives, variables", self.action_debrief),
             ("End exercise", "rate the objectives now", self.action_end_exercise),
