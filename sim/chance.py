@@ -13,7 +13,7 @@ import zlib
 
 import numpy as np
 
-from sim.schema import Distribution
+from sim.schema import MAX_TIME, Distribution
 
 
 class Streams:
@@ -35,8 +35,9 @@ class Streams:
 
 
 def sample(dist: Distribution, rng: np.random.Generator) -> float:
-    """Draw one duration: never negative; truncated normals stay in [min, max]."""
-    return max(0.0, _draw(dist, rng))
+    """Draw one duration: never negative nor above MAX_TIME; truncated normals stay in
+    [min, max]."""
+    return min(max(0.0, _draw(dist, rng)), MAX_TIME)
 
 
 def _draw(dist: Distribution, rng: np.random.Generator) -> float:

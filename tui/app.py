@@ -7,7 +7,7 @@ immutable snapshot. "Play" is a timer that asks the worker to advance the clock 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -61,6 +61,7 @@ class TabletopApp(App[None]):
         seed: int | None = None,
         *,
         folder: Path | None = None,
+        files: Sequence[Path] | None = None,
         tick: float = TICK,
         recording: Recording | None = None,
     ) -> None:
@@ -70,6 +71,8 @@ class TabletopApp(App[None]):
         self.recording = recording
         """Where the session is saved (None: not saved), and a resumed exercise if any."""
         self.folder = folder or Path.cwd()
+        self.files = None if files is None else tuple(files)
+        """Files the picker offers besides the bundled ones; None: the scenarios in folder."""
         self.tick = tick
         self.driver: EngineDriver | None = None
         self.snapshot: Snapshot | None = None
@@ -82,6 +85,23 @@ class TabletopApp(App[None]):
         self.debrief_shown = False
         self.timer: Timer | None = None
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with exit code 1 (Textual's rule)."""
+        from tui.crash import write_crash_log
+
+        self._crash = (error, write_crash_log(error))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """One line and a log file, never Textual's traceback (its locals hold the scenario)."""
+        from rich.text import Text
+
+        from tui.crash import crash_line
+
+        error, log = getattr(self, "_crash", (RuntimeError("unknown"), None))
+        self.bell()
+        self.panic(Text(crash_line(error, log)))
+
     def compose(self) -> ComposeResult:
         yield Static("")
 
@@ -92,7 +112,7 @@ class TabletopApp(App[None]):
         else:
             from tui.screens.picker import PickerScreen
 
-            self.push_screen(PickerScreen(self.folder))
+            self.push_screen(PickerScreen(self.folder, self.files))
 
     # --- starting -----------------------------------------------------------------------------
 

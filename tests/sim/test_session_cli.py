@@ -174,7 +174,12 @@ def test_really_read_only_store_file_and_folder(tmp_path: Path) -> None:
     assert code == 0 and len(json.loads(out)) == 1
 
 
-def test_play_resume_refusals_exit_before_the_console(tmp_path: Path) -> None:
+def test_play_resume_refusals_exit_before_the_console(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.cli
+
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)  # as at a real terminal
     store = str(tmp_path / "s.sqlite3")
     scenario = tmp_path / "quick.yaml"
     from sim.bundled import resolve
