@@ -316,6 +316,8 @@ def _message(err: Any, value: Any) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _after_message(value: Any) -> str:
     """'after' takes an id; a condition written there belongs in 'when' or 'if'."""
     if isinstance(value, str) and re.search(r"[^A-Za-z0-9_\- ]", value.strip()):
