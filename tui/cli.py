@@ -23,6 +23,12 @@ from tui.serve_guard import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
 @click.option("--force", is_flag=True, help="With --resume: replay on a changed scenario file.")
 @click.option("--no-save", is_flag=True, help="Do not save the session.")
 @click.option("--no-folder", is_flag=True, hidden=True, help="Picker: never list the folder.")
+@click.option(
+    "--pause-before-default/--no-pause-before-default",
+    default=True,
+    show_default=True,
+    help="Stop the clock before a decision's deadline default applies.",
+)
 @store_option
 @clear_errors
 def play(
@@ -32,6 +38,7 @@ def play(
     force: bool,
     no_save: bool,
     no_folder: bool,
+    pause_before_default: bool,
     store: str | None,
 ) -> None:
     """Open the facilitator console on SCENARIO (a file or bundled id), or pick one.
@@ -44,6 +51,12 @@ def play(
     files = _check_all(scenarios) if scenario is None and (scenarios or no_folder) else None
     from sim.schema import Scenario
     from tui.recording import Recording
+
+    if not _has_terminal():
+        raise click.UsageError(
+            "the console needs a terminal (stdin and stdout); for a headless run use "
+            "'tabletop run', for a browser 'tabletop serve'"
+        )
 
     model: Scenario | None
     recording: Recording | None
@@ -72,9 +85,27 @@ def play(
         )
     from tui.app import TabletopApp
 
-    TabletopApp(scenario=model, seed=seed, recording=recording, files=files).run()
+    app = TabletopApp(
+        scenario=model,
+        seed=seed,
+        recording=recording,
+        files=files,
+        hold_defaults=pause_before_default,
+    )
+    app.run()
     if recording is not None and recording.session_id is not None:
         click.echo(f"Session {recording.session_id} is saved: {recording.resume_command()}")
+    if app.return_code:  # a crash: one line was printed, the details are in a log file
+        sys.exit(app.return_code)
+
+
+def _has_terminal() -> bool:
+    """True in a terminal, or under `tabletop serve` (Textual's web driver talks over pipes)."""
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return True
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _check_all(names: tuple[str, ...]) -> list[Path]:

@@ -81,7 +81,7 @@ class PickerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Scenario", "Session", "Actors", "Where")
+        table.add_columns("Scenario", "File", "Session", "Actors")
         self.load()
 
     @work(thread=True, exclusive=True, group="picker")
@@ -98,9 +98,9 @@ class PickerScreen(Screen[None]):
             actors = ", ".join(a.id for a in c.scenario.actors)
             table.add_row(
                 literal(info.title, "bold"),
+                literal(c.path.name + (" (bundled)" if c.bundled else "")),
                 Text(f"{info.session_minutes} min"),
                 literal(actors),
-                literal("bundled" if c.bundled else c.path.name),
             )
         self.invalid = invalid
         table.focus()
@@ -121,6 +121,8 @@ class PickerScreen(Screen[None]):
         out.append_text(literal(info.title, "bold"))
         out.append(f"   {info.session_minutes} min session · {len(c.scenario.actors)} actors\n")
         out.append_text(literal(info.summary.strip()))
+        out.append("\nFile: ", style="bold")
+        out.append_text(literal("bundled: " + c.path.name if c.bundled else str(c.path)))
         out.append("\nActors: ", style="bold")
         out.append_text(literal(", ".join(a.name for a in c.scenario.actors)))
         if self.invalid:
