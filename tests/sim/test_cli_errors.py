@@ -56,7 +56,7 @@ CASES = [
     (("play", QUICKSTART), 2, "the console needs a terminal"),
     (("play", "nothere"), 2, "the console needs a terminal"),
     (("serve", "nothere"), 2, "no file or bundled scenario 'nothere'"),
-    (("serve", "--port", "0"), 2, "Invalid value for '--port'"),
+    (("serve", "--port", "70000"), 2, "Invalid value for '--port'"),
     (("nosuchcommand",), 2, "No such command"),
 ]
 
