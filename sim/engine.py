@@ -18,6 +18,7 @@ arrives once the deadline has come is refused.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
@@ -46,7 +47,9 @@ from sim.commands import (
 from sim.compiled import Compiled, compiled
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
+from sim.numbers import stored
 from sim.problems import TabletopError
+from sim.responses import start_response
 from sim.schema import (
     UNDECIDED,
     Decision,
@@ -56,6 +59,11 @@ from sim.schema import (
     Threat,
     Triggered,
 )
+from sim.state import ActiveResponse as ActiveResponse
+from sim.state import Campaigns
+from sim.state import MselEntry as MselEntry
+from sim.state import OpenDecision as OpenDecision
+from sim.threats import detect, start_threat
 
 Process = Generator[simpy.Event, Any, None]
 
@@ -67,37 +75,6 @@ class ExerciseError(TabletopError):
 
 ASSESSMENTS = ("", "strength", "improvement")
 """The values of an observation's assessment."""
-
-
-@dataclass(frozen=True, slots=True)
-class OpenDecision:
-    """A decision the players face now."""
-
-    decision: Decision
-    opened: float
-    deadline: float
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveResponse:
-    """A response in progress, for the console's actors panel."""
-
-    response: str
-    kind: str
-    actor: str
-    started: float
-    expected_end: float | None
-    stage: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class MselEntry:
-    """One line of the MSEL as a viewer may see it."""
-
-    inject: Inject
-    time: float | None
-    """Delivery time if known (delivered, or scheduled at a fixed time), else None."""
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +123,8 @@ class Exercise:
         self.active: dict[str, ActiveResponse] = {}
         self.happened_at: dict[str, float] = {}
         """When each inject was delivered, decision made, threat started or detected."""
-        self.threat_procs: dict[str, simpy.Process] = {}
-        self.threat_detected: set[str] = set()
-        self.threat_stage: dict[str, str] = {}
-        self.threat_slowed: dict[str, float] = {}
-        """Slowing applied to campaigns before they began."""
+        self.campaigns = Campaigns()
+        """The campaigns' bookkeeping, kept by sim.threats."""
 
         self.command_log: list[LoggedCommand] = []
         self._actions = 0
@@ -170,11 +144,12 @@ class Exercise:
         self._objective_first_true: dict[str, float] = {}
         self._objective_broken: dict[str, float] = {}
 
-        self._record(
-            ev.ExerciseStarted,
-            scenario=scenario.scenario.id,
-            seed=self.seed,
-            start=scenario.scenario.start.isoformat(),
+        self._emit(
+            ev.ExerciseStarted(
+                scenario=scenario.scenario.id,
+                seed=self.seed,
+                start=scenario.scenario.start.isoformat(),
+            )
         )
         for threat in scenario.threats:
             self._arm(threat)
@@ -191,6 +166,15 @@ class Exercise:
     @property
     def now(self) -> float:
         return float(self.env.now)
+
+    @property
+    def threat_detected(self) -> set[str]:
+        """Threats the defenders (and so the players) know of."""
+        return self.campaigns.detected
+
+    def mark_time(self, key: str) -> None:
+        """Note when something first happened (see ``happened_at``)."""
+        self.happened_at.setdefault(key, self.now)
 
     def clock(self, t: float | None = None) -> datetime:
         """Scenario date-time of time t (default: now)."""
@@ -349,18 +333,19 @@ class Exercise:
             self.env.run(until=self.horizon)
         for obj in self.scenario.objectives:
             r = self._rate(obj, final=True)
-            self._record(
-                ev.ObjectiveEvaluated,
-                objective=obj.id,
-                rating=r.rating,
-                evidence=r.evidence,
-                measure=str(r.facts.measure),
-                values=dict(r.facts.values),
-                first_held=r.facts.first_held,
-                stopped_holding=r.facts.stopped_holding,
-                deadline=r.facts.deadline,
+            self._emit(
+                ev.ObjectiveEvaluated(
+                    objective=obj.id,
+                    rating=r.rating,
+                    evidence=r.evidence,
+                    measure=str(r.facts.measure),
+                    values=dict(r.facts.values),
+                    first_held=r.facts.first_held,
+                    stopped_holding=r.facts.stopped_holding,
+                    deadline=r.facts.deadline,
+                )
             )
-        self._record(ev.ExerciseEnded, reason=reason, action=action)
+        self._emit(ev.ExerciseEnded(reason=reason, action=action))
         self.finished = True
 
     # --- commands: the one entry point ---------------------------------------------------------
@@ -413,15 +398,16 @@ class Exercise:
                 if not c.text.strip():
                     raise ExerciseError("the inject has no text")
                 return lambda seq: self._queue.append(
-                    lambda: self._record(
-                        ev.InjectDelivered,
-                        inject="",
-                        sender=c.sender,
-                        recipients=c.recipients,
-                        text=c.text,
-                        by_facilitator=True,
-                        audience=(c.sender, *c.recipients),
-                        action=seq,
+                    lambda: self._emit(
+                        ev.InjectDelivered(
+                            inject="",
+                            sender=c.sender,
+                            recipients=c.recipients,
+                            text=c.text,
+                            by_facilitator=True,
+                            audience=(c.sender, *c.recipients),
+                            action=seq,
+                        )
                     )
                 )
             case Adjust():
@@ -445,8 +431,8 @@ class Exercise:
                 if not c.text.strip():
                     raise ExerciseError("the note has no text")
                 return lambda seq: self._queue.append(
-                    lambda: self._record(
-                        ev.FacilitatorNote, text=c.text, audience=ev.FACILITATOR_ONLY, action=seq
+                    lambda: self._emit(
+                        ev.FacilitatorNote(text=c.text, audience=ev.FACILITATOR_ONLY, action=seq)
                     )
                 )
             case Observe():
@@ -460,13 +446,14 @@ class Exercise:
                         f"not '{c.assessment}'"
                     )
                 return lambda seq: self._queue.append(
-                    lambda: self._record(
-                        ev.ObservationRecorded,
-                        text=c.text,
-                        objective=c.objective,
-                        assessment=c.assessment,
-                        audience=ev.FACILITATOR_ONLY,
-                        action=seq,
+                    lambda: self._emit(
+                        ev.ObservationRecorded(
+                            text=c.text,
+                            objective=c.objective,
+                            assessment=c.assessment,
+                            audience=ev.FACILITATOR_ONLY,
+                            action=seq,
+                        )
                     )
                 )
             case StartResponse():
@@ -582,14 +569,16 @@ class Exercise:
         if self.finished:
             raise ExerciseError("the exercise has ended")
 
-    # --- internals shared with threats and responses ----------------------------------------
+    # --- the context the mechanics (threats, responses) act through: sim.context.Context ----
 
-    def _record(
-        self, cls: type[ev.Event], audience: tuple[str, ...] = ev.EVERYONE, **kw: Any
-    ) -> None:
+    def record(self, event: ev.Event) -> None:
+        """Append a record (built with its typed constructor), stamped with its sequence number
+        and the current scenario time."""
         self.records.append(
-            cls(seq=len(self.records), time=float(self.env.now), audience=audience, **kw)
+            dataclasses.replace(event, seq=len(self.records), time=float(self.env.now))
         )
+
+    _emit = record
 
     def _later(self, delay: float, then: Callable[[], None]) -> Process:
         yield self.env.timeout(delay)
@@ -612,7 +601,7 @@ class Exercise:
     ) -> None:
         spec = self.scenario.variables[variable]
         old = float(self._state[variable])
-        new = spec.clamp(float(value))
+        new = spec.clamp(stored(float(value)))
         if new == old and not always:
             return
         self._state[variable] = new
@@ -623,16 +612,17 @@ class Exercise:
             threat = cause[len("threat:") :].split(".")[0]
             if threat not in self.threat_detected:
                 cause, hidden_cause = "unexplained", cause
-        self._record(
-            ev.VariableChanged,
-            variable=variable,
-            old=old,
-            new=new,
-            cause=cause,
-            hidden_cause=hidden_cause,
-            reason=reason,
-            audience=audience,
-            action=action,
+        self._emit(
+            ev.VariableChanged(
+                variable=variable,
+                old=old,
+                new=new,
+                cause=cause,
+                hidden_cause=hidden_cause,
+                reason=reason,
+                audience=audience,
+                action=action,
+            )
         )
 
     def apply_effects(
@@ -668,17 +658,13 @@ class Exercise:
             return 0.0
 
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
-        self._record(
-            ev.ExpressionFailed,
-            where=where,
-            expression=source,
-            error=str(exc),
-            audience=ev.FACILITATOR_ONLY,
+        self._emit(
+            ev.ExpressionFailed(
+                where=where, expression=source, error=str(exc), audience=ev.FACILITATOR_ONLY
+            )
         )
 
     def launch(self, response: str, cause: str, action: int | None = None) -> None:
-        from sim.responses import start_response
-
         start_response(self, self.responses[response], cause, action)
 
     def happened(self, key: str) -> None:
@@ -708,11 +694,10 @@ class Exercise:
     def _fire(self, item: Triggered) -> None:
         if isinstance(item, Inject):
             self._deliver(item)
-        elif isinstance(item, Threat):
-            from sim.threats import start_threat
-
-            if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
-                start_threat(self, item)
+        elif isinstance(item, Threat) and (
+            item.only_if is None or self.truth(item.only_if, f"threat:{item.id}")
+        ):
+            start_threat(self, item)
 
     def _deliver(
         self,
@@ -725,31 +710,31 @@ class Exercise:
             return
         if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
             self.set_status(inj.id, "skipped")
-            self._record(
-                ev.InjectSkipped,
-                inject=inj.id,
-                reason=f"condition false: {inj.only_if}",
-                audience=ev.FACILITATOR_ONLY,
-                action=action,
+            self._emit(
+                ev.InjectSkipped(
+                    inject=inj.id,
+                    reason=f"condition false: {inj.only_if}",
+                    audience=ev.FACILITATOR_ONLY,
+                    action=action,
+                )
             )
             return
         self.set_status(inj.id, "delivered")
-        self._record(
-            ev.InjectDelivered,
-            inject=inj.id,
-            sender=inj.sender,
-            recipients=tuple(inj.to),
-            text=inj.text,
-            contingency=inj.contingency,
-            by_facilitator=by_facilitator,
-            reason=reason,
-            audience=(inj.sender, *inj.to),
-            action=action,
+        self._emit(
+            ev.InjectDelivered(
+                inject=inj.id,
+                sender=inj.sender,
+                recipients=tuple(inj.to),
+                text=inj.text,
+                contingency=inj.contingency,
+                by_facilitator=by_facilitator,
+                reason=reason,
+                audience=(inj.sender, *inj.to),
+                action=action,
+            )
         )
         self.apply_effects(inj.effects, f"inject:{inj.id}")
         if inj.reveals:
-            from sim.threats import detect
-
             for threat in inj.reveals:
                 detect(self, self.threats[threat], f"inject:{inj.id}")
         if inj.decision is not None:
@@ -763,13 +748,14 @@ class Exercise:
             return
         od = OpenDecision(d, self.now, self.now + d.deadline)
         self.open_decisions[d.id] = od
-        self._record(
-            ev.DecisionOpened,
-            decision=d.id,
-            owner=d.owner,
-            prompt=d.prompt,
-            options=tuple(o.id for o in d.options),
-            deadline=od.deadline,
+        self._emit(
+            ev.DecisionOpened(
+                decision=d.id,
+                owner=d.owner,
+                prompt=d.prompt,
+                options=tuple(o.id for o in d.options),
+                deadline=od.deadline,
+            )
         )
         self.env.process(self._deadline(od))
 
@@ -799,14 +785,15 @@ class Exercise:
             self._defaulted[d.id] = self.now
         option = next(o for o in d.options if o.id == option_id)
         self.set_status(d.id, option_id)
-        self._record(
-            ev.DecisionMade,
-            decision=d.id,
-            option=option_id,
-            by=by,
-            reason=reason,
-            rationale=rationale,
-            action=action,
+        self._emit(
+            ev.DecisionMade(
+                decision=d.id,
+                option=option_id,
+                by=by,
+                reason=reason,
+                rationale=rationale,
+                action=action,
+            )
         )
         cause = f"decision:{d.id}.{option_id}"
         self.apply_effects(option.effects, cause)

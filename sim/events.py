@@ -21,10 +21,10 @@ class Event:
     """Something that happened at a scenario time."""
 
     kind: ClassVar[str] = "event"
-    seq: int
-    """Position in the event log, from 0."""
-    time: float
-    """Scenario time, in the scenario's time unit."""
+    seq: int = -1
+    """Position in the event log, from 0 (stamped by the exercise when it records it)."""
+    time: float = 0.0
+    """Scenario time, in the scenario's time unit (stamped by the exercise)."""
     audience: tuple[str, ...] = EVERYONE
     """Actor ids who know of it; ("*",) everyone; () the facilitator only."""
 

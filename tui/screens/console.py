@@ -150,7 +150,7 @@ class ConsoleScreen(Screen[None]):
         feed, log = self.query_one(InjectFeed), self.query_one(EventLog)
         if full or self.seen_controller != controller or self.seen > len(visible):
             feed.reset(visible, controller)
-            log.reset(visible)
+            log.reset(visible, controller)
         else:
             fresh = visible[self.seen :]
             feed.add(fresh, controller)

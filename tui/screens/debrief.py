@@ -17,13 +17,7 @@ from sim.describe import describe
 from sim.schema import Scenario
 from tui.driver import Snapshot
 from tui.fmt import literal, number, variable_label, when
-from tui.widgets.dashboard import (
-    MARKS,
-    VariableRow,
-    objectives_text,
-    players_may_see,
-    secret_names,
-)
+from tui.widgets.dashboard import VariableRow, objectives_text
 from tui.widgets.keys import KeyBar
 
 if TYPE_CHECKING:
@@ -92,30 +86,17 @@ def decisions_text(scenario: Scenario, records: Sequence[ev.Event]) -> Text:
     return out
 
 
-def objectives_section(
-    scenario: Scenario, snapshot: Snapshot, records: Sequence[ev.Event], controller: bool
-) -> Text:
-    final = [r for r in records if isinstance(r, ev.ObjectiveEvaluated)]
+def objectives_section(snapshot: Snapshot, controller: bool) -> Text:
+    ratings = snapshot.view(controller).ratings
     out = Text()
-    if final:
+    if snapshot.finished:
         out.append("Final ratings (the exercise has ended)\n\n", style="bold")
-        descriptions = {o.id: o.description for o in scenario.objectives}
-        secrets = secret_names(scenario, snapshot.visible(False))
-        for r in final:
-            mark, style = MARKS.get(r.rating, ("?", "bold"))
-            out.append(f"{mark} {r.rating.replace('_', ' '):<10} ", style=style)
-            out.append_text(literal(descriptions.get(r.objective, r.objective)))
-            out.append("\n")
-            if controller or players_may_see(r.evidence, secrets):
-                out.append_text(literal(f"   evidence: {r.evidence}\n", "dim"))
-            else:
-                out.append("   evidence: in the controller view\n", style="dim")
+        out.append_text(objectives_text(ratings, final_label=True))
     else:
         out.append(
             "Standing now (not final: press e to end the exercise and rate it)\n\n", style="bold"
         )
-        secrets = secret_names(scenario, snapshot.visible(False))
-        out.append_text(objectives_text(scenario, snapshot.standing, controller, secrets))
+        out.append_text(objectives_text(ratings))
     return out
 
 
@@ -179,9 +160,7 @@ class DebriefScreen(Screen[None]):
         controller = app.controller
         records = snap.visible(controller)
         self.query_one("#debrief-decisions", Static).update(decisions_text(self.scenario, records))
-        self.query_one("#debrief-objectives", Static).update(
-            objectives_section(self.scenario, snap, records, controller)
-        )
+        self.query_one("#debrief-objectives", Static).update(objectives_section(snap, controller))
         for row in self.query(VariableRow):
             row.display = controller or not self.scenario.variables[row.name_].hidden
             if row.display:

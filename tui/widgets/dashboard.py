@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline, Static
 
 from sim import events as ev
-from sim.engine import Rating
 from sim.schema import Scenario
+from sim.views import RatingView
 from tui.driver import Snapshot
 from tui.fmt import literal, number, variable_label
 
@@ -82,30 +82,23 @@ class VariableRow(Horizontal):
         self.last = value
 
 
-def secret_names(scenario: Scenario, visible: Sequence[ev.Event]) -> list[str]:
-    """Names the players' view must not show values of: hidden variables, undetected threats."""
-    known = {r.threat for r in visible if isinstance(r, ev.ThreatDetected | ev.ThreatStopped)}
-    hidden = [n for n, v in scenario.variables.items() if v.hidden]
-    return hidden + [t.id for t in scenario.threats if t.id not in known]
-
-
-def players_may_see(evidence: str, secrets: Sequence[str]) -> bool:
-    return not any(f"{name} =" in evidence for name in secrets)
-
-
-def objectives_text(
-    scenario: Scenario, standing: Sequence[Rating], controller: bool, secrets: Sequence[str] = ()
-) -> Text:
-    descriptions = {o.id: o.description for o in scenario.objectives}
+def objectives_text(ratings: Sequence[RatingView], *, final_label: bool = False) -> Text:
+    """Each objective's mark, description and evidence, as the view gives them (a rating the
+    view withholds shows as '?')."""
     out = Text()
-    for r in standing:
-        mark, style = MARKS.get(r.rating, ("?", "bold"))
-        out.append(f"{mark} ", style=style)
-        out.append_text(literal(descriptions.get(r.objective, r.objective)))
+    for r in ratings:
+        if r.rating is None:
+            out.append("? ", style="bold dim")
+        else:
+            mark, style = MARKS.get(r.rating, ("?", "bold"))
+            out.append(f"{mark} ", style=style)
+            if final_label:
+                out.append(f"{r.rating.replace('_', ' '):<10} ", style=style)
+        out.append_text(literal(r.description))
         out.append("\n")
-        if controller or players_may_see(r.evidence, secrets):
-            out.append_text(literal(f"   {r.evidence}\n", "dim"))
-    if not standing:
+        prefix = "evidence: " if final_label else ""
+        out.append_text(literal(f"   {prefix}{r.evidence}\n", "dim"))
+    if not ratings:
         out.append("(no objectives)", style="dim")
     return out
 
@@ -129,10 +122,5 @@ class Dashboard(Horizontal):
             if row.display:
                 row.show(snapshot)
         self.query_one("#objectives", Static).update(
-            objectives_text(
-                self.scenario,
-                snapshot.standing,
-                controller,
-                secret_names(self.scenario, snapshot.visible(False)),
-            )
+            objectives_text(snapshot.view(controller).ratings)
         )

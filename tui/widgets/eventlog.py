@@ -38,10 +38,13 @@ class EventLog(RichLog):
         )
         self.scenario = scenario
         self.shown = 0
+        self.controller = False
+        """Whether the lines carry the facilitator's detail (reasons, real causes)."""
 
-    def reset(self, records: Iterable[ev.Event]) -> None:
+    def reset(self, records: Iterable[ev.Event], controller: bool = False) -> None:
         self.clear()
         self.shown = 0
+        self.controller = controller
         self.add(records)
 
     def add(self, records: Iterable[ev.Event]) -> None:
@@ -54,5 +57,6 @@ class EventLog(RichLog):
         if r.audience == ev.FACILITATOR_ONLY:
             style += " dim"
         return Text.assemble(
-            (f"{when(self.scenario, r.time)}  ", "dim"), literal(describe(r, self.scenario), style)
+            (f"{when(self.scenario, r.time)}  ", "dim"),
+            literal(describe(r, self.scenario, self.controller), style),
         )
