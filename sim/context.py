@@ -15,6 +15,7 @@ import numpy as np
 import simpy
 
 from sim import events as ev
+from sim.cause import Cause
 from sim.expr import Value
 from sim.schema import Countermeasure, Legislation, Notification, Threat
 from sim.state import ActiveResponse, Campaigns
@@ -81,7 +82,7 @@ class Context(Protocol):
     def apply_effects(
         self,
         effects: Mapping[str, str | float],
-        cause: str,
+        cause: Cause,
         *,
         extra: Mapping[str, Value] | None = None,
     ) -> None: ...
@@ -90,6 +91,6 @@ class Context(Protocol):
 
     def probability(self, source: str | float, where: str) -> float: ...
 
-    def launch(self, response: str, cause: str, action: int | None = None) -> None:
+    def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
         """Start a response (or record why it cannot start)."""
         ...

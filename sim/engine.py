@@ -29,6 +29,7 @@ from typing import Any
 import simpy
 
 from sim import events as ev
+from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
 from sim.chance import Streams, sample
 from sim.commands import (
     ADVANCE_STOPS,
@@ -64,6 +65,7 @@ from sim.state import Campaigns
 from sim.state import MselEntry as MselEntry
 from sim.state import OpenDecision as OpenDecision
 from sim.threats import detect, start_threat
+from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
 Process = Generator[simpy.Event, Any, None]
 
@@ -106,11 +108,11 @@ class Exercise:
         for d in scenario.decisions:
             self._state[d.id] = UNDECIDED
         for t in scenario.threats:
-            self._state[t.id] = "pending"
+            self._state[t.id] = ThreatStatus.PENDING
         for i in scenario.injects:
-            self._state[i.id] = "pending"
+            self._state[i.id] = InjectStatus.PENDING
         for r in scenario.responses:
-            self._state[r.id] = "locked" if r.requires else "ready"
+            self._state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
 
         self.injects = {i.id: i for i in scenario.injects}
         self.decisions = {d.id: d for d in scenario.decisions}
@@ -315,21 +317,21 @@ class Exercise:
         if not self.finished and t > self.now:
             self.env.run(until=t)
         if not self.finished and t >= self.horizon:
-            self._end("horizon")
+            self._end(EndReason.HORIZON)
 
     def _advance(self) -> None:
         nxt = self.env.peek()
         if nxt > self.env.now and (self._due or self._queue):
             (self._due or self._queue).popleft()()
         elif nxt >= self.horizon:
-            self._end("horizon")
+            self._end(EndReason.HORIZON)
             return
         else:
             self.env.step()
         self._check_watchers()
 
     def _end(self, reason: str, action: int | None = None) -> None:
-        if reason == "horizon" and self.env.now < self.horizon:
+        if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self.env.run(until=self.horizon)
         for obj in self.scenario.objectives:
             r = self._rate(obj, final=True)
@@ -373,7 +375,7 @@ class Exercise:
                 inj = self.injects.get(c.inject)
                 if inj is None:
                     raise ExerciseError(f"there is no inject '{c.inject}'")
-                if self._state[c.inject] != "pending":
+                if self._state[c.inject] != InjectStatus.PENDING:
                     raise ExerciseError(
                         f"inject '{c.inject}' has already been {self._state[c.inject]}"
                     )
@@ -421,7 +423,7 @@ class Exercise:
                     lambda: self._set(
                         c.variable,
                         c.value,
-                        "facilitator",
+                        FACILITATOR,
                         reason=c.reason,
                         action=seq,
                         always=True,
@@ -460,7 +462,7 @@ class Exercise:
                 if c.response not in self.responses:
                     raise ExerciseError(f"there is no response '{c.response}'")
                 return lambda seq: self._queue.append(
-                    lambda: self.launch(c.response, "facilitator", action=seq)
+                    lambda: self.launch(c.response, FACILITATOR, action=seq)
                 )
             case Advance():
                 if not _finite(c.to):
@@ -473,7 +475,7 @@ class Exercise:
                 def end(seq: int) -> None:
                     self._advance_to(self.now, "")
                     if not self.finished:
-                        self._end(c.reason or "facilitator", action=seq)
+                        self._end(c.reason or EndReason.FACILITATOR, action=seq)
 
                 return end
         raise ExerciseError(f"the exercise does not take '{c.kind}' commands")
@@ -593,7 +595,7 @@ class Exercise:
         self,
         variable: str,
         value: float,
-        cause: str,
+        cause: Cause,
         *,
         reason: str = "",
         action: int | None = None,
@@ -607,18 +609,18 @@ class Exercise:
         self._state[variable] = new
         self._dirty.add(variable)
         audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
-        hidden_cause = ""
-        if cause.startswith("threat:"):
-            threat = cause[len("threat:") :].split(".")[0]
-            if threat not in self.threat_detected:
-                cause, hidden_cause = "unexplained", cause
+        hidden: Cause | None = None
+        if cause.kind is CauseKind.THREAT and cause.id not in self.threat_detected:
+            cause, hidden = UNEXPLAINED, cause
         self._emit(
             ev.VariableChanged(
                 variable=variable,
                 old=old,
                 new=new,
-                cause=cause,
-                hidden_cause=hidden_cause,
+                cause=cause.text,
+                hidden_cause=hidden.text if hidden else "",
+                origin=cause.parts,
+                hidden_origin=hidden.parts if hidden else (),
                 reason=reason,
                 audience=audience,
                 action=action,
@@ -628,7 +630,7 @@ class Exercise:
     def apply_effects(
         self,
         effects: Mapping[str, str | float],
-        cause: str,
+        cause: Cause,
         *,
         extra: Mapping[str, Value] | None = None,
     ) -> None:
@@ -639,7 +641,7 @@ class Exercise:
             try:
                 new = effect.apply(float(self._state[variable]), env)
             except ExprError as exc:
-                self._expression_failed(f"{cause} → {variable}", str(source), exc)
+                self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                 continue
             self._set(variable, new, cause)
 
@@ -664,7 +666,7 @@ class Exercise:
             )
         )
 
-    def launch(self, response: str, cause: str, action: int | None = None) -> None:
+    def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
         start_response(self, self.responses[response], cause, action)
 
     def happened(self, key: str) -> None:
@@ -706,10 +708,10 @@ class Exercise:
         reason: str = "",
         action: int | None = None,
     ) -> None:
-        if self._state[inj.id] != "pending":
+        if self._state[inj.id] != InjectStatus.PENDING:
             return
         if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
-            self.set_status(inj.id, "skipped")
+            self.set_status(inj.id, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped(
                     inject=inj.id,
@@ -719,7 +721,7 @@ class Exercise:
                 )
             )
             return
-        self.set_status(inj.id, "delivered")
+        self.set_status(inj.id, InjectStatus.DELIVERED)
         self._emit(
             ev.InjectDelivered(
                 inject=inj.id,
@@ -733,10 +735,10 @@ class Exercise:
                 action=action,
             )
         )
-        self.apply_effects(inj.effects, f"inject:{inj.id}")
+        self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
         if inj.reveals:
             for threat in inj.reveals:
-                detect(self, self.threats[threat], f"inject:{inj.id}")
+                detect(self, self.threats[threat], Cause(CauseKind.INJECT, inj.id))
         if inj.decision is not None:
             self._open_decision(self.decisions[inj.decision])
         self.happened(inj.id)
@@ -766,7 +768,9 @@ class Exercise:
 
             def default() -> None:
                 if d.id in self.open_decisions:
-                    self._make_decision(d, d.default, "deadline", "no decision by the deadline")
+                    self._make_decision(
+                        d, d.default, DecidedBy.DEADLINE, "no decision by the deadline"
+                    )
 
             self._due.append(default)
 
@@ -781,7 +785,7 @@ class Exercise:
         action: int | None = None,
     ) -> None:
         del self.open_decisions[d.id]
-        if by == "deadline":
+        if by == DecidedBy.DEADLINE:
             self._defaulted[d.id] = self.now
         option = next(o for o in d.options if o.id == option_id)
         self.set_status(d.id, option_id)
@@ -795,7 +799,7 @@ class Exercise:
                 action=action,
             )
         )
-        cause = f"decision:{d.id}.{option_id}"
+        cause = Cause(CauseKind.DECISION, d.id, option_id)
         self.apply_effects(option.effects, cause)
         for response in option.responses:
             self.launch(response, cause)
@@ -852,10 +856,10 @@ class Exercise:
             facts = Evidence(Measure.END, values, final, self.now)
         evidence = evidence_text(facts, self._when)
         if met:
-            return Rating(obj.id, "met", evidence, facts)
+            return Rating(obj.id, RatingLevel.MET, evidence, facts)
         if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
-            return Rating(obj.id, "partially", evidence, facts)
-        return Rating(obj.id, "not_met", evidence, facts)
+            return Rating(obj.id, RatingLevel.PARTIALLY, evidence, facts)
+        return Rating(obj.id, RatingLevel.NOT_MET, evidence, facts)
 
     def _when(self, t: float) -> str:
         return f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim import events as ev
+from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
 from sim.schema import Stage, Threat
+from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
     from sim.context import Context, Process
@@ -27,7 +29,7 @@ MAX_REPEATS = 10_000
 class Stop:
     """Interrupt cause: the campaign is stopped."""
 
-    by: str
+    by: Cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,46 +37,51 @@ class Slow:
     """Interrupt cause: what is left of the campaign takes `factor` times longer."""
 
     factor: float
-    by: str
+    by: Cause
 
 
 def start_threat(ex: Context, threat: Threat) -> None:
     """Begin a campaign (unless a countermeasure already prevented it)."""
-    if ex.value(threat.id) != "pending":
+    if ex.value(threat.id) != ThreatStatus.PENDING:
         return
-    ex.set_status(threat.id, "undetected")
+    ex.set_status(threat.id, ThreatStatus.UNDETECTED)
     ex.mark_time(threat.id)
     ex.record(ev.ThreatStarted(threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY))
     ex.campaigns.procs[threat.id] = ex.env.process(_campaign(ex, threat))
 
 
-def detect(ex: Context, threat: Threat, by: str) -> None:
+def detect(ex: Context, threat: Threat, by: Cause) -> None:
     """The defenders learn of the campaign."""
-    if threat.id in ex.campaigns.detected or ex.value(threat.id) != "undetected":
+    if threat.id in ex.campaigns.detected or ex.value(threat.id) != ThreatStatus.UNDETECTED:
         return
     ex.campaigns.detected.add(threat.id)
     ex.mark_time(f"{threat.id}:detected")
-    if ex.value(threat.id) == "undetected":
-        ex.set_status(threat.id, "detected")
+    if ex.value(threat.id) == ThreatStatus.UNDETECTED:
+        ex.set_status(threat.id, ThreatStatus.DETECTED)
     ex.record(
         ev.ThreatDetected(
             threat=threat.id,
             stage=ex.campaigns.stage.get(threat.id, ""),
-            by=by,
+            by=by.text,
+            origin=by.parts,
             audience=ex.players,
         )
     )
-    ex.apply_effects(threat.detection_effects, f"threat:{threat.id}.detected")
+    ex.apply_effects(threat.detection_effects, Cause(CauseKind.THREAT, threat.id, "detected"))
 
 
-def stop(ex: Context, threat: Threat, by: str) -> str:
+def stop(ex: Context, threat: Threat, by: Cause) -> str:
     """Stop a campaign; returns what happened, for the response's summary."""
     status = ex.value(threat.id)
-    if status == "pending":
-        ex.set_status(threat.id, "stopped")
-        ex.record(ev.ThreatStopped(threat=threat.id, stage="", by=by, audience=_told(ex, threat)))
+    if status == ThreatStatus.PENDING:
+        ex.set_status(threat.id, ThreatStatus.STOPPED)
+        ex.record(
+            ev.ThreatStopped(
+                threat=threat.id, stage="", by=by.text, origin=by.parts, audience=_told(ex, threat)
+            )
+        )
         return _summary(ex, threat, f"prevented {threat.id}")
-    if status in ("undetected", "detected"):
+    if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
         ex.campaigns.procs[threat.id].interrupt(Stop(by))
         return _summary(ex, threat, f"stopped {threat.id}")
     return _summary(ex, threat, f"{threat.id} was already {status}")
@@ -90,13 +97,13 @@ def _summary(ex: Context, threat: Threat, text: str) -> str:
     return text if threat.id in ex.campaigns.detected else ""
 
 
-def slow(ex: Context, threat: Threat, factor: float, by: str) -> str:
+def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     """Slow a running campaign now, or a campaign not yet begun for when it begins."""
     status = ex.value(threat.id)
-    if status in ("undetected", "detected"):
+    if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
         ex.campaigns.procs[threat.id].interrupt(Slow(factor, by))
         return _summary(ex, threat, f"slowed {threat.id} ×{factor:g}")
-    if status == "pending":
+    if status == ThreatStatus.PENDING:
         ex.campaigns.slowed[threat.id] = ex.campaigns.slowed.get(threat.id, 1.0) * factor
         return _summary(ex, threat, f"{threat.id} will be slowed ×{factor:g} if it begins")
     return _summary(ex, threat, f"{threat.id} was already {status}")
@@ -146,7 +153,8 @@ def _campaign(ex: Context, threat: Threat) -> Process:
                             ev.ThreatSlowed(
                                 threat=threat.id,
                                 factor=cause.factor,
-                                by=cause.by,
+                                by=cause.by.text,
+                                origin=cause.by.parts,
                                 audience=_told(ex, threat),
                             )
                         )
@@ -156,13 +164,13 @@ def _campaign(ex: Context, threat: Threat) -> Process:
                     detect_in -= wait
                     if detect_in <= 0:
                         detect_in = None
-                        detect(ex, threat, "monitoring")
+                        detect(ex, threat, Cause(CauseKind.MONITORING))
                 if remaining <= 1e-12:
                     break
-            ex.apply_effects(stage.effects, f"threat:{threat.id}.{stage.id}")
+            ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
             if not stage.repeat:
                 break
-    ex.set_status(threat.id, "completed")
+    ex.set_status(threat.id, ThreatStatus.COMPLETED)
     ex.record(
         ev.ThreatCompleted(
             threat=threat.id,
@@ -171,6 +179,14 @@ def _campaign(ex: Context, threat: Threat) -> Process:
     )
 
 
-def _stopped(ex: Context, threat: Threat, stage: Stage, by: str) -> None:
-    ex.set_status(threat.id, "stopped")
-    ex.record(ev.ThreatStopped(threat=threat.id, stage=stage.id, by=by, audience=_told(ex, threat)))
+def _stopped(ex: Context, threat: Threat, stage: Stage, by: Cause) -> None:
+    ex.set_status(threat.id, ThreatStatus.STOPPED)
+    ex.record(
+        ev.ThreatStopped(
+            threat=threat.id,
+            stage=stage.id,
+            by=by.text,
+            origin=by.parts,
+            audience=_told(ex, threat),
+        )
+    )

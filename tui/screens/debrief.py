@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
 from sim import events as ev
+from sim.analysis.consequences import consequences
+from sim.analysis.history import changes as variable_changes
 from sim.describe import describe
 from sim.schema import Scenario
 from tui.driver import Snapshot
@@ -22,46 +24,6 @@ from tui.widgets.keys import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import TabletopApp
-
-
-def caused_by(record: ev.Event) -> str | None:
-    if isinstance(record, ev.VariableChanged | ev.ResponseStarted):
-        return record.cause
-    return None
-
-
-def consequences(records: Sequence[ev.Event], decision: str, option: str) -> list[ev.Event]:
-    """The records a decision caused: its effects, the responses it started, what those did."""
-    roots = {f"decision:{decision}.{option}"}
-    responses: set[str] = set()
-    out: list[ev.Event] = []
-    for r in records:
-        cause = caused_by(r)
-        from_response = (
-            cause is not None
-            and cause.startswith("response:")
-            and (cause.removeprefix("response:").split(".")[0] in responses)
-        )
-        if cause in roots or from_response:
-            out.append(r)
-            if isinstance(r, ev.ResponseStarted):
-                responses.add(r.response)
-            continue
-        if (
-            isinstance(
-                r,
-                ev.ResponseFinished
-                | ev.ResponseFailed
-                | ev.BillProgress
-                | ev.NotificationDelivered,
-            )
-            and r.response in responses
-        ) or (
-            isinstance(r, ev.ThreatStopped | ev.ThreatDetected | ev.ThreatSlowed)
-            and (r.by.removeprefix("response:") in responses)
-        ):
-            out.append(r)
-    return out
 
 
 def decisions_text(scenario: Scenario, records: Sequence[ev.Event]) -> Text:
@@ -105,7 +67,7 @@ def variables_text(scenario: Scenario, records: Sequence[ev.Event], controller: 
     for name, spec in scenario.variables.items():
         if spec.hidden and not controller:
             continue
-        changes = [r for r in records if isinstance(r, ev.VariableChanged) and r.variable == name]
+        changes = variable_changes(records, name)
         out.append_text(literal(variable_label(scenario, name), "bold"))
         out.append(f"  from {number(spec.initial)}{spec.unit}")
         if changes:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline, Static
 
-from sim import events as ev
+from sim.analysis.history import sampled, trend
 from sim.schema import Scenario
 from sim.views import RatingView
 from tui.driver import Snapshot
@@ -21,33 +21,6 @@ MARKS = {
     "partially": ("◐", "bold yellow"),
     "not_met": ("✗", "bold red"),
 }
-
-
-def history(
-    records: Sequence[ev.Event], name: str, initial: float, now: float, samples: int = SAMPLES
-) -> list[float]:
-    """The variable's value at evenly spaced times from 0 to now (a step function)."""
-    changes = [
-        (r.time, r.new) for r in records if isinstance(r, ev.VariableChanged) and r.variable == name
-    ]
-    if now <= 0:
-        return [changes[-1][1] if changes else initial]
-    out: list[float] = []
-    value, i = initial, 0
-    for k in range(samples):
-        t = now * (k + 1) / samples
-        while i < len(changes) and changes[i][0] <= t:
-            value = changes[i][1]
-            i += 1
-        out.append(value)
-    return out
-
-
-def trend(records: Sequence[ev.Event], name: str) -> str:
-    for r in reversed(records):
-        if isinstance(r, ev.VariableChanged) and r.variable == name:
-            return "▲" if r.new > r.old else "▼"
-    return " "
 
 
 class VariableRow(Horizontal):
@@ -73,8 +46,8 @@ class VariableRow(Horizontal):
         if spec.hidden:
             label.append(" hidden", style="dim italic")
         self.query_one(".variable-value", Label).update(label)
-        self.query_one(Sparkline).data = history(
-            snapshot.records, self.name_, spec.initial, snapshot.now
+        self.query_one(Sparkline).data = sampled(
+            snapshot.records, self.name_, spec.initial, snapshot.now, SAMPLES
         )
         if self.last is not None and value != self.last:
             self.add_class("-changed")

@@ -1,0 +1,1 @@
+"""Reading a finished (or running) exercise's records: what caused what, how values moved."""
