@@ -139,7 +139,8 @@ class ConsoleScreen(Screen[None]):
         self.query_one(ClockBar).show(
             snap, playing=app.playing, speed=app.speed_label(), controller=controller
         )
-        self.set_class(controller, "-controller")
+        # the view's colour is the clock bar's own class: restyling the whole screen on every
+        # switch cost more than everything else the switch does
         if snap is None:
             return
         self.query_one(MselPanel).show(snap, controller)

@@ -42,10 +42,13 @@ class EventLog(RichLog):
         """Whether the lines carry the facilitator's detail (reasons, real causes)."""
 
     def reset(self, records: Iterable[ev.Event], controller: bool = False) -> None:
+        """Show these records only: written as one block (one render, one refresh)."""
         self.clear()
-        self.shown = 0
         self.controller = controller
-        self.add(records)
+        lines = [self.line(r) for r in records]
+        self.shown = len(lines)
+        if lines:
+            self.write(Text("\n").join(lines))
 
     def add(self, records: Iterable[ev.Event]) -> None:
         for r in records:
