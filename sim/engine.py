@@ -18,7 +18,6 @@ arrives once the deadline has come is refused.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
@@ -576,9 +575,11 @@ class Exercise:
     def record(self, event: ev.Event) -> None:
         """Append a record (built with its typed constructor), stamped with its sequence number
         and the current scenario time."""
-        self.records.append(
-            dataclasses.replace(event, seq=len(self.records), time=float(self.env.now))
-        )
+        # The record was just built by its caller and is not shared yet: stamp it in place
+        # (dataclasses.replace would build it a second time, on the engine's hottest path).
+        object.__setattr__(event, "seq", len(self.records))
+        object.__setattr__(event, "time", float(self.env.now))
+        self.records.append(event)
 
     _emit = record
 
