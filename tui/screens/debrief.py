@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -62,10 +62,11 @@ def objectives_section(snapshot: Snapshot, controller: bool) -> Text:
     return out
 
 
-def variables_text(scenario: Scenario, records: Sequence[ev.Event], controller: bool) -> Text:
+def variables_text(scenario: Scenario, records: Sequence[ev.Event], shown: Collection[str]) -> Text:
+    """Each variable of the view (``shown``) with its changes, from the view's records."""
     out = Text()
     for name, spec in scenario.variables.items():
-        if spec.hidden and not controller:
+        if name not in shown:
             continue
         changes = variable_changes(records, name)
         out.append_text(literal(variable_label(scenario, name), "bold"))
@@ -124,11 +125,11 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-decisions", Static).update(decisions_text(self.scenario, records))
         self.query_one("#debrief-objectives", Static).update(objectives_section(snap, controller))
         for row in self.query(VariableRow):
-            row.display = controller or not self.scenario.variables[row.name_].hidden
+            row.display = row.name_ in snap.view(controller).variables
             if row.display:
                 row.show(snap)
         self.query_one("#debrief-variables", Static).update(
-            variables_text(self.scenario, records, controller)
+            variables_text(self.scenario, records, snap.view(controller).variables)
         )
         view = "controller view" if controller else "players' view"
         state = "ended" if snap.finished else "in progress"

@@ -90,8 +90,9 @@ class Dashboard(Horizontal):
         yield Static("", id="objectives")
 
     def show(self, snapshot: Snapshot, controller: bool) -> None:
+        shown = snapshot.view(controller).variables
         for row in self.query(VariableRow):
-            row.display = controller or not self.scenario.variables[row.name_].hidden
+            row.display = row.name_ in shown
             if row.display:
                 row.show(snapshot)
         self.query_one("#objectives", Static).update(
