@@ -176,3 +176,25 @@ def test_percentiles_beyond_the_reservoir_come_from_a_fixed_size_sample(
     again = run_batch(recipe, jobs=2, chunk_size=11).policy("quickstart--cooperate")
     assert again.values("ally_trust") == kept
     assert small.mean("ally_trust") == pytest.approx(everything.mean("ally_trust"))
+
+
+def test_a_broken_executor_keeps_the_runs_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the pool or cluster fails mid-batch, the runs completed are kept, marked partial,
+    with the reason."""
+    from sim.batch import runner
+
+    def dying(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, kind: str) -> Any:
+        first, last = ranges[0]
+        yield first, replicate.run_chunk(recipe, first, last)
+        raise OSError("worker lost")
+
+    monkeypatch.setattr(runner, "_executor_chunks", dying)
+    result = run_batch(quick_recipe(), chunk_size=10)
+    assert result.partial and result.runs_done == 10
+    assert result.failure == "the executor failed: OSError: worker lost"
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    pytest.importorskip("distributed")
+    with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler"):
+        run_batch(quick_recipe(), executor="dask://127.0.0.1:9", chunk_size=60)
