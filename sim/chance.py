@@ -22,7 +22,7 @@ import hashlib
 import math
 import random
 
-from sim.schema import Distribution
+from sim.schema import MAX_TIME, Distribution
 
 _MASK = (1 << 64) - 1
 _GAMMA = 0x9E3779B97F4A7C15
@@ -77,8 +77,9 @@ class Streams:
 
 
 def sample(dist: Distribution, rng: random.Random) -> float:
-    """Draw one duration: never negative; truncated normals stay in [min, max]."""
-    return max(0.0, _draw(dist, rng))
+    """Draw one duration: never negative nor above MAX_TIME; truncated normals stay in
+    [min, max]."""
+    return min(max(0.0, _draw(dist, rng)), MAX_TIME)
 
 
 def _draw(dist: Distribution, rng: random.Random) -> float:
