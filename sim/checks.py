@@ -213,6 +213,8 @@ def check_references(
             if stage.repeat and stage.duration.mean() <= 0:
                 report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
 
+    _warn_if_huge(report, threats, horizon)
+
     for i, d in decisions:
         p = ("decisions", i)
         ref((*p, "owner"), d.owner, actor_ids, "actor")
@@ -374,29 +376,76 @@ def _dupes(report: Reporter, items: list[tuple[Path_, str]], what: str) -> None:
 
 
 def _loops(report: Reporter, graph: dict[str, list[Any]], message: str) -> None:
-    """Report each cycle once, naming its members in order."""
+    """Report each cycle once, naming its members in order.
+
+    Iterative (an explicit stack, not recursion), so a chain of any length the file can hold
+    is walked without exhausting Python's stack.
+    """
     edges: dict[str, list[str]] = {k: [str(x) for x in v[1:]] for k, v in graph.items()}
-    state: dict[str, int] = {}
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
     reported: set[frozenset[str]] = set()
 
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        trail.append(node)
-        for nxt in edges.get(node, []):
+    for root in sorted(edges):
+        if state.get(root) is not None:
+            continue
+        trail: list[str] = [root]
+        position: dict[str, int] = {root: 0}
+        stack: list[tuple[str, int]] = [(root, 0)]  # node, index of its next edge
+        state[root] = 1
+        while stack:
+            node, i = stack[-1]
+            out = edges.get(node, [])
+            if i >= len(out):
+                stack.pop()
+                trail.pop()
+                del position[node]
+                state[node] = 2
+                continue
+            stack[-1] = (node, i + 1)
+            nxt = out[i]
             if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt) :]
+                cycle = trail[position[nxt] :]
                 members = frozenset(cycle)
                 if members not in reported:
                     reported.add(members)
                     first = min(cycle, key=lambda n: graph[n][0])
                     k = cycle.index(first)
                     ordered = cycle[k:] + cycle[:k]
-                    report.add(graph[first][0], f"{message}: {' → '.join([*ordered, first])}")
+                    shown = [*ordered, first] if len(ordered) <= 12 else [*ordered[:10], "…"]
+                    more = "" if len(ordered) <= 12 else f" ({len(ordered):,} in the loop)"
+                    report.add(graph[first][0], f"{message}: {' → '.join(shown)}{more}")
             elif state.get(nxt) is None and nxt in edges:
-                visit(nxt, trail)
-        trail.pop()
-        state[node] = 2
+                state[nxt] = 1
+                position[nxt] = len(trail)
+                trail.append(nxt)
+                stack.append((nxt, 0))
 
-    for node in sorted(edges):
-        if state.get(node) is None:
-            visit(node, [])
+
+def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: float) -> None:
+    """Warn when repeating stages alone would use up a run's engine-event budget."""
+    from sim.engine import MAX_EVENTS
+    from sim.threats import MAX_REPEATS
+
+    if horizon == float("inf"):
+        return
+    total = 0.0
+    worst: tuple[float, Path_] | None = None
+    for i, threat in threats:
+        events = 0.0
+        for stage in threat.stages:
+            if stage.repeat:
+                rounds = min(MAX_REPEATS, horizon / max(stage.duration.mean(), 1e-9))
+                events += 2 * rounds  # a timeout and its record, each round
+            else:
+                events += 2
+        total += events
+        if worst is None or events > worst[0]:
+            worst = (events, ("threats", i, "stages"))
+    if worst is not None and total > MAX_EVENTS:
+        report.add(
+            worst[1],
+            f"repeating stages may need about {total:,.0f} engine events, more than the "
+            f"{MAX_EVENTS:,} one run may use: a run would stop early (repeat less often, "
+            "or share fewer stages among threats)",
+            severity="warning",
+        )
