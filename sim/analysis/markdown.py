@@ -65,7 +65,7 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
     if o.wall_start:
         wall = f"{o.wall_start} to {o.wall_end or 'not recorded'}"
         wall += f": {o.wall_duration}" if o.wall_duration else ""
-    ended = " (ended early by the facilitator)" if o.ended == "facilitator" else ""
+    ended = f" ({o.ended_note})" if o.ended_note else ""
     facts = [("Scenario", scenario)]
     if o.session_id:
         facts.append(("Session", o.session_id))

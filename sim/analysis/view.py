@@ -2,10 +2,12 @@
 
 The players' edition is built from ``Exercise.visible(controller=False)`` plus the rules
 below, which hide what the records alone do not: the reason a facilitator gave for an
-adjustment, the real cause of an unexplained change, and the names of hidden variables,
-undetected threats and undelivered injects inside free text (evidence, playbook reasons).
-When the engine's players' view (``sim/views.py``) lands, :func:`edition_view` is the one
-place to switch to it.
+adjustment or for firing an inject, the real cause of an unexplained change, and the names
+of hidden variables, undetected threats and undelivered injects inside free text (evidence,
+playbook reasons).
+The engine marks those reason fields facilitator-only but keeps them on the records, so this
+is the one place that drops them; if the engine grows its own players' view of records,
+:func:`edition_view` is the one place to switch to it.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ def _word(name: str) -> re.Pattern[str]:
 def _players_record(r: ev.Event) -> ev.Event:
     if isinstance(r, ev.VariableChanged):
         cause = ADJUSTED if r.cause.startswith("facilitator") else r.cause
-        return dataclasses.replace(r, cause=cause, hidden_cause="")
+        return dataclasses.replace(r, cause=cause, hidden_cause="", reason="")
+    if isinstance(r, ev.InjectDelivered) and r.reason:
+        return dataclasses.replace(r, reason="")
     return r
 
 
