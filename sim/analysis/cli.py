@@ -17,7 +17,9 @@ def _write(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        from sim.safetext import printable
+
+        click.echo(printable(text), nl=False)
 
 
 @click.command()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from sim.analysis.model import Aar
 from sim.analysis.pack import Handbook, SituationManual
+from sim.safetext import printable
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LINE_MARK = re.compile(r"^(\s*)([#+\-=>])", re.MULTILINE)
@@ -20,7 +21,7 @@ _LINE_NUMBER = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 def md(text: str) -> str:
     """Text shown literally by a Markdown renderer (newlines kept)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     text = _LINE_MARK.sub(r"\1\\\2", text)
     return _LINE_NUMBER.sub(r"\1\\\2", text)

@@ -331,3 +331,15 @@ def test_hostile_players_edition_hides_every_marked_secret() -> None:
     # the controller's edition has the hidden variable and the undetected threat
     assert "SECRET-STOLEN-LABEL" in controller["html"] or "stolen" in controller["html"]
     assert HOSTILE.exists()
+
+
+def test_control_characters_from_a_session_are_shown_as_escapes() -> None:
+    ex = Exercise(scenario("quickstart"), 1)
+    ex.run_until_decision()
+    ex.observe("clear\x1b[2J screen \u202etxet", assessment="improvement")
+    play(ex, DefaultDecider())
+    for fmt, text in all_formats(AarInput(ex), "players").items():
+        assert "\x1b" not in text and "\u202e" not in text, fmt
+    html = all_formats(AarInput(ex), "players", ("html", "md"))
+    assert "clear\\x1b[2J screen \\u202etxet" in html["html"]
+    assert "clear\\\\x1b\\[2J screen \\\\u202etxet" in html["md"]  # and Markdown-escaped
