@@ -278,15 +278,17 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
     comparison = None
     branch_series: tuple[Series, ...] = ()
     if source.branch is not None:
-        comparison, branch_series = _comparison(source, source.branch, audience, objectives)
+        comparison, branch_series = _comparison(
+            source, source.branch, audience, objectives, decisions, view
+        )
     return Aar(
         audience=audience,
         overview=_overview(source),
         objectives=objectives,
         decisions=decisions,
         timeline=_timeline(source, view, decisions),
-        strengths=_findings(source, objectives, view, "strength"),
-        improvements=_findings(source, objectives, view, "improvement"),
+        strengths=_findings(source, objectives, "strength"),
+        improvements=_findings(source, objectives, "improvement"),
         series=_series(ex, view),
         branch_series=branch_series,
         finals=tuple(
@@ -496,7 +498,6 @@ def _observations(ex: Exercise) -> list[ev.ObservationRecorded]:
 def _findings(
     source: AarInput,
     objectives: tuple[ObjectiveResult, ...],
-    view: EditionView,
     kind: str,
 ) -> tuple[Finding, ...]:
     out = [
@@ -556,22 +557,23 @@ def _comparison(
     branch: AarInput,
     audience: Audience,
     objectives: tuple[ObjectiveResult, ...],
+    decisions: tuple[DecisionResult, ...],
+    view: EditionView,
 ) -> tuple[Comparison, tuple[Series, ...]]:
     if branch.scenario.scenario.id != source.scenario.scenario.id:
         raise ValueError("a 'what if' branch must play the same scenario")
     other = build_aar(AarInput(branch.exercise, branch.commands, label=branch.label), audience)
     theirs = {o.id: o.rating_label for o in other.objectives}
-    mine = {d.decision: d.option_label for d in build_aar_decisions(source, audience)}
+    mine = {d.decision: d.option_label for d in decisions}
     taken = {d.decision: d.option_label for d in other.decisions}
     prompts = {d.id: d.prompt for d in source.scenario.decisions}
-    decisions = tuple(
+    chosen = tuple(
         (prompts[k], mine.get(k, "not posed"), taken.get(k, "not posed"))
         for k in prompts
         if k in mine or k in taken
     )
     b_final = {f.variable: f for f in other.finals}
     ex = source.exercise
-    view = edition_view(ex, controller=audience == "controller")
     finals = tuple(
         (
             ex.scenario.variables[n].label or n,
@@ -583,14 +585,10 @@ def _comparison(
     comparison = Comparison(
         label_a=source.label or "as played",
         label_b=branch.label or "branch",
-        objectives=tuple((o.description, o.rating_label, theirs[o.id]) for o in objectives),
-        decisions=decisions,
+        objectives=tuple(
+            (o.description, o.rating_label, theirs.get(o.id, "not rated")) for o in objectives
+        ),
+        decisions=chosen,
         finals=finals,
     )
     return comparison, other.series
-
-
-def build_aar_decisions(source: AarInput, audience: Audience) -> tuple[DecisionResult, ...]:
-    """The decisions of one edition (as the report lists them)."""
-    view = edition_view(source.exercise, controller=audience == "controller")
-    return _decisions(source, view)
