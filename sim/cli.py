@@ -74,13 +74,22 @@ def _load(name: str) -> Scenario:
     return scenario
 
 
+CONSOLE_COMMANDS = frozenset({"play", "serve", "watch"})
+"""Commands that drive the terminal themselves; every other command's stdout is guarded."""
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="tabletop")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """tabletop: simulate cyber-policy tabletop exercises.
 
     Scenarios are YAML files; the bundled ones can be named by id (e.g. quickstart).
     """
+    if ctx.invoked_subcommand not in CONSOLE_COMMANDS:
+        from sim.safestream import guard_stdout
+
+        guard_stdout()
 
 
 @main.command()
@@ -116,7 +125,9 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 
 @main.command()
 @click.argument("scenario")
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's)."
+)
 @click.option("--playbook", "playbook_name", help="Playbook file (or bundled playbook name).")
 @click.option(
     "--decider",
@@ -151,7 +162,7 @@ def run(
     """Play SCENARIO headless with scripted decisions and print the outcome."""
     from sim.bundled import resolve
     from sim.deciders import Decider, DefaultDecider, PlaybookDecider, RandomDecider, play
-    from sim.engine import Exercise
+    from sim.engine import Exercise, ExerciseError
     from sim.playbook import load_playbook
     from sim.problems import InputProblems
     from sim.report import RunResult
@@ -187,7 +198,11 @@ def run(
         exercise = recorded_run(scenario, model, run_seed, store)
     else:
         exercise = Exercise(model, run_seed)
-    play(exercise, chooser)
+    try:
+        play(exercise, chooser)
+    except ExerciseError as exc:
+        click.echo(printable(f"error: {exc}", one_line=True), err=True)
+        sys.exit(INVALID)
     result = RunResult(exercise, label)
     controller = view == "controller"
     text = result.to_json(controller) if fmt == "json" else result.to_text(controller)
@@ -213,11 +228,17 @@ def list_() -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
-def schema(out: str | None) -> None:
-    """Print the JSON Schema of the scenario format (draft-07, for editors)."""
+@click.option("--playbook", is_flag=True, help="The playbook schema, not the scenario's.")
+def schema(out: str | None, playbook: bool) -> None:
+    """Print the JSON Schema of the scenario (or playbook) format (draft-07, for editors)."""
     from sim.jsonschema import scenario_json_schema_text
 
-    text = scenario_json_schema_text()
+    if playbook:
+        from sim.authoring.playbookschema import playbook_json_schema_text
+
+        text = playbook_json_schema_text()
+    else:
+        text = scenario_json_schema_text()
     if out:
         write_out(out, text)
     else:

@@ -113,7 +113,7 @@ def is_playbook(doc: Document) -> bool:
 
 
 def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -> Checked:
-    from sim.bundled import resolve
+    from sim.bundled import bundled_scenarios
     from sim.loader import check_scenario_file
 
     checked = Checked(str(path), "playbook", "")
@@ -121,8 +121,8 @@ def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -
     sid = info.get("scenario") if isinstance(info, dict) else None
     scenario = scenarios.get(sid) if isinstance(sid, str) else None
     if scenario is None and isinstance(sid, str):
-        bundled = resolve(sid)
-        if bundled is not None and bundled.suffix in YAML_SUFFIXES:
+        bundled = next((p for p in bundled_scenarios() if p.stem == sid), None)
+        if bundled is not None:  # a bundled id only: a playbook never names a path to read
             scenario, _ = check_scenario_file(bundled)
     try:
         if scenario is not None:

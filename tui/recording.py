@@ -65,8 +65,8 @@ class Recording:
         if self.session_id is None:
             return "The session is not saved."
         return (
-            f"The session is saved (session {self.session_id}): "
-            f"resume it with `{printable(self.resume_command(), one_line=True)}`."
+            f"The session is saved (session {self.session_id}). Resume it with:\n"
+            f"  {printable(self.resume_command(), one_line=True)}"
         )
 
     def leave(self, driver: EngineDriver | None) -> None:

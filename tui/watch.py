@@ -81,13 +81,14 @@ class WatchApp(App[None]):
     """A read-only console: clock, injects, the open decision, dashboard and log, players' view."""
 
     TITLE = "tabletop watch"
+    CSS_PATH = "app.tcss"
     CSS = """
     #w-clock { background: $primary-darken-2; }
     #w-main { height: 1fr; }
-    #w-now { width: 2fr; border: round $primary-lighten-1; }
+    #w-now { width: 1fr; border: round $primary-lighten-1; }
     #w-feed { height: 1fr; }
     #w-decision { height: auto; max-height: 60%; border-top: solid $primary; padding: 0 1; }
-    #w-dash { width: 1fr; border: round $primary-lighten-1; padding: 0 1; }
+    #w-dash { width: 1fr; min-width: 60; border: round $primary-lighten-1; padding: 0 1; }
     #w-log { height: 10; border: round $primary-lighten-1; }
     #w-foot { height: 1; color: $text-muted; }
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -51,9 +52,14 @@ def store_option(func: F) -> F:
 
 
 def open_store(option: str | None, *, readonly: bool = False) -> SessionStore:
+    """Open the store a command was given; it is closed when the command ends."""
     from sim.session.location import store_path
 
-    return SessionStore.open(store_path(option), readonly=readonly)
+    store = SessionStore.open(store_path(option), readonly=readonly)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(store.close)
+    return store
 
 
 def _short(stamp: str) -> str:
@@ -205,11 +211,16 @@ def compare(a: str, b: str, fmt: str, store: str | None) -> None:
 
 def recorded_run(name: str, model: Scenario, seed: int, store: str | None) -> Exercise:
     """A headless run's exercise, saved as a session as it plays (`tabletop run --record`)."""
+    from sim.problems import TabletopError
     from sim.session.journal import start_session
 
     loaded, text, path = load_with_text(name)
-    st = open_store(store)
-    exercise = start_session(st, loaded, text, path, seed, origin="run")
+    try:
+        st = open_store(store)
+        exercise = start_session(st, loaded, text, path, seed, origin="run")
+    except TabletopError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     assert exercise.journal is not None
     click.echo(f"recording as session {exercise.journal.session_id}", err=True)
     return exercise

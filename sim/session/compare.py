@@ -40,22 +40,34 @@ class Comparison:
             n += 1
         return n
 
-    def first_difference(self) -> int | None:
-        """Index of the first record that differs (None: the logs are equal)."""
-        ra, rb = self.a.exercise.records, self.b.exercise.records
+    def first_difference(self, controller: bool = True) -> int | None:
+        """Index of the first record that differs (None: the logs are equal).
+
+        In the players' view (controller=False), among the records the players may see.
+        """
+        ra = self.a.exercise.visible(controller)
+        rb = self.b.exercise.visible(controller)
         for i, (x, y) in enumerate(zip(ra, rb, strict=False)):
             if x.to_dict() != y.to_dict():
                 return i
         return None if len(ra) == len(rb) else min(len(ra), len(rb))
 
-    def decisions(self) -> list[tuple[str, str, str]]:
+    def decisions(self, controller: bool = True) -> list[tuple[str, str, str]]:
         """(decision, A's option, B's option) for every decision made in either timeline."""
-        da, db = _decisions(self.a.exercise), _decisions(self.b.exercise)
+        da = _decisions(self.a.exercise, controller)
+        db = _decisions(self.b.exercise, controller)
         return [(d, da.get(d, ""), db.get(d, "")) for d in dict.fromkeys([*da, *db])]
 
-    def variables(self) -> list[tuple[str, float | None, float | None]]:
+    def variables(self, controller: bool = True) -> list[tuple[str, float | None, float | None]]:
         va, vb = self.a.exercise.variables(), self.b.exercise.variables()
-        return [(k, va.get(k), vb.get(k)) for k in dict.fromkeys([*va, *vb])]
+        hidden = {
+            k
+            for t in (self.a, self.b)
+            for k, spec in t.exercise.scenario.variables.items()
+            if spec.hidden
+        }
+        names = [k for k in dict.fromkeys([*va, *vb]) if controller or k not in hidden]
+        return [(k, va.get(k), vb.get(k)) for k in names]
 
     def objectives(self) -> list[tuple[str, str, str]]:
         oa, ob = _ratings(self.a.exercise), _ratings(self.b.exercise)
@@ -91,7 +103,8 @@ class Comparison:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
-    def to_text(self) -> str:
+    def to_text(self, controller: bool = True) -> str:
+        """The comparison in words; controller=False shows only what the players may know."""
         a, b = self.a.info.id, self.b.info.id
         lines = [f"Session {a} (A) and session {b} (B)"]
         for side, t in (("A", self.a), ("B", self.b)):
@@ -103,22 +116,22 @@ class Comparison:
         if not self.same_scenario():
             lines.append("  note: the two sessions were played with different scenario texts")
         lines.append(f"They share their first {self.common_commands()} commands.")
-        first = self.first_difference()
+        first = self.first_difference(controller)
         if first is None:
             lines.append("The timelines are identical.")
         else:
             lines.append(f"The timelines diverge at record {first}:")
             for side, t in (("A", self.a), ("B", self.b)):
-                rec = _record(t, first)
+                rec = _record(t, first, controller)
                 text = "(no more records)" if rec is None else f"t={rec['time']:g} {rec['text']}"
                 lines.append(f"  {side}: {printable(text, one_line=True)}")
         lines.append("")
         lines.append("Decisions:")
-        for d, x, y in self.decisions():
+        for d, x, y in self.decisions(controller):
             mark = " " if x == y else "*"
             lines.append(f" {mark} {d:<28} A: {x or '-':<22} B: {y or '-'}")
         lines.append("Variables at the end:")
-        for k, vx, vy in self.variables():
+        for k, vx, vy in self.variables(controller):
             diff = "" if vx is None or vy is None else f"{vy - vx:+.4g}"
             mark = " " if vx == vy else "*"
             lines.append(f" {mark} {k:<28} A: {_num(vx):<10} B: {_num(vy):<10} {diff}")
@@ -133,9 +146,9 @@ def _num(v: float | None) -> str:
     return "-" if v is None else f"{v:.4g}"
 
 
-def _decisions(ex: RecordedExercise) -> dict[str, str]:
+def _decisions(ex: RecordedExercise, controller: bool = True) -> dict[str, str]:
     out = {}
-    for r in ex.records:
+    for r in ex.visible(controller):
         if isinstance(r, ev.DecisionMade):
             how = " (default)" if r.by == "deadline" else ""
             out[r.decision] = r.option + how
@@ -161,8 +174,8 @@ def _side(t: Timeline) -> dict[str, Any]:
     }
 
 
-def _record(t: Timeline, i: int) -> dict[str, Any] | None:
-    records = t.exercise.records
+def _record(t: Timeline, i: int, controller: bool = True) -> dict[str, Any] | None:
+    records = t.exercise.visible(controller)
     if i >= len(records):
         return None
     r = records[i]
@@ -170,7 +183,7 @@ def _record(t: Timeline, i: int) -> dict[str, Any] | None:
         "seq": r.seq,
         "time": r.time,
         "kind": r.kind,
-        "text": describe(r, t.exercise.scenario, controller=True),
+        "text": describe(r, t.exercise.scenario, controller=controller),
     }
 
 

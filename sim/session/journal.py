@@ -19,13 +19,25 @@ from sim.session.store import SessionStore
 
 @dataclass(slots=True)
 class Journal:
-    """Where a recorded exercise commits its commands: one session of one store."""
+    """Where a recorded exercise commits its commands: one session of one store.
+
+    It remembers the last command it knows of, so that a second console writing to the same
+    session is noticed at the next command (and that command refused) instead of interleaving.
+    """
 
     store: SessionStore
     session_id: int
+    last: int | None = None
+    """Seq of the session's last command as this journal knows it (None: read it now)."""
+
+    def __post_init__(self) -> None:
+        if self.last is None:
+            self.last = self.store.last_seq(self.session_id)
 
     def append(self, at: float, command: Command) -> int:
-        return self.store.append(self.session_id, at, command)
+        seq = self.store.append(self.session_id, at, command, after=self.last)
+        self.last = seq
+        return seq
 
     def refused(self, seq: int) -> None:
         self.store.mark_refused(self.session_id, seq)

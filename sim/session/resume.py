@@ -192,12 +192,14 @@ def resume_session(store: SessionStore, ident: str | int, *, force: bool = False
     """
     info = store.session(ident)
     source = session_scenario(store, info, force=force)
-    commands = store.commands(info.id)
+    everything = store.commands(info.id, everything=True)
+    commands = [c for c in everything if c.effective]
     if not source.changed:
         replayed = replay_stored(
             source.scenario, info.seed, commands, store=store, session_id=info.id
         )
-        replayed.exercise.journal = Journal(store, info.id)
+        last = everything[-1].seq if everything else 0
+        replayed.exercise.journal = Journal(store, info.id, last=last)
         if info.status != "live" and not replayed.exercise.finished:
             store.set_status(info.id, "live")
         return Resumed(info.id, replayed.exercise, replayed, source)

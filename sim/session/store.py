@@ -447,14 +447,27 @@ class SessionStore:
 
     # --- commands ---------------------------------------------------------------------------
 
-    def append(self, session_id: int, at: float, command: Command) -> int:
-        """Commit one command to the session (before it takes effect); return its seq."""
+    def append(
+        self, session_id: int, at: float, command: Command, *, after: int | None = None
+    ) -> int:
+        """Commit one command to the session (before it takes effect); return its seq.
+
+        With ``after``, the command must follow that seq: if another process has added
+        commands to the session since (two consoles on one session), nothing is written and
+        a StoreError says so.
+        """
         body = command_to_json(command)
         stamp = now_iso()
         with self._write() as conn:
             row = conn.execute(
                 "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?", (session_id,)
             ).fetchone()
+            if after is not None and int(row[0]) != after:
+                raise StoreError(
+                    f"session {session_id} was changed by another tabletop (another console is "
+                    "playing it): nothing was saved; resume it again with "
+                    f"`tabletop play --resume {session_id}` to see where it stands"
+                )
             seq = int(row[0]) + 1
             conn.execute(
                 "INSERT INTO commands (session_id, seq, at, kind, body, wall)"
@@ -463,6 +476,13 @@ class SessionStore:
             )
             conn.execute("UPDATE sessions SET last_activity = ? WHERE id = ?", (stamp, session_id))
             return seq
+
+    def last_seq(self, session_id: int) -> int:
+        """The seq of the session's last command (undone and refused ones included), or 0."""
+        rows = self._read(
+            "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?", (session_id,)
+        )
+        return int(rows[0][0])
 
     def mark_refused(self, session_id: int, seq: int) -> None:
         """The engine refused this command: keep it for the record, never replay it."""

@@ -63,7 +63,8 @@ def test_resume_continues_exactly_where_the_session_stood(tmp_path: Path) -> Non
     assert resumed.report() == []
     assert log(resumed.exercise) == log(ex)
     assert [e.command for e in resumed.exercise.command_log] == [e.command for e in ex.command_log]
-    # Both go on alike, and the resumed one keeps recording.
+    # Both go on alike (the original no longer recording), and the resumed one records.
+    ex.journal = None
     for e in (ex, resumed.exercise):
         e.run()
     assert log(resumed.exercise) == log(ex)
@@ -402,3 +403,27 @@ def test_advance_note_adjust_round_trip_through_the_store(tmp_path: Path) -> Non
     assert ex.journal is not None
     resumed = resume_session(store, ex.journal.session_id).exercise
     assert log(resumed) == log(ex)
+
+
+def test_two_consoles_on_one_session_do_not_interleave(tmp_path: Path) -> None:
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = new_session(store)
+    ex.run_until(2)
+    assert ex.journal is not None
+    sid = ex.journal.session_id
+    other = resume_session(SessionStore.open(tmp_path / "s.sqlite3"), sid).exercise
+    other.note("from the second console")
+    other.settle()
+    before = len(store.commands(sid, everything=True))
+    with pytest.raises(StoreError, match="another tabletop"):
+        ex.note("from the first console")
+    assert len(store.commands(sid, everything=True)) == before
+    assert all(
+        not (isinstance(c.command, Note) and c.command.text == "from the first console")
+        for c in store.commands(sid, everything=True)
+    )
+    # The first console, resumed again, sees the second one's note and goes on.
+    again = resume_session(store, sid).exercise
+    again.note("after resuming")
+    again.settle()
+    assert log(resume_session(store, sid).exercise) == log(again)

@@ -243,3 +243,31 @@ async def test_watch_console_shows_the_players_view(tmp_path: Path) -> None:
             "the decision on the projector",
         )
         assert "SECRET" not in text_of(app.screen)
+
+
+async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
+    from tui.screens.debrief import DebriefScreen
+    from tui.screens.whatif import ComparisonScreen, WhatIfDialog
+
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1")  # cooperate
+        await press(app, pilot, "d")
+        assert isinstance(app.screen, DebriefScreen)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WhatIfDialog), "the choices")
+        dialog = app.screen
+        assert isinstance(dialog, WhatIfDialog)
+        choices = [line.plain for _, line in dialog.choices]
+        assert any("answer_ally" in c and "instead of cooperate" in c for c in choices)
+        assert choices[0].startswith("answer_ally")
+        await pilot.press("enter")  # the first other option
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen), "the comparison")
+        text = text_of(app.screen)
+        assert "diverge" in text and "answer_ally" in text
+        assert "data_exposed" not in text  # hidden variable: players' view
+    branch = store.session(2)
+    assert branch.parent_id == 1 and branch.origin == "branch"
+    assert store.session(1).status == "live"
