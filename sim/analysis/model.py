@@ -351,13 +351,13 @@ def _subject(r: ev.Event) -> str:
 
 
 def _objectives(ex: Exercise, view: EditionView) -> tuple[ObjectiveResult, ...]:
-    ratings = {r.objective: r for r in ex.records if isinstance(r, ev.ObjectiveEvaluated)}
+    ratings = {r.objective: r for r in view.records if isinstance(r, ev.ObjectiveEvaluated)}
     out = []
     for obj in ex.scenario.objectives:
         rating = ratings[obj.id]
         names = _names(ex, obj)
         evidence = rating.evidence
-        if not view.controller and not (view.may_see_names(names) and view.may_mention(evidence)):
+        if not view.controller and not view.may_mention(evidence):
             evidence = ""
         shown = _grouped(
             ex,
