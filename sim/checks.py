@@ -100,8 +100,14 @@ def check_references(
             "source",
         )
 
+    kinds = {name: kind for name, kind in _kinds(seen).items() if name not in failed_ids}
+
     def ref(path: Path_, value: str | None, pool: set[str], what: str) -> None:
-        if value is not None and value not in pool:
+        if value is None or value in pool:
+            return
+        if value in kinds:
+            report.add(path, _wrong_kind(value, kinds[value], what, path))
+        else:
             report.add(path, f"unknown {what} '{value}'{did_you_mean(value, pool)}")
 
     def refs(path: Path_, values: Iterable[str], pool: set[str], what: str) -> None:
@@ -307,6 +313,38 @@ def check_references(
         "responses start each other in a loop",
     )
     return compiled
+
+
+def _kinds(seen: dict[str, tuple[str, Path_]]) -> dict[str, str]:
+    """Each id's kind ('response', 'variable'...), read from the namespace check's notes."""
+    out: dict[str, str] = {}
+    for name, (described, _) in seen.items():
+        out[name] = described.removeprefix("the ").rsplit(" '", 1)[0]
+    return out
+
+
+_WAIT_FOR = {
+    "response": "succeeded",
+    "threat": "detected",
+}
+
+
+def _wrong_kind(value: str, kind: str, wanted: str, path: Path_) -> str:
+    """An id that exists but names the wrong kind of element."""
+    field = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    message = f"'{value}' is {_a(kind)}, but '{field}' takes {_a(wanted)}"
+    if field == "after":
+        if kind in _WAIT_FOR:
+            message += f"; to wait for it, write when: \"{value} == '{_WAIT_FOR[kind]}'\""
+        elif kind == "variable":
+            message += f'; for a condition, write when: "{value} > ..."'
+    return message
+
+
+def _a(noun: str) -> str:
+    if noun == "legislation":
+        return "a legislation response (a bill)"
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _ids(keys: Iterable[str]) -> list[str]:

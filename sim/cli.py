@@ -228,11 +228,17 @@ def list_() -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
-def schema(out: str | None) -> None:
-    """Print the JSON Schema of the scenario format (draft-07, for editors)."""
+@click.option("--playbook", is_flag=True, help="The playbook schema, not the scenario's.")
+def schema(out: str | None, playbook: bool) -> None:
+    """Print the JSON Schema of the scenario (or playbook) format (draft-07, for editors)."""
     from sim.jsonschema import scenario_json_schema_text
 
-    text = scenario_json_schema_text()
+    if playbook:
+        from sim.authoring.playbookschema import playbook_json_schema_text
+
+        text = playbook_json_schema_text()
+    else:
+        text = scenario_json_schema_text()
     if out:
         write_out(out, text)
     else:

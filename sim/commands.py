@@ -109,10 +109,12 @@ class Advance(Command):
     kind: ClassVar[str] = "advance"
     to: float = 0.0
     stop: str = ""
-    """Where to stop early: ``""`` never (the clock reaches ``to``, everything due at ``to``
-    processed), ``"record"`` as soon as a new record appears, ``"decision"`` as soon as a
-    decision opens, ``"before"`` before anything due at ``to`` (the clock stays at the last
-    event before it: the console stops there before a deadline default applies)."""
+    """Where to stop early: ``""`` never, ``"record"`` as soon as a new record appears,
+    ``"decision"`` as soon as a decision opens."""
+    before: bool = False
+    """Stop before anything due at ``to`` (the clock stays at the last event before it: the
+    console stops there before a deadline default applies). Else the clock reaches ``to`` with
+    everything due at ``to`` processed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,7 @@ class End(Command):
     reason: str = "facilitator"
 
 
-ADVANCE_STOPS: tuple[str, ...] = ("", "record", "decision", "before")
+ADVANCE_STOPS: tuple[str, ...] = ("", "record", "decision")
 """The values of :attr:`Advance.stop`."""
 
 COMMAND_TYPES: dict[str, type[Command]] = {
@@ -184,6 +186,10 @@ def command_from_dict(data: object) -> Command:
 
 
 def _coerce(kind: str, name: str, expected: str, value: object) -> object:
+    if expected == "bool":
+        if not isinstance(value, bool):
+            raise CommandError(f"{kind}.{name} must be true or false")
+        return value
     if expected == "float | None" and value is None:
         return None
     if expected in ("float", "float | None"):

@@ -44,6 +44,7 @@ from sim.commands import (
     StartResponse,
 )
 from sim.compiled import Compiled, compiled
+from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
 from sim.problems import TabletopError
 from sim.schema import (
@@ -114,6 +115,8 @@ class Rating:
     objective: str
     rating: str
     evidence: str
+    """The evidence in words, for the controller (see ``facts`` for the data)."""
+    facts: Evidence
 
 
 class Exercise:
@@ -239,10 +242,21 @@ class Exercise:
         return [self._rate(o, final=False) for o in self.scenario.objectives]
 
     def visible(self, controller: bool = False) -> list[ev.Event]:
-        """The records a viewer may see: all of them for the controller, else the players'."""
-        if controller:
-            return list(self.records)
-        return [r for r in self.records if r.visible_to(self.players)]
+        """The records a viewer may see: all of them for the controller, else the players'
+        (facilitator-only fields left out; see :mod:`sim.views`)."""
+        from sim.views import records
+
+        return records(self, controller)
+
+    def rate(self, objective: str) -> Rating:
+        """An objective's rating if the exercise ended now."""
+        return self._rate(
+            next(o for o in self.scenario.objectives if o.id == objective), final=False
+        )
+
+    def clock_text(self, t: float) -> str:
+        """Scenario date-time and time of t, as evidence words it: '2020-07-21 09:00 (t=6)'."""
+        return self._when(t)
 
     # --- advancing time (wrappers around the Advance command) ------------------------------
 
@@ -260,7 +274,7 @@ class Exercise:
 
     def run_before(self, t: float) -> list[ev.Event]:
         """Process everything due before time t; the clock stays at the last event before t."""
-        return self._move(t, "before")
+        return self._move(t, "", before=True)
 
     def settle(self) -> list[ev.Event]:
         """Apply queued actions: finish the current instant, without moving the clock on."""
@@ -292,23 +306,27 @@ class Exercise:
         if not self.finished:
             self._advance_to(t, "")
 
-    def _move(self, to: float, stop: str, by: str = "facilitator") -> list[ev.Event]:
+    def waiting_choices(self) -> frozenset[str]:
+        """Decisions with a choice accepted but not yet applied (their default will not apply)."""
+        return frozenset(self._choice_waiting)
+
+    def _move(self, to: float, stop: str, *, before: bool = False) -> list[ev.Event]:
         if self.finished:
             return []
         start = len(self.records)
         target = min(to, self.horizon)
         if target <= self.now and not self.due_now():
             return []
-        self.submit(Advance(by=by, to=target, stop=stop))
+        self.submit(Advance(to=target, stop=stop, before=before))
         return self.records[start:]
 
-    def _advance_to(self, to: float, stop: str) -> None:
+    def _advance_to(self, to: float, stop: str, before: bool = False) -> None:
         t = min(to, self.horizon)
         start = len(self.records)
         while not self.finished:
             waiting = bool(self._due or self._queue)
             nxt = self.env.peek()
-            if stop == "before":
+            if before:
                 if not (nxt < t or (waiting and self.now < t)):
                     return
             elif not (nxt <= t or waiting):
@@ -350,7 +368,15 @@ class Exercise:
         for obj in self.scenario.objectives:
             r = self._rate(obj, final=True)
             self._record(
-                ev.ObjectiveEvaluated, objective=obj.id, rating=r.rating, evidence=r.evidence
+                ev.ObjectiveEvaluated,
+                objective=obj.id,
+                rating=r.rating,
+                evidence=r.evidence,
+                measure=str(r.facts.measure),
+                values=dict(r.facts.values),
+                first_held=r.facts.first_held,
+                stopped_holding=r.facts.stopped_holding,
+                deadline=r.facts.deadline,
             )
         self._record(ev.ExerciseEnded, reason=reason, action=action)
         self.finished = True
@@ -472,7 +498,7 @@ class Exercise:
                     raise ExerciseError("advance to a scenario time (a finite number)")
                 if c.stop not in ADVANCE_STOPS:
                     raise ExerciseError(f"unknown place to stop: '{c.stop}'")
-                return lambda _seq: self._advance_to(c.to, c.stop)
+                return lambda _seq: self._advance_to(c.to, c.stop, c.before)
             case End():
 
                 def end(seq: int) -> None:
@@ -844,32 +870,24 @@ class Exercise:
 
     def _rate(self, obj: Objective, *, final: bool) -> Rating:
         expr = self.compiled.expr(obj.met)
-        values = "; ".join(f"{n} = {_fmt(self._state[n])}" for n in sorted(expr.names))
+        values = {n: self._state[n] for n in sorted(expr.names)}
         if obj.throughout:
             broken = self._objective_broken.get(obj.id)
             met = broken is None
-            evidence = (
-                f"held throughout ({values})"
-                if met
-                else f"stopped holding at {self._when(broken or 0.0)}"
-            )
+            facts = Evidence(Measure.THROUGHOUT, values, final, self.now, stopped_holding=broken)
         elif obj.by is not None:
             first = self._objective_first_true.get(obj.id)
             met = first is not None and first <= obj.by
-            if first is None:
-                evidence = f"never held (by {self._when(obj.by)}); now {values}"
-            else:
-                evidence = f"first held at {self._when(first)}, deadline {self._when(obj.by)}"
-            if not met and not final and first is None and self.now <= obj.by:
-                evidence = f"not yet (deadline {self._when(obj.by)}); now {values}"
+            facts = Evidence(Measure.BY, values, final, self.now, first_held=first, deadline=obj.by)
         else:
             met = self.truth(obj.met, f"objective:{obj.id}")
-            evidence = f"{'at the end' if final else 'now'}: {values}"
+            facts = Evidence(Measure.END, values, final, self.now)
+        evidence = evidence_text(facts, self._when)
         if met:
-            return Rating(obj.id, "met", evidence)
+            return Rating(obj.id, "met", evidence, facts)
         if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
-            return Rating(obj.id, "partially", evidence)
-        return Rating(obj.id, "not_met", evidence)
+            return Rating(obj.id, "partially", evidence, facts)
+        return Rating(obj.id, "not_met", evidence, facts)
 
     def _when(self, t: float) -> str:
         return f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"
@@ -898,9 +916,3 @@ def _stream(item: Triggered) -> str:
 
 def _finite(x: float) -> bool:
     return isinstance(x, int | float) and math.isfinite(x)
-
-
-def _fmt(value: Value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)

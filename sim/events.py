@@ -257,6 +257,18 @@ class ObjectiveEvaluated(Event):
     rating: str
     """'met', 'partially' or 'not_met'."""
     evidence: str
+    """The evidence in words (the controller's; the players' view words it without hidden
+    values)."""
+    measure: str = "end"
+    """How it is judged: 'end' (values at the end), 'by' (held by a deadline), 'throughout'."""
+    values: dict[str, float | int | bool | str] = dataclasses.field(default_factory=dict)
+    """Each name the objective reads, and its value at the end."""
+    first_held: float | None = None
+    """When its condition first held ('by' objectives)."""
+    stopped_holding: float | None = None
+    """When its condition first stopped holding ('throughout' objectives)."""
+    deadline: float | None = None
+    """The time it had to hold by ('by' objectives)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

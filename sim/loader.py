@@ -7,6 +7,7 @@ others, and cross-references are checked among the items that did validate.
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 import unicodedata
@@ -19,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sim.checks import check_references
 from sim.compiled import Compiled
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
-from sim.schema import RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
+from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
 
 REQUIRED = ("scenario", "actors", "injects")
@@ -70,6 +71,14 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
     if not isinstance(data, dict):
         report.add(
             (), f"a scenario is a mapping with keys {', '.join(SECTIONS)}; found {_kind_of(data)}"
+        )
+        return None, report.problems
+    if "playbook" in data and "scenario" not in data:
+        report.add(
+            ("playbook",),
+            "this is a playbook, not a scenario: check it against its scenario with "
+            "'tabletop run SCENARIO --playbook FILE'",
+            key=True,
         )
         return None, report.problems
     for key in data:
@@ -244,6 +253,9 @@ class _Report:
         if kind == "missing":
             self.add(path[:-1], f"missing key '{loc[-1]}'")
             return
+        if kind == "string_pattern_mismatch" and loc and loc[-1] == "after":
+            self.add(path, _after_message(value))
+            return
         self.add(path, _message(err, value))
 
 
@@ -266,7 +278,7 @@ def _message(err: Any, value: Any) -> str:
         whole = "a whole number" if kind.startswith("int") else "a number"
         return f"expected {whole}, got {_kind_of(value)}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_kind_of(value)}"
+        return f"expected true or false, got {_kind_of(value)}{_bool_hint(value)}"
     if kind == "string_type":
         return f"expected text, got {_kind_of(value)}"
     if kind == "list_type":
@@ -304,6 +316,35 @@ def _message(err: Any, value: Any) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _after_message(value: Any) -> str:
+    """'after' takes an id; a condition written there belongs in 'when' or 'if'."""
+    if isinstance(value, str) and re.search(r"[^A-Za-z0-9_\- ]", value.strip()):
+        return (
+            f"'after' takes the id of an inject or decision, not a condition ('{value}'); "
+            "for a condition use 'when:' (happens once it holds) or 'if:' (checked then)"
+        )
+    fixed = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    hint = f" (try '{fixed}')" if re.fullmatch(ID_PATTERN, fixed) else ""
+    return (
+        f"'{value}' is not a valid id{hint}: 'after' takes the id of an inject or decision "
+        "(lower-case letters, digits and '_', starting with a letter)"
+    )
+
+
+def _bool_hint(value: Any) -> str:
+    """Why a YAML 1.1 boolean word is refused: the format takes only true and false."""
+    if not isinstance(value, str):
+        return ""
+    word = value.strip().lower()
+    if word in ("true", "false"):
+        return f"; write {word} without quotes"
+    if word in ("yes", "on", "y"):
+        return "; write true (yes, no, on and off are text here)"
+    if word in ("no", "off", "n"):
+        return "; write false (yes, no, on and off are text here)"
+    return ""
 
 
 def _kind_of(value: Any) -> str:

@@ -12,6 +12,7 @@ from sim import events as ev
 from sim.describe import describe
 from sim.engine import Exercise
 from sim.safetext import printable
+from sim.views import view
 
 JSON_FORMAT = "tabletop-run/1"
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # json escapes C0 itself
@@ -30,16 +31,10 @@ class RunResult:
         return [r for r in self.exercise.records if isinstance(r, ev.ObjectiveEvaluated)]
 
     def to_json_data(self, controller: bool = True) -> dict[str, Any]:
-        """The run as data; the players' view (controller=False) holds only what players know."""
+        """The run as JSON-ready data: everything, or only what the players may know."""
         ex = self.exercise
         info = ex.scenario.scenario
-        descriptions = {o.id: o.description for o in ex.scenario.objectives}
-        hidden = {k for k, v in ex.scenario.variables.items() if v.hidden and not controller}
-        events = [r.to_dict() for r in ex.visible(controller)]
-        if not controller:
-            for e in events:
-                if "hidden_cause" in e:
-                    e["hidden_cause"] = ""
+        seen = view(ex, controller)
         return {
             "format": JSON_FORMAT,
             "view": "controller" if controller else "players",
@@ -50,24 +45,21 @@ class RunResult:
             "start": info.start.isoformat(),
             "time_unit": info.time_unit,
             "horizon": info.horizon,
-            "events": events,
-            "final": {
-                "time": ex.now,
-                "variables": {k: v for k, v in ex.variables().items() if k not in hidden},
-            },
+            "events": [r.to_dict() for r in seen.records],
+            "final": {"time": ex.now, "variables": seen.variables},
             "decisions": [
                 {"decision": r.decision, "option": r.option, "by": r.by, "time": r.time}
-                for r in ex.visible(controller)
+                for r in seen.records
                 if isinstance(r, ev.DecisionMade)
             ],
             "objectives": [
                 {
                     "id": r.objective,
-                    "description": descriptions[r.objective],
+                    "description": r.description,
                     "rating": r.rating,
                     "evidence": r.evidence,
                 }
-                for r in self.ratings
+                for r in seen.ratings
             ],
         }
 
@@ -80,6 +72,7 @@ class RunResult:
     def to_text(self, controller: bool = True) -> str:
         ex = self.exercise
         info = ex.scenario.scenario
+        seen = view(ex, controller)
         lines = [
             info.title,
             f"seed {ex.seed}"
@@ -88,7 +81,7 @@ class RunResult:
             "",
             "Timeline",
         ]
-        for r in ex.visible(controller):
+        for r in seen.records:
             if isinstance(r, ev.ObjectiveEvaluated | ev.ExerciseStarted):
                 continue
             when = ex.clock(r.time)
@@ -98,17 +91,18 @@ class RunResult:
                 f"  day {day:>3} {when:%m-%d %H:%M}  {describe(r, ex.scenario, controller)}{hidden}"
             )
         lines += ["", "Final state"]
-        final = ex.variables()
         for name, var in ex.scenario.variables.items():
-            if var.hidden and not controller:
+            if name not in seen.variables:
                 continue
-            lines.append(f"  {var.label or name:<24} {final[name]:>10.4g} {var.unit}".rstrip())
+            value = seen.variables[name]
+            lines.append(f"  {var.label or name:<24} {value:>10.4g} {var.unit}".rstrip())
         lines += ["", "Objectives"]
-        for r in self.ratings:
+        for rv in seen.ratings:
+            rating = rv.rating or "withheld"
             lines.append(
-                f"  {RATING_MARK[r.rating]} {r.objective:<24} {r.rating.replace('_', ' ')}"
+                f"  {RATING_MARK.get(rating, '?')} {rv.objective:<24} {rating.replace('_', ' ')}"
             )
-            lines.append(f"      {r.evidence}")
+            lines.append(f"      {rv.evidence}")
         return printable("\n".join(lines) + "\n")
 
 

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
     field_validator,
     model_validator,
 )
@@ -371,7 +372,7 @@ class Actor(Model):
     """government, ally, adversary, operator, public or media."""
     capacity: int = Field(default=1, ge=1, le=100)
     """How many responses this actor can work on at once."""
-    player: bool | None = None
+    player: StrictBool | None = None
     """Whether players act for this actor (default: true for government, false otherwise)."""
     description: str = ""
     brief: str = ""
@@ -398,7 +399,7 @@ class Variable(Model):
     """Short name for displays (default: the id)."""
     unit: str = ""
     """Unit shown after the value, e.g. '%' or 'k cables'."""
-    hidden: bool = False
+    hidden: StrictBool = False
     """True if players cannot see this value (e.g. data the adversary has quietly taken)."""
 
     @model_validator(mode="after")
@@ -477,19 +478,23 @@ class Inject(Triggered):
     """What the players read or hear."""
     title: str | None = None
     """A short headline for the MSEL (default: the id)."""
+    players_title: str | None = None
+    """What the players' MSEL shows before it is delivered, for a publicly scheduled event
+    (a cabinet meeting, a summit). Without it players see nothing of an inject until it
+    arrives."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when it is delivered."""
     decision: Id | None = None
     """A decision the players face once it is delivered."""
     reveals: list[Id] = Field(default_factory=list)
     """Threats the players learn of when it is delivered (e.g. an ally's warning)."""
-    contingency: bool = False
+    contingency: StrictBool = False
     """Held in reserve: delivered only when the facilitator fires it."""
     module: Id | None = None
     """The module (phase) it belongs to."""
     source: SourceRef | None = None
     """The source document and quote it is based on."""
-    invented: bool = False
+    invented: StrictBool = False
     """True where the inject is the author's invention rather than a documented fact."""
     expected_actions: list[str] = Field(default_factory=list)
     """What the designers hope the players do in reply."""
@@ -522,7 +527,7 @@ class Stage(Model):
     """Chance that the defenders notice the campaign during this stage."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when the stage succeeds."""
-    repeat: bool = False
+    repeat: StrictBool = False
     """Repeat this stage until the campaign is stopped or the exercise ends."""
 
 
@@ -698,7 +703,7 @@ class Objective(Model):
     """Condition for 'partially met' when 'met' does not hold."""
     by: Time | None = None
     """If set: the condition must first hold at or before this time (else: at the end)."""
-    throughout: bool = False
+    throughout: StrictBool = False
     """If true: the condition must hold at every moment of the exercise."""
     module: Id | None = None
     """The module this objective belongs to."""

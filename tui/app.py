@@ -21,11 +21,13 @@ from textual.widgets import Static
 
 from sim import events as ev
 from sim.engine import Exercise, ExerciseError
+from sim.pacing import Stop, StopReason
 from sim.problems import TabletopError
 from sim.safetext import printable
 from sim.schema import Scenario
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
+from tui.fmt import when
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
 from tui.recording import Recording
 
@@ -64,8 +66,11 @@ class TabletopApp(App[None]):
         files: Sequence[Path] | None = None,
         tick: float = TICK,
         recording: Recording | None = None,
+        hold_defaults: bool = True,
     ) -> None:
         super().__init__()
+        self.hold_defaults = hold_defaults
+        """Stop the clock before a decision's deadline default applies (the room may choose)."""
         self.scenario = scenario
         self.seed = seed
         self.recording = recording
@@ -144,7 +149,9 @@ class TabletopApp(App[None]):
             exercise = None
             if self.recording is not None:
                 exercise = self.recording.exercise(scenario, seed)
-            driver = EngineDriver(scenario, seed, exercise=exercise)
+            driver = EngineDriver(
+                scenario, seed, exercise=exercise, hold_defaults=self.hold_defaults
+            )
             self.post_message(EngineStarted(driver, driver.snapshot()))
         except TabletopError as exc:  # the store could not be used: say so, never a crash
             self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
@@ -179,7 +186,7 @@ class TabletopApp(App[None]):
         except Exception as exc:  # an engine bug must not take the session down
             self.post_message(EngineFailed(f"internal error: {type(exc).__name__}: {exc}"))
             return
-        self.post_message(EngineUpdated(driver.snapshot(), tuple(new), kind))
+        self.post_message(EngineUpdated(driver.snapshot(), tuple(new), kind, driver.take_stop()))
 
     def act(self, action: Callable[[Exercise], object], kind: str = "action") -> None:
         if not self.submit(lambda d: d.act(action), kind):
@@ -226,6 +233,8 @@ class TabletopApp(App[None]):
             self.resume_after_decision = False
         if message.kind == "undo" and not snap.finished:
             self.debrief_shown = False
+        if message.stopped is not None:
+            self.tell_stop(message.stopped)
         self.refresh_views(full=message.kind == "undo", alert=alert)
         if snap.finished and not self.debrief_shown:
             self.debrief_shown = True
@@ -238,6 +247,37 @@ class TabletopApp(App[None]):
             show = getattr(screen, "show_state", None)
             if show is not None and screen.is_mounted:
                 show(full=full, alert=alert and screen is self.screen)
+
+    def tell_stop(self, stop: Stop) -> None:
+        """Say what the clock did with deadlines: held before one, or let a default apply."""
+        scenario = self.scenario
+        if scenario is None:
+            return
+        for made in stop.defaults:
+            self.notify(
+                f"No choice by the deadline: {_prompt(scenario, made.decision)} → "
+                f"the default '{_label(scenario, made.decision, made.option)}' applied",
+                title="Default applied",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        held = stop.deadline
+        if stop.reason is StopReason.DEADLINE and held is not None:
+            if self.playing:
+                self.set_playing(False)
+            self.resume_after_decision = False
+            d = held.decision
+            self.bell()
+            self.notify(
+                f"The deadline of {d.prompt} comes next ({when(scenario, held.deadline)}). "
+                f"Choose now, or press n or space to let the default "
+                f"'{_label(scenario, d.id, d.default)}' apply.",
+                title="Paused before a deadline",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -582,3 +622,15 @@ class TabletopApp(App[None]):
                         )
                     )
         return out
+
+
+def _prompt(scenario: Scenario, decision: str) -> str:
+    return next((d.prompt for d in scenario.decisions if d.id == decision), decision)
+
+
+def _label(scenario: Scenario, decision: str, option: str) -> str:
+    for d in scenario.decisions:
+        for o in d.options:
+            if d.id == decision and o.id == option:
+                return o.label
+    return option

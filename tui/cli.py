@@ -23,6 +23,12 @@ from tui.serve_guard import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
 @click.option("--force", is_flag=True, help="With --resume: replay on a changed scenario file.")
 @click.option("--no-save", is_flag=True, help="Do not save the session.")
 @click.option("--no-folder", is_flag=True, hidden=True, help="Picker: never list the folder.")
+@click.option(
+    "--pause-before-default/--no-pause-before-default",
+    default=True,
+    show_default=True,
+    help="Stop the clock before a decision's deadline default applies.",
+)
 @store_option
 @clear_errors
 def play(
@@ -32,6 +38,7 @@ def play(
     force: bool,
     no_save: bool,
     no_folder: bool,
+    pause_before_default: bool,
     store: str | None,
 ) -> None:
     """Open the facilitator console on SCENARIO (a file or bundled id), or pick one.
@@ -78,7 +85,13 @@ def play(
         )
     from tui.app import TabletopApp
 
-    app = TabletopApp(scenario=model, seed=seed, recording=recording, files=files)
+    app = TabletopApp(
+        scenario=model,
+        seed=seed,
+        recording=recording,
+        files=files,
+        hold_defaults=pause_before_default,
+    )
     app.run()
     if recording is not None and recording.session_id is not None:
         click.echo(f"Session {recording.session_id} is saved: {recording.resume_command()}")

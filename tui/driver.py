@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sim import events as ev
+from sim import pacing
 from sim.commands import Adjust, Command, Decide, End, FireInject, Note, SendInject
 from sim.engine import ActiveResponse, Exercise, ExerciseError, MselEntry, OpenDecision, Rating
+from sim.pacing import Stop
 from sim.schema import Scenario
 
 
@@ -45,21 +47,33 @@ class Snapshot:
         return self.msel_controller if controller else self.msel_players
 
 
-GRAIN_HOURS = 1 / 60
-"""Play advances in windows of at most this many scenario hours past the next event."""
-
 Job = Callable[["EngineDriver"], list[ev.Event]]
 
 
 class EngineDriver:
-    """Owns one Exercise; every method takes the lock, so calls never overlap."""
+    """Owns one Exercise; every method takes the lock, so calls never overlap.
+
+    Time moves only through the engine's time policy (:mod:`sim.pacing`): play, ``n`` and
+    deadlines are decided there, never here. With ``hold_defaults`` (the default) the clock
+    stops before a deadline default would apply; the next advance lets it apply (the room has
+    been told), and every default that applied is reported in ``last_stop``.
+    """
 
     def __init__(
-        self, scenario: Scenario, seed: int | None = None, *, exercise: Exercise | None = None
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        *,
+        exercise: Exercise | None = None,
+        hold_defaults: bool = True,
     ) -> None:
         self._lock = threading.Lock()
         self.scenario = scenario
         self.exercise = Exercise(scenario, seed) if exercise is None else exercise
+        self.hold_defaults = hold_defaults
+        self.let_default: set[str] = set()
+        """Decisions whose deadline the room was warned of: their defaults may now apply."""
+        self.last_stop: Stop | None = None
 
     def clock(self, t: float) -> datetime:
         """Scenario date-time of time t (pure: reads only the scenario)."""
@@ -87,43 +101,42 @@ class EngineDriver:
                 players=ex.players,
             )
 
+    def take_stop(self) -> Stop | None:
+        """Where the last advance stopped (once: a second call returns None)."""
+        with self._lock:
+            stop, self.last_stop = self.last_stop, None
+            return stop
+
     # --- advancing ----------------------------------------------------------------------------
 
     def advance(self, dt: float) -> list[ev.Event]:
-        """Move the clock on by dt, stopping when a decision opens or the exercise ends.
-
-        The engine's run_until does not stop at decisions and step() may jump far ahead, so
-        time is taken in short windows (GRAIN scenario hours) from each next engine event:
-        play stops at most one grain after a decision opens, and empty stretches cost nothing.
-        """
+        """Move the clock on by dt (play), stopping when a decision opens, before a default
+        applies, or at the end."""
         with self._lock:
             ex = self.exercise
-            start = len(ex.records)
-            grain = GRAIN_HOURS / ex.scenario.hours(1.0)
-            target = min(ex.now + dt, ex.horizon)
-            while not ex.finished:
-                nxt = ex.env.peek()
-                if nxt >= target:
-                    ex.run_until(target)
-                    break
-                n = len(ex.records)
-                ex.run_until(min(target, max(nxt, ex.now) + grain))
-                if any(isinstance(r, ev.DecisionOpened) for r in ex.records[n:]):
-                    break
-            return ex.records[start:]
+            return self._after(
+                pacing.advance(
+                    ex, ex.now + dt, hold=self.hold_defaults, let_default=self.let_default
+                )
+            )
 
     def step(self, controller: bool) -> list[ev.Event]:
-        """Advance to the next event this view can see (or a decision, or the end)."""
+        """Advance to the next event this view can see (or a decision, a deadline, the end)."""
         with self._lock:
-            ex = self.exercise
-            start = len(ex.records)
-            while not ex.finished:
-                new = ex.step()
-                if any(isinstance(r, ev.DecisionOpened) for r in new):
-                    break
-                if controller or any(r.visible_to(ex.players) for r in new):
-                    break
-            return ex.records[start:]
+            return self._after(
+                pacing.next_event(
+                    self.exercise,
+                    controller=controller,
+                    hold=self.hold_defaults,
+                    let_default=self.let_default,
+                )
+            )
+
+    def _after(self, stop: Stop) -> list[ev.Event]:
+        if stop.deadline is not None:
+            self.let_default.add(stop.deadline.decision.id)
+        self.last_stop = stop
+        return list(stop.records)
 
     def act(self, action: Callable[[Exercise], object]) -> list[ev.Event]:
         """Take a player or facilitator action and apply it now (ExerciseError propagates)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from sim import events as ev
+from sim.pacing import Stop
 from tui.driver import EngineDriver, Snapshot
 
 
@@ -20,11 +21,15 @@ class EngineStarted(Message):
 class EngineUpdated(Message):
     """The engine moved or took an action: new records and a fresh snapshot."""
 
-    def __init__(self, snapshot: Snapshot, new: tuple[ev.Event, ...], kind: str) -> None:
+    def __init__(
+        self, snapshot: Snapshot, new: tuple[ev.Event, ...], kind: str, stop: Stop | None = None
+    ) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.new = new
         self.kind = kind
+        self.stopped = stop
+        """Where an advance stopped and why (None for actions)."""
 
 
 class EngineFailed(Message):

@@ -104,7 +104,7 @@ def _svg(
             low = v - pad if series.low is None else max(series.low, v - pad)
             high = v + pad if series.high is None else min(series.high, v + pad)
             ax.set_ylim(low - 0.02 * (high - low), high + 0.02 * (high - low))
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.085, right=0.985, bottom=0.2, top=0.8)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return _inline(buf.getvalue(), f"c{number}-")

@@ -347,11 +347,15 @@ def _objectives(ex: Exercise, view: EditionView) -> tuple[ObjectiveResult, ...]:
         evidence = rating.evidence
         if not view.controller and not (view.may_see_names(names) and view.may_mention(evidence)):
             evidence = ""
-        shown = [
-            f"{when(ex, r.time)}: {describe(r, ex.scenario, view.controller)}"
-            for r in view.records
-            if not isinstance(r, ev.ObjectiveEvaluated | ev.DecisionOpened) and _subject(r) in names
-        ]
+        shown = _grouped(
+            ex,
+            [
+                (r.time, describe(r, ex.scenario, view.controller))
+                for r in view.records
+                if not isinstance(r, ev.ObjectiveEvaluated | ev.DecisionOpened)
+                and _subject(r) in names
+            ],
+        )
         out.append(
             ObjectiveResult(
                 id=obj.id,
@@ -363,6 +367,20 @@ def _objectives(ex: Exercise, view: EditionView) -> tuple[ObjectiveResult, ...]:
             )
         )
     return tuple(out)
+
+
+def _grouped(ex: Exercise, events: list[tuple[float, str]]) -> list[str]:
+    """'when: what' lines, a repeated event (a campaign's repeating stage) on one line."""
+    seen: dict[str, list[float]] = {}
+    for t, what in events:
+        seen.setdefault(what, []).append(t)
+    lines = []
+    for what, times in seen.items():
+        line = f"{when(ex, times[0])}: {what}"
+        if len(times) > 1:
+            line += f" (and {len(times) - 1} more times, the last {when(ex, times[-1])})"
+        lines.append(line)
+    return lines
 
 
 def _rationales(commands: tuple[LoggedCommand, ...]) -> dict[str, str]:

@@ -14,6 +14,7 @@ runs as for a million.
 from __future__ import annotations
 
 import random
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -46,7 +47,9 @@ class PolicyTally:
         self.ratings = [[0, 0, 0] for _ in layout.objectives]
         self.sums = [0.0] * nv
         self.sums_sq = [0.0] * nv
-        self.sample: list[tuple[float, ...]] = []
+        self._nv = nv
+        self._kept = 0
+        self._store = array("d", bytes(8 * nv * RESERVOIR))  # allocated once: memory is flat
         self._dice = random.Random(seed)
         self.injects = [0] * len(layout.injects)
         self.decisions: list[Counter[int]] = [Counter() for _ in range(nd)]
@@ -69,12 +72,13 @@ class PolicyTally:
         for i, x in enumerate(s.finals):
             self.sums[i] += x
             self.sums_sq[i] += x * x
-        if len(self.sample) < RESERVOIR:
-            self.sample.append(s.finals)
+        if self._kept < RESERVOIR:
+            self._put(self._kept, s.finals)
+            self._kept += 1
         else:
             j = self._dice.randrange(self.runs)
             if j < RESERVOIR:
-                self.sample[j] = s.finals
+                self._put(j, s.finals)
         for i, delivered in enumerate(s.injects):
             self.injects[i] += delivered
         for i, code in enumerate(s.decisions):
@@ -96,6 +100,16 @@ class PolicyTally:
                 kinds.add(self.layout.response_kinds[i])
         self.kinds_succeeded.update(kinds)
         self.expression_failures += s.expression_failures
+
+    def _put(self, row: int, finals: tuple[float, ...]) -> None:
+        start = row * self._nv
+        self._store[start : start + self._nv] = array("d", finals)
+
+    @property
+    def sample(self) -> list[tuple[float, ...]]:
+        """The kept runs' final variables (all runs up to RESERVOIR, else a uniform sample)."""
+        nv = self._nv
+        return [tuple(self._store[i * nv : (i + 1) * nv]) for i in range(self._kept)]
 
     def option_name(self, decision: int, code: int) -> str:
         if code == NOT_POSED:

@@ -24,6 +24,7 @@ from typing import Any
 from sim.batch.aggregate import Tally
 from sim.batch.recipe import Recipe
 from sim.batch.replicate import RunSummary, prepared, run_chunk
+from sim.batch.view import PolicyView
 from sim.problems import TabletopError
 
 CHUNK_SECONDS = 0.05
@@ -54,6 +55,10 @@ class BatchResult:
     @property
     def runs_done(self) -> int:
         return self.tally.runs_done
+
+    def policy(self, name: str) -> PolicyView:
+        """One policy's outcomes, by name (a playbook's id, or 'random')."""
+        return PolicyView(self.tally.per_policy[self.tally.policies.index(name)])
 
 
 def chunk_ranges(runs: int, size: int) -> list[tuple[int, int]]:

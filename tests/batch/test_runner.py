@@ -153,3 +153,26 @@ def test_interruption_keeps_the_runs_done_and_marks_them_partial(
 def test_unknown_executor_is_refused() -> None:
     with pytest.raises(ExecutorError):
         run_batch(quick_recipe(), executor="carrier-pigeon")
+
+
+def test_percentiles_beyond_the_reservoir_come_from_a_fixed_size_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past RESERVOIR runs, the kept sample stays that size, holds real runs' values, and is
+    the same however the work is chunked."""
+    from sim.batch import aggregate
+
+    recipe = recipe_from_files(QUICKSTART, [COOPERATE], runs=120, seed=4)
+    everything = run_batch(recipe, chunk_size=120).policy("quickstart--cooperate")
+    all_values = everything.values("ally_trust")
+    assert len(all_values) == 120  # under the reservoir size every run is kept
+
+    monkeypatch.setattr(aggregate, "RESERVOIR", 20)
+    small = run_batch(recipe, chunk_size=7).policy("quickstart--cooperate")
+    kept = small.values("ally_trust")
+    assert len(kept) == 20
+    assert set(kept) <= set(all_values)
+    assert kept != all_values[:20], "later runs replace earlier ones"
+    again = run_batch(recipe, jobs=2, chunk_size=11).policy("quickstart--cooperate")
+    assert again.values("ally_trust") == kept
+    assert small.mean("ally_trust") == pytest.approx(everything.mean("ally_trust"))

@@ -166,12 +166,15 @@ def test_commands_round_trip_through_versioned_json(mini: Scenario) -> None:
         Observe(text="o", objective="trusted", assessment="improvement"),
         StartResponse(response="tell", reason="r"),
         Advance(to=12.5, stop="decision"),
+        Advance(to=12.5, before=True),
         End(reason="facilitator"),
     ]
     for c in commands:
         assert command_from_json(command_to_json(c)) == c
     with pytest.raises(CommandError, match="number"):
         command_from_json('{"format":1,"kind":"decide","at":"soon"}')
+    with pytest.raises(CommandError, match="true or false"):
+        command_from_json('{"format":1,"kind":"advance","before":1}')
 
 
 # --- time belongs to the engine ---------------------------------------------------------------

@@ -266,3 +266,52 @@ async def test_quit_asks_first() -> None:
         assert isinstance(app.screen, ConsoleScreen)
         await pilot.press("q", "y")
         await wait_for(pilot, lambda: not app.is_running, "exit")
+
+
+def _capture_notices(app: TabletopApp) -> list[str]:
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, **kw: object) -> None:
+        said.append(message)
+        shown(message, **kw)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    return said
+
+
+async def test_n_stops_before_a_deadline_and_says_so_before_any_default_applies() -> None:
+    app = TabletopApp(quickstart())
+    async with app.run_test(size=SIZE) as pilot:
+        said = _capture_notices(app)
+        await settle(app, pilot)
+        await press(app, pilot, "n")  # the ally's warning: a decision opens
+        for _ in range(30):
+            if any("deadline" in s and "comes next" in s for s in said):
+                break
+            await press(app, pilot, "n")
+        assert app.snapshot is not None
+        assert any(od.decision.id == "answer_ally" for od in app.snapshot.open_decisions)
+        assert not any(isinstance(r, ev.DecisionMade) for r in records(app))
+        await press(app, pilot, "n")  # now the default may apply, and the room is told
+        made = [r for r in records(app) if isinstance(r, ev.DecisionMade)]
+        assert [(m.decision, m.by) for m in made] == [("answer_ally", "deadline")]
+        assert any("the default" in s and "applied" in s for s in said)
+
+
+async def test_play_pauses_before_a_default_applies() -> None:
+    app = TabletopApp(quickstart(), tick=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        said = _capture_notices(app)
+        await settle(app, pilot)
+        await pilot.press(*["plus"] * 6, "space")
+        await wait_for(pilot, lambda: not app.playing, "the decision")
+        await settle(app, pilot)
+        await pilot.press("space")  # play on without choosing
+        await wait_for(pilot, lambda: not app.playing, "the pause before the deadline")
+        await settle(app, pilot)
+        assert any("comes next" in s for s in said)
+        assert not any(isinstance(r, ev.DecisionMade) for r in records(app))
+        await press(app, pilot, "2")  # still in time to choose
+        made = [r for r in records(app) if isinstance(r, ev.DecisionMade)]
+        assert [(m.decision, m.by) for m in made] == [("answer_ally", "players")]

@@ -24,15 +24,25 @@ async def test_a_session_driven_by_keys_replays_byte_for_byte() -> None:
         await press(app, pilot, "t", *"The minister calls", "enter")
         await press(app, pilot, "a", "enter", *"0.4", "enter", *"press leak", "enter")
         await press(app, pilot, "n", "n", "v", "n")
-        await pilot.press(*["plus"] * 6, "space")
-        await wait_for(
-            pilot,
-            lambda: bool(app.snapshot and (app.snapshot.now > 100 or app.snapshot.finished)),
-            "play",
-        )
+        await pilot.press(*["plus"] * 6)
+        for _ in range(20):  # play on past decisions and deadlines
+            snap = app.snapshot
+            assert snap is not None
+            if snap.now > 100 or snap.finished:
+                break
+            if not app.playing:
+                await pilot.press("space")
+            was = snap.now
+            await wait_for(
+                pilot,
+                lambda: bool(app.snapshot and app.snapshot.now > was) or not app.playing,  # noqa: B023
+                "play",
+            )
+            await settle(app, pilot)
         if app.playing:
             await pilot.press("space")
         await settle(app, pilot)
+        assert app.snapshot is not None and app.snapshot.now > 100
         assert app.driver is not None
         ex = app.driver.exercise
         kinds = {e.command.kind for e in ex.command_log}

@@ -1,0 +1,131 @@
+"""Time policy: how far to move the clock for "play", "next event" and "next decision".
+
+The console (and any other front end) calls these and never reaches into SimPy. Each moves
+the clock only through ``Advance`` commands, so a session's command log replays exactly, and
+each returns a :class:`Stop` saying where and why it stopped.
+
+A decision's default applies at its deadline whatever the caller does; what the policy adds
+is the choice to *stop before* it, so the room can still choose. With ``hold=True`` every
+function stops before a default would apply, unless that decision is in ``let_default`` (the
+room was told and chose to let it go). Defaults that did apply are listed in ``Stop.defaults``
+so the front end can say so: nothing is decided silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sim import events as ev
+from sim.commands import Advance
+from sim.engine import Exercise, OpenDecision
+
+
+class StopReason(StrEnum):
+    """Why an advance stopped."""
+
+    TARGET = "target"
+    """The clock reached the time asked for."""
+    VISIBLE = "visible"
+    """A record this view can see appeared."""
+    DECISION = "decision"
+    """A decision opened."""
+    DEADLINE = "deadline"
+    """The next thing due is a deadline whose default the room has not agreed to let apply."""
+    END = "end"
+    """The exercise ended."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Where an advance stopped, why, and what it produced."""
+
+    reason: StopReason
+    records: tuple[ev.Event, ...] = ()
+    deadline: OpenDecision | None = None
+    """For DEADLINE: the decision whose default comes next."""
+    defaults: tuple[ev.DecisionMade, ...] = field(default=())
+    """Deadline defaults that applied during this advance."""
+
+
+def next_default(ex: Exercise, let_default: Collection[str] = ()) -> OpenDecision | None:
+    """The open decision whose default would apply first (ties by id), if any; decisions with
+    a choice already waiting and those in ``let_default`` are left out."""
+    waiting = ex.waiting_choices()
+    pending = [
+        od
+        for od in ex.open_decisions.values()
+        if od.decision.id not in waiting and od.decision.id not in let_default
+    ]
+    return min(pending, key=lambda od: (od.deadline, od.decision.id), default=None)
+
+
+def advance(
+    ex: Exercise,
+    to: float,
+    *,
+    hold: bool = True,
+    let_default: Collection[str] = (),
+    by: str = "facilitator",
+) -> Stop:
+    """Move the clock toward ``to``: stop when a decision opens, at the end, before a default
+    applies (``hold``), or at ``to``."""
+    start = len(ex.records)
+    if ex.finished:
+        return Stop(StopReason.END)
+    target = min(to, ex.horizon)
+    held = next_default(ex, let_default) if hold else None
+    if held is not None and held.deadline <= target:
+        ex.submit(Advance(by=by, to=held.deadline, stop="decision", before=True))
+        return _stop(ex, start, StopReason.DEADLINE, held)
+    if target > ex.now or ex.due_now():
+        ex.submit(Advance(by=by, to=target, stop="decision"))
+    return _stop(ex, start, StopReason.TARGET)
+
+
+def next_decision(
+    ex: Exercise, *, hold: bool = True, let_default: Collection[str] = (), by: str = "facilitator"
+) -> Stop:
+    """Advance until a decision opens (or before a default applies, or the end)."""
+    return advance(ex, ex.horizon, hold=hold, let_default=let_default, by=by)
+
+
+def next_event(
+    ex: Exercise,
+    *,
+    controller: bool,
+    hold: bool = True,
+    let_default: Collection[str] = (),
+    by: str = "facilitator",
+) -> Stop:
+    """Advance to the next record this view can see (the players' or the controller's), or a
+    decision opening, or before a default applies, or the end."""
+    start = len(ex.records)
+    while not ex.finished:
+        held = next_default(ex, let_default) if hold else None
+        n = len(ex.records)
+        if held is not None:
+            ex.submit(Advance(by=by, to=held.deadline, stop="record", before=True))
+            if len(ex.records) == n:  # nothing more before the deadline
+                return _stop(ex, start, StopReason.DEADLINE, held)
+        else:
+            ex.submit(Advance(by=by, to=ex.horizon, stop="record"))
+        new = ex.records[n:]
+        if any(isinstance(r, ev.DecisionOpened) for r in new):
+            return _stop(ex, start, StopReason.DECISION)
+        if controller or any(r.visible_to(ex.players) for r in new):
+            return _stop(ex, start, StopReason.VISIBLE)
+    return _stop(ex, start, StopReason.END)
+
+
+def _stop(ex: Exercise, start: int, reason: StopReason, held: OpenDecision | None = None) -> Stop:
+    new = tuple(ex.records[start:])
+    if ex.finished:
+        reason, held = StopReason.END, None
+    elif reason is not StopReason.DEADLINE and any(isinstance(r, ev.DecisionOpened) for r in new):
+        reason = StopReason.DECISION
+    elif reason is StopReason.DEADLINE and any(isinstance(r, ev.DecisionOpened) for r in new):
+        reason, held = StopReason.DECISION, None
+    defaults = tuple(r for r in new if isinstance(r, ev.DecisionMade) and r.by == "deadline")
+    return Stop(reason, new, held, defaults)

@@ -1,0 +1,260 @@
+"""What each audience may know: the players' view and the controller's, owned by the engine.
+
+One projection decides what the players may see, for every front end (the console, ``run
+--view players`` in text and JSON, and later the projector and reports): the records (only
+those whose audience includes a player, with facilitator-only fields left out), the MSEL
+(nothing of an inject before it reaches the players, unless its author gave a
+``players_title`` for a publicly scheduled event), the objectives (a rating that reads
+something the players do not know is withheld until the exercise ends; evidence never shows
+a hidden value), the variables they can see and the actors on their side.
+
+The controller view is everything. Nothing downstream filters by matching text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim import events as ev
+from sim.evidence import Evidence, Measure, evidence_text
+
+if TYPE_CHECKING:
+    from sim.engine import ActiveResponse, Exercise, OpenDecision
+
+
+@dataclass(frozen=True, slots=True)
+class MselLine:
+    """One line of the MSEL as a viewer may see it."""
+
+    key: str
+    """The inject's id; for players, '' until the inject has reached them."""
+    title: str
+    time: float | None
+    """Delivery time if known to this viewer, else None."""
+    status: str
+    """'delivered', 'pending' or 'skipped' (players: 'delivered' or 'scheduled')."""
+    contingency: bool = False
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RatingView:
+    """An objective's standing as a viewer may see it."""
+
+    objective: str
+    description: str
+    rating: str | None
+    """'met', 'partially', 'not_met'; None while it reads what this viewer does not know."""
+    evidence: str
+    final: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    """An actor's capacity in use and the responses of it this viewer knows of."""
+
+    actor: str
+    used: int
+    capacity: int
+    jobs: tuple[ActiveResponse, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Everything one audience may know of an exercise at one moment."""
+
+    controller: bool
+    now: float
+    finished: bool
+    records: tuple[ev.Event, ...]
+    msel: tuple[MselLine, ...]
+    ratings: tuple[RatingView, ...]
+    variables: dict[str, float]
+    actors: tuple[ActorView, ...]
+    open_decisions: tuple[OpenDecision, ...]
+
+
+WITHHELD = "depends on what the players do not know yet"
+
+
+def view(ex: Exercise, controller: bool) -> View:
+    """The controller's view (everything) or the players' view of the exercise now."""
+    hide = frozenset() if controller else secrets(ex)
+    seen = tuple(records(ex, controller, hide))
+    return View(
+        controller=controller,
+        now=ex.now,
+        finished=ex.finished,
+        records=seen,
+        msel=tuple(msel(ex, controller)),
+        ratings=tuple(ratings(ex, controller, hide)),
+        variables=variables(ex, controller),
+        actors=tuple(actors(ex, controller, seen)),
+        open_decisions=tuple(
+            sorted(ex.open_decisions.values(), key=lambda d: (d.opened, d.decision.id))
+        ),
+    )
+
+
+def secrets(ex: Exercise) -> frozenset[str]:
+    """Names whose values players may not learn now: hidden variables, threats they have not
+    detected, and injects that have not reached them."""
+    told = {r.inject for r in ex.records if isinstance(r, ev.InjectDelivered) and _seen(ex, r)}
+    return frozenset(
+        [n for n, v in ex.scenario.variables.items() if v.hidden]
+        + [t.id for t in ex.scenario.threats if t.id not in ex.threat_detected]
+        + [i.id for i in ex.scenario.injects if i.id not in told]
+    )
+
+
+def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) -> list[ev.Event]:
+    """Every record (controller) or the players' records, facilitator-only fields left out."""
+    if controller:
+        return list(ex.records)
+    if hide is None:
+        hide = secrets(ex)
+    out = []
+    for r in ex.records:
+        if _seen(ex, r):
+            out.append(players_record(r, hide, ex.clock_text))
+    return out
+
+
+def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], str]) -> ev.Event:
+    """A record the players may see, without what is for the facilitator only."""
+    match r:
+        case ev.VariableChanged() if r.reason or r.hidden_cause:
+            return dataclasses.replace(r, reason="", hidden_cause="")
+        case ev.InjectDelivered() if r.reason:
+            return dataclasses.replace(r, reason="")
+        case ev.ObjectiveEvaluated():
+            facts = Evidence(
+                Measure(r.measure),
+                r.values,
+                True,
+                r.time,
+                first_held=r.first_held,
+                stopped_holding=r.stopped_holding,
+                deadline=r.deadline,
+            )
+            shown = {k: v for k, v in r.values.items() if k not in hide}
+            return dataclasses.replace(r, evidence=evidence_text(facts, when, hide), values=shown)
+    return r
+
+
+def msel(ex: Exercise, controller: bool) -> list[MselLine]:
+    """The MSEL in time order. Players see the injects that reached them, and undelivered
+    injects only through an author's ``players_title`` (with their time if fixed)."""
+    delivered = {r.inject: r for r in ex.records if isinstance(r, ev.InjectDelivered) and r.inject}
+    out: list[MselLine] = []
+    for inj in ex.scenario.injects:
+        status = str(ex.value(inj.id))
+        got = delivered.get(inj.id)
+        if controller:
+            t = ex.happened_at.get(inj.id)
+            if t is None and inj.at is not None:
+                t = inj.at
+            out.append(
+                MselLine(
+                    inj.id,
+                    inj.title or inj.id,
+                    t,
+                    status,
+                    inj.contingency,
+                    inj.sender,
+                    tuple(inj.to),
+                )
+            )
+        elif got is not None and _seen(ex, got):
+            out.append(
+                MselLine(
+                    inj.id,
+                    inj.title or inj.id,
+                    got.time,
+                    "delivered",
+                    inj.contingency,
+                    inj.sender,
+                    tuple(inj.to),
+                )
+            )
+        elif status == "pending" and inj.players_title and not inj.contingency:
+            fixed = inj.at if inj.when is None and inj.after is None else None
+            out.append(MselLine("", inj.players_title, fixed, "scheduled"))
+    return sorted(out, key=lambda e: (e.time is None, e.time or 0.0))
+
+
+def ratings(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) -> list[RatingView]:
+    """Each objective's standing now (final ratings once the exercise has ended)."""
+    tail = ex.records[-len(ex.scenario.objectives) - 1 :] if ex.finished else []
+    final = {r.objective: r for r in tail if isinstance(r, ev.ObjectiveEvaluated)}
+    if hide is None:
+        hide = frozenset() if controller else secrets(ex)
+    out = []
+    for obj in ex.scenario.objectives:
+        done = final.get(obj.id)
+        if done is not None:
+            shown = done if controller else players_record(done, hide, ex.clock_text)
+            assert isinstance(shown, ev.ObjectiveEvaluated)
+            out.append(RatingView(obj.id, obj.description, shown.rating, shown.evidence, True))
+            continue
+        r = ex.rate(obj.id)
+        reads = set(r.facts.values) | _partially_names(ex, obj.id)
+        if not controller and reads & hide:
+            out.append(RatingView(obj.id, obj.description, None, WITHHELD))
+            continue
+        out.append(
+            RatingView(
+                obj.id, obj.description, r.rating, evidence_text(r.facts, ex.clock_text, hide)
+            )
+        )
+    return out
+
+
+def variables(ex: Exercise, controller: bool) -> dict[str, float]:
+    """Current values of the variables this viewer may see."""
+    values = ex.variables()
+    if controller:
+        return values
+    return {k: v for k, v in values.items() if not ex.scenario.variables[k].hidden}
+
+
+def actors(
+    ex: Exercise, controller: bool, seen: Sequence[ev.Event] | None = None
+) -> list[ActorView]:
+    """The actors (players: not the adversaries) and the responses of theirs this viewer
+    knows of."""
+    if seen is None:
+        seen = records(ex, controller)
+    known = {r.response for r in seen if isinstance(r, ev.ResponseStarted)}
+    out = []
+    for a in ex.scenario.actors:
+        if not controller and a.affiliation == "adversary":
+            continue
+        used, cap = ex.busy(a.id)
+        jobs = tuple(
+            j for j in ex.active.values() if j.actor == a.id and (controller or j.response in known)
+        )
+        out.append(ActorView(a.id, used, cap, jobs))
+    return out
+
+
+def describe_for(ex: Exercise, controller: bool) -> Sequence[str]:
+    """One plain line per record this viewer may see (what ``run --view`` prints)."""
+    from sim.describe import describe
+
+    return [describe(r, ex.scenario, controller) for r in records(ex, controller)]
+
+
+def _seen(ex: Exercise, r: ev.Event) -> bool:
+    return r.visible_to(ex.players)
+
+
+def _partially_names(ex: Exercise, objective: str) -> set[str]:
+    obj = next(o for o in ex.scenario.objectives if o.id == objective)
+    if obj.partially is None:
+        return set()
+    return set(ex.compiled.expr(obj.partially).names)
