@@ -178,7 +178,7 @@ def check_references(
         ref((*p, "module"), inj.module, module_ids, "module")
         if inj.source is not None:
             ref((*p, "source", "ref"), inj.source.ref, source_ids, "source")
-        elif not inj.invented:
+        elif not inj.invented and inj.provenance != "invented":
             report.add(
                 p,
                 f"inject '{inj.id}' cites no source; add 'source:' or mark it 'invented: true'",
