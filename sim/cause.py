@@ -26,6 +26,8 @@ class CauseKind(StrEnum):
     """A threat stage's own chance of detection."""
     UNEXPLAINED = "unexplained"
     """What the players see when an undetected threat caused it."""
+    DRIFT = "drift"
+    """(v2) A variable moving by itself at its rate; id: the variable."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ from sim.commands import (
     StartResponse,
 )
 from sim.compiled import Compiled, compiled
+from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
 from sim.numbers import stored
@@ -170,6 +171,8 @@ class Exercise:
         for obj in scenario.objectives:
             if obj.by is not None or obj.throughout:
                 self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
+        self.v2: Dynamics | None = Dynamics(self) if uses_v2(scenario) else None
+        """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self._dirty.update(self._watch_index)
         self._check_watchers()
 
@@ -515,6 +518,8 @@ class Exercise:
         d = od.decision
         if c.option not in {o.id for o in d.options}:
             raise ExerciseError(f"'{c.option}' is not an option of decision '{c.decision}'")
+        if od.offered and c.option not in od.offered:
+            raise ExerciseError(f"option '{c.option}' of '{c.decision}' is not offered now")
         if self.now >= od.deadline:
             raise ExerciseError(
                 f"too late: the deadline of '{c.decision}' was {self._when(od.deadline)}; "
@@ -662,6 +667,8 @@ class Exercise:
             except ExprError as exc:
                 self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                 continue
+            if self.v2 is not None:
+                new = self.v2.scale(cause, float(self._state[variable]), new)
             self._set(variable, new, cause)
 
     def truth(self, source: str | float, where: str) -> bool:
@@ -715,10 +722,13 @@ class Exercise:
     def _fire(self, item: Triggered) -> None:
         if isinstance(item, Inject):
             self._deliver(item)
-        elif isinstance(item, Threat) and (
-            item.only_if is None or self.truth(item.only_if, f"threat:{item.id}")
-        ):
-            start_threat(self, item)
+        elif isinstance(item, Threat):
+            wait = self.v2.threat_due(item) if self.v2 is not None else 0.0
+            if wait > 0:
+                self.env.process(self._trigger_after(item, wait))
+                return
+            if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
+                start_threat(self, item)
 
     def _deliver(
         self,
@@ -737,6 +747,16 @@ class Exercise:
                     reason=f"condition false: {inj.only_if}",
                     audience=ev.FACILITATOR_ONLY,
                     action=action,
+                )
+            )
+            return
+        if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj):
+            self.set_status(inj.id, InjectStatus.SKIPPED)
+            self._emit(
+                ev.InjectSkipped(
+                    inject=inj.id,
+                    reason=f"did not happen (probability {inj.probability})",
+                    audience=ev.FACILITATOR_ONLY,
                 )
             )
             return
@@ -764,17 +784,18 @@ class Exercise:
 
     # --- decisions ----------------------------------------------------------------------------
 
-    def _open_decision(self, d: Decision) -> None:
-        if d.id in self.open_decisions or self._state[d.id] != UNDECIDED:
+    def _open_decision(self, d: Decision, *, again: bool = False) -> None:
+        if d.id in self.open_decisions or (self._state[d.id] != UNDECIDED and not again):
             return
-        od = OpenDecision(d, self.now, self.now + d.deadline)
+        offered = self.v2.offered(d) if self.v2 is not None else ()
+        od = OpenDecision(d, self.now, self.now + d.deadline, offered)
         self.open_decisions[d.id] = od
         self._emit(
             ev.DecisionOpened(
                 decision=d.id,
                 owner=d.owner,
                 prompt=d.prompt,
-                options=tuple(o.id for o in d.options),
+                options=offered or tuple(o.id for o in d.options),
                 deadline=od.deadline,
             )
         )
@@ -818,6 +839,12 @@ class Exercise:
                 action=action,
             )
         )
+        if self.v2 is not None:
+            self.v2.decided(d)
+            if not self.v2.consents(d, option):
+                option = next(o for o in d.options if o.id == d.default)
+                option_id = option.id
+                self.set_status(d.id, option_id)
         cause = Cause(CauseKind.DECISION, d.id, option_id)
         self.apply_effects(option.effects, cause)
         for response in option.responses:
@@ -861,6 +888,8 @@ class Exercise:
     # --- objectives ---------------------------------------------------------------------------
 
     def _rate(self, obj: Objective, *, final: bool) -> Rating:
+        if self.v2 is not None and (obj.at is not None or obj.within is not None):
+            return self.v2.rate(obj, final)
         expr = self.compiled.expr(obj.met)
         values = {n: self._state[n] for n in sorted(expr.names)}
         if obj.throughout:

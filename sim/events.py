@@ -313,6 +313,18 @@ class ExpressionFailed(Event):
     error: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentRefused(Event):
+    """(v2) An actor refused the consent an option needs; the decision's default applies."""
+
+    kind: ClassVar[str] = "consent_refused"
+    decision: str
+    option: str
+    actor: str
+    text: str
+    """What the room is told."""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -340,6 +352,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         FacilitatorNote,
         ObservationRecorded,
         ExpressionFailed,
+        ConsentRefused,
     )
 }
 """Every event kind and its record class (for reading logs back)."""

@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.checks import check_references
 from sim.compiled import Compiled
+from sim.formatversion import check_format
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
 from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
@@ -81,8 +82,10 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
             key=True,
         )
         return None, report.problems
+    if not check_format(report, data):
+        return None, report.problems
     for key in data:
-        if key not in SECTIONS:
+        if key not in SECTIONS and key != "format":
             report.add((key,), f"unknown section '{key}'{did_you_mean(key, SECTIONS)}", key=True)
     for key in REQUIRED:
         if key not in data:

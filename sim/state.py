@@ -16,6 +16,8 @@ class OpenDecision:
     decision: Decision
     opened: float
     deadline: float
+    offered: tuple[str, ...] = ()
+    """(v2) The options offered, where some are conditional; empty: all of them."""
 
 
 @dataclass(frozen=True, slots=True)
