@@ -69,7 +69,7 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option(
     "--report",
     type=click.Path(dir_okay=False, writable=True),
-    help="Also write an offline HTML report with histograms (needs tabletop[report]).",
+    help="Also write an offline HTML report with histograms.",
 )
 def batch(
     scenario: str,

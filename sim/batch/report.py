@@ -2,7 +2,8 @@
 
 One self-contained file: the charts are inline SVG with their text drawn as paths, there is
 no script and no URL, so it opens offline and cannot fetch anything. Every text from the
-scenario is HTML-escaped. matplotlib is an optional extra: pip install 'tabletop[report]'.
+scenario is HTML-escaped. matplotlib is a dependency of
+tabletop (the after-action reports need it too).
 """
 
 from __future__ import annotations
