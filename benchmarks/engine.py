@@ -2,11 +2,13 @@
 
 Run: python benchmarks/engine.py [--pairs 30]
 
-Prints, for the quickstart scenario:
-- the engine's time per run against the same campaign written by hand in bare SimPy
-  (what our bookkeeping costs), and per record against a pure-Python heapq event loop
-  (the floor for an interpreted engine);
-- start-up of `tabletop --help` and `tabletop validate` against `python -c pass` and the
+Prints one line per figure, `name: value (target)`, for the quickstart scenario under the
+cooperate playbook:
+- SimPy events per run, engine and hand-written reference (they should be close: the
+  reference does the same work, see quickstart_reference.py and tests/batch/test_reference.py);
+- the engine's time per run against that reference (what our generic bookkeeping costs), and
+  per SimPy event against a pure-Python heapq event loop (the floor for an interpreted engine);
+- start-up of `tabletop --help`, `--version` and `validate` against `python -c pass` and the
   bare `import simpy, numpy, yaml` floor.
 Absolute times drift on shared machines; only the ratios are meant to be compared.
 """
@@ -22,11 +24,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import simpy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from quickstart_reference import reference_run  # noqa: E402
 
 from sim.deciders import PlaybookDecider, play  # noqa: E402
 from sim.engine import Exercise  # noqa: E402
@@ -45,37 +49,28 @@ def engine_run(seed: int) -> int:
     return len(ex.records)
 
 
-def bare_simpy_run(seed: int) -> int:
-    """The quickstart's campaign and responses, hand-written: timeouts, a resource, a log."""
-    env = simpy.Environment()
-    rng = np.random.default_rng(seed)
-    log: list[tuple[float, str]] = []
-    staff = simpy.Resource(env, capacity=1)
-    state = {"exposed": 0.0, "stopped": False}
+def reference_run_events(seed: int) -> int:
+    """The same run written by hand in bare SimPy (benchmarks/quickstart_reference.py)."""
+    return reference_run(seed)[2]
 
-    def campaign() -> simpy.events.ProcessGenerator:
-        yield env.timeout(rng.triangular(24, 48, 120))
-        log.append((env.now, "exfiltration"))
-        while not state["stopped"] and env.now < 720:
-            yield env.timeout(rng.exponential(24))
-            state["exposed"] += 1.5
-            log.append((env.now, "exposed"))
 
-    def hunt(delay: float, duration: float) -> simpy.events.ProcessGenerator:
-        yield env.timeout(delay)
-        with staff.request() as req:
-            yield req
-            log.append((env.now, "hunt started"))
-            yield env.timeout(duration)
-        if rng.random() < 0.7:
-            state["stopped"] = True
-        log.append((env.now, "hunt done"))
+def count_engine_events(seeds: range) -> float:
+    """SimPy events the engine processes per run (counted outside any timing)."""
+    count = 0
+    original = simpy.Environment.step
 
-    env.process(campaign())
-    env.process(hunt(6, rng.lognormal(np.log(60), 0.4)))
-    env.process(hunt(27, rng.triangular(120, 200, 400)))
-    env.run(until=720)
-    return len(log)
+    def counting(self: simpy.Environment) -> None:
+        nonlocal count
+        count += 1
+        original(self)
+
+    simpy.Environment.step = counting  # type: ignore[method-assign]
+    try:
+        for seed in seeds:
+            engine_run(seed)
+    finally:
+        simpy.Environment.step = original  # type: ignore[method-assign]
+    return count / len(seeds)
 
 
 def heapq_loop(n: int) -> int:
@@ -120,39 +115,50 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=30)
     args = parser.parse_args()
 
-    records = engine_run(0)
-    print(f"quickstart: {records} records per run (seed 0)")
+    seeds = range(200)
+    engine_events = count_engine_events(seeds)
+    ref_events = sum(reference_run(s)[2] for s in seeds) / len(seeds)
+    print(f"simpy events per run, engine: {engine_events:.1f} (reference {ref_events:.1f})")
 
     ratio, spread = abba(
-        lambda: slice_time(bare_simpy_run)[0], lambda: slice_time(engine_run)[0], args.pairs
+        lambda: slice_time(reference_run_events)[0],
+        lambda: slice_time(engine_run)[0],
+        args.pairs,
     )
-    print(f"engine run / hand-written SimPy run:        {ratio:6.2f}x  (IQR {spread:.2f})")
+    print(f"engine run / hand-written SimPy run: {ratio:.2f}x IQR {spread:.2f} (target <= 1.3x)")
 
-    def engine_per_record() -> float:
-        per_run, n = slice_time(engine_run)
-        return per_run / n
+    def per_event(fn: Callable[[int], int], events: float) -> Callable[[], float]:
+        return lambda: slice_time(fn)[0] / events
 
     def floor_per_event() -> float:
         per_call, n = slice_time(lambda _: heapq_loop(1000))
         return per_call / n
 
-    ratio, spread = abba(floor_per_event, engine_per_record, args.pairs)
-    print(f"engine per record / heapq floor per event: {ratio:6.2f}x  (IQR {spread:.2f})")
+    ratio, spread = abba(floor_per_event, per_event(engine_run, engine_events), args.pairs)
+    print(f"engine per simpy event / heapq floor: {ratio:.2f}x IQR {spread:.2f} (reference point)")
+    ratio, spread = abba(floor_per_event, per_event(reference_run_events, ref_events), args.pairs)
+    print(f"hand-written per event / heapq floor: {ratio:.2f}x IQR {spread:.2f} (reference point)")
 
     py = sys.executable
     tabletop = [py, "-m", "tui.cli"]
     floor = [py, "-c", "import simpy, numpy, yaml"]
-    for label, cmd in (
-        ("tabletop --help", [*tabletop, "--help"]),
-        (
-            "tabletop validate quickstart",
-            [*tabletop, "validate", str(ROOT / "scenarios/quickstart.yaml")],
-        ),
-    ):
-        pairs = max(5, args.pairs // 3)
-        vs_pass, _ = abba(lambda: startup([py, "-c", "pass"]), lambda c=cmd: startup(c), pairs)
-        vs_import, _ = abba(lambda: startup(floor), lambda c=cmd: startup(c), pairs)
-        print(f"{label:<30} / python -c pass: {vs_pass:5.1f}x   / import floor: {vs_import:5.2f}x")
+    pairs = max(5, args.pairs // 3)
+    ratio, _ = abba(
+        lambda: startup([py, "-c", "pass"]), lambda: startup([*tabletop, "--help"]), pairs
+    )
+    print(f"tabletop --help / python -c pass: {ratio:.2f}x (target <= 2x)")
+    ratio, _ = abba(
+        lambda: startup([py, "-c", "pass"]), lambda: startup([*tabletop, "--version"]), pairs
+    )
+    print(f"tabletop --version / python -c pass: {ratio:.2f}x (target <= 2x)")
+    validate = [*tabletop, "validate", str(ROOT / "scenarios/quickstart.yaml")]
+    extra = []
+    for _ in range(pairs):
+        f1, v1, v2, f2 = startup(floor), startup(validate), startup(validate), startup(floor)
+        extra.append((v1 + v2 - f1 - f2) / 2 * 1000)
+    print(
+        f"tabletop validate - import floor: {statistics.median(extra):+.0f} ms (target <= +50 ms)"
+    )
 
 
 if __name__ == "__main__":

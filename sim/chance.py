@@ -4,67 +4,110 @@ Each threat, response and inject draws from its own stream, seeded from the run'
 the element's id. Adding an inject therefore does not shift the dice of every other element,
 and two playbooks run with the same seed face the same luck where they do the same things
 (common random numbers: a fairer comparison of policies).
+
+A stream is SplitMix64 (Steele, Lea and Flood 2014; it passes BigCrush) in plain Python,
+started at a BLAKE2b hash of (seed, element id). Creating one costs about as much as one
+draw, where a numpy ``Generator`` cost tens of draws; a batch creates several per run, so
+this was the largest fixed cost of a replication. The distributions are the standard library's
+(``random.Random`` methods driven by this generator).
+
+Changed once, in version 0.1 (issue #11): streams were numpy PCG64 Generators seeded by
+``SeedSequence([seed, crc32(id)])``. The same seed therefore gives different dice than before
+that change; every run since is reproducible as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-import zlib
+import random
 
-import numpy as np
+from sim.schema import MAX_TIME, Distribution
 
-from sim.schema import Distribution
+_MASK = (1 << 64) - 1
+_GAMMA = 0x9E3779B97F4A7C15
+_TO_UNIT = 2.0**-53
+
+
+class Stream(random.Random):
+    """One element's random stream: SplitMix64 behind the ``random.Random`` interface."""
+
+    def __init__(self, seed: int, name: str) -> None:
+        digest = hashlib.blake2b(f"{seed}\0{name}".encode(), digest_size=8).digest()
+        self._state = int.from_bytes(digest, "little")
+        self.gauss_next = None  # random.Random's cache for gauss(); unused here
+
+    def seed(self, a: object = None, version: int = 2) -> None:
+        """Streams are seeded at creation only."""
+
+    def random(self) -> float:
+        """The next float in [0, 1), with 53 random bits."""
+        s = self._state = (self._state + _GAMMA) & _MASK
+        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return ((z ^ (z >> 31)) >> 11) * _TO_UNIT
+
+    def getrandbits(self, k: int) -> int:
+        out = 0
+        for shift in range(0, k, 53):
+            out |= int(self.random() * (1 << 53)) << shift
+        return out & ((1 << k) - 1)
+
+    def getstate(self) -> tuple[int, ...]:
+        return (self._state,)
+
+    def setstate(self, state: tuple[int, ...]) -> None:
+        self._state = state[0]
 
 
 class Streams:
-    """Lazily created numpy Generators keyed by element name."""
+    """Per-element streams of one run, created on first use."""
 
     __slots__ = ("_seed", "_streams")
 
     def __init__(self, seed: int) -> None:
         self._seed = seed
-        self._streams: dict[str, np.random.Generator] = {}
+        self._streams: dict[str, Stream] = {}
 
-    def __call__(self, name: str) -> np.random.Generator:
+    def __call__(self, name: str) -> Stream:
         rng = self._streams.get(name)
         if rng is None:
-            key = zlib.crc32(name.encode("utf-8"))
-            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([self._seed, key])))
-            self._streams[name] = rng
+            rng = self._streams[name] = Stream(self._seed, name)
         return rng
 
 
-def sample(dist: Distribution, rng: np.random.Generator) -> float:
-    """Draw one duration: never negative; truncated normals stay in [min, max]."""
-    return max(0.0, _draw(dist, rng))
+def sample(dist: Distribution, rng: random.Random) -> float:
+    """Draw one duration: never negative nor above MAX_TIME; truncated normals stay in
+    [min, max]."""
+    return min(max(0.0, _draw(dist, rng)), MAX_TIME)
 
 
-def _draw(dist: Distribution, rng: np.random.Generator) -> float:
+def _draw(dist: Distribution, rng: random.Random) -> float:
     p = dist.params
     match dist.kind:
         case "fixed":
             return p[0]
         case "uniform":
-            return float(rng.uniform(p[0], p[1]))
+            return rng.uniform(p[0], p[1])
         case "triangular":
-            return float(rng.triangular(p[0], p[1], p[2]))
+            return rng.triangular(p[0], p[2], p[1])  # ours: (low, mode, high)
         case "exponential":
-            return float(rng.exponential(p[0]))
+            return rng.expovariate(1.0 / p[0]) if p[0] > 0 else 0.0
         case "lognormal":
-            return float(rng.lognormal(math.log(p[0]), p[1]))
+            return rng.lognormvariate(math.log(p[0]), p[1])
         case _:
             mean, sd, low, high = p
             for _ in range(64):
-                x = float(rng.normal(mean, sd))
+                x = rng.normalvariate(mean, sd)
                 if low <= x <= high:
                     return x
             return min(max(mean, low), high)
 
 
-def chance(p: float, rng: np.random.Generator) -> bool:
+def chance(p: float, rng: random.Random) -> bool:
     """True with probability p (p outside 0..1 is clamped)."""
     if p <= 0:
         return False
     if p >= 1:
         return True
-    return bool(rng.random() < p)
+    return rng.random() < p

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError
+from sim.flow import build_flow
 from sim.problems import did_you_mean
 from sim.schema import (
     RESERVED_NAMES,
@@ -99,8 +100,14 @@ def check_references(
             "source",
         )
 
+    kinds = {name: kind for name, kind in _kinds(seen).items() if name not in failed_ids}
+
     def ref(path: Path_, value: str | None, pool: set[str], what: str) -> None:
-        if value is not None and value not in pool:
+        if value is None or value in pool:
+            return
+        if value in kinds:
+            report.add(path, _wrong_kind(value, kinds[value], what, path))
+        else:
             report.add(path, f"unknown {what} '{value}'{did_you_mean(value, pool)}")
 
     def refs(path: Path_, values: Iterable[str], pool: set[str], what: str) -> None:
@@ -206,6 +213,8 @@ def check_references(
             if stage.repeat and stage.duration.mean() <= 0:
                 report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
 
+    _warn_if_huge(report, threats, horizon)
+
     for i, d in decisions:
         p = ("decisions", i)
         ref((*p, "owner"), d.owner, actor_ids, "actor")
@@ -277,10 +286,18 @@ def check_references(
                 severity="warning",
             )
 
+    flow = build_flow(
+        injects=injects,
+        decisions=decisions,
+        threats=threats,
+        responses=responses,
+        variables=variables,
+        objectives=objectives,
+    )
     _loops(
         report,
         {
-            inj.id: [("injects", i, "after"), *_waits_on(inj.after, posed)]
+            inj.id: [("injects", i, "after"), *_ids(flow.waits_on(f"inject:{inj.id}"))]
             for i, inj in injects
             if inj.after is not None
         },
@@ -289,7 +306,7 @@ def check_references(
     _loops(
         report,
         {
-            r.id: [("responses", i, "starts"), *(s.response for s in r.starts)]
+            r.id: [("responses", i, "starts"), *_ids(flow.successors(f"response:{r.id}", "starts"))]
             for i, r in responses
             if r.starts
         },
@@ -298,11 +315,41 @@ def check_references(
     return compiled
 
 
-def _waits_on(after: str | None, posed: dict[str, list[str]]) -> list[str]:
-    """An inject 'after' a decision waits on the injects that pose that decision."""
-    if after is None:
-        return []
-    return posed.get(after, [after])
+def _kinds(seen: dict[str, tuple[str, Path_]]) -> dict[str, str]:
+    """Each id's kind ('response', 'variable'...), read from the namespace check's notes."""
+    out: dict[str, str] = {}
+    for name, (described, _) in seen.items():
+        out[name] = described.removeprefix("the ").rsplit(" '", 1)[0]
+    return out
+
+
+_WAIT_FOR = {
+    "response": "succeeded",
+    "threat": "detected",
+}
+
+
+def _wrong_kind(value: str, kind: str, wanted: str, path: Path_) -> str:
+    """An id that exists but names the wrong kind of element."""
+    field = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    message = f"'{value}' is {_a(kind)}, but '{field}' takes {_a(wanted)}"
+    if field == "after":
+        if kind in _WAIT_FOR:
+            message += f"; to wait for it, write when: \"{value} == '{_WAIT_FOR[kind]}'\""
+        elif kind == "variable":
+            message += f'; for a condition, write when: "{value} > ..."'
+    return message
+
+
+def _a(noun: str) -> str:
+    if noun == "legislation":
+        return "a legislation response (a bill)"
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def _ids(keys: Iterable[str]) -> list[str]:
+    """Flow node keys ('inject:x') to the ids the loop messages name."""
+    return [k.split(":", 1)[1] for k in keys]
 
 
 def _unique(
@@ -329,29 +376,76 @@ def _dupes(report: Reporter, items: list[tuple[Path_, str]], what: str) -> None:
 
 
 def _loops(report: Reporter, graph: dict[str, list[Any]], message: str) -> None:
-    """Report each cycle once, naming its members in order."""
+    """Report each cycle once, naming its members in order.
+
+    Iterative (an explicit stack, not recursion), so a chain of any length the file can hold
+    is walked without exhausting Python's stack.
+    """
     edges: dict[str, list[str]] = {k: [str(x) for x in v[1:]] for k, v in graph.items()}
-    state: dict[str, int] = {}
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
     reported: set[frozenset[str]] = set()
 
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        trail.append(node)
-        for nxt in edges.get(node, []):
+    for root in sorted(edges):
+        if state.get(root) is not None:
+            continue
+        trail: list[str] = [root]
+        position: dict[str, int] = {root: 0}
+        stack: list[tuple[str, int]] = [(root, 0)]  # node, index of its next edge
+        state[root] = 1
+        while stack:
+            node, i = stack[-1]
+            out = edges.get(node, [])
+            if i >= len(out):
+                stack.pop()
+                trail.pop()
+                del position[node]
+                state[node] = 2
+                continue
+            stack[-1] = (node, i + 1)
+            nxt = out[i]
             if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt) :]
+                cycle = trail[position[nxt] :]
                 members = frozenset(cycle)
                 if members not in reported:
                     reported.add(members)
                     first = min(cycle, key=lambda n: graph[n][0])
                     k = cycle.index(first)
                     ordered = cycle[k:] + cycle[:k]
-                    report.add(graph[first][0], f"{message}: {' → '.join([*ordered, first])}")
+                    shown = [*ordered, first] if len(ordered) <= 12 else [*ordered[:10], "…"]
+                    more = "" if len(ordered) <= 12 else f" ({len(ordered):,} in the loop)"
+                    report.add(graph[first][0], f"{message}: {' → '.join(shown)}{more}")
             elif state.get(nxt) is None and nxt in edges:
-                visit(nxt, trail)
-        trail.pop()
-        state[node] = 2
+                state[nxt] = 1
+                position[nxt] = len(trail)
+                trail.append(nxt)
+                stack.append((nxt, 0))
 
-    for node in sorted(edges):
-        if state.get(node) is None:
-            visit(node, [])
+
+def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: float) -> None:
+    """Warn when repeating stages alone would use up a run's engine-event budget."""
+    from sim.engine import MAX_EVENTS
+    from sim.threats import MAX_REPEATS
+
+    if horizon == float("inf"):
+        return
+    total = 0.0
+    worst: tuple[float, Path_] | None = None
+    for i, threat in threats:
+        events = 0.0
+        for stage in threat.stages:
+            if stage.repeat:
+                rounds = min(MAX_REPEATS, horizon / max(stage.duration.mean(), 1e-9))
+                events += 2 * rounds  # a timeout and its record, each round
+            else:
+                events += 2
+        total += events
+        if worst is None or events > worst[0]:
+            worst = (events, ("threats", i, "stages"))
+    if worst is not None and total > MAX_EVENTS:
+        report.add(
+            worst[1],
+            f"repeating stages may need about {total:,.0f} engine events, more than the "
+            f"{MAX_EVENTS:,} one run may use: a run would stop early (repeat less often, "
+            "or share fewer stages among threats)",
+            severity="warning",
+        )

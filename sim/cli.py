@@ -14,6 +14,14 @@ if TYPE_CHECKING:
 
 VERSION = "0.1.0"
 INVALID = 1
+USAGE = 2
+
+
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text that may come from a file, with control characters shown as escapes."""
+    from sim.safetext import printable
+
+    click.echo(printable(text), err=err, nl=nl)
 
 
 def _fail_problems(problems: list[Problem]) -> NoReturn:
@@ -24,15 +32,34 @@ def _fail_problems(problems: list[Problem]) -> NoReturn:
     sys.exit(INVALID)
 
 
+def write_out(out: str, text: str) -> None:
+    """Write a result file, or exit 1 with one line saying why it could not be written."""
+    from sim.safetext import printable
+
+    try:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        click.echo(printable(f"error: cannot write '{out}': {reason}", one_line=True), err=True)
+        sys.exit(INVALID)
+    say(f"wrote {out}", err=True)
+
+
 def _scenario_path(name: str) -> Path:
     from sim.bundled import bundled_names, resolve
     from sim.problems import did_you_mean
+    from sim.safetext import printable
 
     path = resolve(name)
     if path is None:
         hint = did_you_mean(name, bundled_names())
         raise click.BadParameter(
-            f"no file or bundled scenario '{name}'{hint}; bundled: {', '.join(bundled_names())}",
+            printable(
+                f"no file or bundled scenario '{name}'{hint}; "
+                f"bundled: {', '.join(bundled_names())}",
+                one_line=True,
+            ),
             param_hint="SCENARIO",
         )
     return path
@@ -47,49 +74,66 @@ def _load(name: str) -> Scenario:
     return scenario
 
 
+CONSOLE_COMMANDS = frozenset({"play", "serve", "watch"})
+"""Commands that drive the terminal themselves; every other command's stdout is guarded."""
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="tabletop")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """tabletop: simulate cyber-policy tabletop exercises.
 
     Scenarios are YAML files; the bundled ones can be named by id (e.g. quickstart).
     """
+    if ctx.invoked_subcommand not in CONSOLE_COMMANDS:
+        from sim.safestream import guard_stdout
+
+        guard_stdout()
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, no warnings or summary.")
 def validate(paths: tuple[str, ...], quiet: bool) -> None:
-    """Check scenario files and report every problem as file:line:col."""
-    from sim.loader import check_scenario_file
+    """Check scenarios and playbooks and report every problem as file:line:col.
 
+    PATHS are files, folders (every .yaml file in them) or bundled ids, as `run` takes.
+    A playbook is checked against the scenario it names.
+    """
+    from sim.safetext import printable
+    from sim.validation import TargetError, check_all, expand
+
+    try:
+        files = expand(paths)
+    except TargetError as exc:
+        raise click.BadParameter(printable(str(exc), one_line=True), param_hint="PATHS") from None
+    results = check_all(files)
     failed = 0
-    for name in paths:
-        if not Path(name).exists():
-            raise click.BadParameter(f"'{name}' does not exist", param_hint="PATHS")
-        scenario, problems = check_scenario_file(name)
-        for p in problems:
+    for checked in results:
+        for p in checked.problems:
             if p.severity == "error" or not quiet:
                 click.echo(str(p), err=p.severity == "error")
-        if scenario is None:
+        if not checked.ok:
             failed += 1
         elif not quiet:
-            click.echo(f"{name}: ok ({scenario.scenario.title})")
-    if not quiet and len(paths) > 1:
-        click.echo(f"{len(paths)} files checked, {failed} invalid")
+            say(f"{checked.path}: ok ({checked.kind}: {checked.title})")
+    if not quiet and len(results) > 1:
+        click.echo(f"{len(results)} files checked, {failed} invalid")
     sys.exit(INVALID if failed else 0)
 
 
 @main.command()
 @click.argument("scenario")
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's)."
+)
 @click.option("--playbook", "playbook_name", help="Playbook file (or bundled playbook name).")
 @click.option(
     "--decider",
     type=click.Choice(["deadline", "random"]),
-    default="deadline",
-    show_default=True,
-    help="Without a playbook: let decisions default at their deadlines, or choose at random.",
+    help="Without a playbook: let decisions default at their deadlines (the default), or "
+    "choose at random. Not with --playbook.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -99,28 +143,33 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     type=click.Choice(["controller", "players"]),
     default="controller",
     show_default=True,
-    help="Everything, or only what the players may know (text and JSON).",
+    help="Everything, or only what players know (text and JSON).",
 )
-@click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
-)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
+@click.option("--record", is_flag=True, help="Save the run as a session (see `tabletop sessions`).")
+@click.option("--store", metavar="PATH", help="Session store file for --record.")
 def run(
     scenario: str,
     seed: int | None,
     playbook_name: str | None,
-    decider: str,
+    decider: str | None,
     fmt: str,
     view: str,
     out: str | None,
+    record: bool,
+    store: str | None,
 ) -> None:
     """Play SCENARIO headless with scripted decisions and print the outcome."""
     from sim.bundled import resolve
     from sim.deciders import Decider, DefaultDecider, PlaybookDecider, RandomDecider, play
-    from sim.engine import Exercise
+    from sim.engine import Exercise, ExerciseError
     from sim.playbook import load_playbook
     from sim.problems import InputProblems
     from sim.report import RunResult
+    from sim.safetext import printable
 
+    if playbook_name is not None and decider is not None:
+        raise click.UsageError("--decider and --playbook both choose the decisions; give one")
     model = _load(scenario)
     run_seed = model.scenario.seed if seed is None else seed
     chooser: Decider
@@ -128,7 +177,10 @@ def run(
     if playbook_name is not None:
         path = resolve(playbook_name, "playbook")
         if path is None:
-            raise click.BadParameter(f"no playbook file '{playbook_name}'", param_hint="--playbook")
+            raise click.BadParameter(
+                printable(f"no playbook file '{playbook_name}'", one_line=True),
+                param_hint="--playbook",
+            )
         try:
             book = load_playbook(path, model)
         except InputProblems as exc:
@@ -140,16 +192,24 @@ def run(
         label = "random"
     else:
         chooser = DefaultDecider()
-    exercise = Exercise(model, run_seed)
-    play(exercise, chooser)
+    if record:
+        from sim.session.cli import recorded_run
+
+        exercise = recorded_run(scenario, model, run_seed, store)
+    else:
+        exercise = Exercise(model, run_seed)
+    try:
+        play(exercise, chooser)
+    except ExerciseError as exc:
+        click.echo(printable(f"error: {exc}", one_line=True), err=True)
+        sys.exit(INVALID)
     result = RunResult(exercise, label)
     controller = view == "controller"
     text = result.to_json(controller) if fmt == "json" else result.to_text(controller)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        write_out(out, text)
     else:
-        click.echo(text, nl=False)
+        say(text, nl=False)
 
 
 @main.command(name="list")
@@ -161,33 +221,74 @@ def list_() -> None:
     for path in bundled_scenarios():
         scenario, _ = check_scenario_file(path)
         title = scenario.scenario.title if scenario else "(invalid)"
-        click.echo(f"{path.stem:<28} {title}")
+        say(f"{path.stem:<28} {title}")
         for book in bundled_playbooks(path.stem):
             click.echo(f"    playbook {book.stem}")
 
 
 @main.command()
-@click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
-)
-def schema(out: str | None) -> None:
-    """Print the JSON Schema of the scenario format (draft-07, for editors)."""
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
+@click.option("--playbook", is_flag=True, help="The playbook schema, not the scenario's.")
+def schema(out: str | None, playbook: bool) -> None:
+    """Print the JSON Schema of the scenario (or playbook) format (draft-07, for editors)."""
     from sim.jsonschema import scenario_json_schema_text
 
-    text = scenario_json_schema_text()
+    if playbook:
+        from sim.authoring.playbookschema import playbook_json_schema_text
+
+        text = playbook_json_schema_text()
+    else:
+        text = scenario_json_schema_text()
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        write_out(out, text)
     else:
         click.echo(text, nl=False)
+
+
+from sim.analysis.cli import pack, report  # noqa: E402  (AAR/IP, packages: sim/analysis)
+
+main.add_command(report)
+main.add_command(pack)
 
 
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
     from sim.problems import TabletopError
+    from sim.safetext import printable
 
     try:
         main()
     except TabletopError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(printable(f"error: {exc}"), err=True)
         sys.exit(INVALID)
+    except BrokenPipeError:  # e.g. `tabletop run x | head`: the reader left, nothing to say
+        _quiet_stdout()
+        sys.exit(INVALID)
+    except OSError as exc:  # e.g. stdout on a full disk
+        _quiet_stdout()
+        click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+        sys.exit(INVALID)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+from sim.batch.cli import batch  # noqa: E402  (its own module; imports only click up front)
+
+main.add_command(batch)
+
+
+from sim.authoring import cli as _authoring_cli  # noqa: E402  (registers graph, lint, new, msel)
+
+del _authoring_cli
+
+
+from sim.session import cli as _session_cli  # noqa: E402, F401  (registers `sessions`)

@@ -1,7 +1,8 @@
 """The names a scenario's expressions may read, and its expressions compiled once per scenario.
 
 Compiling is done once and cached on the scenario object, so a Monte Carlo batch of thousands
-of runs pays for it once.
+of runs pays for it once. Compiled expressions are closures, which cannot be pickled: a pickled
+scenario carries only the names, and each process that unpickles it recompiles lazily.
 """
 
 from __future__ import annotations
@@ -57,10 +58,20 @@ class Compiled:
     """Compiled conditions and effects of one scenario, keyed by their source text."""
 
     def __init__(self, names: dict[str, NameSpec]) -> None:
+        self._start(names)
+
+    def _start(self, names: dict[str, NameSpec]) -> None:
         self.names = names
         self.notification_names = {**self.names, "age": NUMBER}
         self._exprs: dict[str, Expression] = {}
         self._effects: dict[tuple[str, bool], Effect] = {}
+
+    def __getstate__(self) -> dict[str, dict[str, NameSpec]]:
+        """Pickle the names only: the compiled closures are rebuilt on first use."""
+        return {"names": self.names}
+
+    def __setstate__(self, state: dict[str, dict[str, NameSpec]]) -> None:
+        self._start(state["names"])
 
     def expr(self, source: str | float) -> Expression:
         key = str(source)

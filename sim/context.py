@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Mapping
 from typing import Any, Protocol
 
-import numpy as np
 import simpy
 
 from sim import events as ev
 from sim.cause import Cause
+from sim.chance import Stream
 from sim.expr import Value
 from sim.schema import Countermeasure, Legislation, Notification, Threat
 from sim.state import ActiveResponse, Campaigns
@@ -63,7 +63,7 @@ class Context(Protocol):
     def now(self) -> float: ...
 
     @property
-    def rng(self) -> Callable[[str], np.random.Generator]:
+    def rng(self) -> Callable[[str], Stream]:
         """The random stream of one element ('threat:<id>', 'response:<id>')."""
         ...
 

@@ -68,6 +68,10 @@ from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseS
 
 Process = Generator[simpy.Event, Any, None]
 
+MAX_EVENTS = 1_000_000
+"""Engine steps one run may take: events processed plus conditions re-checked (see 'Limits'
+in docs/scenario-format.md)."""
+
 
 class ExerciseError(TabletopError):
     """A command the exercise refuses (unknown id, decision not open or past its deadline,
@@ -76,6 +80,10 @@ class ExerciseError(TabletopError):
 
 ASSESSMENTS = ("", "strength", "improvement")
 """The values of an observation's assessment."""
+
+
+class BudgetExceeded(ExerciseError):
+    """The run used up its engine-event budget: the scenario does too much for one run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +109,9 @@ class Exercise:
         self.horizon = scenario.scenario.horizon
         self.records: list[ev.Event] = []
         self.finished = False
+        self.events_processed = 0
+        """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
+        self.max_events = MAX_EVENTS
         self.players: tuple[str, ...] = tuple(a.id for a in scenario.actors if a.is_player)
 
         self._state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
@@ -319,6 +330,13 @@ class Exercise:
             self._end(EndReason.HORIZON)
 
     def _advance(self) -> None:
+        self.events_processed += 1
+        if self.events_processed > self.max_events:
+            raise BudgetExceeded(
+                f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
+                "limit for one run: the scenario repeats too much (look at repeating stages "
+                "and at threats or responses that start each other)"
+            )
         nxt = self.env.peek()
         if nxt > self.env.now and (self._due or self._queue):
             (self._due or self._queue).popleft()()
@@ -818,6 +836,7 @@ class Exercise:
         while self._dirty:
             names, self._dirty = self._dirty, set()
             due = {id(w): w for n in sorted(names) for w in self._watch_index.get(n, ()) if w.live}
+            self.events_processed += len(due)  # re-checking conditions is work too
             for w in sorted(due.values(), key=lambda w: w.order):
                 try:
                     ok = w.expr.truth(self._state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import math
 import numbers
 import operator
@@ -339,6 +340,7 @@ class _Compiler:
     def __init__(self, text: str, lead: int, names: Mapping[str, NameSpec], base: int) -> None:
         self.lead = lead
         self.base = base
+        self.text = text
         self.count = 0
         self.names = names
         self.used: set[str] = set()
@@ -355,6 +357,17 @@ class _Compiler:
         if self.chars is not None:
             column = self.chars[min(column, len(self.chars) - 1)]
         return self.lead + column
+
+    def written(self, node: ast.Name) -> str:
+        """A name exactly as the source writes it (Python normalises it to NFKC)."""
+        if self.chars is None:
+            return node.id
+        start = self.offset(node) - self.lead
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            return node.id
+        end = self.chars[min(end_col, len(self.chars) - 1)]
+        return self.text[start:end]
 
     def fail(self, message: str, node: ast.AST) -> NoReturn:
         raise ExprError(message, self.offset(node))
@@ -428,11 +441,18 @@ class _Compiler:
 
     def name(self, node: ast.Name) -> tuple[_Fn, Kind]:
         key = node.id
+        written = self.written(node)
+        if written != key:  # Python reads look-alikes (NFKC): 'ｘ' as 'x', 'ﬁ' as 'fi'
+            self.fail(
+                f"'{written}' is written with look-alike characters (it would read as "
+                f"'{key}'); write '{key}'",
+                node,
+            )
         if key in ("true", "false"):
             return _constant(key == "true"), "bool"
         spec = self.names.get(key)
         if spec is None:
-            choices = [*self.names, "true", "false"]
+            choices = itertools.chain(self.names, ("true", "false"))  # read only if hinted
             self.fail(f"unknown name '{key}'{did_you_mean(key, choices)}", node)
         self.used.add(key)
         if spec.kind == "status":
@@ -468,10 +488,16 @@ class _Compiler:
         self.need_number(node.right, right_kind, "arithmetic")
         offset = self.offset(node)
         if op_type is ast.Pow:
-            return _power(left, right, offset), "number"
-        if op_type in _ARITHMETIC:
-            return _arithmetic(_ARITHMETIC[op_type], left, right, offset), "number"
-        return _division(op_type, left, right, offset), "number"
+            fn = _power(left, right, offset)
+        elif op_type in _ARITHMETIC:
+            fn = _arithmetic(_ARITHMETIC[op_type], left, right, offset)
+        else:
+            fn = _division(op_type, left, right, offset)
+        if _is_constant(node.left) and _is_constant(node.right):
+            # Constant arithmetic ('9 ** 9 ** 9', '1 / 0') is computed now, within the same
+            # bounds as at run time, so it fails validation rather than a run.
+            return _constant(fn({})), "number"
+        return fn, "number"
 
     def boolean(self, node: ast.BoolOp) -> tuple[_Fn, Kind]:
         fns: list[_Fn] = []
@@ -584,6 +610,13 @@ class _Compiler:
             self.check_status_value(left, item, value)
             values.add(value)
         return frozenset(values)
+
+
+def _is_constant(node: ast.expr) -> bool:
+    """True if the expression reads no names (its value is known before any run)."""
+    return not any(
+        isinstance(n, ast.Name) and n.id not in ("true", "false") for n in ast.walk(node)
+    )
 
 
 _HANDLERS: dict[type[ast.AST], Callable[[_Compiler, Any], tuple[_Fn, Kind]]] = {

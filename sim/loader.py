@@ -7,8 +7,10 @@ others, and cross-references are checked among the items that did validate.
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +19,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.checks import check_references
 from sim.compiled import Compiled
-from sim.problems import InputProblems, Problem, did_you_mean
-from sim.schema import RESPONSE_KINDS, SECTIONS, Response, Scenario
+from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
+from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
 
 REQUIRED = ("scenario", "actors", "injects")
 _RESPONSE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Response)
+_ID_ADAPTER: TypeAdapter[str] = TypeAdapter(Id)
+MAX_REPORTED = 100
+"""Most problems reported for one file; the rest are counted ("… and 11,900 more")."""
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -56,11 +61,24 @@ def check_scenario_file(
 
 def check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, list[Problem]]:
     """Validate a parsed document (text, if known, sharpens columns inside expressions)."""
+    with hint_budget():
+        return _check_scenario(doc, text)
+
+
+def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, list[Problem]]:
     report = _Report(doc, text)
     data = doc.data
     if not isinstance(data, dict):
         report.add(
             (), f"a scenario is a mapping with keys {', '.join(SECTIONS)}; found {_kind_of(data)}"
+        )
+        return None, report.problems
+    if "playbook" in data and "scenario" not in data:
+        report.add(
+            ("playbook",),
+            "this is a playbook, not a scenario: check it against its scenario with "
+            "'tabletop run SCENARIO --playbook FILE'",
+            key=True,
         )
         return None, report.problems
     for key in data:
@@ -91,6 +109,9 @@ def check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, li
                 continue
             items = {}
             for name, value in raw.items():
+                if report.validate(_ID_ADAPTER, name, (section, name), key=True) is None:
+                    failed_ids.add(name)
+                    continue
                 ok = report.validate(model, value, (section, name))
                 if ok is None:
                     failed_ids.add(name)
@@ -118,7 +139,7 @@ def check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, li
             valid[section] = items_l
 
     compiled = check_references(report, valid, failed_ids, broken)
-    problems = sorted(report.problems)
+    problems = _capped(sorted(report.problems))
     if any(p.severity == "error" for p in problems):
         return None, problems
     empty: dict[str, Any] = {
@@ -128,12 +149,29 @@ def check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, li
         "responses": [],
         "objectives": [],
     }
-    scenario = Scenario.model_validate(
-        {k: empty.get(k, v) if v is None else v for k, v in data.items()}
-    )
+    try:
+        scenario = Scenario.model_validate(
+            {k: empty.get(k, v) if v is None else v for k, v in data.items()}
+        )
+    except ValidationError as exc:  # a rule the item-by-item checks missed: still a problem
+        for err in exc.errors():
+            report._pydantic_error(Scenario, data, (), err)
+        return None, _capped(sorted(report.problems))
     if isinstance(compiled, Compiled):
         scenario._compiled = compiled
     return scenario, problems
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_REPORTED problems, errors first, then one line counting the rest."""
+    if len(problems) <= MAX_REPORTED:
+        return problems
+    errors = [p for p in problems if p.severity == "error"]
+    shown = sorted((errors or problems)[:MAX_REPORTED])
+    rest = len(problems) - len(shown)
+    last = shown[-1]
+    more = f"… and {rest:,} more problem{'s' if rest != 1 else ''} (fix these first)"
+    return [*shown, Problem(last.path, last.line, last.col, more, last.severity)]
 
 
 class _Report:
@@ -183,15 +221,20 @@ class _Report:
             self._lines = text.splitlines()
         return self._lines[n - 1] if 0 < n <= len(self._lines) else ""
 
-    def validate(self, model: Any, raw: Any, where: Path_) -> Any:
+    def validate(self, model: Any, raw: Any, where: Path_, *, key: bool = False) -> Any:
         """Validate one item; on failure report each error at its position and return None."""
         try:
             if model is Response:
                 return _RESPONSE_ADAPTER.validate_python(raw)
+            if isinstance(model, TypeAdapter):
+                return model.validate_python(raw)
             return model.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
-                self._pydantic_error(model, raw, where, err)
+                if key:
+                    self.add(where, _message(err, err.get("input")), key=True)
+                else:
+                    self._pydantic_error(model, raw, where, err)
             return None
 
     def _pydantic_error(self, model: Any, raw: Any, where: Path_, err: Any) -> None:
@@ -210,6 +253,9 @@ class _Report:
         if kind == "missing":
             self.add(path[:-1], f"missing key '{loc[-1]}'")
             return
+        if kind == "string_pattern_mismatch" and loc and loc[-1] == "after":
+            self.add(path, _after_message(value))
+            return
         self.add(path, _message(err, value))
 
 
@@ -217,17 +263,22 @@ def _message(err: Any, value: Any) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "string_pattern_mismatch" and isinstance(value, str):
-        fixed = value.strip().lower().replace("-", "_").replace(" ", "_")
-        hint = f" (try '{fixed}')" if fixed != value and fixed[:1].isalpha() else ""
+        fixed = unicodedata.normalize("NFKC", value).strip().lower()
+        fixed = fixed.replace("-", "_").replace(" ", "_")
+        hint = ""
+        if fixed != value and fixed.isascii() and fixed[:1].isalpha():
+            hint = f" (try '{fixed}')"
+        if not value.isascii() and fixed.isascii():
+            hint = f" (it looks like '{fixed}' but has look-alike characters)"
         return (
-            f"'{value}' is not a valid id: use lower-case letters, digits and '_', "
+            f"'{_short(value)}' is not a valid id: use lower-case letters, digits and '_', "
             f"starting with a letter{hint}"
         )
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         whole = "a whole number" if kind.startswith("int") else "a number"
         return f"expected {whole}, got {_kind_of(value)}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_kind_of(value)}"
+        return f"expected true or false, got {_kind_of(value)}{_bool_hint(value)}"
     if kind == "string_type":
         return f"expected text, got {_kind_of(value)}"
     if kind == "list_type":
@@ -259,8 +310,41 @@ def _message(err: Any, value: Any) -> str:
     if msg.startswith("Input should"):
         msg = "should" + msg[len("Input should") :]
         if value is not None and not isinstance(value, dict | list):
-            msg += f" (got {value!r})"
+            msg += f" (got {_short(repr(value))})"
     return msg[:1].lower() + msg[1:] if msg[:2] != msg[:2].upper() else msg
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _after_message(value: Any) -> str:
+    """'after' takes an id; a condition written there belongs in 'when' or 'if'."""
+    if isinstance(value, str) and re.search(r"[^A-Za-z0-9_\- ]", value.strip()):
+        return (
+            f"'after' takes the id of an inject or decision, not a condition ('{value}'); "
+            "for a condition use 'when:' (happens once it holds) or 'if:' (checked then)"
+        )
+    fixed = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    hint = f" (try '{fixed}')" if re.fullmatch(ID_PATTERN, fixed) else ""
+    return (
+        f"'{value}' is not a valid id{hint}: 'after' takes the id of an inject or decision "
+        "(lower-case letters, digits and '_', starting with a letter)"
+    )
+
+
+def _bool_hint(value: Any) -> str:
+    """Why a YAML 1.1 boolean word is refused: the format takes only true and false."""
+    if not isinstance(value, str):
+        return ""
+    word = value.strip().lower()
+    if word in ("true", "false"):
+        return f"; write {word} without quotes"
+    if word in ("yes", "on", "y"):
+        return "; write true (yes, no, on and off are text here)"
+    if word in ("no", "off", "n"):
+        return "; write false (yes, no, on and off are text here)"
+    return ""
 
 
 def _kind_of(value: Any) -> str:
@@ -269,7 +353,7 @@ def _kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return f"the number {_short(repr(value))}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'"

@@ -9,8 +9,8 @@ from pydantic import Field, model_validator
 
 from sim.compiled import compiled
 from sim.expr import ExprError
-from sim.problems import InputProblems, did_you_mean
-from sim.schema import ExprText, Id, Model, Scenario
+from sim.problems import InputProblems, did_you_mean, hint_budget
+from sim.schema import MAX_TIME, ExprText, Id, Model, Scenario
 from sim.yamlread import Document, read_yaml_file, read_yaml_text
 
 
@@ -21,7 +21,7 @@ class Rule(Model):
     """The option to choose."""
     only_if: ExprText | None = Field(default=None, alias="if")
     """Condition checked when the decision is posed; if false, the next rule is tried."""
-    after: float = Field(default=0.0, ge=0)
+    after: float = Field(default=0.0, ge=0, le=MAX_TIME)
     """How long the players take to decide, in scenario time units (0: at once)."""
 
     @model_validator(mode="before")
@@ -71,13 +71,30 @@ def load_playbook_text(text: str, scenario: Scenario, path: str = "<string>") ->
     return check_playbook(read_yaml_text(text, path), scenario)
 
 
-def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
-    from sim.loader import _Report
+def check_playbook_shape(doc: Document) -> Playbook:
+    """Check a playbook on its own (no scenario to check its decisions against)."""
+    from sim.loader import _capped, _Report
 
     report = _Report(doc, None)
     book: Playbook | None = report.validate(Playbook, doc.data, ())
     if book is None:
-        raise InputProblems(report.problems)
+        raise InputProblems(_capped(sorted(report.problems)))
+    return book
+
+
+def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
+    """Check a playbook against its scenario; raise InputProblems listing every error."""
+    with hint_budget():
+        return _check_playbook(doc, scenario)
+
+
+def _check_playbook(doc: Document, scenario: Scenario) -> Playbook:
+    from sim.loader import _capped, _Report
+
+    report = _Report(doc, None)
+    book: Playbook | None = report.validate(Playbook, doc.data, ())
+    if book is None:
+        raise InputProblems(_capped(sorted(report.problems)))
     sid = book.playbook.scenario
     if sid is not None and sid != scenario.scenario.id:
         report.add(
@@ -117,8 +134,15 @@ def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
                     report.add((*where, "if"), str(exc), offset=exc.offset)
     errors = [p for p in report.problems if p.severity == "error"]
     if errors:
-        raise InputProblems(errors)
+        raise InputProblems(_capped(sorted(errors)))
     return book
 
 
-__all__ = ["Playbook", "Rule", "load_playbook", "load_playbook_text"]
+__all__ = [
+    "Playbook",
+    "Rule",
+    "check_playbook",
+    "check_playbook_shape",
+    "load_playbook",
+    "load_playbook_text",
+]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Literal
+
+from sim.safetext import printable
 
 Severity = Literal["error", "warning"]
 
@@ -21,8 +25,11 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        """One line, with any control character in the path or message shown as an escape."""
         prefix = "" if self.severity == "error" else "warning: "
-        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+        return printable(
+            f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}", one_line=True
+        )
 
 
 class TabletopError(Exception):
@@ -41,7 +48,36 @@ class InputProblems(TabletopError):
         return [p for p in self.problems if p.severity == "error"]
 
 
+HINTS_PER_FILE = 50
+"""Most did-you-mean searches while checking one file (each compares against every name)."""
+MAX_HINT_CHOICES = 1_000
+"""Names a did-you-mean search compares against at most (those closest in length first)."""
+_hints_left: ContextVar[int | None] = ContextVar("hints_left", default=None)
+
+
+@contextmanager
+def hint_budget(n: int = HINTS_PER_FILE) -> Iterator[None]:
+    """Within this block, at most ``n`` did-you-mean searches are made; later ones give ''.
+
+    A file with thousands of bad references is then checked in time linear in its size.
+    """
+    token = _hints_left.set(n)
+    try:
+        yield
+    finally:
+        _hints_left.reset(token)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``" (did you mean 'x'?)"`` suffix when a close match exists, else an empty string."""
-    matches = get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    left = _hints_left.get()
+    if left is not None:
+        if left <= 0:
+            return ""
+        _hints_left.set(left - 1)
+    pool = set(choices)
+    if len(pool) > MAX_HINT_CHOICES:  # a typo rarely changes a name's length by more than 3
+        n = len(word)
+        pool = set(sorted(c for c in pool if abs(len(c) - n) <= 3)[:MAX_HINT_CHOICES])
+    matches = get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""

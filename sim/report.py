@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sim import events as ev
 from sim.describe import describe
 from sim.engine import Exercise
+from sim.safetext import printable
 from sim.views import view
 
 JSON_FORMAT = "tabletop-run/1"
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # json escapes C0 itself
 RATING_MARK = {"met": "✓", "partially": "~", "not_met": "✗"}
 
 
@@ -33,11 +37,11 @@ class RunResult:
         seen = view(ex, controller)
         return {
             "format": JSON_FORMAT,
+            "view": "controller" if controller else "players",
             "scenario": info.id,
             "title": info.title,
             "seed": ex.seed,
             "playbook": self.playbook,
-            "view": "controller" if controller else "players",
             "start": info.start.isoformat(),
             "time_unit": info.time_unit,
             "horizon": info.horizon,
@@ -60,7 +64,10 @@ class RunResult:
         }
 
     def to_json(self, controller: bool = True) -> str:
-        return json.dumps(self.to_json_data(controller), indent=2, ensure_ascii=False) + "\n"
+        """Strict JSON (never NaN or Infinity), with no character that could control a terminal."""
+        data = _finite(self.to_json_data(controller))
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
     def to_text(self, controller: bool = True) -> str:
         ex = self.exercise
@@ -96,4 +103,15 @@ class RunResult:
                 f"  {RATING_MARK.get(rating, '?')} {rv.objective:<24} {rating.replace('_', ' ')}"
             )
             lines.append(f"      {rv.evidence}")
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")
+
+
+def _finite(value: Any) -> Any:
+    """The data with every NaN or infinite number replaced by null (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

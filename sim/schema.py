@@ -6,15 +6,46 @@ text here; the loader checks and compiles them once the scenario's names are kno
 
 from __future__ import annotations
 
+import keyword
 import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Ids are names in expressions, so they are identifiers: lower case, digits, underscores."""
+
+KEYWORDS = frozenset(keyword.kwlist)
+"""Words of the expression language's grammar (Python's keywords): never ids."""
+
+MAX_TIME = 1_000_000.0
+"""Largest time, duration or horizon, in the scenario's time unit (see 'Limits' in the docs)."""
+LATEST_START_YEAR = 4000
+"""scenario.start must be before this year, so every date the engine computes exists."""
+MAX_FACTOR = 1_000.0
+"""Largest slowing factor."""
+
+
+def _not_keyword(value: str) -> str:
+    if value in KEYWORDS:
+        raise PydanticCustomError(
+            "keyword_id",
+            "'{id}' is a word of the expression language and cannot be an id; choose another",
+            {"id": value},
+        )
+    return value
+
 
 Id = Annotated[
     str,
@@ -22,7 +53,10 @@ Id = Annotated[
         pattern=ID_PATTERN,
         description="An identifier: lower-case letters, digits and '_', starting with a letter.",
     ),
+    AfterValidator(_not_keyword),
 ]
+Time = Annotated[float, Field(ge=0, le=MAX_TIME)]
+"""A scenario time or a duration, in time units."""
 ExprText = Annotated[
     str | float,
     Field(description="A condition or number written in the expression language (see docs)."),
@@ -57,7 +91,11 @@ class Model(BaseModel):
     """Base of every scenario model: frozen, unknown keys are errors."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+        allow_inf_nan=False,
     )
 
 
@@ -67,8 +105,14 @@ DISTRIBUTION_KINDS = ("fixed", "uniform", "triangular", "normal", "lognormal", "
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise PydanticCustomError("distribution", "{what} must be a number", {"what": what})
+    if not -MAX_TIME <= value <= MAX_TIME:  # also refuses NaN
+        raise PydanticCustomError(
+            "distribution",
+            "{what} must be a number between -{limit} and {limit}",
+            {"what": what, "limit": f"{MAX_TIME:,.0f}"},
+        )
     return float(value)
 
 
@@ -80,6 +124,26 @@ def _pair(value: Any, kind: str, n: int, names: str) -> list[float]:
             {"kind": kind, "n": n, "names": names},
         )
     return [_number(v, kind) for v in value]
+
+
+_PARAM_NAMES = {"normal": ("mean", "sd", "min", "max"), "lognormal": ("median", "sigma")}
+_PARAM_COUNTS = {
+    "fixed": 1,
+    "uniform": 2,
+    "triangular": 3,
+    "exponential": 1,
+    **{k: len(v) for k, v in _PARAM_NAMES.items()},
+}
+
+
+def _author_form(kind: Any, params: Any) -> Any:
+    """The ``{kind, params}`` form (as dumped) in the form an author writes, to check it."""
+    n = _PARAM_COUNTS.get(kind) if isinstance(kind, str) else None
+    if n is None or not isinstance(params, list | tuple) or len(params) != n:
+        raise PydanticCustomError("distribution", "a distribution's kind and params do not fit")
+    if kind in _PARAM_NAMES:
+        return {kind: dict(zip(_PARAM_NAMES[kind], params, strict=True))}
+    return {kind: params[0] if n == 1 else list(params)}
 
 
 class Distribution(Model):
@@ -94,7 +158,7 @@ class Distribution(Model):
     @classmethod
     def _parse(cls, value: Any) -> Any:
         if isinstance(value, dict) and set(value) == {"kind", "params"}:
-            return value
+            value = _author_form(value["kind"], value["params"])  # checked like any other
         if isinstance(value, int | float) and not isinstance(value, bool):
             v = _number(value, "a fixed value")
             if v < 0:
@@ -103,8 +167,8 @@ class Distribution(Model):
         if not isinstance(value, dict) or len(value) != 1:
             raise PydanticCustomError(
                 "distribution",
-                "expected a number or one of {kinds}, e.g. {{uniform: [2, 12]}}",
-                {"kinds": ", ".join(DISTRIBUTION_KINDS[1:])},
+                "expected a number or one of {kinds}, e.g. {example}",
+                {"kinds": ", ".join(DISTRIBUTION_KINDS[1:]), "example": "{uniform: [2, 12]}"},
             )
         ((kind, arg),) = value.items()
         params: list[float]
@@ -143,6 +207,8 @@ class Distribution(Model):
                     {"kind": kind, "allowed": allowed},
                 )
             params = [_number(arg[k], f"{kind} {k}") for k in keys]
+            if kind == "lognormal" and params[1] > 10:
+                raise PydanticCustomError("distribution", "lognormal sigma must be at most 10")
             if params[1] < 0 or (kind == "lognormal" and params[0] <= 0):
                 raise PydanticCustomError(
                     "distribution",
@@ -151,7 +217,7 @@ class Distribution(Model):
                 )
             if kind == "normal":
                 low = _number(arg.get("min", 0.0), "normal min")
-                high = _number(arg.get("max", 1e12), "normal max")
+                high = _number(arg.get("max", MAX_TIME), "normal max")
                 if low >= high:
                     raise PydanticCustomError("distribution", "normal needs min < max")
                 params += [low, high]
@@ -230,7 +296,7 @@ class Module(Model):
     id: Id
     title: str
     """Shown in the briefing and the console."""
-    start: float = Field(default=0.0, ge=0)
+    start: Time = 0.0
     """Scenario time at which this module begins."""
     summary: str = ""
     """What happens in this module, read aloud at its start."""
@@ -238,6 +304,8 @@ class Module(Model):
     """Questions the facilitator puts to the players in this module."""
     facilitator_notes: str = ""
     """Notes for the facilitator only (never shown to players)."""
+    minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    """Planned real minutes for this module on the agenda (default: a share of the session)."""
 
 
 class ScenarioInfo(Model):
@@ -253,9 +321,9 @@ class ScenarioInfo(Model):
     """Scenario date-time at time 0, e.g. 2020-07-01T09:00:00+09:00."""
     time_unit: TimeUnit = "hours"
     """The unit of every time and duration in the file."""
-    horizon: float = Field(gt=0)
+    horizon: float = Field(gt=0, le=MAX_TIME)
     """How long the exercise runs, in time units."""
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
     """Default random seed."""
     session_minutes: int = Field(default=120, ge=5, le=24 * 60)
     """Planned length of a facilitated session, in real minutes."""
@@ -269,6 +337,26 @@ class ScenarioInfo(Model):
     """What the author invented (paths, delays, probabilities) and why the numbers are plausible."""
     facilitator_notes: str = ""
     """Notes for the facilitator only."""
+    # exercise documents (tabletop pack, tabletop report)
+    handling: str = ""
+    """Handling caveat printed at the top and foot of every document, e.g. 'FOR EXERCISE USE
+    ONLY'."""
+    purpose: str = ""
+    """Why the exercise is held, for the Situation Manual (default: the summary)."""
+    scope: str = ""
+    """What the exercise covers and leaves out, for the Situation Manual."""
+    ground_rules: list[str] = Field(default_factory=list)
+    """Rules of play for the Situation Manual (default: the usual no-fault rules)."""
+
+    @field_validator("start")
+    @classmethod
+    def _dates_exist(cls, start: datetime) -> datetime:
+        # 4000 + 2 * MAX_TIME days (a horizon, then one more duration) is before the year 9999
+        if start.year >= LATEST_START_YEAR:
+            raise PydanticCustomError(
+                "start", "the start must be before the year {year}", {"year": LATEST_START_YEAR}
+            )
+        return start
 
 
 # --- actors and variables ---------------------------------------------------------------------
@@ -284,9 +372,12 @@ class Actor(Model):
     """government, ally, adversary, operator, public or media."""
     capacity: int = Field(default=1, ge=1, le=100)
     """How many responses this actor can work on at once."""
-    player: bool | None = None
+    player: StrictBool | None = None
     """Whether players act for this actor (default: true for government, false otherwise)."""
     description: str = ""
+    brief: str = ""
+    """The cell's role brief: what it plays and knows at the start (Situation Manual for
+    played actors, the controllers' handbook for the others)."""
 
     @property
     def is_player(self) -> bool:
@@ -308,7 +399,7 @@ class Variable(Model):
     """Short name for displays (default: the id)."""
     unit: str = ""
     """Unit shown after the value, e.g. '%' or 'k cables'."""
-    hidden: bool = False
+    hidden: StrictBool = False
     """True if players cannot see this value (e.g. data the adversary has quietly taken)."""
 
     @model_validator(mode="after")
@@ -336,7 +427,7 @@ class Triggered(Model):
     """Something that happens at a time, after something else plus a delay, or when a condition
     first becomes true."""
 
-    at: float | None = Field(default=None, ge=0)
+    at: Time | None = None
     """Scenario time at which it happens."""
     after: Id | None = None
     """An inject or decision id: happens once that inject is delivered or that decision is made."""
@@ -397,13 +488,13 @@ class Inject(Triggered):
     """A decision the players face once it is delivered."""
     reveals: list[Id] = Field(default_factory=list)
     """Threats the players learn of when it is delivered (e.g. an ally's warning)."""
-    contingency: bool = False
+    contingency: StrictBool = False
     """Held in reserve: delivered only when the facilitator fires it."""
     module: Id | None = None
     """The module (phase) it belongs to."""
     source: SourceRef | None = None
     """The source document and quote it is based on."""
-    invented: bool = False
+    invented: StrictBool = False
     """True where the inject is the author's invention rather than a documented fact."""
     expected_actions: list[str] = Field(default_factory=list)
     """What the designers hope the players do in reply."""
@@ -436,7 +527,7 @@ class Stage(Model):
     """Chance that the defenders notice the campaign during this stage."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when the stage succeeds."""
-    repeat: bool = False
+    repeat: StrictBool = False
     """Repeat this stage until the campaign is stopped or the exercise ends."""
 
 
@@ -486,7 +577,7 @@ class Decision(Model):
     options: list[Option] = Field(min_length=2)
     default: Id
     """The option that takes effect if nobody decides by the deadline."""
-    deadline: float = Field(gt=0)
+    deadline: float = Field(gt=0, le=MAX_TIME)
     """Time the players have, from the moment the decision is posed."""
 
     @model_validator(mode="after")
@@ -559,7 +650,7 @@ class Countermeasure(ResponseBase):
     """Chance it works."""
     stops: list[Id] = Field(default_factory=list)
     """Threats stopped on success."""
-    slows: dict[str, float] = Field(default_factory=dict)
+    slows: dict[str, Annotated[float, Field(le=MAX_FACTOR)]] = Field(default_factory=dict)
     """Threats slowed on success: remaining stage times multiplied by this factor."""
     reveals: list[Id] = Field(default_factory=list)
     """Threats detected on success (if still hidden)."""
@@ -610,12 +701,14 @@ class Objective(Model):
     """Condition for 'met'."""
     partially: ExprText | None = None
     """Condition for 'partially met' when 'met' does not hold."""
-    by: float | None = Field(default=None, ge=0)
+    by: Time | None = None
     """If set: the condition must first hold at or before this time (else: at the end)."""
-    throughout: bool = False
+    throughout: StrictBool = False
     """If true: the condition must hold at every moment of the exercise."""
     module: Id | None = None
     """The module this objective belongs to."""
+    evaluation: list[str] = Field(default_factory=list)
+    """What evaluators watch for: the evaluation guide in the controllers' handbook."""
 
     @model_validator(mode="after")
     def _judged(self) -> Objective:

@@ -14,6 +14,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from sim.problems import InputProblems, Problem
+from sim.safetext import is_unsafe_char
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -161,6 +162,20 @@ def _copy(value: Any) -> Any:
 def _prescan(text: str, limits: Limits) -> tuple[Mark, str] | None:
     """The first limit the text breaks, from parser events alone, before anything is built.
 
+    A parser that gives up first (libyaml stops flow nesting at its own depth, and a simple key
+    at 1,024 characters) is asked again about the text before the place it gave up: a limit
+    broken there is the problem to report, in the same words and at the same place whichever
+    parser is used.
+    """
+    breach, stopped_at = _prescan_events(text, limits)
+    if breach is None and stopped_at is not None and 0 < stopped_at < len(text):
+        breach, _ = _prescan_events(text[:stopped_at], limits)
+    return breach
+
+
+def _prescan_events(text: str, limits: Limits) -> tuple[tuple[Mark, str] | None, int | None]:
+    """The first limit broken, and the index where the parser stopped with an error (if it did).
+
     Counting is cheap and flat: an alias adds the size of its anchored subtree, so an alias bomb
     fails after a few dozen events, and a deep file fails at level ``max_depth + 1`` (libyaml's
     composer segfaults near 30,000 levels; the parser itself is iterative but quadratic in depth).
@@ -205,14 +220,17 @@ def _prescan(text: str, limits: Limits) -> tuple[Mark, str] | None:
             if nodes > limits.max_nodes and breach is None:
                 breach = f"the file has more than {limits.max_nodes:,} values (counting alias uses)"
             if breach is not None:
-                return _mark(event), breach
+                return (_mark(event), breach), None
             if documents > 1 or isinstance(event, yaml.StreamEndEvent):
                 break
+    except yaml.MarkedYAMLError as exc:
+        where = exc.problem_mark or exc.context_mark
+        return None, None if where is None else _index(text, where.line, where.column)
     except yaml.YAMLError:
         pass
     finally:
         loader.dispose()
-    return None
+    return None, None
 
 
 @dataclass(slots=True)
@@ -322,6 +340,9 @@ class _Reader:
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         mark = _mark(event)
         self._claim_anchor(event.anchor, mark)
+        unsafe = _first_unsafe(event.value)
+        if unsafe is not None:
+            self._add(mark, _unsafe_problem(unsafe))
         if not self.stack:
             self.empty = event.value == "" and event.implicit[0] and not (event.tag or event.anchor)
         path, is_key = self._slot()
@@ -472,11 +493,39 @@ class _Reader:
         self._add(mark, message)
 
 
+def _first_unsafe(text: str) -> str | None:
+    """The first character that could control a terminal (escapes decoded), or None."""
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable():
+        return None
+    return next((ch for ch in text if is_unsafe_char(ch)), None)
+
+
+def _unsafe_problem(ch: str) -> str:
+    code = ord(ch)
+    what = "a bidirectional override" if code > 0xFF else "a control character"
+    return (
+        f"the text contains {what} (U+{code:04X}) that could change how a terminal shows it; "
+        "remove it"
+    )
+
+
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a 0-based line and column, or '' when there is none."""
-    starts = [0, *(brk.end() for brk in _BREAK.finditer(text))]
-    index = starts[line] + column if line < len(starts) else len(text)
+    index = _index(text, line, column)
     return text[index : index + 1]
+
+
+def _index(text: str, line: int, column: int) -> int:
+    """The index in ``text`` of a 0-based line and column (the end when there is none)."""
+    start = 0
+    if line > 0:
+        for n, brk in enumerate(_BREAK.finditer(text), 1):
+            if n == line:
+                start = brk.end()
+                break
+        else:
+            return len(text)
+    return min(start + column, len(text))
 
 
 def _int(text: str) -> int | None:

@@ -7,25 +7,29 @@ immutable snapshot. "Play" is a timer that asks the worker to advance the clock 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
 from sim import events as ev
 from sim.engine import Exercise, ExerciseError
 from sim.pacing import Stop, StopReason
+from sim.problems import TabletopError
+from sim.safetext import printable
 from sim.schema import Scenario
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
 from tui.fmt import when
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
+from tui.recording import Recording
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
 """Play speeds, in scenario hours per real second."""
@@ -49,6 +53,7 @@ class TabletopApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "request_quit", "Quit"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True),
         Binding("ctrl+p", "command_palette", "Commands", key_display="^p"),
     ]
 
@@ -58,7 +63,9 @@ class TabletopApp(App[None]):
         seed: int | None = None,
         *,
         folder: Path | None = None,
+        files: Sequence[Path] | None = None,
         tick: float = TICK,
+        recording: Recording | None = None,
         hold_defaults: bool = True,
     ) -> None:
         super().__init__()
@@ -66,7 +73,11 @@ class TabletopApp(App[None]):
         """Stop the clock before a decision's deadline default applies (the room may choose)."""
         self.scenario = scenario
         self.seed = seed
+        self.recording = recording
+        """Where the session is saved (None: not saved), and a resumed exercise if any."""
         self.folder = folder or Path.cwd()
+        self.files = None if files is None else tuple(files)
+        """Files the picker offers besides the bundled ones; None: the scenarios in folder."""
         self.tick = tick
         self.driver: EngineDriver | None = None
         self.snapshot: Snapshot | None = None
@@ -79,6 +90,23 @@ class TabletopApp(App[None]):
         self.debrief_shown = False
         self.timer: Timer | None = None
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with exit code 1 (Textual's rule)."""
+        from tui.crash import write_crash_log
+
+        self._crash = (error, write_crash_log(error))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """One line and a log file, never Textual's traceback (its locals hold the scenario)."""
+        from rich.text import Text
+
+        from tui.crash import crash_line
+
+        error, log = getattr(self, "_crash", (RuntimeError("unknown"), None))
+        self.bell()
+        self.panic(Text(crash_line(error, log)))
+
     def compose(self) -> ComposeResult:
         yield Static("")
 
@@ -89,14 +117,16 @@ class TabletopApp(App[None]):
         else:
             from tui.screens.picker import PickerScreen
 
-            self.push_screen(PickerScreen(self.folder))
+            self.push_screen(PickerScreen(self.folder, self.files))
 
     # --- starting -----------------------------------------------------------------------------
 
-    def open_scenario(self, scenario: Scenario) -> None:
+    def open_scenario(self, scenario: Scenario, path: Path | None = None) -> None:
         """From the picker: start the exercise and read the briefing first."""
         from tui.screens.briefing import BriefingScreen
 
+        if self.recording is not None and path is not None:
+            self.recording = self.recording.with_file(path)
         self.start_exercise(scenario)
         self.push_screen(BriefingScreen(scenario))
 
@@ -116,8 +146,15 @@ class TabletopApp(App[None]):
 
     def _start_work(self, scenario: Scenario, seed: int | None) -> None:
         try:
-            driver = EngineDriver(scenario, seed, hold_defaults=self.hold_defaults)
+            exercise = None
+            if self.recording is not None:
+                exercise = self.recording.exercise(scenario, seed)
+            driver = EngineDriver(
+                scenario, seed, exercise=exercise, hold_defaults=self.hold_defaults
+            )
             self.post_message(EngineStarted(driver, driver.snapshot()))
+        except TabletopError as exc:  # the store could not be used: say so, never a crash
+            self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
         except Exception as exc:  # shown, never a crash
             self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
 
@@ -143,6 +180,9 @@ class TabletopApp(App[None]):
         except ExerciseError as exc:
             self.post_message(EngineFailed(str(exc)))
             return
+        except TabletopError as exc:  # the store refused the write: nothing was applied
+            self.post_message(EngineFailed(f"not saved, so not done: {exc}"))
+            return
         except Exception as exc:  # an engine bug must not take the session down
             self.post_message(EngineFailed(f"internal error: {type(exc).__name__}: {exc}"))
             return
@@ -157,10 +197,16 @@ class TabletopApp(App[None]):
         self.driver = message.driver
         self.snapshot = message.snapshot
         self.refresh_views(full=True)
+        resumed = self.recording.resumed if self.recording is not None else None
+        if resumed is not None:
+            lines = [f"Session {resumed.session_id} resumed", *resumed.report()]
+            self.notify("\n".join(lines), title="Resumed", markup=False, timeout=10)
 
     def on_engine_failed(self, message: EngineFailed) -> None:
         self.inflight -= 1
-        self.notify(message.text, title="Not done", severity="error", markup=False, timeout=6)
+        self.notify(
+            printable(message.text), title="Not done", severity="error", markup=False, timeout=6
+        )
 
     def on_engine_updated(self, message: EngineUpdated) -> None:
         self.inflight -= 1
@@ -185,9 +231,11 @@ class TabletopApp(App[None]):
         if snap.finished:
             self.set_playing(False)
             self.resume_after_decision = False
+        if message.kind == "undo" and not snap.finished:
+            self.debrief_shown = False
         if message.stopped is not None:
             self.tell_stop(message.stopped)
-        self.refresh_views(alert=alert)
+        self.refresh_views(full=message.kind == "undo", alert=alert)
         if snap.finished and not self.debrief_shown:
             self.debrief_shown = True
             self.notify("The exercise has ended: here is the debrief", timeout=6)
@@ -331,9 +379,89 @@ class TabletopApp(App[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
+                if self.recording is not None:
+                    self.recording.leave(self.driver)
                 self.exit()
 
-        self.push_screen(ConfirmDialog("Quit the console? The session is not saved."), done)
+        if isinstance(self.screen, ConfirmDialog):
+            return
+        saved = "The session is not saved."
+        if self.recording is not None:
+            saved = self.recording.saved_message(self.driver)
+        self.push_screen(ConfirmDialog(f"Quit the console?\n{saved}"), done)
+
+    def action_what_if(self) -> None:
+        """From the debrief: play another option of a decision out, then compare (a branch)."""
+        from tui.screens.whatif import WhatIf, WhatIfDialog, alternatives
+
+        recording, snap, scenario = self.recording, self.snapshot, self.scenario
+        if recording is None or recording.session_id is None or snap is None or not scenario:
+            self.notify("What if needs a saved session", severity="warning")
+            return
+        choices = alternatives(scenario, list(snap.visible(self.controller)))
+        if not choices:
+            self.notify("No decision has been made yet", severity="warning")
+            return
+        session_id, controller = recording.session_id, self.controller
+
+        def done(choice: WhatIf | None) -> None:
+            if choice is not None:
+                self.notify("Playing the other timeline out…", timeout=3)
+                self.run_worker(
+                    partial(self._what_if_work, session_id, choice, controller),
+                    thread=True,
+                    group="what-if",
+                    exit_on_error=False,
+                )
+
+        self.push_screen(WhatIfDialog(choices), done)
+
+    def _what_if_work(self, session_id: int, choice: Any, controller: bool) -> None:
+        from sim.deciders import DefaultDecider, play
+        from sim.session.branch import branch_session
+        from sim.session.compare import compare_sessions
+        from tui.screens.whatif import ComparisonScreen
+
+        recording = self.recording
+        assert recording is not None
+        try:
+            made = branch_session(recording.store, session_id, choice.decision, choice.option)
+            play(made.exercise, DefaultDecider())
+            text = compare_sessions(recording.store, session_id, made.session_id).to_text(
+                controller
+            )
+        except TabletopError as exc:
+            self.call_from_thread(
+                self.notify, str(exc), title="What if", severity="error", markup=False, timeout=8
+            )
+            return
+        title = (
+            f"What if {choice.decision} had been {choice.option}? "
+            f"(session {made.session_id}, a branch of session {session_id}; "
+            f"`tabletop compare {session_id} {made.session_id}`)"
+        )
+        self.call_from_thread(self.push_screen, ComparisonScreen(title, text))
+
+    def action_undo(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+
+        if self.driver is None or self.recording is None:
+            self.notify("Undo works in a saved session", severity="warning")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.set_playing(False)
+                self.submit(self._undo_job, "undo")
+
+        self.push_screen(
+            ConfirmDialog("Undo the last command? (it stays in the session, marked undone)"), done
+        )
+
+    def _undo_job(self, driver: EngineDriver) -> list[ev.Event]:
+        what = driver.undo()
+        self.call_from_thread(self.notify, f"Undone: {what}", title="Undo", markup=False, timeout=6)
+        return []
 
     def action_end_exercise(self) -> None:
         from tui.screens.dialogs import ConfirmDialog
@@ -415,6 +543,38 @@ class TabletopApp(App[None]):
 
     # --- the command palette ------------------------------------------------------------------
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's system commands, with Quit asking first and Screenshot saying where."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand(
+                    "Quit", "Leave the console (asks first)", self.action_request_quit
+                )
+            elif command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG screenshot in the current folder",
+                    lambda: self.set_timer(0.1, self.save_screenshot_here),
+                )
+            else:
+                yield command
+
+    def save_screenshot_here(self) -> None:
+        """Save an SVG screenshot in the console's folder (else the store's) and say where."""
+        from sim.safetext import printable
+
+        folders = [self.folder]
+        if self.recording is not None:
+            folders.append(self.recording.store.path.parent)
+        for folder in folders:
+            try:
+                path = self.save_screenshot(path=str(folder))
+            except OSError:
+                continue
+            self.notify(f"Screenshot saved: {printable(path, one_line=True)}", markup=False)
+            return
+        self.notify("Could not save a screenshot: no writable folder", severity="error")
+
     def palette_commands(self) -> list[Command]:
         """Every console action by name, then the choices open now (for ConsoleCommands)."""
         out: list[Command] = [
@@ -431,6 +591,8 @@ class TabletopApp(App[None]):
             ("Free-text inject", "t: write and send an inject", self.action_free_inject),
             ("Adjust variable", "a: set a variable, with a reason", self.action_adjust),
             ("Add note", "m: facilitator note", self.action_note),
+            ("Undo", "u: take back the last command", self.action_undo),
+            ("What if", "w (debrief): play another option out and compare", self.action_what_if),
             ("Briefing", "b: situation, actors, objectives, modules", self.action_briefing),
             ("Debrief", "d: decisions, objectives, variables", self.action_debrief),
             ("End exercise", "rate the objectives now", self.action_end_exercise),

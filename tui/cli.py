@@ -6,39 +6,189 @@ console command runs, so `tabletop --help` and `tabletop run` stay fast.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
-from sim.cli import _load, main, run_main
+from sim.cli import INVALID, _fail_problems, _load, _scenario_path, main, run_main
+from sim.session.cli import clear_errors, load_with_text, open_store, store_option
+from tui.serve_guard import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
 
 
 @main.command()
-@click.argument("scenario", required=False)
+@click.argument("scenarios", nargs=-1)
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
+@click.option("--resume", "resume", metavar="ID", help="Continue a saved session.")
+@click.option("--force", is_flag=True, help="With --resume: replay on a changed scenario file.")
+@click.option("--no-save", is_flag=True, help="Do not save the session.")
+@click.option("--no-folder", is_flag=True, hidden=True, help="Picker: never list the folder.")
 @click.option(
     "--pause-before-default/--no-pause-before-default",
     default=True,
     show_default=True,
     help="Stop the clock before a decision's deadline default applies.",
 )
-def play(scenario: str | None, seed: int | None, pause_before_default: bool) -> None:
-    """Open the facilitator console on SCENARIO (a file or bundled id), or pick one."""
-    model = _load(scenario) if scenario else None
+@store_option
+@clear_errors
+def play(
+    scenarios: tuple[str, ...],
+    seed: int | None,
+    resume: str | None,
+    force: bool,
+    no_save: bool,
+    no_folder: bool,
+    pause_before_default: bool,
+    store: str | None,
+) -> None:
+    """Open the facilitator console on SCENARIO (a file or bundled id), or pick one.
+
+    With several SCENARIOS the picker offers them and the bundled ones; with none, the bundled
+    ones and the scenario files in the current folder. The session is saved as it goes (see
+    `tabletop sessions`); resume it with --resume ID.
+    """
+    scenario = scenarios[0] if len(scenarios) == 1 else None
+    files = _check_all(scenarios) if scenario is None and (scenarios or no_folder) else None
+    from sim.schema import Scenario
+    from tui.recording import Recording
+
+    if not _has_terminal():
+        raise click.UsageError(
+            "the console needs a terminal (stdin and stdout); for a headless run use "
+            "'tabletop run', for a browser 'tabletop serve'"
+        )
+
+    model: Scenario | None
+    recording: Recording | None
+    if resume is not None:
+        if scenarios or seed is not None or no_save:
+            raise click.UsageError("--resume takes no SCENARIO, --seed or --no-save")
+        from sim.session.resume import resume_session
+
+        st = open_store(store)
+        resumed = resume_session(st, resume, force=force)
+        for line in resumed.report():
+            click.echo(line, err=True)
+        recording = Recording(st, resumed=resumed, store_option=store or "")
+        model = resumed.exercise.scenario
+    elif no_save:
+        recording = None
+        model = _load(scenario) if scenario else None
+    else:
+        text_path = load_with_text(scenario) if scenario else None
+        model = text_path[0] if text_path else None
+        recording = Recording(
+            open_store(store),
+            path=text_path[2] if text_path else None,
+            text=text_path[1] if text_path else None,
+            store_option=store or "",
+        )
     from tui.app import TabletopApp
 
-    TabletopApp(scenario=model, seed=seed, hold_defaults=pause_before_default).run()
+    app = TabletopApp(
+        scenario=model,
+        seed=seed,
+        recording=recording,
+        files=files,
+        hold_defaults=pause_before_default,
+    )
+    app.run()
+    if recording is not None and recording.session_id is not None:
+        click.echo(f"Session {recording.session_id} is saved: {recording.resume_command()}")
+    if app.return_code:  # a crash: one line was printed, the details are in a log file
+        sys.exit(app.return_code)
+
+
+def _has_terminal() -> bool:
+    """True in a terminal, or under `tabletop serve` (Textual's web driver talks over pipes)."""
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return True
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _check_all(names: tuple[str, ...]) -> list[Path]:
+    """The files for names (paths or bundled ids), once every one has been checked."""
+    from sim.loader import check_scenario_file
+
+    paths = [_scenario_path(name) for name in names]
+    problems = [p for path in paths for p in check_scenario_file(path)[1]]
+    if any(p.severity == "error" for p in problems):
+        _fail_problems(problems)
+    return paths
 
 
 @main.command()
-@click.argument("scenario", required=False)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--host", default="localhost", show_default=True, help="Interface to listen on.")
-def serve(scenario: str | None, port: int, host: str) -> None:
-    """Serve the console to a browser on this machine (works offline)."""
-    if scenario:
-        _load(scenario)  # report problems now, not inside the browser
-    from tui.serve import serve_console
+@click.argument("session")
+@store_option
+@click.option(
+    "--plain", is_flag=True, help="Print the players' records as lines (no full-screen view)."
+)
+@clear_errors
+def watch(session: str, store: str | None, plain: bool) -> None:
+    """Show the players' view of a live session (read-only, e.g. on the projector)."""
+    from sim.session.watch import open_follower
 
-    serve_console(scenario, host=host, port=port)
+    follower = open_follower(open_store(store, readonly=True), session)
+    if plain:
+        from tui.watch import watch_plain
+
+        watch_plain(follower)
+        return
+    from tui.watch import WatchApp
+
+    WatchApp(follower).run()
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--host",
+    default="localhost",
+    show_default=True,
+    help="Interface to listen on: this machine only, unless --allow-remote.",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow a --host that other machines can reach (anyone with the link gets the console).",
+)
+@click.option(
+    "--max-sessions",
+    default=DEFAULT_MAX_SESSIONS,
+    show_default=True,
+    type=click.IntRange(1, MAX_SESSIONS_LIMIT),
+    help="Console sessions open at once.",
+)
+def serve(
+    scenarios: tuple[str, ...], port: int, host: str, allow_remote: bool, max_sessions: int
+) -> None:
+    """Serve the console to your browser, behind a secret link printed at start (offline).
+
+    The picker offers the bundled scenarios and the SCENARIOS named (one named opens directly).
+    """
+    files = _check_all(scenarios)  # report problems now, not inside the browser
+    from sim.safetext import printable
+    from tui.serve import ServeStartError, serve_console
+    from tui.serve_guard import BindError
+
+    try:
+        serve_console(
+            files,
+            host=host,
+            port=port,
+            allow_remote=allow_remote,
+            max_sessions=max_sessions,
+            echo=click.echo,
+            warn=lambda line: click.echo(line, err=True),
+        )
+    except BindError as exc:
+        raise click.UsageError(printable(str(exc), one_line=True)) from None
+    except ServeStartError as exc:
+        click.echo(f"error: {printable(str(exc), one_line=True)}", err=True)
+        sys.exit(INVALID)
 
 
 __all__ = ["main", "run_main"]

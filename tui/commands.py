@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.fmt import literal
 
 if TYPE_CHECKING:
     from tui.app import TabletopApp
@@ -20,11 +21,11 @@ class ConsoleCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self.tabletop.palette_commands():
-            yield DiscoveryHit(Text(name), callback, text=name, help=help_text)
+            yield DiscoveryHit(literal(name), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, callback in self.tabletop.palette_commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, Text(name), callback, text=name, help=help_text)
+                yield Hit(score, literal(name), callback, text=name, help=help_text)

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from sim import events as ev
 from sim import pacing
-from sim.engine import Exercise, MselEntry, OpenDecision
+from sim.commands import Adjust, Command, Decide, End, FireInject, Note, SendInject
+from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
 from sim.views import MselLine, View, view
@@ -68,11 +69,16 @@ class EngineDriver:
     """
 
     def __init__(
-        self, scenario: Scenario, seed: int | None = None, *, hold_defaults: bool = True
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        *,
+        exercise: Exercise | None = None,
+        hold_defaults: bool = True,
     ) -> None:
         self._lock = threading.Lock()
         self.scenario = scenario
-        self.exercise = Exercise(scenario, seed)
+        self.exercise = Exercise(scenario, seed) if exercise is None else exercise
         self.hold_defaults = hold_defaults
         self.let_default: set[str] = set()
         """Decisions whose deadline the room was warned of: their defaults may now apply."""
@@ -146,3 +152,33 @@ class EngineDriver:
     def end(self) -> list[ev.Event]:
         with self._lock:
             return self.exercise.end()
+
+    def undo(self) -> str:
+        """Take back the last command (see sim.session.undo); say what was undone."""
+        from sim.session.journal import RecordedExercise
+        from sim.session.undo import undo_last
+
+        with self._lock:
+            ex = self.exercise
+            if not isinstance(ex, RecordedExercise):
+                raise ExerciseError("undo needs a recorded session")
+            self.exercise, command = undo_last(ex)
+            return command_summary(command)
+
+
+def command_summary(command: Command) -> str:
+    """A command in a few words, for the console's notices."""
+    match command:
+        case Decide():
+            return f"decision {command.decision}: {command.option}"
+        case Adjust():
+            return f"adjustment of {command.variable} to {command.value:g}"
+        case FireInject():
+            return f"firing of inject {command.inject}"
+        case SendInject():
+            return "free-text inject"
+        case Note():
+            return "note"
+        case End():
+            return "end of the exercise"
+    return command.kind.replace("_", " ")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 
+from sim.safetext import printable
 from sim.schema import Scenario
 
 
@@ -36,8 +37,9 @@ def duration(scenario: Scenario, dt: float) -> str:
 
 
 def literal(text: str, style: str = "") -> Text:
-    """Scenario-provided text, shown exactly as written (never parsed as markup)."""
-    return Text(text, style=style)
+    """Scenario-provided text, shown as written: never parsed as markup, and any control
+    character shown as a visible escape (``\\x1b``), never sent to the terminal."""
+    return Text(printable(text), style=style)
 
 
 def actor_name(scenario: Scenario, actor_id: str) -> str:

@@ -1,72 +1,429 @@
 # ruff: noqa: E501
-"""`tabletop serve`: the console in a browser, via textual-serve, with nothing fetched from
-outside this machine (the stock page template links a Google font; ours does not)."""
+"""`tabletop serve`: the console in a browser, for the facilitator on this machine and nobody else.
+
+An aiohttp server speaking textual-serve's protocol (its page script and statics are reused;
+the page template below is ours, with nothing fetched from outside this machine). Every request
+must carry the secret token printed at start, name this server in its Host header (against DNS
+rebinding) and, from a browser, come from this server's own page (Origin). Each browser session
+runs one console process (:mod:`tui.serve_child`), at most ``max_sessions`` at once, and that
+process's whole group ends when the browser leaves.
+"""
 
 from __future__ import annotations
 
-import shlex
+import asyncio
+import contextlib
+import html
+import json
+import logging
+import os
+import signal
+import socket
 import sys
-import tempfile
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
-TEMPLATE_NAME = "app_index.html"
+from aiohttp import WSMsgType, web
+
+from sim.safetext import printable
+from tui.serve_child import ConsoleChild
+from tui.serve_guard import (
+    DEFAULT_MAX_SESSIONS,
+    Bind,
+    clamp_size,
+    host_ok,
+    new_token,
+    origin_ok,
+    remote_names,
+    resolve_bind,
+    token_ok,
+)
+
+TITLE = "tabletop: facilitator console"
+MAX_MESSAGE = 64 * 1024
+"""Largest websocket message accepted from a browser (keys and pastes are far smaller)."""
+MAX_PING = 64
+STATIC_FILES = (
+    "css/xterm.css",
+    "js/textual.js",
+    "fonts/RobotoMono-VariableFont_wght.ttf",
+    "fonts/RobotoMono-Italic-VariableFont_wght.ttf",
+    "images/background.png",
+)
+"""The only files served besides the page: what the page itself loads."""
 
 
-def console_command(scenario: str | None) -> str:
-    """The shell command textual-serve runs for each browser session."""
+class ServeStartError(Exception):
+    """The server could not start (busy port, no permission): one line, exit 1."""
+
+
+def console_command(files: Sequence[Path] = ()) -> list[str]:
+    """The console each browser session runs: one named file opens directly; otherwise the
+    picker offers the bundled scenarios and the named files, never the working folder."""
     parts = [sys.executable, "-m", "tui", "play"]
-    if scenario:
-        parts.append(scenario)
-    return shlex.join(parts)
+    if len(files) != 1:
+        parts.append("--no-folder")
+    parts.extend(str(Path(f).resolve()) for f in files)
+    return parts
 
 
-def write_templates(folder: Path | None = None) -> Path:
-    """Write the offline page template into folder (default: a new temporary folder)."""
-    target = Path(tempfile.mkdtemp(prefix="tabletop-serve-")) if folder is None else folder
-    target.mkdir(parents=True, exist_ok=True)
-    (target / TEMPLATE_NAME).write_text(TEMPLATE, encoding="utf-8")
-    return target
+def static_dir() -> Path:
+    import textual_serve
+
+    return Path(textual_serve.__file__).resolve().parent / "static"
 
 
-def make_server(scenario: str | None, host: str = "localhost", port: int = 8000) -> object:
-    from textual_serve.server import Server
+@dataclass
+class ServeConfig:
+    """What one server start serves, and to whom."""
 
-    return Server(
-        console_command(scenario),
-        host=host,
-        port=port,
-        title="tabletop: facilitator console",
-        templates_path=write_templates().resolve(),
+    command: Sequence[str]
+    token: str
+    port: int
+    remote: frozenset[str] | None = None
+    """Names accepted in Host headers besides loopback ones; None: loopback only."""
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+    title: str = TITLE
+    echo: Callable[[str], None] = field(default=lambda line: None)
+
+
+@dataclass(eq=False)
+class Session:
+    websocket: web.WebSocketResponse
+    child: ConsoleChild | None = None
+
+
+SESSIONS = web.AppKey("sessions", set[Session])
+CONFIG = web.AppKey("config", ServeConfig)
+
+
+def _refuse(status: type[web.HTTPException], why: str) -> web.HTTPException:
+    return status(text=f"tabletop serve: {why}\n")
+
+
+@web.middleware
+async def _guard(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Host and Origin first, for every path; then the security headers on every answer."""
+    config = request.app[CONFIG]
+    host = request.headers.get("Host")
+    try:
+        if not host_ok(host, config.port, remote_names=config.remote):
+            raise _refuse(web.HTTPForbidden, "unexpected Host header")
+        if not origin_ok(request.headers.get("Origin"), host):
+            raise _refuse(web.HTTPForbidden, "request from another site refused")
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _secure(exc, host)
+        raise
+    if not isinstance(response, web.WebSocketResponse):
+        _secure(response, host)
+    return response
+
+
+def _secure(response: web.StreamResponse, host: str | None) -> None:
+    headers = response.headers
+    ws = f" ws://{host}" if host and host_ok_chars(host) else ""
+    headers["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"font-src 'self'; img-src 'self' data:; connect-src 'self'{ws}; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    )
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Cache-Control"] = "no-store"
+
+
+def host_ok_chars(host: str) -> bool:
+    return all(c.isascii() and (c.isalnum() or c in ".-_:[]") for c in host)
+
+
+async def _page(request: web.Request) -> web.Response:
+    config = request.app[CONFIG]
+    token = request.query.get("token")
+    if not token_ok(token, config.token):
+        raise _refuse(
+            web.HTTPForbidden,
+            "open the address printed when the server started (it carries the server's token)",
+        )
+    host = request.headers["Host"]  # checked by _guard
+    page = (
+        TEMPLATE.replace("@STATIC@", html.escape(f"/static/{config.token}/"))
+        .replace("@WEBSOCKET@", html.escape(f"ws://{host}/ws/{config.token}"))
+        .replace("@TITLE@", html.escape(config.title))
+    )
+    return web.Response(text=page, content_type="text/html")
+
+
+async def _static(request: web.Request) -> web.StreamResponse:
+    config = request.app[CONFIG]
+    if not token_ok(request.match_info["token"], config.token):
+        raise _refuse(web.HTTPForbidden, "wrong or missing token")
+    name = request.match_info["name"]
+    if name not in STATIC_FILES:
+        raise web.HTTPNotFound()
+    return web.FileResponse(static_dir() / name)
+
+
+def child_environment(width: int, height: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TEXTUAL_DRIVER="textual.drivers.web_driver:WebDriver",
+        TEXTUAL_FPS="60",
+        TEXTUAL_COLOR_SYSTEM="truecolor",
+        TERM_PROGRAM="textual",
+        TERM_PROGRAM_VERSION=version("textual-serve"),
+        COLUMNS=str(width),
+        ROWS=str(height),
+    )
+    return env
+
+
+async def _websocket(request: web.Request) -> web.StreamResponse:
+    config = request.app[CONFIG]
+    sessions = request.app[SESSIONS]
+    if not token_ok(request.match_info["token"], config.token):
+        raise _refuse(web.HTTPForbidden, "wrong or missing token")
+    websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
+    if not websocket.can_prepare(request).ok:
+        raise _refuse(web.HTTPBadRequest, "expected a websocket")
+    if len(sessions) >= config.max_sessions:
+        raise _refuse(
+            web.HTTPServiceUnavailable,
+            f"{config.max_sessions} console sessions are already open (see --max-sessions)",
+        )
+    width, height = clamp_size(request.query.get("width"), request.query.get("height"))
+    session = Session(websocket)
+    sessions.add(session)
+    config.echo(f"session started ({len(sessions)} open)")
+    pump: asyncio.Task[None] | None = None
+    try:
+        await websocket.prepare(request)
+        session.child = child = ConsoleChild(config.command, child_environment(width, height))
+        await child.start()
+        pump = asyncio.create_task(_forward(child, websocket))
+        await _receive(websocket, child)
+    except Exception as exc:  # one line on the server's terminal, never a traceback
+        config.echo(f"a session failed: {printable(str(exc) or type(exc).__name__, one_line=True)}")
+    finally:
+        sessions.discard(session)
+        if session.child is not None:
+            await session.child.stop()
+            _report_exit(session.child, config.echo)
+        if pump is not None:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+        with contextlib.suppress(Exception):
+            await websocket.close()
+        config.echo(f"session ended ({len(sessions)} open)")
+    return websocket
+
+
+def _report_exit(child: ConsoleChild, echo: Callable[[str], None]) -> None:
+    code = child.process.returncode if child.process is not None else None
+    if code in (0, None, -signal.SIGTERM, -signal.SIGKILL):
+        return
+    lines = child.stderr_tail.decode("utf-8", "replace").strip().splitlines()
+    last = printable(lines[-1], one_line=True)[:200] if lines else ""
+    echo(f"a console ended with exit code {code}" + (f": {last}" if last else ""))
+
+
+async def _forward(child: ConsoleChild, websocket: web.WebSocketResponse) -> None:
+    """Screen data from the console to the browser; closes the browser's end when it quits."""
+    async for kind, payload in child.packets():
+        if kind == b"D":
+            with contextlib.suppress(Exception):  # the browser left: keep draining
+                await websocket.send_bytes(payload)
+        elif kind == b"M":
+            try:
+                meta = json.loads(payload)
+            except ValueError:
+                continue
+            if isinstance(meta, dict) and meta.get("type") == "exit":
+                break
+        # Other packets (file deliveries, URLs to open) are not passed on: nothing leaves.
+    with contextlib.suppress(Exception):
+        await websocket.close()
+
+
+def _envelope(data: str) -> tuple[str, Any] | None:
+    try:
+        message = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(message, list) or not message or not isinstance(message[0], str):
+        return None
+    return message[0], message[1] if len(message) > 1 else None
+
+
+async def _receive(websocket: web.WebSocketResponse, child: ConsoleChild) -> None:
+    """Keys and resizes from the browser to the console; anything malformed is ignored."""
+    async for message in websocket:
+        if message.type != WSMsgType.TEXT:
+            continue
+        envelope = _envelope(message.data)
+        if envelope is None:
+            continue
+        kind, data = envelope
+        ok = True
+        if kind == "stdin" and isinstance(data, str):
+            ok = await child.send(b"D", data.encode("utf-8", "replace"))
+        elif kind == "resize" and isinstance(data, dict):
+            width, height = clamp_size(data.get("width"), data.get("height"))
+            ok = await child.send_meta({"type": "resize", "width": width, "height": height})
+        elif kind in ("focus", "blur"):
+            ok = await child.send_meta({"type": kind})
+        elif kind == "ping" and isinstance(data, str) and len(data) <= MAX_PING:
+            await websocket.send_json(["pong", data])
+        if not ok:
+            break
+
+
+async def _close_sessions(app: web.Application) -> None:
+    open_now: set[Session] = app[SESSIONS]
+    sessions = list(open_now)
+    for s in sessions:
+        with contextlib.suppress(Exception):
+            await s.websocket.close(code=1001, message=b"server stopping")
+    await asyncio.gather(
+        *(s.child.stop() for s in sessions if s.child is not None), return_exceptions=True
     )
 
 
-def serve_console(scenario: str | None, host: str = "localhost", port: int = 8000) -> None:
-    """Serve the console at http://host:port until interrupted (ctrl+c)."""
-    server = make_server(scenario, host=host, port=port)
-    server.serve()  # type: ignore[attr-defined]
+def build_app(config: ServeConfig) -> web.Application:
+    """The web application: the page, its statics and the websocket; nothing else."""
+    app = web.Application(middlewares=[_guard], client_max_size=MAX_MESSAGE)
+    app[CONFIG] = config
+    app[SESSIONS] = set()
+    app.router.add_get("/", _page)
+    app.router.add_get("/ws/{token}", _websocket)
+    app.router.add_get("/static/{token}/{name:.+}", _static)
+    app.on_shutdown.append(_close_sessions)
+    return app
 
 
-# textual-serve 1.1 app_index.html, with the Google font stylesheet replaced by @font-face
-# rules that load Roboto Mono from textual-serve's own statics.
+def open_socket(bind: Bind, port: int) -> socket.socket:
+    """A listening socket on bind's address; ServeStartError (one line) if that fails."""
+    where = f"[{bind.address}]" if ":" in bind.address else bind.address
+    try:
+        sock = socket.socket(bind.family, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ServeStartError(f"cannot listen on {where}:{port}: {exc.strerror}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if bind.family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((bind.address, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        reason = "the port is in use" if exc.errno == 98 else (exc.strerror or str(exc))
+        raise ServeStartError(f"cannot listen on {where}:{port}: {reason}") from None
+    sock.setblocking(False)
+    return sock
+
+
+async def start_site(app: web.Application, sock: socket.socket) -> web.AppRunner:
+    """Run app on an already listening socket; await runner.cleanup() to stop."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    return runner
+
+
+def page_urls(bind: Bind, port: int, token: str) -> list[str]:
+    """The addresses to open, token included (as Jupyter prints them)."""
+    if bind.loopback:
+        hosts = [f"[{bind.address}]" if ":" in bind.address else bind.address]
+    elif bind.address in ("0.0.0.0", "::"):
+        hosts = [socket.gethostname(), "127.0.0.1"]
+    else:
+        hosts = [f"[{bind.address}]" if ":" in bind.address else bind.address]
+    return [f"http://{h}:{port}/?token={token}" for h in hosts]
+
+
+def serve_console(
+    files: Sequence[Path] = (),
+    *,
+    host: str = "localhost",
+    port: int = 8000,
+    allow_remote: bool = False,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    echo: Callable[[str], None] = print,
+    warn: Callable[[str], None] = print,
+) -> None:
+    """Serve the console until interrupted (ctrl+c). BindError: usage; ServeStartError: exit 1."""
+    bind = resolve_bind(host, allow_remote=allow_remote)
+    sock = open_socket(bind, port)
+    port = sock.getsockname()[1]
+    token = new_token()
+    config = ServeConfig(
+        command=console_command(files),
+        token=token,
+        port=port,
+        remote=None if bind.loopback else remote_names(host),
+        max_sessions=max_sessions,
+        echo=echo,
+    )
+    if not bind.loopback:
+        warn(
+            f"warning: --allow-remote: listening on {bind.address}:{port}, reachable from other "
+            "machines. Anyone who gets the address below can run the console and read the "
+            "facilitator notes, and the connection is not encrypted."
+        )
+    echo("tabletop serve: the facilitator console, in your browser.")
+    echo("Open this address (it carries this server's secret token; do not share it):")
+    for url in page_urls(bind, port, token):
+        echo(f"    {url}")
+    echo(f"At most {max_sessions} console sessions at once. Press ctrl+c to stop.")
+    asyncio.run(_run(build_app(config), sock))
+
+
+def _quiet_aiohttp() -> None:
+    """Malformed requests are answered 400 by aiohttp; don't print its tracebacks for them."""
+    quiet = logging.getLogger("aiohttp")
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
+
+
+async def _run(app: web.Application, sock: socket.socket) -> None:
+    _quiet_aiohttp()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    runner = await start_site(app, sock)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
 TEMPLATE = """<!DOCTYPE html>
 <html>
   <head>
-    <link rel="stylesheet" href="{{ config.static.url }}css/xterm.css" />
+    <link rel="stylesheet" href="@STATIC@css/xterm.css" />
 
     <!-- tabletop: no external font stylesheet; the font ships with textual-serve's statics. -->
     <style>
       @font-face {
         font-family: "Roboto Mono";
-        src: url("{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf") format("truetype");
+        src: url("@STATIC@fonts/RobotoMono-VariableFont_wght.ttf") format("truetype");
         font-style: normal;
       }
       @font-face {
         font-family: "Roboto Mono";
-        src: url("{{ config.static.url }}fonts/RobotoMono-Italic-VariableFont_wght.ttf") format("truetype");
+        src: url("@STATIC@fonts/RobotoMono-Italic-VariableFont_wght.ttf") format("truetype");
         font-style: italic;
       }
     </style>
-    <script src="{{ config.static.url }}js/textual.js"></script>
+    <script src="@STATIC@js/textual.js"></script>
     <style>
       body {
         background: #0c181f;
@@ -87,7 +444,7 @@ TEMPLATE = """<!DOCTYPE html>
         width: 100%;
         height: 100%;
         background: #0c181f;
-        background-image: url("{{ config.static.url }}images/background.png");
+        background-image: url("@STATIC@images/background.png");
       }
       .intro {
         width: 640px;
@@ -166,19 +523,12 @@ TEMPLATE = """<!DOCTYPE html>
         params.delete("delay");
         return url.pathname + "?" + params.toString();
       }
-      async function refresh() {
-        const ping_url = document.body.dataset.pingurl;
-        if (ping_url) {
-          await fetch(ping_url, {
-            method: "GET",
-            mode: "no-cors",
-          });
-        }
+      function refresh() {
         window.location.href = getStartUrl();
       }
     </script>
   </head>
-  <body data-pingurl="{{ ping_url }}">
+  <body>
     <div class="dialog-container intro-dialog">
       <div class="shade"></div>
       <div class="intro">
@@ -195,7 +545,7 @@ TEMPLATE = """<!DOCTYPE html>
           />
         </svg>
 
-        <div>{{ application.name or 'Textual Application' }}</div>
+        <div>@TITLE@</div>
         <button type="button" onClick="refresh()" id="start">Start</button>
       </div>
     </div>
@@ -211,8 +561,8 @@ TEMPLATE = """<!DOCTYPE html>
     <div
       id="terminal"
       class="textual-terminal"
-      data-session-websocket-url="{{ app_websocket_url }}"
-      data-font-size="{{ font_size }}"
+      data-session-websocket-url="@WEBSOCKET@"
+      data-font-size="16"
     ></div>
   </body>
 </html>

@@ -2,7 +2,7 @@
 without warnings, whose outcomes are uncertain, and whose contrasting playbooks move the
 outcomes in the directions the scenario's documentation claims.
 
-Every playbook is played once per seed through the engine API and the results are cached for
+Every playbook is played over the same 150 runs through the batch API (sim.batch), once for
 the whole module. Margins are wide on purpose: the claims are about direction, the kind a
 policy expert would recognise, never about exact rates.
 """
@@ -10,13 +10,13 @@ policy expert would recognise, never about exact rates.
 from __future__ import annotations
 
 import functools
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from seed_documents import absent_reason, seeds_dir
 
-from sim import events as ev
+from sim.batch import BatchResult, recipe_from_files, run_batch
+from sim.batch.view import PolicyView
 from sim.deciders import PlaybookDecider, play
 from sim.engine import Exercise
 from sim.loader import check_scenario_file
@@ -27,24 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_ID = "diplomatic-cable-breach"
 SCENARIO = ROOT / "scenarios" / f"{SCENARIO_ID}.yaml"
 PLAYBOOKS = ROOT / "scenarios" / "playbooks"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 OPEN, TIGHT, LOUD = "open-and-allied", "tight-lipped", "go-public-legislate-now"
 POLICIES = (OPEN, TIGHT, LOUD)
-SEEDS = range(150)
-
-
-@dataclass
-class Outcomes:
-    """What happened over all seeds under one playbook."""
-
-    ratings: dict[str, Counter[str]] = field(default_factory=dict)
-    kinds_succeeded: Counter[str] = field(default_factory=Counter)
-    """In how many runs at least one response of each kind succeeded."""
-
-    def rate(self, objective: str, *ratings: str) -> float:
-        """Share of runs with one of these ratings (default: met)."""
-        counts = self.ratings[objective]
-        return sum(counts[r] for r in (ratings or ("met",))) / sum(counts.values())
+RUNS = 150
 
 
 @functools.cache
@@ -66,21 +51,16 @@ def play_once(policy: str, seed: int) -> Exercise:
 
 
 @functools.cache
-def outcomes(policy: str) -> Outcomes:
-    sc = scenario()
-    book = load_playbook(playbook_path(policy), sc)
-    out = Outcomes(ratings={o.id: Counter() for o in sc.objectives})
-    for seed in SEEDS:
-        ex = Exercise(sc, seed)
-        play(ex, PlaybookDecider(book))
-        kinds: set[str] = set()
-        for r in ex.records:
-            if isinstance(r, ev.ObjectiveEvaluated):
-                out.ratings[r.objective][r.rating] += 1
-            elif isinstance(r, ev.ResponseFinished):
-                kinds.add(r.response_kind)
-            assert not isinstance(r, ev.ExpressionFailed), r
-        out.kinds_succeeded.update(kinds)
+def batch() -> BatchResult:
+    """Every playbook over the same RUNS runs (common random numbers), once per module."""
+    recipe = recipe_from_files(SCENARIO, [playbook_path(p) for p in POLICIES], runs=RUNS, seed=0)
+    return run_batch(recipe, chunk_size=RUNS)
+
+
+def outcomes(policy: str) -> PolicyView:
+    out = batch().policy(f"{SCENARIO_ID}--{policy}")
+    assert out.expression_failures == 0, "no expression fails in any run"
+    assert out.failed == 0
     return out
 
 
@@ -143,18 +123,23 @@ def test_the_five_agencies_share_one_cyber_centre() -> None:
 def test_every_factual_inject_quotes_its_seed_verbatim() -> None:
     sc = scenario()
     files = {s.id: s.file for s in sc.scenario.sources}
+    seeds = seeds_dir()
     for inj in sc.injects:
         assert inj.source is not None or inj.invented, inj.id
         if inj.source is None:
             continue
         assert inj.source.quote, f"{inj.id} cites its source without a quote"
         assert len(inj.source.quote) <= 160, f"{inj.id}: the quote should be short"
-        seed_file = SEEDS_DIR / str(files[inj.source.ref])
-        if not seed_file.exists():
-            pytest.skip(f"seed documents not available at {SEEDS_DIR}")
+        if inj.invented:
+            assert inj.notes, f"{inj.id}: a dramatized inject says what is invented"
+        if seeds is None:
+            continue
+        seed_file = seeds / str(files[inj.source.ref])
         text = seed_file.read_text(encoding="utf-8")
         assert inj.source.quote in text, f"{inj.id}: quote not found verbatim in {seed_file.name}"
     assert len(sc.scenario.assumptions) >= 5, "invented numbers are explained"
+    if seeds is None:
+        pytest.skip(absent_reason())
 
 
 def test_all_three_response_kinds_are_started_by_options() -> None:
@@ -179,7 +164,7 @@ def test_all_three_response_kinds_do_real_work() -> None:
     in a good share of runs."""
     out = outcomes(OPEN)
     for kind in ("notification", "countermeasure", "legislation"):
-        assert out.kinds_succeeded[kind] >= 0.3 * len(SEEDS), kind
+        assert out.kinds_succeeded(kind) >= 0.3 * RUNS, kind
 
 
 def test_every_objective_is_open_under_some_playbook() -> None:

@@ -1,7 +1,7 @@
 """The 'naming-the-threat' scenario (issue #3): it loads cleanly, its outcomes are uncertain,
 and its contrasting playbooks move the outcomes the way the scenario claims.
 
-The playbooks are run over many seeds through the engine API (no CLI), once per playbook, and
+The playbooks are run over the same 150 runs through the batch API (sim.batch), once, and
 the tests compare how often each objective is met. Margins are deliberately wide: the claims
 are about direction a policy expert would recognise, not about exact rates.
 """
@@ -9,14 +9,13 @@ are about direction a policy expert would recognise, not about exact rates.
 from __future__ import annotations
 
 import functools
-import statistics
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from seed_documents import absent_reason, seeds_dir
 
-from sim import events as ev
+from sim.batch import BatchResult, recipe_from_files, run_batch
+from sim.batch.view import PolicyView
 from sim.deciders import PlaybookDecider, play
 from sim.engine import Exercise
 from sim.loader import check_scenario_file
@@ -27,25 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "naming-the-threat.yaml"
 PLAYBOOK_DIR = ROOT / "scenarios" / "playbooks"
 POLICIES = ("together", "quiet", "alone")
-SEEDS = range(150)
-
-
-@dataclass
-class Outcomes:
-    """What happened over all seeds under one playbook."""
-
-    ratings: dict[str, Counter[str]] = field(default_factory=dict)
-    finals: list[dict[str, float]] = field(default_factory=list)
-    finished_kinds: list[set[str]] = field(default_factory=list)
-    """Per run: the kinds of response that ran to success."""
-
-    def rate(self, objective: str, *ratings: str) -> float:
-        """Share of runs in which the objective got one of these ratings (default: met)."""
-        counts = self.ratings[objective]
-        return sum(counts[r] for r in (ratings or ("met",))) / sum(counts.values())
-
-    def mean(self, variable: str) -> float:
-        return statistics.fmean(f[variable] for f in self.finals)
+RUNS = 150
 
 
 @functools.cache
@@ -67,22 +48,14 @@ def run(policy: str, seed: int) -> Exercise:
 
 
 @functools.cache
-def outcomes(policy: str) -> Outcomes:
-    sc = scenario()
-    book = load_playbook(playbook_path(policy), sc)
-    kinds = {r.id: r.kind for r in sc.responses}
-    out = Outcomes(ratings={o.id: Counter() for o in sc.objectives})
-    for seed in SEEDS:
-        ex = Exercise(sc, seed)
-        play(ex, PlaybookDecider(book))
-        for r in ex.records:
-            if isinstance(r, ev.ObjectiveEvaluated):
-                out.ratings[r.objective][r.rating] += 1
-        out.finals.append(ex.variables())
-        out.finished_kinds.append(
-            {kinds[r.response] for r in ex.records if isinstance(r, ev.ResponseFinished)}
-        )
-    return out
+def batch() -> BatchResult:
+    """Every playbook over the same RUNS runs (common random numbers), once per module."""
+    recipe = recipe_from_files(SCENARIO, [playbook_path(p) for p in POLICIES], runs=RUNS, seed=0)
+    return run_batch(recipe, chunk_size=RUNS)
+
+
+def outcomes(policy: str) -> PolicyView:
+    return batch().policy(f"naming-the-threat--{policy}")
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -133,27 +106,18 @@ def test_every_fact_is_sourced_and_every_invention_marked() -> None:
     sc = scenario()
     sources = {s.id: s for s in sc.scenario.sources}
     for inj in sc.injects:
-        assert (inj.source is not None) != inj.invented, inj.id
+        assert inj.source is not None or inj.invented, inj.id
         if inj.source is not None:
             assert sources[inj.source.ref].file
             assert 0 < len(inj.source.quote) <= 160, inj.id
-
-
-def _seed_dir() -> Path | None:
-    for candidate in (
-        ROOT / "seeds",
-        ROOT.parent / "shared" / "seeds",
-        ROOT / "tests" / "data" / "seeds",
-    ):
-        if candidate.is_dir():
-            return candidate
-    return None
+            if inj.invented:
+                assert inj.notes, f"{inj.id}: a dramatized inject says what is invented"
 
 
 def test_quotes_are_verbatim_in_the_seed_document() -> None:
-    seeds = _seed_dir()
+    seeds = seeds_dir()
     if seeds is None:
-        pytest.skip("seed documents are not available here")
+        pytest.skip(absent_reason())
     sc = scenario()
     files = {s.id: s.file for s in sc.scenario.sources}
     for inj in sc.injects:
@@ -179,7 +143,7 @@ def test_all_three_response_kinds_are_started_by_options_and_do_work() -> None:
     assert {Notification, Countermeasure, Legislation} <= kinds
     together = outcomes("together")
     for kind in ("notification", "countermeasure", "legislation"):
-        share = sum(kind in k for k in together.finished_kinds) / len(together.finished_kinds)
+        share = together.kinds_succeeded(kind) / together.runs
         assert share > 0.5, kind
 
 
@@ -196,9 +160,9 @@ def test_no_objective_is_decided_by_the_script_alone() -> None:
 def test_the_same_decisions_give_a_spread_of_outcomes() -> None:
     """Chance matters: under one fixed playbook, final states differ across seeds."""
     for policy in POLICIES:
-        finals = outcomes(policy).finals
+        out = outcomes(policy)
         for variable in ("stolen_tech", "crypto_stolen", "public_trust"):
-            assert len({round(f[variable], 6) for f in finals}) > 5, (policy, variable)
+            assert len({round(x, 6) for x in out.values(variable)}) > 5, (policy, variable)
 
 
 def test_same_seed_and_playbook_give_the_same_log() -> None:

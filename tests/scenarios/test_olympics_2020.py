@@ -2,23 +2,22 @@
 its outcomes are uncertain, and its contrasting playbooks move the outcomes the way the
 scenario and its documentation claim.
 
-Each playbook is run over many seeds through the engine API, once, and the tests compare how
-often each objective is met. The margins are wide on purpose: the claims are about the
-direction a policy expert would expect, not about exact rates.
+Each playbook is run over the same 150 runs once, through the batch API (sim.batch), and the
+tests compare how often each objective is met. The margins are wide on purpose: the claims are
+about the direction a policy expert would expect, not about exact rates.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import statistics
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from seed_documents import absent_reason, seeds_dir
 
-from sim import events as ev
+from sim.batch import BatchResult, recipe_from_files, run_batch
+from sim.batch.view import PolicyView
 from sim.deciders import PlaybookDecider, play
 from sim.engine import Exercise
 from sim.loader import check_scenario_file
@@ -28,27 +27,8 @@ from sim.schema import Scenario
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "olympics-2020.yaml"
 PLAYBOOK_DIR = ROOT / "scenarios" / "playbooks"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 POLICIES = ("allied-and-prepared", "go-it-alone", "hard-line")
-SEEDS = range(150)
-
-
-@dataclass
-class Outcomes:
-    """What happened over all seeds under one playbook."""
-
-    ratings: dict[str, Counter[str]] = field(default_factory=dict)
-    finals: list[dict[str, float]] = field(default_factory=list)
-    succeeded_kinds: Counter[str] = field(default_factory=Counter)
-    """How many runs saw at least one response of each kind succeed."""
-
-    def rate(self, objective: str, *ratings: str) -> float:
-        """Share of runs in which the objective got one of these ratings (default: met)."""
-        counts = self.ratings[objective]
-        return sum(counts[r] for r in (ratings or ("met",))) / sum(counts.values())
-
-    def mean(self, variable: str) -> float:
-        return statistics.fmean(f[variable] for f in self.finals)
+RUNS = 150
 
 
 @functools.cache
@@ -70,22 +50,14 @@ def run(policy: str, seed: int) -> Exercise:
 
 
 @functools.cache
-def outcomes(policy: str) -> Outcomes:
-    sc = scenario()
-    book = load_playbook(playbook_path(policy), sc)
-    out = Outcomes(ratings={o.id: Counter() for o in sc.objectives})
-    for seed in SEEDS:
-        ex = Exercise(sc, seed)
-        play(ex, PlaybookDecider(book))
-        kinds = set()
-        for r in ex.records:
-            if isinstance(r, ev.ObjectiveEvaluated):
-                out.ratings[r.objective][r.rating] += 1
-            elif isinstance(r, ev.ResponseFinished):
-                kinds.add(r.response_kind)
-        out.succeeded_kinds.update(kinds)
-        out.finals.append(ex.variables())
-    return out
+def batch() -> BatchResult:
+    """Every playbook over the same RUNS runs (common random numbers), once."""
+    recipe = recipe_from_files(SCENARIO, [playbook_path(p) for p in POLICIES], runs=RUNS, seed=0)
+    return run_batch(recipe, chunk_size=RUNS)
+
+
+def outcomes(policy: str) -> PolicyView:
+    return batch().policy(f"olympics-2020--{policy}")
 
 
 # --- (1) it loads, with no warnings, and is a complete exercise package -----------------------
@@ -138,11 +110,14 @@ def test_factual_injects_quote_their_sources_verbatim() -> None:
         if inj.source is not None:
             assert inj.source.quote, inj.id
             assert files[inj.source.ref], inj.id
-    if not SEEDS_DIR.is_dir():
-        pytest.skip("seed documents not available")
+            if inj.invented:
+                assert inj.notes, f"{inj.id}: a dramatized inject says what is invented"
+    seeds = seeds_dir()
+    if seeds is None:
+        pytest.skip(absent_reason())
     for inj in sc.injects:
         if inj.source is not None:
-            text = (SEEDS_DIR / files[inj.source.ref]).read_text(encoding="utf-8")
+            text = (seeds / files[inj.source.ref]).read_text(encoding="utf-8")
             assert inj.source.quote in text, f"{inj.id}: quote not in {files[inj.source.ref]}"
 
 
@@ -161,14 +136,14 @@ def test_same_decisions_give_a_spread_of_outcomes() -> None:
     """Under one playbook, final outage and data loss differ from run to run."""
     out = outcomes("allied-and-prepared")
     for variable in ("rwc_outage", "games_outage", "data_stolen", "ally_trust", "public_trust"):
-        assert len({round(f[variable], 3) for f in out.finals}) >= 5, variable
+        assert len({round(x, 3) for x in out.values(variable)}) >= 5, variable
 
 
 def test_all_three_response_kinds_do_real_work() -> None:
     """Notifications, countermeasures and legislation each succeed in most allied runs."""
     out = outcomes("allied-and-prepared")
     for kind in ("notification", "countermeasure", "legislation"):
-        assert out.succeeded_kinds[kind] >= len(SEEDS) // 2, kind
+        assert out.kinds_succeeded(kind) >= RUNS // 2, kind
 
 
 # --- (3) the contrasting playbooks move outcomes the way the scenario claims -----------------

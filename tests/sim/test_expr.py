@@ -131,10 +131,10 @@ def test_evaluates(source: str, expected: Value) -> None:
 
 def test_short_circuit() -> None:
     # The right side would fail (no value, division by zero) if it were evaluated.
-    assert run("age < 0 and 1 / 0 > 1") is False
+    assert run("age < 0 and budget / 0 > 1") is False
     assert run("age > 0 or budget / 0") is True
-    assert run("1 if true else 1 / 0") == 1
-    assert run("age < 0 < 1 / 0") is False
+    assert run("1 if true else budget / 0") == 1
+    assert run("age < 0 < budget / 0") is False
     assert compile_expr("true or age", NAMES).evaluate({}) is True
 
 
@@ -269,9 +269,38 @@ def test_effect_errors() -> None:
     ],
 )
 def test_runtime_errors(source: str, message: str) -> None:
-    expression = compile_expr(source, NAMES)
+    """Each fails with its message: constant ones when compiled (validate), others when run."""
     with pytest.raises(ExprError, match=re.escape(message)):
-        expression.evaluate(ENV)
+        compile_expr(source, NAMES).evaluate(ENV)
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "offset"),
+    [
+        ("9**9**9", "the power after '**' must be between -64 and 64", 0),
+        ("age > 0 and 9 ** 9 ** 9 > 1", "the power after '**' must be between", 12),
+        ("1 if true else 1 / 0", "division by zero", 15),
+        ("age < 0 < 1 / 0", "division by zero", 10),
+        (" * ".join(["1000000000000000"] * 21), "too large", 0),
+        ("2 ** 65", "the power after '**' must be between -64 and 64", 0),
+    ],
+)
+def test_constant_errors_fail_when_compiled(source: str, message: str, offset: int) -> None:
+    """Arithmetic on constants is done once, when compiled: a file that cannot work fails
+    validation, not a run, and nothing huge is ever computed."""
+    with pytest.raises(ExprError, match=re.escape(message)) as info:
+        compile_expr(source, NAMES)
+    assert info.value.offset == offset
+
+
+@pytest.mark.parametrize(
+    ("source", "looks_like"), [("ｘ > 1", "x"), ("ﬁnal > 0", "final"), ("ａｇｅ > 1", "age")]
+)
+def test_look_alike_names_are_refused(source: str, looks_like: str) -> None:
+    names = {**NAMES, "x": NameSpec("number"), "final": NameSpec("number")}
+    with pytest.raises(ExprError, match=f"look-alike.*write '{looks_like}'") as info:
+        compile_expr(source, names)
+    assert info.value.offset == 0
 
 
 def test_runtime_error_offset() -> None:

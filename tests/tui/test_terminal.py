@@ -1,14 +1,12 @@
-"""The console in a real terminal (tmux), and `tabletop serve` working offline."""
+"""The console in a real terminal (tmux); `tabletop serve` is tested in test_serve.py."""
 
 from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -79,41 +77,3 @@ def test_play_in_a_real_terminal() -> None:
         assert "EXITED-0" in pane(), out
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], timeout=10, check=False)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def test_served_page_references_nothing_outside_this_machine() -> None:
-    port = _free_port()
-    code = (
-        "from tui.serve import serve_console; "
-        f"serve_console('quickstart', host='127.0.0.1', port={port})"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-
-        def fetch() -> str:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
-                    return str(r.read().decode("utf-8"))
-            except OSError:
-                return ""
-
-        html = _poll(fetch, "the served page")
-        assert "textual-terminal" in html
-        assert "fonts.googleapis" not in html
-        hosts = set(re.findall(r"(?:https?|wss?)://([^/:\"' ]+)", html))
-        assert hosts <= {"127.0.0.1", "localhost"}, hosts
-        assert "tabletop: facilitator console" in html
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

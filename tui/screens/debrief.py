@@ -89,6 +89,7 @@ class DebriefScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,d", "close", "Back to the console"),
         Binding("e", "app.end_exercise", "End exercise"),
+        Binding("w", "app.what_if", "What if"),
         Binding("v", "app.toggle_view", "View"),
     ]
 

@@ -134,6 +134,27 @@ class SendRequest:
     recipients: tuple[str, ...]
 
 
+class RecipientList(SelectionList[str]):
+    """The recipients: space toggles one, enter sends the inject (as everywhere in the dialog)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.send", "Send", show=False)]
+
+
+def default_sender(scenario: Scenario) -> str:
+    """Who a free-text inject comes from unless the facilitator says otherwise.
+
+    The first actor outside the players' side and outside government (an ally, an operator,
+    the press…): free-text injects are mostly news from outside the room. Else the first actor
+    outside the players' side, else the first actor.
+    """
+    actors = scenario.actors
+    outside = [a for a in actors if not a.is_player]
+    for a in outside:
+        if a.affiliation not in ("government", "adversary"):
+            return a.id
+    return (outside or actors)[0].id
+
+
 class SendInjectDialog(Dialog[SendRequest]):
     """Write a free-text inject: the text, who it comes from, who receives it."""
 
@@ -143,34 +164,41 @@ class SendInjectDialog(Dialog[SendRequest]):
 
     def compose(self) -> ComposeResult:
         actors = self.scenario.actors
-        default_sender = next((a.id for a in actors if not a.is_player), actors[0].id)
-        with Vertical(classes="dialog"):
+        sender_id = default_sender(self.scenario)
+        with Vertical(classes="dialog send"):
             yield Label(Text("Free-text inject", style="bold"))
             yield Input(placeholder="what the players read or hear", id="text")
             with Horizontal(classes="pickers"):
                 with Vertical():
                     yield Label("From")
                     yield OptionList(
-                        *[Option(Text(f"{a.id}  {a.name}"), id=a.id) for a in actors],
+                        *[Option(literal(f"{a.id}  {a.name}"), id=a.id) for a in actors],
                         id="sender",
                         markup=False,
                     )
                 with Vertical():
                     yield Label("To (space toggles)")
-                    yield SelectionList[str](
-                        *[Selection(Text(f"{a.id}  {a.name}"), a.id, a.is_player) for a in actors],
+                    yield RecipientList(
+                        *[
+                            Selection(literal(f"{a.id}  {a.name}"), a.id, a.is_player)
+                            for a in actors
+                        ],
                         id="recipients",
                     )
             yield Label(Text("tab next field  enter send  escape cancel", style="dim"))
             yield self.buttons("Send")
-        self.default_sender = default_sender
+        self.default_sender = sender_id
 
     def on_mount(self) -> None:
         sender = self.query_one("#sender", OptionList)
         ids = [a.id for a in self.scenario.actors]
         sender.highlighted = ids.index(self.default_sender)
 
+    def action_send(self) -> None:
+        self._ok()
+
     @on(Input.Submitted)
+    @on(OptionList.OptionSelected, "#sender")
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         sender = self.query_one("#sender", OptionList)

@@ -36,6 +36,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("t", "send a free-text inject: text, sender, recipients"),
             ("a", "adjust a variable, with the reason recorded"),
             ("m", "add a facilitator note to the log"),
+            ("u", "undo the last command (kept in the session, marked undone)"),
         ),
     ),
     (
@@ -45,9 +46,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("b", "briefing: situation, actors, objectives, modules"),
             ("d", "debrief: decisions and consequences, objectives, variables"),
             ("e", "(in the debrief) end the exercise and rate the objectives"),
+            ("w", "(in the debrief) what if: play another option out and compare"),
             ("ctrl+p", "command palette: every action by name"),
             ("?", "this help"),
-            ("q", "quit (asks first)"),
+            ("q  ctrl+q", "quit (asks first; the session is saved: tabletop play --resume ID)"),
         ),
     ),
     (

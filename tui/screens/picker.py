@@ -1,7 +1,8 @@
-"""The picker: bundled scenarios and valid scenario files in the current folder."""
+"""The picker: bundled scenarios, and the files named or else the valid ones in the folder."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -31,8 +32,11 @@ class Choice:
     bundled: bool
 
 
-def find_scenarios(folder: Path) -> tuple[list[Choice], list[Path]]:
-    """Bundled scenarios, then valid *.yaml in folder; and the files that did not validate."""
+def find_scenarios(
+    folder: Path, files: Sequence[Path] | None = None
+) -> tuple[list[Choice], list[Path]]:
+    """Bundled scenarios, then the valid files named (or, if None, *.yaml in folder); and the
+    files that did not validate."""
     found: list[Choice] = []
     invalid: list[Path] = []
     seen: set[Path] = set()
@@ -41,7 +45,7 @@ def find_scenarios(folder: Path) -> tuple[list[Choice], list[Path]]:
         if scenario is not None:
             found.append(Choice(path, scenario, True))
             seen.add(path.resolve())
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")) if files is None else files:
         if path.resolve() in seen:
             continue
         scenario, _ = check_scenario_file(path)
@@ -57,9 +61,10 @@ class PickerScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open", priority=True)]
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, files: Sequence[Path] | None = None) -> None:
         super().__init__()
         self.folder = folder
+        self.files = files
         self.choices: list[Choice] = []
         self.invalid: list[Path] = []
 
@@ -76,12 +81,12 @@ class PickerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Scenario", "Session", "Actors", "Where")
+        table.add_columns("Scenario", "File", "Session", "Actors")
         self.load()
 
     @work(thread=True, exclusive=True, group="picker")
     def load(self) -> None:
-        found, invalid = find_scenarios(self.folder)
+        found, invalid = find_scenarios(self.folder, self.files)
         self.app.call_from_thread(self.show, found, invalid)
 
     def show(self, found: list[Choice], invalid: list[Path]) -> None:
@@ -93,9 +98,9 @@ class PickerScreen(Screen[None]):
             actors = ", ".join(a.id for a in c.scenario.actors)
             table.add_row(
                 literal(info.title, "bold"),
+                literal(c.path.name + (" (bundled)" if c.bundled else "")),
                 Text(f"{info.session_minutes} min"),
                 literal(actors),
-                Text("bundled" if c.bundled else c.path.name),
             )
         self.invalid = invalid
         table.focus()
@@ -116,6 +121,8 @@ class PickerScreen(Screen[None]):
         out.append_text(literal(info.title, "bold"))
         out.append(f"   {info.session_minutes} min session · {len(c.scenario.actors)} actors\n")
         out.append_text(literal(info.summary.strip()))
+        out.append("\nFile: ", style="bold")
+        out.append_text(literal("bundled: " + c.path.name if c.bundled else str(c.path)))
         out.append("\nActors: ", style="bold")
         out.append_text(literal(", ".join(a.name for a in c.scenario.actors)))
         if self.invalid:
@@ -128,4 +135,4 @@ class PickerScreen(Screen[None]):
         if not self.choices:
             return
         row = self.query_one(DataTable).cursor_row
-        self.tabletop.open_scenario(self.choices[row].scenario)
+        self.tabletop.open_scenario(self.choices[row].scenario, self.choices[row].path)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline, Static
 
 from sim.analysis.history import sampled, trend
+from sim.safetext import printable
 from sim.schema import Scenario
 from sim.views import RatingView
 from tui.driver import Snapshot
@@ -21,6 +23,31 @@ MARKS = {
     "partially": ("◐", "bold yellow"),
     "not_met": ("✗", "bold red"),
 }
+
+
+VALUE_WIDTH = 30
+"""Cells of a variable's label, value, unit and trend (the .variable-value column)."""
+
+
+def fit_cells(text: str, width: int) -> str:
+    """Text cut (with …) or padded to exactly ``width`` terminal cells (wide characters count 2)."""
+    if cell_len(text) > width:
+        return set_cell_size(text, max(width - 1, 0)) + "…"
+    return set_cell_size(text, width)
+
+
+def row_text(label: str, value: float, unit: str, arrow: str, *, hidden: bool = False) -> Text:
+    """'public trust     0.55   ▼': the label gives way first; the value and unit never do."""
+    value_part = f" {number(value):>6}{printable(unit, one_line=True)[:8]}"
+    tail = f" {arrow}" + (" hidden" if hidden else "")
+    room = max(VALUE_WIDTH - cell_len(value_part) - cell_len(tail), 4)
+    out = Text(no_wrap=True)
+    out.append(fit_cells(printable(label, one_line=True), room))
+    out.append(value_part, style="bold")
+    out.append(f" {arrow}")
+    if hidden:
+        out.append(" hidden", style="dim italic")
+    return out
 
 
 class VariableRow(Horizontal):
@@ -39,16 +66,18 @@ class VariableRow(Horizontal):
     def show(self, snapshot: Snapshot) -> None:
         spec = self.scenario.variables[self.name_]
         value = snapshot.variables[self.name_]
-        label = Text(no_wrap=True, overflow="ellipsis")
-        label.append_text(literal(f"{variable_label(self.scenario, self.name_)[:14]:<14}"))
-        label.append(f" {number(value):>6}{spec.unit[:2]:<2}", style="bold")
-        label.append(f" {trend(snapshot.records, self.name_)}")
-        if spec.hidden:
-            label.append(" hidden", style="dim italic")
-        self.query_one(".variable-value", Label).update(label)
-        self.query_one(Sparkline).data = sampled(
-            snapshot.records, self.name_, spec.initial, snapshot.now, SAMPLES
+        self.query_one(".variable-value", Label).update(
+            row_text(
+                variable_label(self.scenario, self.name_),
+                value,
+                spec.unit,
+                trend(snapshot.records, self.name_),
+                hidden=spec.hidden,
+            )
         )
+        data = sampled(snapshot.records, self.name_, spec.initial, snapshot.now, SAMPLES)
+        # A flat history has nothing to draw (Sparkline would show full bars).
+        self.query_one(Sparkline).data = data if min(data) != max(data) else []
         if self.last is not None and value != self.last:
             self.add_class("-changed")
             self.set_timer(1.5, lambda: self.remove_class("-changed"))

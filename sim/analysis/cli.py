@@ -1,0 +1,145 @@
+"""`tabletop report` and `tabletop pack`: documents from a scenario, a run or a session.
+
+Registered in sim/cli.py. Heavy imports (jinja2, matplotlib) happen only when a command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+FORMATS = ("html", "md", "json", "pdf")
+
+
+def _write(text: str, out: str | None) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.argument("source")
+@click.option("--playbook", help="For a scenario: the playbook that decides (default: deadlines).")
+@click.option("--seed", type=click.IntRange(min=0), help="For a scenario: the random seed.")
+@click.option(
+    "--what-if",
+    "what_if",
+    metavar="PLAYBOOK",
+    help="For a scenario: also play this playbook (same seed) and compare in a 'what if' section.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option(
+    "--audience",
+    type=click.Choice(["players", "controller"]),
+    default="players",
+    show_default=True,
+    help="players: only what the players' view shows; controller: everything.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+)
+def report(
+    source: str,
+    playbook: str | None,
+    seed: int | None,
+    what_if: str | None,
+    fmt: str,
+    audience: str,
+    out: str | None,
+) -> None:
+    """The after-action report and improvement plan (AAR/IP) of SOURCE.
+
+    SOURCE is a session id, or a scenario (a file or a bundled id) played headless with
+    --playbook and --seed.
+    """
+    from sim.analysis.sources import headless_input, session_input, with_branch
+    from sim.cli import _fail_problems, _load
+    from sim.problems import InputProblems
+
+    if fmt == "pdf" and not out:
+        raise click.UsageError("--format pdf writes a file: give --out FILE.pdf")
+    found = session_input(source)
+    if found is None:
+        try:
+            model = _load(source)
+        except click.BadParameter as exc:
+            raise click.BadParameter(
+                f"no session with that id, and {exc.message}", param_hint="SOURCE"
+            ) from None
+        try:
+            found = headless_input(model, seed, playbook)
+            if what_if is not None:
+                found = with_branch(found, headless_input(model, found.seed, what_if))
+        except InputProblems as exc:
+            _fail_problems(exc.problems)
+    elif playbook or seed is not None or what_if:
+        raise click.UsageError("--playbook, --seed and --what-if go with a scenario, not a session")
+    from sim.analysis.model import build_aar
+    from sim.analysis.render import render_aar
+
+    caveat = found.scenario.scenario.handling
+    aar = build_aar(found, "players" if audience == "players" else "controller")
+    if fmt == "pdf":
+        from sim.analysis.html import aar_html
+        from sim.analysis.pdf import html_to_pdf
+
+        assert out is not None
+        html_to_pdf(aar_html(aar, caveat), Path(out))
+        click.echo(f"wrote {out}", err=True)
+        return
+    _write(render_aar(aar, fmt, caveat), out)
+
+
+PACK_FILES = (
+    "situation-manual.html",
+    "situation-manual.md",
+    "controller-handbook.html",
+    "controller-handbook.md",
+    "msel.csv",
+)
+
+
+@click.command()
+@click.argument("scenario")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, writable=True),
+    help="Directory to write the package into (made if missing).",
+)
+def pack(scenario: str, out: str) -> None:
+    """Write the exercise package of SCENARIO: Situation Manual, controllers' handbook, MSEL.
+
+    The Situation Manual is for the players; the Controller and Evaluator Handbook and the
+    MSEL (CSV) are for the exercise staff. HTML is print-ready (A4); Markdown for editing.
+    """
+    from sim.analysis.html import handbook_html, manual_html
+    from sim.analysis.markdown import handbook_markdown, manual_markdown
+    from sim.analysis.pack import msel_csv, package
+    from sim.cli import _load
+    from sim.safetext import printable
+
+    model = _load(scenario)
+    made = package(model)
+    directory = Path(out)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot make directory '{printable(out, one_line=True)}': {exc.strerror}",
+            param_hint="--out",
+        ) from None
+    texts = (
+        manual_html(made.manual),
+        manual_markdown(made.manual),
+        handbook_html(made.handbook),
+        handbook_markdown(made.handbook),
+        msel_csv(made.handbook),
+    )
+    for name, text in zip(PACK_FILES, texts, strict=True):
+        path = directory / name
+        path.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"wrote {printable(str(path), one_line=True)}", err=True)

@@ -1,0 +1,1 @@
+"""Tools for scenario authors: flow diagrams, lint, simulated coverage, scaffolds, MSEL import."""

@@ -1,0 +1,433 @@
+"""`tabletop msel import`: injects from a spreadsheet export (CSV) appended to a scenario's YAML.
+
+The spreadsheet comes from elsewhere, so it is read like any untrusted file: bounded in size,
+UTF-8 only, no control characters, no cells that a spreadsheet would run as a formula. Every
+bad row is reported as `file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header
+is row 1), all at once, and nothing is written unless every row is good.
+
+The scenario file is edited as text: the new injects are appended at the end of its `injects:`
+section, so every other line, comment and blank line stays as it was. The result is loaded
+and checked before it replaces the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sim.problems import did_you_mean
+from sim.safetext import is_unsafe_char, printable
+from sim.schema import ID_PATTERN, UNIT_HOURS, Scenario
+
+MAX_BYTES = 2_000_000
+MAX_ROWS = 2_000
+MAX_FIELD = 20_000
+"""Characters in one cell (an inject's text is a paragraph, not a book)."""
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    # our name: the headers a planner's spreadsheet may use for it (compared in lower case)
+    "time": ("time", "at", "hour", "when", "scenario time"),
+    "from": ("from", "sender", "source actor"),
+    "to": ("to", "recipients", "recipient", "audience"),
+    "title": ("title", "headline", "subject"),
+    "text": ("text", "message", "inject", "description", "content"),
+    "notes": ("notes", "facilitator notes", "controller notes"),
+    "expected_actions": ("expected actions", "expected_actions", "expected action", "actions"),
+    "id": ("id", "inject id"),
+}
+REQUIRED = ("time", "from", "to", "text")
+_FORMULA = re.compile(r"^[=@]|^[+\-][^\d\s.]|^\t|^\r")
+
+
+@dataclass(frozen=True, order=True)
+class RowProblem:
+    path: str
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{printable(self.path, one_line=True)}:{self.row}: {printable(self.message)}"
+
+
+class MselImportError(Exception):
+    """The import was refused; carries every problem found."""
+
+    def __init__(self, problems: Iterable[RowProblem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class ImportedInject:
+    row: int
+    id: str
+    at: float
+    sender: str
+    to: list[str]
+    text: str
+    title: str = ""
+    notes: str = ""
+    expected_actions: list[str] = field(default_factory=list)
+
+
+def read_msel_csv(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
+    """Read and check every row; raise MselImportError listing every bad row."""
+    shown = str(path)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        problem = RowProblem(shown, 1, f"cannot read the file: {exc.strerror}")
+        raise MselImportError([problem]) from None
+    if len(raw) > MAX_BYTES:
+        raise MselImportError(
+            [RowProblem(shown, 1, f"the file is larger than {MAX_BYTES:,} bytes")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MselImportError(
+            [
+                RowProblem(
+                    shown,
+                    line,
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the sheet as 'CSV UTF-8'",
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        raise MselImportError([RowProblem(shown, 1, "the file holds NUL bytes: not a CSV file")])
+    return _rows(shown, text, scenario)
+
+
+def _dialect(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def _rows(shown: str, text: str, scenario: Scenario) -> list[ImportedInject]:
+    problems: list[RowProblem] = []
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(first), strict=True)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_FIELD * 4 + 1)
+    try:
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            problem = RowProblem(shown, 1, f"the header row is not CSV: {exc}")
+            raise MselImportError([problem]) from None
+        if header is None or not any(h.strip() for h in header):
+            raise MselImportError([RowProblem(shown, 1, "the file is empty: no header row")])
+        columns = _columns(shown, header)
+        width = len(header)
+        rows: list[tuple[int, list[str]]] = []
+        row_number = 1
+        while True:
+            row_number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                problems.append(RowProblem(shown, row_number, f"not valid CSV: {exc}"))
+                break
+            if len(rows) >= MAX_ROWS:
+                problems.append(RowProblem(shown, row_number, f"more than {MAX_ROWS} rows"))
+                break
+            if any(c.strip() for c in cells):
+                rows.append((row_number, cells))
+    finally:
+        csv.field_size_limit(old_limit)
+    actors = {a.id: a.id for a in scenario.actors}
+    by_name = {a.name.strip().lower(): a.id for a in scenario.actors}
+    taken = _ids_in(scenario)
+    out: list[ImportedInject] = []
+    for row, cells in rows:
+        if any(c.strip() for c in cells[width:]):
+            problems.append(RowProblem(shown, row, "more cells than the header has columns"))
+            continue
+        inj = _row(shown, row, cells, columns, scenario, actors, by_name, taken, problems)
+        if inj is not None:
+            taken.add(inj.id)
+            out.append(inj)
+    if not rows and not problems:
+        problems.append(RowProblem(shown, 2, "no rows below the header"))
+    if problems:
+        raise MselImportError(problems)
+    return out
+
+
+def _columns(shown: str, header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    problems: list[RowProblem] = []
+    aliases = {alias: name for name, names in COLUMNS.items() for alias in names}
+    for i, raw in enumerate(header):
+        name = " ".join(raw.strip().lower().split())
+        if not name:
+            continue
+        ours = aliases.get(name)
+        if ours is None:
+            hint = did_you_mean(name, aliases)
+            problems.append(
+                RowProblem(
+                    shown,
+                    1,
+                    f"unknown column '{_short(raw)}'{hint}; columns: "
+                    "time, from, to, title, text, notes, expected actions (and id)",
+                )
+            )
+        elif ours in found:
+            problems.append(RowProblem(shown, 1, f"two columns for '{ours}'"))
+        else:
+            found[ours] = i
+    for name in REQUIRED:
+        if name not in found:
+            problems.append(RowProblem(shown, 1, f"missing column '{name}'"))
+    if problems:
+        raise MselImportError(problems)
+    return found
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _ids_in(scenario: Scenario) -> set[str]:
+    ids = set(scenario.variables)
+    for section in (
+        scenario.actors,
+        scenario.threats,
+        scenario.injects,
+        scenario.decisions,
+        scenario.responses,
+        scenario.objectives,
+    ):
+        ids |= {item.id for item in section}
+    return ids
+
+
+def _row(
+    shown: str,
+    row: int,
+    cells: list[str],
+    columns: dict[str, int],
+    scenario: Scenario,
+    actors: dict[str, str],
+    by_name: dict[str, str],
+    taken: set[str],
+    problems: list[RowProblem],
+) -> ImportedInject | None:
+    before = len(problems)
+
+    def bad(message: str) -> None:
+        problems.append(RowProblem(shown, row, message))
+
+    values: dict[str, str] = {}
+    for name, i in columns.items():
+        value = cells[i] if i < len(cells) else ""
+        if len(value) > MAX_FIELD:
+            bad(f"'{name}' is longer than {MAX_FIELD:,} characters")
+            continue
+        unsafe = next((c for c in value if is_unsafe_char(c) and c not in "\r\n\t"), None)
+        one_line = name not in ("text", "notes", "expected_actions")
+        if unsafe is not None or (one_line and any(c in value for c in "\r\n\t")):
+            char = unsafe or next(c for c in value if c in "\r\n\t")
+            bad(f"'{name}' holds a control character (U+{ord(char):04X})")
+            continue
+        if _FORMULA.match(value):
+            bad(
+                f"'{name}' starts with '{value[0]}' like a spreadsheet formula; "
+                "export values, or start the text with a letter"
+            )
+            continue
+        values[name] = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    for name in REQUIRED:
+        if name in values and not values[name]:
+            bad(f"'{name}' is empty")
+    at = _time(values.get("time", ""), scenario, bad) if values.get("time") else None
+    sender = _actor(values.get("from", ""), "from", actors, by_name, bad)
+    to = [
+        a
+        for part in re.split(r"[;,|]", values.get("to", ""))
+        if part.strip() and (a := _actor(part.strip(), "to", actors, by_name, bad)) is not None
+    ]
+    inject_id = values.get("id", "")
+    if inject_id:
+        if not re.fullmatch(ID_PATTERN, inject_id):
+            bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
+        elif inject_id in taken:
+            bad(f"id '{inject_id}' is already used in the scenario or an earlier row")
+    else:
+        inject_id = _new_id(values.get("title") or values.get("text", ""), row, taken)
+    if len(problems) > before or at is None or sender is None or not to:
+        return None
+    actions = [a.strip() for a in re.split(r"[;\n]", values.get("expected_actions", ""))]
+    return ImportedInject(
+        row=row,
+        id=inject_id,
+        at=at,
+        sender=sender,
+        to=list(dict.fromkeys(to)),
+        text=values["text"],
+        title=values.get("title", ""),
+        notes=values.get("notes", ""),
+        expected_actions=[a for a in actions if a],
+    )
+
+
+Bad = Callable[[str], None]
+
+
+def _time(value: str, scenario: Scenario, bad: Bad) -> float | None:
+    """A number in the scenario's time unit, or a date-time converted from scenario.start."""
+    info = scenario.scenario
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is not None:
+        if number != number or number in (float("inf"), float("-inf")) or number < 0:
+            bad(f"time '{_short(value)}' must be a number of {info.time_unit} from 0")
+            return None
+        at = number
+    else:
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            bad(
+                f"time '{_short(value)}' is neither a number of {info.time_unit} nor a date-time "
+                "such as 2020-07-01T09:00"
+            )
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=info.start.tzinfo)
+        hours = (when - info.start).total_seconds() / 3600
+        if hours < 0:
+            bad(f"time '{_short(value)}' is before the scenario starts ({info.start.isoformat()})")
+            return None
+        at = round(hours / UNIT_HOURS[info.time_unit], 6)
+    if at >= info.horizon:
+        bad(f"time {at:g} is at or after the horizon ({info.horizon:g} {info.time_unit})")
+        return None
+    return at
+
+
+def _actor(
+    value: str, column: str, actors: dict[str, str], by_name: dict[str, str], bad: Bad
+) -> str | None:
+    if not value:
+        return None
+    found = actors.get(value) or actors.get(value.lower()) or by_name.get(value.lower())
+    if found is None:
+        hint = did_you_mean(value, [*actors, *by_name])
+        bad(f"unknown actor '{_short(value)}' in '{column}'{hint}")
+    return found
+
+
+def _new_id(text: str, row: int, taken: set[str]) -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())[:6]
+    base = "_".join(words)[:50].strip("_") or f"inject_row_{row}"
+    if not base[0].isalpha():
+        base = f"inject_{base}"[:50]
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}_{n}", n + 1
+    return candidate
+
+
+# --- writing YAML text --------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are YAML), line separators escaped too."""
+    out = json.dumps(text, ensure_ascii=False)
+    for ch in ("\u2028", "\u2029", "\x85", "\ufeff"):
+        out = out.replace(ch, f"\\u{ord(ch):04x}")
+    return out
+
+
+def inject_yaml(inj: ImportedInject, indent: str, source: str) -> str:
+    """One inject as YAML text, in the same indentation as the file's other injects."""
+    pad = indent + "  "
+    lines = [
+        f"{indent}- id: {inj.id}",
+        f"{pad}at: {inj.at:g}",
+        f"{pad}from: {inj.sender}",
+        f"{pad}to: [{', '.join(inj.to)}]",
+    ]
+    if inj.title:
+        lines.append(f"{pad}title: {_quote(inj.title)}")
+    lines.append(f"{pad}text: {_quote(inj.text)}")
+    if inj.expected_actions:
+        lines.append(f"{pad}expected_actions:")
+        lines += [f"{pad}  - {_quote(a)}" for a in inj.expected_actions]
+    if inj.notes:
+        lines.append(f"{pad}notes: {_quote(inj.notes)}")
+    return "\n".join([f"{indent}# imported from {_comment(source)}, row {inj.row}", *lines])
+
+
+def _comment(text: str) -> str:
+    return printable(text, one_line=True).replace("\n", " ")
+
+
+class AppendError(Exception):
+    pass
+
+
+def append_injects(text: str, injects: list[ImportedInject], source: str) -> str:
+    """The scenario text with the injects appended to its block-style `injects:` section."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if re.match(r"injects\s*:", line)), None)
+    if start is None:
+        raise AppendError("the scenario has no 'injects:' section at the start of a line")
+    rest = lines[start].split(":", 1)[1].split("#", 1)[0].strip()
+    if rest:
+        raise AppendError(
+            "'injects:' is written in flow style ([...]); write it as a block list to import"
+        )
+    end = len(lines)
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.strip() and not line.startswith((" ", "\t", "#", "-")):
+            end = i
+            break
+    # keep the blank lines and comments that lead into the next section with that section
+    insert = end
+    while insert > start + 1 and (
+        not lines[insert - 1].strip() or lines[insert - 1].lstrip().startswith("#")
+    ):
+        insert -= 1
+    item = next(
+        (m.group(1) for line in lines[start + 1 : end] if (m := re.match(r"( *)- ", line))), "  "
+    )
+    block = "\n".join(inject_yaml(inj, item, source) for inj in injects) + "\n"
+    head = "".join(lines[:insert])
+    if head and not head.endswith("\n"):
+        head += "\n"
+    return head + block + "".join(lines[insert:])
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step: a crash leaves the old file or the new, never half."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

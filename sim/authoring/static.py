@@ -1,0 +1,355 @@
+"""The static lint rules (TT1xx), read from the flow graph (sim.flow) and sim.authoring.reach."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+
+from sim.authoring.reach import Reach, analyse, min_duration
+from sim.authoring.rules import CONSOLE_WIDTHS, RULES
+from sim.flow import Flow, scenario_flow
+from sim.schema import Countermeasure, Legislation, Notification, Scenario
+from sim.yamlread import Path_
+
+if TYPE_CHECKING:
+    from sim.authoring.lint import Finding, Located
+
+
+class Context:
+    def __init__(self, scenario: Scenario, path: str, where: Located) -> None:
+        self.s = scenario
+        self.path = path
+        self.where = where
+        self.flow: Flow = scenario_flow(scenario)
+        self.reach: Reach = analyse(scenario)
+        self.found: list[Finding] = []
+
+    def add(self, code: str, at: Path_, message: str, *, key: bool = False) -> None:
+        from sim.authoring.lint import Finding
+
+        line, col = self.where.at(at, key=key)
+        self.found.append(Finding(self.path, line, col, code, message, RULES[code].level))
+
+    def index(self, section: str, id_: str) -> int:
+        items = getattr(self.s, section)
+        return next(i for i, item in enumerate(items) if item.id == id_)
+
+
+def run_rules(scenario: Scenario, path: str, where: Located) -> list[Finding]:
+    """Run every static rule on a valid scenario."""
+    ctx = Context(scenario, path, where)
+    for rule in (
+        _never_fires,
+        _options_change_nothing,
+        _variables,
+        _actors,
+        _deadlines,
+        _objectives,
+        _spoilers,
+        _laws,
+        _labels,
+        _threats,
+        _invented,
+    ):
+        rule(ctx)
+    return ctx.found
+
+
+def _never_fires(ctx: Context) -> None:
+    reach, horizon = ctx.reach, ctx.s.scenario.horizon
+    for i, inj in enumerate(ctx.s.injects):
+        if inj.id in reach.fired or (inj.at is not None and inj.at >= horizon):
+            continue  # (the loader already warns of 'at' after the horizon)
+        p: Path_ = ("injects", i)
+        if inj.after is not None and inj.after not in reach.fired:
+            decisions = {d.id for d in ctx.s.decisions}
+            what = "decision is never posed" if inj.after in decisions else "inject never fires"
+            ctx.add("TT101", (*p, "after"), f"inject '{inj.id}' never fires: its 'after' {what}")
+        elif inj.when is not None and True not in reach.outcomes(inj.when):
+            ctx.add(
+                "TT101",
+                (*p, "when"),
+                f"inject '{inj.id}' never fires: its 'when' condition can never be true",
+            )
+        elif inj.only_if is not None and True not in reach.outcomes(inj.only_if):
+            ctx.add(
+                "TT101",
+                (*p, "if"),
+                f"inject '{inj.id}' is always skipped: its 'if' condition can never be true",
+            )
+
+
+def _options_change_nothing(ctx: Context) -> None:
+    for i, d in enumerate(ctx.s.decisions):
+        read = any(
+            e.kind in ("conditions", "reads") for e in ctx.flow.out(f"decision:{d.id}")
+        ) or any(ctx.flow.into(f"decision:{d.id}", "after"))
+        if read:
+            continue  # something follows the decision or reads which option was taken
+        idle = [o for o in d.options if not o.effects and not o.responses]
+        for j, o in enumerate(d.options):
+            if o in idle and (o.id != d.default or len(idle) == len(d.options)):
+                ctx.add(
+                    "TT102",
+                    ("decisions", i, "options", j, "id"),
+                    f"option '{o.id}' changes nothing: no effects, no responses, and no "
+                    f"condition reads '{d.id}'",
+                )
+
+
+def _variables(ctx: Context) -> None:
+    for name in ctx.s.variables:
+        key = f"variable:{name}"
+        at: Path_ = ("variables", name)
+        if not ctx.flow.out(key):
+            ctx.add(
+                "TT103",
+                at,
+                f"variable '{name}' is never read by a condition, effect or objective "
+                "(it only shows on the dashboard)",
+                key=True,
+            )
+        if not ctx.flow.into(key, "effects"):
+            ctx.add(
+                "TT104",
+                at,
+                f"variable '{name}' is never changed: no effect writes it",
+                key=True,
+            )
+
+
+def _actors_used(s: Scenario) -> set[str]:
+    used: set[str] = set()
+    for inj in s.injects:
+        used |= {inj.sender, *inj.to}
+    used |= {t.actor for t in s.threats}
+    used |= {d.owner for d in s.decisions}
+    for r in s.responses:
+        if isinstance(r, Notification):
+            used |= {r.sender, *r.to}
+        elif isinstance(r, Countermeasure):
+            used.add(r.actor)
+        else:
+            used.add(r.sponsor)
+            used |= {st.actor for st in r.stages if st.actor is not None}
+    return used
+
+
+def _actors(ctx: Context) -> None:
+    used = _actors_used(ctx.s)
+    for i, a in enumerate(ctx.s.actors):
+        if a.id not in used:
+            ctx.add(
+                "TT105",
+                ("actors", i, "id"),
+                f"actor '{a.id}' is never used: nothing is sent by, to or done by it",
+            )
+
+
+def _earliest(ctx: Context) -> dict[str, float]:
+    """The earliest time each inject may be delivered and each decision posed (lower bound)."""
+    s = ctx.s
+    out: dict[str, float] = {}
+    for _ in range(len(s.injects) + 1):
+        for inj in s.injects:
+            if inj.contingency or inj.when is not None:
+                t = 0.0
+            elif inj.at is not None:
+                t = inj.at
+            elif inj.after is not None:
+                t = out.get(inj.after, 0.0) + min_duration(inj.delay)
+            else:
+                t = 0.0
+            out[inj.id] = t
+            if inj.decision is not None:
+                out[inj.decision] = min(out.get(inj.decision, t), t)
+    return out
+
+
+def _deadlines(ctx: Context) -> None:
+    horizon = ctx.s.scenario.horizon
+    earliest = _earliest(ctx)
+    for i, d in enumerate(ctx.s.decisions):
+        posed = earliest.get(d.id, 0.0)
+        if posed + d.deadline > horizon:
+            ctx.add(
+                "TT106",
+                ("decisions", i, "deadline"),
+                f"decision '{d.id}' is posed at {posed:g} at the earliest, so its deadline "
+                f"({posed:g} + {d.deadline:g}) falls after the horizon ({horizon:g}): "
+                f"the default '{d.default}' never takes effect",
+            )
+
+
+def _objectives(ctx: Context) -> None:
+    reach = ctx.reach
+    for i, obj in enumerate(ctx.s.objectives):
+        p: Path_ = ("objectives", i)
+        outcomes = reach.outcomes(obj.met)
+        if True not in outcomes:
+            ctx.add(
+                "TT107",
+                (*p, "met"),
+                f"objective '{obj.id}' can never be met: its condition is never true",
+            )
+        elif False not in outcomes:
+            ctx.add(
+                "TT108",
+                (*p, "met"),
+                f"objective '{obj.id}' can never fail: its condition is always true",
+            )
+        elif obj.by is not None and True in reach.outcomes_at_start(obj.met):
+            ctx.add(
+                "TT109",
+                (*p, "met"),
+                f"objective '{obj.id}' is already met at time 0, before anything happens, so "
+                f"'by: {obj.by:g}' rates it met at once; name the event it waits for (e.g. "
+                "a threat == 'stopped') or use 'throughout: true'",
+            )
+
+
+def _spoilers(ctx: Context) -> None:
+    """A conditional inject is listed in the players' MSEL before it fires, under its title
+    (or id). If that title shares words with what the condition waits for (the names it reads,
+    their titles and options, the statuses it compares with), it tells the players the
+    outcome in advance."""
+    for i, inj in enumerate(ctx.s.injects):
+        if inj.contingency or (inj.when is None and inj.only_if is None):
+            continue
+        shown = inj.title or inj.id
+        field = "title" if inj.title else "id"
+        for cause, source in (("when", inj.when), ("if", inj.only_if)):
+            if source is None:
+                continue
+            common = sorted(_words(shown) & _condition_words(ctx, source))
+            if common:
+                ctx.add(
+                    "TT110",
+                    ("injects", i, field),
+                    f"players see '{shown}' in their MSEL before this inject fires, and it "
+                    f"names what its '{cause}' condition waits for ({', '.join(common)}); "
+                    "give it a neutral title",
+                )
+                break
+
+
+_STATUS_WORDS = {
+    "succeeded": "pass passes passed enacted force succeed succeeds",
+    "failed": "fail fails failed dies dead defeated",
+    "stopped": "stop stops stopped evicted",
+    "detected": "detect detected found confirmed",
+    "completed": "complete completed",
+}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 4}
+
+
+def _condition_words(ctx: Context, source: str | float) -> set[str]:
+    from sim.compiled import compiled
+
+    expr = compiled(ctx.s).expr(source)
+    text = [str(source).replace("_", " ")]
+    for literal in re.findall(r"'([^']*)'|\"([^\"]*)\"", str(source)):
+        text.extend(_STATUS_WORDS.get(w, "") for w in literal)
+    for name in expr.names:
+        node = ctx.flow.nodes.get(ctx.flow.ids.get(name, ""))
+        if node is not None:
+            text.append(node.label)
+        var = ctx.s.variables.get(name)
+        if var is not None:
+            text.append(var.label or "")
+    return _words(" ".join(text))
+
+
+def _laws(ctx: Context) -> None:
+    reach = ctx.reach
+    laws = {r.id: r for r in ctx.s.responses if isinstance(r, Legislation)}
+    for i, r in enumerate(ctx.s.responses):
+        if r.requires is None or r.requires in reach.enacted:
+            continue
+        law = laws.get(r.requires)
+        if law is None:
+            continue
+        why = (
+            "nothing can start the bill"
+            if law.id not in reach.started
+            else "one of its stages can never pass"
+        )
+        ctx.add(
+            "TT111",
+            ("responses", i, "requires"),
+            f"response '{r.id}' requires '{law.id}', which can never be enacted: {why}",
+        )
+
+
+def _labels(ctx: Context) -> None:
+    def check(what: str, text: str, at: Path_) -> None:
+        limit = CONSOLE_WIDTHS[what]
+        width = cell_len(text)
+        if width > limit:
+            ctx.add(
+                "TT112",
+                at,
+                f"{what} is {width} cells wide; the console shows {limit} ('{_cut(text, limit)}…')",
+            )
+
+    for i, inj in enumerate(ctx.s.injects):
+        if inj.title is not None:
+            check("inject title", inj.title, ("injects", i, "title"))
+    for name, var in ctx.s.variables.items():
+        check("variable label", var.label or name, ("variables", name, "label"))
+        check("variable unit", var.unit, ("variables", name, "unit"))
+    for i, a in enumerate(ctx.s.actors):
+        check("actor name", a.name, ("actors", i, "name"))
+    for i, d in enumerate(ctx.s.decisions):
+        for j, o in enumerate(d.options):
+            check("option label", o.label, ("decisions", i, "options", j, "label"))
+
+
+def _cut(text: str, cells: int) -> str:
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out
+
+
+def _threats(ctx: Context) -> None:
+    for i, t in enumerate(ctx.s.threats):
+        counters = [
+            e.source
+            for e in ctx.flow.into(f"threat:{t.id}", "stops", "slows")
+            if e.source.split(":", 1)[1] in ctx.reach.started
+        ]
+        if not counters:
+            ctx.add(
+                "TT113",
+                ("threats", i, "id"),
+                f"nothing can stop or slow threat '{t.id}': no countermeasure that can start "
+                "names it in 'stops' or 'slows'",
+            )
+
+
+def _invented(ctx: Context) -> None:
+    if ctx.s.scenario.assumptions:
+        return
+    for i, inj in enumerate(ctx.s.injects):
+        if inj.invented and inj.effects and not inj.notes.strip():
+            ctx.add(
+                "TT114",
+                ("injects", i, "invented"),
+                f"inject '{inj.id}' is invented and changes numbers, but neither its notes nor "
+                "scenario.assumptions say why those numbers are plausible",
+            )

@@ -1,0 +1,178 @@
+"""`tabletop batch`: Monte Carlo runs of a scenario under playbooks, with statistics.
+
+Only click is imported here at start-up; everything else is imported when the command runs,
+so `tabletop --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from sim.batch.runner import Progress
+
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (the shell's convention for SIGINT); partial results are written."""
+MAX_RUNS = 100_000_000
+_DASK_ADDRESS = re.compile(r"^dask://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$")
+
+
+def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value in ("local", "dask-local") or _DASK_ADDRESS.match(value):
+        return value
+    raise click.BadParameter(
+        f"'{value}' is not local, dask-local or dask://HOST:PORT", ctx=ctx, param=param
+    )
+
+
+@click.command()
+@click.argument("scenario")
+@click.option(
+    "--runs", type=click.IntRange(1, MAX_RUNS), required=True, help="Replications per policy."
+)
+@click.option(
+    "--playbook",
+    "playbooks",
+    multiple=True,
+    help="Playbook file or bundled name; repeat to compare. None: the random decider.",
+)
+@click.option(
+    "--random",
+    "add_random",
+    is_flag=True,
+    help="Also run the random decider (for sensitivity: which decisions matter).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's seed)."
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 512), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    callback=_executor,
+    help="local, dask-local (a Dask LocalCluster) or dask://HOST:PORT (a Dask scheduler).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write an offline HTML report with histograms (needs tabletop[report]).",
+)
+def batch(
+    scenario: str,
+    runs: int,
+    playbooks: tuple[str, ...],
+    add_random: bool,
+    seed: int | None,
+    jobs: int,
+    executor: str,
+    fmt: str,
+    out: str | None,
+    report: str | None,
+) -> None:
+    """Run SCENARIO many times under each playbook and report outcome statistics.
+
+    Runs with the same index share the same luck under every playbook, so playbooks are
+    compared pairwise. Results are identical for any --jobs and --executor. Ctrl-C stops
+    and writes the runs completed so far, marked partial.
+    """
+    from sim.batch.recipe import recipe_from_files
+    from sim.batch.results import batch_data, to_csv, to_json, to_text
+    from sim.batch.runner import run_batch
+    from sim.bundled import resolve
+    from sim.cli import _fail_problems, _scenario_path
+    from sim.problems import InputProblems
+    from sim.safetext import printable
+
+    scenario_path = _scenario_path(scenario)
+    book_paths = []
+    for name in playbooks:
+        path = resolve(name, "playbook")
+        if path is None:
+            raise click.BadParameter(
+                f"no playbook file '{printable(name, one_line=True)}'", param_hint="--playbook"
+            )
+        book_paths.append(path)
+    try:
+        recipe = recipe_from_files(
+            scenario_path, book_paths, runs=runs, seed=seed, random_decider=add_random
+        )
+    except InputProblems as exc:
+        _fail_problems(exc.problems)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--playbook") from None
+
+    if report is not None:
+        from sim.batch.report import check_report_support
+
+        check_report_support()
+    result = _run_with_progress(run_batch, recipe, jobs=jobs, executor=executor)
+    data = batch_data(result)
+    text = {"json": to_json, "csv": to_csv}.get(fmt, to_text)(data)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {printable(out, one_line=True)}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if report is not None:
+        from sim.batch.report import write_report
+
+        write_report(result, data, report)
+        click.echo(f"wrote {printable(report, one_line=True)}", err=True)
+    if result.partial:
+        click.echo(
+            f"interrupted: {result.runs_done} of {runs} runs done; the results are partial",
+            err=True,
+        )
+        sys.exit(INTERRUPTED)
+
+
+def _run_with_progress(run: Any, recipe: Any, **kw: Any) -> Any:
+    """Run the batch with a rich progress bar (rate and ETA) when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return run(recipe, **kw)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("runs", total=recipe.runs, rate="")
+
+        def update(done: int, total: int) -> None:
+            speed = bar.tasks[0].speed
+            rate = f"{speed:,.0f} runs/s" if speed else ""
+            bar.update(task, completed=done, rate=rate)
+
+        progress: Progress = update
+        return run(recipe, progress=progress, **kw)

@@ -1,0 +1,179 @@
+"""One replication and one chunk of replications: the code every worker runs.
+
+A replication's seed comes from the root seed and its index alone (``replication_seed``), and
+every policy plays the same index with the same seed: common random numbers, so paired
+comparisons see the same luck. Nothing here depends on which process runs which indices.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import events as ev
+from sim.batch.recipe import Recipe
+from sim.deciders import Decider, PlaybookDecider, RandomDecider, play
+from sim.engine import Exercise
+from sim.loader import load_scenario_text
+from sim.playbook import load_playbook_text
+from sim.schema import Scenario
+
+RATINGS = ("met", "partially", "not_met")
+NOT_POSED = -1
+"""Decision code: the decision was never posed."""
+UNDECIDED_AT_END = -2
+"""Decision code: posed but still open when the exercise ended."""
+
+
+def replication_seed(root: int, index: int) -> int:
+    """The engine seed of run ``index`` of a batch with root seed ``root`` (63 bits).
+
+    `tabletop run SCENARIO --seed <this>` replays the replication on its own.
+    """
+    state = np.random.SeedSequence([root, index]).generate_state(2, np.uint32)
+    return (int(state[0]) << 31) ^ int(state[1])
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one replication under one policy produced, flat and small.
+
+    Tuples follow the scenario's order of objectives, variables, injects, decisions, threats
+    and responses (see ``Layout``).
+    """
+
+    index: int
+    seed: int
+    policy: int
+    ratings: tuple[int, ...] = ()
+    """Per objective: 0 met, 1 partially, 2 not met."""
+    finals: tuple[float, ...] = ()
+    injects: tuple[bool, ...] = ()
+    """Per inject: delivered."""
+    decisions: tuple[int, ...] = ()
+    """Per decision: the index of the option taken, NOT_POSED or UNDECIDED_AT_END."""
+    threats: tuple[str, ...] = ()
+    """Per threat: its final status."""
+    responses: tuple[str, ...] = ()
+    """Per response: its final status."""
+    succeeded: tuple[bool, ...] = ()
+    """Per response: it succeeded at least once."""
+    expression_failures: int = 0
+    error: str | None = None
+    """Set when the replication raised: the exception, in one line."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The names behind a RunSummary's tuples, in order."""
+
+    objectives: tuple[str, ...]
+    variables: tuple[str, ...]
+    injects: tuple[str, ...]
+    decisions: tuple[str, ...]
+    options: tuple[tuple[str, ...], ...]
+    threats: tuple[str, ...]
+    responses: tuple[str, ...]
+    response_kinds: tuple[str, ...]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Layout:
+        return cls(
+            objectives=tuple(o.id for o in scenario.objectives),
+            variables=tuple(scenario.variables),
+            injects=tuple(i.id for i in scenario.injects),
+            decisions=tuple(d.id for d in scenario.decisions),
+            options=tuple(tuple(o.id for o in d.options) for d in scenario.decisions),
+            threats=tuple(t.id for t in scenario.threats),
+            responses=tuple(r.id for r in scenario.responses),
+            response_kinds=tuple(r.kind for r in scenario.responses),
+        )
+
+
+class Prepared:
+    """A recipe parsed once per process: the scenario, its layout and one decider per policy."""
+
+    def __init__(self, recipe: Recipe) -> None:
+        self.recipe = recipe
+        self.scenario = load_scenario_text(recipe.scenario_text, recipe.scenario_path)
+        self.layout = Layout.of(self.scenario)
+        self.books = [
+            None if p.text is None else load_playbook_text(p.text, self.scenario, p.path)
+            for p in recipe.policies
+        ]
+        self._option_index = [{o: i for i, o in enumerate(opts)} for opts in self.layout.options]
+
+    def decider(self, policy: int, seed: int) -> Decider:
+        book = self.books[policy]
+        if book is None:
+            return RandomDecider(seed)
+        return PlaybookDecider(book)
+
+    def replicate(self, index: int, policy: int) -> RunSummary:
+        """Play run ``index`` under one policy; an exception is recorded, not raised."""
+        seed = replication_seed(self.recipe.root_seed, index)
+        try:
+            ex = Exercise(self.scenario, seed)
+            play(ex, self.decider(policy, seed))
+            return self.summarise(ex, index, seed, policy)
+        except Exception as exc:  # a replication that raises is recorded; the batch goes on
+            return RunSummary(index, seed, policy, error=f"{type(exc).__name__}: {exc}")
+
+    def summarise(self, ex: Exercise, index: int, seed: int, policy: int) -> RunSummary:
+        lay = self.layout
+        rating = dict.fromkeys(lay.objectives, 2)
+        chosen = dict.fromkeys(lay.decisions, NOT_POSED)
+        succeeded: set[str] = set()
+        failures = 0
+        codes = {r: i for i, r in enumerate(RATINGS)}
+        for r in ex.records:
+            if isinstance(r, ev.ObjectiveEvaluated):
+                rating[r.objective] = codes[r.rating]
+            elif isinstance(r, ev.DecisionOpened):
+                chosen[r.decision] = UNDECIDED_AT_END
+            elif isinstance(r, ev.DecisionMade):
+                i = lay.decisions.index(r.decision)
+                chosen[r.decision] = self._option_index[i][r.option]
+            elif isinstance(r, ev.ResponseFinished):
+                succeeded.add(r.response)
+            elif isinstance(r, ev.ExpressionFailed):
+                failures += 1
+        state = ex.value
+        return RunSummary(
+            index=index,
+            seed=seed,
+            policy=policy,
+            ratings=tuple(rating[o] for o in lay.objectives),
+            finals=tuple(float(state(v)) for v in lay.variables),
+            injects=tuple(state(i) == "delivered" for i in lay.injects),
+            decisions=tuple(chosen[d] for d in lay.decisions),
+            threats=tuple(str(state(t)) for t in lay.threats),
+            responses=tuple(str(state(r)) for r in lay.responses),
+            succeeded=tuple(r in succeeded for r in lay.responses),
+            expression_failures=failures,
+        )
+
+
+_PREPARED: dict[str, Prepared] = {}
+
+
+def prepared(recipe: Recipe) -> Prepared:
+    """The recipe parsed in this process (parsed on first use, then kept)."""
+    found = _PREPARED.get(recipe.key)
+    if found is None:
+        _PREPARED.clear()  # one batch at a time per process: keep memory flat
+        found = _PREPARED[recipe.key] = Prepared(recipe)
+        gc.freeze()  # the parsed scenario lives for the whole batch: keep it out of GC scans
+    return found
+
+
+def run_chunk(recipe: Recipe, start: int, stop: int) -> list[RunSummary]:
+    """Runs ``start`` to ``stop - 1``, each under every policy, in index then policy order.
+
+    The one function both the local process pool and Dask workers call.
+    """
+    prep = prepared(recipe)
+    n = len(recipe.policies)
+    return [prep.replicate(i, p) for i in range(start, stop) for p in range(n)]

@@ -1,0 +1,389 @@
+"""A batch's tally turned into statistics: JSON data (format tabletop-batch/1), text and CSV.
+
+The JSON data is the single source: the text, the CSV and the HTML report are all drawn from
+it. It holds no timings, so two batches with the same recipe give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sim.batch.aggregate import PolicyTally, Tally
+from sim.batch.recipe import RANDOM
+from sim.batch.replicate import RATINGS, Prepared, prepared
+from sim.batch.runner import BatchResult
+from sim.batch.stats import Interval, mcnemar, mean_interval, paired_difference, percentile, wilson
+from sim.safetext import printable
+
+JSON_FORMAT = "tabletop-batch/1"
+MIN_CELL = 10
+"""Fewest runs an option needs before sensitivity compares it."""
+TOP_DECISIONS = 5
+"""Decisions listed per objective in the sensitivity table."""
+
+
+def _iv(iv: Interval) -> dict[str, float]:
+    return {"estimate": iv.estimate, "low": iv.low, "high": iv.high}
+
+
+def batch_data(result: BatchResult) -> dict[str, Any]:
+    """Every statistic of the batch as plain JSON data."""
+    prep = prepared(result.recipe)
+    tally = result.tally
+    info = prep.scenario.scenario
+    return {
+        "format": JSON_FORMAT,
+        "scenario": info.id,
+        "title": info.title,
+        "root_seed": result.recipe.root_seed,
+        "runs_requested": result.recipe.runs,
+        "runs_done": tally.runs_done,
+        "partial": result.partial,
+        "policies": [_policy(prep, tally, p) for p in range(len(tally.policies))],
+        "comparisons": _comparisons(prep, tally),
+        "sensitivity": [
+            _sensitivity(prep, tally.per_policy[p], name)
+            for p, name in enumerate(tally.policies)
+            if name == RANDOM
+        ],
+        "failures": {
+            "count": tally.failure_count,
+            "first": [
+                {"index": f.index, "seed": f.seed, "policy": f.policy, "error": f.error}
+                for f in tally.failures
+            ],
+        },
+    }
+
+
+def _policy(prep: Prepared, tally: Tally, p: int) -> dict[str, Any]:
+    pt = tally.per_policy[p]
+    lay = prep.layout
+    sc = prep.scenario
+    n = pt.runs
+    objectives = []
+    for i, obj in enumerate(sc.objectives):
+        counts = pt.ratings[i]
+        objectives.append(
+            {
+                "id": obj.id,
+                "description": obj.description,
+                **{
+                    name: {"count": counts[k], **_iv(wilson(counts[k], n))}
+                    for k, name in enumerate(RATINGS)
+                },
+            }
+        )
+    variables = []
+    for i, name in enumerate(lay.variables):
+        spec = sc.variables[name]
+        values = sorted(row[i] for row in pt.sample)
+        variables.append(
+            {
+                "id": name,
+                "label": spec.label or name,
+                "unit": spec.unit,
+                "mean": _iv(mean_interval(n, pt.sums[i], pt.sums_sq[i])),
+                "p5": percentile(values, 5),
+                "p50": percentile(values, 50),
+                "p95": percentile(values, 95),
+            }
+        )
+    legislation = {r.id for r in sc.responses if r.kind == "legislation"}
+    return {
+        "name": tally.policies[p],
+        "runs": n,
+        "failed": pt.failed,
+        "objectives": objectives,
+        "variables": variables,
+        "injects": [
+            {"id": inj, "fired": pt.injects[i], **_iv(wilson(pt.injects[i], n))}
+            for i, inj in enumerate(lay.injects)
+        ],
+        "decisions": [
+            {
+                "id": d,
+                "posed": n - pt.decisions[i][-1],
+                "options": {
+                    pt.option_name(i, code): pt.decisions[i][code]
+                    for code in sorted(pt.decisions[i])
+                    if code >= 0 or code == -2
+                },
+            }
+            for i, d in enumerate(lay.decisions)
+        ],
+        "threats": [
+            {"id": t, "outcomes": dict(sorted(pt.threats[i].items()))}
+            for i, t in enumerate(lay.threats)
+        ],
+        "bills": [
+            {
+                "id": r,
+                "outcomes": dict(sorted(pt.responses[i].items())),
+                "enacted": pt.succeeded[i],
+            }
+            for i, r in enumerate(lay.responses)
+            if r in legislation
+        ],
+        "responses_succeeded": {r: pt.succeeded[i] for i, r in enumerate(lay.responses)},
+        "kinds_succeeded": dict(sorted(pt.kinds_succeeded.items())),
+        "expression_failures": pt.expression_failures,
+    }
+
+
+def _comparisons(prep: Prepared, tally: Tally) -> list[dict[str, Any]]:
+    out = []
+    lay = prep.layout
+    for pair in tally.pairs:
+        a, b = tally.per_policy[pair.a], tally.per_policy[pair.b]
+        objectives = []
+        for i, obj in enumerate(lay.objectives):
+            test = mcnemar(pair.only_a[i], pair.only_b[i], pair.n)
+            objectives.append(
+                {
+                    "id": obj,
+                    "met_a": _share(a.ratings[i][0], a.runs),
+                    "met_b": _share(b.ratings[i][0], b.runs),
+                    "difference": _iv(test.difference),
+                    "only_a": test.only_a,
+                    "only_b": test.only_b,
+                    "p_value": test.p_value,
+                    "significant": test.significant,
+                }
+            )
+        variables = []
+        for i, var in enumerate(lay.variables):
+            diff = paired_difference(pair.n, pair.diff_sums[i], pair.diff_sums_sq[i])
+            variables.append(
+                {
+                    "id": var,
+                    "difference": _iv(diff.difference),
+                    "p_value": diff.p_value,
+                    "significant": diff.significant,
+                }
+            )
+        out.append(
+            {
+                "a": tally.policies[pair.a],
+                "b": tally.policies[pair.b],
+                "paired_runs": pair.n,
+                "objectives": objectives,
+                "variables": variables,
+            }
+        )
+    return out
+
+
+def _share(k: int, n: int) -> float:
+    return k / n if n else float("nan")
+
+
+def _sensitivity(prep: Prepared, pt: PolicyTally, name: str) -> dict[str, Any]:
+    """Per objective, the decisions whose options move its met share the most.
+
+    For each decision, the met share is taken among the runs that took each option (runs where
+    it was never posed are left out: that is an outcome, not a choice); the spread is the best
+    share minus the worst, over options seen in at least MIN_CELL runs. With the random decider
+    the options are assigned at random, so a spread is an effect of the option, blurred only by
+    the other decisions' chance.
+    """
+    lay = prep.layout
+    objectives = []
+    for k, obj in enumerate(lay.objectives):
+        rows: list[dict[str, Any]] = []
+        for i, d in enumerate(lay.decisions):
+            cells = [
+                (pt.option_name(i, code), c[k][1], c[k][0])
+                for code, c in sorted(pt.by_option[i].items())
+                if code >= 0 and c[k][0] >= MIN_CELL
+            ]
+            if len(cells) < 2:
+                continue
+            best = max(cells, key=lambda c: c[1] / c[2])
+            worst = min(cells, key=lambda c: c[1] / c[2])
+            rows.append(
+                {
+                    "decision": d,
+                    "spread": best[1] / best[2] - worst[1] / worst[2],
+                    "best": {"option": best[0], "runs": best[2], **_iv(wilson(best[1], best[2]))},
+                    "worst": {
+                        "option": worst[0],
+                        "runs": worst[2],
+                        **_iv(wilson(worst[1], worst[2])),
+                    },
+                }
+            )
+        rows.sort(key=lambda r: (-r["spread"], r["decision"]))
+        objectives.append({"id": obj, "decisions": rows[:TOP_DECISIONS]})
+    return {"policy": name, "objectives": objectives}
+
+
+# --- output formats -------------------------------------------------------------------------
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """Strict JSON: a figure that cannot be computed (no runs) is null, never NaN."""
+    return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _pct(x: float | None) -> str:
+    return "  n/a" if x is None or x != x else f"{100 * x:5.1f}%"
+
+
+def _ci(d: dict[str, float]) -> str:
+    return f"{_pct(d['estimate'])} [{_pct(d['low']).strip()}, {_pct(d['high']).strip()}]"
+
+
+def _num(x: float | None) -> str:
+    return "n/a" if x is None or x != x else f"{x:.4g}"
+
+
+def to_text(data: dict[str, Any]) -> str:
+    """A readable summary; every text from the scenario passes through printable()."""
+    p = _safe
+    lines = [
+        p(data["title"]),
+        f"{data['runs_done']} of {data['runs_requested']} runs, root seed {data['root_seed']}"
+        + ("  (PARTIAL: interrupted)" if data["partial"] else ""),
+    ]
+    for pol in data["policies"]:
+        lines += ["", f"Policy {p(pol['name'])}: {pol['runs']} runs, {pol['failed']} failed"]
+        lines.append("  Objectives (share of runs, 95% Wilson interval)")
+        for o in pol["objectives"]:
+            lines.append(
+                f"    {p(o['id']):<28} met {_ci(o['met'])}  "
+                f"partially {_pct(o['partially']['estimate'])}  "
+                f"not met {_pct(o['not_met']['estimate'])}"
+            )
+        lines.append("  Final variables: mean [95% CI]  p5  p50  p95")
+        for v in pol["variables"]:
+            m = v["mean"]
+            lines.append(
+                f"    {p(v['label']):<28} {_num(m['estimate'])} [{_num(m['low'])}, "
+                f"{_num(m['high'])}]  {_num(v['p5'])}  {_num(v['p50'])}  {_num(v['p95'])} "
+                f"{p(v['unit'])}".rstrip()
+            )
+        lines.append("  Injects fired")
+        for inj in pol["injects"]:
+            lines.append(f"    {p(inj['id']):<28} {_pct(inj['estimate'])}")
+        lines.append("  Decisions: posed, options taken")
+        for d in pol["decisions"]:
+            taken = ", ".join(f"{p(k)} {v}" for k, v in d["options"].items()) or "none taken"
+            lines.append(f"    {p(d['id']):<28} {d['posed']} posed; {taken}")
+        if pol["threats"]:
+            lines.append("  Threats: final status")
+            for t in pol["threats"]:
+                outcomes = ", ".join(f"{k} {v}" for k, v in t["outcomes"].items())
+                lines.append(f"    {p(t['id']):<28} {outcomes}")
+        if pol["bills"]:
+            lines.append("  Bills: final status")
+            for b in pol["bills"]:
+                outcomes = ", ".join(f"{k} {v}" for k, v in b["outcomes"].items())
+                lines.append(f"    {p(b['id']):<28} {outcomes}; enacted in {b['enacted']} runs")
+    for c in data["comparisons"]:
+        lines += [
+            "",
+            f"Paired comparison {p(c['a'])} - {p(c['b'])} ({c['paired_runs']} runs, same luck)",
+            "  Objectives met: difference [95% CI], McNemar p  (* significant at 5%)",
+        ]
+        for o in c["objectives"]:
+            mark = "*" if o["significant"] else " "
+            lines.append(
+                f"  {mark} {p(o['id']):<28} {_pct(o['met_a'])} vs {_pct(o['met_b'])}: "
+                f"{_ci(o['difference'])}  p={o['p_value']:.3g}"
+            )
+        lines.append("  Final variables: mean difference [95% CI], p")
+        for v in c["variables"]:
+            mark = "*" if v["significant"] else " "
+            d = v["difference"]
+            pv = "n/a" if v["p_value"] != v["p_value"] else f"{v['p_value']:.3g}"
+            lines.append(
+                f"  {mark} {p(v['id']):<28} {_num(d['estimate'])} [{_num(d['low'])}, "
+                f"{_num(d['high'])}]  p={pv}"
+            )
+    for s in data["sensitivity"]:
+        lines += ["", f"Sensitivity ({p(s['policy'])} decider): decisions that move each objective"]
+        for o in s["objectives"]:
+            lines.append(f"  {p(o['id'])}")
+            if not o["decisions"]:
+                lines.append("    (no decision's options change it)")
+            for d in o["decisions"]:
+                lines.append(
+                    f"    {p(d['decision']):<26} spread {_pct(d['spread'])}: "
+                    f"{p(d['best']['option'])} {_pct(d['best']['estimate'])} vs "
+                    f"{p(d['worst']['option'])} {_pct(d['worst']['estimate'])}"
+                )
+    failures = data["failures"]
+    if failures["count"]:
+        lines += ["", f"Failed replications: {failures['count']} (replay with tabletop run --seed)"]
+        for f in failures["first"]:
+            lines.append(
+                f"  run {f['index']} seed {f['seed']} policy {p(f['policy'])}: {p(f['error'])}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _safe(text: str) -> str:
+    return printable(str(text), one_line=True)
+
+
+def to_csv(data: dict[str, Any]) -> str:
+    """Long format: one row per figure (policy, section, item, measure, value, low, high)."""
+    data = _clean(data)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["policy", "section", "item", "measure", "value", "low", "high"])
+    for pol in data["policies"]:
+        name = pol["name"]
+        for o in pol["objectives"]:
+            for r in RATINGS:
+                w.writerow([name, "objective", o["id"], r, *_row(o[r])])
+        for v in pol["variables"]:
+            w.writerow([name, "variable", v["id"], "mean", *_row(v["mean"])])
+            for q in ("p5", "p50", "p95"):
+                w.writerow([name, "variable", v["id"], q, v[q], "", ""])
+        for inj in pol["injects"]:
+            w.writerow([name, "inject", inj["id"], "fired", *_row(inj)])
+        for d in pol["decisions"]:
+            w.writerow([name, "decision", d["id"], "posed", d["posed"], "", ""])
+            for opt, count in d["options"].items():
+                w.writerow([name, "decision", d["id"], f"option {opt}", count, "", ""])
+        for t in pol["threats"]:
+            for status, count in t["outcomes"].items():
+                w.writerow([name, "threat", t["id"], status, count, "", ""])
+        for b in pol["bills"]:
+            for status, count in b["outcomes"].items():
+                w.writerow([name, "bill", b["id"], status, count, "", ""])
+    for c in data["comparisons"]:
+        pair = f"{c['a']} - {c['b']}"
+        for o in c["objectives"]:
+            w.writerow(
+                [pair, "paired objective met", o["id"], "difference", *_row(o["difference"])]
+            )
+            w.writerow([pair, "paired objective met", o["id"], "mcnemar p", o["p_value"], "", ""])
+        for v in c["variables"]:
+            w.writerow([pair, "paired variable", v["id"], "difference", *_row(v["difference"])])
+    for s in data["sensitivity"]:
+        for o in s["objectives"]:
+            for d in o["decisions"]:
+                w.writerow(
+                    [s["policy"], "sensitivity", o["id"], d["decision"], d["spread"], "", ""]
+                )
+    return out.getvalue()
+
+
+def _row(d: dict[str, Any]) -> list[Any]:
+    return [d["estimate"], d["low"], d["high"]]

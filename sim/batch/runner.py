@@ -1,0 +1,172 @@
+"""Running a batch: split the run indices into chunks, hand them to an executor, and feed the
+results to the tally in index order.
+
+Executors: ``local`` (this process for one job, else a process pool), ``dask-local`` (a Dask
+LocalCluster with worker processes) and ``dask://HOST:PORT`` (a running Dask scheduler). All
+call the same chunk function, ``sim.batch.replicate.run_chunk``. Because the tally takes the
+runs in index order and every run is seeded from the root seed and its index, the results are
+the same for any executor, number of jobs or chunk size.
+
+Ctrl-C (KeyboardInterrupt) stops the batch: outstanding chunks are cancelled and the result
+holds the runs completed before the first missing index, marked partial.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import time
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from sim.batch.aggregate import Tally
+from sim.batch.recipe import Recipe
+from sim.batch.replicate import RunSummary, prepared, run_chunk
+from sim.batch.view import PolicyView
+from sim.problems import TabletopError
+
+CHUNK_SECONDS = 0.05
+"""Aim for chunks of about this much work: far above the cost of handing one out."""
+WINDOW_PER_JOB = 4
+"""Chunks in flight per worker: enough to keep workers busy, few enough to bound memory."""
+
+Progress = Callable[[int, int], None]
+"""Called with (runs done, runs in total) as chunks complete."""
+Chunks = Generator[tuple[int, list[RunSummary]], None, None]
+
+
+class ExecutorError(TabletopError):
+    """The executor could not be started or reached (bad address, Dask not installed)."""
+
+
+@dataclass
+class BatchResult:
+    """A finished (or interrupted) batch."""
+
+    recipe: Recipe
+    tally: Tally
+    partial: bool
+    executor: str
+    jobs: int
+    seconds: float
+
+    @property
+    def runs_done(self) -> int:
+        return self.tally.runs_done
+
+    def policy(self, name: str) -> PolicyView:
+        """One policy's outcomes, by name (a playbook's id, or 'random')."""
+        return PolicyView(self.tally.per_policy[self.tally.policies.index(name)])
+
+
+def chunk_ranges(runs: int, size: int) -> list[tuple[int, int]]:
+    return [(s, min(s + size, runs)) for s in range(0, runs, size)]
+
+
+def pick_chunk_size(recipe: Recipe, jobs: int) -> int:
+    """Enough runs per chunk for about CHUNK_SECONDS of work, and enough chunks to share out.
+
+    It times one run here; the chunk size never changes the results.
+    """
+    prep = prepared(recipe)
+    t0 = time.perf_counter()
+    for p in range(len(recipe.policies)):
+        prep.replicate(0, p)
+    per_run = max(time.perf_counter() - t0, 1e-6)
+    size = max(1, round(CHUNK_SECONDS / per_run))
+    share = max(1, math.ceil(recipe.runs / (jobs * WINDOW_PER_JOB)))
+    return max(1, min(size, share))
+
+
+def run_batch(
+    recipe: Recipe,
+    *,
+    jobs: int = 1,
+    executor: str = "local",
+    chunk_size: int | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Run every index of the recipe under every policy and tally the results."""
+    if recipe.runs < 0:
+        raise ValueError("runs must not be negative")
+    jobs = max(1, jobs)
+    tally = Tally(prepared(recipe).layout, recipe.policy_names, recipe.root_seed)
+    start = time.perf_counter()
+    waiting: dict[int, list[RunSummary]] = {}
+    done = 0
+    partial = False
+    chunks: Chunks | None = None
+    try:
+        size = chunk_size or pick_chunk_size(recipe, jobs)
+        chunks = _executor_chunks(recipe, chunk_ranges(recipe.runs, size), jobs, executor)
+        for first, summaries in chunks:
+            waiting[first] = summaries
+            done += len(summaries) // max(1, len(recipe.policies))
+            while tally.runs_done in waiting:
+                _feed(tally, waiting.pop(tally.runs_done), len(recipe.policies))
+            if progress is not None:
+                progress(done, recipe.runs)
+    except KeyboardInterrupt:
+        partial = True
+    finally:
+        if chunks is not None:
+            chunks.close()
+    partial = partial or tally.runs_done < recipe.runs
+    return BatchResult(recipe, tally, partial, executor, jobs, time.perf_counter() - start)
+
+
+def _feed(tally: Tally, summaries: list[RunSummary], policies: int) -> None:
+    for i in range(0, len(summaries), policies):
+        tally.add_run(summaries[i : i + policies])
+
+
+def _executor_chunks(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, kind: str) -> Chunks:
+    if kind == "local":
+        return _serial(recipe, ranges) if jobs == 1 else _pool(recipe, ranges, jobs)
+    if kind == "dask-local" or kind.startswith("dask://"):
+        from sim.batch.cluster import dask_chunks
+
+        return dask_chunks(recipe, ranges, jobs, None if kind == "dask-local" else kind)
+    raise ExecutorError(f"unknown executor '{kind}' (local, dask-local or dask://HOST:PORT)")
+
+
+def _serial(recipe: Recipe, ranges: list[tuple[int, int]]) -> Chunks:
+    for s, e in ranges:
+        yield s, run_chunk(recipe, s, e)
+
+
+def ignore_interrupts() -> None:
+    """Worker start-up: Ctrl-C is the driver's to handle, so workers do not print tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int) -> Chunks:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupts)
+    todo = iter(ranges)
+    running: dict[Future[list[RunSummary]], int] = {}
+    try:
+        for s, e in _take(todo, jobs * WINDOW_PER_JOB):
+            running[pool.submit(run_chunk, recipe, s, e)] = s
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                first = running.pop(fut)
+                yield first, fut.result()
+                for s, e in _take(todo, 1):
+                    running[pool.submit(run_chunk, recipe, s, e)] = s
+    finally:
+        for fut in running:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _take(it: Iterator[Any], n: int) -> list[Any]:
+    out = []
+    for _ in range(n):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out

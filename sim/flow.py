@@ -1,0 +1,257 @@
+"""The flow of a scenario as one graph: what starts, poses, requires, changes and reads what.
+
+Nodes are injects, decisions, options, responses (laws are legislation responses), threats,
+threat stages, variables and objectives. The loop checks (sim.checks), the linter and
+`tabletop graph` all read this one graph, so a diagram never disagrees with a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sim.schema import (
+    Countermeasure,
+    Decision,
+    Inject,
+    Legislation,
+    Notification,
+    Objective,
+    Scenario,
+    Threat,
+)
+
+NodeKind = Literal[
+    "inject", "decision", "option", "response", "law", "threat", "stage", "variable", "objective"
+]
+EdgeKind = Literal[
+    "after",  # X happens after Y is delivered / made: Y -> X
+    "poses",  # an inject poses a decision: inject -> decision
+    "option",  # a decision offers an option: decision -> option
+    "starts",  # an option or response starts a response: -> response
+    "requires",  # a response needs a law: law -> response
+    "stage",  # a threat's first stage, then each next stage
+    "effects",  # something changes a variable: item -> variable
+    "conditions",  # a condition reads a name: variable/status -> item
+    "reads",  # an effect's value reads a name: variable/status -> the changing item
+    "stops",  # a countermeasure stops a threat
+    "slows",  # a countermeasure slows a threat
+    "reveals",  # an inject or countermeasure reveals a threat
+    "about",  # a notification is about an inject or threat
+]
+Path_ = tuple[str | int, ...]
+Reads = Callable[[str | float, bool], Iterable[str]]
+"""The names a condition (False) or an effect (True) reads; may raise on a broken one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One element of the flow; ``key`` is unique ('inject:ally_warning', 'option:d.o')."""
+
+    key: str
+    """Kind and id ('inject:x'); laws are keyed as responses ('response:bill')."""
+    kind: NodeKind
+    id: str
+    label: str
+    path: Path_
+    """Where the element is written in the file (section, index, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    kind: EdgeKind
+    path: Path_
+    """Where the link is written in the file."""
+
+
+@dataclass
+class Flow:
+    """Nodes in file order and edges in the order they are written."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    """Scenario id -> node key (ids share one namespace; options and stages are not here)."""
+
+    def add_node(self, kind: NodeKind, id_: str, label: str, path: Path_) -> str:
+        key = f"{'response' if kind == 'law' else kind}:{id_}"
+        self.nodes.setdefault(key, Node(key, kind, id_, label, path))
+        if kind not in ("option", "stage"):
+            self.ids.setdefault(id_, key)
+        return key
+
+    def add_edge(self, source: str, target: str, kind: EdgeKind, path: Path_) -> None:
+        self.edges.append(Edge(source, target, kind, path))
+
+    def out(self, key: str, *kinds: EdgeKind) -> list[Edge]:
+        return [e for e in self.edges if e.source == key and (not kinds or e.kind in kinds)]
+
+    def into(self, key: str, *kinds: EdgeKind) -> list[Edge]:
+        return [e for e in self.edges if e.target == key and (not kinds or e.kind in kinds)]
+
+    def successors(self, key: str, *kinds: EdgeKind) -> list[str]:
+        return [e.target for e in self.out(key, *kinds)]
+
+    def of_kind(self, kind: NodeKind) -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == kind]
+
+    def waits_on(self, key: str) -> list[str]:
+        """The injects an item waits on through 'after': an inject 'after' a decision waits on
+        the injects that pose it (or on the decision itself if nothing poses it)."""
+        out: list[str] = []
+        for e in self.into(key, "after"):
+            if e.source.startswith("decision:"):
+                posers = [p.source for p in self.into(e.source, "poses")]
+                out.extend(posers or [e.source])
+            else:
+                out.append(e.source)
+        return out
+
+
+def build_flow(
+    *,
+    injects: Iterable[tuple[int, Inject]] = (),
+    decisions: Iterable[tuple[int, Decision]] = (),
+    threats: Iterable[tuple[int, Threat]] = (),
+    responses: Iterable[tuple[int, Any]] = (),
+    variables: Iterable[str] = (),
+    objectives: Iterable[tuple[int, Objective]] = (),
+    reads: Reads | None = None,
+) -> Flow:
+    """Build the flow from items with their index in the file (items that failed to validate
+    are simply absent). ``reads`` gives the names a condition reads; without it, conditions
+    add no edges. Links to unknown ids are left out: the reference checks report those."""
+    injects, decisions, threats = list(injects), list(decisions), list(threats)
+    responses, objectives = list(responses), list(objectives)
+    flow = Flow()
+    ids = flow.ids
+
+    for name in variables:
+        flow.add_node("variable", name, name, ("variables", name))
+    for i, inj in injects:
+        flow.add_node("inject", inj.id, inj.title or inj.id, ("injects", i))
+    for i, d in decisions:
+        flow.add_node("decision", d.id, d.prompt, ("decisions", i))
+        for j, o in enumerate(d.options):
+            flow.add_node("option", f"{d.id}.{o.id}", o.label, ("decisions", i, "options", j))
+    for i, r in responses:
+        kind: NodeKind = "law" if isinstance(r, Legislation) else "response"
+        flow.add_node(kind, r.id, r.title or r.id, ("responses", i))
+    for i, t in threats:
+        flow.add_node("threat", t.id, t.title or t.id, ("threats", i))
+        for j, s in enumerate(t.stages):
+            flow.add_node("stage", f"{t.id}.{s.id}", s.title or s.id, ("threats", i, "stages", j))
+    for i, obj in objectives:
+        flow.add_node("objective", obj.id, obj.description, ("objectives", i))
+
+    def link(name: str | None, target: str, kind: EdgeKind, path: Path_, *, out: bool) -> None:
+        if name is None or (other := ids.get(name)) is None:
+            return
+        if out:
+            flow.add_edge(target, other, kind, path)
+        else:
+            flow.add_edge(other, target, kind, path)
+
+    def effects(source: str, fx: Mapping[str, Any], path: Path_) -> None:
+        for var, text in fx.items():
+            if var in ids and ids[var].startswith("variable:"):
+                flow.add_edge(source, ids[var], "effects", (*path, var))
+                condition(source, text, (*path, var), effect=True)
+
+    def condition(
+        target: str, text: str | float | None, path: Path_, *, effect: bool = False
+    ) -> None:
+        if text is None or reads is None:
+            return
+        try:
+            names = sorted(set(reads(text, effect)))
+        except Exception:  # a broken condition is reported by the checks, not here
+            return
+        for name in names:
+            if name in ids and ids[name] != target:
+                flow.add_edge(ids[name], target, "reads" if effect else "conditions", path)
+
+    def triggered(key: str, item: Inject | Threat, path: Path_) -> None:
+        link(item.after, key, "after", (*path, "after"), out=False)
+        condition(key, item.when, (*path, "when"))
+        condition(key, item.only_if, (*path, "if"))
+
+    for i, inj in injects:
+        key, p = f"inject:{inj.id}", ("injects", i)
+        triggered(key, inj, p)
+        link(inj.decision, key, "poses", (*p, "decision"), out=True)
+        for j, tid in enumerate(inj.reveals):
+            link(tid, key, "reveals", (*p, "reveals", j), out=True)
+        effects(key, inj.effects, (*p, "effects"))
+
+    for i, d in decisions:
+        for j, o in enumerate(d.options):
+            op, okey = ("decisions", i, "options", j), f"option:{d.id}.{o.id}"
+            flow.add_edge(f"decision:{d.id}", okey, "option", op)
+            for k, r in enumerate(o.responses):
+                link(r, okey, "starts", (*op, "responses", k), out=True)
+            effects(okey, o.effects, (*op, "effects"))
+
+    for i, t in threats:
+        key, p = f"threat:{t.id}", ("threats", i)
+        triggered(key, t, p)
+        previous = key
+        for j, s in enumerate(t.stages):
+            skey, sp = f"stage:{t.id}.{s.id}", (*p, "stages", j)
+            flow.add_edge(previous, skey, "stage", sp)
+            previous = skey
+            condition(skey, s.detect, (*sp, "detect"))
+            effects(skey, s.effects, (*sp, "effects"))
+        effects(key, t.detection_effects, (*p, "detection_effects"))
+
+    for i, r in responses:
+        key, p = f"response:{r.id}", ("responses", i)
+        link(r.requires, key, "requires", (*p, "requires"), out=False)
+        for j, st in enumerate(r.starts):
+            link(st.response, key, "starts", (*p, "starts", j), out=True)
+            condition(key, st.only_if, (*p, "starts", j, "if"))
+        effects(key, r.effects, (*p, "effects"))
+        if isinstance(r, Notification):
+            link(r.about, key, "about", (*p, "about"), out=True)
+        elif isinstance(r, Countermeasure):
+            for j, tid in enumerate(r.stops):
+                link(tid, key, "stops", (*p, "stops", j), out=True)
+            for tid in r.slows:
+                link(tid, key, "slows", (*p, "slows", tid), out=True)
+            for j, tid in enumerate(r.reveals):
+                link(tid, key, "reveals", (*p, "reveals", j), out=True)
+            condition(key, r.success, (*p, "success"))
+            effects(key, r.failure_effects, (*p, "failure_effects"))
+        elif isinstance(r, Legislation):
+            for j, bs in enumerate(r.stages):
+                condition(key, bs.passes, (*p, "stages", j, "passes"))
+            effects(key, r.failure_effects, (*p, "failure_effects"))
+
+    for i, obj in objectives:
+        key, p = f"objective:{obj.id}", ("objectives", i)
+        condition(key, obj.met, (*p, "met"))
+        condition(key, obj.partially, (*p, "partially"))
+    return flow
+
+
+def scenario_flow(scenario: Scenario) -> Flow:
+    """The flow of a validated scenario."""
+    from sim.compiled import compiled
+
+    exprs = compiled(scenario)
+    return build_flow(
+        injects=enumerate(scenario.injects),
+        decisions=enumerate(scenario.decisions),
+        threats=enumerate(scenario.threats),
+        responses=enumerate(scenario.responses),
+        variables=scenario.variables,
+        objectives=enumerate(scenario.objectives),
+        reads=lambda text, effect: (
+            exprs.effect(text, notification=True).expression.names
+            if effect
+            else exprs.expr(text).names
+        ),
+    )

@@ -1,0 +1,226 @@
+"""`tabletop sessions`: list the saved sessions (and the shared --store option)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from sim.cli import main
+from sim.safetext import printable
+from sim.session.location import ENV_VAR
+from sim.session.store import SessionInfo, SessionStore
+
+if TYPE_CHECKING:
+    from sim.deciders import Decider
+    from sim.engine import Exercise
+    from sim.schema import Scenario
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def clear_errors(func: F) -> F:
+    """Our own errors (a store that cannot be used, a changed scenario) as a message, exit 1."""
+    import functools
+    import sys
+
+    from sim.problems import TabletopError
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        try:
+            return func(*args, **kwargs)
+        except TabletopError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def store_option(func: F) -> F:
+    """The --store PATH option every session command takes."""
+    return click.option(
+        "--store",
+        "store",
+        metavar="PATH",
+        help=f"Session store file (default: ${ENV_VAR}, else your data folder).",
+    )(func)
+
+
+def open_store(option: str | None, *, readonly: bool = False) -> SessionStore:
+    """Open the store a command was given; it is closed when the command ends."""
+    from sim.session.location import store_path
+
+    store = SessionStore.open(store_path(option), readonly=readonly)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(store.close)
+    return store
+
+
+def _short(stamp: str) -> str:
+    """'2026-12-02T03:25:00+00:00' as '2026-12-02 03:25' (UTC)."""
+    return stamp[:16].replace("T", " ")
+
+
+def sessions_text(rows: list[SessionInfo]) -> str:
+    if not rows:
+        return "No sessions yet: `tabletop play quickstart` starts one.\n"
+    lines = [
+        f"{'id':>4}  {'scenario':<26} {'started (UTC)':<16}  {'last activity':<16}  "
+        f"{'status':<9} {'decisions':>9}"
+    ]
+    for s in rows:
+        name = printable(s.scenario_id, one_line=True)
+        if len(name) > 26:
+            name = name[:25] + "…"
+        extra = f"  (branch of {s.parent_id})" if s.parent_id is not None else ""
+        lines.append(
+            f"{s.id:>4}  {name:<26} {_short(s.created):<16}  {_short(s.last_activity):<16}  "
+            f"{s.status:<9} {s.decisions:>9}{extra}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@store_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@clear_errors
+def sessions(store: str | None, fmt: str) -> None:
+    """List saved sessions: id, scenario, start, last activity, status, decisions made."""
+    with open_store(store) as st:
+        rows = st.sessions()
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in rows], indent=2))
+    else:
+        click.echo(sessions_text(rows), nl=False)
+
+
+def load_with_text(name: str) -> tuple[Scenario, str, Path]:
+    """A scenario by file or bundled name, with the exact text it was loaded from."""
+    from sim.cli import _fail_problems, _scenario_path
+    from sim.problems import InputProblems, Problem
+    from sim.session.resume import load_text
+
+    path = _scenario_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail_problems([Problem(str(path), 1, 1, f"cannot read the file: {exc}")])
+    try:
+        return load_text(text, str(path)), text, path
+    except InputProblems as exc:
+        _fail_problems(exc.problems)
+
+
+def decider_for(model: Scenario, playbook_name: str | None, decider: str, seed: int) -> Decider:
+    """The headless decider asked for: a playbook, random choices, or deadline defaults."""
+    from sim.bundled import resolve
+    from sim.cli import _fail_problems
+    from sim.deciders import DefaultDecider, PlaybookDecider, RandomDecider
+    from sim.playbook import load_playbook
+    from sim.problems import InputProblems
+
+    if playbook_name is not None:
+        path = resolve(playbook_name, "playbook")
+        if path is None:
+            raise click.BadParameter(
+                f"no playbook file '{printable(playbook_name, one_line=True)}'",
+                param_hint="--playbook",
+            )
+        try:
+            return PlaybookDecider(load_playbook(path, model))
+        except InputProblems as exc:
+            _fail_problems(exc.problems)
+    if decider == "random":
+        return RandomDecider(seed)
+    return DefaultDecider()
+
+
+@main.command()
+@click.argument("session")
+@click.option("--at", "decision", required=True, help="The decision to take differently.")
+@click.option("--option", "option", required=True, help="The option to take instead.")
+@click.option("--playbook", "playbook_name", help="Play on with this playbook.")
+@click.option(
+    "--decider",
+    type=click.Choice(["deadline", "random"]),
+    default="deadline",
+    show_default=True,
+    help="Without a playbook: later decisions default at their deadlines, or are random.",
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Stop at the branch point, to play on in the console (tabletop play --resume).",
+)
+@store_option
+@clear_errors
+def branch(
+    session: str,
+    decision: str,
+    option: str,
+    playbook_name: str | None,
+    decider: str,
+    live: bool,
+    store: str | None,
+) -> None:
+    """What if: replay SESSION up to a decision, take another option, play on (same seed)."""
+    from sim.deciders import play
+    from sim.session.branch import branch_session
+
+    with open_store(store) as st:
+        made = branch_session(st, session, decision, option)
+        ex = made.exercise
+        took = made.parent_option or "its default"
+        click.echo(
+            f"session {made.session_id} branches from session {made.parent_id} at "
+            f"{made.decision}: {made.option} instead of {printable(took, one_line=True)}"
+        )
+        if live:
+            click.echo(f"play it on in the console: tabletop play --resume {made.session_id}")
+            return
+        play(ex, decider_for(ex.scenario, playbook_name, decider, ex.seed))
+        click.echo(
+            f"played to the end; compare: tabletop compare {made.parent_id} {made.session_id}"
+        )
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@store_option
+@clear_errors
+def compare(a: str, b: str, fmt: str, store: str | None) -> None:
+    """Where the timelines of sessions A and B diverge, and how they differ at the end."""
+    from sim.session.compare import compare_sessions
+
+    with open_store(store) as st:
+        result = compare_sessions(st, a, b)
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+def recorded_run(name: str, model: Scenario, seed: int, store: str | None) -> Exercise:
+    """A headless run's exercise, saved as a session as it plays (`tabletop run --record`)."""
+    from sim.problems import TabletopError
+    from sim.session.journal import start_session
+
+    loaded, text, path = load_with_text(name)
+    try:
+        st = open_store(store)
+        exercise = start_session(st, loaded, text, path, seed, origin="run")
+    except TabletopError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    assert exercise.journal is not None
+    click.echo(f"recording as session {exercise.journal.session_id}", err=True)
+    return exercise

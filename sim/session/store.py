@@ -1,0 +1,699 @@
+"""The session store: one SQLite file holding every session's scenario, seed and commands.
+
+A session's state is the replay of its commands, so the commands are what must survive:
+each one is committed (WAL, ``synchronous=FULL``) before it takes effect. Everything else
+in a session row is a description or a cache that can be derived again from the commands.
+
+Errors from SQLite become :class:`StoreError` with a message a facilitator can act on
+(busy, read-only, damaged, full, newer than this tabletop); nothing already committed is
+ever touched by a failed write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sim.commands import COMMAND_FORMAT, Command, CommandError, command_from_json, command_to_json
+from sim.problems import TabletopError
+from sim.safetext import printable
+
+APPLICATION_ID = 0x54544F50
+"""``PRAGMA application_id`` of a tabletop store ("TTOP"): tells our files from other databases."""
+
+SCHEMA_VERSION = 2
+"""``PRAGMA user_version`` this tabletop writes. Add a migration below when it changes."""
+
+SCENARIO_FORMAT = 1
+"""The scenario format version sessions are recorded with."""
+
+DEFAULT_TIMEOUT = 5.0
+"""Seconds to wait for another writer before giving up with a clear message."""
+
+STATUSES = ("live", "finished", "abandoned")
+
+MAX_ID_LENGTH = 40
+
+
+class StoreError(TabletopError):
+    """The session store cannot be used as asked; the message says why and what to do."""
+
+
+# --- schema -------------------------------------------------------------------------------------
+
+_V1 = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    scenario_id TEXT NOT NULL,
+    scenario_path TEXT NOT NULL,
+    scenario_text TEXT NOT NULL,
+    scenario_sha256 TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    last_activity TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE commands (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    seq INTEGER NOT NULL,
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+"""
+
+_V2 = """
+ALTER TABLE sessions ADD COLUMN engine_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN scenario_format INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sessions ADD COLUMN command_format INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sessions ADD COLUMN players TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE sessions ADD COLUMN origin TEXT NOT NULL DEFAULT 'console';
+ALTER TABLE sessions ADD COLUMN parent_id INTEGER REFERENCES sessions(id);
+ALTER TABLE sessions ADD COLUMN branch_seq INTEGER;
+ALTER TABLE commands ADD COLUMN undone INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commands ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commands ADD COLUMN wall TEXT NOT NULL DEFAULT '';
+CREATE TABLE metadata (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
+);
+CREATE TABLE plan_rows (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    row INTEGER NOT NULL,
+    objective TEXT NOT NULL DEFAULT '',
+    issue TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT '',
+    due TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (session_id, row)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+"""``MIGRATIONS[n]`` takes a store from schema version n to n + 1."""
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """One session as listed: what was played, when, and how far it got."""
+
+    id: int
+    scenario_id: str
+    scenario_path: str
+    scenario_sha256: str
+    seed: int
+    players: tuple[str, ...]
+    created: str
+    last_activity: str
+    status: str
+    origin: str
+    engine_version: str
+    scenario_format: int
+    command_format: int
+    parent_id: int | None
+    branch_seq: int | None
+    commands: int
+    decisions: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "scenario": self.scenario_id,
+            "scenario_path": self.scenario_path,
+            "scenario_sha256": self.scenario_sha256,
+            "seed": self.seed,
+            "players": list(self.players),
+            "created": self.created,
+            "last_activity": self.last_activity,
+            "status": self.status,
+            "origin": self.origin,
+            "engine_version": self.engine_version,
+            "scenario_format": self.scenario_format,
+            "command_format": self.command_format,
+            "parent": self.parent_id,
+            "branch_seq": self.branch_seq,
+            "commands": self.commands,
+            "decisions": self.decisions,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCommand:
+    """One command as stored: its place in the session, the scenario time, and its state."""
+
+    seq: int
+    at: float
+    command: Command
+    undone: bool = False
+    refused: bool = False
+    wall: str = ""
+
+    @property
+    def effective(self) -> bool:
+        """Whether replay applies it (not undone, not refused by the engine)."""
+        return not (self.undone or self.refused)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """One row of an improvement plan (for the after-action report)."""
+
+    objective: str = ""
+    issue: str = ""
+    action: str = ""
+    owner: str = ""
+    due: str = ""
+
+
+def now_iso() -> str:
+    """Wall-clock time, UTC, to the second (what the store records as start/last activity)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def engine_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tabletop")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def parse_session_id(text: str | int) -> int:
+    """A session id as typed by a user: a positive whole number, else a clear StoreError."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        if text > 0:
+            return text
+        raise StoreError(f"no session {text}: session ids are positive whole numbers")
+    raw = str(text).strip()
+    if raw.startswith("#"):
+        raw = raw[1:]
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or int(raw) <= 0:
+        shown = printable(str(text)[:MAX_ID_LENGTH], one_line=True)
+        more = "…" if len(str(text)) > MAX_ID_LENGTH else ""
+        raise StoreError(
+            f"'{shown}{more}' is not a session id: ids are whole numbers (see `tabletop sessions`)"
+        )
+    return int(raw)
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+class SessionStore:
+    """A session store file, opened for reading and writing (or only reading).
+
+    One connection, shared by threads under a lock (the console writes from a worker thread).
+    Every write is one transaction, committed before the method returns.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._conn = conn
+        self._lock = threading.RLock()
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, readonly: bool = False, timeout: float = DEFAULT_TIMEOUT
+    ) -> SessionStore:
+        """Open (creating if needed, unless readonly) the store at path and bring it up to date."""
+        p = Path(path)
+        shown = printable(str(p), one_line=True)
+        if p.is_dir():
+            raise StoreError(f"the session store {shown} is a folder, not a file: use --store FILE")
+        if readonly and not p.exists():
+            raise StoreError(f"there is no session store at {shown}")
+        if not readonly:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder for the session store {shown}: "
+                    f"{exc.strerror or exc}; use --store PATH or {_env_hint()}"
+                ) from None
+        try:
+            if readonly:
+                conn = sqlite3.connect(
+                    f"{p.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+            else:
+                conn = sqlite3.connect(
+                    p, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
+        except sqlite3.Error as exc:
+            raise _translate(exc, p, "open") from None
+        store = cls(p, conn, readonly=readonly)
+        try:
+            store._prepare(timeout)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self, timeout: float) -> None:
+        with self._errors("open"):
+            conn = self._conn
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            shown = printable(str(self.path), one_line=True)
+            if app_id != APPLICATION_ID and (tables or version):
+                raise StoreError(
+                    f"{shown} is a SQLite database but not a tabletop session store; "
+                    "it was left untouched: use --store PATH to choose another file"
+                )
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the session store {shown} was written by a newer tabletop (store schema "
+                    f"{version}; this tabletop knows up to {SCHEMA_VERSION}): upgrade tabletop"
+                )
+            if self.readonly:
+                if version < SCHEMA_VERSION:
+                    raise StoreError(
+                        f"the session store {shown} is from an older tabletop (schema {version}):"
+                        " open it once for writing (e.g. `tabletop sessions`) to upgrade it"
+                    )
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                self._migrate()
+
+    def _migrate(self) -> None:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Read again inside the write lock: another process may have migrated meanwhile.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for n in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[n]):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock, self._errors("read"):
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path, doing) from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any failure."""
+        if self.readonly:
+            raise StoreError(
+                f"the session store {printable(str(self.path), one_line=True)} is open "
+                "read-only here"
+            )
+        with self._lock, self._errors("write"):
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock, self._errors("read"):
+            return list(self._conn.execute(sql, args).fetchall())
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        scenario_text: str,
+        scenario_path: str,
+        scenario_id: str,
+        seed: int,
+        players: tuple[str, ...] = (),
+        origin: str = "console",
+        parent_id: int | None = None,
+        branch_seq: int | None = None,
+    ) -> int:
+        """Record a new live session and return its id."""
+        stamp = now_iso()
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (scenario_id, scenario_path, scenario_text,"
+                " scenario_sha256, seed, created, last_activity, status, engine_version,"
+                " scenario_format, command_format, players, origin, parent_id, branch_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    scenario_id,
+                    scenario_path,
+                    scenario_text,
+                    sha256_text(scenario_text),
+                    seed,
+                    stamp,
+                    stamp,
+                    engine_version(),
+                    SCENARIO_FORMAT,
+                    COMMAND_FORMAT,
+                    json.dumps(list(players)),
+                    origin,
+                    parent_id,
+                    branch_seq,
+                ),
+            )
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+
+    def session(self, ident: str | int) -> SessionInfo:
+        """One session by id (as typed by a user); StoreError if there is none."""
+        sid = parse_session_id(ident)
+        rows = self._read(_SESSION_SELECT + " WHERE s.id = ?", (sid,))
+        if not rows:
+            raise StoreError(
+                f"no session {sid} in {printable(str(self.path), one_line=True)} "
+                "(see `tabletop sessions`)"
+            )
+        return _info(rows[0])
+
+    def sessions(self) -> list[SessionInfo]:
+        """Every session, the most recently active first."""
+        rows = self._read(_SESSION_SELECT + " ORDER BY s.last_activity DESC, s.id DESC")
+        return [_info(r) for r in rows]
+
+    def scenario_text(self, session_id: int) -> str:
+        rows = self._read("SELECT scenario_text FROM sessions WHERE id = ?", (session_id,))
+        if not rows:
+            raise StoreError(f"no session {session_id}")
+        text = rows[0][0]
+        if not isinstance(text, str):
+            raise StoreError(f"session {session_id}: the stored scenario text is damaged")
+        return text
+
+    def set_status(self, session_id: int, status: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(status)
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sessions SET status = ?, last_activity = ? WHERE id = ?",
+                (status, now_iso(), session_id),
+            )
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def append(
+        self, session_id: int, at: float, command: Command, *, after: int | None = None
+    ) -> int:
+        """Commit one command to the session (before it takes effect); return its seq.
+
+        With ``after``, the command must follow that seq: if another process has added
+        commands to the session since (two consoles on one session), nothing is written and
+        a StoreError says so.
+        """
+        body = command_to_json(command)
+        stamp = now_iso()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            if after is not None and int(row[0]) != after:
+                raise StoreError(
+                    f"session {session_id} was changed by another tabletop (another console is "
+                    "playing it): nothing was saved; resume it again with "
+                    f"`tabletop play --resume {session_id}` to see where it stands"
+                )
+            seq = int(row[0]) + 1
+            conn.execute(
+                "INSERT INTO commands (session_id, seq, at, kind, body, wall)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, seq, at, command.kind, body, stamp),
+            )
+            conn.execute("UPDATE sessions SET last_activity = ? WHERE id = ?", (stamp, session_id))
+            return seq
+
+    def last_seq(self, session_id: int) -> int:
+        """The seq of the session's last command (undone and refused ones included), or 0."""
+        rows = self._read(
+            "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?", (session_id,)
+        )
+        return int(rows[0][0])
+
+    def mark_refused(self, session_id: int, seq: int) -> None:
+        """The engine refused this command: keep it for the record, never replay it."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE commands SET refused = 1 WHERE session_id = ? AND seq = ?",
+                (session_id, seq),
+            )
+
+    def undo_last(self, session_id: int, *, skip: tuple[str, ...] = ("advance",)) -> int | None:
+        """Mark the last effective command (of a kind not in skip) undone; return its seq."""
+        marks = ",".join("?" for _ in skip) or "''"
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT max(seq) FROM commands WHERE session_id = ? AND undone = 0"
+                f" AND refused = 0 AND kind NOT IN ({marks})",
+                (session_id, *skip),
+            ).fetchone()
+            if row is None or row[0] is None:
+                return None
+            seq = int(row[0])
+            conn.execute(
+                "UPDATE commands SET undone = 1 WHERE session_id = ? AND seq = ?",
+                (session_id, seq),
+            )
+            conn.execute(
+                "UPDATE sessions SET last_activity = ?, status = 'live' WHERE id = ?",
+                (now_iso(), session_id),
+            )
+            return seq
+
+    def commands(self, session_id: int, *, everything: bool = False) -> list[StoredCommand]:
+        """The session's commands in order: the effective ones, or with everything=True all.
+
+        A command that cannot be read (bad JSON, an unknown kind) is a StoreError naming
+        the session and the command's seq.
+        """
+        sql = "SELECT seq, at, body, undone, refused, wall FROM commands WHERE session_id = ?"
+        if not everything:
+            sql += " AND undone = 0 AND refused = 0"
+        out = []
+        for seq, at, body, undone, refused, wall in self._read(
+            sql + " ORDER BY seq", (session_id,)
+        ):
+            out.append(
+                StoredCommand(
+                    seq=int(seq),
+                    at=_number(at, session_id, seq),
+                    command=_decode(body, session_id, seq),
+                    undone=bool(undone),
+                    refused=bool(refused),
+                    wall=str(wall),
+                )
+            )
+        return out
+
+    def command_count(self, session_id: int) -> tuple[int, int]:
+        """(number of commands, number undone or refused): changes whenever the log changes."""
+        rows = self._read(
+            "SELECT count(*), coalesce(sum(undone + refused), 0) FROM commands"
+            " WHERE session_id = ?",
+            (session_id,),
+        )
+        return int(rows[0][0]), int(rows[0][1])
+
+    def data_version(self) -> int:
+        """SQLite's data_version: changes when another connection commits to the file."""
+        return int(self._read("PRAGMA data_version")[0][0])
+
+    # --- other session data -----------------------------------------------------------------
+
+    def set_meta(self, session_id: int, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO metadata (session_id, key, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (session_id, key) DO UPDATE SET value = excluded.value",
+                (session_id, key, value),
+            )
+
+    def meta(self, session_id: int) -> dict[str, str]:
+        rows = self._read("SELECT key, value FROM metadata WHERE session_id = ?", (session_id,))
+        return {str(k): str(v) for k, v in rows}
+
+    def add_plan_row(self, session_id: int, row: PlanRow) -> int:
+        """Append one improvement-plan row; return its number."""
+        with self._write() as conn:
+            n = conn.execute(
+                "SELECT coalesce(max(row), 0) + 1 FROM plan_rows WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO plan_rows (session_id, row, objective, issue, action, owner, due)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, n, row.objective, row.issue, row.action, row.owner, row.due),
+            )
+            return int(n)
+
+    def plan_rows(self, session_id: int) -> list[PlanRow]:
+        rows = self._read(
+            "SELECT objective, issue, action, owner, due FROM plan_rows"
+            " WHERE session_id = ? ORDER BY row",
+            (session_id,),
+        )
+        return [PlanRow(*(str(v) for v in r)) for r in rows]
+
+
+_SESSION_SELECT = """
+SELECT s.id, s.scenario_id, s.scenario_path, s.scenario_sha256, s.seed, s.players, s.created,
+       s.last_activity, s.status, s.origin, s.engine_version, s.scenario_format,
+       s.command_format, s.parent_id, s.branch_seq,
+       (SELECT count(*) FROM commands c WHERE c.session_id = s.id
+            AND c.undone = 0 AND c.refused = 0),
+       (SELECT count(*) FROM commands c WHERE c.session_id = s.id
+            AND c.undone = 0 AND c.refused = 0 AND c.kind = 'decide')
+FROM sessions s
+"""
+
+
+def _info(row: tuple[Any, ...]) -> SessionInfo:
+    try:
+        players = json.loads(row[5])
+        if not isinstance(players, list):
+            players = []
+    except (TypeError, ValueError):
+        players = []
+    return SessionInfo(
+        id=int(row[0]),
+        scenario_id=str(row[1]),
+        scenario_path=str(row[2]),
+        scenario_sha256=str(row[3]),
+        seed=int(row[4]),
+        players=tuple(str(p) for p in players),
+        created=str(row[6]),
+        last_activity=str(row[7]),
+        status=str(row[8]),
+        origin=str(row[9]),
+        engine_version=str(row[10]),
+        scenario_format=int(row[11]),
+        command_format=int(row[12]),
+        parent_id=None if row[13] is None else int(row[13]),
+        branch_seq=None if row[14] is None else int(row[14]),
+        commands=int(row[15]),
+        decisions=int(row[16]),
+    )
+
+
+def _decode(body: object, session_id: int, seq: int) -> Command:
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            body = None
+    if not isinstance(body, str):
+        raise StoreError(f"session {session_id}, command {seq}: the stored command is not text")
+    try:
+        return command_from_json(body)
+    except CommandError as exc:
+        raise StoreError(f"session {session_id}, command {seq}: {exc}") from None
+
+
+def _number(value: object, session_id: int, seq: int) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        return float(value)
+    raise StoreError(f"session {session_id}, command {seq}: the stored time is not a number")
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _env_hint() -> str:
+    from sim.session.location import ENV_VAR
+
+    return ENV_VAR
+
+
+def _translate(exc: sqlite3.Error, path: Path, doing: str) -> StoreError:
+    """A SQLite error as a message that says what happened to the store and what to do."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    shown = printable(str(path), one_line=True)
+    unsaved = (
+        " Nothing was saved by this step; what was saved before is intact."
+        if (doing == "write")
+        else ""
+    )
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError(
+            f"the session store {shown} is busy: another tabletop is writing to it. "
+            f"Try again in a moment.{unsaved}"
+        )
+    if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        return StoreError(
+            f"the session store {shown} is read-only here (file or folder permissions): "
+            f"use --store PATH or {_env_hint()} to choose a writable file.{unsaved}"
+        )
+    if primary == sqlite3.SQLITE_FULL:
+        return StoreError(
+            f"the disk holding the session store {shown} is full: free some space "
+            f"and try again.{unsaved}"
+        )
+    if primary in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return StoreError(
+            f"{shown} is not a tabletop session store, or it is damaged "
+            "(not a readable SQLite database); it was left untouched: use --store PATH "
+            "to choose another file"
+        )
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return StoreError(
+            f"cannot open the session store {shown} (missing folder or no permission): "
+            f"use --store PATH or {_env_hint()} to choose another file"
+        )
+    detail = printable(str(exc), one_line=True)
+    return StoreError(f"the session store {shown} failed to {doing}: {detail}.{unsaved}")

@@ -1,0 +1,100 @@
+"""Follow a live session from another process: the players' view, read from the store.
+
+A :class:`Follower` opens the store read-only and replays the session's commands: it never
+runs an exercise of its own beyond that replay. Each :meth:`Follower.poll` asks SQLite
+whether anything was committed (``data_version``, then the command count), applies only the
+new commands, and returns the players' records that appeared. An undo (a command marked
+undone) makes it replay from the start and say so (``reset``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim import events as ev
+from sim.engine import ExerciseError
+from sim.schema import Scenario
+from sim.session.journal import RecordedExercise
+from sim.session.resume import load_text
+from sim.session.store import SessionInfo, SessionStore, StoredCommand, StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What changed since the last poll, in the players' view."""
+
+    records: tuple[ev.Event, ...]
+    """New players' records (all of them after a reset)."""
+    reset: bool = False
+    """The session was rebuilt (an undo): show ``records`` from scratch."""
+
+
+class Follower:
+    """Replays one session from a read-only store and follows it as commands are committed."""
+
+    def __init__(self, store: SessionStore, ident: str | int) -> None:
+        self.store = store
+        self.info: SessionInfo = store.session(ident)
+        self.scenario: Scenario = load_text(store.scenario_text(self.info.id), "session")
+        self.exercise = RecordedExercise(self.scenario, self.info.seed)
+        self._applied: list[StoredCommand] = []
+        self._version: int | None = None
+        self._count: tuple[int, int] | None = None
+        self._shown = 0
+        """How many of the exercise's records have been reported."""
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        return self.exercise.players
+
+    def players_records(self) -> list[ev.Event]:
+        """Every record of the players' view so far."""
+        return self.exercise.visible(controller=False)
+
+    def poll(self) -> Update | None:
+        """Apply newly committed commands; None if nothing was committed since the last poll."""
+        version = self.store.data_version()
+        if version == self._version:
+            return None
+        self._version = version
+        count = self.store.command_count(self.info.id)
+        if count == self._count:
+            return None
+        self._count = count
+        commands = self.store.commands(self.info.id)
+        n = len(self._applied)
+        if commands[:n] != self._applied:
+            self.exercise = RecordedExercise(self.scenario, self.info.seed)
+            self._applied = []
+            self._shown = 0
+            self._apply(commands)
+            return Update(tuple(self._new_records()), reset=True)
+        self._apply(commands[n:])
+        return Update(tuple(self._new_records()))
+
+    def _apply(self, commands: list[StoredCommand]) -> None:
+        ex = self.exercise
+        for stored in commands:
+            self._applied.append(stored)
+            if ex.finished:
+                continue
+            if stored.at > ex.now:
+                ex.catch_up(stored.at)
+            try:
+                ex.submit(stored.command)
+            except ExerciseError:
+                continue  # refused when played too (not yet marked): nothing to show
+
+    def _new_records(self) -> list[ev.Event]:
+        records = self.exercise.records
+        new = records[self._shown :]
+        self._shown = len(records)
+        return [r for r in new if r.visible_to(self.exercise.players)]
+
+
+def open_follower(store: SessionStore, ident: str | int) -> Follower:
+    """A follower of session ``ident``; StoreError if the session cannot be replayed."""
+    follower = Follower(store, ident)
+    if follower.info.scenario_id != follower.scenario.scenario.id:
+        raise StoreError(f"session {follower.info.id}: its saved scenario is damaged")
+    return follower

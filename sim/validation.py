@@ -1,0 +1,151 @@
+"""What `tabletop validate` checks: files, folders and bundled ids, scenarios and playbooks.
+
+A playbook is recognised by its top-level ``playbook:`` key and checked as a playbook: against
+the scenario it names when that scenario is among the targets or bundled, else on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.loader import check_scenario
+from sim.playbook import check_playbook, check_playbook_shape
+from sim.problems import InputProblems, Problem, did_you_mean
+from sim.schema import Scenario
+from sim.yamlread import Document, read_yaml_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FOLDER_FILES = 1_000
+"""Most files `validate` reads from one folder."""
+
+
+class TargetError(Exception):
+    """A name that is neither a file, a folder nor a bundled scenario or playbook."""
+
+
+@dataclass
+class Checked:
+    """The outcome for one file."""
+
+    path: str
+    kind: str  # "scenario" or "playbook"
+    title: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def expand(names: Iterable[str]) -> list[Path]:
+    """Files to check: each name as a file, every YAML file in a folder, or a bundled id."""
+    from sim.bundled import bundled_names, resolve
+
+    out: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(_yaml_files(path))
+            if not found:
+                raise TargetError(f"the folder '{name}' has no .yaml files")
+            out.extend(found)
+        elif path.exists():
+            out.append(path)
+        else:
+            bundled = resolve(name) or resolve(name, "playbook")
+            if bundled is None:
+                pool = [*bundled_names(), *bundled_names("playbook")]
+                raise TargetError(
+                    f"'{name}' does not exist (no file, folder or bundled scenario or playbook "
+                    f"of that name){did_you_mean(name, pool)}"
+                )
+            out.append(bundled)
+    return list(dict.fromkeys(out))
+
+
+def _yaml_files(folder: Path) -> Iterator[Path]:
+    """YAML files in a folder and its sub-folders (symlinked folders are not followed)."""
+    count = 0
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            if f.endswith(YAML_SUFFIXES):
+                count += 1
+                if count > MAX_FOLDER_FILES:
+                    raise TargetError(
+                        f"the folder '{folder}' has more than {MAX_FOLDER_FILES:,} YAML files"
+                    )
+                yield Path(root) / f
+
+
+def check_all(paths: list[Path]) -> list[Checked]:
+    """Check every file; playbooks after scenarios, so they can be checked against them."""
+    docs: list[tuple[Path, Document | None, list[Problem]]] = []
+    for path in paths:
+        try:
+            docs.append((path, read_yaml_file(path, display_path=str(path)), []))
+        except InputProblems as exc:
+            docs.append((path, None, exc.problems))
+    scenarios: dict[str, Scenario] = {}
+    results: dict[Path, Checked] = {}
+    for path, doc, problems in docs:
+        if doc is not None and is_playbook(doc):
+            continue
+        checked = Checked(str(path), "scenario", "", problems)
+        if doc is not None:
+            scenario, checked.problems = check_scenario(doc, None)
+            if scenario is not None:
+                checked.title = scenario.scenario.title
+                scenarios.setdefault(scenario.scenario.id, scenario)
+        results[path] = checked
+    for path, doc, _ in docs:
+        if doc is None or not is_playbook(doc):
+            continue
+        results[path] = _check_playbook(path, doc, scenarios)
+    return [results[p] for p in paths]
+
+
+def is_playbook(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and "playbook" in doc.data and "scenario" not in doc.data
+
+
+def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -> Checked:
+    from sim.bundled import bundled_scenarios
+    from sim.loader import check_scenario_file
+
+    checked = Checked(str(path), "playbook", "")
+    info = doc.data.get("playbook")
+    sid = info.get("scenario") if isinstance(info, dict) else None
+    scenario = scenarios.get(sid) if isinstance(sid, str) else None
+    if scenario is None and isinstance(sid, str):
+        bundled = next((p for p in bundled_scenarios() if p.stem == sid), None)
+        if bundled is not None:  # a bundled id only: a playbook never names a path to read
+            scenario, _ = check_scenario_file(bundled)
+    try:
+        if scenario is not None:
+            book = check_playbook(doc, scenario)
+        else:
+            book = check_playbook_shape(doc)
+            if isinstance(sid, str):
+                checked.problems.append(
+                    Problem(
+                        str(path),
+                        *_where(doc, ("playbook", "scenario")),
+                        f"scenario '{sid}' is not among the files checked nor bundled; "
+                        "its decisions were not checked",
+                        "warning",
+                    )
+                )
+    except InputProblems as exc:
+        checked.problems.extend(exc.problems)
+        return checked
+    checked.title = book.playbook.title or book.playbook.id
+    return checked
+
+
+def _where(doc: Document, path: tuple[str, ...]) -> tuple[int, int]:
+    mark = doc.mark(path)
+    return mark.line, mark.col

@@ -1,0 +1,47 @@
+"""Shared helpers for the report and package tests (not a test module)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sim.analysis.model import AarInput, Audience, build_aar
+from sim.analysis.render import render_aar
+from sim.analysis.sources import headless_input
+from sim.bundled import bundled_playbooks, bundled_scenarios, resolve
+from sim.loader import load_scenario
+from sim.schema import Scenario
+
+HERE = Path(__file__).resolve().parent
+HOSTILE = HERE / "hostile_report.yaml"
+URL = re.compile(r"https?:", re.IGNORECASE)
+
+
+def scenario(name: str) -> Scenario:
+    path = resolve(name)
+    assert path is not None, name
+    return load_scenario(path)
+
+
+def hostile() -> Scenario:
+    return load_scenario(HOSTILE)
+
+
+def bundled() -> list[str]:
+    return [p.stem for p in bundled_scenarios()]
+
+
+def playbooks(name: str) -> list[str]:
+    return [p.stem for p in bundled_playbooks(name)]
+
+
+def all_formats(
+    source: AarInput, audience: Audience, formats: tuple[str, ...] = ("html", "md", "json")
+) -> dict[str, str]:
+    aar = build_aar(source, audience)
+    caveat = source.scenario.scenario.handling
+    return {fmt: render_aar(aar, fmt, caveat) for fmt in formats}
+
+
+def run(name: str, seed: int | None = None, playbook: str | None = None) -> AarInput:
+    return headless_input(scenario(name), seed, playbook)

@@ -1,0 +1,178 @@
+"""Batches give the same results however the work is split, record failures and survive
+interruption with partial results."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import pytest
+from batch_helpers import ALONE, COOPERATE, QUICKSTART, quick_recipe
+
+from sim.batch import replicate
+from sim.batch.recipe import PolicyText, Recipe, recipe_from_files
+from sim.batch.replicate import replication_seed
+from sim.batch.results import batch_data, to_json
+from sim.batch.runner import ExecutorError, run_batch
+from sim.deciders import PlaybookDecider, play
+from sim.engine import Exercise
+from sim.loader import load_scenario
+from sim.playbook import load_playbook
+
+
+def _json(recipe: Recipe, **kw: Any) -> str:
+    return to_json(batch_data(run_batch(recipe, **kw)))
+
+
+def test_results_do_not_depend_on_jobs_or_chunking() -> None:
+    recipe = quick_recipe()
+    one = _json(recipe, jobs=1, chunk_size=60)
+    assert _json(recipe, jobs=1, chunk_size=7) == one
+    assert _json(recipe, jobs=2, chunk_size=3) == one
+    assert json.loads(one)["runs_done"] == 60
+
+
+def test_dask_local_cluster_gives_the_same_results() -> None:
+    pytest.importorskip("distributed")
+    assert _json(quick_recipe(), jobs=2, executor="dask-local", chunk_size=9) == _json(
+        quick_recipe(), jobs=1, chunk_size=60
+    )
+
+
+def test_a_replication_is_the_engine_run_with_its_seed() -> None:
+    """Run i of a batch is `tabletop run --seed replication_seed(root, i)`, nothing more."""
+    recipe = recipe_from_files(QUICKSTART, [COOPERATE], runs=3, seed=11)
+    result = run_batch(recipe, chunk_size=1)
+    scenario = load_scenario(QUICKSTART)
+    book = load_playbook(COOPERATE, scenario)
+    finals = []
+    for i in range(3):
+        ex = Exercise(scenario, replication_seed(11, i))
+        play(ex, PlaybookDecider(book))
+        finals.append(ex.variables())
+    policy = batch_data(result)["policies"][0]
+    for var in policy["variables"]:
+        mean = sum(f[var["id"]] for f in finals) / 3
+        assert var["mean"]["estimate"] == pytest.approx(mean), var["id"]
+
+
+def test_seeds_differ_by_root_and_index() -> None:
+    seeds = {replication_seed(root, i) for root in range(5) for i in range(200)}
+    assert len(seeds) == 1000
+    assert all(0 <= s < 2**63 for s in seeds)
+
+
+def test_the_same_playbook_twice_gives_identical_paired_runs() -> None:
+    """Common random numbers: run i has the same luck under every policy, so a policy
+    compared with itself differs in nothing, run by run."""
+    text = COOPERATE.read_text(encoding="utf-8")
+    base = recipe_from_files(QUICKSTART, [COOPERATE], runs=80, seed=3)
+    twin = dataclasses.replace(
+        base, policies=(PolicyText("a", text), PolicyText("b", text)), key=""
+    )
+    data = batch_data(run_batch(twin))
+    (comparison,) = data["comparisons"]
+    assert comparison["paired_runs"] == 80
+    for o in comparison["objectives"]:
+        assert o["only_a"] == o["only_b"] == 0 and not o["significant"]
+    for v in comparison["variables"]:
+        assert v["difference"]["estimate"] == 0.0 and not v["significant"]
+
+
+def test_a_clearly_better_playbook_is_marked_significant() -> None:
+    """Cooperating with the ally keeps the alliance; denying the breach never does."""
+    recipe = recipe_from_files(QUICKSTART, [COOPERATE, ALONE], runs=60, seed=1)
+    data = batch_data(run_batch(recipe))
+    objectives = {o["id"]: o for o in data["comparisons"][0]["objectives"]}
+    alliance = objectives["keep_the_alliance"]
+    assert alliance["significant"] and alliance["difference"]["low"] > 0.5
+
+
+def test_random_decider_sensitivity_finds_the_decision_that_matters() -> None:
+    """In quickstart the ally's trust hangs on how the warning is answered."""
+    recipe = recipe_from_files(QUICKSTART, runs=300, seed=2)
+    data = batch_data(run_batch(recipe))
+    (sens,) = data["sensitivity"]
+    alliance = next(o for o in sens["objectives"] if o["id"] == "keep_the_alliance")
+    top = alliance["decisions"][0]
+    assert top["decision"] == "answer_ally"
+    assert top["best"]["option"] == "cooperate"
+    assert top["spread"] > 0.5
+
+
+def test_a_replication_that_raises_is_recorded_and_the_batch_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recipe = quick_recipe()
+    bad = {replication_seed(recipe.root_seed, i) for i in (4, 17)}
+    real_play = replicate.play
+
+    def flaky(ex: Exercise, decider: Any) -> None:
+        if ex.seed in bad:
+            raise RuntimeError("boom")
+        real_play(ex, decider)
+
+    monkeypatch.setattr(replicate, "play", flaky)
+    for jobs in (1, 2):  # the pool's workers are forked after the patch
+        data = batch_data(run_batch(recipe, jobs=jobs, chunk_size=5))
+        assert data["runs_done"] == 60 and not data["partial"]
+        assert data["failures"]["count"] == 2 * 3
+        assert {(f["index"], f["seed"]) for f in data["failures"]["first"]} == {
+            (i, replication_seed(recipe.root_seed, i)) for i in (4, 17)
+        }
+        assert all(f["error"] == "RuntimeError: boom" for f in data["failures"]["first"])
+        assert [p["runs"] for p in data["policies"]] == [58, 58, 58]
+        assert data["comparisons"][0]["paired_runs"] == 58
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_interruption_keeps_the_runs_done_and_marks_them_partial(
+    jobs: int,
+) -> None:
+    recipe = quick_recipe()
+    calls = []
+
+    def stop_after_two(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    result = run_batch(recipe, jobs=jobs, chunk_size=6, progress=stop_after_two)
+    assert result.partial
+    assert 0 < result.runs_done < 60
+    data = batch_data(result)
+    assert data["partial"] is True
+    assert all(p["runs"] == result.runs_done for p in data["policies"])
+    # The runs kept are the first ones: the same as a batch of that many runs.
+    shorter = dataclasses.replace(recipe, runs=result.runs_done)
+    full = batch_data(run_batch(shorter))
+    assert data["policies"] == full["policies"]
+
+
+def test_unknown_executor_is_refused() -> None:
+    with pytest.raises(ExecutorError):
+        run_batch(quick_recipe(), executor="carrier-pigeon")
+
+
+def test_percentiles_beyond_the_reservoir_come_from_a_fixed_size_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past RESERVOIR runs, the kept sample stays that size, holds real runs' values, and is
+    the same however the work is chunked."""
+    from sim.batch import aggregate
+
+    recipe = recipe_from_files(QUICKSTART, [COOPERATE], runs=120, seed=4)
+    everything = run_batch(recipe, chunk_size=120).policy("quickstart--cooperate")
+    all_values = everything.values("ally_trust")
+    assert len(all_values) == 120  # under the reservoir size every run is kept
+
+    monkeypatch.setattr(aggregate, "RESERVOIR", 20)
+    small = run_batch(recipe, chunk_size=7).policy("quickstart--cooperate")
+    kept = small.values("ally_trust")
+    assert len(kept) == 20
+    assert set(kept) <= set(all_values)
+    assert kept != all_values[:20], "later runs replace earlier ones"
+    again = run_batch(recipe, jobs=2, chunk_size=11).policy("quickstart--cooperate")
+    assert again.values("ally_trust") == kept
+    assert small.mean("ally_trust") == pytest.approx(everything.mean("ally_trust"))

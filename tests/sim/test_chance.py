@@ -1,0 +1,88 @@
+"""The engine's random streams: reproducible, one per element, and with the right
+distributions."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import pytest
+
+from sim.chance import Stream, Streams, chance, sample
+from sim.schema import Distribution
+
+
+def _draws(stream: Stream, n: int = 5) -> list[float]:
+    return [stream.random() for _ in range(n)]
+
+
+def test_same_seed_and_element_give_the_same_stream() -> None:
+    assert _draws(Streams(7)("threat:a")) == _draws(Streams(7)("threat:a"))
+
+
+def test_elements_and_seeds_get_different_streams() -> None:
+    streams = Streams(7)
+    assert _draws(streams("threat:a")) != _draws(streams("threat:b"))
+    assert _draws(Streams(7)("threat:a")) != _draws(Streams(8)("threat:a"))
+
+
+def test_an_element_stream_does_not_depend_on_other_elements() -> None:
+    """Common random numbers: drawing from one element never shifts another's dice."""
+    quiet = Streams(3)
+    busy = Streams(3)
+    for _ in range(100):
+        busy("response:other").random()
+    assert _draws(quiet("threat:a")) == _draws(busy("threat:a"))
+
+
+def test_unit_draws_are_uniform() -> None:
+    xs = _draws(Stream(1, "x"), 20_000)
+    assert all(0.0 <= x < 1.0 for x in xs)
+    assert statistics.fmean(xs) == pytest.approx(0.5, abs=0.01)
+    assert statistics.pvariance(xs) == pytest.approx(1 / 12, abs=0.003)
+    deciles = [0] * 10
+    for x in xs:
+        deciles[int(x * 10)] += 1
+    assert min(deciles) > 1800 and max(deciles) < 2200
+
+
+def test_state_round_trips() -> None:
+    s = Stream(1, "x")
+    s.random()
+    saved = s.getstate()
+    first = _draws(s)
+    s.setstate(saved)
+    assert _draws(s) == first
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "mean"),
+    [
+        ("uniform", [2.0, 4.0], 3.0),
+        ("triangular", [1.0, 2.0, 6.0], 3.0),
+        ("exponential", [5.0], 5.0),
+        ("lognormal", [10.0, 0.3], 10.0 * math.exp(0.3**2 / 2)),
+        ("fixed", [4.0], 4.0),
+    ],
+)
+def test_distributions_have_their_means(kind: str, params: list[float], mean: float) -> None:
+    dist = Distribution.model_validate({"kind": kind, "params": params})
+    rng = Stream(11, kind)
+    xs = [sample(dist, rng) for _ in range(20_000)]
+    assert statistics.fmean(xs) == pytest.approx(mean, rel=0.03)
+    if kind == "triangular":
+        assert min(xs) >= 1.0 and max(xs) <= 6.0
+
+
+def test_truncated_normal_stays_in_bounds() -> None:
+    dist = Distribution.model_validate({"kind": "normal", "params": [5.0, 3.0, 4.0, 7.0]})
+    rng = Stream(2, "n")
+    xs = [sample(dist, rng) for _ in range(5000)]
+    assert all(4.0 <= x <= 7.0 for x in xs)
+
+
+def test_chance_is_a_probability() -> None:
+    rng = Stream(5, "c")
+    hits = sum(chance(0.3, rng) for _ in range(20_000))
+    assert hits / 20_000 == pytest.approx(0.3, abs=0.015)
+    assert not chance(0.0, rng) and chance(1.0, rng) and not chance(-1, rng)

@@ -1,0 +1,182 @@
+"""`tabletop lint`: golden findings on purpose-built broken scenarios, suppressions, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.authoring import explore
+from sim.authoring.lint import lint_file, read_suppressions
+from sim.authoring.rules import RULES
+from sim.bundled import bundled_scenarios
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT = ROOT / "tests" / "data" / "lint"
+GOLDEN = sorted(LINT.glob("*.yaml"))
+UPDATE = os.environ.get("TABLETOP_UPDATE_GOLDEN") == "1"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_golden_findings(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    got = "".join(f"{f}\n" for f in lint_file(path.relative_to(ROOT)))
+    expected = path.with_suffix(".expected")
+    if UPDATE:
+        expected.write_text(got, encoding="utf-8")
+    assert got == expected.read_text(encoding="utf-8")
+
+
+def test_goldens_name_what_they_test() -> None:
+    """Each golden's comments announce the codes it expects: the findings must match them."""
+    for path in GOLDEN:
+        announced = set(re.findall(r"# (TT\d{3}):", path.read_text(encoding="utf-8")))
+        found = set(re.findall(r" (TT\d{3}) ", path.with_suffix(".expected").read_text()))
+        assert announced <= found, (path.name, announced - found)
+
+
+def test_every_static_rule_has_a_golden_finding() -> None:
+    found = set()
+    for path in GOLDEN:
+        found |= set(re.findall(r" (TT\d{3}) ", path.with_suffix(".expected").read_text()))
+    static = {c for c in RULES if c.startswith("TT1") or c in ("TT001", "TT003")}
+    assert static <= found, static - found
+
+
+def test_every_rule_is_documented_with_example_and_fix() -> None:
+    doc = (ROOT / "docs" / "lint-rules.md").read_text(encoding="utf-8")
+    for code, rule in RULES.items():
+        section = re.search(rf"^## {code} {rule.name}\n(.*?)(?=^## |\Z)", doc, re.M | re.S)
+        assert section, f"{code} {rule.name} is not documented"
+        assert "Example" in section.group(1) and "Fix" in section.group(1), code
+
+
+@pytest.mark.parametrize("path", bundled_scenarios(), ids=lambda p: p.stem)
+def test_bundled_scenarios_lint_clean(path: Path) -> None:
+    loud = [str(f) for f in lint_file(path) if f.level != "info"]
+    assert loud == []
+
+
+def test_bundled_suppressions_are_explained() -> None:
+    for path in bundled_scenarios():
+        text = path.read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if "tabletop: disable" in line:
+                assert line.strip().startswith("#"), "keep suppressions on their own lines"
+                assert re.search(r"-- \S.{10,}", line), line
+
+
+def test_suppression_comments() -> None:
+    text = "\n".join(
+        [
+            "a: 1  # tabletop: disable=TT105,tt104 -- lower case codes are fine",
+            "# tabletop: disable=TT110 -- next line",
+            "",
+            "# an ordinary comment in between",
+            "b: 2",
+            "c: 3 #tabletop:disable=TT105--tight",
+            "d: '#tabletop: not a suppression'",
+            "# tabletop: disable=",
+            "e: 5",
+        ]
+    )
+    s = read_suppressions("f.yaml", text)
+    assert s.line_codes[1] == {"TT105", "TT104"}
+    assert s.line_codes[5] == {"TT110"}
+    assert s.line_codes[6] == {"TT105"}
+    assert 7 not in s.line_codes
+    assert s.hides("TT110", [5]) and not s.hides("TT110", [6])
+    problems = [(p.line, p.code) for p in s.problems]
+    assert (8, "TT003") in problems
+
+
+def test_cli_text_json_and_exit_codes(tmp_path: Path) -> None:
+    code, out, err = invoke("lint", str(LINT / "flow.yaml"))
+    assert code == 0  # warnings only
+    assert re.search(r"flow\.yaml:\d+:\d+: TT105 warning: actor 'spare'", out)
+    assert "0 errors" in err
+    code, _, _ = invoke("lint", "--strict", str(LINT / "flow.yaml"))
+    assert code == 1
+    code, out, _ = invoke("lint", "--format", "json", str(LINT / "values.yaml"))
+    assert code == 0
+    data = json.loads(out)
+    assert {"path", "line", "col", "code", "level", "message"} <= set(data[0])
+    assert any(d["code"] == "TT109" for d in data)
+    code, out, _ = invoke("lint", str(LINT / "invalid.yaml"))
+    assert code == 1 and "TT001 error: unknown actor 'nobody'" in out
+    assert invoke("lint", str(tmp_path / "missing.yaml"))[0] == 2
+    assert invoke("lint")[0] == 2
+    assert invoke("lint", "--format", "xml", "quickstart")[0] == 2
+
+
+def test_cli_lints_directories_and_skips_playbooks() -> None:
+    code, out, err = invoke("lint", str(ROOT / "scenarios"))
+    assert code == 0
+    assert "4 files" in err and "playbook" not in out
+
+
+def test_unreadable_and_hostile_files(tmp_path: Path) -> None:
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe\x00garbage\x1b[31m")
+    code, out, _ = invoke("lint", str(binary))
+    assert code == 1 and "TT001" in out and "\x1b" not in out
+    evil_name = tmp_path / "evil\x1b[2Jname.yaml"
+    evil_name.write_text("scenario: 1\n", encoding="utf-8")
+    code, out, _ = invoke("lint", str(evil_name))
+    assert code == 1 and "\x1b" not in out
+
+
+# --- simulated coverage -----------------------------------------------------------------------
+
+
+def test_explore_reports_never_delivered_with_a_seed(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8")
+    # a press question only when more than 14 thousand cables leak: rare or never in 5 runs
+    path = tmp_path / "q.yaml"
+    path.write_text(text.replace('when: "data_exposed > 6"', 'when: "data_exposed > 1e6"'))
+    code, out, _ = invoke("lint", "--explore", "5", str(path))
+    assert code == 0
+    assert re.search(
+        r"TT201 info: inject 'press_question' never delivered in 5 runs \(seeds 0–4\)", out
+    )
+    assert "TT205 info: decision 'legislate' never posed" in out
+
+
+def test_explore_reports_a_run_that_raises_with_its_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = explore.play_one
+
+    def flaky(scenario: object, seed: int) -> explore.Outcome:
+        if seed == 3:
+            raise_in = explore.Outcome(seed)
+            raise_in.error = "ZeroDivisionError: boom"
+            return raise_in
+        return real(scenario, seed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explore, "play_one", flaky)
+    code, out, _ = invoke("lint", "--explore", "4", "quickstart")
+    assert code == 1
+    assert "TT207 error: seed 3: the run failed: ZeroDivisionError: boom" in out
+
+
+def test_explore_keeps_errors_raised_by_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim import deciders
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(deciders, "play", broken)
+    outcome = explore.play_one(
+        __import__("sim.loader").loader.load_scenario(ROOT / "scenarios" / "quickstart.yaml"), 7
+    )
+    assert outcome.seed == 7 and outcome.error == "RuntimeError: engine bug"

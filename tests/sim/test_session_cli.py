@@ -1,0 +1,202 @@
+"""`tabletop sessions`, `run --record`, `branch` and `compare` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.session.store import SessionStore
+from tui.cli import main
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_no_sessions_yet(tmp_path: Path) -> None:
+    code, out, _ = invoke("sessions", "--store", str(tmp_path / "s.sqlite3"))
+    assert code == 0
+    assert "No sessions yet" in out
+    code, out, _ = invoke("sessions", "--store", str(tmp_path / "s.sqlite3"), "--format", "json")
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "expect"),
+    [
+        ("folder", "is a folder"),
+        ("garbage", "not a tabletop session store"),
+        ("newer", "newer tabletop"),
+    ],
+)
+def test_unusable_store_exits_1_without_traceback(tmp_path: Path, make: str, expect: str) -> None:
+    path = tmp_path / "s.sqlite3"
+    if make == "folder":
+        path.mkdir()
+    elif make == "garbage":
+        path.write_bytes(b"\x1b[2Jnot sqlite" * 100)
+    else:
+        SessionStore.open(path).close()
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA user_version = 99")
+        conn.close()
+    code, _, err = invoke("sessions", "--store", str(path))
+    assert code == 1
+    assert expect in err
+    assert "Traceback" not in err
+
+
+def test_store_from_environment(tmp_path: Path) -> None:
+    path = tmp_path / "env.sqlite3"
+    code, _, _ = invoke("sessions", env={"TABLETOP_STORE": str(path)})
+    assert code == 0
+    assert path.exists()
+
+
+def test_record_a_headless_run_then_list_it(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite3")
+    code, out, err = invoke(
+        "run",
+        "quickstart",
+        "--seed",
+        "4",
+        "--playbook",
+        "quickstart--cooperate",
+        "--record",
+        "--store",
+        store,
+    )
+    assert code == 0, err
+    assert "recording as session 1" in err
+    code, out, _ = invoke("sessions", "--store", store, "--format", "json")
+    [row] = json.loads(out)
+    assert row["id"] == 1
+    assert row["scenario"] == "quickstart"
+    assert row["status"] == "finished"
+    assert row["decisions"] >= 1
+    assert row["origin"] == "run"
+    code, text, _ = invoke("sessions", "--store", store)
+    assert "quickstart" in text and "finished" in text
+
+
+@pytest.mark.parametrize("ident", ["abc", "1;DROP TABLE sessions", "0", "-3", "\x1b]0;pwn\x07"])
+def test_bad_ids_to_compare_and_branch(tmp_path: Path, ident: str) -> None:
+    store = str(tmp_path / "s.sqlite3")
+    invoke("run", "quickstart", "--record", "--store", store)
+    expected = 2 if ident.startswith("-") else 1  # '-3' reads as an option: a usage error
+    code, _, err = invoke("compare", ident, "1", "--store", store)
+    assert code == expected
+    assert "\x1b" not in err and "\x07" not in err
+    code, _, err = invoke("branch", ident, "--at", "x", "--option", "y", "--store", store)
+    assert code == expected
+    code, out, _ = invoke("sessions", "--store", store, "--format", "json")
+    assert len(json.loads(out)) == 1
+
+
+def test_locked_store_is_a_clear_exit_1(tmp_path: Path) -> None:
+    """A real second process holds the write lock; `run --record` waits, then says so."""
+    path = tmp_path / "s.sqlite3"
+    SessionStore.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        env = {**os.environ, "TABLETOP_STORE": str(path)}
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui", "run", "quickstart", "--record"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert proc.returncode == 1
+    assert "busy" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_docs_describe_every_session_command_and_option() -> None:
+    """docs/sessions.md names each session command and each of its options."""
+    import click
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sessions.md").read_text()
+    for name in ("sessions", "play", "run", "watch", "branch", "compare"):
+        command = main.commands[name]
+        assert f"tabletop {name}" in docs, name
+        if name in ("play", "run"):
+            continue  # their other options are the console's and the runner's
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert any(opt in docs for opt in param.opts), (name, param.opts)
+    for flag in ("--resume", "--force", "--no-save", "--record", "--store"):
+        assert flag in docs
+
+
+def _immutable(paths: list[Path], on: bool) -> bool:
+    import shutil
+
+    if shutil.which("chattr") is None:
+        return False
+    flag = "+i" if on else "-i"
+    done = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def test_really_read_only_store_file_and_folder(tmp_path: Path) -> None:
+    """A store whose file and folder cannot be written (even by root): exit 1, file intact."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "s.sqlite3"
+    invoke("run", "quickstart", "--record", "--store", str(path))
+    before = path.read_bytes()
+    assert not list(folder.glob("*-wal"))
+    if not _immutable([path, folder], True):
+        pytest.skip("cannot make files immutable here (chattr)")
+    try:
+        code, _, err = invoke("run", "quickstart", "--record", "--store", str(path))
+        assert code == 1
+        assert "read-only" in err or "cannot open" in err
+        assert "Traceback" not in err
+    finally:
+        _immutable([path, folder], False)
+    assert path.read_bytes() == before
+    code, out, _ = invoke("sessions", "--store", str(path), "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_play_resume_refusals_exit_before_the_console(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.cli
+
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)  # as at a real terminal
+    store = str(tmp_path / "s.sqlite3")
+    scenario = tmp_path / "quick.yaml"
+    from sim.bundled import resolve
+
+    source = resolve("quickstart")
+    assert source is not None
+    text = source.read_text(encoding="utf-8")
+    scenario.write_text(text, encoding="utf-8")
+    invoke("run", str(scenario), "--record", "--store", store)
+    code, _, err = invoke("play", "--resume", "99", "--store", store)
+    assert code == 1 and "no session 99" in err
+    code, _, err = invoke("play", "--resume", "1;DROP", "--store", store)
+    assert code == 1 and "not a session id" in err
+    code, _, err = invoke("play", "quickstart", "--resume", "1", "--store", store)
+    assert code == 2
+    scenario.write_text(text.replace("deadline: 24", "deadline: 20", 1), encoding="utf-8")
+    code, _, err = invoke("play", "--resume", "1", "--store", store)
+    assert code == 1
+    assert "earlier version" in err and str(scenario) in err and "answer_ally" in err
+    assert "Traceback" not in err

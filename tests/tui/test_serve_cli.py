@@ -1,0 +1,195 @@
+"""`tabletop serve` from the command line: where it listens, what it prints, how it fails."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tui.app import TabletopApp
+from tui.screens.picker import PickerScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
+LIMIT = 30.0
+
+
+def tabletop(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Start `tabletop serve ARGS`; yield the printed address and the process."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + LIMIT
+        url = None
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if m := re.search(r"http://\S+/\?token=\S+", line):
+                url = m.group()
+        assert url, proc.stderr.read() if proc.stderr else "no address printed"
+        yield url, proc
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def fetch(url: str) -> int:
+    deadline = time.monotonic() + LIMIT
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return int(r.status)
+        except urllib.error.HTTPError as e:
+            return int(e.code)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "example.invalid.0.0.0.0"])
+def test_a_host_other_machines_can_reach_needs_allow_remote(host: str) -> None:
+    result = tabletop("serve", "--host", host, "--port", "0", timeout=60)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "--host" in result.stderr
+    assert "token=" not in result.stdout
+
+
+def test_a_busy_port_is_one_line_and_exit_1() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = tabletop("serve", "--port", str(port))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(port) in lines[0] and "in use" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args", [["--max-sessions", "0"], ["--max-sessions", "100000"], ["--port", "70000"]]
+)
+def test_bad_limits_are_usage_errors(args: list[str]) -> None:
+    result = tabletop("serve", *args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_scenario_is_reported_before_serving(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\nscenario: [\n", encoding="utf-8")
+    result = tabletop("serve", str(QUICKSTART), str(bad))
+    assert result.returncode == 1
+    assert "bad.yaml:" in result.stderr and "Traceback" not in result.stderr
+    assert "token=" not in result.stdout
+    missing = tabletop("serve", str(tmp_path / "missing.yaml"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_each_start_prints_a_new_secret_address() -> None:
+    with serving() as (first, _), serving() as (second, _):
+        for url in (first, second):
+            assert url.startswith("http://127.0.0.1:")
+            assert fetch(url) == 200
+            assert fetch(url.split("?")[0]) == 403
+        token = first.split("token=")[1]
+        assert token != second.split("token=")[1]
+        assert len(token) >= 40
+
+
+def test_allow_remote_warns_and_serves() -> None:
+    with serving("--host", "0.0.0.0", "--allow-remote") as (url, proc):
+        port = re.search(r":(\d+)/", url).group(1)  # type: ignore[union-attr]
+        token = url.split("token=")[1]
+        assert fetch(f"http://127.0.0.1:{port}/?token={token}") == 200
+        assert fetch(f"http://127.0.0.1:{port}/") == 403
+    assert proc.stderr is not None
+    warning = proc.stderr.read()
+    assert "warning" in warning and "other machines" in warning
+    assert "Traceback" not in warning
+
+
+def test_ctrl_c_stops_the_server_without_a_traceback() -> None:
+    with serving() as (url, proc):
+        assert fetch(url) == 200
+        port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
+        for junk in (
+            b"GARBAGE\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n",
+            b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\n\r\n",
+            b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + b"\x00" * 100,
+        ):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(junk)
+                assert s.recv(100).startswith(b"HTTP/1.")
+    assert proc.returncode == 0
+    assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
+
+
+# --- the picker under serve --------------------------------------------------------------------
+
+
+async def test_the_picker_offers_bundled_and_named_files_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    named = tmp_path / "named.yaml"
+    named.write_text(QUICKSTART.read_text(encoding="utf-8"), encoding="utf-8")
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    (folder / "stray.yaml").write_text(QUICKSTART.read_text(encoding="utf-8"))
+    monkeypatch.chdir(folder)
+    app = TabletopApp(files=[named])
+    async with app.run_test() as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        for _ in range(200):
+            if picker.choices:
+                break
+            await pilot.pause(0.05)
+        paths = [c.path for c in picker.choices]
+        assert named in paths
+        assert not any(p.name == "stray.yaml" for p in paths)
+        assert all(c.bundled for c in picker.choices if c.path != named)
+    everything = TabletopApp(files=[])
+    async with everything.run_test() as pilot:
+        picker = everything.screen
+        assert isinstance(picker, PickerScreen)
+        for _ in range(200):
+            if picker.choices:
+                break
+            await pilot.pause(0.05)
+        assert picker.choices and all(c.bundled for c in picker.choices)

@@ -1,0 +1,186 @@
+"""Who `tabletop serve` answers: the token, the Host and Origin checks, the bind address, sizes.
+
+Pure functions with no web framework in them, so each rule can be tested on its own. The
+server (tui/serve.py) applies them to every request before it does anything else.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+import socket
+from dataclasses import dataclass
+
+MIN_WIDTH, MAX_WIDTH = 20, 500
+MIN_HEIGHT, MAX_HEIGHT = 10, 200
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 80, 24
+DEFAULT_MAX_SESSIONS = 4
+"""Consoles one server runs at once (each is a process); `--max-sessions` changes it."""
+MAX_SESSIONS_LIMIT = 64
+
+
+class BindError(Exception):
+    """The address cannot be used as asked (a usage error: exit 2)."""
+
+
+@dataclass(frozen=True)
+class Bind:
+    """Where to listen: an address family and a literal IP address."""
+
+    family: socket.AddressFamily
+    address: str
+    loopback: bool
+
+
+def new_token() -> str:
+    """A fresh secret for one server start (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_ok(given: str | None, expected: str) -> bool:
+    """True if the request carries the server's token (compared in constant time)."""
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def resolve_bind(host: str, *, allow_remote: bool) -> Bind:
+    """The address to listen on for --host; a non-loopback one needs allow_remote."""
+    name = host.strip().strip("[]")
+    if not name:
+        raise BindError("--host is empty")
+    if name.lower() == "localhost":
+        return Bind(socket.AF_INET, "127.0.0.1", True)
+    ip = _ip(name)
+    if ip is None:
+        try:
+            infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            raise BindError(f"cannot resolve --host {name!r}") from None
+        if not infos:
+            raise BindError(f"cannot resolve --host {name!r}")
+        ip = ipaddress.ip_address(str(infos[0][4][0]).split("%")[0])
+    family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+    if ip.is_loopback:
+        return Bind(family, str(ip), True)
+    if not allow_remote:
+        raise BindError(
+            f"--host {name} is reachable from other machines; serve only listens on this "
+            "machine unless you add --allow-remote"
+        )
+    return Bind(family, str(ip), False)
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """A Host header (or an origin's host part) as (lower-case name, port); None if malformed."""
+    value = value.strip().lower()
+    if not value or len(value) > 255:
+        return None
+    port_text: str | None = None
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0:
+            return None
+        name, rest = value[1:end], value[end + 1 :]
+        if _ip(name) is None:
+            return None
+        if rest:
+            if not rest.startswith(":"):
+                return None
+            port_text = rest[1:]
+    elif value.count(":") == 1:
+        name, port_text = value.split(":")
+    elif ":" in value:
+        return None
+    else:
+        name = value
+    if not name or any(not (c.isascii() and (c.isalnum() or c in ".-_:")) for c in name):
+        return None
+    if port_text is None:
+        return name, None
+    if not port_text.isdigit() or len(port_text) > 5 or not 0 < int(port_text) < 65536:
+        return None
+    return name, int(port_text)
+
+
+def _is_loopback_name(name: str) -> bool:
+    if name == "localhost":
+        return True
+    ip = _ip(name)
+    return ip is not None and ip.is_loopback
+
+
+def host_ok(header: str | None, port: int, *, remote_names: frozenset[str] | None) -> bool:
+    """True for a Host header that names this server (the defence against DNS rebinding).
+
+    Loopback names are always accepted. With remote access on (remote_names not None), so are
+    IP literals and the given machine names: a DNS-rebinding page reaches us under a name of
+    its own, never under an IP address or ours.
+    """
+    if header is None:
+        return False
+    parts = split_host(header)
+    if parts is None:
+        return False
+    name, given_port = parts
+    if (given_port if given_port is not None else 80) != port:
+        return False
+    if _is_loopback_name(name):
+        return True
+    if remote_names is None:
+        return False
+    return _ip(name) is not None or name in remote_names
+
+
+def origin_ok(origin: str | None, host_header: str | None) -> bool:
+    """True unless a browser says the request comes from a page of another origin.
+
+    A request without Origin (curl, a script) is judged by its token alone; "null" (a sandboxed
+    frame, a local file) and any origin other than this page's own are refused.
+    """
+    if origin is None:
+        return True
+    if host_header is None or not origin.lower().startswith("http://"):
+        return False
+    mine = split_host(host_header)
+    theirs = split_host(origin[len("http://") :])
+    if mine is None or theirs is None:
+        return False
+    return (mine[0], mine[1] or 80) == (theirs[0], theirs[1] or 80)
+
+
+def remote_names(bind_host: str) -> frozenset[str]:
+    """Names this machine answers to, accepted in Host headers when remote access is on."""
+    names = {bind_host.strip("[]").lower()}
+    try:
+        names.add(socket.gethostname().lower())
+        names.add(socket.getfqdn().lower())
+    except OSError:
+        pass
+    return frozenset(n for n in names if n)
+
+
+def parse_int(value: object, default: int) -> int:
+    """A size from a client: an int, or a short string of digits; anything else is default."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and 0 < len(value) <= 6 and value.isdigit():
+        return int(value)
+    return default
+
+
+def clamp_size(width: object, height: object) -> tuple[int, int]:
+    """Terminal width and height from a client, clamped to 20..500 x 10..200 cells."""
+    w = parse_int(width, DEFAULT_WIDTH)
+    h = parse_int(height, DEFAULT_HEIGHT)
+    return max(MIN_WIDTH, min(MAX_WIDTH, w)), max(MIN_HEIGHT, min(MAX_HEIGHT, h))
