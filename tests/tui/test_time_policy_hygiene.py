@@ -17,4 +17,11 @@ def test_no_console_module_imports_simpy_or_touches_the_engine_environment() -> 
                 module = getattr(node, "module", None) or ""
                 assert "simpy" not in (module, *names), path
             if isinstance(node, ast.Attribute):
-                assert node.attr not in ("env", "peek", "_advance", "_queue"), (path, node.attr)
+                assert node.attr not in ("peek", "_advance", "_advance_to", "_queue"), (
+                    path,
+                    node.attr,
+                )
+                if node.attr == "env":  # the exercise's SimPy environment (not os.environ)
+                    owner = node.value
+                    name = getattr(owner, "id", None) or getattr(owner, "attr", None)
+                    assert name not in ("exercise", "ex"), (path, node.lineno)
