@@ -284,7 +284,12 @@ def controller_only(source: AarInput) -> list[str]:
     for i in sc.injects:
         if i.id not in delivered:
             out += [i.text, i.id]
-    return [x for x in out if x and len(x) >= 4]
+    info = sc.scenario
+    told = " ".join(  # what the author wrote for the players may use the same words
+        [info.title, info.summary, *(f"{m.title} {m.summary}" for m in info.modules)]
+        + [r.text for r in players if isinstance(r, ev.InjectDelivered)]
+    )
+    return [x for x in out if x and len(x) >= 4 and not leaks(told, [x])]
 
 
 def add_controller_content(ex: Exercise) -> None:
