@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError
 from sim.flow import build_flow
@@ -177,7 +178,7 @@ def check_references(
         ref((*p, "module"), inj.module, module_ids, "module")
         if inj.source is not None:
             ref((*p, "source", "ref"), inj.source.ref, source_ids, "source")
-        elif not inj.invented:
+        elif not inj.invented and inj.provenance != "invented":
             report.add(
                 p,
                 f"inject '{inj.id}' cites no source; add 'source:' or mark it 'invented: true'",
@@ -286,6 +287,14 @@ def check_references(
                 severity="warning",
             )
 
+    check_v2(
+        valid,
+        expr=expr,
+        ref=ref,
+        actors=actor_ids,
+        threats=threat_ids,
+        events=inject_ids | decision_ids | threat_ids,
+    )
     flow = build_flow(
         injects=injects,
         decisions=decisions,

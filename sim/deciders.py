@@ -49,8 +49,8 @@ class RandomDecider:
         self._rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
 
     def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
-        options = pending.decision.options
-        return Choice(options[int(self._rng.integers(len(options)))].id, reason="random choice")
+        options = pending.offered or tuple(o.id for o in pending.decision.options)
+        return Choice(options[int(self._rng.integers(len(options)))], reason="random choice")
 
 
 class PlaybookDecider:
@@ -63,6 +63,8 @@ class PlaybookDecider:
 
     def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
         for rule in self.playbook.decisions.get(pending.decision.id, []):
+            if pending.offered and rule.choose not in pending.offered:
+                continue  # a conditional option not offered now: the next rule
             if rule.only_if is None or exercise.truth(
                 rule.only_if, f"playbook:{pending.decision.id}"
             ):
@@ -75,13 +77,14 @@ class PlaybookDecider:
 
 def play(exercise: Exercise, decider: Decider) -> None:
     """Run the exercise to its end, asking the decider once about each decision."""
-    asked: set[str] = set()
+    asked: set[tuple[str, float]] = set()
     while not exercise.finished:
         exercise.run_until_decision()
         for pending in list(exercise.open_decisions.values()):
-            if pending.decision.id in asked:
+            key = (pending.decision.id, pending.opened)  # a decision may be posed again (v2)
+            if key in asked:
                 continue
-            asked.add(pending.decision.id)
+            asked.add(key)
             choice = decider.choose(exercise, pending)
             if choice is not None:
                 exercise.decide(

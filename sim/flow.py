@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sim.schema import (
     Countermeasure,
     Decision,
+    Drift,
     Inject,
     Legislation,
     Notification,
@@ -37,6 +38,7 @@ EdgeKind = Literal[
     "reads",  # an effect's value reads a name: variable/status -> the changing item
     "stops",  # a countermeasure stops a threat
     "slows",  # a countermeasure slows a threat
+    "mitigates",  # a countermeasure scales a threat's effects (v2)
     "reveals",  # an inject or countermeasure reveals a threat
     "about",  # a notification is about an inject or threat
 ]
@@ -234,7 +236,51 @@ def build_flow(
         key, p = f"objective:{obj.id}", ("objectives", i)
         condition(key, obj.met, (*p, "met"))
         condition(key, obj.partially, (*p, "partially"))
+    drifts = {
+        n: v.drift
+        for n, v in (variables.items() if isinstance(variables, Mapping) else ())
+        if getattr(v, "drift", None) is not None
+    }
+    _v2_edges(flow, condition, link, drifts, injects, decisions, threats, responses)
     return flow
+
+
+def _v2_edges(
+    flow: Flow,
+    condition: Callable[..., None],
+    link: Callable[..., None],
+    drifts: Mapping[str, Drift],
+    injects: list[tuple[int, Inject]],
+    decisions: list[tuple[int, Decision]],
+    threats: list[tuple[int, Threat]],
+    responses: list[tuple[int, Any]],
+) -> None:
+    """The links the format v2 keys make (a v1 scenario has none of them)."""
+    for name, drift in drifts.items():
+        node, path = f"variable:{name}", ("variables", name, "drift")
+        flow.add_edge(node, node, "effects", path)  # it changes itself
+        condition(node, drift.rate, (*path, "rate"))
+        condition(node, drift.while_, (*path, "while"))
+    for i, inj in injects:
+        condition(f"inject:{inj.id}", inj.probability, ("injects", i, "probability"))
+    for i, t in threats:
+        condition(f"threat:{t.id}", t.abort_if, ("threats", i, "abort_if"))
+        if t.reentry is not None:
+            condition(f"threat:{t.id}", t.reentry.chance, ("threats", i, "reentry", "chance"))
+    for i, d in decisions:
+        if d.reopen is not None:
+            condition(f"decision:{d.id}", d.reopen.when, ("decisions", i, "reopen", "when"))
+            condition(f"decision:{d.id}", d.reopen.while_, ("decisions", i, "reopen", "while"))
+        for j, o in enumerate(d.options):
+            op = ("decisions", i, "options", j)
+            condition(f"option:{d.id}.{o.id}", o.only_if, (*op, "if"))
+            if o.consent is not None:
+                condition(f"option:{d.id}.{o.id}", o.consent.chance, (*op, "consent", "chance"))
+    for i, r in responses:
+        if isinstance(r, Countermeasure):
+            for tid in r.mitigates:
+                where = ("responses", i, "mitigates", tid)
+                link(tid, f"response:{r.id}", "mitigates", where, out=True)
 
 
 def scenario_flow(scenario: Scenario) -> Flow:

@@ -1,4 +1,4 @@
-"""The scenario format (v1) as pydantic models: the single source of truth for what a file may say.
+"""The scenario format (v1, v2) as pydantic models: the single source of truth for what a file says.
 
 Every model forbids unknown keys and is frozen. Expressions and effects are kept as
 text here; the loader checks and compiles them once the scenario's names are known.
@@ -84,6 +84,10 @@ THREAT_STATUSES = ("pending", "undetected", "detected", "stopped", "completed")
 RESPONSE_STATUSES = ("locked", "ready", "running", "succeeded", "failed")
 INJECT_STATUSES = ("pending", "delivered", "skipped")
 UNDECIDED = "undecided"
+FORMAT_VERSIONS = (1, 2)
+"""The format versions this tabletop reads; a file without 'format' is version 1."""
+FormatVersion = Literal[1, 2]
+PROVENANCES = ("documented", "dramatized", "invented")
 RESERVED_NAMES = frozenset({"true", "false", "age", UNDECIDED})
 
 
@@ -313,6 +317,8 @@ class ScenarioInfo(Model):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     """The scenario's id, e.g. 'diplomatic-cable-breach'."""
+    format: FormatVersion | None = None
+    """The format version the file is written in (1 or 2; the same as a top-level 'format')."""
     title: str
     """Title shown in the picker and the console."""
     summary: str
@@ -384,6 +390,18 @@ class Actor(Model):
         return self.player if self.player is not None else self.affiliation == "government"
 
 
+class Drift(Model):
+    """(v2) A variable's own movement: every `every` time units it changes by rate × every."""
+
+    rate: ExprText
+    """Change per time unit: a number or an expression (e.g. '(50 - trust) * 0.1' recovers
+    toward 50). Negative values decay."""
+    every: float = Field(default=1.0, gt=0, le=MAX_TIME)
+    """How often the change is applied, in time units (smaller: smoother, more work)."""
+    while_: ExprText | None = Field(default=None, alias="while")
+    """A condition: the variable drifts only while it holds (e.g. during a heatwave)."""
+
+
 class Variable(Model):
     """A named number of the world's state, kept within its bounds."""
 
@@ -401,6 +419,8 @@ class Variable(Model):
     """Unit shown after the value, e.g. '%' or 'k cables'."""
     hidden: StrictBool = False
     """True if players cannot see this value (e.g. data the adversary has quietly taken)."""
+    drift: Drift | None = None
+    """(v2) The value moves by itself at a rate: trust decays, harm accumulates."""
 
     @model_validator(mode="after")
     def _bounds(self) -> Variable:
@@ -496,6 +516,14 @@ class Inject(Triggered):
     """The source document and quote it is based on."""
     invented: StrictBool = False
     """True where the inject is the author's invention rather than a documented fact."""
+    provenance: Literal["documented", "dramatized", "invented"] | None = None
+    """(v2) documented (a verbatim quote from a cited source, given in 'source'), dramatized
+    (a real fact carried by an invented event) or invented."""
+    controllers_title: str | None = None
+    """(v2) The MSEL headline controllers see, where it differs from the players' 'title'."""
+    probability: Probability | None = None
+    """(v2) Chance the inject happens at all when it is due (else it is skipped); the
+    facilitator's firing always delivers it."""
     expected_actions: list[str] = Field(default_factory=list)
     """What the designers hope the players do in reply."""
     notes: str = ""
@@ -504,6 +532,16 @@ class Inject(Triggered):
     @model_validator(mode="after")
     def _trigger(self) -> Inject:
         _check_trigger(self, optional=self.contingency)
+        if self.provenance == "documented" and (self.source is None or not self.source.quote):
+            raise PydanticCustomError(
+                "provenance", "a documented inject quotes its source: add 'source' with 'quote'"
+            )
+        if self.invented and self.provenance not in (None, "invented"):
+            raise PydanticCustomError(
+                "provenance",
+                "'invented: true' contradicts 'provenance: {p}'",
+                {"p": self.provenance},
+            )
         if self.contingency and self.trigger_kind() is not None:
             raise PydanticCustomError(
                 "trigger",
@@ -531,6 +569,17 @@ class Stage(Model):
     """Repeat this stage until the campaign is stopped or the exercise ends."""
 
 
+class Reentry(Model):
+    """(v2) A stopped campaign comes back: after a delay, with a chance, from its first stage."""
+
+    delay: Distribution
+    """How long after the eviction the adversary is back."""
+    chance: Probability = 1.0
+    """Chance it comes back at all (checked once per eviction)."""
+    times: int = Field(default=1, ge=1, le=100)
+    """How many times at most it comes back."""
+
+
 class Threat(Triggered):
     """An adversary campaign: stages run one after another until it is stopped."""
 
@@ -542,6 +591,14 @@ class Threat(Triggered):
     stages: list[Stage] = Field(min_length=1)
     detection_effects: Effects = Field(default_factory=dict)
     """Changes to variables when the campaign is detected."""
+    not_before: Time | None = None
+    """(v2) The campaign waits until this time even when its trigger comes earlier (a strike
+    timed for the opening ceremony)."""
+    abort_if: ExprText | None = None
+    """(v2) A condition: the adversary gives up (the campaign is stopped, 'by abort') as soon
+    as it holds while the campaign runs (deterrence, exposure, sanctions)."""
+    reentry: Reentry | None = None
+    """(v2) After the defenders stop (evict) it, the adversary may come back."""
 
     @model_validator(mode="after")
     def _trigger(self) -> Threat:
@@ -563,6 +620,45 @@ class Option(Model):
     """Changes to variables when chosen."""
     responses: list[Id] = Field(default_factory=list)
     """Responses started when chosen."""
+    only_if: ExprText | None = Field(default=None, alias="if")
+    """(v2) A condition checked when the decision is posed: if false the option is not offered
+    (hidden from the players and refused if chosen)."""
+    consent: Consent | None = None
+    """(v2) Another actor must agree: if it refuses, the option's effects and responses do
+    not happen and the room is told."""
+
+
+class Consent(Model):
+    """(v2) Another actor's agreement to an option, decided by a chance that may read state."""
+
+    actor: Id
+    """The actor whose agreement is needed (e.g. an ally)."""
+    chance: Probability
+    """Chance the actor agrees, e.g. '0.3 + trust / 200'."""
+    refusal: str = ""
+    """What the room is told when the actor refuses (default: '<actor> refuses')."""
+
+
+class Reopen(Model):
+    """(v2) When a decided decision is posed again."""
+
+    when: ExprText | None = None
+    """A condition: posed again each time it becomes true again (e.g. after a failed
+    eviction)."""
+    every: float | None = Field(default=None, gt=0, le=MAX_TIME)
+    """Posed again this long after it was last decided, ..."""
+    while_: ExprText | None = Field(default=None, alias="while")
+    """... while this condition holds (with 'every'; default: always)."""
+    times: int = Field(default=10, ge=1, le=100)
+    """How many times at most it is posed again."""
+
+    @model_validator(mode="after")
+    def _one(self) -> Reopen:
+        if (self.when is None) == (self.every is None):
+            raise PydanticCustomError("reopen", "give either 'when' or 'every'")
+        if self.while_ is not None and self.every is None:
+            raise PydanticCustomError("reopen", "'while' goes with 'every'")
+        return self
 
 
 class Decision(Model):
@@ -579,10 +675,20 @@ class Decision(Model):
     """The option that takes effect if nobody decides by the deadline."""
     deadline: float = Field(gt=0, le=MAX_TIME)
     """Time the players have, from the moment the decision is posed."""
+    reopen: Reopen | None = None
+    """(v2) The decision comes back after it was made: when a condition becomes true again,
+    or every N time units while one holds."""
 
     @model_validator(mode="after")
     def _default(self) -> Decision:
         ids = [o.id for o in self.options]
+        default = next((o for o in self.options if o.id == self.default), None)
+        if default is not None and (default.only_if is not None or default.consent is not None):
+            raise PydanticCustomError(
+                "reference",
+                "the default option '{d}' must always be possible: no 'if' or 'consent'",
+                {"d": self.default},
+            )
         if self.default not in ids:
             from sim.problems import did_you_mean
 
@@ -656,6 +762,9 @@ class Countermeasure(ResponseBase):
     """Threats detected on success (if still hidden)."""
     failure_effects: Effects = Field(default_factory=dict)
     """Changes to variables when it fails."""
+    mitigates: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    """(v2) Threats whose later effects it scales on success: 0.25 keeps a quarter of each
+    change a stage makes (several mitigations multiply)."""
 
 
 class BillStage(Model):
@@ -692,6 +801,15 @@ RESPONSE_KINDS = ("notification", "countermeasure", "legislation")
 # --- objectives -------------------------------------------------------------------------------
 
 
+class Within(Model):
+    """(v2) A window relative to an event: 'within 6 hours of detection'."""
+
+    time: Time
+    """The length of the window, in time units."""
+    of: Id
+    """The event: an inject (delivered), a decision (made) or a threat (detected)."""
+
+
 class Objective(Model):
     """What the exercise tests, rated met / partially met / not met with evidence."""
 
@@ -705,6 +823,10 @@ class Objective(Model):
     """If set: the condition must first hold at or before this time (else: at the end)."""
     throughout: StrictBool = False
     """If true: the condition must hold at every moment of the exercise."""
+    at: Time | None = None
+    """(v2) The condition must hold at this time (rated on the values at that moment)."""
+    within: Within | None = None
+    """(v2) The condition must first hold within a time of an event (e.g. of detection)."""
     module: Id | None = None
     """The module this objective belongs to."""
     evaluation: list[str] = Field(default_factory=list)
@@ -712,8 +834,17 @@ class Objective(Model):
 
     @model_validator(mode="after")
     def _judged(self) -> Objective:
-        if self.by is not None and self.throughout:
-            raise PydanticCustomError("objective", "use either 'by' or 'throughout', not both")
+        chosen = [k for k in ("by", "throughout", "at", "within") if getattr(self, k)]
+        if self.by is not None and "by" not in chosen:
+            chosen.append("by")
+        if self.at is not None and "at" not in chosen:
+            chosen.append("at")
+        if len(chosen) > 1:
+            raise PydanticCustomError(
+                "objective",
+                "use only one of 'by', 'throughout', 'at' and 'within' (found {found})",
+                {"found": ", ".join(chosen)},
+            )
         return self
 
 
@@ -723,6 +854,7 @@ class Objective(Model):
 class Scenario(Model):
     """A complete, validated scenario."""
 
+    format: FormatVersion = 1
     scenario: ScenarioInfo
     actors: list[Actor] = Field(min_length=1)
     variables: dict[Id, Variable] = Field(default_factory=dict)

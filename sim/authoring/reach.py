@@ -227,6 +227,8 @@ def _update_values(reach: Reach) -> None:
             lo, hi = _widen(effect, lo, hi, var.min, var.max)
         low = -math.inf if var.min is None else var.min
         high = math.inf if var.max is None else var.max
+        if var.drift is not None:  # v2: it may move anywhere within its bounds by itself
+            lo, hi = low, high
         reach.ranges[name] = (max(lo, low), min(hi, high))
 
     for d in s.decisions:

@@ -103,7 +103,7 @@ def _variables(ctx: Context) -> None:
     for name in ctx.s.variables:
         key = f"variable:{name}"
         at: Path_ = ("variables", name)
-        if not ctx.flow.out(key):
+        if not [e for e in ctx.flow.out(key) if e.target != key]:  # drift reads itself
             ctx.add(
                 "TT103",
                 at,
@@ -330,10 +330,10 @@ def _threats(ctx: Context) -> None:
     for i, t in enumerate(ctx.s.threats):
         counters = [
             e.source
-            for e in ctx.flow.into(f"threat:{t.id}", "stops", "slows")
+            for e in ctx.flow.into(f"threat:{t.id}", "stops", "slows", "mitigates")
             if e.source.split(":", 1)[1] in ctx.reach.started
         ]
-        if not counters:
+        if not counters and t.abort_if is None:
             ctx.add(
                 "TT113",
                 ("threats", i, "id"),

@@ -56,7 +56,7 @@ def test_it_is_draft_07() -> None:
 
 def test_every_model_field_is_in_the_schema() -> None:
     schema = scenario_json_schema()
-    assert set(schema["properties"]) == set(SECTIONS)
+    assert set(schema["properties"]) == {*SECTIONS, "format"}
     checked = 0
     for name, definition in schema["definitions"].items():
         model = getattr(format_models, name)

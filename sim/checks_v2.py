@@ -1,0 +1,57 @@
+"""Cross-section checks of the format v2 keys: their references and expressions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sim.schema import Countermeasure, Decision, Inject, Objective, Threat
+from sim.yamlread import Path_
+
+ExprCheck = Callable[[Path_, "str | float | None"], None]
+RefCheck = Callable[[Path_, "str | None", set[str], str], None]
+
+
+def check_v2(
+    valid: Mapping[str, Any],
+    *,
+    expr: ExprCheck,
+    ref: RefCheck,
+    actors: set[str],
+    threats: set[str],
+    events: set[str],
+) -> None:
+    """Check what the v2 keys name and the expressions they hold."""
+    variables: Mapping[str, Any] = valid.get("variables", {})
+    for name, var in variables.items():
+        if var.drift is not None:
+            expr(("variables", name, "drift", "rate"), var.drift.rate)
+            expr(("variables", name, "drift", "while"), var.drift.while_)
+    inj: Inject
+    for i, inj in valid.get("injects", []):
+        expr(("injects", i, "probability"), inj.probability)
+    t: Threat
+    for i, t in valid.get("threats", []):
+        expr(("threats", i, "abort_if"), t.abort_if)
+        if t.reentry is not None:
+            expr(("threats", i, "reentry", "chance"), t.reentry.chance)
+    d: Decision
+    for i, d in valid.get("decisions", []):
+        if d.reopen is not None:
+            expr(("decisions", i, "reopen", "when"), d.reopen.when)
+            expr(("decisions", i, "reopen", "while"), d.reopen.while_)
+        for j, o in enumerate(d.options):
+            p: Path_ = ("decisions", i, "options", j)
+            expr((*p, "if"), o.only_if)
+            if o.consent is not None:
+                ref((*p, "consent", "actor"), o.consent.actor, actors, "actor")
+                expr((*p, "consent", "chance"), o.consent.chance)
+    for i, r in valid.get("responses", []):
+        if isinstance(r, Countermeasure):
+            for threat in r.mitigates:
+                ref(("responses", i, "mitigates", threat), threat, threats, "threat")
+    obj: Objective
+    for i, obj in valid.get("objectives", []):
+        if obj.within is not None:
+            what = "inject, decision or threat"
+            ref(("objectives", i, "within", "of"), obj.within.of, events, what)
