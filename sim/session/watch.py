@@ -40,15 +40,15 @@ class Follower:
         self._applied: list[StoredCommand] = []
         self._version: int | None = None
         self._count: tuple[int, int] | None = None
-        self._shown = 0
-        """How many of the exercise's records have been reported."""
+        self._shown: list[ev.Event] = []
+        """The players' view as last reported."""
 
     @property
     def players(self) -> tuple[str, ...]:
         return self.exercise.players
 
     def players_records(self) -> list[ev.Event]:
-        """Every record of the players' view so far."""
+        """Every record of the players' view so far (facilitator-only fields left out)."""
         return self.exercise.visible(controller=False)
 
     def poll(self) -> Update | None:
@@ -66,11 +66,11 @@ class Follower:
         if commands[:n] != self._applied:
             self.exercise = RecordedExercise(self.scenario, self.info.seed)
             self._applied = []
-            self._shown = 0
             self._apply(commands)
-            return Update(tuple(self._new_records()), reset=True)
+            self._shown = self.players_records()
+            return Update(tuple(self._shown), reset=True)
         self._apply(commands[n:])
-        return Update(tuple(self._new_records()))
+        return self._players_update()
 
     def _apply(self, commands: list[StoredCommand]) -> None:
         ex = self.exercise
@@ -85,11 +85,14 @@ class Follower:
             except ExerciseError:
                 continue  # refused when played too (not yet marked): nothing to show
 
-    def _new_records(self) -> list[ev.Event]:
-        records = self.exercise.records
-        new = records[self._shown :]
-        self._shown = len(records)
-        return [r for r in new if r.visible_to(self.exercise.players)]
+    def _players_update(self) -> Update:
+        """The players' records that are new; all of them if earlier ones now read otherwise."""
+        view = self.players_records()
+        old = self._shown
+        self._shown = view
+        if [r.to_dict() for r in view[: len(old)]] != [r.to_dict() for r in old]:
+            return Update(tuple(view), reset=True)
+        return Update(tuple(view[len(old) :]))
 
 
 def open_follower(store: SessionStore, ident: str | int) -> Follower:

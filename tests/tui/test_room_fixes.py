@@ -158,3 +158,11 @@ async def test_picker_shows_the_file_of_each_scenario(tmp_path: Path) -> None:
         files = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
         assert "copy-a.yaml" in files and "copy-b.yaml" in files
         assert "quickstart.yaml (bundled)" in files
+
+
+def test_a_label_is_cut_only_when_it_must_be() -> None:
+    hidden = row_text("cables exposed", 1500, "k", "▲", hidden=True)
+    assert "cables exposed" in hidden.plain and "1,500k" in hidden.plain
+    short = row_text("ally trust", 0.7, "", " ")
+    assert "ally trust" in short.plain and short.plain.index("0.7") > len("ally trust")
+    assert cell_len(hidden.plain) <= VALUE_WIDTH and cell_len(short.plain) <= VALUE_WIDTH

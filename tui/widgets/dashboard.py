@@ -38,11 +38,16 @@ def fit_cells(text: str, width: int) -> str:
 
 def row_text(label: str, value: float, unit: str, arrow: str, *, hidden: bool = False) -> Text:
     """'public trust     0.55   ▼': the label gives way first; the value and unit never do."""
-    value_part = f" {number(value):>6}{printable(unit, one_line=True)[:8]}"
+    shown = printable(label, one_line=True)
+    digits = number(value)
+    value_part = f" {digits}{printable(unit, one_line=True)[:8]}"
     tail = f" {arrow}" + (" hidden" if hidden else "")
     room = max(VALUE_WIDTH - cell_len(value_part) - cell_len(tail), 4)
+    # Values line up (right-aligned in 6) where the label leaves the room to.
+    pad = min(max(6 - len(digits), 0), max(room - cell_len(shown), 0))
+    value_part = " " * pad + value_part
     out = Text(no_wrap=True)
-    out.append(fit_cells(printable(label, one_line=True), room))
+    out.append(fit_cells(shown, room - pad))
     out.append(value_part, style="bold")
     out.append(f" {arrow}")
     if hidden:
