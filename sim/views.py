@@ -14,6 +14,7 @@ The controller view is everything. Nothing downstream filters by matching text.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -124,6 +125,10 @@ def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
     return out
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""Names in a text: the ids it may mention."""
+
+
 def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], str]) -> ev.Event:
     """A record the players may see, without what is for the facilitator only."""
     match r:
@@ -131,6 +136,9 @@ def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], s
             return dataclasses.replace(r, reason="", hidden_cause="", hidden_origin=())
         case ev.InjectDelivered() if r.reason:
             return dataclasses.replace(r, reason="")
+        case ev.DecisionMade() if any(n in hide for n in _NAME.findall(r.rationale)):
+            # e.g. a playbook's "(because stolen_data > 10)" reading a hidden variable
+            return dataclasses.replace(r, rationale="(the reason reads what players cannot see)")
         case ev.ObjectiveEvaluated():
             facts = Evidence(
                 Measure(r.measure),

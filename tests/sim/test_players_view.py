@@ -148,3 +148,19 @@ def test_the_players_msel_shows_undelivered_injects_only_through_a_players_title
     assert [(m.key, m.title, m.status) for m in after] == [
         ("warning", "Ally warns of spies", "delivered")
     ]
+
+
+def test_a_choice_whose_reason_reads_hidden_state_does_not_show_that_reason_to_players() -> None:
+    """A playbook rule's condition may read a hidden variable; the players never see it."""
+    ex = Exercise(scenario("quickstart"), 1)
+    ex.run_until_decision()
+    pending = next(iter(ex.open_decisions.values()))
+    option = pending.decision.options[0].id
+    why = "playbook p (because data_exposed > 5)"
+    ex.decide(pending.decision.id, option, by="playbook", reason=why)
+    ex.settle()
+    made = [r for r in ex.records if isinstance(r, ev.DecisionMade)]
+    assert made and why in made[-1].rationale  # the controller keeps it
+    shown = [r for r in view(ex, controller=False).records if isinstance(r, ev.DecisionMade)]
+    assert shown and all("data_exposed" not in r.rationale for r in shown)
+    assert "data_exposed" not in players_output(ex)
