@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from sim.cli import INVALID, _fail_problems, _load, _scenario_path, main, run_main
+from sim.safetext import printable
 from sim.session.cli import clear_errors, load_with_text, open_store, store_option
 from tui.serve_guard import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
 
@@ -68,7 +69,7 @@ def play(
         st = open_store(store)
         resumed = resume_session(st, resume, force=force)
         for line in resumed.report():
-            click.echo(line, err=True)
+            click.echo(printable(line, one_line=True), err=True)
         recording = Recording(st, resumed=resumed, store_option=store or "")
         model = resumed.exercise.scenario
     elif no_save:
@@ -182,7 +183,7 @@ def serve(
             allow_remote=allow_remote,
             max_sessions=max_sessions,
             echo=click.echo,
-            warn=lambda line: click.echo(line, err=True),
+            warn=lambda line: click.echo(printable(line, one_line=True), err=True),
         )
     except BindError as exc:
         raise click.UsageError(printable(str(exc), one_line=True)) from None

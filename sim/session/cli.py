@@ -35,7 +35,7 @@ def clear_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TabletopError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(printable(f"error: {exc}", one_line=True), err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -219,7 +219,7 @@ def recorded_run(name: str, model: Scenario, seed: int, store: str | None) -> Ex
         st = open_store(store)
         exercise = start_session(st, loaded, text, path, seed, origin="run")
     except TabletopError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(printable(f"error: {exc}", one_line=True), err=True)
         sys.exit(1)
     assert exercise.journal is not None
     click.echo(f"recording as session {exercise.journal.session_id}", err=True)
