@@ -46,6 +46,8 @@ TITLE = "tabletop: facilitator console"
 MAX_MESSAGE = 64 * 1024
 """Largest websocket message accepted from a browser (keys and pastes are far smaller)."""
 MAX_PING = 64
+CLOSE_WAIT = 2.0
+"""Seconds to close a browser's connection politely before cutting it."""
 STATIC_FILES = (
     "css/xterm.css",
     "js/textual.js",
@@ -95,7 +97,16 @@ class Session:
     """One browser connection and the console process behind it."""
 
     websocket: web.WebSocketResponse
+    request: web.Request
     child: ConsoleChild | None = None
+
+    async def close(self, code: int = 1000, message: bytes = b"") -> None:
+        """Close the browser's connection; cut it if the browser does not read (no hang)."""
+        try:
+            await asyncio.wait_for(self.websocket.close(code=code, message=message), CLOSE_WAIT)
+        except Exception:
+            if self.request.transport is not None:
+                self.request.transport.abort()
 
 
 SESSIONS = web.AppKey("sessions", set[Session])
@@ -200,7 +211,7 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
             f"{config.max_sessions} console sessions are already open (see --max-sessions)",
         )
     width, height = clamp_size(request.query.get("width"), request.query.get("height"))
-    session = Session(websocket)
+    session = Session(websocket, request)
     sessions.add(session)
     config.echo(f"session started ({len(sessions)} open)")
     pump: asyncio.Task[None] | None = None
@@ -221,8 +232,7 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
-        with contextlib.suppress(Exception):
-            await websocket.close()
+        await session.close()
         config.echo(f"session ended ({len(sessions)} open)")
     return websocket
 
@@ -251,7 +261,7 @@ async def _forward(child: ConsoleChild, websocket: web.WebSocketResponse) -> Non
                 break
         # Other packets (file deliveries, URLs to open) are not passed on: nothing leaves.
     with contextlib.suppress(Exception):
-        await websocket.close()
+        await asyncio.wait_for(websocket.close(), CLOSE_WAIT)
 
 
 def _envelope(data: str) -> tuple[str, Any] | None:
@@ -288,13 +298,14 @@ async def _receive(websocket: web.WebSocketResponse, child: ConsoleChild) -> Non
 
 
 async def _close_sessions(app: web.Application) -> None:
+    """On shutdown: end every console (whole groups), then close every browser connection."""
     open_now: set[Session] = app[SESSIONS]
     sessions = list(open_now)
-    for s in sessions:
-        with contextlib.suppress(Exception):
-            await s.websocket.close(code=1001, message=b"server stopping")
     await asyncio.gather(
         *(s.child.stop() for s in sessions if s.child is not None), return_exceptions=True
+    )
+    await asyncio.gather(
+        *(s.close(1001, b"server stopping") for s in sessions), return_exceptions=True
     )
 
 

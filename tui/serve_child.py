@@ -26,6 +26,8 @@ QUIT_GRACE = 2.0
 """Seconds a console has to quit by itself before its process group gets SIGTERM..."""
 TERM_GRACE = 2.0
 """...and then to end after SIGTERM before SIGKILL."""
+KILL_WAIT = 10.0
+"""Seconds to wait for the kernel to report a SIGKILLed console (it cannot refuse)."""
 STDERR_TAIL = 4096
 
 
@@ -94,11 +96,18 @@ class ConsoleChild:
         return await self.send(b"M", json.dumps(meta).encode("utf-8"))
 
     async def _wait(self, timeout: float) -> bool:
+        """Wait up to timeout seconds for the console's exit status.
+
+        Not ``Process.wait()``: that also waits for the pipes to close, and a stdout pipe
+        nobody reads (a browser that stopped reading) would keep it waiting for ever.
+        """
         assert self.process is not None
-        try:
-            await asyncio.wait_for(asyncio.shield(self.process.wait()), timeout)
-        except TimeoutError:
-            return False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.process.returncode is None:
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
         return True
 
     def _signal_group(self, sig: signal.Signals) -> None:
@@ -121,9 +130,13 @@ class ConsoleChild:
                 self._signal_group(signal.SIGTERM)
                 if not await self._wait(term_grace):
                     self._signal_group(signal.SIGKILL)
-                    await process.wait()
+                    await self._wait(KILL_WAIT)
         # Whatever the console started in its group goes too (the group outlives its leader).
         self._signal_group(signal.SIGKILL)
+        # Release the pipes now (asyncio keeps a paused, unread stdout open otherwise).
+        transport = getattr(process, "_transport", None)
+        if transport is not None:
+            transport.close()
         if self._stderr_task is not None:
             self._stderr_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
