@@ -16,6 +16,7 @@ from typing import Any
 import simpy
 
 from sim.chance import Stream
+from sim.numbers import stored
 
 HORIZON = 720.0
 Proc = Generator[Any, Any, None]
@@ -25,13 +26,9 @@ class Stopped(Exception):
     """Interrupt cause: a countermeasure stopped the campaign."""
 
 
-def _stored(x: float) -> float:
-    """The engine's rule for stored values (sim/numbers.py): 12 significant digits."""
-    return x if x == 0 else float(f"{x:.12g}")
-
-
 def _clamp01(x: float) -> float:
-    x = _stored(x)
+    """Store a 0..1 variable: 12 significant digits (sim/numbers.py), then its bounds."""
+    x = stored(x)
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
@@ -73,7 +70,7 @@ def reference_run(seed: int) -> tuple[dict[str, float], dict[str, str], int]:
             campaign[0].interrupt(Stopped())
 
     def exposed(amount: float) -> None:
-        v["data_exposed"] = max(0.0, _stored(v["data_exposed"] + amount))
+        v["data_exposed"] = max(0.0, stored(v["data_exposed"] + amount))
         if v["data_exposed"] > 6 and "press_question" not in asked:
             asked.add("press_question")
             v["public_trust"] = _clamp01(v["public_trust"] - 0.1)
