@@ -479,3 +479,16 @@ def test_bad_calls_are_refused_with_a_position(text: str, message: str) -> None:
     (problem,) = exc.value.problems
     assert message in problem.message
     assert problem.line == 16 and 77 <= problem.col < 77 + len(text)  # inside the expression
+
+
+def test_controllers_and_players_see_their_own_msel_titles() -> None:
+    from sim.views import msel
+
+    sc = scenario(
+        "injects:\n  - {id: warn, at: 0, from: ally, to: [gov], text: W., invented: true,"
+        " title: Ally warning, controllers_title: GRU unit named}\n"
+    )
+    ex = Exercise(sc, 0)
+    ex.run()
+    assert [m.title for m in msel(ex, controller=True)] == ["GRU unit named"]
+    assert [m.title for m in msel(ex, controller=False)] == ["Ally warning"]
