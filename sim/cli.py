@@ -74,8 +74,9 @@ def _load(name: str) -> Scenario:
     return scenario
 
 
-CONSOLE_COMMANDS = frozenset({"play", "serve", "watch"})
-"""Commands that drive the terminal themselves; every other command's stdout is guarded."""
+UNGUARDED_COMMANDS = frozenset({"serve"})
+"""Commands whose stdout may carry terminal codes of their own (the server's coloured log);
+every other command's stdout is guarded (the console itself draws on the original streams)."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,7 +87,7 @@ def main(ctx: click.Context) -> None:
 
     Scenarios are YAML files; the bundled ones can be named by id (e.g. quickstart).
     """
-    if ctx.invoked_subcommand not in CONSOLE_COMMANDS:
+    if ctx.invoked_subcommand not in UNGUARDED_COMMANDS:
         from sim.safestream import guard_stdout
 
         guard_stdout()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim import events as ev
+from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Value
@@ -112,7 +113,7 @@ class Dynamics:
             rate = self._number(drift.rate, f"variable:{name}.drift")
             if rate is None:
                 continue
-            ex._set(name, float(ex._state[name]) + rate * drift.every, "drift")
+            ex._set(name, float(ex._state[name]) + rate * drift.every, Cause(CauseKind.DRIFT, name))
 
     # --- (4) chance and mitigation --------------------------------------------------------
 
@@ -131,11 +132,11 @@ class Dynamics:
 
         return done
 
-    def scale(self, cause: str, old: float, new: float) -> float:
+    def scale(self, cause: Cause, old: float, new: float) -> float:
         """A threat stage's change, scaled by the mitigations of its threat."""
-        if not cause.startswith("threat:") or cause.endswith(".detected"):
+        if cause.kind != CauseKind.THREAT or cause.detail == "detected":
             return new
-        factor = self.mitigation.get(cause[len("threat:") :].split(".")[0])
+        factor = self.mitigation.get(cause.id)
         return new if factor is None else old + (new - old) * factor
 
     # --- (1) adversaries that adapt -------------------------------------------------------
@@ -152,7 +153,7 @@ class Dynamics:
                 from sim.threats import stop
 
                 self.aborted.add(threat.id)
-                stop(ex, threat, f"abort: {threat.abort_if}")
+                stop(ex, threat, Cause(CauseKind.THREAT, threat.id, "aborted"))
 
         return check
 
@@ -180,7 +181,7 @@ class Dynamics:
         if ex.finished or ex._state[threat.id] != "stopped" or threat.id in self.aborted:
             return
         ex.threat_detected.discard(threat.id)
-        ex.threat_stage.pop(threat.id, None)
+        ex.campaigns.stage.pop(threat.id, None)
         ex.set_status(threat.id, "pending")
         start_threat(ex, threat)
 
@@ -234,12 +235,13 @@ class Dynamics:
         if chance(p, ex.rng(f"decision:{d.id}:consent")):
             return True
         name = ex.scenario.actor(c.actor).name
-        ex._record(
-            ev.ConsentRefused,
-            decision=d.id,
-            option=option.id,
-            actor=c.actor,
-            text=c.refusal or f"{name} refuses",
+        ex.record(
+            ev.ConsentRefused(
+                decision=d.id,
+                option=option.id,
+                actor=c.actor,
+                text=c.refusal or f"{name} refuses",
+            )
         )
         return False
 

@@ -28,6 +28,7 @@ from typing import Any
 import simpy
 
 from sim import events as ev
+from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
 from sim.chance import Streams, sample
 from sim.commands import (
     ADVANCE_STOPS,
@@ -47,7 +48,9 @@ from sim.compiled import Compiled, compiled
 from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
+from sim.numbers import stored
 from sim.problems import TabletopError
+from sim.responses import start_response
 from sim.schema import (
     UNDECIDED,
     Decision,
@@ -57,6 +60,12 @@ from sim.schema import (
     Threat,
     Triggered,
 )
+from sim.state import ActiveResponse as ActiveResponse
+from sim.state import Campaigns
+from sim.state import MselEntry as MselEntry
+from sim.state import OpenDecision as OpenDecision
+from sim.threats import detect, start_threat
+from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
 Process = Generator[simpy.Event, Any, None]
 
@@ -76,39 +85,6 @@ ASSESSMENTS = ("", "strength", "improvement")
 
 class BudgetExceeded(ExerciseError):
     """The run used up its engine-event budget: the scenario does too much for one run."""
-
-
-@dataclass(frozen=True, slots=True)
-class OpenDecision:
-    """A decision the players face now."""
-
-    decision: Decision
-    opened: float
-    deadline: float
-    offered: tuple[str, ...] = ()
-    """(v2) The options offered, where some are conditional; empty: all of them."""
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveResponse:
-    """A response in progress, for the console's actors panel."""
-
-    response: str
-    kind: str
-    actor: str
-    started: float
-    expected_end: float | None
-    stage: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class MselEntry:
-    """One line of the MSEL as a viewer may see it."""
-
-    inject: Inject
-    time: float | None
-    """Delivery time if known (delivered, or scheduled at a fixed time), else None."""
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +119,11 @@ class Exercise:
         for d in scenario.decisions:
             self._state[d.id] = UNDECIDED
         for t in scenario.threats:
-            self._state[t.id] = "pending"
+            self._state[t.id] = ThreatStatus.PENDING
         for i in scenario.injects:
-            self._state[i.id] = "pending"
+            self._state[i.id] = InjectStatus.PENDING
         for r in scenario.responses:
-            self._state[r.id] = "locked" if r.requires else "ready"
+            self._state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
 
         self.injects = {i.id: i for i in scenario.injects}
         self.decisions = {d.id: d for d in scenario.decisions}
@@ -160,11 +136,8 @@ class Exercise:
         self.active: dict[str, ActiveResponse] = {}
         self.happened_at: dict[str, float] = {}
         """When each inject was delivered, decision made, threat started or detected."""
-        self.threat_procs: dict[str, simpy.Process] = {}
-        self.threat_detected: set[str] = set()
-        self.threat_stage: dict[str, str] = {}
-        self.threat_slowed: dict[str, float] = {}
-        """Slowing applied to campaigns before they began."""
+        self.campaigns = Campaigns()
+        """The campaigns' bookkeeping, kept by sim.threats."""
 
         self.command_log: list[LoggedCommand] = []
         self._actions = 0
@@ -184,11 +157,12 @@ class Exercise:
         self._objective_first_true: dict[str, float] = {}
         self._objective_broken: dict[str, float] = {}
 
-        self._record(
-            ev.ExerciseStarted,
-            scenario=scenario.scenario.id,
-            seed=self.seed,
-            start=scenario.scenario.start.isoformat(),
+        self._emit(
+            ev.ExerciseStarted(
+                scenario=scenario.scenario.id,
+                seed=self.seed,
+                start=scenario.scenario.start.isoformat(),
+            )
         )
         for threat in scenario.threats:
             self._arm(threat)
@@ -207,6 +181,15 @@ class Exercise:
     @property
     def now(self) -> float:
         return float(self.env.now)
+
+    @property
+    def threat_detected(self) -> set[str]:
+        """Threats the defenders (and so the players) know of."""
+        return self.campaigns.detected
+
+    def mark_time(self, key: str) -> None:
+        """Note when something first happened (see ``happened_at``)."""
+        self.happened_at.setdefault(key, self.now)
 
     def clock(self, t: float | None = None) -> datetime:
         """Scenario date-time of time t (default: now)."""
@@ -347,7 +330,7 @@ class Exercise:
         if not self.finished and t > self.now:
             self.env.run(until=t)
         if not self.finished and t >= self.horizon:
-            self._end("horizon")
+            self._end(EndReason.HORIZON)
 
     def _advance(self) -> None:
         self.events_processed += 1
@@ -361,29 +344,30 @@ class Exercise:
         if nxt > self.env.now and (self._due or self._queue):
             (self._due or self._queue).popleft()()
         elif nxt >= self.horizon:
-            self._end("horizon")
+            self._end(EndReason.HORIZON)
             return
         else:
             self.env.step()
         self._check_watchers()
 
     def _end(self, reason: str, action: int | None = None) -> None:
-        if reason == "horizon" and self.env.now < self.horizon:
+        if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self.env.run(until=self.horizon)
         for obj in self.scenario.objectives:
             r = self._rate(obj, final=True)
-            self._record(
-                ev.ObjectiveEvaluated,
-                objective=obj.id,
-                rating=r.rating,
-                evidence=r.evidence,
-                measure=str(r.facts.measure),
-                values=dict(r.facts.values),
-                first_held=r.facts.first_held,
-                stopped_holding=r.facts.stopped_holding,
-                deadline=r.facts.deadline,
+            self._emit(
+                ev.ObjectiveEvaluated(
+                    objective=obj.id,
+                    rating=r.rating,
+                    evidence=r.evidence,
+                    measure=str(r.facts.measure),
+                    values=dict(r.facts.values),
+                    first_held=r.facts.first_held,
+                    stopped_holding=r.facts.stopped_holding,
+                    deadline=r.facts.deadline,
+                )
             )
-        self._record(ev.ExerciseEnded, reason=reason, action=action)
+        self._emit(ev.ExerciseEnded(reason=reason, action=action))
         self.finished = True
 
     # --- commands: the one entry point ---------------------------------------------------------
@@ -411,7 +395,7 @@ class Exercise:
                 inj = self.injects.get(c.inject)
                 if inj is None:
                     raise ExerciseError(f"there is no inject '{c.inject}'")
-                if self._state[c.inject] != "pending":
+                if self._state[c.inject] != InjectStatus.PENDING:
                     raise ExerciseError(
                         f"inject '{c.inject}' has already been {self._state[c.inject]}"
                     )
@@ -436,15 +420,16 @@ class Exercise:
                 if not c.text.strip():
                     raise ExerciseError("the inject has no text")
                 return lambda seq: self._queue.append(
-                    lambda: self._record(
-                        ev.InjectDelivered,
-                        inject="",
-                        sender=c.sender,
-                        recipients=c.recipients,
-                        text=c.text,
-                        by_facilitator=True,
-                        audience=(c.sender, *c.recipients),
-                        action=seq,
+                    lambda: self._emit(
+                        ev.InjectDelivered(
+                            inject="",
+                            sender=c.sender,
+                            recipients=c.recipients,
+                            text=c.text,
+                            by_facilitator=True,
+                            audience=(c.sender, *c.recipients),
+                            action=seq,
+                        )
                     )
                 )
             case Adjust():
@@ -458,7 +443,7 @@ class Exercise:
                     lambda: self._set(
                         c.variable,
                         c.value,
-                        "facilitator",
+                        FACILITATOR,
                         reason=c.reason,
                         action=seq,
                         always=True,
@@ -468,8 +453,8 @@ class Exercise:
                 if not c.text.strip():
                     raise ExerciseError("the note has no text")
                 return lambda seq: self._queue.append(
-                    lambda: self._record(
-                        ev.FacilitatorNote, text=c.text, audience=ev.FACILITATOR_ONLY, action=seq
+                    lambda: self._emit(
+                        ev.FacilitatorNote(text=c.text, audience=ev.FACILITATOR_ONLY, action=seq)
                     )
                 )
             case Observe():
@@ -483,20 +468,21 @@ class Exercise:
                         f"not '{c.assessment}'"
                     )
                 return lambda seq: self._queue.append(
-                    lambda: self._record(
-                        ev.ObservationRecorded,
-                        text=c.text,
-                        objective=c.objective,
-                        assessment=c.assessment,
-                        audience=ev.FACILITATOR_ONLY,
-                        action=seq,
+                    lambda: self._emit(
+                        ev.ObservationRecorded(
+                            text=c.text,
+                            objective=c.objective,
+                            assessment=c.assessment,
+                            audience=ev.FACILITATOR_ONLY,
+                            action=seq,
+                        )
                     )
                 )
             case StartResponse():
                 if c.response not in self.responses:
                     raise ExerciseError(f"there is no response '{c.response}'")
                 return lambda seq: self._queue.append(
-                    lambda: self.launch(c.response, "facilitator", action=seq)
+                    lambda: self.launch(c.response, FACILITATOR, action=seq)
                 )
             case Advance():
                 if not _finite(c.to):
@@ -509,7 +495,7 @@ class Exercise:
                 def end(seq: int) -> None:
                     self._advance_to(self.now, "")
                     if not self.finished:
-                        self._end(c.reason or "facilitator", action=seq)
+                        self._end(c.reason or EndReason.FACILITATOR, action=seq)
 
                 return end
         raise ExerciseError(f"the exercise does not take '{c.kind}' commands")
@@ -607,14 +593,18 @@ class Exercise:
         if self.finished:
             raise ExerciseError("the exercise has ended")
 
-    # --- internals shared with threats and responses ----------------------------------------
+    # --- the context the mechanics (threats, responses) act through: sim.context.Context ----
 
-    def _record(
-        self, cls: type[ev.Event], audience: tuple[str, ...] = ev.EVERYONE, **kw: Any
-    ) -> None:
-        self.records.append(
-            cls(seq=len(self.records), time=float(self.env.now), audience=audience, **kw)
-        )
+    def record(self, event: ev.Event) -> None:
+        """Append a record (built with its typed constructor), stamped with its sequence number
+        and the current scenario time."""
+        # The record was just built by its caller and is not shared yet: stamp it in place
+        # (dataclasses.replace would build it a second time, on the engine's hottest path).
+        object.__setattr__(event, "seq", len(self.records))
+        object.__setattr__(event, "time", float(self.env.now))
+        self.records.append(event)
+
+    _emit = record
 
     def _later(self, delay: float, then: Callable[[], None]) -> Process:
         yield self.env.timeout(delay)
@@ -629,7 +619,7 @@ class Exercise:
         self,
         variable: str,
         value: float,
-        cause: str,
+        cause: Cause,
         *,
         reason: str = "",
         action: int | None = None,
@@ -637,33 +627,34 @@ class Exercise:
     ) -> None:
         spec = self.scenario.variables[variable]
         old = float(self._state[variable])
-        new = spec.clamp(float(value))
+        new = spec.clamp(stored(float(value)))
         if new == old and not always:
             return
         self._state[variable] = new
         self._dirty.add(variable)
         audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
-        hidden_cause = ""
-        if cause.startswith("threat:"):
-            threat = cause[len("threat:") :].split(".")[0]
-            if threat not in self.threat_detected:
-                cause, hidden_cause = "unexplained", cause
-        self._record(
-            ev.VariableChanged,
-            variable=variable,
-            old=old,
-            new=new,
-            cause=cause,
-            hidden_cause=hidden_cause,
-            reason=reason,
-            audience=audience,
-            action=action,
+        hidden: Cause | None = None
+        if cause.kind is CauseKind.THREAT and cause.id not in self.threat_detected:
+            cause, hidden = UNEXPLAINED, cause
+        self._emit(
+            ev.VariableChanged(
+                variable=variable,
+                old=old,
+                new=new,
+                cause=cause.text,
+                hidden_cause=hidden.text if hidden else "",
+                origin=cause.parts,
+                hidden_origin=hidden.parts if hidden else (),
+                reason=reason,
+                audience=audience,
+                action=action,
+            )
         )
 
     def apply_effects(
         self,
         effects: Mapping[str, str | float],
-        cause: str,
+        cause: Cause,
         *,
         extra: Mapping[str, Value] | None = None,
     ) -> None:
@@ -674,7 +665,7 @@ class Exercise:
             try:
                 new = effect.apply(float(self._state[variable]), env)
             except ExprError as exc:
-                self._expression_failed(f"{cause} → {variable}", str(source), exc)
+                self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                 continue
             if self.v2 is not None:
                 new = self.v2.scale(cause, float(self._state[variable]), new)
@@ -695,17 +686,13 @@ class Exercise:
             return 0.0
 
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
-        self._record(
-            ev.ExpressionFailed,
-            where=where,
-            expression=source,
-            error=str(exc),
-            audience=ev.FACILITATOR_ONLY,
+        self._emit(
+            ev.ExpressionFailed(
+                where=where, expression=source, error=str(exc), audience=ev.FACILITATOR_ONLY
+            )
         )
 
-    def launch(self, response: str, cause: str, action: int | None = None) -> None:
-        from sim.responses import start_response
-
+    def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
         start_response(self, self.responses[response], cause, action)
 
     def happened(self, key: str) -> None:
@@ -736,8 +723,6 @@ class Exercise:
         if isinstance(item, Inject):
             self._deliver(item)
         elif isinstance(item, Threat):
-            from sim.threats import start_threat
-
             wait = self.v2.threat_due(item) if self.v2 is not None else 0.0
             if wait > 0:
                 self.env.process(self._trigger_after(item, wait))
@@ -752,46 +737,47 @@ class Exercise:
         reason: str = "",
         action: int | None = None,
     ) -> None:
-        if self._state[inj.id] != "pending":
+        if self._state[inj.id] != InjectStatus.PENDING:
             return
         if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
-            self.set_status(inj.id, "skipped")
-            self._record(
-                ev.InjectSkipped,
-                inject=inj.id,
-                reason=f"condition false: {inj.only_if}",
-                audience=ev.FACILITATOR_ONLY,
-                action=action,
+            self.set_status(inj.id, InjectStatus.SKIPPED)
+            self._emit(
+                ev.InjectSkipped(
+                    inject=inj.id,
+                    reason=f"condition false: {inj.only_if}",
+                    audience=ev.FACILITATOR_ONLY,
+                    action=action,
+                )
             )
             return
         if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj):
-            self.set_status(inj.id, "skipped")
-            self._record(
-                ev.InjectSkipped,
-                inject=inj.id,
-                reason=f"did not happen (probability {inj.probability})",
-                audience=ev.FACILITATOR_ONLY,
+            self.set_status(inj.id, InjectStatus.SKIPPED)
+            self._emit(
+                ev.InjectSkipped(
+                    inject=inj.id,
+                    reason=f"did not happen (probability {inj.probability})",
+                    audience=ev.FACILITATOR_ONLY,
+                )
             )
             return
-        self.set_status(inj.id, "delivered")
-        self._record(
-            ev.InjectDelivered,
-            inject=inj.id,
-            sender=inj.sender,
-            recipients=tuple(inj.to),
-            text=inj.text,
-            contingency=inj.contingency,
-            by_facilitator=by_facilitator,
-            reason=reason,
-            audience=(inj.sender, *inj.to),
-            action=action,
+        self.set_status(inj.id, InjectStatus.DELIVERED)
+        self._emit(
+            ev.InjectDelivered(
+                inject=inj.id,
+                sender=inj.sender,
+                recipients=tuple(inj.to),
+                text=inj.text,
+                contingency=inj.contingency,
+                by_facilitator=by_facilitator,
+                reason=reason,
+                audience=(inj.sender, *inj.to),
+                action=action,
+            )
         )
-        self.apply_effects(inj.effects, f"inject:{inj.id}")
+        self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
         if inj.reveals:
-            from sim.threats import detect
-
             for threat in inj.reveals:
-                detect(self, self.threats[threat], f"inject:{inj.id}")
+                detect(self, self.threats[threat], Cause(CauseKind.INJECT, inj.id))
         if inj.decision is not None:
             self._open_decision(self.decisions[inj.decision])
         self.happened(inj.id)
@@ -804,13 +790,14 @@ class Exercise:
         offered = self.v2.offered(d) if self.v2 is not None else ()
         od = OpenDecision(d, self.now, self.now + d.deadline, offered)
         self.open_decisions[d.id] = od
-        self._record(
-            ev.DecisionOpened,
-            decision=d.id,
-            owner=d.owner,
-            prompt=d.prompt,
-            options=offered or tuple(o.id for o in d.options),
-            deadline=od.deadline,
+        self._emit(
+            ev.DecisionOpened(
+                decision=d.id,
+                owner=d.owner,
+                prompt=d.prompt,
+                options=offered or tuple(o.id for o in d.options),
+                deadline=od.deadline,
+            )
         )
         self.env.process(self._deadline(od))
 
@@ -821,7 +808,9 @@ class Exercise:
 
             def default() -> None:
                 if d.id in self.open_decisions:
-                    self._make_decision(d, d.default, "deadline", "no decision by the deadline")
+                    self._make_decision(
+                        d, d.default, DecidedBy.DEADLINE, "no decision by the deadline"
+                    )
 
             self._due.append(default)
 
@@ -836,18 +825,19 @@ class Exercise:
         action: int | None = None,
     ) -> None:
         del self.open_decisions[d.id]
-        if by == "deadline":
+        if by == DecidedBy.DEADLINE:
             self._defaulted[d.id] = self.now
         option = next(o for o in d.options if o.id == option_id)
         self.set_status(d.id, option_id)
-        self._record(
-            ev.DecisionMade,
-            decision=d.id,
-            option=option_id,
-            by=by,
-            reason=reason,
-            rationale=rationale,
-            action=action,
+        self._emit(
+            ev.DecisionMade(
+                decision=d.id,
+                option=option_id,
+                by=by,
+                reason=reason,
+                rationale=rationale,
+                action=action,
+            )
         )
         if self.v2 is not None:
             self.v2.decided(d)
@@ -855,7 +845,7 @@ class Exercise:
                 option = next(o for o in d.options if o.id == d.default)
                 option_id = option.id
                 self.set_status(d.id, option_id)
-        cause = f"decision:{d.id}.{option_id}"
+        cause = Cause(CauseKind.DECISION, d.id, option_id)
         self.apply_effects(option.effects, cause)
         for response in option.responses:
             self.launch(response, cause)
@@ -915,10 +905,10 @@ class Exercise:
             facts = Evidence(Measure.END, values, final, self.now)
         evidence = evidence_text(facts, self._when)
         if met:
-            return Rating(obj.id, "met", evidence, facts)
+            return Rating(obj.id, RatingLevel.MET, evidence, facts)
         if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
-            return Rating(obj.id, "partially", evidence, facts)
-        return Rating(obj.id, "not_met", evidence, facts)
+            return Rating(obj.id, RatingLevel.PARTIALLY, evidence, facts)
+        return Rating(obj.id, RatingLevel.NOT_MET, evidence, facts)
 
     def _when(self, t: float) -> str:
         return f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"

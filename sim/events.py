@@ -21,10 +21,10 @@ class Event:
     """Something that happened at a scenario time."""
 
     kind: ClassVar[str] = "event"
-    seq: int
-    """Position in the event log, from 0."""
-    time: float
-    """Scenario time, in the scenario's time unit."""
+    seq: int = -1
+    """Position in the event log, from 0 (stamped by the exercise when it records it)."""
+    time: float = 0.0
+    """Scenario time, in the scenario's time unit (stamped by the exercise)."""
     audience: tuple[str, ...] = EVERYONE
     """Actor ids who know of it; ("*",) everyone; () the facilitator only."""
 
@@ -132,6 +132,8 @@ class ResponseStarted(Event):
     actor: str
     cause: str
     """What started it: 'decision:<id>.<option>', 'response:<id>', 'facilitator'."""
+    origin: tuple[str, ...] = ()
+    """The cause as data: (kind, id, detail), e.g. ("decision", "answer", "deny")."""
     expected_end: float | None = None
     """When it is expected to finish if nothing intervenes (None for bills: path unknown)."""
     action: int | None = None
@@ -208,6 +210,8 @@ class ThreatDetected(Event):
     stage: str
     by: str
     """'monitoring' (the stage's own chance) or 'response:<id>'."""
+    origin: tuple[str, ...] = ()
+    """Who did it, as data: (kind, id, detail), e.g. ("response", "hunt", "")."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -216,6 +220,8 @@ class ThreatSlowed(Event):
     threat: str
     factor: float
     by: str
+    origin: tuple[str, ...] = ()
+    """Who did it, as data: (kind, id, detail), e.g. ("response", "hunt", "")."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,6 +231,8 @@ class ThreatStopped(Event):
     stage: str
     """The stage it was stopped in ('' if stopped before it began)."""
     by: str
+    origin: tuple[str, ...] = ()
+    """Who did it, as data: (kind, id, detail), e.g. ("response", "hunt", "")."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,6 +252,10 @@ class VariableChanged(Event):
     'unexplained' when an undetected threat did it (players must not learn of it this way)."""
     hidden_cause: str = ""
     """The real cause when `cause` is 'unexplained': for the facilitator only."""
+    origin: tuple[str, ...] = ()
+    """The cause as data: (kind, id, detail), e.g. ("decision", "answer", "deny")."""
+    hidden_origin: tuple[str, ...] = ()
+    """The real cause as data when `cause` is 'unexplained': for the facilitator only."""
     reason: str = ""
     """The facilitator's reason for an adjustment (facilitator-only: players never see it)."""
     action: int | None = None

@@ -166,7 +166,8 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
 
 
 def _capped(problems: list[Problem]) -> list[Problem]:
-    """At most MAX_REPORTED problems, errors first, then one line counting the rest."""
+    """Each problem once; at most MAX_REPORTED, errors first, then one line counting the rest."""
+    problems = list(dict.fromkeys(problems))
     if len(problems) <= MAX_REPORTED:
         return problems
     errors = [p for p in problems if p.severity == "error"]
@@ -256,10 +257,25 @@ class _Report:
         if kind == "missing":
             self.add(path[:-1], f"missing key '{loc[-1]}'")
             return
-        if kind == "string_pattern_mismatch" and loc and loc[-1] == "after":
-            self.add(path, _after_message(value))
+        if path and path[-1] == "[key]":  # a mapping key that is not valid: point at the key
+            self.add(path[:-1], _message(err, value), key=True)
             return
-        self.add(path, _message(err, value))
+        if kind == "string_pattern_mismatch" and loc and loc[-1] == "after":
+            self.add(self._written(path), _after_message(value))
+            return
+        self.add(self._written(path), _message(err, value))
+
+    def _written(self, path: Path_) -> Path_:
+        """The path as the file writes it: a lone rule or item written without its list
+        (``x: {choose: a}`` for ``x: [{choose: a}]``) has no index 0 in the file."""
+        if path in self.doc.marks:
+            return path
+        for i, part in enumerate(path):
+            if part == 0:
+                shorter = path[:i] + path[i + 1 :]
+                if shorter in self.doc.marks:
+                    return shorter
+        return path
 
 
 def _message(err: Any, value: Any) -> str:
@@ -277,6 +293,11 @@ def _message(err: Any, value: Any) -> str:
             f"'{_short(value)}' is not a valid id: use lower-case letters, digits and '_', "
             f"starting with a letter{hint}"
         )
+    if kind == "int_parsing_size":
+        return "the number is too large"
+    big = isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300
+    if big and kind in ("float_type", "string_type"):
+        return f"the number {_kind_of(value).removeprefix('the number ')} is too large"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         whole = "a whole number" if kind.startswith("int") else "a number"
         return f"expected {whole}, got {_kind_of(value)}"
@@ -325,13 +346,15 @@ def _after_message(value: Any) -> str:
     """'after' takes an id; a condition written there belongs in 'when' or 'if'."""
     if isinstance(value, str) and re.search(r"[^A-Za-z0-9_\- ]", value.strip()):
         return (
-            f"'after' takes the id of an inject or decision, not a condition ('{value}'); "
+            f"'after' takes the id of an inject or decision, not a condition "
+            f"('{_short(value)}'); "
             "for a condition use 'when:' (happens once it holds) or 'if:' (checked then)"
         )
     fixed = str(value).strip().lower().replace("-", "_").replace(" ", "_")
     hint = f" (try '{fixed}')" if re.fullmatch(ID_PATTERN, fixed) else ""
     return (
-        f"'{value}' is not a valid id{hint}: 'after' takes the id of an inject or decision "
+        f"'{_short(str(value))}' is not a valid id{hint}: 'after' takes the id of an inject "
+        "or decision "
         "(lower-case letters, digits and '_', starting with a letter)"
     )
 

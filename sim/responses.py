@@ -5,41 +5,44 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim import events as ev
+from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
-from sim.engine import ActiveResponse
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
+from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
+from sim.vocab import ResponseStatus, ThreatStatus
 
 if TYPE_CHECKING:
-    from sim.engine import Exercise, Process
+    from sim.context import Context, Process
 
 AnyResponse = Notification | Countermeasure | Legislation
 
 
-def start_response(ex: Exercise, r: AnyResponse, cause: str, action: int | None = None) -> None:
+def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None = None) -> None:
     """Start a response, or record why it cannot start (``action``: the facilitator's action
     that started it, linked from its first record)."""
     status = ex.value(r.id)
-    if status == "locked":
-        ex._record(
-            ev.ResponseBlocked,
-            response=r.id,
-            reason=f"needs '{r.requires}' to be enacted first",
-            audience=_audience(ex, r),
-            action=action,
+    if status == ResponseStatus.LOCKED:
+        ex.record(
+            ev.ResponseBlocked(
+                response=r.id,
+                reason=f"needs '{r.requires}' to be enacted first",
+                audience=_audience(ex, r),
+                action=action,
+            )
         )
         return
-    if status == "running" or (isinstance(r, Legislation) and status == "succeeded"):
-        reason = "already running" if status == "running" else "already enacted"
-        ex._record(
-            ev.ResponseBlocked,
-            response=r.id,
-            reason=reason,
-            audience=_audience(ex, r),
-            action=action,
+    if status == ResponseStatus.RUNNING or (
+        isinstance(r, Legislation) and status == ResponseStatus.SUCCEEDED
+    ):
+        reason = "already running" if status == ResponseStatus.RUNNING else "already enacted"
+        ex.record(
+            ev.ResponseBlocked(
+                response=r.id, reason=reason, audience=_audience(ex, r), action=action
+            )
         )
         return
-    ex.set_status(r.id, "running")
+    ex.set_status(r.id, ResponseStatus.RUNNING)
     match r:
         case Notification():
             ex.env.process(_notify(ex, r, cause, action))
@@ -59,86 +62,85 @@ def _actor(r: AnyResponse) -> str:
             return r.sponsor
 
 
-def _audience(ex: Exercise, r: AnyResponse) -> tuple[str, ...]:
+def _audience(ex: Context, r: AnyResponse) -> tuple[str, ...]:
     extra = tuple(r.to) if isinstance(r, Notification) else ()
     return tuple(dict.fromkeys((*ex.players, _actor(r), *extra)))
 
 
 def _begin(
-    ex: Exercise,
+    ex: Context,
     r: AnyResponse,
-    cause: str,
+    cause: Cause,
     expected_end: float | None,
     action: int | None = None,
 ) -> None:
     ex.active[r.id] = ActiveResponse(r.id, r.kind, _actor(r), ex.now, expected_end)
-    ex._record(
-        ev.ResponseStarted,
-        response=r.id,
-        response_kind=r.kind,
-        actor=_actor(r),
-        cause=cause,
-        expected_end=expected_end,
-        audience=_audience(ex, r),
-        action=action,
+    ex.record(
+        ev.ResponseStarted(
+            response=r.id,
+            response_kind=r.kind,
+            actor=_actor(r),
+            cause=cause.text,
+            origin=cause.parts,
+            expected_end=expected_end,
+            audience=_audience(ex, r),
+            action=action,
+        )
     )
 
 
 def _succeed(
-    ex: Exercise, r: AnyResponse, summary: str, extra: dict[str, float] | None = None
+    ex: Context, r: AnyResponse, summary: str, extra: dict[str, float] | None = None
 ) -> None:
     ex.active.pop(r.id, None)
-    ex.set_status(r.id, "succeeded")
-    ex._record(
-        ev.ResponseFinished,
-        response=r.id,
-        response_kind=r.kind,
-        summary=summary,
-        audience=_audience(ex, r),
+    ex.set_status(r.id, ResponseStatus.SUCCEEDED)
+    ex.record(
+        ev.ResponseFinished(
+            response=r.id, response_kind=r.kind, summary=summary, audience=_audience(ex, r)
+        )
     )
-    ex.apply_effects(r.effects, f"response:{r.id}", extra=extra)
+    ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
     _follow_on(ex, r, extra)
 
 
-def _fail(ex: Exercise, r: Countermeasure | Legislation, reason: str) -> None:
+def _fail(ex: Context, r: Countermeasure | Legislation, reason: str) -> None:
     ex.active.pop(r.id, None)
-    ex.set_status(r.id, "failed")
-    ex._record(
-        ev.ResponseFailed,
-        response=r.id,
-        response_kind=r.kind,
-        reason=reason,
-        audience=_audience(ex, r),
+    ex.set_status(r.id, ResponseStatus.FAILED)
+    ex.record(
+        ev.ResponseFailed(
+            response=r.id, response_kind=r.kind, reason=reason, audience=_audience(ex, r)
+        )
     )
-    ex.apply_effects(r.failure_effects, f"response:{r.id}.failed")
+    ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
 
 
-def _follow_on(ex: Exercise, r: ResponseBase, extra: dict[str, float] | None) -> None:
+def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:
     for follow in r.starts:
         if follow.only_if is None or ex.truth(follow.only_if, f"response:{r.id}.starts"):
-            ex.launch(follow.response, f"response:{r.id}")
+            ex.launch(follow.response, Cause(CauseKind.RESPONSE, r.id))
 
 
-def _notify(ex: Exercise, r: Notification, cause: str, action: int | None) -> Process:
+def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> Process:
     delay = sample(r.delay, ex.rng(f"response:{r.id}"))
     _begin(ex, r, cause, ex.now + delay, action)
     if delay > 0:
         yield ex.env.timeout(delay)
     age = _age(ex, r.about)
-    ex._record(
-        ev.NotificationDelivered,
-        response=r.id,
-        sender=r.sender,
-        recipients=tuple(r.to),
-        message=r.message or (r.title or r.id),
-        age=age,
-        audience=_audience(ex, r),
+    ex.record(
+        ev.NotificationDelivered(
+            response=r.id,
+            sender=r.sender,
+            recipients=tuple(r.to),
+            message=r.message or (r.title or r.id),
+            age=age,
+            audience=_audience(ex, r),
+        )
     )
     extra = {"age": age if age is not None else 0.0}
     _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
 
 
-def _age(ex: Exercise, about: str | None) -> float | None:
+def _age(ex: Context, about: str | None) -> float | None:
     """Time since what a notification is about happened (a threat: since it was detected)."""
     if about is None:
         return None
@@ -146,17 +148,15 @@ def _age(ex: Exercise, about: str | None) -> float | None:
     return None if t is None else ex.now - t
 
 
-def _countermeasure(ex: Exercise, r: Countermeasure, cause: str, action: int | None) -> Process:
+def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | None) -> Process:
     rng = ex.rng(f"response:{r.id}")
     resource = ex.resources[r.actor]
     with resource.request() as req:
         if not req.triggered:
-            ex._record(
-                ev.ResponseQueued,
-                response=r.id,
-                actor=r.actor,
-                audience=_audience(ex, r),
-                action=action,
+            ex.record(
+                ev.ResponseQueued(
+                    response=r.id, actor=r.actor, audience=_audience(ex, r), action=action
+                )
             )
             action = None
         yield req
@@ -168,17 +168,17 @@ def _countermeasure(ex: Exercise, r: Countermeasure, cause: str, action: int | N
     if not chance(p, rng):
         _fail(ex, r, f"did not work (chance was {p:.0%})")
         return
-    by = f"response:{r.id}"
+    by = Cause(CauseKind.RESPONSE, r.id)
     done = [stop(ex, ex.threats[t], by) for t in r.stops]
     done += [slow(ex, ex.threats[t], f, by) for t, f in r.slows.items()]
     for t in r.reveals:
-        if ex.value(t) == "undetected":
+        if ex.value(t) == ThreatStatus.UNDETECTED:
             detect(ex, ex.threats[t], by)
             done.append(f"revealed {t}")
     _succeed(ex, r, "; ".join(d for d in done if d) or "done")
 
 
-def _legislate(ex: Exercise, r: Legislation, cause: str, action: int | None) -> Process:
+def _legislate(ex: Context, r: Legislation, cause: Cause, action: int | None) -> Process:
     rng = ex.rng(f"response:{r.id}")
     _begin(ex, r, cause, None, action)
     audience = ev.EVERYONE
@@ -190,38 +190,36 @@ def _legislate(ex: Exercise, r: Legislation, cause: str, action: int | None) -> 
             if stage.actor is not None:
                 with ex.resources[stage.actor].request() as req:
                     if not req.triggered:
-                        ex._record(
-                            ev.ResponseQueued, response=r.id, actor=stage.actor, audience=audience
+                        ex.record(
+                            ev.ResponseQueued(response=r.id, actor=stage.actor, audience=audience)
                         )
                     yield req
-                    ex._record(
-                        ev.BillProgress,
-                        response=r.id,
-                        stage=stage.id,
-                        step="started",
-                        attempt=attempt,
+                    ex.record(
+                        ev.BillProgress(
+                            response=r.id, stage=stage.id, step="started", attempt=attempt
+                        )
                     )
                     yield ex.env.timeout(sample(stage.duration, rng))
             else:
-                ex._record(
-                    ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=attempt
+                ex.record(
+                    ev.BillProgress(response=r.id, stage=stage.id, step="started", attempt=attempt)
                 )
                 yield ex.env.timeout(sample(stage.duration, rng))
             p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
             if chance(p, rng):
-                ex._record(
-                    ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
+                ex.record(
+                    ev.BillProgress(response=r.id, stage=stage.id, step="passed", attempt=attempt)
                 )
                 break
             if stage.stall is not None and attempt < stage.attempts:
-                ex._record(
-                    ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
+                ex.record(
+                    ev.BillProgress(response=r.id, stage=stage.id, step="stalled", attempt=attempt)
                 )
                 yield ex.env.timeout(sample(stage.stall, rng))
                 continue
             _fail(ex, r, f"defeated at {stage.title or stage.id}")
             return
     for other in ex.responses.values():
-        if other.requires == r.id and ex.value(other.id) == "locked":
-            ex.set_status(other.id, "ready")
+        if other.requires == r.id and ex.value(other.id) == ResponseStatus.LOCKED:
+            ex.set_status(other.id, ResponseStatus.READY)
     _succeed(ex, r, "enacted")

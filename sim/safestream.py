@@ -1,9 +1,10 @@
 """Standard output that shows control characters as visible escapes, whatever writes to it.
 
 `printable` is applied where text from a file is printed; this wrapper is the backstop for
-every headless command, so that a path someone forgets (a file name in a message, a field of
-a record) still cannot send terminal control codes. Console commands (`play`, `serve`,
-`watch`) drive the terminal themselves and are left alone.
+every command, so that a path someone forgets (a file name in a message, a field of a record)
+still cannot send terminal control codes. The console draws through the original streams
+(``sys.__stdout__``, ``sys.__stderr__``), so it is unaffected; `serve`'s coloured log is left
+alone.
 """
 
 from __future__ import annotations

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim import events as ev
+from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
 from sim.schema import Stage, Threat
+from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
-    from sim.engine import Exercise, Process
+    from sim.context import Context, Process
 
 
 MAX_REPEATS = 10_000
@@ -27,7 +29,7 @@ MAX_REPEATS = 10_000
 class Stop:
     """Interrupt cause: the campaign is stopped."""
 
-    by: str
+    by: Cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,85 +37,92 @@ class Slow:
     """Interrupt cause: what is left of the campaign takes `factor` times longer."""
 
     factor: float
-    by: str
+    by: Cause
 
 
-def start_threat(ex: Exercise, threat: Threat) -> None:
+def start_threat(ex: Context, threat: Threat) -> None:
     """Begin a campaign (unless a countermeasure already prevented it)."""
-    if ex.value(threat.id) != "pending":
+    if ex.value(threat.id) != ThreatStatus.PENDING:
         return
-    ex.set_status(threat.id, "undetected")
-    ex.happened_at[threat.id] = ex.now
-    ex._record(ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
-    ex.threat_procs[threat.id] = ex.env.process(_campaign(ex, threat))
+    ex.set_status(threat.id, ThreatStatus.UNDETECTED)
+    ex.mark_time(threat.id)
+    ex.record(ev.ThreatStarted(threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY))
+    ex.campaigns.procs[threat.id] = ex.env.process(_campaign(ex, threat))
 
 
-def detect(ex: Exercise, threat: Threat, by: str) -> None:
+def detect(ex: Context, threat: Threat, by: Cause) -> None:
     """The defenders learn of the campaign."""
-    if threat.id in ex.threat_detected or ex.value(threat.id) != "undetected":
+    if threat.id in ex.campaigns.detected or ex.value(threat.id) != ThreatStatus.UNDETECTED:
         return
-    ex.threat_detected.add(threat.id)
-    ex.happened_at.setdefault(f"{threat.id}:detected", ex.now)
-    if ex.value(threat.id) == "undetected":
-        ex.set_status(threat.id, "detected")
-    ex._record(
-        ev.ThreatDetected,
-        threat=threat.id,
-        stage=ex.threat_stage.get(threat.id, ""),
-        by=by,
-        audience=ex.players,
+    ex.campaigns.detected.add(threat.id)
+    ex.mark_time(f"{threat.id}:detected")
+    if ex.value(threat.id) == ThreatStatus.UNDETECTED:
+        ex.set_status(threat.id, ThreatStatus.DETECTED)
+    ex.record(
+        ev.ThreatDetected(
+            threat=threat.id,
+            stage=ex.campaigns.stage.get(threat.id, ""),
+            by=by.text,
+            origin=by.parts,
+            audience=ex.players,
+        )
     )
-    ex.apply_effects(threat.detection_effects, f"threat:{threat.id}.detected")
+    ex.apply_effects(threat.detection_effects, Cause(CauseKind.THREAT, threat.id, "detected"))
 
 
-def stop(ex: Exercise, threat: Threat, by: str) -> str:
+def stop(ex: Context, threat: Threat, by: Cause) -> str:
     """Stop a campaign; returns what happened, for the response's summary."""
     status = ex.value(threat.id)
-    if status == "pending":
-        ex.set_status(threat.id, "stopped")
-        ex._record(ev.ThreatStopped, threat=threat.id, stage="", by=by, audience=_told(ex, threat))
+    if status == ThreatStatus.PENDING:
+        ex.set_status(threat.id, ThreatStatus.STOPPED)
+        ex.record(
+            ev.ThreatStopped(
+                threat=threat.id, stage="", by=by.text, origin=by.parts, audience=_told(ex, threat)
+            )
+        )
         return _summary(ex, threat, f"prevented {threat.id}")
-    if status in ("undetected", "detected"):
-        ex.threat_procs[threat.id].interrupt(Stop(by))
+    if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
+        ex.campaigns.procs[threat.id].interrupt(Stop(by))
         return _summary(ex, threat, f"stopped {threat.id}")
     return _summary(ex, threat, f"{threat.id} was already {status}")
 
 
-def _told(ex: Exercise, threat: Threat) -> tuple[str, ...]:
+def _told(ex: Context, threat: Threat) -> tuple[str, ...]:
     """Players hear of a campaign's fate only if they know of the campaign."""
-    return ex.players if threat.id in ex.threat_detected else ev.FACILITATOR_ONLY
+    return ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY
 
 
-def _summary(ex: Exercise, threat: Threat, text: str) -> str:
+def _summary(ex: Context, threat: Threat, text: str) -> str:
     """A response's summary names only threats the players know of."""
-    return text if threat.id in ex.threat_detected else ""
+    return text if threat.id in ex.campaigns.detected else ""
 
 
-def slow(ex: Exercise, threat: Threat, factor: float, by: str) -> str:
+def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     """Slow a running campaign now, or a campaign not yet begun for when it begins."""
     status = ex.value(threat.id)
-    if status in ("undetected", "detected"):
-        ex.threat_procs[threat.id].interrupt(Slow(factor, by))
+    if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
+        ex.campaigns.procs[threat.id].interrupt(Slow(factor, by))
         return _summary(ex, threat, f"slowed {threat.id} ×{factor:g}")
-    if status == "pending":
-        ex.threat_slowed[threat.id] = ex.threat_slowed.get(threat.id, 1.0) * factor
+    if status == ThreatStatus.PENDING:
+        ex.campaigns.slowed[threat.id] = ex.campaigns.slowed.get(threat.id, 1.0) * factor
         return _summary(ex, threat, f"{threat.id} will be slowed ×{factor:g} if it begins")
     return _summary(ex, threat, f"{threat.id} was already {status}")
 
 
-def _campaign(ex: Exercise, threat: Threat) -> Process:
+def _campaign(ex: Context, threat: Threat) -> Process:
     rng = ex.rng(f"threat:{threat.id}")
-    factor = ex.threat_slowed.get(threat.id, 1.0)
+    factor = ex.campaigns.slowed.get(threat.id, 1.0)
     for stage in threat.stages:
         for _round in range(MAX_REPEATS):
-            ex.threat_stage[threat.id] = stage.id
-            seen = threat.id in ex.threat_detected
-            ex._record(
-                ev.ThreatStageReached,
-                threat=threat.id,
-                stage=stage.id,
-                detected=seen,
-                audience=ex.players if seen else ev.FACILITATOR_ONLY,
+            ex.campaigns.stage[threat.id] = stage.id
+            seen = threat.id in ex.campaigns.detected
+            ex.record(
+                ev.ThreatStageReached(
+                    threat=threat.id,
+                    stage=stage.id,
+                    detected=seen,
+                    audience=ex.players if seen else ev.FACILITATOR_ONLY,
+                )
             )
             remaining = sample(stage.duration, rng) * factor
             detect_in: float | None = None
@@ -140,12 +149,14 @@ def _campaign(ex: Exercise, threat: Threat) -> Process:
                         remaining *= cause.factor
                         if detect_in is not None:
                             detect_in *= cause.factor
-                        ex._record(
-                            ev.ThreatSlowed,
-                            threat=threat.id,
-                            factor=cause.factor,
-                            by=cause.by,
-                            audience=_told(ex, threat),
+                        ex.record(
+                            ev.ThreatSlowed(
+                                threat=threat.id,
+                                factor=cause.factor,
+                                by=cause.by.text,
+                                origin=cause.by.parts,
+                                audience=_told(ex, threat),
+                            )
                         )
                     continue
                 remaining -= wait
@@ -153,22 +164,29 @@ def _campaign(ex: Exercise, threat: Threat) -> Process:
                     detect_in -= wait
                     if detect_in <= 0:
                         detect_in = None
-                        detect(ex, threat, "monitoring")
+                        detect(ex, threat, Cause(CauseKind.MONITORING))
                 if remaining <= 1e-12:
                     break
-            ex.apply_effects(stage.effects, f"threat:{threat.id}.{stage.id}")
+            ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
             if not stage.repeat:
                 break
-    ex.set_status(threat.id, "completed")
-    ex._record(
-        ev.ThreatCompleted,
-        threat=threat.id,
-        audience=ex.players if threat.id in ex.threat_detected else ev.FACILITATOR_ONLY,
+    ex.set_status(threat.id, ThreatStatus.COMPLETED)
+    ex.record(
+        ev.ThreatCompleted(
+            threat=threat.id,
+            audience=ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY,
+        )
     )
 
 
-def _stopped(ex: Exercise, threat: Threat, stage: Stage, by: str) -> None:
-    ex.set_status(threat.id, "stopped")
-    ex._record(
-        ev.ThreatStopped, threat=threat.id, stage=stage.id, by=by, audience=_told(ex, threat)
+def _stopped(ex: Context, threat: Threat, stage: Stage, by: Cause) -> None:
+    ex.set_status(threat.id, ThreatStatus.STOPPED)
+    ex.record(
+        ev.ThreatStopped(
+            threat=threat.id,
+            stage=stage.id,
+            by=by.text,
+            origin=by.parts,
+            audience=_told(ex, threat),
+        )
     )

@@ -127,8 +127,8 @@ def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
 def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], str]) -> ev.Event:
     """A record the players may see, without what is for the facilitator only."""
     match r:
-        case ev.VariableChanged() if r.reason or r.hidden_cause:
-            return dataclasses.replace(r, reason="", hidden_cause="")
+        case ev.VariableChanged() if r.reason or r.hidden_cause or r.hidden_origin:
+            return dataclasses.replace(r, reason="", hidden_cause="", hidden_origin=())
         case ev.InjectDelivered() if r.reason:
             return dataclasses.replace(r, reason="")
         case ev.ObjectiveEvaluated():

@@ -498,7 +498,7 @@ class TabletopApp(App[None]):
             if req is not None:
                 self.fire(req.inject, req.reason)
 
-        self.push_screen(FireInjectDialog(held), done)
+        self.push_screen(FireInjectDialog(held, controller=self.controller), done)
 
     def fire(self, inject: str, reason: str = "") -> None:
         self.act(lambda ex: ex.fire_inject(inject, reason), "fire")
@@ -612,15 +612,16 @@ class TabletopApp(App[None]):
                     )
                 )
         if snap is not None and not snap.finished:
-            for e in snap.msel_controller:
-                if e.inject.contingency and e.status == "pending":
-                    out.append(
-                        (
-                            f"Fire inject: {e.inject.title or e.inject.id}",
-                            escape(f"contingency inject {e.inject.id}"),
-                            partial(self.fire, e.inject.id, ""),
-                        )
-                    )
+            held = [
+                e for e in snap.msel_controller if e.inject.contingency and e.status == "pending"
+            ]
+            for n, e in enumerate(held, start=1):
+                if self.controller:
+                    name = f"Fire inject: {e.inject.title or e.inject.id}"
+                    about = escape(f"contingency inject {e.inject.id}")
+                else:  # the players' view is on screen: nothing of the inject's content
+                    name, about = f"Fire held inject {n}", "contingency inject (controller view: v)"
+                out.append((name, about, partial(self.fire, e.inject.id, "")))
         return out
 
 

@@ -15,36 +15,45 @@ from datetime import datetime
 from sim import events as ev
 from sim import pacing
 from sim.commands import Adjust, Command, Decide, End, FireInject, Note, SendInject
-from sim.engine import ActiveResponse, Exercise, ExerciseError, MselEntry, OpenDecision, Rating
+from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
+from sim.views import MselLine, View, view
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """What the console shows, copied from the engine at one moment."""
+    """What the console shows, copied from the engine at one moment.
+
+    ``players_view`` and ``controller_view`` come from :mod:`sim.views`, the engine's one
+    projection of who may know what: the widgets show a view and never filter it themselves.
+    """
 
     now: float
     clock: datetime
     finished: bool
     horizon: float
     records: tuple[ev.Event, ...]
-    players_records: tuple[ev.Event, ...]
+    """Every record (the controller's)."""
     msel_controller: tuple[MselEntry, ...]
-    msel_players: tuple[MselEntry, ...]
-    standing: tuple[Rating, ...]
+    """The whole MSEL with each inject (for the facilitator's fire-inject dialog)."""
     variables: dict[str, float]
-    busy: dict[str, tuple[int, int]]
-    active: tuple[ActiveResponse, ...]
+    """Every variable (hidden ones too: the facilitator's adjust dialog)."""
     open_decisions: tuple[OpenDecision, ...]
+    players_view: View
+    controller_view: View
     players: tuple[str, ...] = field(default=())
 
-    def visible(self, controller: bool) -> tuple[ev.Event, ...]:
-        """The records this view may show (see ``Exercise.visible``)."""
-        return self.records if controller else self.players_records
+    def view(self, controller: bool) -> View:
+        """What this audience may know."""
+        return self.controller_view if controller else self.players_view
 
-    def msel(self, controller: bool) -> tuple[MselEntry, ...]:
-        return self.msel_controller if controller else self.msel_players
+    def visible(self, controller: bool) -> tuple[ev.Event, ...]:
+        """The records this view may show."""
+        return self.view(controller).records
+
+    def msel(self, controller: bool) -> tuple[MselLine, ...]:
+        return self.view(controller).msel
 
 
 Job = Callable[["EngineDriver"], list[ev.Event]]
@@ -82,22 +91,18 @@ class EngineDriver:
     def snapshot(self) -> Snapshot:
         with self._lock:
             ex = self.exercise
+            controller = view(ex, controller=True)
             return Snapshot(
                 now=ex.now,
                 clock=ex.clock(),
                 finished=ex.finished,
                 horizon=ex.horizon,
-                records=tuple(ex.records),
-                players_records=tuple(ex.visible(controller=False)),
+                records=controller.records,
                 msel_controller=tuple(ex.msel(controller=True)),
-                msel_players=tuple(ex.msel(controller=False)),
-                standing=tuple(ex.standing()),
                 variables=ex.variables(),
-                busy={a.id: ex.busy(a.id) for a in ex.scenario.actors},
-                active=tuple(ex.active.values()),
-                open_decisions=tuple(
-                    sorted(ex.open_decisions.values(), key=lambda d: (d.opened, d.decision.id))
-                ),
+                open_decisions=controller.open_decisions,
+                players_view=view(ex, controller=False),
+                controller_view=controller,
                 players=ex.players,
             )
 

@@ -47,7 +47,7 @@ class Recording:
                 text = self.path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise TabletopError(f"cannot read {self.path}: {exc}") from None
-            if load_text(text, str(self.path)) != scenario:
+            if load_text(text, str(self.path)).model_dump() != scenario.model_dump():
                 raise TabletopError(
                     f"{printable(str(self.path), one_line=True)} changed while it was being "
                     "opened: open it again"

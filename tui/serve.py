@@ -92,6 +92,8 @@ class ServeConfig:
 
 @dataclass(eq=False)
 class Session:
+    """One browser connection and the console process behind it."""
+
     websocket: web.WebSocketResponse
     child: ConsoleChild | None = None
 

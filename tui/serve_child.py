@@ -34,7 +34,7 @@ class ConsoleChild:
 
     def __init__(self, argv: Sequence[str], env: Mapping[str, str]) -> None:
         self.argv = list(argv)
-        self.env = dict(env)
+        self.environment = dict(env)
         self.process: asyncio.subprocess.Process | None = None
         self.stderr_tail = b""
         self._stderr_task: asyncio.Task[None] | None = None
@@ -49,7 +49,7 @@ class ConsoleChild:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=self.env,
+            env=self.environment,
             start_new_session=True,
         )
         self._stderr_task = asyncio.create_task(self._read_stderr())

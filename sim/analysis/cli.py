@@ -17,7 +17,9 @@ def _write(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        from sim.safetext import printable
+
+        click.echo(printable(text), nl=False)
 
 
 @click.command()
@@ -27,8 +29,9 @@ def _write(text: str, out: str | None) -> None:
 @click.option(
     "--what-if",
     "what_if",
-    metavar="PLAYBOOK",
-    help="For a scenario: also play this playbook (same seed) and compare in a 'what if' section.",
+    metavar="PLAYBOOK|SESSION",
+    help="Compare in a 'what if' section: for a scenario another playbook (same seed), "
+    "for a session another session (e.g. its branch).",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @click.option(
@@ -41,6 +44,7 @@ def _write(text: str, out: str | None) -> None:
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
 )
+@click.option("--store", metavar="PATH", help="Session store file, for a session id.")
 def report(
     source: str,
     playbook: str | None,
@@ -49,39 +53,43 @@ def report(
     fmt: str,
     audience: str,
     out: str | None,
+    store: str | None,
 ) -> None:
     """The after-action report and improvement plan (AAR/IP) of SOURCE.
 
-    SOURCE is a session id, or a scenario (a file or a bundled id) played headless with
-    --playbook and --seed.
+    SOURCE is a session id (see `tabletop sessions`), or a scenario (a file or a bundled id)
+    played headless with --playbook and --seed.
     """
-    from sim.analysis.sources import headless_input, session_input, with_branch
+    from sim.analysis.sources import headless_input, is_session_id, session_input, with_branch
     from sim.cli import _fail_problems, _load
     from sim.problems import InputProblems
 
     if fmt == "pdf" and not out:
         raise click.UsageError("--format pdf writes a file: give --out FILE.pdf")
-    found = session_input(source)
-    if found is None:
-        try:
-            model = _load(source)
-        except click.BadParameter as exc:
-            raise click.BadParameter(
-                f"no session with that id, and {exc.message}", param_hint="SOURCE"
-            ) from None
+    if is_session_id(source):
+        if playbook or seed is not None:
+            raise click.UsageError("--playbook and --seed go with a scenario, not a session")
+        found = session_input(source, store)
+        if what_if is not None:
+            if not is_session_id(what_if):
+                raise click.UsageError("for a session, --what-if names another session id")
+            found = with_branch(found, session_input(what_if, store))
+    else:
+        model = _load(source)
         try:
             found = headless_input(model, seed, playbook)
             if what_if is not None:
                 found = with_branch(found, headless_input(model, found.seed, what_if))
         except InputProblems as exc:
             _fail_problems(exc.problems)
-    elif playbook or seed is not None or what_if:
-        raise click.UsageError("--playbook, --seed and --what-if go with a scenario, not a session")
     from sim.analysis.model import build_aar
     from sim.analysis.render import render_aar
 
     caveat = found.scenario.scenario.handling
-    aar = build_aar(found, "players" if audience == "players" else "controller")
+    try:
+        aar = build_aar(found, "players" if audience == "players" else "controller")
+    except ValueError as exc:  # a 'what if' of another scenario
+        raise click.UsageError(str(exc)) from None
     if fmt == "pdf":
         from sim.analysis.html import aar_html
         from sim.analysis.pdf import html_to_pdf

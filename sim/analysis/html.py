@@ -1,7 +1,8 @@
 """HTML renderers: one self-contained, offline, print-ready page per document.
 
 Jinja2 with autoescaping on: every text from a scenario or a session is escaped, so none of
-it can become markup or template syntax. The only unescaped parts are ours: the stylesheet
+it can become markup or template syntax, and control or bidirectional-override characters
+are shown as visible escapes. The only unescaped parts are ours: the stylesheet
 and the charts (matplotlib's SVG, whose text matplotlib escapes). A Content-Security-Policy
 forbids loading anything, and the page holds no script.
 """
@@ -13,9 +14,11 @@ from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from sim.analysis.model import Aar
 from sim.analysis.pack import Handbook, SituationManual
+from sim.safetext import printable
 
 
 @cache
@@ -27,7 +30,15 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
+        finalize=_visible,
     )
+
+
+def _visible(value: Any) -> Any:
+    """Text with control and bidirectional-override characters shown as escapes (ours kept)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value)
+    return value
 
 
 @cache

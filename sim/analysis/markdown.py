@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from sim.analysis.model import Aar
 from sim.analysis.pack import Handbook, SituationManual
+from sim.safetext import printable
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LINE_MARK = re.compile(r"^(\s*)([#+\-=>])", re.MULTILINE)
@@ -20,7 +21,7 @@ _LINE_NUMBER = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 def md(text: str) -> str:
     """Text shown literally by a Markdown renderer (newlines kept)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     text = _LINE_MARK.sub(r"\1\\\2", text)
     return _LINE_NUMBER.sub(r"\1\\\2", text)
@@ -65,7 +66,7 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
     if o.wall_start:
         wall = f"{o.wall_start} to {o.wall_end or 'not recorded'}"
         wall += f": {o.wall_duration}" if o.wall_duration else ""
-    ended = " (ended early by the facilitator)" if o.ended == "facilitator" else ""
+    ended = f" ({o.ended_note})" if o.ended_note else ""
     facts = [("Scenario", scenario)]
     if o.session_id:
         facts.append(("Session", o.session_id))

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from sim import events as ev
 from sim.analysis.view import EditionView, edition_view
-from sim.commands import Decide, LoggedCommand, Note, Observe
+from sim.commands import LoggedCommand
 from sim.describe import describe
 from sim.engine import Exercise
 from sim.schema import Objective, Scenario
@@ -21,6 +21,11 @@ from sim.schema import Objective, Scenario
 Audience = Literal["players", "controller"]
 AAR_FORMAT = "tabletop-aar/1"
 RATING_LABEL = {"met": "Met", "partially": "Partially met", "not_met": "Not met"}
+ENDED_NOTES = {
+    "horizon": "",
+    "facilitator": "ended early by the facilitator",
+    "in progress": "still in progress: rated as it stood",
+}
 MAX_OBJECTIVE_EVENTS = 12
 """Events listed under each objective (the first ones; the timeline has the rest)."""
 
@@ -55,8 +60,9 @@ class AarInput:
 
     ``exercise`` is the finished exercise: for a headless run the one that was played, for a
     session the replay of its command log (``replay(scenario, seed, commands)``).
-    ``commands`` is that log: Decide commands give the room's rationale, Observe commands
-    the evaluators' observations, Note commands the facilitator's notes. ``plan`` is the
+    ``commands`` is its command log (the engine records every command's trace, so the
+    rationale of each decision, the observations and the notes are read from the records;
+    the log adds the wall-clock time of each command for a session). ``plan`` is the
     improvement plan as edited in the debrief; None drafts one from the missed objectives.
     ``branch`` is a second exercise of the same scenario for the "what if" comparison.
     """
@@ -96,7 +102,10 @@ class Overview:
     wall_end: str
     wall_duration: str
     ended: str
-    """Why the exercise ended: 'horizon' or 'facilitator'."""
+    """Why the exercise ended: 'horizon', 'facilitator', or 'in progress' (a session not
+    ended yet, rated as it stood)."""
+    ended_note: str
+    """The same, said for the overview ('' when it ran to its horizon)."""
     participants: tuple[str, ...]
     """The played actors, by name."""
 
@@ -269,15 +278,17 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
     comparison = None
     branch_series: tuple[Series, ...] = ()
     if source.branch is not None:
-        comparison, branch_series = _comparison(source, source.branch, audience, objectives)
+        comparison, branch_series = _comparison(
+            source, source.branch, audience, objectives, decisions, view
+        )
     return Aar(
         audience=audience,
         overview=_overview(source),
         objectives=objectives,
         decisions=decisions,
         timeline=_timeline(source, view, decisions),
-        strengths=_findings(source, objectives, view, "strength"),
-        improvements=_findings(source, objectives, view, "improvement"),
+        strengths=_findings(source, objectives, "strength"),
+        improvements=_findings(source, objectives, "improvement"),
         series=_series(ex, view),
         branch_series=branch_series,
         finals=tuple(
@@ -319,6 +330,7 @@ def _overview(source: AarInput) -> Overview:
         wall_end=_wall(s.ended),
         wall_duration=wall,
         ended=ended,
+        ended_note=ENDED_NOTES.get(ended, f"ended: {ended}" if ended != "horizon" else ""),
         participants=tuple(a.name for a in ex.scenario.actors if a.is_player),
     )
 
@@ -339,13 +351,13 @@ def _subject(r: ev.Event) -> str:
 
 
 def _objectives(ex: Exercise, view: EditionView) -> tuple[ObjectiveResult, ...]:
-    ratings = {r.objective: r for r in ex.records if isinstance(r, ev.ObjectiveEvaluated)}
+    ratings = {r.objective: r for r in view.records if isinstance(r, ev.ObjectiveEvaluated)}
     out = []
     for obj in ex.scenario.objectives:
         rating = ratings[obj.id]
         names = _names(ex, obj)
         evidence = rating.evidence
-        if not view.controller and not (view.may_see_names(names) and view.may_mention(evidence)):
+        if not view.controller and not view.may_mention(evidence):
             evidence = ""
         shown = _grouped(
             ex,
@@ -383,17 +395,8 @@ def _grouped(ex: Exercise, events: list[tuple[float, str]]) -> list[str]:
     return lines
 
 
-def _rationales(commands: tuple[LoggedCommand, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for lc in commands:
-        if isinstance(lc.command, Decide) and lc.command.rationale.strip():
-            out[lc.command.decision] = lc.command.rationale.strip()
-    return out
-
-
 def _decisions(source: AarInput, view: EditionView) -> tuple[DecisionResult, ...]:
     ex = source.exercise
-    rationale = _rationales(source.commands)
     posed = {r.decision: r for r in view.records if isinstance(r, ev.DecisionOpened)}
     out: list[DecisionResult] = []
     for r in view.records:
@@ -402,7 +405,7 @@ def _decisions(source: AarInput, view: EditionView) -> tuple[DecisionResult, ...
         d = ex.decisions[r.decision]
         opened = posed.get(r.decision)
         start = opened.time if opened is not None else r.time
-        why = rationale.get(r.decision, r.reason)
+        why = r.rationale.strip() or (r.reason if r.by == "deadline" else "")
         if not view.controller and not view.may_mention(why):
             why = ""
         option = next(o for o in d.options if o.id == r.option)
@@ -458,12 +461,13 @@ def _timeline(
             case ev.FacilitatorNote() if view.controller:
                 add(r.time, r.seq, "note", "Facilitator note", r.text)
             case ev.VariableChanged() if view.controller and r.cause.startswith("facilitator"):
+                why = r.reason or r.cause.removeprefix("facilitator").lstrip(": ")
                 add(
                     r.time,
                     r.seq,
                     "adjustment",
                     f"Adjusted {r.variable}",
-                    f"{r.old:.4g} → {r.new:.4g} ({r.cause})",
+                    f"{r.old:.4g} → {r.new:.4g}" + (f": {why}" if why else ""),
                 )
             case ev.InjectSkipped() if view.controller:
                 add(r.time, r.seq, "skipped", f"Skipped {r.inject}", r.reason)
@@ -479,32 +483,27 @@ def _timeline(
                 )
             case _:
                 pass
-    for lc in source.commands:
-        c = lc.command
-        if isinstance(c, Observe):
-            tag = f" [{c.objective}]" if c.objective else ""
-            add(lc.at, 10**9 + lc.seq, "observation", f"Observation{tag}", c.text)
-        elif isinstance(c, Note) and view.controller and not _noted(view, c.text):
-            add(lc.at, 10**9 + lc.seq, "note", "Facilitator note", c.text)
+    for o in _observations(ex):
+        tag = f" [{o.objective}]" if o.objective else ""
+        add(o.time, o.seq, "observation", f"Observation{tag}", o.text)
     rows.sort(key=lambda x: (x[0], x[1]))
     return tuple(e for _, _, e in rows)
 
 
-def _noted(view: EditionView, text: str) -> bool:
-    """Whether the records already hold this note (an engine that logs commands records both)."""
-    return any(isinstance(r, ev.FacilitatorNote) and r.text == text for r in view.records)
+def _observations(ex: Exercise) -> list[ev.ObservationRecorded]:
+    """The evaluators' observations: written for the AAR, so in both editions."""
+    return [r for r in ex.records if isinstance(r, ev.ObservationRecorded)]
 
 
 def _findings(
     source: AarInput,
     objectives: tuple[ObjectiveResult, ...],
-    view: EditionView,
     kind: str,
 ) -> tuple[Finding, ...]:
     out = [
-        Finding(lc.command.objective, lc.command.text, "observation")
-        for lc in source.commands
-        if isinstance(lc.command, Observe) and lc.command.assessment == kind
+        Finding(o.objective, o.text, "observation")
+        for o in _observations(source.exercise)
+        if o.assessment == kind
     ]
     for o in objectives:
         good = o.rating == "met"
@@ -558,22 +557,23 @@ def _comparison(
     branch: AarInput,
     audience: Audience,
     objectives: tuple[ObjectiveResult, ...],
+    decisions: tuple[DecisionResult, ...],
+    view: EditionView,
 ) -> tuple[Comparison, tuple[Series, ...]]:
     if branch.scenario.scenario.id != source.scenario.scenario.id:
         raise ValueError("a 'what if' branch must play the same scenario")
     other = build_aar(AarInput(branch.exercise, branch.commands, label=branch.label), audience)
     theirs = {o.id: o.rating_label for o in other.objectives}
-    mine = {d.decision: d.option_label for d in build_aar_decisions(source, audience)}
+    mine = {d.decision: d.option_label for d in decisions}
     taken = {d.decision: d.option_label for d in other.decisions}
     prompts = {d.id: d.prompt for d in source.scenario.decisions}
-    decisions = tuple(
+    chosen = tuple(
         (prompts[k], mine.get(k, "not posed"), taken.get(k, "not posed"))
         for k in prompts
         if k in mine or k in taken
     )
     b_final = {f.variable: f for f in other.finals}
     ex = source.exercise
-    view = edition_view(ex, controller=audience == "controller")
     finals = tuple(
         (
             ex.scenario.variables[n].label or n,
@@ -585,14 +585,10 @@ def _comparison(
     comparison = Comparison(
         label_a=source.label or "as played",
         label_b=branch.label or "branch",
-        objectives=tuple((o.description, o.rating_label, theirs[o.id]) for o in objectives),
-        decisions=decisions,
+        objectives=tuple(
+            (o.description, o.rating_label, theirs.get(o.id, "not rated")) for o in objectives
+        ),
+        decisions=chosen,
         finals=finals,
     )
     return comparison, other.series
-
-
-def build_aar_decisions(source: AarInput, audience: Audience) -> tuple[DecisionResult, ...]:
-    """The decisions of one edition (as the report lists them)."""
-    view = edition_view(source.exercise, controller=audience == "controller")
-    return _decisions(source, view)

@@ -1,27 +1,67 @@
-"""Where a report's input comes from: a session (once sessions exist) or a headless run.
+"""Where a report's input comes from: a saved session, or a scenario played headless.
 
-``tabletop report SOURCE`` takes a session id or a scenario (a file or a bundled id).
-:func:`load_source` asks :func:`session_input` first; until the session store lands it
-finds no session, and SOURCE is played headless with a playbook (or the deadline defaults).
+``tabletop report SOURCE`` takes a session id (a whole number, as `tabletop sessions` lists
+them) or a scenario (a file or a bundled id). A session is replayed from the commands and
+the scenario text saved with it; a scenario is played with a playbook, or with every decision
+left to its default at its deadline.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
-from sim.analysis.model import AarInput
+from sim.analysis.model import AarInput, PlanRow, SessionInfo
 from sim.schema import Scenario
 
 
-def session_input(source: str) -> AarInput | None:
-    """The report input of the session named ``source``, or None if there is no such session.
+def is_session_id(source: str) -> bool:
+    """Whether SOURCE is written as a session id ('12' or '#12') rather than a scenario."""
+    raw = source.strip().removeprefix("#")
+    return raw.isascii() and raw.isdigit() and len(raw) <= 18
 
-    The session store fills this in: read the session's scenario, seed and command log,
-    replay them (``sim.replay.replay``), and return ``AarInput(exercise, commands, plan,
-    SessionInfo(id, started, ended), label, branch)``.
+
+def _when(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def session_input(source: str, store: str | None = None) -> AarInput:
+    """The report input of a saved session: its replay, plan rows and wall-clock times.
+
+    A session still in progress is rated as it stands (its replay is ended here, the store is
+    only read). Raises the store's own clear errors (no store, no such session, a damaged one).
     """
-    del source
-    return None
+    from sim.commands import End
+    from sim.session.cli import open_store
+    from sim.session.compare import timeline
+
+    with open_store(store, readonly=True) as st:
+        info = st.session(source)
+        played = timeline(st, info.id)
+        plan = st.plan_rows(info.id)
+    ex = played.exercise
+    stored = played.commands
+    ended = next((c.wall for c in stored if isinstance(c.command, End)), "")
+    if not ex.finished:
+        ex.end("in progress")
+    rows = tuple(PlanRow(r.objective, r.issue, r.action, r.owner, r.due) for r in plan)
+    label = f"session {info.id}"
+    if info.parent_id is not None:
+        label += f", a branch of session {info.parent_id}"
+    return AarInput(
+        ex,
+        commands=tuple(ex.command_log),
+        plan=rows or None,
+        session=SessionInfo(
+            session_id=str(info.id),
+            started=_when(info.created),
+            ended=_when(ended or info.last_activity),
+        ),
+        label=label,
+    )
 
 
 def headless_input(
@@ -45,7 +85,7 @@ def headless_input(
         name = book.playbook.id
     exercise = Exercise(scenario, seed)
     play(exercise, chooser)
-    return AarInput(exercise, label=label or name)
+    return AarInput(exercise, commands=tuple(exercise.command_log), label=label or name)
 
 
 def with_branch(main: AarInput, branch: AarInput) -> AarInput:

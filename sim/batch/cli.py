@@ -69,7 +69,7 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option(
     "--report",
     type=click.Path(dir_okay=False, writable=True),
-    help="Also write an offline HTML report with histograms (needs tabletop[report]).",
+    help="Also write an offline HTML report with histograms.",
 )
 def batch(
     scenario: str,
@@ -132,6 +132,12 @@ def batch(
 
         write_report(result, data, report)
         click.echo(f"wrote {printable(report, one_line=True)}", err=True)
+    if result.failure is not None:
+        click.echo(f"error: {printable(result.failure, one_line=True)}", err=True)
+        click.echo(
+            f"{result.runs_done} of {runs} runs done; the results written are partial", err=True
+        )
+        sys.exit(1)
     if result.partial:
         click.echo(
             f"interrupted: {result.runs_done} of {runs} runs done; the results are partial",

@@ -2,7 +2,8 @@
 
 One self-contained file: the charts are inline SVG with their text drawn as paths, there is
 no script and no URL, so it opens offline and cannot fetch anything. Every text from the
-scenario is HTML-escaped. matplotlib is an optional extra: pip install 'tabletop[report]'.
+scenario is HTML-escaped. matplotlib is a dependency of
+tabletop (the after-action reports need it too).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import re
 from typing import Any
 
+from sim.batch.results import p_text
 from sim.batch.runner import BatchResult
 from sim.problems import TabletopError
 
@@ -130,7 +132,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
             parts.append(
                 f"<tr{cls}><td>{e(o['id'])}</td><td class=n>{_pct(o['met_a'])}</td>"
                 f"<td class=n>{_pct(o['met_b'])}</td><td class=n>{_pct(d['estimate'])} "
-                f"[{_pct(d['low'])}, {_pct(d['high'])}]</td><td class=n>{_num(o['p_value'])}"
+                f"[{_pct(d['low'])}, {_pct(d['high'])}]</td><td class=n>{p_text(o['p_value'])}"
                 "</td></tr>"
             )
         parts.append(
@@ -141,7 +143,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
             d = v["difference"]
             parts.append(
                 f"<tr{cls}><td>{e(v['id'])}</td><td class=n>{_num(d['estimate'])} "
-                f"[{_num(d['low'])}, {_num(d['high'])}]</td><td class=n>{_num(v['p_value'])}"
+                f"[{_num(d['low'])}, {_num(d['high'])}]</td><td class=n>{p_text(v['p_value'])}"
                 "</td></tr>"
             )
         parts.append("</table>")

@@ -202,6 +202,9 @@ def _sensitivity(prep: Prepared, pt: PolicyTally, name: str) -> dict[str, Any]:
             ]
             if len(cells) < 2:
                 continue
+            shares = [c[1] / c[2] for c in cells]
+            if max(shares) == min(shares):
+                continue  # every option gives the same share: the decision does not move it
             best = max(cells, key=lambda c: c[1] / c[2])
             worst = min(cells, key=lambda c: c[1] / c[2])
             rows.append(
@@ -303,13 +306,13 @@ def to_text(data: dict[str, Any]) -> str:
             mark = "*" if o["significant"] else " "
             lines.append(
                 f"  {mark} {p(o['id']):<28} {_pct(o['met_a'])} vs {_pct(o['met_b'])}: "
-                f"{_ci(o['difference'])}  p={o['p_value']:.3g}"
+                f"{_ci(o['difference'])}  p={p_text(o['p_value'])}"
             )
         lines.append("  Final variables: mean difference [95% CI], p")
         for v in c["variables"]:
             mark = "*" if v["significant"] else " "
             d = v["difference"]
-            pv = "n/a" if v["p_value"] != v["p_value"] else f"{v['p_value']:.3g}"
+            pv = p_text(v["p_value"])
             lines.append(
                 f"  {mark} {p(v['id']):<28} {_num(d['estimate'])} [{_num(d['low'])}, "
                 f"{_num(d['high'])}]  p={pv}"
@@ -334,6 +337,13 @@ def to_text(data: dict[str, Any]) -> str:
                 f"  run {f['index']} seed {f['seed']} policy {p(f['policy'])}: {p(f['error'])}"
             )
     return "\n".join(lines) + "\n"
+
+
+def p_text(p: float | None) -> str:
+    """A p-value for people: three figures, and '<1e-16' below what doubles resolve."""
+    if p is None or p != p:
+        return "n/a"
+    return "<1e-16" if p < 1e-16 else f"{p:.3g}"
 
 
 def _safe(text: str) -> str:

@@ -51,6 +51,8 @@ class BatchResult:
     executor: str
     jobs: int
     seconds: float
+    failure: str | None = None
+    """Why the batch stopped early other than Ctrl-C (the results are then partial)."""
 
     @property
     def runs_done(self) -> int:
@@ -97,6 +99,7 @@ def run_batch(
     waiting: dict[int, list[RunSummary]] = {}
     done = 0
     partial = False
+    failure: str | None = None
     chunks: Chunks | None = None
     try:
         size = chunk_size or pick_chunk_size(recipe, jobs)
@@ -110,11 +113,16 @@ def run_batch(
                 progress(done, recipe.runs)
     except KeyboardInterrupt:
         partial = True
+    except ExecutorError:
+        raise
+    except Exception as exc:  # a worker died, the cluster went away: keep what is done
+        failure = f"the executor failed: {type(exc).__name__}: {exc}"
     finally:
         if chunks is not None:
             chunks.close()
     partial = partial or tally.runs_done < recipe.runs
-    return BatchResult(recipe, tally, partial, executor, jobs, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return BatchResult(recipe, tally, partial, executor, jobs, seconds, failure)
 
 
 def _feed(tally: Tally, summaries: list[RunSummary], policies: int) -> None:

@@ -29,3 +29,16 @@ def test_the_document_names_every_option_and_file() -> None:
                     assert f"`{opt}" in text or f"{opt} " in text, opt
     for name in PACK_FILES:
         assert name.split(".")[0] in text, name
+
+
+def test_every_top_level_key_of_the_json_is_documented() -> None:
+    import json
+
+    from aar_helpers import all_formats, run
+
+    text = DOC.read_text(encoding="utf-8")
+    data = json.loads(all_formats(run("quickstart", 1), "players", ("json",))["json"])
+    for key in data:
+        assert f"`{key}`" in text, key
+    for key in (*data["decisions"][0], *data["objectives"][0], *data["plan"][0]):
+        assert f"`{key}`" in text, key

@@ -16,7 +16,6 @@ from aar_helpers import HOSTILE, URL, all_formats, bundled, hostile, playbooks, 
 from sim import events as ev
 from sim.analysis.model import AarInput, PlanRow, SessionInfo, build_aar
 from sim.analysis.sources import headless_input, with_branch
-from sim.commands import Decide, LoggedCommand, Observe
 from sim.deciders import DefaultDecider, play
 from sim.engine import Exercise
 
@@ -86,47 +85,35 @@ def test_overview_objectives_decisions_and_plan_from_a_run() -> None:
     assert [f.objective for f in aar.improvements if f.source == "rating"] == missed
 
 
-def test_decision_took_and_rationale_come_from_the_log() -> None:
-    sc = scenario("quickstart")
-    ex = Exercise(sc, 2020)
+def facilitated(seed: int = 2020) -> Exercise:
+    """Quickstart as a room plays it: a decision after 3 hours with its rationale, observations."""
+    ex = Exercise(scenario("quickstart"), seed)
     ex.run_until_decision()
     opened = ex.open_decisions["answer_ally"].opened
     ex.run_until(opened + 3)
-    ex.decide("answer_ally", "cooperate", reason="")
+    ex.decide("answer_ally", "cooperate", by="players", reason="The ally must see we trust them")
+    ex.observe("The room argued well", "keep_the_alliance", "strength")
+    ex.observe("Nobody called the press office", assessment="improvement")
     play(ex, DefaultDecider())
-    log = (
-        LoggedCommand(
-            0,
-            opened + 3,
-            Decide(
-                by="players",
-                decision="answer_ally",
-                option="cooperate",
-                rationale="The ally must see we trust them",
-            ),
-        ),
-        LoggedCommand(
-            1,
-            opened + 4,
-            Observe(
-                text="The room argued well", objective="keep_the_alliance", assessment="strength"
-            ),
-        ),
-        LoggedCommand(
-            2, opened + 5, Observe(text="Nobody called the press office", assessment="improvement")
-        ),
-    )
-    aar = build_aar(AarInput(ex, log), "players")
-    first = aar.decisions[0]
-    assert first.decision == "answer_ally" and first.took == "3 h"
-    assert first.rationale == "The ally must see we trust them"
-    assert any(
-        f.text == "The room argued well" and f.source == "observation" for f in aar.strengths
-    )
-    assert any(f.text == "Nobody called the press office" for f in aar.improvements)
-    kinds = [t.kind for t in aar.timeline]
-    assert kinds.count("observation") == 2
-    html = all_formats(AarInput(ex, log), "players")["html"]
+    return ex
+
+
+def test_decision_took_rationale_and_observations_come_from_the_exercise() -> None:
+    ex = facilitated()
+    source = AarInput(ex, tuple(ex.command_log))
+    for audience in ("players", "controller"):
+        aar = build_aar(source, audience)  # type: ignore[arg-type]
+        first = aar.decisions[0]
+        assert first.decision == "answer_ally" and first.took == "3 h" and first.by == "players"
+        assert first.rationale == "The ally must see we trust them"
+        assert any(
+            f.text == "The room argued well" and f.source == "observation" for f in aar.strengths
+        )
+        assert any(f.text == "Nobody called the press office" for f in aar.improvements)
+        assert [t.kind for t in aar.timeline].count("observation") == 2
+    deadline = next(d for d in build_aar(source, "players").decisions if d.by == "deadline")
+    assert deadline.rationale == "no decision by the deadline"
+    html = all_formats(source, "players")["html"]
     assert "The ally must see we trust them" in html and "3 h" in html
 
 
@@ -281,11 +268,7 @@ def controller_only(source: AarInput) -> list[str]:
     out = [sc.scenario.facilitator_notes, *(m.facilitator_notes for m in sc.scenario.modules)]
     out += [i.notes for i in sc.injects]
     out += [r.text for r in ex.records if isinstance(r, ev.FacilitatorNote)]
-    out += [
-        r.cause
-        for r in ex.records
-        if isinstance(r, ev.VariableChanged) and r.cause.startswith("facilitator")
-    ]
+    out += [r.reason for r in ex.records if isinstance(r, ev.VariableChanged | ev.InjectDelivered)]
     out += [
         r.hidden_cause
         for r in ex.records
@@ -348,3 +331,15 @@ def test_hostile_players_edition_hides_every_marked_secret() -> None:
     # the controller's edition has the hidden variable and the undetected threat
     assert "SECRET-STOLEN-LABEL" in controller["html"] or "stolen" in controller["html"]
     assert HOSTILE.exists()
+
+
+def test_control_characters_from_a_session_are_shown_as_escapes() -> None:
+    ex = Exercise(scenario("quickstart"), 1)
+    ex.run_until_decision()
+    ex.observe("clear\x1b[2J screen \u202etxet", assessment="improvement")
+    play(ex, DefaultDecider())
+    for fmt, text in all_formats(AarInput(ex), "players").items():
+        assert "\x1b" not in text and "\u202e" not in text, fmt
+    html = all_formats(AarInput(ex), "players", ("html", "md"))
+    assert "clear\\x1b[2J screen \\u202etxet" in html["html"]
+    assert "clear\\\\x1b\\[2J screen \\\\u202etxet" in html["md"]  # and Markdown-escaped

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,11 +36,43 @@ def test_results_do_not_depend_on_jobs_or_chunking() -> None:
     assert json.loads(one)["runs_done"] == 60
 
 
-def test_dask_local_cluster_gives_the_same_results() -> None:
+def test_dask_local_cluster_gives_the_same_results(tmp_path: Path) -> None:
+    """A Dask LocalCluster with 2 worker processes, through the CLI in its own process (so
+    this test process never holds Dask's threads when later tests fork a pool)."""
     pytest.importorskip("distributed")
-    assert _json(quick_recipe(), jobs=2, executor="dask-local", chunk_size=9) == _json(
-        quick_recipe(), jobs=1, chunk_size=60
+    out = tmp_path / "dask.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tui.cli import run_main; run_main()",
+            "batch",
+            str(QUICKSTART),
+            "--runs",
+            "60",
+            "--seed",
+            "5",
+            "--playbook",
+            str(COOPERATE),
+            "--playbook",
+            str(ALONE),
+            "--random",
+            "--jobs",
+            "2",
+            "--executor",
+            "dask-local",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8") == _json(quick_recipe(), jobs=1, chunk_size=60)
 
 
 def test_a_replication_is_the_engine_run_with_its_seed() -> None:
@@ -176,3 +211,25 @@ def test_percentiles_beyond_the_reservoir_come_from_a_fixed_size_sample(
     again = run_batch(recipe, jobs=2, chunk_size=11).policy("quickstart--cooperate")
     assert again.values("ally_trust") == kept
     assert small.mean("ally_trust") == pytest.approx(everything.mean("ally_trust"))
+
+
+def test_a_broken_executor_keeps_the_runs_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the pool or cluster fails mid-batch, the runs completed are kept, marked partial,
+    with the reason."""
+    from sim.batch import runner
+
+    def dying(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, kind: str) -> Any:
+        first, last = ranges[0]
+        yield first, replicate.run_chunk(recipe, first, last)
+        raise OSError("worker lost")
+
+    monkeypatch.setattr(runner, "_executor_chunks", dying)
+    result = run_batch(quick_recipe(), chunk_size=10)
+    assert result.partial and result.runs_done == 10
+    assert result.failure == "the executor failed: OSError: worker lost"
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    pytest.importorskip("distributed")
+    with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler"):
+        run_batch(quick_recipe(), executor="dask://127.0.0.1:9", chunk_size=60)

@@ -56,7 +56,7 @@ CASES = [
     (("play", QUICKSTART), 2, "the console needs a terminal"),
     (("play", "nothere"), 2, "the console needs a terminal"),
     (("serve", "nothere"), 2, "no file or bundled scenario 'nothere'"),
-    (("serve", "--port", "0"), 2, "Invalid value for '--port'"),
+    (("serve", "--port", "70000"), 2, "Invalid value for '--port'"),
     (("nosuchcommand",), 2, "No such command"),
 ]
 
@@ -165,10 +165,10 @@ def test_stdout_of_headless_commands_is_guarded(monkeypatch: pytest.MonkeyPatch)
     )
 
 
-def test_headless_commands_guard_stdout_and_console_commands_do_not() -> None:
-    from sim.cli import CONSOLE_COMMANDS
+def test_commands_guard_stdout() -> None:
+    from sim.cli import UNGUARDED_COMMANDS
 
-    assert {"play", "serve", "watch"} == CONSOLE_COMMANDS
+    assert {"serve"} == UNGUARDED_COMMANDS
     probe = [
         sys.executable,
         "-c",
@@ -179,3 +179,23 @@ def test_headless_commands_guard_stdout_and_console_commands_do_not() -> None:
     ]
     done = subprocess.run(probe, capture_output=True, text=True, cwd=ROOT)
     assert done.stdout == "\\x1b[2J\n", done.stderr
+
+
+def test_hostile_playbooks_are_refused_at_their_positions(tmp_path: Path) -> None:
+    book = tmp_path / "hostile.yaml"
+    book.write_text(
+        'playbook: {id: h, scenario: quickstart, title: "\\e]0;pwned\\a"}\n'
+        "decisions:\n"
+        "  lambda: cooperate\n"
+        "  answer_ally: {choose: cooperate, after: 1.0e+300, if: '9 ** 9 ** 9 > 1'}\n",
+        encoding="utf-8",
+    )
+    code, out = invoke("validate", str(book))
+    assert code == 1
+    assert f"{book}:1:48: the text contains a control character (U+001B)" in out
+    book.write_text(book.read_text().replace('"\\e]0;pwned\\a"', "T"), encoding="utf-8")
+    code, out = invoke("run", QUICKSTART, "--playbook", str(book))
+    assert code == 1
+    assert f"{book}:3:3: 'lambda' is a word of the expression language" in out
+    assert f"{book}:4:43: should be less than or equal to 1000000" in out
+    assert "Traceback" not in out

@@ -222,3 +222,20 @@ def test_stopping_before_a_deadline_leaves_the_choice_open(mini: Scenario) -> No
     ex.decide("answer", "tell")
     ex.settle()
     assert ex.value("answer") == "tell"
+
+
+def test_stored_values_and_thresholds_agree() -> None:
+    """0.7 - 0.05 is stored as 0.65, so an objective of '0.65 or above' is met."""
+    text = (
+        MINI.replace(
+            "trust: {initial: 0.5, min: 0, max: 1}", "trust: {initial: 0.7, min: 0, max: 1}"
+        )
+        .replace('effects: {trust: "- 0.2"}', 'effects: {trust: "- 0.05"}')
+        .replace('met: "trust >= 0.7", partially: "trust >= 0.5"', 'met: "trust >= 0.65"')
+    )
+    assert 0.7 - 0.05 < 0.65  # the trap, in plain Python
+    ex = Exercise(load_scenario_text(text), 1)
+    ex.run()
+    assert ex.variables()["trust"] == 0.65
+    rated = {r.objective: r.rating for r in ex.records if isinstance(r, ev.ObjectiveEvaluated)}
+    assert rated["trusted"] == "met"

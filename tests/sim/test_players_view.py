@@ -124,3 +124,27 @@ def test_no_players_output_shows_what_is_hidden_from_them(name: str) -> None:
                 shown = players_output(ex)
                 for secret, why in forbidden(ex, said).items():
                     assert secret not in shown, f"{name} seed {seed} t={ex.now:g}: {why} {secret!r}"
+
+
+def test_the_players_msel_shows_undelivered_injects_only_through_a_players_title() -> None:
+    from test_engine import MINI
+
+    from sim.loader import load_scenario_text
+    from sim.views import msel
+
+    text = MINI.replace(
+        '  - {id: warning, at: 20, from: ally, to: [gov], text: "Warning',
+        '  - {id: warning, at: 20, players_title: "Summit with the ally", from: ally, '
+        'to: [gov], title: "Ally warns of spies", text: "Warning',
+    )
+    ex = Exercise(load_scenario_text(text), 1)
+    before = msel(ex, controller=False)
+    assert [(m.key, m.title, m.time, m.status) for m in before] == [
+        ("", "Summit with the ally", 20.0, "scheduled")
+    ]
+    assert "Ally warns of spies" in {m.title for m in msel(ex, controller=True)}
+    ex.run_until(20)
+    after = msel(ex, controller=False)
+    assert [(m.key, m.title, m.status) for m in after] == [
+        ("warning", "Ally warns of spies", "delivered")
+    ]

@@ -201,15 +201,16 @@ async def test_players_view_hides_undetected_threat_and_hidden_variable() -> Non
         assert "PLAYERS" in screen_text(app)
 
 
-async def test_players_msel_hides_conditional_times_and_held_injects() -> None:
+async def test_players_msel_shows_nothing_of_undelivered_or_held_injects() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         msel = text_of(app.screen.query_one("#msel"))
-        assert "A newspaper asks about the breach (?)" in msel
+        assert "A newspaper asks about the breach" not in msel
         assert "ally_doubts" not in msel
         await press(app, pilot, "v")
         msel = text_of(app.screen.query_one("#msel"))
+        assert "A newspaper asks about the breach (?)" in msel
         assert "ally_doubts (held)" in msel
 
 
@@ -315,3 +316,44 @@ async def test_play_pauses_before_a_default_applies() -> None:
         await press(app, pilot, "2")  # still in time to choose
         made = [r for r in records(app) if isinstance(r, ev.DecisionMade)]
         assert [(m.decision, m.by) for m in made] == [("answer_ally", "players")]
+
+
+async def test_the_players_view_shows_nothing_of_what_they_do_not_know() -> None:
+    app = TabletopApp(quickstart())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert not app.controller
+        shown = screen_text(app)
+        assert "The ally asks for an urgent meeting" not in shown  # not delivered yet
+        assert "A newspaper asks about the breach" not in shown
+        assert "data_exposed" not in shown and "cables exposed" not in shown
+        assert "cable_espionage" not in shown
+        await press(app, pilot, "a", "enter", *"0.4", "enter", *"SECRET-REASON", "enter")
+        assert "SECRET-REASON" not in screen_text(app)
+        await press(app, pilot, "v")
+        assert "SECRET-REASON" in screen_text(app)  # the controller sees why
+        assert "The ally asks for an urgent meeting" in screen_text(app)
+        await press(app, pilot, "v", "n")
+        assert "The ally asks for an urgent meeting" in screen_text(app)  # delivered now
+
+
+async def test_the_fire_dialog_hides_held_texts_while_the_players_view_is_on_screen() -> None:
+    app = TabletopApp(quickstart())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        assert isinstance(app.screen, FireInjectDialog)
+        shown = _dialog_text(app)
+        assert "intelligence sharing may be scaled back" not in shown
+        assert "held inject 1" in shown
+        await pilot.press("escape", "v", "i")
+        assert isinstance(app.screen, FireInjectDialog)
+        assert "intelligence sharing may be scaled back" in _dialog_text(app)
+
+
+def _dialog_text(app: TabletopApp) -> str:
+    from textual.widgets import OptionList
+
+    choices = app.screen.query_one(OptionList)
+    prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+    return screen_text(app) + "\n" + "\n".join(prompts)

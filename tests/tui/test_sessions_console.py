@@ -271,3 +271,28 @@ async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
     branch = store.session(2)
     assert branch.parent_id == 1 and branch.origin == "branch"
     assert store.session(1).status == "live"
+
+
+async def test_a_scenario_opened_from_the_picker_is_saved(tmp_path: Path) -> None:
+    import shutil
+
+    from tui.screens.picker import PickerScreen
+
+    shutil.copy(QUICKSTART, tmp_path / "mine.yaml")
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = TabletopApp(folder=tmp_path, recording=Recording(store))
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        await wait_for(pilot, lambda: bool(picker.choices), "scenarios to load")
+        row = [c.path.name for c in picker.choices].index("mine.yaml")
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("enter")  # past the briefing
+        await press(app, pilot, "n", "1")
+    info = store.session(1)
+    assert info.scenario_path == str((tmp_path / "mine.yaml").resolve())
+    assert info.decisions == 1
+    assert store.scenario_text(1) == (tmp_path / "mine.yaml").read_text(encoding="utf-8")

@@ -140,7 +140,8 @@ class ConsoleScreen(Screen[None]):
         self.query_one(ClockBar).show(
             snap, playing=app.playing, speed=app.speed_label(), controller=controller
         )
-        self.set_class(controller, "-controller")
+        # the view's colour is the clock bar's own class: restyling the whole screen on every
+        # switch cost more than everything else the switch does
         if snap is None:
             return
         self.query_one(MselPanel).show(snap, controller)
@@ -151,7 +152,7 @@ class ConsoleScreen(Screen[None]):
         feed, log = self.query_one(InjectFeed), self.query_one(EventLog)
         if full or self.seen_controller != controller or self.seen > len(visible):
             feed.reset(visible, controller)
-            log.reset(visible)
+            log.reset(visible, controller)
         else:
             fresh = visible[self.seen :]
             feed.add(fresh, controller)

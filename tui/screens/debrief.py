@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -13,61 +13,17 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
 from sim import events as ev
+from sim.analysis.consequences import consequences
+from sim.analysis.history import changes as variable_changes
 from sim.describe import describe
 from sim.schema import Scenario
 from tui.driver import Snapshot
 from tui.fmt import literal, number, variable_label, when
-from tui.widgets.dashboard import (
-    MARKS,
-    VariableRow,
-    objectives_text,
-    players_may_see,
-    secret_names,
-)
+from tui.widgets.dashboard import VariableRow, objectives_text
 from tui.widgets.keys import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import TabletopApp
-
-
-def caused_by(record: ev.Event) -> str | None:
-    if isinstance(record, ev.VariableChanged | ev.ResponseStarted):
-        return record.cause
-    return None
-
-
-def consequences(records: Sequence[ev.Event], decision: str, option: str) -> list[ev.Event]:
-    """The records a decision caused: its effects, the responses it started, what those did."""
-    roots = {f"decision:{decision}.{option}"}
-    responses: set[str] = set()
-    out: list[ev.Event] = []
-    for r in records:
-        cause = caused_by(r)
-        from_response = (
-            cause is not None
-            and cause.startswith("response:")
-            and (cause.removeprefix("response:").split(".")[0] in responses)
-        )
-        if cause in roots or from_response:
-            out.append(r)
-            if isinstance(r, ev.ResponseStarted):
-                responses.add(r.response)
-            continue
-        if (
-            isinstance(
-                r,
-                ev.ResponseFinished
-                | ev.ResponseFailed
-                | ev.BillProgress
-                | ev.NotificationDelivered,
-            )
-            and r.response in responses
-        ) or (
-            isinstance(r, ev.ThreatStopped | ev.ThreatDetected | ev.ThreatSlowed)
-            and (r.by.removeprefix("response:") in responses)
-        ):
-            out.append(r)
-    return out
 
 
 def decisions_text(scenario: Scenario, records: Sequence[ev.Event]) -> Text:
@@ -92,39 +48,27 @@ def decisions_text(scenario: Scenario, records: Sequence[ev.Event]) -> Text:
     return out
 
 
-def objectives_section(
-    scenario: Scenario, snapshot: Snapshot, records: Sequence[ev.Event], controller: bool
-) -> Text:
-    final = [r for r in records if isinstance(r, ev.ObjectiveEvaluated)]
+def objectives_section(snapshot: Snapshot, controller: bool) -> Text:
+    ratings = snapshot.view(controller).ratings
     out = Text()
-    if final:
+    if snapshot.finished:
         out.append("Final ratings (the exercise has ended)\n\n", style="bold")
-        descriptions = {o.id: o.description for o in scenario.objectives}
-        secrets = secret_names(scenario, snapshot.visible(False))
-        for r in final:
-            mark, style = MARKS.get(r.rating, ("?", "bold"))
-            out.append(f"{mark} {r.rating.replace('_', ' '):<10} ", style=style)
-            out.append_text(literal(descriptions.get(r.objective, r.objective)))
-            out.append("\n")
-            if controller or players_may_see(r.evidence, secrets):
-                out.append_text(literal(f"   evidence: {r.evidence}\n", "dim"))
-            else:
-                out.append("   evidence: in the controller view\n", style="dim")
+        out.append_text(objectives_text(ratings, final_label=True))
     else:
         out.append(
             "Standing now (not final: press e to end the exercise and rate it)\n\n", style="bold"
         )
-        secrets = secret_names(scenario, snapshot.visible(False))
-        out.append_text(objectives_text(scenario, snapshot.standing, controller, secrets))
+        out.append_text(objectives_text(ratings))
     return out
 
 
-def variables_text(scenario: Scenario, records: Sequence[ev.Event], controller: bool) -> Text:
+def variables_text(scenario: Scenario, records: Sequence[ev.Event], shown: Collection[str]) -> Text:
+    """Each variable of the view (``shown``) with its changes, from the view's records."""
     out = Text()
     for name, spec in scenario.variables.items():
-        if spec.hidden and not controller:
+        if name not in shown:
             continue
-        changes = [r for r in records if isinstance(r, ev.VariableChanged) and r.variable == name]
+        changes = variable_changes(records, name)
         out.append_text(literal(variable_label(scenario, name), "bold"))
         out.append(f"  from {number(spec.initial)}{spec.unit}")
         if changes:
@@ -180,15 +124,13 @@ class DebriefScreen(Screen[None]):
         controller = app.controller
         records = snap.visible(controller)
         self.query_one("#debrief-decisions", Static).update(decisions_text(self.scenario, records))
-        self.query_one("#debrief-objectives", Static).update(
-            objectives_section(self.scenario, snap, records, controller)
-        )
+        self.query_one("#debrief-objectives", Static).update(objectives_section(snap, controller))
         for row in self.query(VariableRow):
-            row.display = controller or not self.scenario.variables[row.name_].hidden
+            row.display = row.name_ in snap.view(controller).variables
             if row.display:
                 row.show(snap)
         self.query_one("#debrief-variables", Static).update(
-            variables_text(self.scenario, records, controller)
+            variables_text(self.scenario, records, snap.view(controller).variables)
         )
         view = "controller view" if controller else "players' view"
         state = "ended" if snap.finished else "in progress"

@@ -78,20 +78,33 @@ class FireRequest:
 class FireInjectDialog(Dialog[FireRequest]):
     """Choose a held contingency inject to deliver now, with an optional reason."""
 
-    def __init__(self, injects: list[Inject]) -> None:
+    def __init__(self, injects: list[Inject], *, controller: bool = True) -> None:
         super().__init__()
         self.injects = injects
+        self.controller = controller
+        """In the players' view (on the projector) the held injects' titles and texts stay
+        hidden: they are listed by number only."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Fire a contingency inject", style="bold"))
-            options = []
-            for inj in self.injects:
-                prompt = Text.assemble(
-                    (inj.title or inj.id, "bold"),
-                    f"  {inj.sender} → {', '.join(inj.to)}\n",
-                    literal(inj.text, "dim"),
+            if not self.controller:
+                yield Label(
+                    Text(
+                        "Players' view: titles and texts are hidden. "
+                        "Escape, then v for the controller view, to read them.",
+                        style="italic",
+                    )
                 )
+            options = []
+            for n, inj in enumerate(self.injects, start=1):
+                route = f"  {inj.sender} → {', '.join(inj.to)}"
+                if self.controller:
+                    prompt = Text.assemble(
+                        (inj.title or inj.id, "bold"), f"{route}\n", literal(inj.text, "dim")
+                    )
+                else:
+                    prompt = Text.assemble((f"held inject {n}", "bold"), route)
                 options.append(Option(prompt, id=inj.id))
             yield OptionList(*options, id="choices", markup=False)
             yield Input(placeholder="why now? (recorded as a note; optional)", id="reason")

@@ -127,7 +127,9 @@ class PickerScreen(Screen[None]):
         out.append_text(literal(", ".join(a.name for a in c.scenario.actors)))
         if self.invalid:
             names = ", ".join(p.name for p in self.invalid)
-            out.append(f"\n\nNot valid scenarios (see `tabletop validate`): {names}", style="dim")
+            out.append_text(
+                literal(f"\n\nNot valid scenarios (see `tabletop validate`): {names}", "dim")
+            )
         out.append("\n\nenter: open the briefing", style="dim")
         summary.update(out)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from sim import events as ev
 from sim.schema import Scenario
 from tui.driver import Snapshot
 from tui.fmt import literal
@@ -23,29 +22,19 @@ class ActorsPanel(Static):
         self.update(self.text(snapshot, controller))
 
     def text(self, snapshot: Snapshot, controller: bool) -> Text:
-        known = {
-            r.response for r in snapshot.visible(controller) if isinstance(r, ev.ResponseStarted)
-        }
         out = Text(no_wrap=True, overflow="ellipsis")
         width = max(len(a.id) for a in self.scenario.actors)
-        for actor in self.scenario.actors:
-            if not controller and actor.affiliation == "adversary":
-                continue
-            used, cap = snapshot.busy.get(actor.id, (0, actor.capacity))
+        for actor in snapshot.view(controller).actors:
+            used, cap = actor.used, actor.capacity
             bar = "█" * used + "░" * max(cap - used, 0)
             if cap > 6:
                 bar = f"{used}/{cap}"
-            out.append(f"{actor.id:<{width}} ", style="bold" if used else "")
+            out.append(f"{actor.actor:<{width}} ", style="bold" if used else "")
             out.append(f"{bar:<4} ", style="bold" if used else "dim")
-            jobs = [
-                a
-                for a in snapshot.active
-                if a.actor == actor.id and (controller or a.response in known)
-            ]
-            if not jobs:
+            if not actor.jobs:
                 out.append("idle\n" if used == 0 else "\n", style="dim")
                 continue
-            for n, job in enumerate(jobs):
+            for n, job in enumerate(actor.jobs):
                 if n:
                     out.append(" " * (width + 6))
                 out.append_text(literal(self.titles.get(job.response, job.response)))

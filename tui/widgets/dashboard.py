@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline, Static
 
-from sim import events as ev
-from sim.engine import Rating
+from sim.analysis.history import sampled, trend
 from sim.safetext import printable
 from sim.schema import Scenario
+from sim.views import RatingView
 from tui.driver import Snapshot
 from tui.fmt import literal, number, variable_label
 
@@ -23,33 +23,6 @@ MARKS = {
     "partially": ("◐", "bold yellow"),
     "not_met": ("✗", "bold red"),
 }
-
-
-def history(
-    records: Sequence[ev.Event], name: str, initial: float, now: float, samples: int = SAMPLES
-) -> list[float]:
-    """The variable's value at evenly spaced times from 0 to now (a step function)."""
-    changes = [
-        (r.time, r.new) for r in records if isinstance(r, ev.VariableChanged) and r.variable == name
-    ]
-    if now <= 0:
-        return [changes[-1][1] if changes else initial]
-    out: list[float] = []
-    value, i = initial, 0
-    for k in range(samples):
-        t = now * (k + 1) / samples
-        while i < len(changes) and changes[i][0] <= t:
-            value = changes[i][1]
-            i += 1
-        out.append(value)
-    return out
-
-
-def trend(records: Sequence[ev.Event], name: str) -> str:
-    for r in reversed(records):
-        if isinstance(r, ev.VariableChanged) and r.variable == name:
-            return "▲" if r.new > r.old else "▼"
-    return " "
 
 
 VALUE_WIDTH = 30
@@ -102,7 +75,7 @@ class VariableRow(Horizontal):
                 hidden=spec.hidden,
             )
         )
-        data = history(snapshot.records, self.name_, spec.initial, snapshot.now)
+        data = sampled(snapshot.records, self.name_, spec.initial, snapshot.now, SAMPLES)
         # A flat history has nothing to draw (Sparkline would show full bars).
         self.query_one(Sparkline).data = data if min(data) != max(data) else []
         if self.last is not None and value != self.last:
@@ -111,30 +84,23 @@ class VariableRow(Horizontal):
         self.last = value
 
 
-def secret_names(scenario: Scenario, visible: Sequence[ev.Event]) -> list[str]:
-    """Names the players' view must not show values of: hidden variables, undetected threats."""
-    known = {r.threat for r in visible if isinstance(r, ev.ThreatDetected | ev.ThreatStopped)}
-    hidden = [n for n, v in scenario.variables.items() if v.hidden]
-    return hidden + [t.id for t in scenario.threats if t.id not in known]
-
-
-def players_may_see(evidence: str, secrets: Sequence[str]) -> bool:
-    return not any(f"{name} =" in evidence for name in secrets)
-
-
-def objectives_text(
-    scenario: Scenario, standing: Sequence[Rating], controller: bool, secrets: Sequence[str] = ()
-) -> Text:
-    descriptions = {o.id: o.description for o in scenario.objectives}
+def objectives_text(ratings: Sequence[RatingView], *, final_label: bool = False) -> Text:
+    """Each objective's mark, description and evidence, as the view gives them (a rating the
+    view withholds shows as '?')."""
     out = Text()
-    for r in standing:
-        mark, style = MARKS.get(r.rating, ("?", "bold"))
-        out.append(f"{mark} ", style=style)
-        out.append_text(literal(descriptions.get(r.objective, r.objective)))
+    for r in ratings:
+        if r.rating is None:
+            out.append("? ", style="bold dim")
+        else:
+            mark, style = MARKS.get(r.rating, ("?", "bold"))
+            out.append(f"{mark} ", style=style)
+            if final_label:
+                out.append(f"{r.rating.replace('_', ' '):<10} ", style=style)
+        out.append_text(literal(r.description))
         out.append("\n")
-        if controller or players_may_see(r.evidence, secrets):
-            out.append_text(literal(f"   {r.evidence}\n", "dim"))
-    if not standing:
+        prefix = "evidence: " if final_label else ""
+        out.append_text(literal(f"   {prefix}{r.evidence}\n", "dim"))
+    if not ratings:
         out.append("(no objectives)", style="dim")
     return out
 
@@ -153,15 +119,11 @@ class Dashboard(Horizontal):
         yield Static("", id="objectives")
 
     def show(self, snapshot: Snapshot, controller: bool) -> None:
+        shown = snapshot.view(controller).variables
         for row in self.query(VariableRow):
-            row.display = controller or not self.scenario.variables[row.name_].hidden
+            row.display = row.name_ in shown
             if row.display:
                 row.show(snapshot)
         self.query_one("#objectives", Static).update(
-            objectives_text(
-                self.scenario,
-                snapshot.standing,
-                controller,
-                secret_names(self.scenario, snapshot.visible(False)),
-            )
+            objectives_text(snapshot.view(controller).ratings)
         )

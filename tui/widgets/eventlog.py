@@ -38,11 +38,17 @@ class EventLog(RichLog):
         )
         self.scenario = scenario
         self.shown = 0
+        self.controller = False
+        """Whether the lines carry the facilitator's detail (reasons, real causes)."""
 
-    def reset(self, records: Iterable[ev.Event]) -> None:
+    def reset(self, records: Iterable[ev.Event], controller: bool = False) -> None:
+        """Show these records only: written as one block (one render, one refresh)."""
         self.clear()
-        self.shown = 0
-        self.add(records)
+        self.controller = controller
+        lines = [self.line(r) for r in records]
+        self.shown = len(lines)
+        if lines:
+            self.write(Text("\n").join(lines))
 
     def add(self, records: Iterable[ev.Event]) -> None:
         for r in records:
@@ -54,5 +60,6 @@ class EventLog(RichLog):
         if r.audience == ev.FACILITATOR_ONLY:
             style += " dim"
         return Text.assemble(
-            (f"{when(self.scenario, r.time)}  ", "dim"), literal(describe(r, self.scenario), style)
+            (f"{when(self.scenario, r.time)}  ", "dim"),
+            literal(describe(r, self.scenario, self.controller), style),
         )

@@ -26,9 +26,12 @@ class InjectFeed(RichLog):
         self.shown = 0
 
     def reset(self, records: Iterable[ev.Event], controller: bool) -> None:
+        """Show these records only: written as one block (one render, one refresh)."""
         self.clear()
-        self.shown = 0
-        self.add(records, controller)
+        entries = [e for e in (self.entry(r, controller) for r in records) if e is not None]
+        self.shown = len(entries)
+        if entries:
+            self.write(Text("\n").join(entries))
 
     def add(self, records: Iterable[ev.Event], controller: bool) -> None:
         for r in records:

@@ -29,12 +29,11 @@ class MselPanel(Static):
         )
         out = Text(no_wrap=True, overflow="ellipsis")
         for i, e in enumerate(entries):
-            inj = e.inject
             if e.status == "delivered":
                 mark, style = ("▸", "bold") if i == last else ("✓", "dim")
             elif e.status == "skipped":
-                mark, style = ("✗", "dim strike") if controller else ("–", "dim")
-            elif inj.contingency:
+                mark, style = "✗", "dim strike"
+            elif e.contingency:
                 mark, style = "⚑", "italic"
             else:
                 mark, style = "·", ""
@@ -44,10 +43,10 @@ class MselPanel(Static):
             else:
                 when = "── ──:──"
             out.append(f"{mark} {when} ", style=style)
-            out.append_text(literal(inj.title or inj.id, style))
+            out.append_text(literal(e.title, style))
             if e.time is None and e.status == "pending":
-                out.append(" (?)" if not inj.contingency else " (held)", style="dim")
+                out.append(" (?)" if not e.contingency else " (held)", style="dim")
             out.append("\n")
         if not entries:
-            out.append("(no injects)", style="dim")
+            out.append("(no injects yet)" if not controller else "(no injects)", style="dim")
         return out

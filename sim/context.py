@@ -1,0 +1,96 @@
+"""The narrow interface through which the mechanics (threats, responses) act on an exercise.
+
+``sim.threats`` and ``sim.responses`` know an exercise only as a :class:`Context`: they read
+values, set statuses, record typed records, apply effects, evaluate expressions, draw from
+their own random streams and start SimPy processes. They never import the engine (no import
+cycle) and never touch its private parts. :class:`sim.engine.Exercise` is the one Context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from typing import Any, Protocol
+
+import simpy
+
+from sim import events as ev
+from sim.cause import Cause
+from sim.chance import Stream
+from sim.expr import Value
+from sim.schema import Countermeasure, Legislation, Notification, Threat
+from sim.state import ActiveResponse, Campaigns
+
+Process = Generator[simpy.Event, Any, None]
+"""A SimPy process body."""
+
+
+class Context(Protocol):
+    """What a mechanic may read and do."""
+
+    @property
+    def env(self) -> simpy.Environment: ...
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """The players' side (record audiences)."""
+        ...
+
+    @property
+    def threats(self) -> Mapping[str, Threat]: ...
+
+    @property
+    def responses(self) -> Mapping[str, Notification | Countermeasure | Legislation]: ...
+
+    @property
+    def resources(self) -> Mapping[str, simpy.Resource]: ...
+
+    @property
+    def active(self) -> dict[str, ActiveResponse]:
+        """Responses in progress, by id (the actors panel): ``sim.responses`` keeps it."""
+        ...
+
+    @property
+    def campaigns(self) -> Campaigns:
+        """The campaigns' bookkeeping: ``sim.threats`` keeps it."""
+        ...
+
+    @property
+    def happened_at(self) -> Mapping[str, float]:
+        """When each inject was delivered, decision made, threat started or detected."""
+        ...
+
+    @property
+    def now(self) -> float: ...
+
+    @property
+    def rng(self) -> Callable[[str], Stream]:
+        """The random stream of one element ('threat:<id>', 'response:<id>')."""
+        ...
+
+    def mark_time(self, key: str) -> None:
+        """Note when something first happened (``happened_at``), if not noted yet."""
+        ...
+
+    def value(self, name: str) -> Value: ...
+
+    def set_status(self, name: str, status: str) -> None: ...
+
+    def record(self, event: ev.Event) -> None:
+        """Append a record (stamped with its sequence number and the time)."""
+        ...
+
+    def apply_effects(
+        self,
+        effects: Mapping[str, str | float],
+        cause: Cause,
+        *,
+        extra: Mapping[str, Value] | None = None,
+    ) -> None: ...
+
+    def truth(self, source: str | float, where: str) -> bool: ...
+
+    def probability(self, source: str | float, where: str) -> float: ...
+
+    def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
+        """Start a response (or record why it cannot start)."""
+        ...

@@ -1,0 +1,56 @@
+"""Small frozen views of an exercise's state that the engine, the mechanics and views share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import simpy
+
+from sim.schema import Decision, Inject
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDecision:
+    """A decision the players face now."""
+
+    decision: Decision
+    opened: float
+    deadline: float
+    offered: tuple[str, ...] = ()
+    """(v2) The options offered, where some are conditional; empty: all of them."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveResponse:
+    """A response in progress, for the console's actors panel."""
+
+    response: str
+    kind: str
+    actor: str
+    started: float
+    expected_end: float | None
+    stage: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MselEntry:
+    """One line of the MSEL as a viewer may see it."""
+
+    inject: Inject
+    time: float | None
+    """Delivery time if known (delivered, or scheduled at a fixed time), else None."""
+    status: str
+
+
+@dataclass(slots=True)
+class Campaigns:
+    """The bookkeeping of adversary campaigns (kept by ``sim.threats``)."""
+
+    procs: dict[str, simpy.Process] = field(default_factory=dict)
+    """The running campaign processes, by threat id (stop and slow interrupt them)."""
+    detected: set[str] = field(default_factory=set)
+    """Threats the defenders know of."""
+    stage: dict[str, str] = field(default_factory=dict)
+    """The stage each campaign is in."""
+    slowed: dict[str, float] = field(default_factory=dict)
+    """Slowing applied to campaigns before they began."""
