@@ -80,4 +80,6 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
             return f"observation{f' ({tag})' if tag else ''}: {e.text}"
         case ev.ExpressionFailed():
             return f"expression failed in {e.where}: {e.expression!r}: {e.error}"
+        case ev.ConsentRefused():
+            return f"{e.decision} → {e.option} refused by {e.actor}: {e.text}"
     return e.kind

@@ -619,7 +619,37 @@ def _is_constant(node: ast.expr) -> bool:
     )
 
 
+FUNCTIONS = ("min", "max", "clamp")
+"""(format v2) The only calls: min(a, b, ...), max(a, b, ...), clamp(x, low, high)."""
+MAX_ARGUMENTS = 16
+
+
+def _call(self: _Compiler, node: ast.Call) -> tuple[_Fn, Kind]:
+    func = node.func
+    if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
+        self.fail(_FORBIDDEN[ast.Call], node)
+    if node.keywords:
+        self.fail(f"{func.id}() takes numbers only, not 'name=value'", node.keywords[0].value)
+    n = len(node.args)
+    if func.id == "clamp" and n != 3:
+        self.fail("clamp() takes three numbers: clamp(value, low, high)", node)
+    if func.id != "clamp" and not 2 <= n <= MAX_ARGUMENTS:
+        self.fail(f"{func.id}() takes 2 to {MAX_ARGUMENTS} numbers", node)
+    fns: list[_Fn] = []
+    for arg in node.args:
+        fn, kind = self.node(arg)
+        self.need_number(arg, kind, f"{func.id}()")
+        fns.append(fn)
+    if func.id == "min":
+        return (lambda env: min(f(env) for f in fns)), "number"
+    if func.id == "max":
+        return (lambda env: max(f(env) for f in fns)), "number"
+    x, low, high = fns
+    return (lambda env: min(max(x(env), low(env)), high(env))), "number"
+
+
 _HANDLERS: dict[type[ast.AST], Callable[[_Compiler, Any], tuple[_Fn, Kind]]] = {
+    ast.Call: _call,
     ast.Constant: _Compiler.constant,
     ast.Name: _Compiler.name,
     ast.UnaryOp: _Compiler.unary,

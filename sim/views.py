@@ -169,7 +169,7 @@ def msel(ex: Exercise, controller: bool) -> list[MselLine]:
             out.append(
                 MselLine(
                     inj.id,
-                    inj.title or inj.id,
+                    inj.controllers_title or inj.title or inj.id,
                     t,
                     status,
                     inj.contingency,

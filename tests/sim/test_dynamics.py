@@ -435,3 +435,60 @@ def test_v2_runs_are_deterministic() -> None:
     a = [r.to_dict() for r in run(sc, 11, EVICT).records]
     b = [r.to_dict() for r in run(sc, 11, EVICT).records]
     assert a == b
+
+
+# --- (5) min, max and clamp in expressions ----------------------------------------------------
+
+
+def test_min_max_and_clamp_in_effects_and_conditions() -> None:
+    sc = scenario(
+        """
+variables:
+  stolen: {initial: 10}
+  published: {initial: 0}
+injects:
+  - {id: leak, at: 1, from: ally, to: [gov], text: L., invented: true,
+     effects: {published: "= min(stolen, published + 25)"}}
+  - {id: cap, at: 2, from: ally, to: [gov], text: C., invented: true,
+     if: "max(stolen, published) >= 10 and clamp(published, 0, 5) == 5"}
+"""
+    )
+    ex = Exercise(sc, 0)
+    ex.run()
+    assert ex.value("published") == 10  # never more than was stolen
+    assert ex.value("cap") == "delivered"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abs(stolen) > 1", "function calls are not allowed"),
+        ("min(stolen) > 1", "takes 2 to 16 numbers"),
+        ("clamp(stolen, 1) > 1", "takes three numbers"),
+        ("max(stolen, leak) > 1", "max()"),
+        ("min(stolen, key=1) > 1", "numbers only"),
+    ],
+)
+def test_bad_calls_are_refused_with_a_position(text: str, message: str) -> None:
+    body = (
+        "variables:\n  stolen: {initial: 1}\ninjects:\n"
+        f'  - {{id: leak, at: 1, from: ally, to: [gov], text: L., invented: true, if: "{text}"}}\n'
+    )
+    with pytest.raises(InputProblems) as exc:
+        scenario(body)
+    (problem,) = exc.value.problems
+    assert message in problem.message
+    assert problem.line == 16 and 77 <= problem.col < 77 + len(text)  # inside the expression
+
+
+def test_controllers_and_players_see_their_own_msel_titles() -> None:
+    from sim.views import msel
+
+    sc = scenario(
+        "injects:\n  - {id: warn, at: 0, from: ally, to: [gov], text: W., invented: true,"
+        " title: Ally warning, controllers_title: GRU unit named}\n"
+    )
+    ex = Exercise(sc, 0)
+    ex.run()
+    assert [m.title for m in msel(ex, controller=True)] == ["GRU unit named"]
+    assert [m.title for m in msel(ex, controller=False)] == ["Ally warning"]

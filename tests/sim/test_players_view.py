@@ -57,8 +57,9 @@ def forbidden(ex: Exercise, said: list[str]) -> dict[str, str]:
     for name, var in s.variables.items():
         if var.hidden:
             out[name] = "hidden variable"
+    known = {r.threat for r in ex.records if isinstance(r, ev.ThreatDetected)}
     for t in s.threats:
-        if t.id not in ex.threat_detected:
+        if t.id not in ex.threat_detected and t.id not in known:  # (v2: back after eviction)
             out[t.id] = "undetected threat"
             if t.title:
                 out[t.title] = "undetected threat's name"

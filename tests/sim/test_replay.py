@@ -72,16 +72,17 @@ def sliced(s: Scenario, seed: int, slices: list[float], decider: object) -> Exer
     """Step the clock in the given slices, choosing as the console would when it sees a
     decision open (at the decider's time, which lies ahead of the clock)."""
     ex = Exercise(s, seed)
-    asked: set[str] = set()
+    asked: set[tuple[str, float]] = set()
     t, i = 0.0, 0
     while not ex.finished:
         t = min(t + slices[i % len(slices)], ex.horizon)
         i += 1
         ex.run_until(t)
         for pending in list(ex.open_decisions.values()):
-            if pending.decision.id in asked:
+            key = (pending.decision.id, pending.opened)  # a v2 decision can come back
+            if key in asked:
                 continue
-            asked.add(pending.decision.id)
+            asked.add(key)
             choice = decider.choose(ex, pending)  # type: ignore[attr-defined]
             if choice is not None:
                 ex.decide(
