@@ -28,6 +28,7 @@ from sim.schema import Scenario
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
 from tui.fmt import when
+from tui.livereload import POLL, ReloadRefused, ScenarioReloaded, Watched, problem_lines
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
 from tui.recording import Recording
 
@@ -67,8 +68,11 @@ class TabletopApp(App[None]):
         tick: float = TICK,
         recording: Recording | None = None,
         hold_defaults: bool = True,
+        watch: Path | None = None,
     ) -> None:
         super().__init__()
+        self.watched = None if watch is None else Watched(watch)
+        """The scenario file `--watch` reloads when it is saved (None: no live reload)."""
         self.hold_defaults = hold_defaults
         """Stop the clock before a decision's deadline default applies (the room may choose)."""
         self.scenario = scenario
@@ -112,6 +116,9 @@ class TabletopApp(App[None]):
 
     def on_mount(self) -> None:
         self.timer = self.set_interval(self.tick, self._tick, pause=True)
+        if self.watched is not None:
+            self.set_interval(POLL, self._check_watched)
+            self.notify(self.watched.started_notice(), title="Live reload", markup=False)
         if self.scenario is not None:
             self.start_exercise(self.scenario)
         else:
@@ -278,6 +285,66 @@ class TabletopApp(App[None]):
                 markup=False,
                 timeout=10,
             )
+
+    # --- live reload (--watch) -----------------------------------------------------------------
+
+    def _check_watched(self) -> None:
+        watched, driver = self.watched, self.driver
+        if watched is None or driver is None or not watched.watcher.changed():
+            return
+        self.set_playing(False)
+        self.resume_after_decision = False
+        self.inflight += 1
+        self.run_worker(
+            partial(self._reload_work, driver, watched.path),
+            thread=True,
+            group="engine",
+            exit_on_error=False,
+        )
+
+    def _reload_work(self, driver: EngineDriver, path: Path) -> None:
+        from sim.authoring.reload import Reloaded
+
+        try:
+            result = driver.reload(path)
+        except Exception as exc:  # shown, never a crash; the old exercise keeps running
+            self.post_message(ReloadRefused([f"internal error: {type(exc).__name__}: {exc}"]))
+            return
+        if isinstance(result, Reloaded):
+            scenario = result.exercise.scenario
+            self.post_message(ScenarioReloaded(scenario, driver.snapshot(), result.summary()))
+        else:
+            self.post_message(ReloadRefused(problem_lines(result)))
+
+    async def on_scenario_reloaded(self, message: ScenarioReloaded) -> None:
+        from tui.screens.console import ConsoleScreen
+
+        self.inflight -= 1
+        self.scenario = message.scenario
+        self.snapshot = snap = message.snapshot
+        self.sub_title = message.scenario.scenario.title
+        self.decision_index = 0
+        self.debrief_shown = snap.finished
+        # the panels are built from the scenario (its variables, actors): build them again
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ConsoleScreen):
+            await self.pop_screen()
+        if isinstance(self.screen, ConsoleScreen):
+            await self.switch_screen(ConsoleScreen(message.scenario))
+        else:
+            await self.push_screen(ConsoleScreen(message.scenario))
+        self.refresh_views(full=True)
+        self.notify(printable(message.summary), title="Scenario reloaded", markup=False, timeout=10)
+
+    def on_reload_refused(self, message: ReloadRefused) -> None:
+        self.inflight -= 1
+        name = self.watched.name() if self.watched is not None else "the file"
+        self.notify(
+            printable("\n".join(message.lines)),
+            title=f"Not reloaded: {name} has problems (the exercise goes on unchanged)",
+            severity="error",
+            markup=False,
+            timeout=20,
+        )
 
     # --- time ---------------------------------------------------------------------------------
 

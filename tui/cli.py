@@ -23,6 +23,11 @@ from tui.serve_guard import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
 @click.option("--resume", "resume", metavar="ID", help="Continue a saved session.")
 @click.option("--force", is_flag=True, help="With --resume: replay on a changed scenario file.")
 @click.option("--no-save", is_flag=True, help="Do not save the session.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Reload the scenario FILE when it is saved, replaying what was done (not saved).",
+)
 @click.option("--no-folder", is_flag=True, hidden=True, help="Picker: never list the folder.")
 @click.option(
     "--pause-before-default/--no-pause-before-default",
@@ -38,6 +43,7 @@ def play(
     resume: str | None,
     force: bool,
     no_save: bool,
+    watch: bool,
     no_folder: bool,
     pause_before_default: bool,
     store: str | None,
@@ -46,8 +52,11 @@ def play(
 
     With several SCENARIOS the picker offers them and the bundled ones; with none, the bundled
     ones and the scenario files in the current folder. The session is saved as it goes (see
-    `tabletop sessions`); resume it with --resume ID.
+    `tabletop sessions`); resume it with --resume ID. With --watch (authors: one scenario file)
+    every save reloads the file and replays what was done; that session is not saved.
     """
+    if watch and (resume is not None or len(scenarios) != 1 or not Path(scenarios[0]).is_file()):
+        raise click.UsageError("--watch needs one scenario FILE (not a bundled id or --resume)")
     scenario = scenarios[0] if len(scenarios) == 1 else None
     files = _check_all(scenarios) if scenario is None and (scenarios or no_folder) else None
     from sim.schema import Scenario
@@ -72,7 +81,7 @@ def play(
             click.echo(printable(line, one_line=True), err=True)
         recording = Recording(st, resumed=resumed, store_option=store or "")
         model = resumed.exercise.scenario
-    elif no_save:
+    elif no_save or watch:
         recording = None
         model = _load(scenario) if scenario else None
     else:
@@ -92,6 +101,7 @@ def play(
         recording=recording,
         files=files,
         hold_defaults=pause_before_default,
+        watch=Path(scenarios[0]) if watch else None,
     )
     app.run()
     if recording is not None and recording.session_id is not None:

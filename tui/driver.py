@@ -7,10 +7,12 @@ thread never reads the engine while it moves.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sim import events as ev
 from sim import pacing
@@ -19,6 +21,10 @@ from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
 from sim.views import MselLine, View, view
+
+if TYPE_CHECKING:
+    from sim.authoring.reload import Reloaded
+    from sim.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +170,22 @@ class EngineDriver:
                 raise ExerciseError("undo needs a recorded session")
             self.exercise, command = undo_last(ex)
             return command_summary(command)
+
+    def reload(self, path: str | os.PathLike[str]) -> Reloaded | list[Problem]:
+        """Load the scenario file again and replay this exercise's commands on it (same seed).
+
+        On success the replayed exercise replaces this one; on problems nothing changes.
+        """
+        from sim.authoring.reload import Reloaded, reload_file
+
+        with self._lock:
+            ex = self.exercise
+            result = reload_file(path, ex.seed, list(ex.command_log))
+            if isinstance(result, Reloaded):
+                self.exercise = result.exercise
+                self.scenario = result.exercise.scenario
+                self.last_stop = None
+            return result
 
 
 def command_summary(command: Command) -> str:
