@@ -185,6 +185,7 @@ class EngineDriver:
                 self.exercise = result.exercise
                 self.scenario = result.exercise.scenario
                 self.last_stop = None
+                self.let_default = set()  # the deadlines may have moved: warn the room again
             return result
 
 
