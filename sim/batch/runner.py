@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import math
 import signal
+import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,8 +109,9 @@ def run_batch(
         for first, summaries in chunks:
             waiting[first] = summaries
             done += len(summaries) // max(1, len(recipe.policies))
-            while tally.runs_done in waiting:
-                _feed(tally, waiting.pop(tally.runs_done), len(recipe.policies))
+            with _interrupts_deferred():  # a tally is never left half-added
+                while tally.runs_done in waiting:
+                    _feed(tally, waiting.pop(tally.runs_done), len(recipe.policies))
             if progress is not None:
                 progress(done, recipe.runs)
     except KeyboardInterrupt:
@@ -123,6 +126,22 @@ def run_batch(
     partial = partial or tally.runs_done < recipe.runs
     seconds = time.perf_counter() - start
     return BatchResult(recipe, tally, partial, executor, jobs, seconds, failure)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back until the block is done, then raise it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _feed(tally: Tally, summaries: list[RunSummary], policies: int) -> None:
