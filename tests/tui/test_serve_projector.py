@@ -18,7 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from test_serve import LIMIT, STUB, Running, poll, status_of, ws_refusal
+from test_serve import LIMIT, STUB, Running, alive, poll, status_of, ws_refusal
 
 from sim.session.store import SessionStore, now_iso
 from tui.serve import VIEWERS, ServeConfig, build_app, console_command, open_socket, start_site
@@ -50,6 +50,7 @@ class Served:
 
 
 Start = Callable[..., Awaitable[Served]]
+TITLE = b"Quickstart"
 
 
 @pytest.fixture
@@ -57,7 +58,11 @@ async def serve(tmp_path: Path) -> AsyncIterator[Start]:
     runners: list[web.AppRunner] = []
 
     async def start(
-        *, max_sessions: int = 4, max_viewers: int = 4, since: str | None = None
+        *,
+        max_sessions: int = 4,
+        max_viewers: int = 4,
+        since: str | None = None,
+        real_watcher: bool = False,
     ) -> Served:
         n = len(runners)
         store = tmp_path / f"store-{n}.db"
@@ -69,7 +74,11 @@ async def serve(tmp_path: Path) -> AsyncIterator[Start]:
             token=viewer.token,
             store=store,
             since=since or now_iso(),
-            command=[sys.executable, str(STUB), "echo", str(viewer.record)],
+            command=(
+                watch_command(store)
+                if real_watcher
+                else [sys.executable, str(STUB), "echo", str(viewer.record)]
+            ),
             max_viewers=max_viewers,
         )
         config = ServeConfig(
@@ -267,3 +276,46 @@ def test_the_consoles_and_watchers_share_the_servers_store(tmp_path: Path) -> No
     console = console_command((), store)
     assert console[console.index("play") + 1 :] == ["--store", str(store), "--no-folder"]
     assert watch_command(store)[-4:] == ["tui", "watch", "--store", str(store)]
+
+
+async def test_the_real_watcher_shows_the_players_view_and_ends_with_its_page(
+    serve: Start,
+) -> None:
+    s = await serve(real_watcher=True)
+    quickstart = Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml"
+    with SessionStore.open(s.store) as st:
+        st.create(
+            scenario_text=quickstart.read_text(encoding="utf-8"),
+            scenario_path=str(quickstart),
+            scenario_id="quickstart",
+            seed=1,
+        )
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(s.ws + "?width=160&height=40")
+        viewers = s.console.app[VIEWERS]
+
+        def child_pid() -> int | None:
+            child = next(iter(viewers)).child if viewers else None
+            return child.pid if child is not None else None
+
+        pid = int(await poll(child_pid, "the watcher process"))  # type: ignore[arg-type]
+        screen = b""
+        async with asyncio.timeout(60):
+            while TITLE not in screen:
+                message = await ws.receive()
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                screen += message.data
+        # Keys are ignored: "q" and ctrl+q would quit the watcher, which would close the page.
+        await ws.send_json(["focus"])
+        await ws.send_json(["stdin", "q\x11"])
+        await asyncio.sleep(1.0)  # time for a quit to happen, had the keys arrived (the stub
+        # watcher test above proves exactly what arrives)
+        await ws.send_json(["ping", "still-there"])
+        async with asyncio.timeout(60):
+            while (message := await ws.receive()).type == aiohttp.WSMsgType.BINARY:
+                pass
+        assert message.type == aiohttp.WSMsgType.TEXT, message
+        assert message.json() == ["pong", "still-there"]
+        assert alive(pid)
+        await ws.close()
+    await poll(lambda: not alive(pid), "the watcher to end")
