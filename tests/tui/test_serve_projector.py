@@ -9,7 +9,10 @@ what reached it.
 from __future__ import annotations
 
 import asyncio
+import re
+import signal
 import socket
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +22,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from test_serve import LIMIT, STUB, Running, alive, poll, status_of, ws_refusal
+from test_serve_cli import fetch
 
 from sim.session.store import SessionStore, now_iso
 from tui.serve import VIEWERS, ServeConfig, build_app, console_command, open_socket, start_site
@@ -319,3 +323,54 @@ async def test_the_real_watcher_shows_the_players_view_and_ends_with_its_page(
         assert alive(pid)
         await ws.close()
     await poll(lambda: not alive(pid), "the watcher to end")
+
+
+# --- from the command line ----------------------------------------------------------------------
+
+
+def _serve_lines(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_serve_prints_a_projector_link_with_its_own_token(tmp_path: Path) -> None:
+    store = tmp_path / "room.db"
+    proc = _serve_lines("--store", str(store), "--max-viewers", "3")
+    try:
+        assert proc.stdout is not None
+        printed: list[str] = []
+        while not any("ctrl+c" in line for line in printed):
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else "serve ended"
+            printed.append(line)
+        text = "".join(printed)
+        console = re.search(r"http://(\S+)/\?token=(\S+)", text)
+        projector = re.search(r"http://(\S+)/watch\?token=(\S+)", text)
+        assert console and projector
+        assert console.group(2) != projector.group(2)
+        assert str(store) in text and "3 projector pages" in text
+        base = f"http://{projector.group(1)}"
+        assert fetch(f"{base}/watch?token={projector.group(2)}") == 200
+        assert fetch(f"{base}/watch?token={console.group(2)}") == 403
+        assert fetch(f"{base}/?token={projector.group(2)}") == 403
+        assert fetch(f"{base}/?token={console.group(2)}") == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=15)
+    assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("value", ["0", "65", "x"])
+def test_a_bad_viewer_cap_is_a_usage_error(value: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "serve", "--max-viewers", value],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--max-viewers" in done.stderr
