@@ -14,7 +14,7 @@ import click
 from sim.cli import INVALID, _fail_problems, _load, _scenario_path, main, run_main
 from sim.safetext import printable
 from sim.session.cli import clear_errors, load_with_text, open_store, store_option
-from tui.serve_guard import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
+from tui.serve_guard import DEFAULT_MAX_SESSIONS, DEFAULT_MAX_VIEWERS, MAX_SESSIONS_LIMIT
 
 
 @main.command()
@@ -173,8 +173,22 @@ def watch(session: str, store: str | None, plain: bool) -> None:
     type=click.IntRange(1, MAX_SESSIONS_LIMIT),
     help="Console sessions open at once.",
 )
+@click.option(
+    "--max-viewers",
+    default=DEFAULT_MAX_VIEWERS,
+    show_default=True,
+    type=click.IntRange(1, MAX_SESSIONS_LIMIT),
+    help="Projector pages (read-only players' view) open at once.",
+)
+@store_option
 def serve(
-    scenarios: tuple[str, ...], port: int, host: str, allow_remote: bool, max_sessions: int
+    scenarios: tuple[str, ...],
+    port: int,
+    host: str,
+    allow_remote: bool,
+    max_sessions: int,
+    max_viewers: int,
+    store: str | None,
 ) -> None:
     """Serve the console to your browser, behind a secret link printed at start (offline).
 
@@ -192,6 +206,8 @@ def serve(
             port=port,
             allow_remote=allow_remote,
             max_sessions=max_sessions,
+            max_viewers=max_viewers,
+            store=Path(store) if store is not None else None,
             echo=click.echo,
             warn=lambda line: click.echo(printable(line, one_line=True), err=True),
         )

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
@@ -32,6 +32,7 @@ from sim.safetext import printable
 from tui.serve_child import ConsoleChild
 from tui.serve_guard import (
     DEFAULT_MAX_SESSIONS,
+    DEFAULT_MAX_VIEWERS,
     Bind,
     clamp_size,
     host_ok,
@@ -41,6 +42,9 @@ from tui.serve_guard import (
     resolve_bind,
     token_ok,
 )
+
+if TYPE_CHECKING:
+    from tui.serve_projector import Projector
 
 TITLE = "tabletop: facilitator console"
 MAX_MESSAGE = 64 * 1024
@@ -62,10 +66,12 @@ class ServeStartError(Exception):
     """The server could not start (busy port, no permission): one line, exit 1."""
 
 
-def console_command(files: Sequence[Path] = ()) -> list[str]:
+def console_command(files: Sequence[Path] = (), store: Path | None = None) -> list[str]:
     """The console each browser session runs: one named file opens directly; otherwise the
     picker offers the bundled scenarios and the named files, never the working folder."""
     parts = [sys.executable, "-m", "tui", "play"]
+    if store is not None:
+        parts.extend(["--store", str(store)])
     if len(files) != 1:
         parts.append("--no-folder")
     parts.extend(str(Path(f).resolve()) for f in files)
@@ -90,6 +96,8 @@ class ServeConfig:
     max_sessions: int = DEFAULT_MAX_SESSIONS
     title: str = TITLE
     echo: Callable[[str], None] = field(default=lambda line: None)
+    projector: Projector | None = None
+    """The read-only projector pages (tui/serve_projector.py); None: none offered."""
 
 
 @dataclass(eq=False)
@@ -110,6 +118,7 @@ class Session:
 
 
 SESSIONS = web.AppKey("sessions", set[Session])
+VIEWERS = web.AppKey("viewers", set[Session])
 CONFIG = web.AppKey("config", ServeConfig)
 
 
@@ -175,7 +184,9 @@ async def _page(request: web.Request) -> web.Response:
 
 async def _static(request: web.Request) -> web.StreamResponse:
     config = request.app[CONFIG]
-    if not token_ok(request.match_info["token"], config.token):
+    given = request.match_info["token"]
+    viewer = config.projector.token if config.projector is not None else None
+    if not token_ok(given, config.token) and not (viewer and token_ok(given, viewer)):
         raise _refuse(web.HTTPForbidden, "wrong or missing token")
     name = request.match_info["name"]
     if name not in STATIC_FILES:
@@ -210,19 +221,33 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
             web.HTTPServiceUnavailable,
             f"{config.max_sessions} console sessions are already open (see --max-sessions)",
         )
+    return await run_session(request, websocket, config.command, sessions, viewer=False)
+
+
+async def run_session(
+    request: web.Request,
+    websocket: web.WebSocketResponse,
+    command: Sequence[str],
+    sessions: set[Session],
+    *,
+    viewer: bool,
+) -> web.WebSocketResponse:
+    """Run command for one browser until either ends; a viewer's keys never reach it."""
+    config = request.app[CONFIG]
+    what = "projector" if viewer else "session"
     width, height = clamp_size(request.query.get("width"), request.query.get("height"))
     session = Session(websocket, request)
     sessions.add(session)
-    config.echo(f"session started ({len(sessions)} open)")
+    config.echo(f"{what} started ({len(sessions)} open)")
     pump: asyncio.Task[None] | None = None
     try:
         await websocket.prepare(request)
-        session.child = child = ConsoleChild(config.command, child_environment(width, height))
+        session.child = child = ConsoleChild(command, child_environment(width, height))
         await child.start()
         pump = asyncio.create_task(_forward(child, websocket))
-        await _receive(websocket, child)
+        await _receive(websocket, child, viewer=viewer)
     except Exception as exc:  # one line on the server's terminal, never a traceback
-        config.echo(f"a session failed: {printable(str(exc) or type(exc).__name__, one_line=True)}")
+        config.echo(f"a {what} failed: {printable(str(exc) or type(exc).__name__, one_line=True)}")
     finally:
         sessions.discard(session)
         if session.child is not None:
@@ -233,7 +258,7 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
         await session.close()
-        config.echo(f"session ended ({len(sessions)} open)")
+        config.echo(f"{what} ended ({len(sessions)} open)")
     return websocket
 
 
@@ -274,8 +299,13 @@ def _envelope(data: str) -> tuple[str, Any] | None:
     return message[0], message[1] if len(message) > 1 else None
 
 
-async def _receive(websocket: web.WebSocketResponse, child: ConsoleChild) -> None:
-    """Keys and resizes from the browser to the console; anything malformed is ignored."""
+async def _receive(
+    websocket: web.WebSocketResponse, child: ConsoleChild, *, viewer: bool = False
+) -> None:
+    """Keys and resizes from the browser to the console; anything malformed is ignored.
+
+    From a viewer (a projector page) only resizes reach the console: never keys, focus or blur.
+    """
     async for message in websocket:
         if message.type != WSMsgType.TEXT:
             continue
@@ -284,6 +314,8 @@ async def _receive(websocket: web.WebSocketResponse, child: ConsoleChild) -> Non
             continue
         kind, data = envelope
         ok = True
+        if viewer and kind not in ("resize", "ping"):
+            continue
         if kind == "stdin" and isinstance(data, str):
             ok = await child.send(b"D", data.encode("utf-8", "replace"))
         elif kind == "resize" and isinstance(data, dict):
@@ -299,8 +331,7 @@ async def _receive(websocket: web.WebSocketResponse, child: ConsoleChild) -> Non
 
 async def _close_sessions(app: web.Application) -> None:
     """On shutdown: end every console (whole groups), then close every browser connection."""
-    open_now: set[Session] = app[SESSIONS]
-    sessions = list(open_now)
+    sessions = [*app[SESSIONS], *app[VIEWERS]]
     await asyncio.gather(
         *(s.child.stop() for s in sessions if s.child is not None), return_exceptions=True
     )
@@ -314,8 +345,13 @@ def build_app(config: ServeConfig) -> web.Application:
     app = web.Application(middlewares=[_guard], client_max_size=MAX_MESSAGE)
     app[CONFIG] = config
     app[SESSIONS] = set()
+    app[VIEWERS] = set()
     app.router.add_get("/", _page)
     app.router.add_get("/ws/{token}", _websocket)
+    if config.projector is not None:
+        from tui.serve_projector import add_projector_routes
+
+        add_projector_routes(app)
     app.router.add_get("/static/{token}/{name:.+}", _static)
     app.on_shutdown.append(_close_sessions)
     return app
@@ -368,6 +404,8 @@ def serve_console(
     port: int = 8000,
     allow_remote: bool = False,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    max_viewers: int = DEFAULT_MAX_VIEWERS,
+    store: Path | None = None,
     echo: Callable[[str], None] = print,
     warn: Callable[[str], None] = print,
 ) -> None:
@@ -376,13 +414,26 @@ def serve_console(
     sock = open_socket(bind, port)
     port = sock.getsockname()[1]
     token = new_token()
+    from sim.session.location import store_path
+    from sim.session.store import now_iso
+    from tui.serve_projector import Projector, watch_command
+
+    store = store_path(str(store) if store is not None else None).resolve()
+    projector = Projector(
+        token=new_token(),
+        store=store,
+        since=now_iso(),
+        command=watch_command(store),
+        max_viewers=max_viewers,
+    )
     config = ServeConfig(
-        command=console_command(files),
+        command=console_command(files, store),
         token=token,
         port=port,
         remote=None if bind.loopback else remote_names(host),
         max_sessions=max_sessions,
         echo=echo,
+        projector=projector,
     )
     if not bind.loopback:
         warn(
@@ -394,7 +445,15 @@ def serve_console(
     echo("Open this address (it carries this server's secret token; do not share it):")
     for url in page_urls(bind, port, token):
         echo(f"    {url}")
-    echo(f"At most {max_sessions} console sessions at once. Press ctrl+c to stop.")
+    echo("Projector (players' view of the newest session started here, read-only; this link")
+    echo("gives no control, show it to the room):")
+    for url in page_urls(bind, port, projector.token):
+        echo(f"    {url.replace('/?token=', '/watch?token=', 1)}")
+    echo(f"Sessions are saved in {printable(str(store), one_line=True)}.")
+    echo(
+        f"At most {max_sessions} console sessions and {max_viewers} projector pages at once. "
+        "Press ctrl+c to stop."
+    )
     asyncio.run(_run(build_app(config), sock))
 
 

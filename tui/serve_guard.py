@@ -18,6 +18,8 @@ DEFAULT_WIDTH, DEFAULT_HEIGHT = 80, 24
 DEFAULT_MAX_SESSIONS = 4
 """Consoles one server runs at once (each is a process); `--max-sessions` changes it."""
 MAX_SESSIONS_LIMIT = 64
+DEFAULT_MAX_VIEWERS = 8
+"""Projector pages one server runs at once, apart from the consoles; `--max-viewers` changes it."""
 
 
 class BindError(Exception):

@@ -1,7 +1,7 @@
 """A stand-in console for the `tabletop serve` tests, speaking textual-serve's framing.
 
-Usage: serve_stub_console.py MODE RECORD. Every start appends a JSON line to RECORD (pid,
-process group, session, the terminal size it was given); then:
+Usage: serve_stub_console.py MODE RECORD [ARGS...]. Every start appends a JSON line to RECORD
+(pid, process group, session, the terminal size it was given, ARGS); then:
 
 - ``echo``: log each packet from the server to RECORD and echo screen data back; exit on "quit";
 - ``stubborn``: ignore SIGTERM and quit, start a helper in the same group that does the same,
@@ -36,6 +36,7 @@ def main() -> None:
             "sid": os.getsid(0),
             "columns": os.environ.get("COLUMNS"),
             "rows": os.environ.get("ROWS"),
+            "argv": sys.argv[3:],
         },
     )
     out = sys.stdout.buffer
