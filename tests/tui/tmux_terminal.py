@@ -1,0 +1,51 @@
+"""A real terminal for tests: a tmux session running one command, read and typed into."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+LIMIT = 20.0
+"""Seconds a poll waits for the screen to show what it is looking for."""
+
+
+class Terminal:
+    """A detached tmux session of a given size running ``command`` in ``cwd``."""
+
+    def __init__(self, command: str, cwd: Path, width: int = 120, height: int = 40) -> None:
+        self.session = f"tabletop-test-{uuid.uuid4().hex[:8]}"
+        size = ["-x", str(width), "-y", str(height)]
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.session, *size, "-c", str(cwd), command],
+            check=True,
+            timeout=10,
+        )
+
+    def pane(self) -> str:
+        """The screen as text."""
+        return subprocess.run(
+            ["tmux", "capture-pane", "-t", self.session, "-p"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.session, *keys], check=True, timeout=10)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.session], timeout=10, check=False)
+
+
+def poll(check: Callable[[], object], what: str) -> str:
+    """Wait (bounded) until ``check`` returns something true; return it as text."""
+    deadline = time.monotonic() + LIMIT
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return str(last)
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
