@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sim.analysis.model import AarInput, PlanRow, SessionInfo
 from sim.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.session.store import SessionStore
 
 
 def is_session_id(source: str) -> bool:
@@ -34,14 +38,20 @@ def session_input(source: str, store: str | None = None) -> AarInput:
     A session still in progress is rated as it stands (its replay is ended here, the store is
     only read). Raises the store's own clear errors (no store, no such session, a damaged one).
     """
-    from sim.commands import End
     from sim.session.cli import open_store
-    from sim.session.compare import timeline
 
     with open_store(store, readonly=True) as st:
-        info = st.session(source)
-        played = timeline(st, info.id)
-        plan = st.plan_rows(info.id)
+        return stored_session_input(st, source)
+
+
+def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
+    """:func:`session_input` from a store already open (the console's, for its export)."""
+    from sim.commands import End
+    from sim.session.compare import timeline
+
+    info = st.session(source)
+    played = timeline(st, info.id)
+    plan = st.plan_rows(info.id)
     ex = played.exercise
     stored = played.commands
     ended = next((c.wall for c in stored if isinstance(c.command, End)), "")

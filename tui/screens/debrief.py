@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -16,6 +18,8 @@ from sim import events as ev
 from sim.analysis.consequences import consequences
 from sim.analysis.history import changes as variable_changes
 from sim.describe import describe
+from sim.problems import TabletopError
+from sim.safetext import printable
 from sim.schema import Scenario
 from tui.driver import Snapshot
 from tui.fmt import literal, number, variable_label, when
@@ -23,6 +27,7 @@ from tui.widgets.dashboard import VariableRow, objectives_text
 from tui.widgets.keys import KeyBar
 
 if TYPE_CHECKING:
+    from sim.session.store import SessionStore
     from tui.app import TabletopApp
 
 
@@ -91,6 +96,7 @@ class DebriefScreen(Screen[None]):
         Binding("e", "app.end_exercise", "End exercise"),
         Binding("w", "app.what_if", "What if"),
         Binding("v", "app.toggle_view", "View"),
+        Binding("x", "export", "Export report"),
     ]
 
     def __init__(self, scenario: Scenario) -> None:
@@ -138,3 +144,54 @@ class DebriefScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def action_export(self) -> None:
+        """Write the after-action report of the saved session to a folder (asks which)."""
+        from tui.screens.export import ExportDialog
+
+        recording = self.tabletop.recording
+        if recording is None or recording.session_id is None:
+            self.notify(
+                "Export needs a saved session (this one is not saved): "
+                "`tabletop report SCENARIO` writes a report of a scenario",
+                severity="warning",
+                markup=False,
+            )
+            return
+        session_id, store = recording.session_id, recording.store
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.notify("Writing the after-action report…", timeout=3)
+                self.run_worker(
+                    partial(self._export_work, store, session_id, folder),
+                    thread=True,
+                    group="export",
+                    exit_on_error=False,
+                )
+
+        self.app.push_screen(ExportDialog(session_id, store.path.parent), chosen)
+
+    def _export_work(self, store: SessionStore, session_id: int, folder: Path) -> None:
+        from sim.analysis.export import export_session
+
+        try:
+            done = export_session(store, session_id, folder)
+        except TabletopError as exc:
+            self.app.call_from_thread(
+                self.notify,
+                printable(f"The report was not exported: {exc}"),
+                title="Export",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return
+        names = "\n".join(f"  {p.name}" for p in done.files)
+        self.app.call_from_thread(
+            self.notify,
+            printable(f"Wrote the after-action report to {done.folder}:\n{names}"),
+            title="Exported",
+            markup=False,
+            timeout=12,
+        )
