@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sim import events as ev
+from sim.analysis.entries import drafted_issue
 from sim.analysis.view import EditionView, edition_view
 from sim.commands import LoggedCommand
 from sim.describe import describe
@@ -274,7 +275,7 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
     view = edition_view(ex, controller=audience == "controller")
     decisions = _decisions(source, view)
     objectives = _objectives(ex, view)
-    plan, drafted = _plan(source, objectives)
+    plan, drafted = _plan(source, objectives, view)
     comparison = None
     branch_series: tuple[Series, ...] = ()
     if source.branch is not None:
@@ -514,17 +515,30 @@ def _findings(
     return tuple(out)
 
 
+WITHHELD_TEXT = "(withheld: it names what the players cannot see)"
+"""What the players' edition shows instead of typed text that names a secret."""
+
+
+def _shareable(row: PlanRow, view: EditionView) -> PlanRow:
+    """A plan row for the players' edition: typed text naming a secret is withheld."""
+
+    def shown(text: str) -> str:
+        return text if view.may_mention(text) else WITHHELD_TEXT
+
+    return PlanRow(
+        row.objective, shown(row.issue), shown(row.corrective_action), shown(row.owner), row.due
+    )
+
+
 def _plan(
-    source: AarInput, objectives: tuple[ObjectiveResult, ...]
+    source: AarInput, objectives: tuple[ObjectiveResult, ...], view: EditionView
 ) -> tuple[tuple[PlanRow, ...], bool]:
     if source.plan is not None:
-        return source.plan, False
+        if view.controller:
+            return source.plan, False
+        return tuple(_shareable(row, view) for row in source.plan), False
     rows = [
-        PlanRow(
-            objective=o.id,
-            issue=f"{o.description}: {o.rating_label.lower()}"
-            + (f" ({o.evidence})" if o.evidence else ""),
-        )
+        PlanRow(objective=o.id, issue=drafted_issue(o.description, o.rating_label, o.evidence))
         for o in objectives
         if o.rating != "met"
     ]

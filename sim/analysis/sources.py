@@ -52,6 +52,7 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
     info = st.session(source)
     played = timeline(st, info.id)
     plan = st.plan_rows(info.id)
+    edited = st.plan_edited(info.id)
     ex = played.exercise
     stored = played.commands
     ended = next((c.wall for c in stored if isinstance(c.command, End)), "")
@@ -64,7 +65,7 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
     return AarInput(
         ex,
         commands=tuple(ex.command_log),
-        plan=rows or None,
+        plan=rows if edited else (rows or None),
         session=SessionInfo(
             session_id=str(info.id),
             started=_when(info.created),

@@ -23,6 +23,7 @@ from sim.safetext import printable
 from sim.schema import Scenario
 from tui.driver import Snapshot
 from tui.fmt import literal, number, variable_label, when
+from tui.screens.plan import PlanEditor, PlanTable
 from tui.widgets.dashboard import VariableRow, objectives_text
 from tui.widgets.keys import KeyBar
 
@@ -97,6 +98,7 @@ class DebriefScreen(Screen[None]):
         Binding("w", "app.what_if", "What if"),
         Binding("v", "app.toggle_view", "View"),
         Binding("x", "export", "Export report"),
+        Binding("p", "plan", "Plan"),
     ]
 
     def __init__(self, scenario: Scenario) -> None:
@@ -117,6 +119,8 @@ class DebriefScreen(Screen[None]):
                 for name in self.scenario.variables:
                     yield VariableRow(self.scenario, name)
                 yield Static("", id="debrief-variables")
+            with TabPane("Improvement plan", id="d-plan"):
+                yield PlanEditor(tuple(o.id for o in self.scenario.objectives), id="plan")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -138,12 +142,18 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-variables", Static).update(
             variables_text(self.scenario, records, snap.view(controller).variables)
         )
+        self.query_one(PlanEditor).show(snap)
         view = "controller view" if controller else "players' view"
         state = "ended" if snap.finished else "in progress"
         self.sub_title = f"Debrief — {view} — exercise {state}"
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def action_plan(self) -> None:
+        """Show the improvement plan, its table focused (enter edits, a adds, delete removes)."""
+        self.query_one(TabbedContent).active = "d-plan"
+        self.query_one(PlanTable).focus()
 
     def action_export(self) -> None:
         """Write the after-action report of the saved session to a folder (asks which)."""
