@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -56,7 +57,7 @@ async def test_x_in_the_debrief_exports_and_says_where(tmp_path: Path) -> None:
     target = tmp_path / "handout"
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "d")
+        await press(app, pilot, "n", "1", "enter", "d")
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
@@ -71,6 +72,7 @@ async def test_x_in_the_debrief_exports_and_says_where(tmp_path: Path) -> None:
         folder.value = str(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await app.workers.wait_for_complete()  # the export runs in a worker (slow under load)
         await wait_for(
             pilot,
             lambda: any(
@@ -120,7 +122,7 @@ async def test_the_plan_is_drafted_edited_saved_and_resumed(tmp_path: Path) -> N
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3", "d", "e")  # deny, then end the exercise
+        await press(app, pilot, "n", "3", "enter", "d", "e")  # deny, then end the exercise
         await pilot.press("y")
         await settle(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
@@ -170,3 +172,79 @@ async def test_the_plan_is_drafted_edited_saved_and_resumed(tmp_path: Path) -> N
         await press(again, pilot, "d", "p")
         assert table_rows(again) == kept
         assert "Saved with the session" in text_of(again.screen)
+
+
+# --- the rationale when the room decides ------------------------------------------------------
+
+
+def made(app: TabletopApp) -> list[tuple[str, str, str]]:
+    from sim import events as ev
+
+    assert app.snapshot is not None
+    return [
+        (r.decision, r.option, r.rationale)
+        for r in app.snapshot.records
+        if isinstance(r, ev.DecisionMade)
+    ]
+
+
+async def test_escape_takes_the_choice_back_and_enter_alone_skips_the_rationale() -> None:
+    from tui.screens.rationale import RationaleDialog
+
+    app = TabletopApp(load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1")
+        assert isinstance(app.screen, RationaleDialog)
+        assert "Share all logs" in text_of(app.screen)  # the option the room is choosing
+        await press(app, pilot, "escape")
+        assert made(app) == [] and app.snapshot is not None and app.snapshot.open_decisions
+        await press(app, pilot, "1", "enter")
+        assert made(app) == [("answer_ally", "cooperate", "")]
+
+
+async def test_a_bad_rationale_is_said_in_the_dialog_and_nothing_is_chosen() -> None:
+    from tui.screens.rationale import RationaleDialog
+
+    app = TabletopApp(load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "2")
+        box = app.screen.query_one("#rationale", Input)
+        for bad, words in (("a\x1b]0;pwned\x07b", "control characters"), ("x" * 301, "too long")):
+            box.value = bad
+            await press(app, pilot, "enter")
+            assert isinstance(app.screen, RationaleDialog)
+            assert words in text_of(app.screen)
+            assert made(app) == []
+        box.value = "[red]They[/] asked nicely"
+        await press(app, pilot, "enter")
+        assert made(app) == [("answer_ally", "acknowledge", "[red]They[/] asked nicely")]
+
+
+async def test_the_rationale_is_saved_and_reported_and_hidden_state_is_withheld(
+    tmp_path: Path,
+) -> None:
+    from sim.commands import Decide
+    from sim.views import view
+
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "3")
+        app.screen.query_one("#rationale", Input).value = "data_exposed is small, deny it"
+        await press(app, pilot, "enter")
+        assert made(app) == [("answer_ally", "deny", "data_exposed is small, deny it")]
+        assert app.driver is not None
+        players = view(app.driver.exercise, controller=False)
+        shown = [r for r in players.records if getattr(r, "rationale", "")]
+        assert shown and all("data_exposed" not in r.rationale for r in shown)  # type: ignore[attr-defined]
+    decides = [c.command for c in store.commands(1) if isinstance(c.command, Decide)]
+    assert [d.rationale for d in decides] == ["data_exposed is small, deny it"]
+    out = tmp_path / "c.json"
+    controller = cli_report(tmp_path / "s.sqlite3", 1, "json", "controller", out).decode()
+    timeline = [e["text"] for e in json.loads(controller)["timeline"]]
+    assert any("Rationale: data_exposed is small, deny it" in t for t in timeline)
+    players_json = cli_report(tmp_path / "s.sqlite3", 1, "json", "players", out).decode()
+    assert "data_exposed is small" not in players_json

@@ -25,7 +25,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Decisions",
         (
-            ("1 … 9", "choose that option of the open decision"),
+            ("1 … 9", "choose that option of the open decision (why? one line; enter skips)"),
             ("o", "show the next open decision, when several are open"),
         ),
     ),
