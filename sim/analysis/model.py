@@ -7,6 +7,7 @@ exercise, so the players' rules are applied once, here (with :mod:`sim.analysis.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -14,6 +15,7 @@ from typing import Any, Literal
 from sim import events as ev
 from sim.analysis.entries import drafted_issue
 from sim.analysis.view import EditionView, edition_view
+from sim.analysis.walltime import wall_duration
 from sim.commands import LoggedCommand
 from sim.describe import describe
 from sim.engine import Exercise
@@ -75,6 +77,9 @@ class AarInput:
     label: str = ""
     """What was played: a playbook id, 'deadline', a session or branch name."""
     branch: AarInput | None = None
+    decision_wall: Mapping[int, float] = field(default_factory=dict)
+    """For a session: wall-clock seconds each decision took the room, posed to made, by the
+    seq of its DecisionMade record (from the session store's stamps; never in the engine)."""
 
     @property
     def scenario(self) -> Scenario:
@@ -140,6 +145,8 @@ class DecisionResult:
     option_label: str
     by: str
     rationale: str
+    wall_took: str = ""
+    """For a session: how long the room took in wall-clock time ('' when not recorded)."""
 
 
 @dataclass(frozen=True)
@@ -424,9 +431,15 @@ def _decisions(source: AarInput, view: EditionView) -> tuple[DecisionResult, ...
                 option_label=option.label,
                 by=r.by,
                 rationale=why,
+                wall_took=_wall_took(source, r),
             )
         )
     return tuple(out)
+
+
+def _wall_took(source: AarInput, made: ev.DecisionMade) -> str:
+    seconds = source.decision_wall.get(made.seq)
+    return "" if seconds is None else wall_duration(seconds)
 
 
 def _timeline(
@@ -455,7 +468,8 @@ def _timeline(
                 )
             case ev.DecisionMade():
                 d = next(made)
-                text = f"{d.option_label} (took {d.took}; {d.by})"
+                took = f"{d.took}, {d.wall_took} in the room" if d.wall_took else d.took
+                text = f"{d.option_label} (took {took}; {d.by})"
                 if d.rationale:
                     text += f". Rationale: {d.rationale}"
                 add(r.time, r.seq, "decision", f"{d.number}. {d.prompt}", text)

@@ -46,16 +46,27 @@ def session_input(source: str, store: str | None = None) -> AarInput:
 
 def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
     """:func:`session_input` from a store already open (the console's, for its export)."""
+    from sim.analysis.walltime import decision_walls
     from sim.commands import End
-    from sim.session.compare import timeline
+    from sim.session.resume import load_text, replay_stored
 
     info = st.session(source)
-    played = timeline(st, info.id)
+    stored = st.commands(info.id)
+    replayed = replay_stored(
+        load_text(st.scenario_text(info.id), info.scenario_path), info.seed, stored
+    )
     plan = st.plan_rows(info.id)
     edited = st.plan_edited(info.id)
-    ex = played.exercise
-    stored = played.commands
+    ex = replayed.exercise
     ended = next((c.wall for c in stored if isinstance(c.command, End)), "")
+    walls = decision_walls(
+        ex.records,
+        ex.command_log,
+        replayed.applied,
+        stored[: len(replayed.starts)],
+        replayed.starts,
+        info.created,
+    )
     if not ex.finished:
         ex.end("in progress")
     rows = tuple(PlanRow(r.objective, r.issue, r.action, r.owner, r.due) for r in plan)
@@ -72,6 +83,7 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
             ended=_when(ended or info.last_activity),
         ),
         label=label,
+        decision_wall=walls,
     )
 
 

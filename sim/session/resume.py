@@ -52,6 +52,9 @@ class Replayed:
     reason: str = ""
     remaining: int = 0
     """Commands after the one replay stopped at (not replayed)."""
+    starts: list[int] = field(default_factory=list)
+    """For each stored command replay reached (in order): how many records the exercise had
+    before it (the records from there to the next start came from that command)."""
 
     @property
     def total(self) -> int:
@@ -132,6 +135,7 @@ def replay_stored(
             out.reason = "the exercise had already ended"
             out.remaining = len(commands) - index - 1
             break
+        out.starts.append(len(ex.records))
         if stored.at > ex.now:
             ex.catch_up(stored.at)
         try:
