@@ -295,8 +295,8 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
         objectives=objectives,
         decisions=decisions,
         timeline=_timeline(source, view, decisions),
-        strengths=_findings(source, objectives, "strength"),
-        improvements=_findings(source, objectives, "improvement"),
+        strengths=_findings(source, objectives, "strength", view),
+        improvements=_findings(source, objectives, "improvement", view),
         series=_series(ex, view),
         branch_series=branch_series,
         finals=tuple(
@@ -498,26 +498,34 @@ def _timeline(
                 )
             case _:
                 pass
-    for o in _observations(ex):
+    for o in _observations(ex, view):
         tag = f" [{o.objective}]" if o.objective else ""
         add(o.time, o.seq, "observation", f"Observation{tag}", o.text)
     rows.sort(key=lambda x: (x[0], x[1]))
     return tuple(e for _, _, e in rows)
 
 
-def _observations(ex: Exercise) -> list[ev.ObservationRecorded]:
-    """The evaluators' observations: written for the AAR, so in both editions."""
-    return [r for r in ex.records if isinstance(r, ev.ObservationRecorded)]
+def _observations(ex: Exercise, view: EditionView) -> list[ev.ObservationRecorded]:
+    """The evaluators' observations, written for the AAR: in both editions (HSEEP shares the
+    AAR with the participants), except that the players' edition leaves out an observation
+    whose text names what the players cannot see (a hidden variable, an undetected threat, an
+    inject that never reached them, an adversary they have not met)."""
+    return [
+        r
+        for r in ex.records
+        if isinstance(r, ev.ObservationRecorded) and (view.controller or view.may_mention(r.text))
+    ]
 
 
 def _findings(
     source: AarInput,
     objectives: tuple[ObjectiveResult, ...],
     kind: str,
+    view: EditionView,
 ) -> tuple[Finding, ...]:
     out = [
         Finding(o.objective, o.text, "observation")
-        for o in _observations(source.exercise)
+        for o in _observations(source.exercise, view)
         if o.assessment == kind
     ]
     for o in objectives:
