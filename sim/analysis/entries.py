@@ -83,5 +83,5 @@ def draft_plan(standing: Iterable[tuple[str, str, str, str]]) -> list[PlanEntry]
     return [
         PlanEntry(obj, drafted_issue(description, RATING_LABEL[rating], evidence))
         for obj, description, rating, evidence in standing
-        if rating in RATING_LABEL and rating != "met"
+        if rating in RATING_LABEL and rating not in ("met", "awaiting")
     ]

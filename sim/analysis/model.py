@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sim import events as ev
+from sim import views
 from sim.analysis.entries import drafted_issue
 from sim.analysis.view import EditionView, edition_view
 from sim.analysis.walltime import wall_duration
@@ -23,7 +24,12 @@ from sim.schema import Objective, Scenario
 
 Audience = Literal["players", "controller"]
 AAR_FORMAT = "tabletop-aar/1"
-RATING_LABEL = {"met": "Met", "partially": "Partially met", "not_met": "Not met"}
+RATING_LABEL = {
+    "met": "Met",
+    "partially": "Partially met",
+    "not_met": "Not met",
+    "awaiting": "Awaiting evaluator",
+}
 ENDED_NOTES = {
     "horizon": "",
     "facilitator": "ended early by the facilitator",
@@ -359,7 +365,7 @@ def _subject(r: ev.Event) -> str:
 
 
 def _objectives(ex: Exercise, view: EditionView) -> tuple[ObjectiveResult, ...]:
-    ratings = {r.objective: r for r in view.records if isinstance(r, ev.ObjectiveEvaluated)}
+    ratings = views.final_ratings(view.records, ex.clock_text)
     out = []
     for obj in ex.scenario.objectives:
         rating = ratings[obj.id]
@@ -529,6 +535,8 @@ def _findings(
         if o.assessment == kind
     ]
     for o in objectives:
+        if o.rating == "awaiting":
+            continue  # not rated by its evaluator: neither a strength nor an improvement
         good = o.rating == "met"
         if good == (kind == "strength"):
             because = f" ({o.evidence})" if o.evidence else ""
@@ -562,7 +570,7 @@ def _plan(
     rows = [
         PlanRow(objective=o.id, issue=drafted_issue(o.description, o.rating_label, o.evidence))
         for o in objectives
-        if o.rating != "met"
+        if o.rating not in ("met", "awaiting")
     ]
     return tuple(rows), True
 

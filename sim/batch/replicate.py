@@ -129,8 +129,8 @@ class Prepared:
         failures = 0
         codes = {r: i for i, r in enumerate(RATINGS)}
         for r in ex.records:
-            if isinstance(r, ev.ObjectiveEvaluated):
-                rating[r.objective] = codes[r.rating]
+            if isinstance(r, ev.ObjectiveEvaluated) and r.rating in codes:
+                rating[r.objective] = codes[r.rating]  # (not 'awaiting': no evaluator here)
             elif isinstance(r, ev.DecisionOpened):
                 chosen[r.decision] = UNDECIDED_AT_END
             elif isinstance(r, ev.DecisionMade):

@@ -52,3 +52,14 @@ def test_the_live_players_view_never_shows_observations() -> None:
 
     ex = observed().exercise
     assert not any(isinstance(r, ev.ObservationRecorded) for r in view(ex, False).records)
+
+
+def test_an_objective_awaiting_its_evaluator_says_so_and_drafts_nothing() -> None:
+    from aar_helpers import run
+
+    for audience in ("players", "controller"):
+        aar = build_aar(run("showcase", playbook="showcase--together"), audience)  # type: ignore[arg-type]
+        one = next(o for o in aar.objectives if o.id == "one_voice")
+        assert (one.rating, one.rating_label) == ("awaiting", "Awaiting evaluator")
+        assert "one_voice" not in [f.objective for f in (*aar.strengths, *aar.improvements)]
+        assert "one_voice" not in [row.objective for row in aar.plan]

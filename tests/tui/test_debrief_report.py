@@ -248,3 +248,61 @@ async def test_the_rationale_is_saved_and_reported_and_hidden_state_is_withheld(
     assert any("Rationale: data_exposed is small, deny it" in t for t in timeline)
     players_json = cli_report(tmp_path / "s.sqlite3", 1, "json", "players", out).decode()
     assert "data_exposed is small" not in players_json
+
+
+# --- ratings by an evaluator ------------------------------------------------------------------
+
+
+async def test_r_rates_an_evaluator_objective_during_and_after_the_exercise(
+    tmp_path: Path,
+) -> None:
+    from sim.bundled import resolve
+    from sim.commands import Rate
+    from tui.screens.rate import RateDialog
+
+    path = resolve("showcase")
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = TabletopApp(load_text(text, str(path)), recording=Recording(store, path=path, text=text))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "d")
+        assert "awaiting evaluator" in text_of(app.screen.query_one("#debrief-objectives"))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, RateDialog), "the rate dialog")
+        await pilot.press("enter", "down", "enter")  # one_voice, partially met
+        app.screen.query_one("#note", Input).value = "two\x1b[2J voices"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RateDialog) and "control characters" in text_of(app.screen)
+        app.screen.query_one("#note", Input).value = "[b]two[/b] voices on day 2"
+        await press(app, pilot, "enter")
+        assert isinstance(app.screen, DebriefScreen)
+        shown = text_of(app.screen.query_one("#debrief-objectives"))
+        assert "awaiting evaluator" not in shown and "rated by the evaluator" in shown
+        await press(app, pilot, "e", "y")  # end the exercise; then rate again in the debrief
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, RateDialog), "the rate dialog")
+        await press(app, pilot, "enter", "enter", "enter")  # met, no note
+        assert isinstance(app.screen, DebriefScreen)
+        assert app.snapshot is not None and app.snapshot.finished
+    rates = [c.command for c in store.commands(1) if isinstance(c.command, Rate)]
+    assert [(r.objective, r.rating, r.note, r.by) for r in rates] == [
+        ("one_voice", "partially", "[b]two[/b] voices on day 2", "evaluator"),
+        ("one_voice", "met", "", "evaluator"),
+    ]
+    data = json.loads(
+        cli_report(tmp_path / "s.sqlite3", 1, "json", "players", tmp_path / "r.json").decode()
+    )
+    one = next(o for o in data["objectives"] if o["id"] == "one_voice")
+    assert (one["rating"], one["rating_label"]) == ("met", "Met")
+
+
+async def test_r_in_a_scenario_without_evaluator_objectives_says_so() -> None:
+    app = TabletopApp(load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "d", "r")
+        assert isinstance(app.screen, DebriefScreen)
+        assert any("rated by an evaluator" in str(n.message) for n in app._notifications)

@@ -99,6 +99,7 @@ class DebriefScreen(Screen[None]):
         Binding("v", "app.toggle_view", "View"),
         Binding("x", "export", "Export report"),
         Binding("p", "plan", "Plan"),
+        Binding("r", "rate", "Rate"),
     ]
 
     def __init__(self, scenario: Scenario) -> None:
@@ -149,6 +150,29 @@ class DebriefScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def action_rate(self) -> None:
+        """An evaluator rates an objective that has 'rated_by: evaluator' (a Rate command)."""
+        from sim.commands import Rate
+        from tui.screens.rate import RateDialog, RateRequest
+
+        hand = [o for o in self.scenario.objectives if o.rated_by == "evaluator"]
+        if not hand:
+            self.notify(
+                "No objective of this scenario is rated by an evaluator (rated_by: evaluator)",
+                severity="warning",
+            )
+            return
+
+        def done(req: RateRequest | None) -> None:
+            if req is not None:
+                command = Rate(
+                    by="evaluator", objective=req.objective, rating=req.rating, note=req.note
+                )
+                if not self.tabletop.submit(lambda d: d.rate(command), "rate"):
+                    self.notify("No exercise is running", severity="warning")
+
+        self.app.push_screen(RateDialog(hand), done)
 
     def action_plan(self) -> None:
         """Show the improvement plan, its table focused (enter edits, a adds, delete removes)."""

@@ -49,6 +49,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("w", "(in the debrief) what if: play another option out and compare"),
             ("x", "(in the debrief) export the after-action report (HTML, Markdown, JSON)"),
             ("p", "(in the debrief) improvement plan: enter edit, a add, delete remove"),
+            ("r", "(in the debrief) rate an objective by hand (rated_by: evaluator)"),
             ("ctrl+p", "command palette: every action by name"),
             ("?", "this help"),
             ("q  ctrl+q", "quit (asks first; the session is saved: tabletop play --resume ID)"),
