@@ -133,3 +133,17 @@ def test_an_evaluator_objective_loads(tmp_path: Path) -> None:
     text = SCENARIO.format(version=2, objectives="  - {id: o, description: d, rated_by: evaluator}")
     scenario = load_scenario_text(text, "t.yaml")
     assert scenario.objectives[0].rated_by == "evaluator"
+
+
+def test_a_batch_leaves_out_an_objective_only_an_evaluator_can_rate() -> None:
+    from sim.batch.recipe import recipe_from_files
+    from sim.batch.results import batch_data
+    from sim.batch.runner import run_batch
+
+    path = resolve("showcase")
+    assert path is not None
+    data = batch_data(run_batch(recipe_from_files(path, runs=6, seed=3), jobs=1))
+    for policy in data["policies"]:
+        ids = [o["id"] for o in policy["objectives"]]
+        assert HAND not in ids and "keep_the_ally" in ids and "little_taken" in ids
+    assert data["failures"]["count"] == 0
