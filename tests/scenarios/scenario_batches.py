@@ -16,8 +16,12 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from sim.batch import RANDOM, BatchResult, PolicyText, Recipe, run_batch
+from sim.batch.results import batch_data
 from sim.batch.view import PolicyView
 from sim.loader import check_scenario_file
 from sim.schema import Scenario
@@ -44,15 +48,9 @@ def playbook_names(scenario_id: str) -> tuple[str, ...]:
     return tuple(sorted(p.stem.split("--", 1)[1] for p in PLAYBOOKS.glob(f"{scenario_id}--*.yaml")))
 
 
-def _playbook(scenario_id: str, name: str, choices: dict[str, str]) -> PolicyText:
-    lines = [
-        "playbook:",
-        f"  id: {name}",
-        f"  scenario: {scenario_id}",
-        "decisions:" + ("" if choices else " {}"),
-    ]
-    lines += [f"  {d}: {o}" for d, o in choices.items()]
-    return PolicyText(name, "\n".join(lines) + "\n", f"<{name}>")
+def _playbook(scenario_id: str, name: str, choices: dict[str, Any]) -> PolicyText:
+    doc = {"playbook": {"id": name, "scenario": scenario_id}, "decisions": choices}
+    return PolicyText(name, yaml.safe_dump(doc, sort_keys=False), f"<{name}>")
 
 
 def policies_batch(scenario_id: str, runs: int, seed: int) -> BatchResult:
@@ -80,6 +78,16 @@ class Sweep:
     options: tuple[str, ...]
     views: dict[str, PolicyView]
     """Option id → its outcomes."""
+    result: BatchResult
+
+    def threat_outcomes(self, option: str, threat: str) -> dict[str, int]:
+        """How the runs under this option left a threat (stopped, completed, detected...)."""
+        policy = next(
+            p
+            for p in batch_data(self.result)["policies"]
+            if p["name"] == _key(self.decision, option)
+        )
+        return dict(next(t["outcomes"] for t in policy["threats"] if t["id"] == threat))
 
     def spread(self, objective: str, rating: str = "met") -> float:
         """Best minus worst share of runs with this rating, over the options."""
@@ -94,18 +102,29 @@ class Sweep:
         )
 
 
-def sweep(scenario_id: str, decision: str, runs: int, seed: int) -> Sweep:
-    """Every option of one decision over the same runs, the other decisions at their defaults."""
+def sweep(scenario_id: str, decision: str, runs: int, seed: int, base: str | None = None) -> Sweep:
+    """Every option of one decision over the same runs, the other decisions at their defaults
+    (or as the bundled playbook ``base`` takes them)."""
     sc = load(scenario_id)
     spec = next(d for d in sc.decisions if d.id == decision)
     options = tuple(o.id for o in spec.options)
-    policies = tuple(_playbook(scenario_id, f"{decision}__{o}", {decision: o}) for o in options)
+    others: dict[str, Any] = {}
+    if base is not None:
+        book = PLAYBOOKS / f"{scenario_id}--{base}.yaml"
+        others = dict(yaml.safe_load(book.read_text(encoding="utf-8"))["decisions"])
+    policies = tuple(
+        _playbook(scenario_id, _key(decision, o), {**others, decision: o}) for o in options
+    )
     text = scenario_path(scenario_id).read_text(encoding="utf-8")
     result = run_batch(
         Recipe(text, str(scenario_path(scenario_id)), policies, seed, runs),
         chunk_size=max(1, runs),
     )
-    return Sweep(decision, options, {o: result.policy(f"{decision}__{o}") for o in options})
+    return Sweep(decision, options, {o: result.policy(_key(decision, o)) for o in options}, result)
+
+
+def _key(decision: str, option: str) -> str:
+    return f"{decision}__{option}"
 
 
 # --- the tables the trainer doc publishes ------------------------------------------------------
