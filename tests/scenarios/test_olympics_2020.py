@@ -394,12 +394,15 @@ def test_preparation_protects_the_games() -> None:
 
 
 def test_us_support_against_the_grid_intruders_matters() -> None:
-    """Consulting the US for technical support removes the grid intruders more often than the
-    operators' responders alone, for a room that has built the relationship (the review
-    measured 0–2 points before); asked cold, Washington mostly declines."""
-    sw = swept("grid_incident", "allied-and-prepared")
-    stopped = {o: sw.threat_outcomes(o, "grid_intrusion").get("stopped", 0) for o in sw.options}
-    assert stopped["joint_us_response"] >= stopped["evict_now"] + 0.05 * SWEEP_RUNS, stopped
+    """Consulting the US (Article IV, the ACM) for technical support beats the operators'
+    responders alone, on the alliance and on Games outage (the review measured 0–2 points);
+    asked without a relationship, Washington mostly declines, so the gain stays modest."""
+    sw = swept("grid_incident")
+    joint, alone = sw.views["joint_us_response"], sw.views["evict_now"]
+    assert joint.rate("allies_engaged") >= alone.rate("allies_engaged") + 0.04
+    assert joint.mean("games_outage") <= alone.mean("games_outage") - 1.0
+    landed = {o: sw.threat_outcomes(o, "grid_strike").get("completed", 0) for o in sw.options}
+    assert landed["joint_us_response"] < landed["evict_now"], landed
 
 
 def test_calling_in_the_allies_helps_the_rugby_world_cup() -> None:
