@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from sim.branches import check_branches
 from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError
@@ -213,6 +214,7 @@ def check_references(
             effects((*sp, "effects"), stage.effects)
             if stage.repeat and stage.duration.mean() <= 0:
                 report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
+        check_branches(report, i, threat)
 
     _warn_if_huge(report, threats, horizon)
 

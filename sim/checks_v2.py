@@ -35,6 +35,9 @@ def check_v2(
         expr(("threats", i, "abort_if"), t.abort_if)
         if t.reentry is not None:
             expr(("threats", i, "reentry", "chance"), t.reentry.chance)
+        for j, stage in enumerate(t.stages):
+            for k, branch in enumerate(stage.next or ()):
+                expr(("threats", i, "stages", j, "next", k, "if"), branch.only_if)
     d: Decision
     for i, d in valid.get("decisions", []):
         if d.reopen is not None:

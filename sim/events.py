@@ -325,6 +325,20 @@ class ConsentRefused(Event):
     """What the room is told."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatBranched(Event):
+    """(v2) A campaign took a branch when a stage ended (for the facilitator only, always)."""
+
+    kind: ClassVar[str] = "threat_branched"
+    threat: str
+    stage: str
+    """The stage that ended."""
+    to: str
+    """The stage the campaign goes to; '' when the branch ends the campaign."""
+    chance: float
+    """The branch's chance among the branches possible then (1: the only one)."""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -353,6 +367,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ObservationRecorded,
         ExpressionFailed,
         ConsentRefused,
+        ThreatBranched,
     )
 }
 """Every event kind and its record class (for reading logs back)."""

@@ -267,6 +267,12 @@ def _v2_edges(
         condition(f"threat:{t.id}", t.abort_if, ("threats", i, "abort_if"))
         if t.reentry is not None:
             condition(f"threat:{t.id}", t.reentry.chance, ("threats", i, "reentry", "chance"))
+        for j, s in enumerate(t.stages):
+            for k, b in enumerate(s.next or ()):
+                bp: Path_ = ("threats", i, "stages", j, "next", k)
+                condition(f"stage:{t.id}.{s.id}", b.only_if, (*bp, "if"))
+                if b.stage is not None and b.stage in {x.id for x in t.stages}:
+                    flow.add_edge(f"stage:{t.id}.{s.id}", f"stage:{t.id}.{b.stage}", "stage", bp)
     for i, d in decisions:
         if d.reopen is not None:
             condition(f"decision:{d.id}", d.reopen.when, ("decisions", i, "reopen", "when"))

@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.checks import check_references
 from sim.compiled import Compiled
-from sim.formatversion import check_format
+from sim.formatversion import check_format, check_v2_keys_allowed
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
 from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
@@ -142,6 +142,7 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
             valid[section] = items_l
 
     compiled = check_references(report, valid, failed_ids, broken)
+    check_v2_keys_allowed(report, data, valid)
     problems = _capped(sorted(report.problems))
     if any(p.severity == "error" for p in problems):
         return None, problems

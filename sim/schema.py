@@ -554,6 +554,28 @@ class Inject(Triggered):
 # --- threats ----------------------------------------------------------------------------------
 
 
+class Branch(Model):
+    """(v2) One way a campaign can go when a stage ends: to a stage, or to its end."""
+
+    stage: Id | None = None
+    """The stage the campaign goes to (an earlier one: the adversary retools and tries again)."""
+    end: StrictBool = False
+    """True: the campaign ends here, 'completed' (the adversary goes quiet)."""
+    only_if: ExprText | None = Field(default=None, alias="if")
+    """A condition read when the stage ends: the branch is possible only while it holds."""
+    weight: float = Field(default=1.0, gt=0, le=MAX_TIME)
+    """The branch's share among the possible ones: taken with chance weight / (sum of the
+    possible branches' weights)."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Branch:
+        if (self.stage is None) == (not self.end):
+            raise PydanticCustomError(
+                "branch", "a branch goes to a 'stage' or ends the campaign ('end: true'): one"
+            )
+        return self
+
+
 class Stage(Model):
     """One stage of an adversary campaign (recon, access, lateral movement, ...)."""
 
@@ -567,6 +589,10 @@ class Stage(Model):
     """Changes to variables when the stage succeeds."""
     repeat: StrictBool = False
     """Repeat this stage until the campaign is stopped or the exercise ends."""
+    next: list[Branch] | None = Field(default=None, min_length=1)
+    """(v2) Where the campaign goes when this stage ends: the branches whose 'if' holds are
+    possible, and one is drawn by weight. If none is possible the campaign goes on as without
+    'next' (the stage repeats, or the next stage in the list follows)."""
 
 
 class Reentry(Model):
