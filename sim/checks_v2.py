@@ -20,6 +20,7 @@ def check_v2(
     actors: set[str],
     threats: set[str],
     events: set[str],
+    bad: Callable[[Path_, str], None],
 ) -> None:
     """Check what the v2 keys name and the expressions they hold."""
     variables: Mapping[str, Any] = valid.get("variables", {})
@@ -36,6 +37,10 @@ def check_v2(
         if t.reentry is not None:
             expr(("threats", i, "reentry", "chance"), t.reentry.chance)
         for j, stage in enumerate(t.stages):
+            rate_path: Path_ = ("threats", i, "stages", j, "detect_rate")
+            expr(rate_path, stage.detect_rate)
+            if isinstance(stage.detect_rate, int | float) and stage.detect_rate < 0:
+                bad(rate_path, "a detection rate cannot be negative (0: never detected this way)")
             for k, branch in enumerate(stage.next or ()):
                 expr(("threats", i, "stages", j, "next", k, "if"), branch.only_if)
     d: Decision

@@ -685,6 +685,14 @@ class Exercise:
             self._expression_failed(where, str(source), exc)
             return 0.0
 
+    def number(self, source: str | float, where: str) -> float:
+        """An expression's value as a number (0 if it fails, which is recorded)."""
+        try:
+            return self.compiled.expr(source).number(self._state)
+        except ExprError as exc:
+            self._expression_failed(where, str(source), exc)
+            return 0.0
+
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
         self._emit(
             ev.ExpressionFailed(

@@ -585,6 +585,10 @@ class Stage(Model):
     """How long the stage takes."""
     detect: Probability = 0.0
     """Chance that the defenders notice the campaign during this stage."""
+    detect_rate: ExprText | None = None
+    """(v2) Detection as a rate: the expected detections per time unit while the campaign
+    hides in this stage (a number or an expression, read as each round begins); found after
+    an exponential time with mean 1 / rate."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when the stage succeeds."""
     repeat: StrictBool = False

@@ -16,6 +16,7 @@ from sim.branches import MAX_REPEATS as MAX_REPEATS
 from sim.branches import stage_path
 from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
+from sim.detection import time_to_detection
 from sim.schema import Stage, Threat
 from sim.vocab import ThreatStatus
 
@@ -127,6 +128,9 @@ def _campaign(ex: Context, threat: Threat) -> Process:
             p = ex.probability(stage.detect, f"threat:{threat.id}.{stage.id}")
             if chance(p, rng):
                 detect_in = float(rng.uniform(0.0, remaining))
+            by_rate = time_to_detection(ex, threat, stage, remaining)
+            if by_rate is not None:
+                detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
         while remaining > 0 or detect_in is not None:
             wait = remaining if detect_in is None else min(detect_in, remaining)
             began = ex.now
