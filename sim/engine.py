@@ -45,6 +45,7 @@ from sim.commands import (
     StartResponse,
 )
 from sim.compiled import Compiled, compiled
+from sim.draws import stream_name, with_stream
 from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
@@ -662,6 +663,8 @@ class Exercise:
         for variable, source in effects.items():
             effect = self.compiled.effect(source, notification=extra is not None)
             env: Mapping[str, Value] = self._state if extra is None else {**self._state, **extra}
+            if effect.expression.draws:  # (v2) an amount drawn from the cause's own stream
+                env = with_stream(env, self.rng(stream_name(cause)))
             try:
                 new = effect.apply(float(self._state[variable]), env)
             except ExprError as exc:
