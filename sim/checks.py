@@ -296,6 +296,7 @@ def check_references(
         actors=actor_ids,
         threats=threat_ids,
         events=inject_ids | decision_ids | threat_ids,
+        responses=response_ids,
         bad=lambda path, message: report.add(path, message),
     )
     flow = build_flow(

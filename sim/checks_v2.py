@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sim.retries import check_failure_keys
 from sim.schema import Countermeasure, Decision, Inject, Objective, Threat
 from sim.yamlread import Path_
 
@@ -20,6 +21,7 @@ def check_v2(
     actors: set[str],
     threats: set[str],
     events: set[str],
+    responses: set[str],
     bad: Callable[[Path_, str], None],
 ) -> None:
     """Check what the v2 keys name and the expressions they hold."""
@@ -54,6 +56,9 @@ def check_v2(
             if o.consent is not None:
                 ref((*p, "consent", "actor"), o.consent.actor, actors, "actor")
                 expr((*p, "consent", "chance"), o.consent.chance)
+    check_failure_keys(
+        valid.get("responses", []), expr=expr, ref=ref, bad=bad, response_ids=responses
+    )
     for i, r in valid.get("responses", []):
         if isinstance(r, Countermeasure):
             for threat in r.mitigates:

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim import events as ev
+from sim import retries
 from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Value
+from sim.retries import uses_failure_keys
 from sim.schema import (
     Countermeasure,
     Decision,
@@ -45,6 +47,7 @@ def uses_v2(scenario: Scenario) -> bool:
         )
         or any(isinstance(r, Countermeasure) and r.mitigates for r in scenario.responses)
         or any(o.at is not None or o.within for o in scenario.objectives)
+        or uses_failure_keys(scenario)
     )
 
 
@@ -77,6 +80,7 @@ class Dynamics:
         for d in sc.decisions:
             if d.reopen is not None and d.reopen.when is not None:
                 self._watch_also(d.reopen.when, self._reopen_when(d), d.id)
+        retries.arm(self)
         for obj in sc.objectives:
             if obj.at is not None:
                 ex.env.process(self._snapshot(obj, obj.at))

@@ -339,6 +339,20 @@ class ThreatBranched(Event):
     """The branch's chance among the branches possible then (1: the only one)."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseRetry(Event):
+    """(v2) A failed response will be tried again, or its retries end; the room is told."""
+
+    kind: ClassVar[str] = "response_retry"
+    response: str
+    attempt: int
+    """The attempt it would be (2: the first retry)."""
+    due: float
+    """When the attempt starts (or was due)."""
+    step: str
+    """'planned' (at the failure) or 'dropped' (when due, its 'while' no longer held)."""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -368,6 +382,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ExpressionFailed,
         ConsentRefused,
         ThreatBranched,
+        ResponseRetry,
     )
 }
 """Every event kind and its record class (for reading logs back)."""

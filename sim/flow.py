@@ -39,6 +39,7 @@ EdgeKind = Literal[
     "stops",  # a countermeasure stops a threat
     "slows",  # a countermeasure slows a threat
     "mitigates",  # a countermeasure scales a threat's effects (v2)
+    "on_failure",  # a response that fails starts another (v2)
     "reveals",  # an inject or countermeasure reveals a threat
     "about",  # a notification is about an inject or threat
 ]
@@ -283,6 +284,12 @@ def _v2_edges(
             if o.consent is not None:
                 condition(f"option:{d.id}.{o.id}", o.consent.chance, (*op, "consent", "chance"))
     for i, r in responses:
+        for j, st in enumerate(r.on_failure):
+            fp: Path_ = ("responses", i, "on_failure", j)
+            link(st.response, f"response:{r.id}", "on_failure", fp, out=True)
+            condition(f"response:{r.id}", st.only_if, (*fp, "if"))
+        if r.retry is not None:
+            condition(f"response:{r.id}", r.retry.while_, ("responses", i, "retry", "while"))
         if isinstance(r, Countermeasure):
             for tid in r.mitigates:
                 where = ("responses", i, "mitigates", tid)

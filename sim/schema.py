@@ -745,6 +745,32 @@ class Start(Model):
         return {"response": value} if isinstance(value, str) else value
 
 
+class Retry(Model):
+    """(v2) A failed response is tried again after a delay, a limited number of times."""
+
+    attempts: int = Field(default=1, ge=1, le=20)
+    """How many times at most it is tried again after failing (in the whole exercise)."""
+    delay: Distribution
+    """How long after a failure the next attempt starts (never 0)."""
+    backoff: float = Field(default=1.0, ge=1, le=10)
+    """Each further delay is this many times the one before (2: each wait doubles)."""
+    while_: ExprText | None = Field(default=None, alias="while")
+    """A condition read when an attempt is due: it is made only if it holds (e.g. while the
+    threat still runs); otherwise the retries end."""
+
+    @model_validator(mode="after")
+    def _waits(self) -> Retry:
+        d = self.delay
+        lowest = d.params[2] if d.kind == "normal" else d.params[0]
+        if d.kind not in ("exponential", "lognormal") and lowest <= 0:
+            raise PydanticCustomError(
+                "retry",
+                "a retry's delay must be above 0: a failed response is not tried again in the "
+                "same instant (give a delay whose lowest value is above 0)",
+            )
+        return self
+
+
 class ResponseBase(Model):
     """What every response has."""
 
@@ -757,6 +783,11 @@ class ResponseBase(Model):
     """Changes to variables when it succeeds (for a notification: the recipients' reaction)."""
     starts: list[Start] = Field(default_factory=list)
     """Responses started when it succeeds (e.g. an ally's assistance)."""
+    on_failure: list[Start] = Field(default_factory=list)
+    """(v2) Responses started when it fails (a countermeasure or a bill; a notification never
+    fails), each optionally under a condition."""
+    retry: Retry | None = None
+    """(v2) When it fails, it is tried again: how many times, after how long."""
 
 
 class Notification(ResponseBase):
