@@ -298,6 +298,7 @@ def check_references(
         events=inject_ids | decision_ids | threat_ids,
         responses=response_ids,
         bad=lambda path, message: report.add(path, message),
+        compiled=compiled,
     )
     flow = build_flow(
         injects=injects,

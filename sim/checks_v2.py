@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sim.bounds import check_bounds
+from sim.compiled import Compiled
+from sim.expr import ExprError
 from sim.retries import check_failure_keys
 from sim.schema import Countermeasure, Decision, Inject, Objective, Threat
 from sim.yamlread import Path_
@@ -23,9 +26,24 @@ def check_v2(
     events: set[str],
     responses: set[str],
     bad: Callable[[Path_, str], None],
+    compiled: Compiled,
 ) -> None:
     """Check what the v2 keys name and the expressions they hold."""
     variables: Mapping[str, Any] = valid.get("variables", {})
+
+    def names(source: str | float) -> frozenset[str] | None:
+        try:
+            return compiled.expr(source).names
+        except ExprError:
+            return None
+
+    def value(source: str | float, env: Mapping[str, Any]) -> float | None:
+        try:
+            return compiled.expr(source).number(env)
+        except ExprError:
+            return None
+
+    check_bounds(variables, expr=expr, names=names, value=value, bad=bad)
     for name, var in variables.items():
         if var.drift is not None:
             expr(("variables", name, "drift", "rate"), var.drift.rate)

@@ -629,6 +629,8 @@ class Exercise:
         spec = self.scenario.variables[variable]
         old = float(self._state[variable])
         new = spec.clamp(stored(float(value)))
+        if self.v2 is not None and variable in self.v2.bounded:  # (v2) bounds on other names
+            new = self.v2.bound(variable, new)
         if new == old and not always:
             return
         self._state[variable] = new

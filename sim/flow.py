@@ -242,7 +242,12 @@ def build_flow(
         for n, v in (variables.items() if isinstance(variables, Mapping) else ())
         if getattr(v, "drift", None) is not None
     }
-    _v2_edges(flow, condition, link, drifts, injects, decisions, threats, responses)
+    bounds = {
+        n: v
+        for n, v in (variables.items() if isinstance(variables, Mapping) else ())
+        if getattr(v, "at_most", None) is not None or getattr(v, "at_least", None) is not None
+    }
+    _v2_edges(flow, condition, link, drifts, bounds, injects, decisions, threats, responses)
     return flow
 
 
@@ -251,12 +256,17 @@ def _v2_edges(
     condition: Callable[..., None],
     link: Callable[..., None],
     drifts: Mapping[str, Drift],
+    bounds: Mapping[str, Any],
     injects: list[tuple[int, Inject]],
     decisions: list[tuple[int, Decision]],
     threats: list[tuple[int, Threat]],
     responses: list[tuple[int, Any]],
 ) -> None:
     """The links the format v2 keys make (a v1 scenario has none of them)."""
+    for name, var in bounds.items():
+        node, vp = f"variable:{name}", ("variables", name)
+        for key in ("at_most", "at_least"):
+            condition(node, getattr(var, key), (*vp, key))
     for name, drift in drifts.items():
         node, path = f"variable:{name}", ("variables", name, "drift")
         flow.add_edge(node, node, "effects", path)  # it changes itself

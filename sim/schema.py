@@ -421,6 +421,11 @@ class Variable(Model):
     """True if players cannot see this value (e.g. data the adversary has quietly taken)."""
     drift: Drift | None = None
     """(v2) The value moves by itself at a rate: trust decays, harm accumulates."""
+    at_most: ExprText | None = None
+    """(v2) An upper bound that may read other variables, e.g. 'stolen' (data published never
+    exceeds data stolen): kept at every change of this variable and of what the bound reads."""
+    at_least: ExprText | None = None
+    """(v2) A lower bound that may read other variables (as 'at_most'; if they cross, it wins)."""
 
     @model_validator(mode="after")
     def _bounds(self) -> Variable:
