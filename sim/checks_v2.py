@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sim.bounds import check_bounds
+from sim.clock import NOW, check_clock
 from sim.compiled import Compiled
 from sim.expr import ExprError
 from sim.retries import check_failure_keys
@@ -31,6 +32,8 @@ def check_v2(
     """Check what the v2 keys name and the expressions they hold."""
     variables: Mapping[str, Any] = valid.get("variables", {})
 
+    compiled_ids = {n for n, spec in compiled.names.items() if spec.kind != "clock"}
+
     def names(source: str | float) -> frozenset[str] | None:
         try:
             return compiled.expr(source).names
@@ -44,6 +47,11 @@ def check_v2(
             return None
 
     check_bounds(variables, expr=expr, names=names, value=value, bad=bad)
+    check_clock(
+        valid,
+        reads_clock=lambda source: NOW in (names(source) or ()) and NOW not in compiled_ids,
+        bad=bad,
+    )
     for name, var in variables.items():
         if var.drift is not None:
             expr(("variables", name, "drift", "rate"), var.drift.rate)

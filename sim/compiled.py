@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sim.clock import NOW
 from sim.expr import Effect, Expression, NameSpec, compile_effect, compile_expr
 from sim.schema import (
     INJECT_STATUSES,
@@ -20,6 +21,8 @@ from sim.schema import (
 )
 
 NUMBER = NameSpec(kind="number")
+CLOCK_NAME = NameSpec(kind="clock")
+"""(v2) 'now': the current time (sim/clock.py)."""
 
 
 def expression_names(
@@ -41,6 +44,7 @@ def expression_names(
     ):
         for i in ids:
             names[i] = NameSpec("status", frozenset(kind))
+    names.setdefault(NOW, CLOCK_NAME)  # (v2) the current time, unless an id is 'now'
     return names
 
 

@@ -23,13 +23,14 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
 from sim import events as ev
 from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
 from sim.chance import Streams, sample
+from sim.clock import CLOCK, NOW
 from sim.commands import (
     ADVANCE_STOPS,
     Adjust,
@@ -44,7 +45,7 @@ from sim.commands import (
     SendInject,
     StartResponse,
 )
-from sim.compiled import Compiled, compiled
+from sim.compiled import CLOCK_NAME, Compiled, compiled
 from sim.draws import stream_name, with_stream
 from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
@@ -117,6 +118,8 @@ class Exercise:
         self.players: tuple[str, ...] = tuple(a.id for a in scenario.actors if a.is_player)
 
         self._state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
+        if self.compiled.names.get(NOW) == CLOCK_NAME:  # (v2) 'now' reads the clock
+            self._state[CLOCK] = cast(Value, self.env)
         for d in scenario.decisions:
             self._state[d.id] = UNDECIDED
         for t in scenario.threats:

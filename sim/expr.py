@@ -54,7 +54,7 @@ class ExprError(TabletopError):
 class NameSpec:
     """What a name in an expression stands for."""
 
-    kind: Literal["number", "status"]
+    kind: Literal["number", "status", "clock"]
     values: frozenset[str] = frozenset()
     """Allowed strings for a status name."""
 
@@ -466,6 +466,10 @@ class _Compiler:
             choices = itertools.chain(self.names, ("true", "false"))  # read only if hinted
             self.fail(f"unknown name '{key}'{did_you_mean(key, choices)}", node)
         self.used.add(key)
+        if spec.kind == "clock":  # (v2) 'now', the current time
+            from sim.clock import clock_getter
+
+            return clock_getter(self.offset(node)), "number"
         if spec.kind == "status":
             return _status_getter(key, self.offset(node)), "text"
         return _number_getter(key, self.offset(node)), "number"

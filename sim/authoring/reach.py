@@ -68,6 +68,9 @@ class Reach:
             if name in self.statuses:
                 out[name] = sorted(self.statuses[name])
                 continue
+            if name not in self.scenario.variables:  # (v2) 'now': any time of the run
+                out[name] = sorted({0.0, self.scenario.scenario.horizon, *constants})
+                continue
             lo, hi = self.ranges.get(name, (0.0, 0.0))
             initial = self.scenario.variables[name].initial
             points = {lo, hi, initial, _finite(lo), _finite(hi), (_finite(lo) + _finite(hi)) / 2}
