@@ -104,6 +104,10 @@ def test_branch_shares_over_many_seeds_match_the_weights() -> None:
         else:
             assert b.to == "" and b.chance == 0.25 and ex.value("harm") == 0
         assert ex.value("spies") == "completed"  # quiet or done, the campaign is over
+    from sim.describe import describe
+
+    said = describe(branched(run(sc, 0))[0], sc, controller=True)
+    assert said.startswith("threat spies ") and "after probe (chance " in said
     assert within_binomial(struck, n, 0.75)
 
 

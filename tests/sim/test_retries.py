@@ -87,6 +87,9 @@ def test_a_failed_response_is_retried_with_a_growing_delay_and_the_room_is_told(
     assert all(r.cause == "response:evict.retry" for r in again)
     seen = records(ex, controller=False)
     assert sum(isinstance(r, ev.ResponseRetry) for r in seen) == 3  # the room sees them
+    from sim.describe import describe
+
+    assert describe(retries[0], ex.scenario) == "evict will be tried again (attempt 2) at t=8"
     assert ex.value("evict") == "failed"
 
 
