@@ -224,3 +224,13 @@ def test_failure_keys_in_a_format_1_file_are_refused() -> None:
     text = (HEAD + EVICT % ("luck", "retry: {delay: 2}")).replace("format: 2", "format: 1")
     ((line, message),) = problems(text)
     assert line == line_of(text, "retry:") and "'retry' is a format 2 key" in message
+
+
+def test_the_editor_schema_takes_a_plain_id_in_on_failure_as_in_starts() -> None:
+    from sim.jsonschema import scenario_json_schema
+
+    defs = scenario_json_schema()["definitions"]
+    for kind in ("Countermeasure", "Legislation"):
+        props = defs[kind]["properties"]
+        assert props["on_failure"]["items"] == props["starts"]["items"]
+        assert props["on_failure"]["items"]["anyOf"][0]["type"] == "string"
