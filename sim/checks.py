@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from sim.branches import check_branches
+from sim.calendar_checks import check_calendar
 from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError
@@ -73,9 +74,11 @@ def check_references(
         ("decisions", decisions),
         ("responses", responses),
         ("objectives", objectives),
+        ("calendar", valid.get("calendar", [])),
     ):
+        what = "sitting" if section == "calendar" else section[:-1]
         for i, item in items:
-            _unique(report, seen, item.id, (section, i, "id"), section[:-1])
+            _unique(report, seen, item.id, (section, i, "id"), what)
 
     def known(section: str, ids: Iterable[str]) -> set[str]:
         return _Anything() if section in broken else set(ids) | failed_ids
@@ -123,6 +126,7 @@ def check_references(
             (t.id for _, t in threats),
             (r.id for _, r in responses),
             (i.id for _, i in injects),
+            (c.id for _, c in valid.get("calendar", [])),
         )
     )
     unsure = failed_ids | {
@@ -238,13 +242,14 @@ def check_references(
 
     for i, r in responses:
         p = ("responses", i)
-        if r.requires is not None:
-            if r.requires in law_ids or r.requires in failed_ids:
+        for j, law in enumerate(r.laws()):
+            at = (*p, "requires") if isinstance(r.requires, str) else (*p, "requires", j)
+            if law in law_ids or law in failed_ids:
                 pass
-            elif r.requires in response_ids:
-                report.add((*p, "requires"), f"'{r.requires}' is not a legislation response")
+            elif law in response_ids:
+                report.add(at, f"'{law}' is not a legislation response")
             else:
-                ref((*p, "requires"), r.requires, law_ids, "legislation")
+                ref(at, law, law_ids, "legislation")
         for j, start in enumerate(r.starts):
             ref((*p, "starts", j, "response"), start.response, response_ids, "response")
             expr((*p, "starts", j, "if"), start.only_if)
@@ -299,6 +304,16 @@ def check_references(
         responses=response_ids,
         bad=lambda path, message: report.add(path, message),
         compiled=compiled,
+    )
+    check_calendar(
+        report,
+        valid,
+        expr=expr,
+        effects=effects,
+        broken=broken,
+        horizon=horizon,
+        taken=set(seen),
+        failed=bool(failed_ids),
     )
     flow = build_flow(
         injects=injects,

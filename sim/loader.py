@@ -20,9 +20,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sim.checks import check_references
 from sim.clock import check_now_id
 from sim.compiled import Compiled
-from sim.formatversion import check_format, check_v2_keys_allowed
+from sim.formatversion import check_format
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
 from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
+from sim.v2keys import check_version_keys
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
 
 REQUIRED = ("scenario", "actors", "injects")
@@ -143,7 +144,7 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
             valid[section] = items_l
 
     compiled = check_references(report, valid, failed_ids, broken)
-    check_v2_keys_allowed(report, data, valid)
+    check_version_keys(report, data, valid)
     check_now_id(report.add, data, valid)
     problems = _capped(sorted(report.problems))
     if any(p.severity == "error" for p in problems):
