@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
@@ -31,6 +31,7 @@ from sim import events as ev
 from sim.calendar import Calendar, uses_calendar
 from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
 from sim.chance import Streams, sample
+from sim.clock import CLOCK, NOW
 from sim.commands import (
     ADVANCE_STOPS,
     Adjust,
@@ -46,7 +47,8 @@ from sim.commands import (
     SendInject,
     StartResponse,
 )
-from sim.compiled import Compiled, compiled
+from sim.compiled import CLOCK_NAME, Compiled, compiled
+from sim.draws import stream_name, with_stream
 from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
@@ -119,6 +121,8 @@ class Exercise:
         self.players: tuple[str, ...] = tuple(a.id for a in scenario.actors if a.is_player)
 
         self._state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
+        if self.compiled.names.get(NOW) == CLOCK_NAME:  # (v2) 'now' reads the clock
+            self._state[CLOCK] = cast(Value, self.env)
         for d in scenario.decisions:
             self._state[d.id] = UNDECIDED
         for t in scenario.threats:
@@ -637,6 +641,8 @@ class Exercise:
         spec = self.scenario.variables[variable]
         old = float(self._state[variable])
         new = spec.clamp(stored(float(value)))
+        if self.v2 is not None and variable in self.v2.bounded:  # (v2) bounds on other names
+            new = self.v2.bound(variable, new)
         if new == old and not always:
             return
         self._state[variable] = new
@@ -671,6 +677,8 @@ class Exercise:
         for variable, source in effects.items():
             effect = self.compiled.effect(source, notification=extra is not None)
             env: Mapping[str, Value] = self._state if extra is None else {**self._state, **extra}
+            if effect.expression.draws:  # (v2) an amount drawn from the cause's own stream
+                env = with_stream(env, self.rng(stream_name(cause)))
             try:
                 new = effect.apply(float(self._state[variable]), env)
             except ExprError as exc:
@@ -690,6 +698,14 @@ class Exercise:
     def probability(self, source: str | float, where: str) -> float:
         try:
             return self.compiled.expr(source).probability(self._state)
+        except ExprError as exc:
+            self._expression_failed(where, str(source), exc)
+            return 0.0
+
+    def number(self, source: str | float, where: str) -> float:
+        """An expression's value as a number (0 if it fails, which is recorded)."""
+        try:
+            return self.compiled.expr(source).number(self._state)
         except ExprError as exc:
             self._expression_failed(where, str(source), exc)
             return 0.0

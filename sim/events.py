@@ -342,6 +342,34 @@ class ConsentRefused(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ThreatBranched(Event):
+    """(v2) A campaign took a branch when a stage ended (for the facilitator only, always)."""
+
+    kind: ClassVar[str] = "threat_branched"
+    threat: str
+    stage: str
+    """The stage that ended."""
+    to: str
+    """The stage the campaign goes to; '' when the branch ends the campaign."""
+    chance: float
+    """The branch's chance among the branches possible then (1: the only one)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseRetry(Event):
+    """(v2) A failed response will be tried again, or its retries end; the room is told."""
+
+    kind: ClassVar[str] = "response_retry"
+    response: str
+    attempt: int
+    """The attempt it would be (2: the first retry)."""
+    due: float
+    """When the attempt starts (or was due)."""
+    step: str
+    """'planned' (at the failure) or 'dropped' (when due, its 'while' no longer held)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ParliamentOpened(Event):
     """(v2) A sitting of the calendar opens: bills' sitting stages progress again."""
 
@@ -392,6 +420,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ObservationRecorded,
         ExpressionFailed,
         ConsentRefused,
+        ThreatBranched,
+        ResponseRetry,
         ParliamentOpened,
         ParliamentClosed,
     )

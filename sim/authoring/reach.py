@@ -71,6 +71,9 @@ class Reach:
             if name in self.statuses:
                 out[name] = sorted(self.statuses[name])
                 continue
+            if name not in self.scenario.variables:  # (v2) 'now': any time of the run
+                out[name] = sorted({0.0, self.scenario.scenario.horizon, *constants})
+                continue
             lo, hi = self.ranges.get(name, (0.0, 0.0))
             var = self.scenario.variables.get(name)
             initial = var.initial if var is not None else lo
