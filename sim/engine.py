@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,8 +53,11 @@ from sim.problems import TabletopError
 from sim.responses import start_response
 from sim.schema import (
     UNDECIDED,
+    Countermeasure,
     Decision,
     Inject,
+    Legislation,
+    Notification,
     Objective,
     Scenario,
     Threat,
@@ -113,25 +116,17 @@ class Exercise:
         self.events_processed = 0
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
-        self.players: tuple[str, ...] = tuple(a.id for a in scenario.actors if a.is_player)
+        setup = _setup(scenario, self.compiled)
+        self.players: tuple[str, ...] = setup.players
 
-        self._state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
-        for d in scenario.decisions:
-            self._state[d.id] = UNDECIDED
-        for t in scenario.threats:
-            self._state[t.id] = ThreatStatus.PENDING
-        for i in scenario.injects:
-            self._state[i.id] = InjectStatus.PENDING
-        for r in scenario.responses:
-            self._state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
+        self._state: dict[str, Value] = dict(setup.state)
 
-        self.injects = {i.id: i for i in scenario.injects}
-        self.decisions = {d.id: d for d in scenario.decisions}
-        self.responses = {r.id: r for r in scenario.responses}
-        self.threats = {t.id: t for t in scenario.threats}
-        self.resources = {
-            a.id: simpy.Resource(self.env, capacity=a.capacity) for a in scenario.actors
-        }
+        self.injects = dict(setup.injects)
+        self.decisions = dict(setup.decisions)
+        self.responses = dict(setup.responses)
+        self.threats = dict(setup.threats)
+        self.resources = _Resources(self.env, setup.capacity)
+        """Each actor's capacity (a ``simpy.Resource``, created when first used)."""
         self.open_decisions: dict[str, OpenDecision] = {}
         self.active: dict[str, ActiveResponse] = {}
         self.happened_at: dict[str, float] = {}
@@ -158,11 +153,7 @@ class Exercise:
         self._objective_broken: dict[str, float] = {}
 
         self._emit(
-            ev.ExerciseStarted(
-                scenario=scenario.scenario.id,
-                seed=self.seed,
-                start=scenario.scenario.start.isoformat(),
-            )
+            ev.ExerciseStarted(scenario=scenario.scenario.id, seed=self.seed, start=setup.start)
         )
         for threat in scenario.threats:
             self._arm(threat)
@@ -171,7 +162,7 @@ class Exercise:
         for obj in scenario.objectives:
             if obj.by is not None or obj.throughout:
                 self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
-        self.v2: Dynamics | None = Dynamics(self) if uses_v2(scenario) else None
+        self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self._dirty.update(self._watch_index)
         self._check_watchers()
@@ -927,6 +918,77 @@ class _Watcher:
         self.then = then
         self.repeat = repeat
         self.live = True
+
+
+class _Resources(Mapping[str, simpy.Resource]):
+    """The actors' capacity: one ``simpy.Resource`` per actor, created on first use (most
+    actors of a run never queue anything)."""
+
+    __slots__ = ("_capacity", "_env", "_made")
+
+    def __init__(self, env: simpy.Environment, capacity: Mapping[str, int]) -> None:
+        self._env = env
+        self._capacity = capacity
+        self._made: dict[str, simpy.Resource] = {}
+
+    def __getitem__(self, actor: str) -> simpy.Resource:
+        found = self._made.get(actor)
+        if found is None:
+            found = self._made[actor] = simpy.Resource(self._env, capacity=self._capacity[actor])
+        return found
+
+    def __contains__(self, actor: object) -> bool:
+        return actor in self._capacity
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._capacity)
+
+    def __len__(self) -> int:
+        return len(self._capacity)
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What every run of a scenario starts from, worked out once per scenario."""
+
+    state: Mapping[str, Value]
+    players: tuple[str, ...]
+    capacity: Mapping[str, int]
+    injects: Mapping[str, Inject]
+    decisions: Mapping[str, Decision]
+    responses: Mapping[str, Notification | Countermeasure | Legislation]
+    threats: Mapping[str, Threat]
+    start: str
+    v2: bool
+
+
+def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
+    """The scenario's run set-up, kept with its compiled expressions."""
+    found = compiled.run_setup
+    if isinstance(found, _Setup):
+        return found
+    state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
+    for d in scenario.decisions:
+        state[d.id] = UNDECIDED
+    for t in scenario.threats:
+        state[t.id] = ThreatStatus.PENDING
+    for i in scenario.injects:
+        state[i.id] = InjectStatus.PENDING
+    for r in scenario.responses:
+        state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
+    setup = _Setup(
+        state=state,
+        players=tuple(a.id for a in scenario.actors if a.is_player),
+        capacity={a.id: a.capacity for a in scenario.actors},
+        injects={i.id: i for i in scenario.injects},
+        decisions={d.id: d for d in scenario.decisions},
+        responses={r.id: r for r in scenario.responses},
+        threats={t.id: t for t in scenario.threats},
+        start=scenario.scenario.start.isoformat(),
+        v2=uses_v2(scenario),
+    )
+    compiled.run_setup = setup
+    return setup
 
 
 def _stream(item: Triggered) -> str:
