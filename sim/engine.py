@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import simpy
+from simpy.events import URGENT
 
 from sim import events as ev
 from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
@@ -536,7 +537,7 @@ class Exercise:
             if c.at is None or c.at <= self.now:
                 self._queue.append(choose)
             else:
-                self.env.process(self._later(c.at - self.now, choose))
+                self._due_after(c.at - self.now, choose)
 
         return apply
 
@@ -600,6 +601,24 @@ class Exercise:
     def _later(self, delay: float, then: Callable[[], None]) -> Process:
         yield self.env.timeout(delay)
         self._due.append(then)
+
+    # Timers. A process that waits once and then acts costs SimPy three events: its start (an
+    # urgent event at the current instant), its timeout, and its end. The engine's own timers
+    # keep the first two, so events at the same time still come in the same order, and drop
+    # the process: ``_soon`` calls back where the process would have started, ``_timer`` where
+    # its timeout would have resumed it.
+
+    def _soon(self, then: Callable[[simpy.Event], None]) -> None:
+        """Call back at the current instant, before ordinary events, as a process starts."""
+        _Soon(self.env, then)
+
+    def _timer(self, delay: float, then: Callable[[simpy.Event], None]) -> None:
+        """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes."""
+        self.env.timeout(delay).callbacks.append(then)
+
+    def _due_after(self, delay: float, then: Callable[[], None]) -> None:
+        """What ``env.process(self._later(delay, then))`` does, in two events instead of three."""
+        self._soon(lambda _e: self._timer(delay, lambda _e: self._due.append(then)))
 
     def set_status(self, name: str, status: str) -> None:
         if self._state[name] != status:
@@ -691,7 +710,7 @@ class Exercise:
         self.happened_at.setdefault(key, self.now)
         for item in self._followers.pop(key, []):
             delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
-            self.env.process(self._trigger_after(item, delay))
+            self._trigger_soon(item, delay)
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
@@ -702,13 +721,28 @@ class Exercise:
             self._followers.setdefault(item.after, []).append(item)
         elif item.when is not None:
             self._watch(self.compiled.expr(item.when), lambda _ok: self._fire(item), repeat=False)
+        elif item.at is not None and item.at > 0:
+            # Armed before anything runs: created now, the timer comes after the same events
+            # as when a process created it at time 0 (every timer is created later).
+            self._timer(item.at, lambda _e: self._fire(item))
         else:
-            self.env.process(self._trigger_after(item, item.at or 0.0))
+            self._soon(lambda _e: self._fire(item))
 
     def _trigger_after(self, item: Triggered, delay: float) -> Process:
         if delay > 0:
             yield self.env.timeout(delay)
         self._fire(item)
+
+    def _trigger_soon(self, item: Triggered, delay: float) -> None:
+        """What ``env.process(self._trigger_after(item, delay))`` does, without the process."""
+
+        def start(_e: simpy.Event) -> None:
+            if delay > 0:
+                self._timer(delay, lambda _e: self._fire(item))
+            else:
+                self._fire(item)
+
+        self._soon(start)
 
     def _fire(self, item: Triggered) -> None:
         if isinstance(item, Inject):
@@ -716,7 +750,7 @@ class Exercise:
         elif isinstance(item, Threat):
             wait = self.v2.threat_due(item) if self.v2 is not None else 0.0
             if wait > 0:
-                self.env.process(self._trigger_after(item, wait))
+                self._trigger_soon(item, wait)
                 return
             if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
                 start_threat(self, item)
@@ -790,11 +824,11 @@ class Exercise:
                 deadline=od.deadline,
             )
         )
-        self.env.process(self._deadline(od))
+        self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
 
-    def _deadline(self, od: OpenDecision) -> Process:
-        yield self.env.timeout(od.decision.deadline)
-        d = od.decision
+    def _deadline(self, d: Decision) -> None:
+        """The deadline has come: the default applies at the end of the instant, unless a
+        choice was made meanwhile."""
         if d.id in self.open_decisions:
 
             def default() -> None:
@@ -918,6 +952,18 @@ class _Watcher:
         self.then = then
         self.repeat = repeat
         self.live = True
+
+
+class _Soon(simpy.Event):
+    """An event at the current instant, before ordinary events, that calls back: what SimPy's
+    ``Initialize`` is to a process (the same fields, set the same way)."""
+
+    def __init__(self, env: simpy.Environment, then: Callable[[simpy.Event], None]) -> None:
+        self.env = env
+        self.callbacks = [then]
+        self._value = None
+        self._ok = True
+        env.schedule(self, URGENT)
 
 
 class _Resources(Mapping[str, simpy.Resource]):
