@@ -150,6 +150,8 @@ class Exercise:
         self._watchers: list[_Watcher] = []
         self._watch_index: dict[str, list[_Watcher]] = {}
         self._dirty: set[str] = set()
+        self._opened = 0
+        """Decisions opened so far (``run_until_decision`` stops when it grows)."""
         self._objective_first_true: dict[str, float] = {}
         self._objective_broken: dict[str, float] = {}
 
@@ -302,22 +304,22 @@ class Exercise:
 
     def _advance_to(self, to: float, stop: str, before: bool = False) -> None:
         t = min(to, self.horizon)
-        start = len(self.records)
+        records = self.records
+        start = len(records)
+        env, due, queue = self.env, self._due, self._queue
+        on_record, on_decision = stop == "record", stop == "decision"
         while not self.finished:
-            waiting = bool(self._due or self._queue)
-            nxt = self.env.peek()
+            nxt = env.peek()
             if before:
-                if not (nxt < t or (waiting and self.now < t)):
+                if not (nxt < t or ((due or queue) and env.now < t)):
                     return
-            elif not (nxt <= t or waiting):
+            elif not (nxt <= t or due or queue):
                 break
-            n = len(self.records)
+            opened = self._opened
             self._advance()
-            if stop == "record" and len(self.records) > start:
+            if on_record and len(records) > start:
                 return
-            if stop == "decision" and any(
-                isinstance(r, ev.DecisionOpened) for r in self.records[n:]
-            ):
+            if on_decision and self._opened != opened:
                 return
         if not self.finished and t > self.now:
             self.env.run(until=t)
@@ -332,15 +334,17 @@ class Exercise:
                 "limit for one run: the scenario repeats too much (look at repeating stages "
                 "and at threats or responses that start each other)"
             )
-        nxt = self.env.peek()
-        if nxt > self.env.now and (self._due or self._queue):
+        env = self.env
+        nxt = env.peek()
+        if nxt > env.now and (self._due or self._queue):
             (self._due or self._queue).popleft()()
         elif nxt >= self.horizon:
             self._end(EndReason.HORIZON)
             return
         else:
-            self.env.step()
-        self._check_watchers()
+            env.step()
+        if self._dirty:
+            self._check_watchers()
 
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
@@ -815,6 +819,7 @@ class Exercise:
         offered = self.v2.offered(d) if self.v2 is not None else ()
         od = OpenDecision(d, self.now, self.now + d.deadline, offered)
         self.open_decisions[d.id] = od
+        self._opened += 1
         self._emit(
             ev.DecisionOpened(
                 decision=d.id,
@@ -885,11 +890,22 @@ class Exercise:
             self._watch_index.setdefault(name, []).append(w)
 
     def _check_watchers(self) -> None:
+        index = self._watch_index
         while self._dirty:
             names, self._dirty = self._dirty, set()
-            due = {id(w): w for n in sorted(names) for w in self._watch_index.get(n, ()) if w.live}
+            found: list[_Watcher] = []
+            for n in names:
+                watching = index.get(n)
+                if watching:
+                    found += watching
+            if not found:
+                continue
+            if len(found) == 1:
+                due = found if found[0].live else []
+            else:  # each live watcher once, in the order they were set up
+                due = sorted({w.order: w for w in found if w.live}.values(), key=_order)
             self.events_processed += len(due)  # re-checking conditions is work too
-            for w in sorted(due.values(), key=lambda w: w.order):
+            for w in due:
                 try:
                     ok = w.expr.truth(self._state)
                 except ExprError as exc:
@@ -1035,6 +1051,10 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
     )
     compiled.run_setup = setup
     return setup
+
+
+def _order(w: _Watcher) -> int:
+    return w.order
 
 
 def _stream(item: Triggered) -> str:
