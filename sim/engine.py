@@ -78,6 +78,10 @@ MAX_EVENTS = 1_000_000
 in docs/scenario-format.md)."""
 
 
+_SET_SEQ = ev.Event.__dict__["seq"].__set__
+_SET_TIME = ev.Event.__dict__["time"].__set__
+
+
 class ExerciseError(TabletopError):
     """A command the exercise refuses (unknown id, decision not open or past its deadline,
     exercise over...). A refused command changes nothing and is not logged."""
@@ -595,9 +599,10 @@ class Exercise:
         """Append a record (built with its typed constructor), stamped with its sequence number
         and the current scenario time."""
         # The record was just built by its caller and is not shared yet: stamp it in place
-        # (dataclasses.replace would build it a second time, on the engine's hottest path).
-        object.__setattr__(event, "seq", len(self.records))
-        object.__setattr__(event, "time", float(self.env.now))
+        # (dataclasses.replace would build it a second time, on the engine's hottest path),
+        # through the slots, as the records' own __init__ does (sim.events._slot_init).
+        _SET_SEQ(event, len(self.records))
+        _SET_TIME(event, float(self.env.now))
         self.records.append(event)
 
     _emit = record
