@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,6 +78,8 @@ MAX_EVENTS = 1_000_000
 in docs/scenario-format.md)."""
 
 
+_WHEN_KEPT = 4096
+"""Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
@@ -123,6 +125,7 @@ class Exercise:
         self.max_events = MAX_EVENTS
         setup = _setup(scenario, self.compiled)
         self.players: tuple[str, ...] = setup.players
+        self._when_words = setup.when_words
 
         self._state: dict[str, Value] = dict(setup.state)
 
@@ -957,7 +960,13 @@ class Exercise:
         return Rating(obj.id, RatingLevel.NOT_MET, evidence, facts)
 
     def _when(self, t: float) -> str:
-        return f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"
+        words = self._when_words
+        text = words.get(t) if t else None  # 0.0 and -0.0 are one key but two texts
+        if text is None:
+            if len(words) >= _WHEN_KEPT:
+                words.clear()
+            text = words[t] = f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"
+        return text
 
 
 class _Watcher:
@@ -1027,6 +1036,8 @@ class _Setup:
     threats: Mapping[str, Threat]
     start: str
     v2: bool
+    when_words: dict[float, str] = field(default_factory=dict)
+    """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
 
 
 def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
