@@ -211,15 +211,14 @@ def _objectives(ctx: Context) -> None:
 
 
 def _spoilers(ctx: Context) -> None:
-    """A conditional inject is listed in the players' MSEL before it fires, under its title
-    (or id). If that title shares words with what the condition waits for (the names it reads,
-    their titles and options, the statuses it compares with), it tells the players the
+    """Players see an undelivered inject only through its ``players_title``. On a conditional
+    inject, a players' title that shares words with what the condition waits for (the names it
+    reads, their titles and options, the statuses it compares with) tells the players the
     outcome in advance."""
     for i, inj in enumerate(ctx.s.injects):
-        if inj.contingency or (inj.when is None and inj.only_if is None):
+        if inj.contingency or not inj.players_title or (inj.when is None and inj.only_if is None):
             continue
-        shown = inj.title or inj.id
-        field = "title" if inj.title else "id"
+        shown = inj.players_title
         for cause, source in (("when", inj.when), ("if", inj.only_if)):
             if source is None:
                 continue
@@ -227,10 +226,10 @@ def _spoilers(ctx: Context) -> None:
             if common:
                 ctx.add(
                     "TT110",
-                    ("injects", i, field),
+                    ("injects", i, "players_title"),
                     f"players see '{shown}' in their MSEL before this inject fires, and it "
                     f"names what its '{cause}' condition waits for ({', '.join(common)}); "
-                    "give it a neutral title",
+                    "give it a neutral players_title, or drop it",
                 )
                 break
 
@@ -276,21 +275,21 @@ def _laws(ctx: Context) -> None:
     reach = ctx.reach
     laws = {r.id: r for r in ctx.s.responses if isinstance(r, Legislation)}
     for i, r in enumerate(ctx.s.responses):
-        if r.requires is None or r.requires in reach.enacted:
-            continue
-        law = laws.get(r.requires)
-        if law is None:
-            continue
-        why = (
-            "nothing can start the bill"
-            if law.id not in reach.started
-            else "one of its stages can never pass"
-        )
-        ctx.add(
-            "TT111",
-            ("responses", i, "requires"),
-            f"response '{r.id}' requires '{law.id}', which can never be enacted: {why}",
-        )
+        for j, name in enumerate(r.laws()):
+            law = laws.get(name)
+            if name in reach.enacted or law is None:
+                continue
+            why = (
+                "nothing can start the bill"
+                if law.id not in reach.started
+                else "one of its stages can never pass"
+            )
+            at: Path_ = ("responses", i, "requires")
+            ctx.add(
+                "TT111",
+                at if isinstance(r.requires, str) else (*at, j),
+                f"response '{r.id}' requires '{law.id}', which can never be enacted: {why}",
+            )
 
 
 def _labels(ctx: Context) -> None:
