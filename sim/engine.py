@@ -175,7 +175,7 @@ class Exercise:
                 self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
         self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
-        self.calendar: Calendar | None = Calendar(self) if uses_calendar(scenario) else None
+        self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
         """(v2) The legislative calendar (sim/calendar.py), armed only if the scenario uses it."""
         self._dirty.update(self._watch_index)
         self._check_watchers()
@@ -1039,6 +1039,7 @@ class _Setup:
     threats: Mapping[str, Threat]
     start: str
     v2: bool
+    calendar: bool
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
 
@@ -1067,6 +1068,7 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         threats={t.id: t for t in scenario.threats},
         start=scenario.scenario.start.isoformat(),
         v2=uses_v2(scenario),
+        calendar=uses_calendar(scenario),
     )
     compiled.run_setup = setup
     return setup
