@@ -1030,6 +1030,9 @@ class _Resources(Mapping[str, simpy.Resource]):
 class _Setup:
     """What every run of a scenario starts from, worked out once per scenario."""
 
+    scenario: Scenario
+    """The scenario it was worked out for (a copy made with ``model_copy`` shares the compiled
+    expressions, not this)."""
     state: Mapping[str, Value]
     players: tuple[str, ...]
     capacity: Mapping[str, int]
@@ -1047,7 +1050,7 @@ class _Setup:
 def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
     """The scenario's run set-up, kept with its compiled expressions."""
     found = compiled.run_setup
-    if isinstance(found, _Setup):
+    if isinstance(found, _Setup) and found.scenario is scenario:
         return found
     state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
     for d in scenario.decisions:
@@ -1059,6 +1062,7 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
     for r in scenario.responses:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
     setup = _Setup(
+        scenario=scenario,
         state=state,
         players=tuple(a.id for a in scenario.actors if a.is_player),
         capacity={a.id: a.capacity for a in scenario.actors},
