@@ -80,6 +80,8 @@ class Compiled:
         self.notification_names = {**self.names, "age": NUMBER}
         self._exprs: dict[str, Expression] = {}
         self._effects: dict[tuple[str, bool], Effect] = {}
+        self.run_setup: object = None
+        """What every run of the scenario starts from (kept here by the engine; not pickled)."""
 
     def __getstate__(self) -> dict[str, dict[str, NameSpec]]:
         """Pickle the names only: the compiled closures are rebuilt on first use."""
