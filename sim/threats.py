@@ -14,15 +14,12 @@ import simpy
 from sim import events as ev
 from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
+from sim.limits import MAX_REPEATS
 from sim.schema import Stage, Threat
 from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
     from sim.context import Context, Process
-
-
-MAX_REPEATS = 10_000
-"""A repeating stage runs at most this many times (a hostile file cannot loop forever)."""
 
 
 @dataclass(frozen=True, slots=True)
