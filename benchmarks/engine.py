@@ -7,10 +7,9 @@ cooperate playbook:
 - SimPy events per run, engine and hand-written reference (they should be close: the
   reference does the same work, see quickstart_reference.py and tests/batch/test_reference.py);
 - the engine's time per run against that reference (what our generic bookkeeping costs), and
-  per SimPy event against a pure-Python heapq event loop (the floor for an interpreted engine);
-- start-up of `tabletop --help`, `--version` and `validate` against `python -c pass` and the
-  bare `import simpy, numpy, yaml` floor.
-Absolute times drift on shared machines; only the ratios are meant to be compared.
+  per SimPy event against a pure-Python heapq event loop (the floor for an interpreted engine).
+Start-up is measured by startup.py. Absolute times drift on shared machines; only the ratios
+are meant to be compared.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import argparse
 import heapq
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -104,12 +102,6 @@ def abba(a: Callable[[], float], b: Callable[[], float], pairs: int) -> tuple[fl
     return statistics.median(ratios), q[2] - q[0]
 
 
-def startup(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, check=False)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=30)
@@ -138,27 +130,6 @@ def main() -> None:
     print(f"engine per simpy event / heapq floor: {ratio:.2f}x IQR {spread:.2f} (reference point)")
     ratio, spread = abba(floor_per_event, per_event(reference_run_events, ref_events), args.pairs)
     print(f"hand-written per event / heapq floor: {ratio:.2f}x IQR {spread:.2f} (reference point)")
-
-    py = sys.executable
-    tabletop = [py, "-m", "tui.cli"]
-    floor = [py, "-c", "import simpy, numpy, yaml"]
-    pairs = max(5, args.pairs // 3)
-    ratio, _ = abba(
-        lambda: startup([py, "-c", "pass"]), lambda: startup([*tabletop, "--help"]), pairs
-    )
-    print(f"tabletop --help / python -c pass: {ratio:.2f}x (target <= 2x)")
-    ratio, _ = abba(
-        lambda: startup([py, "-c", "pass"]), lambda: startup([*tabletop, "--version"]), pairs
-    )
-    print(f"tabletop --version / python -c pass: {ratio:.2f}x (target <= 2x)")
-    validate = [*tabletop, "validate", str(ROOT / "scenarios/quickstart.yaml")]
-    extra = []
-    for _ in range(pairs):
-        f1, v1, v2, f2 = startup(floor), startup(validate), startup(validate), startup(floor)
-        extra.append((v1 + v2 - f1 - f2) / 2 * 1000)
-    print(
-        f"tabletop validate - import floor: {statistics.median(extra):+.0f} ms (target <= +50 ms)"
-    )
 
 
 if __name__ == "__main__":

@@ -99,6 +99,7 @@ class Model(BaseModel):
         frozen=True,
         populate_by_name=True,
         allow_inf_nan=False,
+        defer_build=True,
     )
 
 

@@ -75,10 +75,16 @@ def pick_chunk_size(recipe: Recipe, jobs: int) -> int:
     It times one run here; the chunk size never changes the results.
     """
     prep = prepared(recipe)
-    t0 = time.perf_counter()
-    for p in range(len(recipe.policies)):
+    policies = range(len(recipe.policies))
+    for p in policies:  # the first run compiles what later runs reuse: not a fair sample
         prep.replicate(0, p)
-    per_run = max(time.perf_counter() - t0, 1e-6)
+    t0 = time.perf_counter()
+    timed = 0
+    while timed < 10 and (timed < 1 or time.perf_counter() - t0 < 0.02):
+        for p in policies:
+            prep.replicate(timed + 1, p)
+        timed += 1
+    per_run = max((time.perf_counter() - t0) / timed, 1e-6)
     size = max(1, round(CHUNK_SECONDS / per_run))
     share = max(1, math.ceil(recipe.runs / (jobs * WINDOW_PER_JOB)))
     return max(1, min(size, share))
@@ -169,20 +175,34 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+_WORKER_RECIPE: list[Recipe] = []
+"""The recipe of this worker process's pool, sent once when the worker starts."""
+
+
+def _start_worker(recipe: Recipe) -> None:
+    ignore_interrupts()
+    _WORKER_RECIPE[:] = [recipe]
+    prepared(recipe)  # parse now (a forked worker already has it)
+
+
+def _worker_chunk(start: int, stop: int) -> list[RunSummary]:
+    return run_chunk(_WORKER_RECIPE[0], start, stop)
+
+
 def _pool(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int) -> Chunks:
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(recipe,))
     todo = iter(ranges)
     running: dict[Future[list[RunSummary]], int] = {}
     try:
         for s, e in _take(todo, jobs * WINDOW_PER_JOB):
-            running[pool.submit(run_chunk, recipe, s, e)] = s
+            running[pool.submit(_worker_chunk, s, e)] = s
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in finished:
                 first = running.pop(fut)
                 yield first, fut.result()
                 for s, e in _take(todo, 1):
-                    running[pool.submit(run_chunk, recipe, s, e)] = s
+                    running[pool.submit(_worker_chunk, s, e)] = s
     finally:
         for fut in running:
             fut.cancel()
