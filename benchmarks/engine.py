@@ -1,6 +1,6 @@
 """Engine speed as ratios to references measured side by side (see ../shared/brief/PERFORMANCE.md).
 
-Run: python benchmarks/engine.py [--pairs 30] [--no-startup]
+Run: python benchmarks/engine.py [--pairs 30]
 
 Prints one line per figure, `name: value (target)`, for the quickstart scenario under the
 cooperate playbook:
@@ -11,9 +11,8 @@ cooperate playbook:
 - each v1 scenario (the files of tests/data/v1, as they stood before format v2) played to its
   end with every decision defaulting, per run against the same hand-written quickstart run: a
   fixed yardstick, so "v1 runs do not get slower" is a ratio that must not grow;
-- start-up of `tabletop --help`, `--version` and `validate` against `python -c pass` and the
-  bare `import simpy, numpy, yaml` floor.
-Absolute times drift on shared machines; only the ratios are meant to be compared.
+Start-up is measured by startup.py. Absolute times drift on shared machines; only the ratios
+are meant to be compared.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from __future__ import annotations
 import argparse
 import heapq
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -127,16 +125,9 @@ def abba(a: Callable[[], float], b: Callable[[], float], pairs: int) -> tuple[fl
     return statistics.median(ratios), q[2] - q[0]
 
 
-def startup(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, check=False)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=30)
-    parser.add_argument("--no-startup", action="store_true", help="skip the start-up figures")
     args = parser.parse_args()
 
     seeds = range(200)
@@ -171,29 +162,6 @@ def main() -> None:
             f"v1 {path.stem} run (decisions defaulting) / hand-written quickstart run: "
             f"{ratio:.2f}x IQR {spread:.2f} (must not grow)"
         )
-    if args.no_startup:
-        return
-
-    py = sys.executable
-    tabletop = [py, "-m", "tui.cli"]
-    floor = [py, "-c", "import simpy, numpy, yaml"]
-    pairs = max(5, args.pairs // 3)
-    ratio, _ = abba(
-        lambda: startup([py, "-c", "pass"]), lambda: startup([*tabletop, "--help"]), pairs
-    )
-    print(f"tabletop --help / python -c pass: {ratio:.2f}x (target <= 2x)")
-    ratio, _ = abba(
-        lambda: startup([py, "-c", "pass"]), lambda: startup([*tabletop, "--version"]), pairs
-    )
-    print(f"tabletop --version / python -c pass: {ratio:.2f}x (target <= 2x)")
-    validate = [*tabletop, "validate", str(ROOT / "scenarios/quickstart.yaml")]
-    extra = []
-    for _ in range(pairs):
-        f1, v1, v2, f2 = startup(floor), startup(validate), startup(validate), startup(floor)
-        extra.append((v1 + v2 - f1 - f2) / 2 * 1000)
-    print(
-        f"tabletop validate - import floor: {statistics.median(extra):+.0f} ms (target <= +50 ms)"
-    )
 
 
 if __name__ == "__main__":

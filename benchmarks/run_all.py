@@ -16,12 +16,14 @@ HERE = Path(__file__).resolve().parent
 
 FULL = [
     ["engine.py", "--pairs", "30"],
+    ["startup.py", "--pairs", "15"],
     ["batch_parallel.py", "--runs", "2000", "--pairs", "3"],
     ["batch_memory.py", "--runs", "100000"],
     ["tui_startup.py"],
 ]
 QUICK = [
     ["engine.py", "--pairs", "5"],
+    ["startup.py", "--pairs", "2"],
     ["batch_parallel.py", "--runs", "200", "--pairs", "1"],
     ["batch_memory.py", "--runs", "3000"],
     ["tui_startup.py", "3"],

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from sim import events as ev
 from sim.chance import Stream
+from sim.limits import MAX_REPEATS as MAX_REPEATS
 from sim.schema import Stage, Threat
 from sim.yamlread import Path_
 
 if TYPE_CHECKING:
     from sim.context import Context
 
-MAX_REPEATS = 10_000
-"""A stage runs at most this many rounds in a row; a branched campaign at most this many stages
-per stage it has (a hostile file cannot loop forever; the run budget bounds it too)."""
+# A stage runs at most MAX_REPEATS rounds in a row; a branched campaign at most this many
+# stages per stage it has (a hostile file cannot loop forever; the run budget bounds it too).
 
 
 def stage_path(ex: Context, threat: Threat) -> Iterator[Stage]:

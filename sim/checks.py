@@ -452,8 +452,7 @@ def _loops(report: Reporter, graph: dict[str, list[Any]], message: str) -> None:
 
 def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: float) -> None:
     """Warn when repeating stages alone would use up a run's engine-event budget."""
-    from sim.engine import MAX_EVENTS
-    from sim.threats import MAX_REPEATS
+    from sim.limits import MAX_EVENTS, MAX_REPEATS
 
     if horizon == float("inf"):
         return

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from sim.commandlist import MAIN_HELP, SIM_COMMANDS, VERSION
+from sim.lazycli import LazyGroup
+
 if TYPE_CHECKING:
     from sim.problems import Problem
     from sim.schema import Scenario
 
-VERSION = "0.1.0"
 INVALID = 1
 USAGE = 2
 
@@ -79,14 +81,13 @@ UNGUARDED_COMMANDS = frozenset({"serve"})
 every other command's stdout is guarded (the console itself draws on the original streams)."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(VERSION, prog_name="tabletop")
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """tabletop: simulate cyber-policy tabletop exercises.
-
-    Scenarios are YAML files; the bundled ones can be named by id (e.g. quickstart).
-    """
+    """Guard stdout for every command but those with terminal codes of their own."""
     if ctx.invoked_subcommand not in UNGUARDED_COMMANDS:
         from sim.safestream import guard_stdout
 
@@ -246,12 +247,6 @@ def schema(out: str | None, playbook: bool) -> None:
         click.echo(text, nl=False)
 
 
-from sim.analysis.cli import pack, report  # noqa: E402  (AAR/IP, packages: sim/analysis)
-
-main.add_command(report)
-main.add_command(pack)
-
-
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
     from sim.problems import TabletopError
@@ -282,14 +277,6 @@ def _quiet_stdout() -> None:
         pass
 
 
-from sim.batch.cli import batch  # noqa: E402  (its own module; imports only click up front)
-
-main.add_command(batch)
-
-
-from sim.authoring import cli as _authoring_cli  # noqa: E402  (registers graph, lint, new, msel)
-
-del _authoring_cli
-
-
-from sim.session import cli as _session_cli  # noqa: E402, F401  (registers `sessions`)
+# Commands in their own modules are imported only when named (sim/commandlist.py).
+for _name, _module, _short_help in SIM_COMMANDS:
+    main.add_lazy(_name, _module, _short_help)

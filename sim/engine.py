@@ -54,6 +54,7 @@ from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
 from sim.handrating import accept_rate, hand_rating
+from sim.limits import MAX_EVENTS
 from sim.numbers import stored
 from sim.problems import TabletopError
 from sim.responses import start_response
@@ -77,10 +78,6 @@ from sim.threats import detect, start_threat
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
 Process = Generator[simpy.Event, Any, None]
-
-MAX_EVENTS = 1_000_000
-"""Engine steps one run may take: events processed plus conditions re-checked (see 'Limits'
-in docs/scenario-format.md)."""
 
 
 _WHEN_KEPT = 4096

@@ -226,6 +226,11 @@ def _describe_fields(model: type[BaseModel], definition: dict[str, Any]) -> None
         general = prop.get("description")
         if general and general != doc and general not in doc:
             prop["description"] = f"{doc} {general}"
+        elif general is None:  # placed among the sorted keys, as pydantic places its own
+            keys = sorted([*prop, "description"])
+            described = {key: prop.get(key, doc) for key in keys}
+            prop.clear()
+            prop.update(described)
         else:
             prop["description"] = doc
 

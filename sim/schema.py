@@ -97,6 +97,12 @@ PROVENANCES = ("documented", "dramatized", "invented")
 RESERVED_NAMES = frozenset({"true", "false", "age", UNDECIDED})
 
 
+def _empty_list() -> list[Any]:
+    """A list field's default. Not the builtin `list`: pydantic reads a default factory's
+    signature, and the builtin's costs about ten times a function's (at every start-up)."""
+    return []
+
+
 class Model(BaseModel):
     """Base of every scenario model: frozen, unknown keys are errors."""
 
@@ -104,8 +110,8 @@ class Model(BaseModel):
         extra="forbid",
         frozen=True,
         populate_by_name=True,
-        use_attribute_docstrings=True,
         allow_inf_nan=False,
+        defer_build=True,
     )
 
 
@@ -310,7 +316,7 @@ class Module(Model):
     """Scenario time at which this module begins."""
     summary: str = ""
     """What happens in this module, read aloud at its start."""
-    discussion_questions: list[str] = Field(default_factory=list)
+    discussion_questions: list[str] = Field(default_factory=_empty_list)
     """Questions the facilitator puts to the players in this module."""
     facilitator_notes: str = ""
     """Notes for the facilitator only (never shown to players)."""
@@ -341,11 +347,11 @@ class ScenarioInfo(Model):
     """Planned length of a facilitated session, in real minutes."""
     audience: str = ""
     """Who the exercise is for."""
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=_empty_list)
     """Documents the scenario is based on."""
-    modules: list[Module] = Field(default_factory=list)
+    modules: list[Module] = Field(default_factory=_empty_list)
     """Phases of the exercise, in order."""
-    assumptions: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=_empty_list)
     """What the author invented (paths, delays, probabilities) and why the numbers are plausible."""
     facilitator_notes: str = ""
     """Notes for the facilitator only."""
@@ -357,7 +363,7 @@ class ScenarioInfo(Model):
     """Why the exercise is held, for the Situation Manual (default: the summary)."""
     scope: str = ""
     """What the exercise covers and leaves out, for the Situation Manual."""
-    ground_rules: list[str] = Field(default_factory=list)
+    ground_rules: list[str] = Field(default_factory=_empty_list)
     """Rules of play for the Situation Manual (default: the usual no-fault rules)."""
 
     @field_validator("start")
@@ -517,7 +523,7 @@ class Inject(Triggered):
     """Changes to variables when it is delivered."""
     decision: Id | None = None
     """A decision the players face once it is delivered."""
-    reveals: list[Id] = Field(default_factory=list)
+    reveals: list[Id] = Field(default_factory=_empty_list)
     """Threats the players learn of when it is delivered (e.g. an ally's warning)."""
     contingency: StrictBool = False
     """Held in reserve: delivered only when the facilitator fires it."""
@@ -535,7 +541,7 @@ class Inject(Triggered):
     probability: Probability | None = None
     """(v2) Chance the inject happens at all when it is due (else it is skipped); the
     facilitator's firing always delivers it."""
-    expected_actions: list[str] = Field(default_factory=list)
+    expected_actions: list[str] = Field(default_factory=_empty_list)
     """What the designers hope the players do in reply."""
     notes: str = ""
     """Facilitator notes (never shown to players)."""
@@ -659,7 +665,7 @@ class Option(Model):
     description: str = ""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when chosen."""
-    responses: list[Id] = Field(default_factory=list)
+    responses: list[Id] = Field(default_factory=_empty_list)
     """Responses started when chosen."""
     only_if: ExprText | None = Field(default=None, alias="if")
     """(v2) A condition checked when the decision is posed: if false the option is not offered
@@ -793,9 +799,9 @@ class ResponseBase(Model):
     (v2) or a list of them, all of which must be enacted."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when it succeeds (for a notification: the recipients' reaction)."""
-    starts: list[Start] = Field(default_factory=list)
+    starts: list[Start] = Field(default_factory=_empty_list)
     """Responses started when it succeeds (e.g. an ally's assistance)."""
-    on_failure: list[Start] = Field(default_factory=list)
+    on_failure: list[Start] = Field(default_factory=_empty_list)
     """(v2) Responses started when it fails (a countermeasure or a bill; a notification never
     fails), each optionally under a condition."""
     retry: Retry | None = None
@@ -833,11 +839,11 @@ class Countermeasure(ResponseBase):
     duration: Distribution
     success: Probability = 1.0
     """Chance it works."""
-    stops: list[Id] = Field(default_factory=list)
+    stops: list[Id] = Field(default_factory=_empty_list)
     """Threats stopped on success."""
     slows: dict[str, Annotated[float, Field(le=MAX_FACTOR)]] = Field(default_factory=dict)
     """Threats slowed on success: remaining stage times multiplied by this factor."""
-    reveals: list[Id] = Field(default_factory=list)
+    reveals: list[Id] = Field(default_factory=_empty_list)
     """Threats detected on success (if still hidden)."""
     failure_effects: Effects = Field(default_factory=dict)
     """Changes to variables when it fails."""
@@ -983,7 +989,7 @@ class Objective(Model):
     """(v2) The condition must first hold within a time of an event (e.g. of detection)."""
     module: Id | None = None
     """The module this objective belongs to."""
-    evaluation: list[str] = Field(default_factory=list)
+    evaluation: list[str] = Field(default_factory=_empty_list)
     """What evaluators watch for: the evaluation guide in the controllers' handbook."""
     rated_by: Literal["engine", "evaluator"] = "engine"
     """(v2) Who rates it: 'engine' (from 'met' and 'partially'), or 'evaluator': by hand, in
@@ -1034,12 +1040,12 @@ class Scenario(Model):
     scenario: ScenarioInfo
     actors: list[Actor] = Field(min_length=1)
     variables: dict[Id, Variable] = Field(default_factory=dict)
-    threats: list[Threat] = Field(default_factory=list)
+    threats: list[Threat] = Field(default_factory=_empty_list)
     injects: list[Inject] = Field(min_length=1)
-    decisions: list[Decision] = Field(default_factory=list)
-    responses: list[Response] = Field(default_factory=list)
-    objectives: list[Objective] = Field(default_factory=list)
-    calendar: list[Sitting] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=_empty_list)
+    responses: list[Response] = Field(default_factory=_empty_list)
+    objectives: list[Objective] = Field(default_factory=_empty_list)
+    calendar: list[Sitting] = Field(default_factory=_empty_list)
     """(v2) When parliament sits: the sittings that bills' 'sitting' stages need."""
     _compiled: Any = PrivateAttr(default=None)
     """Compiled expressions (see sim.compiled), cached so a batch compiles once."""

@@ -10,12 +10,14 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.loader import check_scenario
-from sim.playbook import check_playbook, check_playbook_shape
 from sim.problems import InputProblems, Problem, did_you_mean
-from sim.schema import Scenario
 from sim.yamlread import Document, read_yaml_file
+
+if TYPE_CHECKING:
+    from sim.schema import Scenario
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FOLDER_FILES = 1_000
@@ -115,6 +117,7 @@ def is_playbook(doc: Document) -> bool:
 def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -> Checked:
     from sim.bundled import bundled_scenarios
     from sim.loader import check_scenario_file
+    from sim.playbook import check_playbook, check_playbook_shape  # only for playbooks
 
     checked = Checked(str(path), "playbook", "")
     info = doc.data.get("playbook")

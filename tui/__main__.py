@@ -1,5 +1,5 @@
 """`python -m tui ...`: the same as the `tabletop` command (used by `tabletop serve`)."""
 
-from tui.cli import run_main
+from tui.entry import run_main
 
 run_main()

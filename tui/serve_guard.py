@@ -6,11 +6,12 @@ server (tui/serve.py) applies them to every request before it does anything else
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
-import secrets
-import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used, to keep `tabletop --help` fast (tui.cli imports us)
+    import ipaddress
+    import socket
 
 MIN_WIDTH, MAX_WIDTH = 20, 500
 MIN_HEIGHT, MAX_HEIGHT = 10, 200
@@ -37,17 +38,23 @@ class Bind:
 
 def new_token() -> str:
     """A fresh secret for one server start (256 bits, URL-safe)."""
+    import secrets
+
     return secrets.token_urlsafe(32)
 
 
 def token_ok(given: str | None, expected: str) -> bool:
     """True if the request carries the server's token (compared in constant time)."""
+    import hmac
+
     if not given:
         return False
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    import ipaddress
+
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -56,6 +63,9 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 def resolve_bind(host: str, *, allow_remote: bool) -> Bind:
     """The address to listen on for --host; a non-loopback one needs allow_remote."""
+    import ipaddress
+    import socket
+
     name = host.strip().strip("[]")
     if not name:
         raise BindError("--host is empty")
@@ -161,6 +171,8 @@ def origin_ok(origin: str | None, host_header: str | None) -> bool:
 
 def remote_names(bind_host: str) -> frozenset[str]:
     """Names this machine answers to, accepted in Host headers when remote access is on."""
+    import socket
+
     names = {bind_host.strip("[]").lower()}
     try:
         names.add(socket.gethostname().lower())

@@ -8,7 +8,7 @@ function as the local process pool. Install with ``pip install 'tabletop[cluster
 from __future__ import annotations
 
 import importlib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 from sim.batch.recipe import Recipe
@@ -45,7 +45,7 @@ def _client(address: str | None, jobs: int) -> tuple[Any, Any]:
 
 
 def dask_chunks(
-    recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, address: str | None
+    recipe: Recipe, ranges: Sequence[tuple[int, int]], jobs: int, address: str | None
 ) -> Generator[tuple[int, list[RunSummary]], None, None]:
     """Yield (first index, summaries) for each chunk as the cluster finishes it."""
     client, cluster = _client(address, jobs)

@@ -17,11 +17,11 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sim.batch.aggregate import Tally
 from sim.batch.recipe import Recipe
@@ -65,8 +65,32 @@ class BatchResult:
         return PolicyView(self.tally.per_policy[self.tally.policies.index(name)])
 
 
-def chunk_ranges(runs: int, size: int) -> list[tuple[int, int]]:
-    return [(s, min(s + size, runs)) for s in range(0, runs, size)]
+class ChunkRanges(Sequence[tuple[int, int]]):
+    """The (start, stop) index ranges of a batch's chunks, computed when asked for: a batch of
+    any size holds no list of its chunks (memory stays flat)."""
+
+    def __init__(self, runs: int, size: int) -> None:
+        self.runs, self.size = runs, max(1, size)
+
+    def __len__(self) -> int:
+        return -(-self.runs // self.size)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, int]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, int]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return i * self.size, min((i + 1) * self.size, self.runs)
+
+
+def chunk_ranges(runs: int, size: int) -> ChunkRanges:
+    return ChunkRanges(runs, size)
 
 
 def pick_chunk_size(recipe: Recipe, jobs: int) -> int:
@@ -75,10 +99,16 @@ def pick_chunk_size(recipe: Recipe, jobs: int) -> int:
     It times one run here; the chunk size never changes the results.
     """
     prep = prepared(recipe)
-    t0 = time.perf_counter()
-    for p in range(len(recipe.policies)):
+    policies = range(len(recipe.policies))
+    for p in policies:  # the first run compiles what later runs reuse: not a fair sample
         prep.replicate(0, p)
-    per_run = max(time.perf_counter() - t0, 1e-6)
+    t0 = time.perf_counter()
+    timed = 0
+    while timed < 10 and (timed < 1 or time.perf_counter() - t0 < 0.02):
+        for p in policies:
+            prep.replicate(timed + 1, p)
+        timed += 1
+    per_run = max((time.perf_counter() - t0) / timed, 1e-6)
     size = max(1, round(CHUNK_SECONDS / per_run))
     share = max(1, math.ceil(recipe.runs / (jobs * WINDOW_PER_JOB)))
     return max(1, min(size, share))
@@ -149,7 +179,9 @@ def _feed(tally: Tally, summaries: list[RunSummary], policies: int) -> None:
         tally.add_run(summaries[i : i + policies])
 
 
-def _executor_chunks(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, kind: str) -> Chunks:
+def _executor_chunks(
+    recipe: Recipe, ranges: Sequence[tuple[int, int]], jobs: int, kind: str
+) -> Chunks:
     if kind == "local":
         return _serial(recipe, ranges) if jobs == 1 else _pool(recipe, ranges, jobs)
     if kind == "dask-local" or kind.startswith("dask://"):
@@ -159,7 +191,7 @@ def _executor_chunks(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, k
     raise ExecutorError(f"unknown executor '{kind}' (local, dask-local or dask://HOST:PORT)")
 
 
-def _serial(recipe: Recipe, ranges: list[tuple[int, int]]) -> Chunks:
+def _serial(recipe: Recipe, ranges: Sequence[tuple[int, int]]) -> Chunks:
     for s, e in ranges:
         yield s, run_chunk(recipe, s, e)
 
@@ -169,20 +201,34 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pool(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int) -> Chunks:
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupts)
+_WORKER_RECIPE: list[Recipe] = []
+"""The recipe of this worker process's pool, sent once when the worker starts."""
+
+
+def _start_worker(recipe: Recipe) -> None:
+    ignore_interrupts()
+    _WORKER_RECIPE[:] = [recipe]
+    prepared(recipe)  # parse now (a forked worker already has it)
+
+
+def _worker_chunk(start: int, stop: int) -> list[RunSummary]:
+    return run_chunk(_WORKER_RECIPE[0], start, stop)
+
+
+def _pool(recipe: Recipe, ranges: Sequence[tuple[int, int]], jobs: int) -> Chunks:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(recipe,))
     todo = iter(ranges)
     running: dict[Future[list[RunSummary]], int] = {}
     try:
         for s, e in _take(todo, jobs * WINDOW_PER_JOB):
-            running[pool.submit(run_chunk, recipe, s, e)] = s
+            running[pool.submit(_worker_chunk, s, e)] = s
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in finished:
                 first = running.pop(fut)
                 yield first, fut.result()
                 for s, e in _take(todo, 1):
-                    running[pool.submit(run_chunk, recipe, s, e)] = s
+                    running[pool.submit(_worker_chunk, s, e)] = s
     finally:
         for fut in running:
             fut.cancel()

@@ -13,12 +13,12 @@ import click
 from sim.cli import main
 from sim.safetext import printable
 from sim.session.location import ENV_VAR
-from sim.session.store import SessionInfo, SessionStore
 
 if TYPE_CHECKING:
     from sim.deciders import Decider
     from sim.engine import Exercise
     from sim.schema import Scenario
+    from sim.session.store import SessionInfo, SessionStore
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -26,12 +26,11 @@ F = TypeVar("F", bound=Callable[..., object])
 def clear_errors(func: F) -> F:
     """Our own errors (a store that cannot be used, a changed scenario) as a message, exit 1."""
     import functools
-    import sys
-
-    from sim.problems import TabletopError
 
     @functools.wraps(func)
     def wrapper(*args: object, **kwargs: object) -> object:
+        from sim.problems import TabletopError
+
         try:
             return func(*args, **kwargs)
         except TabletopError as exc:
@@ -54,6 +53,7 @@ def store_option(func: F) -> F:
 def open_store(option: str | None, *, readonly: bool = False) -> SessionStore:
     """Open the store a command was given; it is closed when the command ends."""
     from sim.session.location import store_path
+    from sim.session.store import SessionStore
 
     store = SessionStore.open(store_path(option), readonly=readonly)
     ctx = click.get_current_context(silent=True)

@@ -1,0 +1,66 @@
+"""A click group whose commands are imported only when named, so `tabletop --help` stays fast.
+
+Each lazy command is registered with its module and its one-line help: `--help` lists it from
+that line without importing the module (a test checks the lines against the real commands).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a command lives and the one line `--help` shows for it."""
+
+    module: str
+    attribute: str
+    short_help: str
+
+
+class LazyGroup(click.Group):
+    """A group that imports a lazy command's module the first time the command is asked for."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy_commands: dict[str, LazyCommand] = {}
+
+    def add_lazy(self, name: str, module: str, short_help: str, attribute: str = "") -> None:
+        """Register command NAME, defined as `attribute` (default: NAME) in module."""
+        self.lazy_commands[name] = LazyCommand(module, attribute or name, short_help)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            self.load(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def load(self, name: str) -> click.Command:
+        """Import the module of lazy command NAME and register the command (once)."""
+        entry = self.lazy_commands[name]
+        module = importlib.import_module(entry.module)
+        if name not in self.commands:  # the module may have registered it itself
+            command = getattr(module, entry.attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{entry.module}.{entry.attribute} is not a click command")
+            self.add_command(command, name)
+        return self.commands[name]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands as click does, from the lazy table for those not imported yet."""
+        rows: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is None:
+                command = click.Command(name, help=self.lazy_commands[name].short_help)
+            if not command.hidden:
+                rows.append((name, command))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])

@@ -1,0 +1,13 @@
+"""The engine's work limits, readable without importing the engine (`validate` warns by them).
+
+See 'Limits' in docs/scenario-format.md.
+"""
+
+from __future__ import annotations
+
+MAX_EVENTS = 1_000_000
+"""Engine steps one run may take: events processed plus conditions re-checked (see 'Limits'
+in docs/scenario-format.md)."""
+
+MAX_REPEATS = 10_000
+"""A repeating stage runs at most this many times (a hostile file cannot loop forever)."""
