@@ -53,18 +53,26 @@ def _playbook_text(pid: str, scenario_id: str, choices: dict[str, str]) -> str:
 
 
 def sweep(
-    scenario_id: str, reference: str, *, runs: int, seed: int = 2020
+    scenario_id: str,
+    reference: str,
+    *,
+    runs: int,
+    seed: int = 2020,
+    only: tuple[str, ...] = (),
 ) -> tuple[list[DecisionEffect], BatchResult]:
-    """Sweep every decision of a bundled scenario against one of its playbooks."""
+    """Sweep every decision (or those named in ``only``) against one of the playbooks.
+
+    The swept policies are named ``sweep-DECISION-OPTION`` (underscores as hyphens)."""
     path = ROOT / "scenarios" / f"{scenario_id}.yaml"
     sc, problems = check_scenario_file(path)
     assert sc is not None, [str(p) for p in problems]
     book = load_playbook(ROOT / "scenarios" / "playbooks" / f"{scenario_id}--{reference}.yaml", sc)
     base = _rules_text(book)
+    decisions = [d for d in sc.decisions if not only or d.id in only]
     with tempfile.TemporaryDirectory() as tmp:
         files: list[Path] = []
         names: dict[tuple[str, str], str] = {}
-        for d in sc.decisions:
+        for d in decisions:
             for o in d.options:
                 choices = {**{k: v for k, v in base.items() if k != d.id}, d.id: o.id}
                 pid = f"sweep-{d.id}-{o.id}".replace("_", "-")
@@ -74,7 +82,7 @@ def sweep(
                 names[(d.id, o.id)] = pid
         result = run_batch(recipe_from_files(path, files, runs=runs, seed=seed), chunk_size=runs)
     effects = []
-    for d in sc.decisions:
+    for d in decisions:
         best: DecisionEffect | None = None
         for obj in (o.id for o in sc.objectives):
             for cut in CUTS:
@@ -89,6 +97,11 @@ def sweep(
         assert best is not None
         effects.append(best)
     return effects, result
+
+
+def policy_name(decision: str, option: str) -> str:
+    """The swept policy that takes this option."""
+    return f"sweep-{decision}-{option}".replace("_", "-")
 
 
 def _rules_text(book: Playbook) -> dict[str, str]:
