@@ -33,7 +33,7 @@ RULES: dict[str, Rule] = {
         Rule("TT107", "objective-never-met", "warning", "an objective that can never be met"),
         Rule("TT108", "objective-never-fails", "warning", "an objective that is always met"),
         Rule("TT109", "objective-met-at-start", "warning", "a 'by' objective already met at 0"),
-        Rule("TT110", "players-spoiler", "warning", "a conditional inject's title gives it away"),
+        Rule("TT110", "players-spoiler", "warning", "a players' title that spoils a condition"),
         Rule("TT111", "law-never-enacted", "warning", "a response needs a law no bill can enact"),
         Rule("TT112", "label-too-long", "info", "text too wide for its console panel"),
         Rule("TT113", "threat-unstoppable", "warning", "a threat nothing can stop or slow"),

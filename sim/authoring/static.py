@@ -211,15 +211,14 @@ def _objectives(ctx: Context) -> None:
 
 
 def _spoilers(ctx: Context) -> None:
-    """A conditional inject is listed in the players' MSEL before it fires, under its title
-    (or id). If that title shares words with what the condition waits for (the names it reads,
-    their titles and options, the statuses it compares with), it tells the players the
+    """Players see an undelivered inject only through its ``players_title``. On a conditional
+    inject, a players' title that shares words with what the condition waits for (the names it
+    reads, their titles and options, the statuses it compares with) tells the players the
     outcome in advance."""
     for i, inj in enumerate(ctx.s.injects):
-        if inj.contingency or (inj.when is None and inj.only_if is None):
+        if inj.contingency or not inj.players_title or (inj.when is None and inj.only_if is None):
             continue
-        shown = inj.title or inj.id
-        field = "title" if inj.title else "id"
+        shown = inj.players_title
         for cause, source in (("when", inj.when), ("if", inj.only_if)):
             if source is None:
                 continue
@@ -227,10 +226,10 @@ def _spoilers(ctx: Context) -> None:
             if common:
                 ctx.add(
                     "TT110",
-                    ("injects", i, field),
+                    ("injects", i, "players_title"),
                     f"players see '{shown}' in their MSEL before this inject fires, and it "
                     f"names what its '{cause}' condition waits for ({', '.join(common)}); "
-                    "give it a neutral title",
+                    "give it a neutral players_title, or drop it",
                 )
                 break
 
