@@ -97,7 +97,8 @@ def variables_read_by_dynamics(sc: Scenario) -> set[str]:
     data = sc.model_dump(by_alias=True, exclude={"objectives", "scenario"})
     names = set(sc.variables)
     read: set[str] = set()
-    for text in _strings(data):
+    texts = [t for section in data.values() for t in _strings(section)]
+    for text in texts:
         read |= {w for w in WORD.findall(text) if w in names}
     return read
 

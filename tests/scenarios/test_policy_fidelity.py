@@ -27,6 +27,7 @@ from fidelity import (
     variables_read_by_dynamics,
 )
 
+from sim.analysis.pack import package
 from sim.batch import BatchResult
 from sim.batch.results import batch_data
 from sim.loader import check_scenario_file
@@ -77,6 +78,22 @@ def test_written_in_format_2(sid: str) -> None:
 @pytest.mark.parametrize("sid", SCENARIOS)
 def test_is_a_complete_exercise_package(sid: str) -> None:
     assert package_problems(scenario(sid)) == []
+
+
+@pytest.mark.parametrize("sid", SCENARIOS)
+def test_tabletop_pack_prints_the_whole_package(sid: str) -> None:
+    """The Situation Manual carries the caveat, an agenda ending in the hot wash that fills
+    the session, and a brief per played cell; the handbook an evaluation guide per objective
+    and the control cell's briefs."""
+    sc = scenario(sid)
+    pack = package(sc)
+    manual, book = pack.manual, pack.handbook
+    assert "FOR EXERCISE USE ONLY" in manual.caveat and "FOR EXERCISE USE ONLY" in book.caveat
+    assert "Hot wash" in manual.agenda[-1].title
+    assert sum(a.minutes for a in manual.agenda) == sc.scenario.session_minutes
+    assert manual.roles and all(r.brief for r in manual.roles)
+    assert all(len(o.look_for) >= 2 for o in book.objectives)
+    assert any(r.brief for r in book.control_cell)
 
 
 @pytest.mark.parametrize("sid", SCENARIOS)
