@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from sim.calendar_checks import check_calendar
 from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError
@@ -72,9 +73,11 @@ def check_references(
         ("decisions", decisions),
         ("responses", responses),
         ("objectives", objectives),
+        ("calendar", valid.get("calendar", [])),
     ):
+        what = "sitting" if section == "calendar" else section[:-1]
         for i, item in items:
-            _unique(report, seen, item.id, (section, i, "id"), section[:-1])
+            _unique(report, seen, item.id, (section, i, "id"), what)
 
     def known(section: str, ids: Iterable[str]) -> set[str]:
         return _Anything() if section in broken else set(ids) | failed_ids
@@ -122,6 +125,7 @@ def check_references(
             (t.id for _, t in threats),
             (r.id for _, r in responses),
             (i.id for _, i in injects),
+            (c.id for _, c in valid.get("calendar", [])),
         )
     )
     unsure = failed_ids | {
@@ -236,13 +240,14 @@ def check_references(
 
     for i, r in responses:
         p = ("responses", i)
-        if r.requires is not None:
-            if r.requires in law_ids or r.requires in failed_ids:
+        for j, law in enumerate(r.laws()):
+            at = (*p, "requires") if isinstance(r.requires, str) else (*p, "requires", j)
+            if law in law_ids or law in failed_ids:
                 pass
-            elif r.requires in response_ids:
-                report.add((*p, "requires"), f"'{r.requires}' is not a legislation response")
+            elif law in response_ids:
+                report.add(at, f"'{law}' is not a legislation response")
             else:
-                ref((*p, "requires"), r.requires, law_ids, "legislation")
+                ref(at, law, law_ids, "legislation")
         for j, start in enumerate(r.starts):
             ref((*p, "starts", j, "response"), start.response, response_ids, "response")
             expr((*p, "starts", j, "if"), start.only_if)
@@ -294,6 +299,16 @@ def check_references(
         actors=actor_ids,
         threats=threat_ids,
         events=inject_ids | decision_ids | threat_ids,
+    )
+    check_calendar(
+        report,
+        valid,
+        expr=expr,
+        effects=effects,
+        broken=broken,
+        horizon=horizon,
+        taken=set(seen),
+        failed=bool(failed_ids),
     )
     flow = build_flow(
         injects=injects,

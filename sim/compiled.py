@@ -11,8 +11,11 @@ from collections.abc import Iterable
 
 from sim.expr import Effect, Expression, NameSpec, compile_effect, compile_expr
 from sim.schema import (
+    BILLS_IN_SESSION,
+    IN_SESSION,
     INJECT_STATUSES,
     RESPONSE_STATUSES,
+    SITTING_STATUSES,
     THREAT_STATUSES,
     UNDECIDED,
     Decision,
@@ -28,9 +31,11 @@ def expression_names(
     threats: Iterable[str],
     responses: Iterable[str],
     injects: Iterable[str],
+    sittings: Iterable[str] = (),
 ) -> dict[str, NameSpec]:
     """Every name an expression may use: variables (numbers), and the status of each decision
-    (the chosen option, or 'undecided'), threat, response and inject."""
+    (the chosen option, or 'undecided'), threat, response and inject; (v2) with a calendar,
+    each sitting's status, 'in_session' and 'bills_in_session'."""
     names: dict[str, NameSpec] = {v: NUMBER for v in variables}
     for d in decisions:
         names[d.id] = NameSpec("status", frozenset([UNDECIDED, *(o.id for o in d.options)]))
@@ -41,6 +46,11 @@ def expression_names(
     ):
         for i in ids:
             names[i] = NameSpec("status", frozenset(kind))
+    sittings = list(sittings)
+    if sittings:
+        for i in sittings:
+            names[i] = NameSpec("status", frozenset(SITTING_STATUSES))
+        names[IN_SESSION] = names[BILLS_IN_SESSION] = NUMBER
     return names
 
 
@@ -51,6 +61,7 @@ def scenario_names(scenario: Scenario) -> dict[str, NameSpec]:
         (t.id for t in scenario.threats),
         (r.id for r in scenario.responses),
         (i.id for i in scenario.injects),
+        (s.id for s in scenario.calendar),
     )
 
 

@@ -9,7 +9,7 @@ cycle) and never touch its private parts. :class:`sim.engine.Exercise` is the on
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
 
@@ -19,6 +19,9 @@ from sim.chance import Stream
 from sim.expr import Value
 from sim.schema import Countermeasure, Legislation, Notification, Threat
 from sim.state import ActiveResponse, Campaigns
+
+if TYPE_CHECKING:
+    from sim.calendar import Calendar
 
 Process = Generator[simpy.Event, Any, None]
 """A SimPy process body."""
@@ -61,6 +64,11 @@ class Context(Protocol):
 
     @property
     def now(self) -> float: ...
+
+    @property
+    def calendar(self) -> Calendar | None:
+        """(v2) The legislative calendar, if the scenario uses it (sim/calendar.py)."""
+        ...
 
     @property
     def rng(self) -> Callable[[str], Stream]:

@@ -48,7 +48,8 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
             return f"{e.sender} told {', '.join(e.recipients)}: {e.message}"
         case ev.BillProgress():
             again = f" (attempt {e.attempt})" if e.attempt > 1 else ""
-            return f"bill {e.response}: {e.stage} {e.step}{again}"
+            step = _BILL_STEPS.get(e.step, e.step)
+            return f"bill {e.response}: {e.stage} {step}{again}"
         case ev.ThreatStarted():
             return f"threat {e.threat} begins ({e.actor})"
         case ev.ThreatStageReached():
@@ -82,4 +83,18 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
             return f"expression failed in {e.where}: {e.expression!r}: {e.error}"
         case ev.ConsentRefused():
             return f"{e.decision} → {e.option} refused by {e.actor}: {e.text}"
+        case ev.ParliamentOpened():
+            return f"parliament sits: {e.title} opens"
+        case ev.ParliamentClosed():
+            if e.reason == "dissolved":
+                return f"{e.title} ends early: {e.text}"
+            return f"{e.title} ends"
     return e.kind
+
+
+_BILL_STEPS = {
+    "waiting": "waits for parliament to sit",
+    "carried_over": "carried over to the next sitting",
+    "resumed": "resumed",
+}
+"""(v2) The calendar's bill steps in words (the v1 steps are their own words)."""

@@ -28,6 +28,7 @@ from typing import Any
 import simpy
 
 from sim import events as ev
+from sim.calendar import Calendar, uses_calendar
 from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
 from sim.chance import Streams, sample
 from sim.commands import (
@@ -173,6 +174,8 @@ class Exercise:
                 self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
         self.v2: Dynamics | None = Dynamics(self) if uses_v2(scenario) else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
+        self.calendar: Calendar | None = Calendar(self) if uses_calendar(scenario) else None
+        """(v2) The legislative calendar (sim/calendar.py), armed only if the scenario uses it."""
         self._dirty.update(self._watch_index)
         self._check_watchers()
 

@@ -183,7 +183,8 @@ class BillProgress(Event):
     response: str
     stage: str
     step: str
-    """'started', 'passed' or 'stalled'."""
+    """'started', 'passed' or 'stalled'; (v2) 'waiting' (for a sitting), 'carried_over' (to
+    the next sitting) or 'resumed' (in the next sitting)."""
     attempt: int = 1
 
 
@@ -325,6 +326,28 @@ class ConsentRefused(Event):
     """What the room is told."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParliamentOpened(Event):
+    """(v2) A sitting of the calendar opens: bills' sitting stages progress again."""
+
+    kind: ClassVar[str] = "parliament_opened"
+    sitting: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParliamentClosed(Event):
+    """(v2) A sitting ends: at its time ('end') or early, by dissolution ('dissolved')."""
+
+    kind: ClassVar[str] = "parliament_closed"
+    sitting: str
+    title: str
+    reason: str
+    """'end' or 'dissolved'."""
+    text: str = ""
+    """What the room is told of a dissolution."""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -353,6 +376,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ObservationRecorded,
         ExpressionFailed,
         ConsentRefused,
+        ParliamentOpened,
+        ParliamentClosed,
     )
 }
 """Every event kind and its record class (for reading logs back)."""

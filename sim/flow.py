@@ -20,11 +20,21 @@ from sim.schema import (
     Notification,
     Objective,
     Scenario,
+    Sitting,
     Threat,
 )
 
 NodeKind = Literal[
-    "inject", "decision", "option", "response", "law", "threat", "stage", "variable", "objective"
+    "inject",
+    "decision",
+    "option",
+    "response",
+    "law",
+    "threat",
+    "stage",
+    "variable",
+    "objective",
+    "sitting",  # a sitting of parliament (v2 calendar)
 ]
 EdgeKind = Literal[
     "after",  # X happens after Y is delivered / made: Y -> X
@@ -122,6 +132,7 @@ def build_flow(
     variables: Iterable[str] = (),
     objectives: Iterable[tuple[int, Objective]] = (),
     reads: Reads | None = None,
+    calendar: Iterable[tuple[int, Sitting]] = (),
 ) -> Flow:
     """Build the flow from items with their index in the file (items that failed to validate
     are simply absent). ``reads`` gives the names a condition reads; without it, conditions
@@ -211,7 +222,9 @@ def build_flow(
 
     for i, r in responses:
         key, p = f"response:{r.id}", ("responses", i)
-        link(r.requires, key, "requires", (*p, "requires"), out=False)
+        for j, law in enumerate(r.laws()):
+            at = (*p, "requires") if isinstance(r.requires, str) else (*p, "requires", j)
+            link(law, key, "requires", at, out=False)
         for j, st in enumerate(r.starts):
             link(st.response, key, "starts", (*p, "starts", j), out=True)
             condition(key, st.only_if, (*p, "starts", j, "if"))
@@ -242,7 +255,36 @@ def build_flow(
         if getattr(v, "drift", None) is not None
     }
     _v2_edges(flow, condition, link, drifts, injects, decisions, threats, responses)
+    _calendar_edges(flow, condition, effects, list(calendar), responses)
     return flow
+
+
+def _calendar_edges(
+    flow: Flow,
+    condition: Callable[..., None],
+    effects: Callable[..., None],
+    calendar: list[tuple[int, Sitting]],
+    responses: list[tuple[int, Any]],
+) -> None:
+    """The links the legislative calendar makes (v2): what a dissolution reads, and what a
+    bill's stage effects, duration factor and carry-over read and write."""
+    for i, s in calendar:
+        key = flow.add_node("sitting", s.id, s.title or s.id, ("calendar", i))
+        if s.dissolution is not None:
+            path = ("calendar", i, "dissolution")
+            condition(key, s.dissolution.only_if, (*path, "if"))
+            condition(key, s.dissolution.chance, (*path, "chance"))
+    for i, r in responses:
+        if not isinstance(r, Legislation):
+            continue
+        key, p = f"response:{r.id}", ("responses", i)
+        condition(key, r.carry_over, (*p, "carry_over"))
+        for j, bs in enumerate(r.stages):
+            sp = (*p, "stages", j)
+            condition(key, bs.duration_factor, (*sp, "duration_factor"))
+            effects(key, bs.start_effects, (*sp, "start_effects"))
+            if bs.during is not None:
+                effects(key, bs.during.effects, (*sp, "during", "effects"))
 
 
 def _v2_edges(
@@ -295,6 +337,7 @@ def scenario_flow(scenario: Scenario) -> Flow:
         responses=enumerate(scenario.responses),
         variables=scenario.variables,
         objectives=enumerate(scenario.objectives),
+        calendar=enumerate(scenario.calendar),
         reads=lambda text, effect: (
             exprs.effect(text, notification=True).expression.names
             if effect

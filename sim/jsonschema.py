@@ -36,6 +36,7 @@ SECTION_HELP: dict[str, str] = {
     "responses": "Notifications, countermeasures and legislation that options start.",
     "objectives": "What the exercise tests, rated met / partially / not met with evidence.",
     "format": "The format version the file is written in: 1 (the default) or 2.",
+    "calendar": "(v2) When parliament sits: the sittings that bills' 'sitting' stages need.",
 }
 """Hover text for the top-level sections (the Scenario model has no field docstrings)."""
 
@@ -204,6 +205,10 @@ def _docstrings(model: type[BaseModel]) -> dict[str, str]:
         if isinstance(cls, type) and issubclass(cls, BaseModel) and cls is not BaseModel:
             found.update(_class_docstrings(cls.__module__).get(cls.__name__, {}))
     return found
+
+
+field_docstrings = _docstrings
+"""Public name of :func:`_docstrings` (sim.v2keys finds the v2 keys by their docstrings)."""
 
 
 def _describe_fields(model: type[BaseModel], definition: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from sim.compiled import Compiled
 from sim.formatversion import check_format
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
 from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
+from sim.v2keys import check_version_keys
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
 
 REQUIRED = ("scenario", "actors", "injects")
@@ -142,6 +143,7 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
             valid[section] = items_l
 
     compiled = check_references(report, valid, failed_ids, broken)
+    check_version_keys(report, data, valid)
     problems = _capped(sorted(report.problems))
     if any(p.severity == "error" for p in problems):
         return None, problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sim import events as ev
@@ -23,10 +24,12 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
     that started it, linked from its first record)."""
     status = ex.value(r.id)
     if status == ResponseStatus.LOCKED:
+        laws = r.laws()
+        missing = [law for law in laws if ex.value(law) != ResponseStatus.SUCCEEDED] or laws
         ex.record(
             ev.ResponseBlocked(
                 response=r.id,
-                reason=f"needs '{r.requires}' to be enacted first",
+                reason=f"needs {_and(missing)} to be enacted first",
                 audience=_audience(ex, r),
                 action=action,
             )
@@ -49,7 +52,18 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
         case Countermeasure():
             ex.env.process(_countermeasure(ex, r, cause, action))
         case Legislation():
-            ex.env.process(_legislate(ex, r, cause, action))
+            if ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
+                from sim.calendar import legislate
+
+                ex.env.process(legislate(ex.calendar.ex, r, cause, action))
+            else:
+                ex.env.process(_legislate(ex, r, cause, action))
+
+
+def _and(laws: Sequence[str]) -> str:
+    """'a', 'a' and 'b', 'a', 'b' and 'c'."""
+    quoted = [f"'{law}'" for law in laws]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _actor(r: AnyResponse) -> str:
@@ -219,7 +233,24 @@ def _legislate(ex: Context, r: Legislation, cause: Cause, action: int | None) ->
                 continue
             _fail(ex, r, f"defeated at {stage.title or stage.id}")
             return
-    for other in ex.responses.values():
-        if other.requires == r.id and ex.value(other.id) == ResponseStatus.LOCKED:
-            ex.set_status(other.id, ResponseStatus.READY)
+    unlock(ex, r)
     _succeed(ex, r, "enacted")
+
+
+def unlock(ex: Context, r: Legislation) -> None:
+    """A bill is enacted: the responses that require it, and no other bill not yet enacted,
+    become ready."""
+    for other in ex.responses.values():
+        laws = other.laws()
+        if (
+            r.id in laws
+            and ex.value(other.id) == ResponseStatus.LOCKED
+            and all(law == r.id or ex.value(law) == ResponseStatus.SUCCEEDED for law in laws)
+        ):
+            ex.set_status(other.id, ResponseStatus.READY)
+
+
+begin = _begin
+succeed = _succeed
+fail = _fail
+"""The steps every response shares, for the calendar's bills (sim/calendar.py)."""

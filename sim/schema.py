@@ -83,6 +83,12 @@ UNIT_HOURS: dict[str, float] = {"minutes": 1 / 60, "hours": 1.0, "days": 24.0}
 THREAT_STATUSES = ("pending", "undetected", "detected", "stopped", "completed")
 RESPONSE_STATUSES = ("locked", "ready", "running", "succeeded", "failed")
 INJECT_STATUSES = ("pending", "delivered", "skipped")
+SITTING_STATUSES = ("scheduled", "open", "closed", "dissolved")
+"""(v2) A sitting's status, its name in expressions."""
+IN_SESSION = "in_session"
+"""(v2) In expressions of a scenario with a calendar: 1 while parliament sits, else 0."""
+BILLS_IN_SESSION = "bills_in_session"
+"""(v2) In expressions of a scenario with a calendar: how many bills are before parliament."""
 UNDECIDED = "undecided"
 FORMAT_VERSIONS = (1, 2)
 """The format versions this tabletop reads; a file without 'format' is version 1."""
@@ -721,12 +727,19 @@ class ResponseBase(Model):
     id: Id
     title: str | None = None
     description: str = ""
-    requires: Id | None = None
-    """A legislation response that must be enacted first (until then this one is locked)."""
+    requires: Id | Annotated[list[Id], Field(min_length=1, max_length=20)] | None = None
+    """A legislation response that must be enacted first (until then this one is locked);
+    (v2) or a list of them, all of which must be enacted."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when it succeeds (for a notification: the recipients' reaction)."""
     starts: list[Start] = Field(default_factory=list)
     """Responses started when it succeeds (e.g. an ally's assistance)."""
+
+    def laws(self) -> tuple[str, ...]:
+        """The bills this response requires, in file order (all must be enacted)."""
+        if self.requires is None:
+            return ()
+        return (self.requires,) if isinstance(self.requires, str) else tuple(self.requires)
 
 
 class Notification(ResponseBase):
@@ -781,6 +794,26 @@ class BillStage(Model):
     """How many tries this stage gets before the bill dies."""
     actor: Id | None = None
     """An actor whose capacity this stage holds (e.g. the Diet, one bill at a time)."""
+    sitting: StrictBool = False
+    """(v2) The stage progresses only while parliament sits (a sitting of the 'calendar'):
+    time between sittings does not count, and a bill that reaches it between sittings waits
+    for the next one."""
+    duration_factor: ExprText | None = None
+    """(v2) The duration is multiplied by this, read when each attempt begins (crowding:
+    '1 + 0.1 * bills_in_session')."""
+    start_effects: Effects = Field(default_factory=dict)
+    """(v2) Changes to variables when each attempt at the stage begins."""
+    during: During | None = None
+    """(v2) Changes to variables repeated while the stage is in progress."""
+
+
+class During(Model):
+    """(v2) Changes repeated every so often while a stage is in progress."""
+
+    every: float = Field(gt=0, le=MAX_TIME)
+    """How often, in time units of progress (for a sitting stage: of sitting time)."""
+    effects: Effects
+    """The changes applied each time."""
 
 
 class Legislation(ResponseBase):
@@ -792,6 +825,61 @@ class Legislation(ResponseBase):
     stages: list[BillStage] = Field(min_length=1)
     failure_effects: Effects = Field(default_factory=dict)
     """Changes to variables when the bill fails."""
+    carry_over: Probability = 0.0
+    """(v2) Chance that the bill, if it is before parliament when a sitting ends (not by
+    dissolution), is carried over to the next sitting, keeping its stage and the time spent;
+    otherwise it dies (default 0: it dies, the rule of session discontinuity)."""
+
+
+# --- the parliament's calendar (v2) -----------------------------------------------------------
+
+
+class Dissolution(Model):
+    """(v2) How a sitting can end early: the house is dissolved, and the bills before it die."""
+
+    only_if: ExprText | None = Field(default=None, alias="if")
+    """A condition: the house is dissolved as soon as it holds while the sitting is open."""
+    chance: Probability | None = None
+    """Chance, read when the sitting opens, that the house is dissolved during it ..."""
+    after: Distribution | None = None
+    """... this long after the sitting opens (with 'chance'; default: any time while it
+    sits, evenly)."""
+    text: str = ""
+    """What the room is told (default: 'The house is dissolved')."""
+
+    @model_validator(mode="after")
+    def _how(self) -> Dissolution:
+        if self.only_if is None and self.chance is None:
+            raise PydanticCustomError("dissolution", "give 'if', 'chance' or both")
+        if self.after is not None and self.chance is None:
+            raise PydanticCustomError("dissolution", "'after' goes with 'chance'")
+        return self
+
+
+class Sitting(Model):
+    """(v2) A period when parliament sits (a Diet session): sitting stages of bills progress
+    only then."""
+
+    id: Id
+    title: str | None = None
+    """Shown to the room when it opens and closes, e.g. '201st ordinary session'."""
+    opens: Time
+    """Scenario time at which it opens."""
+    closes: Time
+    """Scenario time at which it ends, unless the house is dissolved first."""
+    submit_by: Time | None = None
+    """Bills that reach parliament after this time wait for the next sitting (the
+    submission deadline); carried-over bills are already before it."""
+    dissolution: Dissolution | None = None
+    """The house may be dissolved during this sitting."""
+
+    @model_validator(mode="after")
+    def _order(self) -> Sitting:
+        if self.closes <= self.opens:
+            raise PydanticCustomError("sitting", "a sitting must close after it opens")
+        if self.submit_by is not None and not self.opens <= self.submit_by <= self.closes:
+            raise PydanticCustomError("sitting", "'submit_by' must be between 'opens' and 'closes'")
+        return self
 
 
 Response = Annotated[Notification | Countermeasure | Legislation, Field(discriminator="kind")]
@@ -863,6 +951,8 @@ class Scenario(Model):
     decisions: list[Decision] = Field(default_factory=list)
     responses: list[Response] = Field(default_factory=list)
     objectives: list[Objective] = Field(default_factory=list)
+    calendar: list[Sitting] = Field(default_factory=list)
+    """(v2) When parliament sits: the sittings that bills' 'sitting' stages need."""
     _compiled: Any = PrivateAttr(default=None)
     """Compiled expressions (see sim.compiled), cached so a batch compiles once."""
 
@@ -883,5 +973,6 @@ SECTIONS: dict[str, Any] = {
     "decisions": Decision,
     "responses": Response,
     "objectives": Objective,
+    "calendar": Sitting,
 }
 """Each top-level key and the model of its items (the loader validates item by item)."""

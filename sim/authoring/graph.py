@@ -25,6 +25,7 @@ _MERMAID_SHAPE: dict[NodeKind, tuple[str, str]] = {
     "stage": ("([", "])"),
     "variable": ("((", "))"),
     "objective": ("{{", "}}"),
+    "sitting": ("[\\", "/]"),
 }
 _DOT_SHAPE: dict[NodeKind, str] = {
     "inject": "box",
@@ -36,6 +37,7 @@ _DOT_SHAPE: dict[NodeKind, str] = {
     "stage": "oval",
     "variable": "circle",
     "objective": "hexagon",
+    "sitting": "trapezium",
 }
 
 

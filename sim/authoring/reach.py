@@ -174,7 +174,7 @@ def _step(reach: Reach) -> None:
                     wanted.add(st.response)
     for rid in sorted(wanted):
         found = by_id.get(rid)
-        if found is None or (found.requires is not None and found.requires not in reach.enacted):
+        if found is None or any(law not in reach.enacted for law in found.laws()):
             continue
         reach.started.add(rid)
         if _may_succeed(reach, found):
@@ -252,7 +252,7 @@ def _update_values(reach: Reach) -> None:
         reach.statuses[inj.id] = values
     for r in s.responses:
         values = {"locked" if r.requires else "ready"}
-        if r.requires is not None and r.requires in reach.enacted:
+        if r.requires is not None and all(law in reach.enacted for law in r.laws()):
             values.add("ready")
         if r.id in reach.started:
             values |= {"running", "failed"}

@@ -275,21 +275,21 @@ def _laws(ctx: Context) -> None:
     reach = ctx.reach
     laws = {r.id: r for r in ctx.s.responses if isinstance(r, Legislation)}
     for i, r in enumerate(ctx.s.responses):
-        if r.requires is None or r.requires in reach.enacted:
-            continue
-        law = laws.get(r.requires)
-        if law is None:
-            continue
-        why = (
-            "nothing can start the bill"
-            if law.id not in reach.started
-            else "one of its stages can never pass"
-        )
-        ctx.add(
-            "TT111",
-            ("responses", i, "requires"),
-            f"response '{r.id}' requires '{law.id}', which can never be enacted: {why}",
-        )
+        for j, name in enumerate(r.laws()):
+            law = laws.get(name)
+            if name in reach.enacted or law is None:
+                continue
+            why = (
+                "nothing can start the bill"
+                if law.id not in reach.started
+                else "one of its stages can never pass"
+            )
+            at: Path_ = ("responses", i, "requires")
+            ctx.add(
+                "TT111",
+                at if isinstance(r.requires, str) else (*at, j),
+                f"response '{r.id}' requires '{law.id}', which can never be enacted: {why}",
+            )
 
 
 def _labels(ctx: Context) -> None:
