@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import pytest
 from decision_sweep import policy_name, sweep
@@ -62,7 +63,7 @@ def swept(sid: str, runs: int, only: tuple[str, ...] = ()) -> BatchResult:
     return sweep(sid, REFERENCE[sid], runs=runs, only=only)[1]
 
 
-def outcomes(result: BatchResult, policy: str) -> dict[str, object]:
+def outcomes(result: BatchResult, policy: str) -> dict[str, Any]:
     return next(p for p in batch_data(result)["policies"] if p["name"] == policy)
 
 
@@ -204,7 +205,7 @@ def test_deterrence_makes_adversaries_drop_or_not_return() -> None:
 
     def dropped(policy: str) -> float:
         threats = outcomes(published(NAMING), f"{NAMING}--{policy}")["threats"]
-        wave = next(t for t in threats if t["id"] == "china_second_wave")  # type: ignore[union-attr]
+        wave = next(t for t in threats if t["id"] == "china_second_wave")
         return wave["outcomes"].get("stopped", 0) / PUBLISHED_RUNS
 
     assert dropped("together") >= dropped("quiet") + 0.3
@@ -216,7 +217,7 @@ def test_strain_brings_retaliation() -> None:
 
     def retaliated(policy: str) -> int:
         injects = outcomes(published(NAMING), f"{NAMING}--{policy}")["injects"]
-        return next(i["fired"] for i in injects if i["id"] == "retaliation_begins")  # type: ignore[union-attr]
+        return next(i["fired"] for i in injects if i["id"] == "retaliation_begins")
 
     assert retaliated("alone") >= 0.8 * PUBLISHED_RUNS
     assert retaliated("quiet") == 0
