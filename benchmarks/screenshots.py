@@ -46,7 +46,7 @@ async def shots() -> None:
         await pilot.press("escape", "n")
         await settle(app, pilot)
         app.save_screenshot("console-players.svg", str(OUT))
-        await pilot.press("1")
+        await pilot.press("1", "enter")
         await settle(app, pilot)
         for _ in range(6):
             await pilot.press("n")

@@ -94,6 +94,21 @@ class Observe(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class Rate(Command):
+    """An evaluator rates an objective by hand (one with ``rated_by: evaluator``).
+
+    Taken while the exercise runs and after it has ended (the debrief); a later rating of
+    the same objective replaces an earlier one.
+    """
+
+    kind: ClassVar[str] = "rate"
+    objective: str = ""
+    rating: str = ""
+    """``met``, ``partially`` or ``not_met``."""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StartResponse(Command):
     """Start a response outside any decision (a facilitator power)."""
 
@@ -130,7 +145,18 @@ ADVANCE_STOPS: tuple[str, ...] = ("", "record", "decision")
 
 COMMAND_TYPES: dict[str, type[Command]] = {
     c.kind: c
-    for c in (Decide, FireInject, SendInject, Adjust, Note, Observe, StartResponse, Advance, End)
+    for c in (
+        Decide,
+        FireInject,
+        SendInject,
+        Adjust,
+        Note,
+        Observe,
+        StartResponse,
+        Advance,
+        End,
+        Rate,
+    )
 }
 
 

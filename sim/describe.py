@@ -74,6 +74,9 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
             return f"{e.variable} {e.old:.3g} → {e.new:.3g} {arrow} ({cause})"
         case ev.ObjectiveEvaluated():
             return f"objective {e.objective}: {e.rating.replace('_', ' ')} — {e.evidence}"
+        case ev.ObjectiveRated():
+            note = f": {e.note}" if e.note else ""
+            return f"objective {e.objective} rated {e.rating.replace('_', ' ')} by the {e.by}{note}"
         case ev.FacilitatorNote():
             return f"note: {e.text}"
         case ev.ObservationRecorded():

@@ -42,6 +42,7 @@ from sim.commands import (
     LoggedCommand,
     Note,
     Observe,
+    Rate,
     SendInject,
     StartResponse,
 )
@@ -49,6 +50,7 @@ from sim.compiled import Compiled, compiled
 from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
+from sim.handrating import accept_rate, hand_rating
 from sim.numbers import stored
 from sim.problems import TabletopError
 from sim.responses import start_response
@@ -157,6 +159,8 @@ class Exercise:
         self._dirty: set[str] = set()
         self._objective_first_true: dict[str, float] = {}
         self._objective_broken: dict[str, float] = {}
+        self.hand_ratings: dict[str, tuple[str, str, float]] = {}
+        """Objectives rated by an evaluator: (rating, note, when) (see sim/handrating.py)."""
 
         self._emit(
             ev.ExerciseStarted(
@@ -390,6 +394,8 @@ class Exercise:
 
     def _accept(self, c: Command) -> Callable[[int], None]:
         """Check a command against the exercise now; return how to apply it."""
+        if isinstance(c, Rate):  # an evaluator's rating: also in the debrief, after the end
+            return accept_rate(self, c)
         self._require_running()
         match c:
             case Decide():
@@ -891,6 +897,8 @@ class Exercise:
     # --- objectives ---------------------------------------------------------------------------
 
     def _rate(self, obj: Objective, *, final: bool) -> Rating:
+        if obj.rated_by == "evaluator":
+            return hand_rating(self, obj, final)
         if self.v2 is not None and (obj.at is not None or obj.within is not None):
             return self.v2.rate(obj, final)
         expr = self.compiled.expr(obj.met)

@@ -285,6 +285,21 @@ class ObjectiveEvaluated(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectiveRated(Event):
+    """An evaluator rated an objective by hand (``rated_by: evaluator``; the Rate command)."""
+
+    kind: ClassVar[str] = "objective_rated"
+    objective: str
+    rating: str
+    """'met', 'partially' or 'not_met'."""
+    note: str = ""
+    """The evaluator's note (the players' view leaves out one that names hidden state)."""
+    by: str = "evaluator"
+    action: int | None = None
+    """The action (``LoggedCommand.action``) this record is the trace of."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FacilitatorNote(Event):
     kind: ClassVar[str] = "facilitator_note"
     text: str
@@ -372,6 +387,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ThreatCompleted,
         VariableChanged,
         ObjectiveEvaluated,
+        ObjectiveRated,
         FacilitatorNote,
         ObservationRecorded,
         ExpressionFailed,

@@ -23,6 +23,8 @@ class Measure(StrEnum):
     """Whether its condition held at some time before a deadline."""
     THROUGHOUT = "throughout"
     """Whether its condition held at every moment."""
+    EVALUATOR = "evaluator"
+    """Rated by hand by an evaluator (``first_held``: when; None: not rated yet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,10 @@ def evidence_text(e: Evidence, when: Callable[[float], str], hide: Collection[st
     """The evidence in words; values of names in ``hide`` are left out."""
     shown = [(n, v) for n, v in sorted(e.values.items()) if n not in hide]
     values = "; ".join(f"{n} = {format_value(v)}" for n, v in shown)
+    if e.measure is Measure.EVALUATOR:
+        if e.first_held is None:
+            return "awaiting evaluator"
+        return f"rated by the evaluator at {when(e.first_held)}"
     if e.measure is Measure.THROUGHOUT:
         if e.stopped_holding is None:
             return f"held throughout ({values})" if values else "held throughout"

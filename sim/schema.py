@@ -903,8 +903,8 @@ class Objective(Model):
 
     id: Id
     description: str
-    met: ExprText
-    """Condition for 'met'."""
+    met: ExprText = "false"
+    """Condition for 'met' (required, unless the objective is rated by an evaluator)."""
     partially: ExprText | None = None
     """Condition for 'partially met' when 'met' does not hold."""
     by: Time | None = None
@@ -919,9 +919,31 @@ class Objective(Model):
     """The module this objective belongs to."""
     evaluation: list[str] = Field(default_factory=list)
     """What evaluators watch for: the evaluation guide in the controllers' handbook."""
+    rated_by: Literal["engine", "evaluator"] = "engine"
+    """(v2) Who rates it: 'engine' (from 'met' and 'partially'), or 'evaluator': by hand, in
+    the console or with the Rate command, as met, partially met or not met with a note; it then
+    has no condition, and shows 'awaiting evaluator' until rated."""
 
     @model_validator(mode="after")
     def _judged(self) -> Objective:
+        if self.rated_by == "evaluator":
+            conditions = ("met", "partially", "by", "throughout", "at", "within")
+            given = [k for k in conditions if k in self.model_fields_set]
+            if given:
+                raise PydanticCustomError(
+                    "objective",
+                    "an objective rated by an evaluator has no condition: remove {found} "
+                    "(or 'rated_by: evaluator', to let the engine rate it)",
+                    {"found": ", ".join(f"'{k}'" for k in given)},
+                )
+            return self
+        if "met" not in self.model_fields_set:
+            raise PydanticCustomError(
+                "objective",
+                "missing key 'met' (the condition for met), or write 'rated_by: evaluator' "
+                "for an objective an evaluator rates by hand",
+                {},
+            )
         chosen = [k for k in ("by", "throughout", "at", "within") if getattr(self, k)]
         if self.by is not None and "by" not in chosen:
             chosen.append("by")

@@ -77,6 +77,9 @@ class View:
     variables: dict[str, float]
     actors: tuple[ActorView, ...]
     open_decisions: tuple[OpenDecision, ...]
+    sitting: str = ""
+    """(v2 calendar) The title of the sitting of parliament open now ('' if none): the
+    calendar is public, so both audiences see it."""
 
 
 WITHHELD = "depends on what the players do not know yet"
@@ -98,7 +101,16 @@ def view(ex: Exercise, controller: bool) -> View:
         open_decisions=tuple(
             sorted(ex.open_decisions.values(), key=lambda d: (d.opened, d.decision.id))
         ),
+        sitting=sitting(ex),
     )
+
+
+def sitting(ex: Exercise) -> str:
+    """The title of the sitting of parliament open now, '' if none (v2 calendar)."""
+    cal = ex.calendar
+    if cal is None or cal.current is None:
+        return ""
+    return cal.current.title or cal.current.id
 
 
 def secrets(ex: Exercise) -> frozenset[str]:
@@ -136,9 +148,15 @@ def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], s
             return dataclasses.replace(r, reason="", hidden_cause="", hidden_origin=())
         case ev.InjectDelivered() if r.reason:
             return dataclasses.replace(r, reason="")
+        case ev.ObjectiveRated() if any(n in hide for n in _NAME.findall(r.note)):
+            return dataclasses.replace(r, note="(the note reads what players cannot see)")
         case ev.DecisionMade() if any(n in hide for n in _NAME.findall(r.rationale)):
             # e.g. a playbook's "(because stolen_data > 10)" reading a hidden variable
             return dataclasses.replace(r, rationale="(the reason reads what players cannot see)")
+        case ev.ObjectiveEvaluated() if r.measure == Measure.EVALUATOR:
+            if any(n in hide for n in _NAME.findall(r.evidence)):  # the evaluator's note
+                return dataclasses.replace(r, evidence="rated by the evaluator")
+            return r
         case ev.ObjectiveEvaluated():
             facts = Evidence(
                 Measure(r.measure),
@@ -197,8 +215,7 @@ def msel(ex: Exercise, controller: bool) -> list[MselLine]:
 
 def ratings(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) -> list[RatingView]:
     """Each objective's standing now (final ratings once the exercise has ended)."""
-    tail = ex.records[-len(ex.scenario.objectives) - 1 :] if ex.finished else []
-    final = {r.objective: r for r in tail if isinstance(r, ev.ObjectiveEvaluated)}
+    final = final_ratings(ex.records, ex.clock_text) if ex.finished else {}
     if hide is None:
         hide = frozenset() if controller else secrets(ex)
     out = []
@@ -219,6 +236,29 @@ def ratings(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
                 obj.id, obj.description, r.rating, evidence_text(r.facts, ex.clock_text, hide)
             )
         )
+    return out
+
+
+def final_ratings(
+    records: Sequence[ev.Event], when: Callable[[float], str]
+) -> dict[str, ev.ObjectiveEvaluated]:
+    """Each objective's final rating: its evaluation at the end, replaced by an evaluator's
+    rating given after the end (in the debrief), the last one counting."""
+    out: dict[str, ev.ObjectiveEvaluated] = {}
+    ended = False
+    for r in records:
+        if isinstance(r, ev.ObjectiveEvaluated):
+            out[r.objective] = r
+        elif isinstance(r, ev.ExerciseEnded):
+            ended = True
+        elif ended and isinstance(r, ev.ObjectiveRated) and r.objective in out:
+            out[r.objective] = dataclasses.replace(
+                out[r.objective],
+                rating=r.rating,
+                evidence=f"rated by the evaluator at {when(r.time)}"
+                + (f": {r.note}" if r.note else ""),
+                first_held=r.time,
+            )
     return out
 
 

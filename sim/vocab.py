@@ -43,6 +43,8 @@ class RatingLevel(StrEnum):
     MET = "met"
     PARTIALLY = "partially"
     NOT_MET = "not_met"
+    AWAITING = "awaiting"
+    """An objective rated by an evaluator (``rated_by: evaluator``) that has not been rated."""
 
 
 class DecidedBy(StrEnum):

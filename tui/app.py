@@ -404,7 +404,18 @@ class TabletopApp(App[None]):
             self.notify(f"Choose 1 to {len(options)}", severity="warning")
             return
         decision, option = od.decision.id, options[number - 1].id
-        self.act(lambda ex: ex.decide(decision, option, by="players"), "decide")
+
+        def record(rationale: str | None) -> None:
+            if rationale is None:
+                self.notify("Not chosen", timeout=2)
+                return
+            self.act(
+                lambda ex: ex.decide(decision, option, by="players", reason=rationale), "decide"
+            )
+
+        from tui.screens.rationale import RationaleDialog
+
+        self.push_screen(RationaleDialog(od.decision.prompt, options[number - 1].label), record)
 
     def action_next_decision(self) -> None:
         snap = self.snapshot

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim import events as ev
 from sim import pacing
-from sim.commands import Adjust, Command, Decide, End, FireInject, Note, SendInject
+from sim.commands import Adjust, Command, Decide, End, FireInject, Note, Rate, SendInject
 from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
@@ -154,6 +154,17 @@ class EngineDriver:
         with self._lock:
             action(self.exercise)
             return self.exercise.settle()
+
+    def rate(self, command: Rate) -> list[ev.Event]:
+        """An evaluator's rating: also after the end (in the debrief), when no instant is left
+        to finish (ExerciseError if refused)."""
+        with self._lock:
+            ex = self.exercise
+            start = len(ex.records)
+            ex.submit(command)
+            if not ex.finished:
+                ex.settle()
+            return ex.records[start:]
 
     def end(self) -> list[ev.Event]:
         with self._lock:

@@ -99,7 +99,7 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
                     d.prompt,
                     d.owner,
                     d.posed,
-                    d.took,
+                    f"{d.took} ({d.wall_took} in the room)" if d.wall_took else d.took,
                     d.option_label,
                     d.by,
                     d.rationale,

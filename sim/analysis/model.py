@@ -7,12 +7,16 @@ exercise, so the players' rules are applied once, here (with :mod:`sim.analysis.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from sim import events as ev
+from sim import views
+from sim.analysis.entries import drafted_issue
 from sim.analysis.view import EditionView, edition_view
+from sim.analysis.walltime import wall_duration
 from sim.commands import LoggedCommand
 from sim.describe import describe
 from sim.engine import Exercise
@@ -20,7 +24,12 @@ from sim.schema import Objective, Scenario
 
 Audience = Literal["players", "controller"]
 AAR_FORMAT = "tabletop-aar/1"
-RATING_LABEL = {"met": "Met", "partially": "Partially met", "not_met": "Not met"}
+RATING_LABEL = {
+    "met": "Met",
+    "partially": "Partially met",
+    "not_met": "Not met",
+    "awaiting": "Awaiting evaluator",
+}
 ENDED_NOTES = {
     "horizon": "",
     "facilitator": "ended early by the facilitator",
@@ -74,6 +83,9 @@ class AarInput:
     label: str = ""
     """What was played: a playbook id, 'deadline', a session or branch name."""
     branch: AarInput | None = None
+    decision_wall: Mapping[int, float] = field(default_factory=dict)
+    """For a session: wall-clock seconds each decision took the room, posed to made, by the
+    seq of its DecisionMade record (from the session store's stamps; never in the engine)."""
 
     @property
     def scenario(self) -> Scenario:
@@ -139,6 +151,8 @@ class DecisionResult:
     option_label: str
     by: str
     rationale: str
+    wall_took: str = ""
+    """For a session: how long the room took in wall-clock time ('' when not recorded)."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +288,7 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
     view = edition_view(ex, controller=audience == "controller")
     decisions = _decisions(source, view)
     objectives = _objectives(ex, view)
-    plan, drafted = _plan(source, objectives)
+    plan, drafted = _plan(source, objectives, view)
     comparison = None
     branch_series: tuple[Series, ...] = ()
     if source.branch is not None:
@@ -287,8 +301,8 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
         objectives=objectives,
         decisions=decisions,
         timeline=_timeline(source, view, decisions),
-        strengths=_findings(source, objectives, "strength"),
-        improvements=_findings(source, objectives, "improvement"),
+        strengths=_findings(source, objectives, "strength", view),
+        improvements=_findings(source, objectives, "improvement", view),
         series=_series(ex, view),
         branch_series=branch_series,
         finals=tuple(
@@ -351,7 +365,7 @@ def _subject(r: ev.Event) -> str:
 
 
 def _objectives(ex: Exercise, view: EditionView) -> tuple[ObjectiveResult, ...]:
-    ratings = {r.objective: r for r in view.records if isinstance(r, ev.ObjectiveEvaluated)}
+    ratings = views.final_ratings(view.records, ex.clock_text)
     out = []
     for obj in ex.scenario.objectives:
         rating = ratings[obj.id]
@@ -423,9 +437,15 @@ def _decisions(source: AarInput, view: EditionView) -> tuple[DecisionResult, ...
                 option_label=option.label,
                 by=r.by,
                 rationale=why,
+                wall_took=_wall_took(source, r),
             )
         )
     return tuple(out)
+
+
+def _wall_took(source: AarInput, made: ev.DecisionMade) -> str:
+    seconds = source.decision_wall.get(made.seq)
+    return "" if seconds is None else wall_duration(seconds)
 
 
 def _timeline(
@@ -454,7 +474,8 @@ def _timeline(
                 )
             case ev.DecisionMade():
                 d = next(made)
-                text = f"{d.option_label} (took {d.took}; {d.by})"
+                took = f"{d.took}, {d.wall_took} in the room" if d.wall_took else d.took
+                text = f"{d.option_label} (took {took}; {d.by})"
                 if d.rationale:
                     text += f". Rationale: {d.rationale}"
                 add(r.time, r.seq, "decision", f"{d.number}. {d.prompt}", text)
@@ -483,29 +504,39 @@ def _timeline(
                 )
             case _:
                 pass
-    for o in _observations(ex):
+    for o in _observations(ex, view):
         tag = f" [{o.objective}]" if o.objective else ""
         add(o.time, o.seq, "observation", f"Observation{tag}", o.text)
     rows.sort(key=lambda x: (x[0], x[1]))
     return tuple(e for _, _, e in rows)
 
 
-def _observations(ex: Exercise) -> list[ev.ObservationRecorded]:
-    """The evaluators' observations: written for the AAR, so in both editions."""
-    return [r for r in ex.records if isinstance(r, ev.ObservationRecorded)]
+def _observations(ex: Exercise, view: EditionView) -> list[ev.ObservationRecorded]:
+    """The evaluators' observations, written for the AAR: in both editions (HSEEP shares the
+    AAR with the participants), except that the players' edition leaves out an observation
+    whose text names what the players cannot see (a hidden variable, an undetected threat, an
+    inject that never reached them, an adversary they have not met)."""
+    return [
+        r
+        for r in ex.records
+        if isinstance(r, ev.ObservationRecorded) and (view.controller or view.may_mention(r.text))
+    ]
 
 
 def _findings(
     source: AarInput,
     objectives: tuple[ObjectiveResult, ...],
     kind: str,
+    view: EditionView,
 ) -> tuple[Finding, ...]:
     out = [
         Finding(o.objective, o.text, "observation")
-        for o in _observations(source.exercise)
+        for o in _observations(source.exercise, view)
         if o.assessment == kind
     ]
     for o in objectives:
+        if o.rating == "awaiting":
+            continue  # not rated by its evaluator: neither a strength nor an improvement
         good = o.rating == "met"
         if good == (kind == "strength"):
             because = f" ({o.evidence})" if o.evidence else ""
@@ -514,19 +545,32 @@ def _findings(
     return tuple(out)
 
 
+WITHHELD_TEXT = "(withheld: it names what the players cannot see)"
+"""What the players' edition shows instead of typed text that names a secret."""
+
+
+def _shareable(row: PlanRow, view: EditionView) -> PlanRow:
+    """A plan row for the players' edition: typed text naming a secret is withheld."""
+
+    def shown(text: str) -> str:
+        return text if view.may_mention(text) else WITHHELD_TEXT
+
+    return PlanRow(
+        row.objective, shown(row.issue), shown(row.corrective_action), shown(row.owner), row.due
+    )
+
+
 def _plan(
-    source: AarInput, objectives: tuple[ObjectiveResult, ...]
+    source: AarInput, objectives: tuple[ObjectiveResult, ...], view: EditionView
 ) -> tuple[tuple[PlanRow, ...], bool]:
     if source.plan is not None:
-        return source.plan, False
+        if view.controller:
+            return source.plan, False
+        return tuple(_shareable(row, view) for row in source.plan), False
     rows = [
-        PlanRow(
-            objective=o.id,
-            issue=f"{o.description}: {o.rating_label.lower()}"
-            + (f" ({o.evidence})" if o.evidence else ""),
-        )
+        PlanRow(objective=o.id, issue=drafted_issue(o.description, o.rating_label, o.evidence))
         for o in objectives
-        if o.rating != "met"
+        if o.rating not in ("met", "awaiting")
     ]
     return tuple(rows), True
 

@@ -359,7 +359,9 @@ def handbook(scenario: Scenario) -> Handbook:
             for i in scenario.injects
             if i.id in used or (o.module is not None and i.module == o.module)
         ] + [f"decision: {d.prompt}" for d in scenario.decisions if d.id in used]
-        if o.throughout:
+        if o.rated_by == "evaluator":
+            judged = "rated by hand by an evaluator: r in the console's debrief"
+        elif o.throughout:
             judged = "must hold at every moment"
         elif o.by is not None:
             judged = f"must first hold by {_clock(scenario, o.by)} (t={o.by:g} {unit})"
@@ -369,7 +371,7 @@ def handbook(scenario: Scenario) -> Handbook:
             ObjectiveGuide(
                 description=o.description,
                 module=o.module or "",
-                met=str(o.met),
+                met="the evaluator's judgement" if o.rated_by == "evaluator" else str(o.met),
                 partially=str(o.partially) if o.partially is not None else "",
                 judged=judged,
                 look_for=tuple(o.evaluation),

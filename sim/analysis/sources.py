@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sim.analysis.model import AarInput, PlanRow, SessionInfo
 from sim.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.session.store import SessionStore
 
 
 def is_session_id(source: str) -> bool:
@@ -34,17 +38,35 @@ def session_input(source: str, store: str | None = None) -> AarInput:
     A session still in progress is rated as it stands (its replay is ended here, the store is
     only read). Raises the store's own clear errors (no store, no such session, a damaged one).
     """
-    from sim.commands import End
     from sim.session.cli import open_store
-    from sim.session.compare import timeline
 
     with open_store(store, readonly=True) as st:
-        info = st.session(source)
-        played = timeline(st, info.id)
-        plan = st.plan_rows(info.id)
-    ex = played.exercise
-    stored = played.commands
+        return stored_session_input(st, source)
+
+
+def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
+    """:func:`session_input` from a store already open (the console's, for its export)."""
+    from sim.analysis.walltime import decision_walls
+    from sim.commands import End
+    from sim.session.resume import load_text, replay_stored
+
+    info = st.session(source)
+    stored = st.commands(info.id)
+    replayed = replay_stored(
+        load_text(st.scenario_text(info.id), info.scenario_path), info.seed, stored
+    )
+    plan = st.plan_rows(info.id)
+    edited = st.plan_edited(info.id)
+    ex = replayed.exercise
     ended = next((c.wall for c in stored if isinstance(c.command, End)), "")
+    walls = decision_walls(
+        ex.records,
+        ex.command_log,
+        replayed.applied,
+        stored[: len(replayed.starts)],
+        replayed.starts,
+        info.created,
+    )
     if not ex.finished:
         ex.end("in progress")
     rows = tuple(PlanRow(r.objective, r.issue, r.action, r.owner, r.due) for r in plan)
@@ -54,13 +76,14 @@ def session_input(source: str, store: str | None = None) -> AarInput:
     return AarInput(
         ex,
         commands=tuple(ex.command_log),
-        plan=rows or None,
+        plan=rows if edited else (rows or None),
         session=SessionInfo(
             session_id=str(info.id),
             started=_when(info.created),
             ended=_when(ended or info.last_activity),
         ),
         label=label,
+        decision_wall=walls,
     )
 
 

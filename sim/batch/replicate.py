@@ -81,7 +81,8 @@ class Layout:
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
         return cls(
-            objectives=tuple(o.id for o in scenario.objectives),
+            # an objective rated by an evaluator has no rating in a batch: left out
+            objectives=tuple(o.id for o in scenario.objectives if o.rated_by != "evaluator"),
             variables=tuple(scenario.variables),
             injects=tuple(i.id for i in scenario.injects),
             decisions=tuple(d.id for d in scenario.decisions),
@@ -129,7 +130,7 @@ class Prepared:
         failures = 0
         codes = {r: i for i, r in enumerate(RATINGS)}
         for r in ex.records:
-            if isinstance(r, ev.ObjectiveEvaluated):
+            if isinstance(r, ev.ObjectiveEvaluated) and r.objective in rating:
                 rating[r.objective] = codes[r.rating]
             elif isinstance(r, ev.DecisionOpened):
                 chosen[r.decision] = UNDECIDED_AT_END

@@ -65,7 +65,8 @@ def _policy(prep: Prepared, tally: Tally, p: int) -> dict[str, Any]:
     sc = prep.scenario
     n = pt.runs
     objectives = []
-    for i, obj in enumerate(sc.objectives):
+    rated = [o for o in sc.objectives if o.id in lay.objectives]  # not the evaluator's
+    for i, obj in enumerate(rated):
         counts = pt.ratings[i]
         objectives.append(
             {

@@ -156,7 +156,9 @@ def _decisions(ex: RecordedExercise, controller: bool = True) -> dict[str, str]:
 
 
 def _ratings(ex: RecordedExercise) -> dict[str, str]:
-    final = {r.objective: r.rating for r in ex.records if isinstance(r, ev.ObjectiveEvaluated)}
+    from sim.views import final_ratings
+
+    final = {k: r.rating for k, r in final_ratings(ex.records, ex.clock_text).items()}
     if final:
         return final
     return {r.objective: r.rating for r in ex.standing()}

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.commands import Rate
 from sim.engine import ExerciseError
 from sim.problems import InputProblems, TabletopError
 from sim.safetext import printable
@@ -52,6 +53,9 @@ class Replayed:
     reason: str = ""
     remaining: int = 0
     """Commands after the one replay stopped at (not replayed)."""
+    starts: list[int] = field(default_factory=list)
+    """For each stored command replay reached (in order): how many records the exercise had
+    before it (the records from there to the next start came from that command)."""
 
     @property
     def total(self) -> int:
@@ -127,11 +131,12 @@ def replay_stored(
     out = Replayed(RecordedExercise(scenario, seed))
     ex = out.exercise
     for index, stored in enumerate(commands):
-        if ex.finished:
+        if ex.finished and not isinstance(stored.command, Rate):  # ratings follow the end
             out.stopped_at = stored
             out.reason = "the exercise had already ended"
             out.remaining = len(commands) - index - 1
             break
+        out.starts.append(len(ex.records))
         if stored.at > ex.now:
             ex.catch_up(stored.at)
         try:

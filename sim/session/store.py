@@ -42,6 +42,9 @@ STATUSES = ("live", "finished", "abandoned")
 
 MAX_ID_LENGTH = 40
 
+PLAN_EDITED = "plan_edited"
+"""Metadata key set to '1' once the improvement plan is edited in the debrief."""
+
 
 class StoreError(TabletopError):
     """The session store cannot be used as asked; the message says why and what to do."""
@@ -579,6 +582,32 @@ class SessionStore:
                 (session_id, n, row.objective, row.issue, row.action, row.owner, row.due),
             )
             return int(n)
+
+    def replace_plan(self, session_id: int, rows: list[PlanRow]) -> None:
+        """Save the improvement plan as edited in the debrief: these rows, in this order.
+
+        One transaction: the old rows are kept if it fails. The plan is then marked edited,
+        so an emptied plan stays empty (a plan never edited is drafted by the report).
+        """
+        with self._write() as conn:
+            conn.execute("DELETE FROM plan_rows WHERE session_id = ?", (session_id,))
+            conn.executemany(
+                "INSERT INTO plan_rows (session_id, row, objective, issue, action, owner, due)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (session_id, n, r.objective, r.issue, r.action, r.owner, r.due)
+                    for n, r in enumerate(rows, start=1)
+                ],
+            )
+            conn.execute(
+                "INSERT INTO metadata (session_id, key, value) VALUES (?, ?, '1')"
+                " ON CONFLICT (session_id, key) DO UPDATE SET value = excluded.value",
+                (session_id, PLAN_EDITED),
+            )
+
+    def plan_edited(self, session_id: int) -> bool:
+        """Whether the plan was edited in the debrief (else the report drafts one)."""
+        return self.meta(session_id).get(PLAN_EDITED) == "1"
 
     def plan_rows(self, session_id: int) -> list[PlanRow]:
         rows = self._read(

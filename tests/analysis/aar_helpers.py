@@ -9,8 +9,11 @@ from sim.analysis.model import AarInput, Audience, build_aar
 from sim.analysis.render import render_aar
 from sim.analysis.sources import headless_input
 from sim.bundled import bundled_playbooks, bundled_scenarios, resolve
+from sim.deciders import DefaultDecider, play
 from sim.loader import load_scenario
 from sim.schema import Scenario
+from sim.session.journal import start_session
+from sim.session.store import PlanRow, SessionStore
 
 HERE = Path(__file__).resolve().parent
 HOSTILE = HERE / "hostile_report.yaml"
@@ -45,3 +48,32 @@ def all_formats(
 
 def run(name: str, seed: int | None = None, playbook: str | None = None) -> AarInput:
     return headless_input(scenario(name), seed, playbook)
+
+
+def saved_session(store: Path, *, finish: bool = True, seed: int = 2020) -> int:
+    """A quickstart session as the console records one: decisions, observations, a plan."""
+    path = resolve("quickstart")
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    with SessionStore.open(store) as st:
+        ex = start_session(st, scenario("quickstart"), text, path, seed)
+        ex.run_until_decision()
+        ex.run_until(ex.now + 2)
+        ex.decide("answer_ally", "deny", by="players", reason="We cannot admit a breach")
+        ex.observe("The room never asked who else should know", assessment="improvement")
+        ex.note("CONTROLLER-NOTE-session")
+        if finish:
+            play(ex, DefaultDecider())
+        assert ex.journal is not None
+        sid = ex.journal.session_id
+        st.add_plan_row(
+            sid,
+            PlanRow(
+                "keep_the_alliance",
+                "Denied the breach to the ally",
+                "Agree a disclosure policy",
+                "MOFA",
+                "2027-01-31",
+            ),
+        )
+    return sid

@@ -6,43 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from aar_helpers import scenario
+from aar_helpers import saved_session
 from click.testing import CliRunner
 
-from sim.bundled import resolve
 from sim.cli import main
-from sim.deciders import DefaultDecider, play
-from sim.session.journal import start_session
-from sim.session.store import PlanRow, SessionStore
-
-
-def saved_session(store: Path, *, finish: bool = True, seed: int = 2020) -> int:
-    """A quickstart session as the console records one: decisions, observations, a plan."""
-    path = resolve("quickstart")
-    assert path is not None
-    text = path.read_text(encoding="utf-8")
-    with SessionStore.open(store) as st:
-        ex = start_session(st, scenario("quickstart"), text, path, seed)
-        ex.run_until_decision()
-        ex.run_until(ex.now + 2)
-        ex.decide("answer_ally", "deny", by="players", reason="We cannot admit a breach")
-        ex.observe("The room never asked who else should know", assessment="improvement")
-        ex.note("CONTROLLER-NOTE-session")
-        if finish:
-            play(ex, DefaultDecider())
-        assert ex.journal is not None
-        sid = ex.journal.session_id
-        st.add_plan_row(
-            sid,
-            PlanRow(
-                "keep_the_alliance",
-                "Denied the breach to the ally",
-                "Agree a disclosure policy",
-                "MOFA",
-                "2027-01-31",
-            ),
-        )
-    return sid
+from sim.session.store import SessionStore
 
 
 def report(*args: str) -> tuple[int, str]:

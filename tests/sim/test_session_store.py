@@ -193,6 +193,42 @@ def test_plan_rows_and_metadata(store: SessionStore) -> None:
     assert store.meta(sid) == {"facilitator": "B. Ito"}
 
 
+def test_an_edited_plan_round_trips_and_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = SessionStore.open(path)
+    sid = _new(store)
+    other = _new(store)
+    store.add_plan_row(other, PlanRow(issue="another session's row"))
+    assert not store.plan_edited(sid)
+    rows = [
+        PlanRow("o", "slow to share", "drill the hotline", "NISC", "2027-01-31"),
+        PlanRow(issue="ünïcode and 'quotes'; DROP TABLE plan_rows; --", owner="x" * 300),
+    ]
+    store.replace_plan(sid, rows)
+    store.close()
+    store = SessionStore.open(path)
+    assert store.plan_edited(sid)
+    assert store.plan_rows(sid) == rows
+    store.replace_plan(sid, rows[1:])  # a row deleted: the others keep their order
+    assert store.plan_rows(sid) == rows[1:]
+    store.replace_plan(sid, [])  # emptied on purpose: stays empty, still edited
+    assert store.plan_rows(sid) == [] and store.plan_edited(sid)
+    assert store.plan_rows(other) == [PlanRow(issue="another session's row")]
+    assert not store.plan_edited(other)
+
+
+def test_a_failed_plan_save_keeps_the_old_rows(tmp_path: Path) -> None:
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    sid = _new(store)
+    store.replace_plan(sid, [PlanRow(issue="kept")])
+    conn = store._conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StoreError, match="full"):
+        store.replace_plan(sid, [PlanRow(issue="y" * 200_000)])
+    assert store.plan_rows(sid) == [PlanRow(issue="kept")]
+
+
 def test_store_is_wal_with_full_sync(store: SessionStore) -> None:
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

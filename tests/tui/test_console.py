@@ -48,7 +48,7 @@ async def test_number_key_chooses_an_option() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1")
+        await press(app, pilot, "n", "1", "enter")
         made = [r for r in records(app) if isinstance(r, ev.DecisionMade)]
         assert [(m.decision, m.option, m.by) for m in made] == [
             ("answer_ally", "cooperate", "players")
@@ -79,7 +79,7 @@ async def test_play_stops_when_a_decision_opens_and_resumes_after_it() -> None:
         assert app.resume_after_decision
         assert app.snapshot is not None
         first = app.snapshot.now
-        await press(app, pilot, "2")
+        await press(app, pilot, "2", "enter")
         # play waited for the decision, then went on by itself
         await wait_for(pilot, lambda: bool(app.snapshot and app.snapshot.now > first), "play")
         if app.playing:  # (it may have stopped at the next decision already)
@@ -313,7 +313,7 @@ async def test_play_pauses_before_a_default_applies() -> None:
         await settle(app, pilot)
         assert any("comes next" in s for s in said)
         assert not any(isinstance(r, ev.DecisionMade) for r in records(app))
-        await press(app, pilot, "2")  # still in time to choose
+        await press(app, pilot, "2", "enter")  # still in time to choose
         made = [r for r in records(app) if isinstance(r, ev.DecisionMade)]
         assert [(m.decision, m.by) for m in made] == [("answer_ally", "players")]
 

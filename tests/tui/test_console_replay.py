@@ -18,7 +18,7 @@ async def test_a_session_driven_by_keys_replays_byte_for_byte() -> None:
     app = TabletopApp(quickstart(), seed=4, tick=0.02)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1")  # the ally's warning, then choose
+        await press(app, pilot, "n", "1", "enter")  # the ally's warning, then choose
         await press(app, pilot, "m", *"players hesitate", "enter")
         await press(app, pilot, "i", "enter", *"too quiet", "enter")  # fire with a reason
         await press(app, pilot, "t", *"The minister calls", "enter")

@@ -59,7 +59,7 @@ async def test_saving_replays_what_was_done_on_the_edited_scenario(tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert any("session is not saved" in n for n in notes(app))
-        await press(app, pilot, "n", "1")
+        await press(app, pilot, "n", "1", "enter")
         assert made(app) == [("answer_ally", "cooperate")]
         assert app.snapshot is not None
         before = app.snapshot.now
@@ -84,7 +84,7 @@ async def test_replay_says_where_the_edited_scenario_stopped_applying(tmp_path: 
     app = watching(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1")
+        await press(app, pilot, "n", "1", "enter")
         text = path.read_text(encoding="utf-8")
         path.write_text(
             text.replace("id: cooperate", "id: collaborate").replace(
@@ -107,7 +107,7 @@ async def test_a_broken_save_shows_its_problems_with_lines_and_keeps_the_exercis
     app = watching(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1")
+        await press(app, pilot, "n", "1", "enter")
         assert app.snapshot is not None
         records = app.snapshot.records
         lines = path.read_text(encoding="utf-8").splitlines()

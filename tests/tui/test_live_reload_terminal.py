@@ -34,6 +34,8 @@ def test_watch_in_a_real_terminal(tmp_path: Path) -> None:
         keys("n")
         poll(lambda: "How do you answer the ally" in pane(), "the decision")
         keys("1")
+        poll(lambda: "why the room chose it" in pane(), "the rationale prompt")
+        keys("Enter")  # no rationale: enter alone records the choice
         poll(lambda: "No decision is open" in pane(), "the decision to be made")
         edit("The head of the allied signals agency", "RELOADED head of the allied agency")
         poll(lambda: "RELOADED head" in pane(), "the edited inject after the reload")

@@ -83,7 +83,7 @@ async def test_full_play_through_by_keys_to_the_debrief() -> None:
             if snap.finished and isinstance(app.screen, DebriefScreen):
                 break
             if snap.open_decisions and not app.playing and app.inflight == 0:
-                await press(app, pilot, "1")
+                await press(app, pilot, "1", "enter")
                 chosen += 1
         assert isinstance(app.screen, DebriefScreen), "the debrief opens when the exercise ends"
         assert app.snapshot is not None and app.snapshot.finished
@@ -104,7 +104,7 @@ async def test_debrief_mid_exercise_shows_standing_and_can_end() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "d")
+        await press(app, pilot, "n", "1", "enter", "d")
         assert isinstance(app.screen, DebriefScreen)
         text = screen_text(app)
         assert "Standing now" in text
@@ -133,7 +133,7 @@ async def test_markup_in_scenario_text_is_shown_literally() -> None:
         await pilot.press(*"choose")
         await pilot.pause(0.3)
         await pilot.press("escape")
-        await press(app, pilot, "1", "d")
+        await press(app, pilot, "1", "enter", "d")
         assert INJECTION in screen_text(app)
         assert app.is_running
 

@@ -36,7 +36,7 @@ async def test_console_saves_every_command_and_resumes(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "2")
+        await press(app, pilot, "n", "2", "enter")
         assert app.recording is not None and app.recording.session_id == 1
         assert app.snapshot is not None
         played = [r.to_dict() for r in app.snapshot.records]
@@ -81,7 +81,7 @@ async def test_undo_key_takes_back_a_choice(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3")
+        await press(app, pilot, "n", "3", "enter")
         assert app.snapshot is not None and not app.snapshot.open_decisions
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
@@ -261,7 +261,7 @@ async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1")  # cooperate
+        await press(app, pilot, "n", "1", "enter")  # cooperate
         await press(app, pilot, "d")
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("w")
@@ -299,7 +299,7 @@ async def test_a_scenario_opened_from_the_picker_is_saved(tmp_path: Path) -> Non
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("enter")  # past the briefing
-        await press(app, pilot, "n", "1")
+        await press(app, pilot, "n", "1", "enter")
     info = store.session(1)
     assert info.scenario_path == str((tmp_path / "mine.yaml").resolve())
     assert info.decisions == 1

@@ -23,6 +23,8 @@ def test_play_in_a_real_terminal() -> None:
         keys("n")
         poll(lambda: "How do you answer the ally" in pane(), "the decision")
         keys("1")
+        poll(lambda: "why the room chose it" in pane(), "the rationale prompt")
+        keys("We trust them", "Enter")
         poll(lambda: "No decision is open" in pane(), "the decision to be made")
         keys("v")
         poll(lambda: "CONTROLLER" in pane(), "the controller view")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -16,13 +18,17 @@ from sim import events as ev
 from sim.analysis.consequences import consequences
 from sim.analysis.history import changes as variable_changes
 from sim.describe import describe
+from sim.problems import TabletopError
+from sim.safetext import printable
 from sim.schema import Scenario
 from tui.driver import Snapshot
 from tui.fmt import literal, number, variable_label, when
+from tui.screens.plan import PlanEditor, PlanTable
 from tui.widgets.dashboard import VariableRow, objectives_text
 from tui.widgets.keys import KeyBar
 
 if TYPE_CHECKING:
+    from sim.session.store import SessionStore
     from tui.app import TabletopApp
 
 
@@ -91,6 +97,9 @@ class DebriefScreen(Screen[None]):
         Binding("e", "app.end_exercise", "End exercise"),
         Binding("w", "app.what_if", "What if"),
         Binding("v", "app.toggle_view", "View"),
+        Binding("x", "export", "Export report"),
+        Binding("p", "plan", "Plan"),
+        Binding("r", "rate", "Rate"),
     ]
 
     def __init__(self, scenario: Scenario) -> None:
@@ -111,6 +120,8 @@ class DebriefScreen(Screen[None]):
                 for name in self.scenario.variables:
                     yield VariableRow(self.scenario, name)
                 yield Static("", id="debrief-variables")
+            with TabPane("Improvement plan", id="d-plan"):
+                yield PlanEditor(tuple(o.id for o in self.scenario.objectives), id="plan")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -132,9 +143,89 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-variables", Static).update(
             variables_text(self.scenario, records, snap.view(controller).variables)
         )
+        self.query_one(PlanEditor).show(snap)
         view = "controller view" if controller else "players' view"
         state = "ended" if snap.finished else "in progress"
         self.sub_title = f"Debrief — {view} — exercise {state}"
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def action_rate(self) -> None:
+        """An evaluator rates an objective that has 'rated_by: evaluator' (a Rate command)."""
+        from sim.commands import Rate
+        from tui.screens.rate import RateDialog, RateRequest
+
+        hand = [o for o in self.scenario.objectives if o.rated_by == "evaluator"]
+        if not hand:
+            self.notify(
+                "No objective of this scenario is rated by an evaluator (rated_by: evaluator)",
+                severity="warning",
+            )
+            return
+
+        def done(req: RateRequest | None) -> None:
+            if req is not None:
+                command = Rate(
+                    by="evaluator", objective=req.objective, rating=req.rating, note=req.note
+                )
+                if not self.tabletop.submit(lambda d: d.rate(command), "rate"):
+                    self.notify("No exercise is running", severity="warning")
+
+        self.app.push_screen(RateDialog(hand), done)
+
+    def action_plan(self) -> None:
+        """Show the improvement plan, its table focused (enter edits, a adds, delete removes)."""
+        self.query_one(TabbedContent).active = "d-plan"
+        self.query_one(PlanTable).focus()
+
+    def action_export(self) -> None:
+        """Write the after-action report of the saved session to a folder (asks which)."""
+        from tui.screens.export import ExportDialog
+
+        recording = self.tabletop.recording
+        if recording is None or recording.session_id is None:
+            self.notify(
+                "Export needs a saved session (this one is not saved): "
+                "`tabletop report SCENARIO` writes a report of a scenario",
+                severity="warning",
+                markup=False,
+            )
+            return
+        session_id, store = recording.session_id, recording.store
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.notify("Writing the after-action report…", timeout=3)
+                self.run_worker(
+                    partial(self._export_work, store, session_id, folder),
+                    thread=True,
+                    group="export",
+                    exit_on_error=False,
+                )
+
+        self.app.push_screen(ExportDialog(session_id, store.path.parent), chosen)
+
+    def _export_work(self, store: SessionStore, session_id: int, folder: Path) -> None:
+        from sim.analysis.export import export_session
+
+        try:
+            done = export_session(store, session_id, folder)
+        except TabletopError as exc:
+            self.app.call_from_thread(
+                self.notify,
+                printable(f"The report was not exported: {exc}"),
+                title="Export",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return
+        names = "\n".join(f"  {p.name}" for p in done.files)
+        self.app.call_from_thread(
+            self.notify,
+            printable(f"Wrote the after-action report to {done.folder}:\n{names}"),
+            title="Exported",
+            markup=False,
+            timeout=12,
+        )

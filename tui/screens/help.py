@@ -25,7 +25,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Decisions",
         (
-            ("1 … 9", "choose that option of the open decision"),
+            ("1 … 9", "choose that option of the open decision (why? one line; enter skips)"),
             ("o", "show the next open decision, when several are open"),
         ),
     ),
@@ -47,6 +47,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("d", "debrief: decisions and consequences, objectives, variables"),
             ("e", "(in the debrief) end the exercise and rate the objectives"),
             ("w", "(in the debrief) what if: play another option out and compare"),
+            ("x", "(in the debrief) export the after-action report (HTML, Markdown, JSON)"),
+            ("p", "(in the debrief) improvement plan: enter edit, a add, delete remove"),
+            ("r", "(in the debrief) rate an objective by hand (rated_by: evaluator)"),
             ("ctrl+p", "command palette: every action by name"),
             ("?", "this help"),
             ("q  ctrl+q", "quit (asks first; the session is saved: tabletop play --resume ID)"),

@@ -22,6 +22,7 @@ MARKS = {
     "met": ("✓", "bold green"),
     "partially": ("◐", "bold yellow"),
     "not_met": ("✗", "bold red"),
+    "awaiting": ("…", "bold dim"),
 }
 
 

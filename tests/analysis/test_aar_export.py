@@ -1,0 +1,99 @@
+"""Export of a saved session's report to a folder (what the debrief's x does), bad cases first."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from aar_helpers import saved_session
+from click.testing import CliRunner
+
+from sim.analysis.export import ExportError, export_folder, export_name, export_session
+from sim.cli import main
+from sim.session.store import SessionStore
+
+
+def cli_report(store: Path, sid: int, fmt: str, audience: str, out: Path) -> bytes:
+    args = ["report", str(sid), "--store", str(store), "--format", fmt]
+    args += ["--audience", audience, "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+# --- the folder a facilitator types: bad cases first ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("out\x1b[2Jx", "control characters"),
+        ("a\nb", "control characters"),
+        ("x" * 5000, "too long"),
+        ("no/such/parent/here", "there is no folder"),
+    ],
+)
+def test_bad_folders_are_clear_messages(tmp_path: Path, typed: str, words: str) -> None:
+    os.chdir(tmp_path)
+    with pytest.raises(ExportError, match=words):
+        export_folder(typed, tmp_path)
+
+
+def test_a_file_is_not_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ExportError, match="is a file, not a folder"):
+        export_folder(str(tmp_path / "f"), tmp_path)
+
+
+def test_empty_is_the_default_and_a_missing_last_folder_is_made(tmp_path: Path) -> None:
+    assert export_folder("  ", tmp_path) == tmp_path
+    made = export_folder(str(tmp_path / "reports"), tmp_path)
+    assert made.is_dir()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+def test_an_unwritable_folder_is_a_clear_message(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with SessionStore.open(store) as st, pytest.raises(ExportError, match="cannot write"):
+            export_session(st, sid, locked)
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+# --- the same bytes as `tabletop report` -----------------------------------------------------
+
+
+def test_export_writes_the_same_bytes_as_tabletop_report(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    out = tmp_path / "out"
+    out.mkdir()
+    with SessionStore.open(store) as st:
+        done = export_session(st, sid, out)
+    assert len(done.files) == 6
+    for audience in ("players", "controller"):
+        for fmt in ("html", "md", "json"):
+            mine = (out / export_name(sid, audience, fmt)).read_bytes()
+            theirs = cli_report(store, sid, fmt, audience, tmp_path / f"cli.{fmt}")
+            assert mine == theirs, (audience, fmt)
+    players = (out / export_name(sid, "players", "html")).read_text(encoding="utf-8")
+    assert "CONTROLLER-NOTE-session" not in players
+    assert "CONTROLLER-NOTE-session" in (out / export_name(sid, "controller", "md")).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_file_that_cannot_be_replaced_is_a_clear_message(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    (tmp_path / export_name(sid, "players", "md")).mkdir()  # a folder where a file goes
+    with SessionStore.open(store) as st, pytest.raises(ExportError, match="cannot write"):
+        export_session(st, sid, tmp_path)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]
