@@ -240,6 +240,8 @@ class TabletopApp(App[None]):
             self.resume_after_decision = False
         if message.kind == "undo" and not snap.finished:
             self.debrief_shown = False
+        if message.kind == "observe":
+            self.notify("Observation saved for the after-action report", timeout=3)
         if message.stopped is not None:
             self.tell_stop(message.stopped)
         self.refresh_views(full=message.kind == "undo", alert=alert)
@@ -618,6 +620,12 @@ class TabletopApp(App[None]):
                 self.act(lambda ex: ex.note(text), "note")
 
         self.push_screen(NoteDialog(), done)
+
+    def action_observe(self) -> None:
+        """An evaluator's observation (see tui/screens/observe.py): controller view only."""
+        from tui.screens.observe import open_observe
+
+        open_observe(self)
 
     # --- the command palette ------------------------------------------------------------------
 
