@@ -677,6 +677,7 @@ class TabletopApp(App[None]):
             ("Free-text inject", "t: write and send an inject", self.action_free_inject),
             ("Adjust variable", "a: set a variable, with a reason", self.action_adjust),
             ("Add note", "m: facilitator note", self.action_note),
+            ("Add observation", "s: for the report (controller view)", self.action_observe),
             ("Undo", "u: take back the last command", self.action_undo),
             ("What if", "w (debrief): play another option out and compare", self.action_what_if),
             ("Briefing", "b: situation, actors, objectives, modules", self.action_briefing),

@@ -65,6 +65,7 @@ async def test_s_in_the_players_view_opens_nothing_and_says_to_switch() -> None:
         await press(app, pilot, "d", "s")  # nor from the debrief in the players' view
         assert isinstance(app.screen, DebriefScreen)
         assert observations(app) == []
+        assert "Add observation" in [name for name, _help, _cb in app.palette_commands()]
 
 
 async def test_bad_observations_are_said_in_the_dialog_and_escape_records_nothing() -> None:
