@@ -1,6 +1,6 @@
 """Engine speed as ratios to references measured side by side (see ../shared/brief/PERFORMANCE.md).
 
-Run: python benchmarks/engine.py [--pairs 30]
+Run: python benchmarks/engine.py [--pairs 30] [--no-startup]
 
 Prints one line per figure, `name: value (target)`, for the quickstart scenario under the
 cooperate playbook:
@@ -8,6 +8,9 @@ cooperate playbook:
   reference does the same work, see quickstart_reference.py and tests/batch/test_reference.py);
 - the engine's time per run against that reference (what our generic bookkeeping costs), and
   per SimPy event against a pure-Python heapq event loop (the floor for an interpreted engine);
+- each v1 scenario (the files of tests/data/v1, as they stood before format v2) played to its
+  end with every decision defaulting, per run against the same hand-written quickstart run: a
+  fixed yardstick, so "v1 runs do not get slower" is a ratio that must not grow;
 - start-up of `tabletop --help`, `--version` and `validate` against `python -c pass` and the
   bare `import simpy, numpy, yaml` floor.
 Absolute times drift on shared machines; only the ratios are meant to be compared.
@@ -32,15 +35,30 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from quickstart_reference import reference_run  # noqa: E402
 
-from sim.deciders import PlaybookDecider, play  # noqa: E402
+from sim.deciders import DefaultDecider, PlaybookDecider, play  # noqa: E402
 from sim.engine import Exercise  # noqa: E402
 from sim.loader import load_scenario  # noqa: E402
 from sim.playbook import load_playbook  # noqa: E402
+from sim.schema import Scenario  # noqa: E402
 
 SCENARIO = load_scenario(ROOT / "scenarios" / "quickstart.yaml")
 BOOK = PlaybookDecider(
     load_playbook(ROOT / "scenarios/playbooks/quickstart--cooperate.yaml", SCENARIO)
 )
+
+
+V1 = sorted((ROOT / "tests" / "data" / "v1" / "scenarios").glob("*.yaml"))
+
+
+def v1_run(scenario: Scenario) -> Callable[[int], int]:
+    """One run of a v1 scenario, every decision left to its default."""
+
+    def run(seed: int) -> int:
+        ex = Exercise(scenario, seed)
+        play(ex, DefaultDecider())
+        return len(ex.records)
+
+    return run
 
 
 def engine_run(seed: int) -> int:
@@ -94,6 +112,11 @@ def slice_time(fn: Callable[[int], int], budget: float = 0.03) -> tuple[float, i
     return (time.perf_counter() - start) / calls, units // calls
 
 
+def timed(fn: Callable[[int], int]) -> Callable[[], float]:
+    """A slice of fn, timed (see slice_time)."""
+    return lambda: slice_time(fn)[0]
+
+
 def abba(a: Callable[[], float], b: Callable[[], float], pairs: int) -> tuple[float, float]:
     """Median and spread (IQR) of b/a over interleaved A B B A slices."""
     ratios = []
@@ -113,6 +136,7 @@ def startup(cmd: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=30)
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up figures")
     args = parser.parse_args()
 
     seeds = range(200)
@@ -138,6 +162,17 @@ def main() -> None:
     print(f"engine per simpy event / heapq floor: {ratio:.2f}x IQR {spread:.2f} (reference point)")
     ratio, spread = abba(floor_per_event, per_event(reference_run_events, ref_events), args.pairs)
     print(f"hand-written per event / heapq floor: {ratio:.2f}x IQR {spread:.2f} (reference point)")
+
+    for path in V1:
+        ratio, spread = abba(
+            timed(reference_run_events), timed(v1_run(load_scenario(path))), max(5, args.pairs // 2)
+        )
+        print(
+            f"v1 {path.stem} run (decisions defaulting) / hand-written quickstart run: "
+            f"{ratio:.2f}x IQR {spread:.2f} (must not grow)"
+        )
+    if args.no_startup:
+        return
 
     py = sys.executable
     tabletop = [py, "-m", "tui.cli"]

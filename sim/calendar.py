@@ -111,7 +111,8 @@ class Calendar:
         yield ex.env.timeout(s.opens)
         self._open(s)
         yield ex.env.timeout(s.closes - s.opens)
-        self._close(s, "end")
+        # at the end of the instant: a stage whose time runs out at the closing time finishes
+        ex._due.append(lambda: self._close(s, "end"))
 
     def _open(self, s: Sitting) -> None:
         ex = self.ex

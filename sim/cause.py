@@ -28,6 +28,8 @@ class CauseKind(StrEnum):
     """What the players see when an undetected threat caused it."""
     DRIFT = "drift"
     """(v2) A variable moving by itself at its rate; id: the variable."""
+    BOUND = "bound"
+    """(v2) A variable kept within a bound that reads other variables; id: the variable."""
 
 
 @dataclass(frozen=True, slots=True)

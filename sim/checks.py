@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from sim.branches import check_branches
 from sim.calendar_checks import check_calendar
 from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
@@ -217,6 +218,7 @@ def check_references(
             effects((*sp, "effects"), stage.effects)
             if stage.repeat and stage.duration.mean() <= 0:
                 report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
+        check_branches(report, i, threat)
 
     _warn_if_huge(report, threats, horizon)
 
@@ -299,6 +301,9 @@ def check_references(
         actors=actor_ids,
         threats=threat_ids,
         events=inject_ids | decision_ids | threat_ids,
+        responses=response_ids,
+        bad=lambda path, message: report.add(path, message),
+        compiled=compiled,
     )
     check_calendar(
         report,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sim.clock import NOW
 from sim.expr import Effect, Expression, NameSpec, compile_effect, compile_expr
 from sim.schema import (
     BILLS_IN_SESSION,
@@ -23,6 +24,8 @@ from sim.schema import (
 )
 
 NUMBER = NameSpec(kind="number")
+CLOCK_NAME = NameSpec(kind="clock")
+"""(v2) 'now': the current time (sim/clock.py)."""
 
 
 def expression_names(
@@ -51,6 +54,7 @@ def expression_names(
         for i in sittings:
             names[i] = NameSpec("status", frozenset(SITTING_STATUSES))
         names[IN_SESSION] = names[BILLS_IN_SESSION] = NUMBER
+    names.setdefault(NOW, CLOCK_NAME)  # (v2) the current time, unless an id is 'now'
     return names
 
 
@@ -76,6 +80,8 @@ class Compiled:
         self.notification_names = {**self.names, "age": NUMBER}
         self._exprs: dict[str, Expression] = {}
         self._effects: dict[tuple[str, bool], Effect] = {}
+        self.run_setup: object = None
+        """What every run of the scenario starts from (kept here by the engine; not pickled)."""
 
     def __getstate__(self) -> dict[str, dict[str, NameSpec]]:
         """Pickle the names only: the compiled closures are rebuilt on first use."""

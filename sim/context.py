@@ -99,6 +99,10 @@ class Context(Protocol):
 
     def probability(self, source: str | float, where: str) -> float: ...
 
+    def number(self, source: str | float, where: str) -> float:
+        """An expression's value as a number (0 if it fails, which is recorded)."""
+        ...
+
     def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
         """Start a response (or record why it cannot start)."""
         ...

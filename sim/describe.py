@@ -86,6 +86,13 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
             return f"expression failed in {e.where}: {e.expression!r}: {e.error}"
         case ev.ConsentRefused():
             return f"{e.decision} → {e.option} refused by {e.actor}: {e.text}"
+        case ev.ThreatBranched():
+            to = f"goes on to {e.to}" if e.to else "ends (goes quiet)"
+            return f"threat {e.threat} {to} after {e.stage} (chance {e.chance:.0%})"
+        case ev.ResponseRetry():
+            if e.step == "dropped":
+                return f"{e.response} will not be tried again: the reason to retry has gone"
+            return f"{e.response} will be tried again (attempt {e.attempt}) at t={e.due:.4g}"
         case ev.ParliamentOpened():
             return f"parliament sits: {e.title} opens"
         case ev.ParliamentClosed():

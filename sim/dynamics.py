@@ -14,10 +14,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim import events as ev
+from sim import retries
+from sim.bounds import Bounds
 from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Value
+from sim.retries import uses_failure_keys
 from sim.schema import (
     Countermeasure,
     Decision,
@@ -45,6 +48,8 @@ def uses_v2(scenario: Scenario) -> bool:
         )
         or any(isinstance(r, Countermeasure) and r.mitigates for r in scenario.responses)
         or any(o.at is not None or o.within for o in scenario.objectives)
+        or uses_failure_keys(scenario)
+        or any(v.at_most is not None or v.at_least is not None for v in scenario.variables.values())
     )
 
 
@@ -77,11 +82,19 @@ class Dynamics:
         for d in sc.decisions:
             if d.reopen is not None and d.reopen.when is not None:
                 self._watch_also(d.reopen.when, self._reopen_when(d), d.id)
+        retries.arm(self)
+        self.bounds = Bounds(self)
+        self.bounded = self.bounds.specs
+        """Variables with bounds that read other names (sim/bounds.py)."""
         for obj in sc.objectives:
             if obj.at is not None:
                 ex.env.process(self._snapshot(obj, obj.at))
             if obj.within is not None:
                 self._watch_also(obj.met, self._in_window(obj), obj.within.of)
+
+    def bound(self, name: str, value: float) -> float:
+        """A bounded variable's value kept within its bounds (sim/bounds.py)."""
+        return self.bounds.bound(name, value)
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -20,17 +20,19 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import simpy
+from simpy.events import URGENT
 
 from sim import events as ev
 from sim.calendar import Calendar, uses_calendar
 from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
 from sim.chance import Streams, sample
+from sim.clock import CLOCK, NOW
 from sim.commands import (
     ADVANCE_STOPS,
     Adjust,
@@ -46,7 +48,8 @@ from sim.commands import (
     SendInject,
     StartResponse,
 )
-from sim.compiled import Compiled, compiled
+from sim.compiled import CLOCK_NAME, Compiled, compiled
+from sim.draws import stream_name, with_stream
 from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
@@ -57,8 +60,11 @@ from sim.problems import TabletopError
 from sim.responses import start_response
 from sim.schema import (
     UNDECIDED,
+    Countermeasure,
     Decision,
     Inject,
+    Legislation,
+    Notification,
     Objective,
     Scenario,
     Threat,
@@ -76,6 +82,12 @@ Process = Generator[simpy.Event, Any, None]
 MAX_EVENTS = 1_000_000
 """Engine steps one run may take: events processed plus conditions re-checked (see 'Limits'
 in docs/scenario-format.md)."""
+
+
+_WHEN_KEPT = 4096
+"""Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
+_SET_SEQ = ev.Event.__dict__["seq"].__set__
+_SET_TIME = ev.Event.__dict__["time"].__set__
 
 
 class ExerciseError(TabletopError):
@@ -117,25 +129,20 @@ class Exercise:
         self.events_processed = 0
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
-        self.players: tuple[str, ...] = tuple(a.id for a in scenario.actors if a.is_player)
+        setup = _setup(scenario, self.compiled)
+        self.players: tuple[str, ...] = setup.players
+        self._when_words = setup.when_words
 
-        self._state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
-        for d in scenario.decisions:
-            self._state[d.id] = UNDECIDED
-        for t in scenario.threats:
-            self._state[t.id] = ThreatStatus.PENDING
-        for i in scenario.injects:
-            self._state[i.id] = InjectStatus.PENDING
-        for r in scenario.responses:
-            self._state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
+        self._state: dict[str, Value] = dict(setup.state)
+        if self.compiled.names.get(NOW) == CLOCK_NAME:  # (v2) 'now' reads the clock
+            self._state[CLOCK] = cast(Value, self.env)
 
-        self.injects = {i.id: i for i in scenario.injects}
-        self.decisions = {d.id: d for d in scenario.decisions}
-        self.responses = {r.id: r for r in scenario.responses}
-        self.threats = {t.id: t for t in scenario.threats}
-        self.resources = {
-            a.id: simpy.Resource(self.env, capacity=a.capacity) for a in scenario.actors
-        }
+        self.injects = dict(setup.injects)
+        self.decisions = dict(setup.decisions)
+        self.responses = dict(setup.responses)
+        self.threats = dict(setup.threats)
+        self.resources = _Resources(self.env, setup.capacity)
+        """Each actor's capacity (a ``simpy.Resource``, created when first used)."""
         self.open_decisions: dict[str, OpenDecision] = {}
         self.active: dict[str, ActiveResponse] = {}
         self.happened_at: dict[str, float] = {}
@@ -158,17 +165,15 @@ class Exercise:
         self._watchers: list[_Watcher] = []
         self._watch_index: dict[str, list[_Watcher]] = {}
         self._dirty: set[str] = set()
+        self._opened = 0
+        """Decisions opened so far (``run_until_decision`` stops when it grows)."""
         self._objective_first_true: dict[str, float] = {}
         self._objective_broken: dict[str, float] = {}
         self.hand_ratings: dict[str, tuple[str, str, float]] = {}
         """Objectives rated by an evaluator: (rating, note, when) (see sim/handrating.py)."""
 
         self._emit(
-            ev.ExerciseStarted(
-                scenario=scenario.scenario.id,
-                seed=self.seed,
-                start=scenario.scenario.start.isoformat(),
-            )
+            ev.ExerciseStarted(scenario=scenario.scenario.id, seed=self.seed, start=setup.start)
         )
         for threat in scenario.threats:
             self._arm(threat)
@@ -177,9 +182,9 @@ class Exercise:
         for obj in scenario.objectives:
             if obj.by is not None or obj.throughout:
                 self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
-        self.v2: Dynamics | None = Dynamics(self) if uses_v2(scenario) else None
+        self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
-        self.calendar: Calendar | None = Calendar(self) if uses_calendar(scenario) else None
+        self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
         """(v2) The legislative calendar (sim/calendar.py), armed only if the scenario uses it."""
         self._dirty.update(self._watch_index)
         self._check_watchers()
@@ -318,22 +323,22 @@ class Exercise:
 
     def _advance_to(self, to: float, stop: str, before: bool = False) -> None:
         t = min(to, self.horizon)
-        start = len(self.records)
+        records = self.records
+        start = len(records)
+        env, due, queue = self.env, self._due, self._queue
+        on_record, on_decision = stop == "record", stop == "decision"
         while not self.finished:
-            waiting = bool(self._due or self._queue)
-            nxt = self.env.peek()
+            nxt = env.peek()
             if before:
-                if not (nxt < t or (waiting and self.now < t)):
+                if not (nxt < t or ((due or queue) and env.now < t)):
                     return
-            elif not (nxt <= t or waiting):
+            elif not (nxt <= t or due or queue):
                 break
-            n = len(self.records)
+            opened = self._opened
             self._advance()
-            if stop == "record" and len(self.records) > start:
+            if on_record and len(records) > start:
                 return
-            if stop == "decision" and any(
-                isinstance(r, ev.DecisionOpened) for r in self.records[n:]
-            ):
+            if on_decision and self._opened != opened:
                 return
         if not self.finished and t > self.now:
             self.env.run(until=t)
@@ -348,15 +353,17 @@ class Exercise:
                 "limit for one run: the scenario repeats too much (look at repeating stages "
                 "and at threats or responses that start each other)"
             )
-        nxt = self.env.peek()
-        if nxt > self.env.now and (self._due or self._queue):
+        env = self.env
+        nxt = env.peek()
+        if nxt > env.now and (self._due or self._queue):
             (self._due or self._queue).popleft()()
         elif nxt >= self.horizon:
             self._end(EndReason.HORIZON)
             return
         else:
-            self.env.step()
-        self._check_watchers()
+            env.step()
+        if self._dirty:
+            self._check_watchers()
 
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
@@ -536,7 +543,7 @@ class Exercise:
             if c.at is None or c.at <= self.now:
                 self._queue.append(choose)
             else:
-                self.env.process(self._later(c.at - self.now, choose))
+                self._due_after(c.at - self.now, choose)
 
         return apply
 
@@ -590,9 +597,10 @@ class Exercise:
         """Append a record (built with its typed constructor), stamped with its sequence number
         and the current scenario time."""
         # The record was just built by its caller and is not shared yet: stamp it in place
-        # (dataclasses.replace would build it a second time, on the engine's hottest path).
-        object.__setattr__(event, "seq", len(self.records))
-        object.__setattr__(event, "time", float(self.env.now))
+        # (dataclasses.replace would build it a second time, on the engine's hottest path),
+        # through the slots, as the records' own __init__ does (sim.events._slot_init).
+        _SET_SEQ(event, len(self.records))
+        _SET_TIME(event, float(self.env.now))
         self.records.append(event)
 
     _emit = record
@@ -600,6 +608,24 @@ class Exercise:
     def _later(self, delay: float, then: Callable[[], None]) -> Process:
         yield self.env.timeout(delay)
         self._due.append(then)
+
+    # Timers. A process that waits once and then acts costs SimPy three events: its start (an
+    # urgent event at the current instant), its timeout, and its end. The engine's own timers
+    # keep the first two, so events at the same time still come in the same order, and drop
+    # the process: ``_soon`` calls back where the process would have started, ``_timer`` where
+    # its timeout would have resumed it.
+
+    def _soon(self, then: Callable[[simpy.Event], None]) -> None:
+        """Call back at the current instant, before ordinary events, as a process starts."""
+        _Soon(self.env, then)
+
+    def _timer(self, delay: float, then: Callable[[simpy.Event], None]) -> None:
+        """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes."""
+        self.env.timeout(delay).callbacks.append(then)
+
+    def _due_after(self, delay: float, then: Callable[[], None]) -> None:
+        """What ``env.process(self._later(delay, then))`` does, in two events instead of three."""
+        self._soon(lambda _e: self._timer(delay, lambda _e: self._due.append(then)))
 
     def set_status(self, name: str, status: str) -> None:
         if self._state[name] != status:
@@ -619,6 +645,8 @@ class Exercise:
         spec = self.scenario.variables[variable]
         old = float(self._state[variable])
         new = spec.clamp(stored(float(value)))
+        if self.v2 is not None and variable in self.v2.bounded:  # (v2) bounds on other names
+            new = self.v2.bound(variable, new)
         if new == old and not always:
             return
         self._state[variable] = new
@@ -653,6 +681,8 @@ class Exercise:
         for variable, source in effects.items():
             effect = self.compiled.effect(source, notification=extra is not None)
             env: Mapping[str, Value] = self._state if extra is None else {**self._state, **extra}
+            if effect.expression.draws:  # (v2) an amount drawn from the cause's own stream
+                env = with_stream(env, self.rng(stream_name(cause)))
             try:
                 new = effect.apply(float(self._state[variable]), env)
             except ExprError as exc:
@@ -676,6 +706,14 @@ class Exercise:
             self._expression_failed(where, str(source), exc)
             return 0.0
 
+    def number(self, source: str | float, where: str) -> float:
+        """An expression's value as a number (0 if it fails, which is recorded)."""
+        try:
+            return self.compiled.expr(source).number(self._state)
+        except ExprError as exc:
+            self._expression_failed(where, str(source), exc)
+            return 0.0
+
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
         self._emit(
             ev.ExpressionFailed(
@@ -691,7 +729,7 @@ class Exercise:
         self.happened_at.setdefault(key, self.now)
         for item in self._followers.pop(key, []):
             delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
-            self.env.process(self._trigger_after(item, delay))
+            self._trigger_soon(item, delay)
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
@@ -702,13 +740,28 @@ class Exercise:
             self._followers.setdefault(item.after, []).append(item)
         elif item.when is not None:
             self._watch(self.compiled.expr(item.when), lambda _ok: self._fire(item), repeat=False)
+        elif item.at is not None and item.at > 0:
+            # Armed before anything runs: created now, the timer comes after the same events
+            # as when a process created it at time 0 (every timer is created later).
+            self._timer(item.at, lambda _e: self._fire(item))
         else:
-            self.env.process(self._trigger_after(item, item.at or 0.0))
+            self._soon(lambda _e: self._fire(item))
 
     def _trigger_after(self, item: Triggered, delay: float) -> Process:
         if delay > 0:
             yield self.env.timeout(delay)
         self._fire(item)
+
+    def _trigger_soon(self, item: Triggered, delay: float) -> None:
+        """What ``env.process(self._trigger_after(item, delay))`` does, without the process."""
+
+        def start(_e: simpy.Event) -> None:
+            if delay > 0:
+                self._timer(delay, lambda _e: self._fire(item))
+            else:
+                self._fire(item)
+
+        self._soon(start)
 
     def _fire(self, item: Triggered) -> None:
         if isinstance(item, Inject):
@@ -716,7 +769,7 @@ class Exercise:
         elif isinstance(item, Threat):
             wait = self.v2.threat_due(item) if self.v2 is not None else 0.0
             if wait > 0:
-                self.env.process(self._trigger_after(item, wait))
+                self._trigger_soon(item, wait)
                 return
             if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
                 start_threat(self, item)
@@ -781,6 +834,7 @@ class Exercise:
         offered = self.v2.offered(d) if self.v2 is not None else ()
         od = OpenDecision(d, self.now, self.now + d.deadline, offered)
         self.open_decisions[d.id] = od
+        self._opened += 1
         self._emit(
             ev.DecisionOpened(
                 decision=d.id,
@@ -790,11 +844,11 @@ class Exercise:
                 deadline=od.deadline,
             )
         )
-        self.env.process(self._deadline(od))
+        self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
 
-    def _deadline(self, od: OpenDecision) -> Process:
-        yield self.env.timeout(od.decision.deadline)
-        d = od.decision
+    def _deadline(self, d: Decision) -> None:
+        """The deadline has come: the default applies at the end of the instant, unless a
+        choice was made meanwhile."""
         if d.id in self.open_decisions:
 
             def default() -> None:
@@ -851,11 +905,22 @@ class Exercise:
             self._watch_index.setdefault(name, []).append(w)
 
     def _check_watchers(self) -> None:
+        index = self._watch_index
         while self._dirty:
             names, self._dirty = self._dirty, set()
-            due = {id(w): w for n in sorted(names) for w in self._watch_index.get(n, ()) if w.live}
+            found: list[_Watcher] = []
+            for n in names:
+                watching = index.get(n)
+                if watching:
+                    found += watching
+            if not found:
+                continue
+            if len(found) == 1:
+                due = found if found[0].live else []
+            else:  # each live watcher once, in the order they were set up
+                due = sorted({w.order: w for w in found if w.live}.values(), key=_order)
             self.events_processed += len(due)  # re-checking conditions is work too
-            for w in sorted(due.values(), key=lambda w: w.order):
+            for w in due:
                 try:
                     ok = w.expr.truth(self._state)
                 except ExprError as exc:
@@ -904,7 +969,13 @@ class Exercise:
         return Rating(obj.id, RatingLevel.NOT_MET, evidence, facts)
 
     def _when(self, t: float) -> str:
-        return f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"
+        words = self._when_words
+        text = words.get(t) if t else None  # 0.0 and -0.0 are one key but two texts
+        if text is None:
+            if len(words) >= _WHEN_KEPT:
+                words.clear()
+            text = words[t] = f"{self.clock(t):%Y-%m-%d %H:%M} (t={t:g})"
+        return text
 
 
 class _Watcher:
@@ -920,6 +991,101 @@ class _Watcher:
         self.then = then
         self.repeat = repeat
         self.live = True
+
+
+class _Soon(simpy.Event):
+    """An event at the current instant, before ordinary events, that calls back: what SimPy's
+    ``Initialize`` is to a process (the same fields, set the same way)."""
+
+    def __init__(self, env: simpy.Environment, then: Callable[[simpy.Event], None]) -> None:
+        self.env = env
+        self.callbacks = [then]
+        self._value = None
+        self._ok = True
+        env.schedule(self, URGENT)
+
+
+class _Resources(Mapping[str, simpy.Resource]):
+    """The actors' capacity: one ``simpy.Resource`` per actor, created on first use (most
+    actors of a run never queue anything)."""
+
+    __slots__ = ("_capacity", "_env", "_made")
+
+    def __init__(self, env: simpy.Environment, capacity: Mapping[str, int]) -> None:
+        self._env = env
+        self._capacity = capacity
+        self._made: dict[str, simpy.Resource] = {}
+
+    def __getitem__(self, actor: str) -> simpy.Resource:
+        found = self._made.get(actor)
+        if found is None:
+            found = self._made[actor] = simpy.Resource(self._env, capacity=self._capacity[actor])
+        return found
+
+    def __contains__(self, actor: object) -> bool:
+        return actor in self._capacity
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._capacity)
+
+    def __len__(self) -> int:
+        return len(self._capacity)
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What every run of a scenario starts from, worked out once per scenario."""
+
+    scenario: Scenario
+    """The scenario it was worked out for (a copy made with ``model_copy`` shares the compiled
+    expressions, not this)."""
+    state: Mapping[str, Value]
+    players: tuple[str, ...]
+    capacity: Mapping[str, int]
+    injects: Mapping[str, Inject]
+    decisions: Mapping[str, Decision]
+    responses: Mapping[str, Notification | Countermeasure | Legislation]
+    threats: Mapping[str, Threat]
+    start: str
+    v2: bool
+    calendar: bool
+    when_words: dict[float, str] = field(default_factory=dict)
+    """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
+
+
+def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
+    """The scenario's run set-up, kept with its compiled expressions."""
+    found = compiled.run_setup
+    if isinstance(found, _Setup) and found.scenario is scenario:
+        return found
+    state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
+    for d in scenario.decisions:
+        state[d.id] = UNDECIDED
+    for t in scenario.threats:
+        state[t.id] = ThreatStatus.PENDING
+    for i in scenario.injects:
+        state[i.id] = InjectStatus.PENDING
+    for r in scenario.responses:
+        state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
+    setup = _Setup(
+        scenario=scenario,
+        state=state,
+        players=tuple(a.id for a in scenario.actors if a.is_player),
+        capacity={a.id: a.capacity for a in scenario.actors},
+        injects={i.id: i for i in scenario.injects},
+        decisions={d.id: d for d in scenario.decisions},
+        responses={r.id: r for r in scenario.responses},
+        threats={t.id: t for t in scenario.threats},
+        start=scenario.scenario.start.isoformat(),
+        v2=uses_v2(scenario),
+        calendar=uses_calendar(scenario),
+    )
+    compiled.run_setup = setup
+    return setup
+
+
+def _order(w: _Watcher) -> int:
+    return w.order
 
 
 def _stream(item: Triggered) -> str:

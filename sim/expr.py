@@ -54,7 +54,7 @@ class ExprError(TabletopError):
 class NameSpec:
     """What a name in an expression stands for."""
 
-    kind: Literal["number", "status"]
+    kind: Literal["number", "status", "clock"]
     values: frozenset[str] = frozenset()
     """Allowed strings for a status name."""
 
@@ -69,6 +69,9 @@ class Expression:
     kind: Kind = field(default="number", kw_only=True)
     """Static type of the result: a number, true/false, or text (a status value)."""
     _fn: _Fn = field(kw_only=True, repr=False)
+    draws: bool = field(default=False, kw_only=True)
+    """(v2) Whether it draws a random amount (an effect's uniform(), ...): evaluate it with a
+    stream (sim.draws.with_stream)."""
 
     def evaluate(self, env: Env) -> Value:
         """The value of the expression; runtime problems raise ExprError."""
@@ -172,7 +175,7 @@ def compile_effect(source: str | int | float, names: Mapping[str, NameSpec]) -> 
         raise ExprError(
             f"an effect needs a value after '{op}', for example '{op} 0.1'", len(source)
         )
-    expression = _compile(source[start + 1 :], names, start + 1)
+    expression = _compile(source[start + 1 :], names, start + 1, draws=True)
     if expression.kind == "text":
         raise ExprError("an effect needs a number, but this expression gives text", start + 1)
     return Effect(op, expression, source, _offset=start)
@@ -197,7 +200,11 @@ def _check_number_literal(value: int | float, offset: int | None) -> None:
 
 
 def _compile(
-    source: str | int | float | bool, names: Mapping[str, NameSpec], base: int
+    source: str | int | float | bool,
+    names: Mapping[str, NameSpec],
+    base: int,
+    *,
+    draws: bool = False,
 ) -> Expression:
     if isinstance(source, bool):
         return Expression(repr(source), frozenset(), kind="bool", _fn=_constant(source))
@@ -237,12 +244,13 @@ def _compile(
         raise ExprError("empty expression", base)
     tree = _parse(text, lead)
     compiler = _Compiler(text, lead, names, base)
+    compiler.may_draw = draws
     try:
         fn, kind = compiler.node(tree.body)
     except RecursionError:
         raise ExprError("expression is nested too deeply", base) from None
     compiler.need_truth(tree.body, kind)
-    return Expression(source, frozenset(compiler.used), kind=kind, _fn=fn)
+    return Expression(source, frozenset(compiler.used), kind=kind, _fn=fn, draws=compiler.drew)
 
 
 def _parse(text: str, lead: int) -> ast.Expression:
@@ -344,6 +352,9 @@ class _Compiler:
         self.count = 0
         self.names = names
         self.used: set[str] = set()
+        self.may_draw = False
+        """(v2) Whether draws such as uniform(1, 3) are allowed (in effects only)."""
+        self.drew = False
         self.chars: list[int] | None = None
         if not text.isascii():
             # ast offsets count UTF-8 bytes; map them back to characters.
@@ -455,6 +466,10 @@ class _Compiler:
             choices = itertools.chain(self.names, ("true", "false"))  # read only if hinted
             self.fail(f"unknown name '{key}'{did_you_mean(key, choices)}", node)
         self.used.add(key)
+        if spec.kind == "clock":  # (v2) 'now', the current time
+            from sim.clock import clock_getter
+
+            return clock_getter(self.offset(node)), "number"
         if spec.kind == "status":
             return _status_getter(key, self.offset(node)), "text"
         return _number_getter(key, self.offset(node)), "number"
@@ -626,6 +641,10 @@ MAX_ARGUMENTS = 16
 
 def _call(self: _Compiler, node: ast.Call) -> tuple[_Fn, Kind]:
     func = node.func
+    if isinstance(func, ast.Name) and func.id in ("uniform", "triangular", "normal"):
+        from sim.draws import compile_draw
+
+        return compile_draw(self, node)
     if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
         self.fail(_FORBIDDEN[ast.Call], node)
     if node.keywords:

@@ -49,6 +49,7 @@ EdgeKind = Literal[
     "stops",  # a countermeasure stops a threat
     "slows",  # a countermeasure slows a threat
     "mitigates",  # a countermeasure scales a threat's effects (v2)
+    "on_failure",  # a response that fails starts another (v2)
     "reveals",  # an inject or countermeasure reveals a threat
     "about",  # a notification is about an inject or threat
 ]
@@ -254,7 +255,12 @@ def build_flow(
         for n, v in (variables.items() if isinstance(variables, Mapping) else ())
         if getattr(v, "drift", None) is not None
     }
-    _v2_edges(flow, condition, link, drifts, injects, decisions, threats, responses)
+    bounds = {
+        n: v
+        for n, v in (variables.items() if isinstance(variables, Mapping) else ())
+        if getattr(v, "at_most", None) is not None or getattr(v, "at_least", None) is not None
+    }
+    _v2_edges(flow, condition, link, drifts, bounds, injects, decisions, threats, responses)
     _calendar_edges(flow, condition, effects, list(calendar), responses)
     return flow
 
@@ -292,12 +298,17 @@ def _v2_edges(
     condition: Callable[..., None],
     link: Callable[..., None],
     drifts: Mapping[str, Drift],
+    bounds: Mapping[str, Any],
     injects: list[tuple[int, Inject]],
     decisions: list[tuple[int, Decision]],
     threats: list[tuple[int, Threat]],
     responses: list[tuple[int, Any]],
 ) -> None:
     """The links the format v2 keys make (a v1 scenario has none of them)."""
+    for name, var in bounds.items():
+        node, vp = f"variable:{name}", ("variables", name)
+        for key in ("at_most", "at_least"):
+            condition(node, getattr(var, key), (*vp, key))
     for name, drift in drifts.items():
         node, path = f"variable:{name}", ("variables", name, "drift")
         flow.add_edge(node, node, "effects", path)  # it changes itself
@@ -309,6 +320,12 @@ def _v2_edges(
         condition(f"threat:{t.id}", t.abort_if, ("threats", i, "abort_if"))
         if t.reentry is not None:
             condition(f"threat:{t.id}", t.reentry.chance, ("threats", i, "reentry", "chance"))
+        for j, s in enumerate(t.stages):
+            for k, b in enumerate(s.next or ()):
+                bp: Path_ = ("threats", i, "stages", j, "next", k)
+                condition(f"stage:{t.id}.{s.id}", b.only_if, (*bp, "if"))
+                if b.stage is not None and b.stage in {x.id for x in t.stages}:
+                    flow.add_edge(f"stage:{t.id}.{s.id}", f"stage:{t.id}.{b.stage}", "stage", bp)
     for i, d in decisions:
         if d.reopen is not None:
             condition(f"decision:{d.id}", d.reopen.when, ("decisions", i, "reopen", "when"))
@@ -319,6 +336,12 @@ def _v2_edges(
             if o.consent is not None:
                 condition(f"option:{d.id}.{o.id}", o.consent.chance, (*op, "consent", "chance"))
     for i, r in responses:
+        for j, st in enumerate(r.on_failure):
+            fp: Path_ = ("responses", i, "on_failure", j)
+            link(st.response, f"response:{r.id}", "on_failure", fp, out=True)
+            condition(f"response:{r.id}", st.only_if, (*fp, "if"))
+        if r.retry is not None:
+            condition(f"response:{r.id}", r.retry.while_, ("responses", i, "retry", "while"))
         if isinstance(r, Countermeasure):
             for tid in r.mitigates:
                 where = ("responses", i, "mitigates", tid)

@@ -163,12 +163,14 @@ def _distribution() -> dict[str, Any]:
 
 
 def _plain_starts(defs: dict[str, Any]) -> None:
-    """A ``starts`` item may be just a response id (sim.schema.Start accepts text)."""
+    """A ``starts`` (or v2 ``on_failure``) item may be just a response id (sim.schema.Start
+    accepts text)."""
     plain = {"type": "string", "pattern": ID_PATTERN, "description": "A response id."}
     for definition in defs.values():
-        starts = definition.get("properties", {}).get("starts")
-        if isinstance(starts, dict) and "items" in starts:
-            starts["items"] = {"anyOf": [plain, starts["items"]]}
+        for key in ("starts", "on_failure"):
+            starts = definition.get("properties", {}).get(key)
+            if isinstance(starts, dict) and "items" in starts:
+                starts["items"] = {"anyOf": [plain, starts["items"]]}
 
 
 # --- descriptions from the field docstrings -----------------------------------------------------

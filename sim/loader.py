@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.checks import check_references
+from sim.clock import check_now_id
 from sim.compiled import Compiled
 from sim.formatversion import check_format
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
@@ -144,6 +145,7 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
 
     compiled = check_references(report, valid, failed_ids, broken)
     check_version_keys(report, data, valid)
+    check_now_id(report.add, data, valid)
     problems = _capped(sorted(report.problems))
     if any(p.severity == "error" for p in problems):
         return None, problems

@@ -427,6 +427,11 @@ class Variable(Model):
     """True if players cannot see this value (e.g. data the adversary has quietly taken)."""
     drift: Drift | None = None
     """(v2) The value moves by itself at a rate: trust decays, harm accumulates."""
+    at_most: ExprText | None = None
+    """(v2) An upper bound that may read other variables, e.g. 'stolen' (data published never
+    exceeds data stolen): kept at every change of this variable and of what the bound reads."""
+    at_least: ExprText | None = None
+    """(v2) A lower bound that may read other variables (as 'at_most'; if they cross, it wins)."""
 
     @model_validator(mode="after")
     def _bounds(self) -> Variable:
@@ -560,6 +565,28 @@ class Inject(Triggered):
 # --- threats ----------------------------------------------------------------------------------
 
 
+class Branch(Model):
+    """(v2) One way a campaign can go when a stage ends: to a stage, or to its end."""
+
+    stage: Id | None = None
+    """The stage the campaign goes to (an earlier one: the adversary retools and tries again)."""
+    end: StrictBool = False
+    """True: the campaign ends here, 'completed' (the adversary goes quiet)."""
+    only_if: ExprText | None = Field(default=None, alias="if")
+    """A condition read when the stage ends: the branch is possible only while it holds."""
+    weight: float = Field(default=1.0, gt=0, le=MAX_TIME)
+    """The branch's share among the possible ones: taken with chance weight / (sum of the
+    possible branches' weights)."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Branch:
+        if (self.stage is None) == (not self.end):
+            raise PydanticCustomError(
+                "branch", "a branch goes to a 'stage' or ends the campaign ('end: true'): one"
+            )
+        return self
+
+
 class Stage(Model):
     """One stage of an adversary campaign (recon, access, lateral movement, ...)."""
 
@@ -569,10 +596,18 @@ class Stage(Model):
     """How long the stage takes."""
     detect: Probability = 0.0
     """Chance that the defenders notice the campaign during this stage."""
+    detect_rate: ExprText | None = None
+    """(v2) Detection as a rate: the expected detections per time unit while the campaign
+    hides in this stage (a number or an expression, read as each round begins); found after
+    an exponential time with mean 1 / rate."""
     effects: Effects = Field(default_factory=dict)
     """Changes to variables when the stage succeeds."""
     repeat: StrictBool = False
     """Repeat this stage until the campaign is stopped or the exercise ends."""
+    next: list[Branch] | None = Field(default=None, min_length=1)
+    """(v2) Where the campaign goes when this stage ends: the branches whose 'if' holds are
+    possible, and one is drawn by weight. If none is possible the campaign goes on as without
+    'next' (the stage repeats, or the next stage in the list follows)."""
 
 
 class Reentry(Model):
@@ -721,6 +756,32 @@ class Start(Model):
         return {"response": value} if isinstance(value, str) else value
 
 
+class Retry(Model):
+    """(v2) A failed response is tried again after a delay, a limited number of times."""
+
+    attempts: int = Field(default=1, ge=1, le=20)
+    """How many times at most it is tried again after failing (in the whole exercise)."""
+    delay: Distribution
+    """How long after a failure the next attempt starts (never 0)."""
+    backoff: float = Field(default=1.0, ge=1, le=10)
+    """Each further delay is this many times the one before (2: each wait doubles)."""
+    while_: ExprText | None = Field(default=None, alias="while")
+    """A condition read when an attempt is due: it is made only if it holds (e.g. while the
+    threat still runs); otherwise the retries end."""
+
+    @model_validator(mode="after")
+    def _waits(self) -> Retry:
+        d = self.delay
+        lowest = d.params[2] if d.kind == "normal" else d.params[0]
+        if d.kind not in ("exponential", "lognormal") and lowest <= 0:
+            raise PydanticCustomError(
+                "retry",
+                "a retry's delay must be above 0: a failed response is not tried again in the "
+                "same instant (give a delay whose lowest value is above 0)",
+            )
+        return self
+
+
 class ResponseBase(Model):
     """What every response has."""
 
@@ -734,6 +795,11 @@ class ResponseBase(Model):
     """Changes to variables when it succeeds (for a notification: the recipients' reaction)."""
     starts: list[Start] = Field(default_factory=list)
     """Responses started when it succeeds (e.g. an ally's assistance)."""
+    on_failure: list[Start] = Field(default_factory=list)
+    """(v2) Responses started when it fails (a countermeasure or a bill; a notification never
+    fails), each optionally under a condition."""
+    retry: Retry | None = None
+    """(v2) When it fails, it is tried again: how many times, after how long."""
 
     def laws(self) -> tuple[str, ...]:
         """The bills this response requires, in file order (all must be enacted)."""

@@ -12,17 +12,16 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim import events as ev
+from sim.branches import MAX_REPEATS as MAX_REPEATS
+from sim.branches import stage_path
 from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
+from sim.detection import time_to_detection
 from sim.schema import Stage, Threat
 from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
     from sim.context import Context, Process
-
-
-MAX_REPEATS = 10_000
-"""A repeating stage runs at most this many times (a hostile file cannot loop forever)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,64 +111,64 @@ def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
 def _campaign(ex: Context, threat: Threat) -> Process:
     rng = ex.rng(f"threat:{threat.id}")
     factor = ex.campaigns.slowed.get(threat.id, 1.0)
-    for stage in threat.stages:
-        for _round in range(MAX_REPEATS):
-            ex.campaigns.stage[threat.id] = stage.id
-            seen = threat.id in ex.campaigns.detected
-            ex.record(
-                ev.ThreatStageReached(
-                    threat=threat.id,
-                    stage=stage.id,
-                    detected=seen,
-                    audience=ex.players if seen else ev.FACILITATOR_ONLY,
-                )
+    for stage in stage_path(ex, threat):
+        ex.campaigns.stage[threat.id] = stage.id
+        seen = threat.id in ex.campaigns.detected
+        ex.record(
+            ev.ThreatStageReached(
+                threat=threat.id,
+                stage=stage.id,
+                detected=seen,
+                audience=ex.players if seen else ev.FACILITATOR_ONLY,
             )
-            remaining = sample(stage.duration, rng) * factor
-            detect_in: float | None = None
-            if not seen:
-                p = ex.probability(stage.detect, f"threat:{threat.id}.{stage.id}")
-                if chance(p, rng):
-                    detect_in = float(rng.uniform(0.0, remaining))
-            while remaining > 0 or detect_in is not None:
-                wait = remaining if detect_in is None else min(detect_in, remaining)
-                began = ex.now
-                try:
-                    yield ex.env.timeout(wait)
-                except simpy.Interrupt as intr:
-                    spent = ex.now - began
-                    remaining -= spent
-                    if detect_in is not None:
-                        detect_in -= spent
-                    cause = intr.cause
-                    if isinstance(cause, Stop):
-                        _stopped(ex, threat, stage, cause.by)
-                        return
-                    if isinstance(cause, Slow):
-                        factor *= cause.factor
-                        remaining *= cause.factor
-                        if detect_in is not None:
-                            detect_in *= cause.factor
-                        ex.record(
-                            ev.ThreatSlowed(
-                                threat=threat.id,
-                                factor=cause.factor,
-                                by=cause.by.text,
-                                origin=cause.by.parts,
-                                audience=_told(ex, threat),
-                            )
-                        )
-                    continue
-                remaining -= wait
+        )
+        remaining = sample(stage.duration, rng) * factor
+        detect_in: float | None = None
+        if not seen:
+            p = ex.probability(stage.detect, f"threat:{threat.id}.{stage.id}")
+            if chance(p, rng):
+                detect_in = float(rng.uniform(0.0, remaining))
+            by_rate = time_to_detection(ex, threat, stage, remaining)
+            if by_rate is not None:
+                detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
+        while remaining > 0 or detect_in is not None:
+            wait = remaining if detect_in is None else min(detect_in, remaining)
+            began = ex.now
+            try:
+                yield ex.env.timeout(wait)
+            except simpy.Interrupt as intr:
+                spent = ex.now - began
+                remaining -= spent
                 if detect_in is not None:
-                    detect_in -= wait
-                    if detect_in <= 0:
-                        detect_in = None
-                        detect(ex, threat, Cause(CauseKind.MONITORING))
-                if remaining <= 1e-12:
-                    break
-            ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
-            if not stage.repeat:
+                    detect_in -= spent
+                cause = intr.cause
+                if isinstance(cause, Stop):
+                    _stopped(ex, threat, stage, cause.by)
+                    return
+                if isinstance(cause, Slow):
+                    factor *= cause.factor
+                    remaining *= cause.factor
+                    if detect_in is not None:
+                        detect_in *= cause.factor
+                    ex.record(
+                        ev.ThreatSlowed(
+                            threat=threat.id,
+                            factor=cause.factor,
+                            by=cause.by.text,
+                            origin=cause.by.parts,
+                            audience=_told(ex, threat),
+                        )
+                    )
+                continue
+            remaining -= wait
+            if detect_in is not None:
+                detect_in -= wait
+                if detect_in <= 0:
+                    detect_in = None
+                    detect(ex, threat, Cause(CauseKind.MONITORING))
+            if remaining <= 1e-12:
                 break
+        ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
     ex.set_status(threat.id, ThreatStatus.COMPLETED)
     ex.record(
         ev.ThreatCompleted(

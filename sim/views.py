@@ -80,6 +80,9 @@ class View:
     variables: dict[str, float]
     actors: tuple[ActorView, ...]
     open_decisions: tuple[OpenDecision, ...]
+    sitting: str = ""
+    """(v2 calendar) The title of the sitting of parliament open now ('' if none): the
+    calendar is public, so both audiences see it."""
 
 
 WITHHELD = "depends on what the players do not know yet"
@@ -101,7 +104,16 @@ def view(ex: Exercise, controller: bool) -> View:
         open_decisions=tuple(
             sorted(ex.open_decisions.values(), key=lambda d: (d.opened, d.decision.id))
         ),
+        sitting=sitting(ex),
     )
+
+
+def sitting(ex: Exercise) -> str:
+    """The title of the sitting of parliament open now, '' if none (v2 calendar)."""
+    cal = ex.calendar
+    if cal is None or cal.current is None:
+        return ""
+    return cal.current.title or cal.current.id
 
 
 def secrets(ex: Exercise) -> frozenset[str]:

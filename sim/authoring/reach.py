@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from sim.compiled import compiled
 from sim.expr import Effect, Expression
 from sim.schema import (
+    BILLS_IN_SESSION,
+    IN_SESSION,
+    SITTING_STATUSES,
     UNDECIDED,
     Countermeasure,
     Distribution,
@@ -68,8 +71,12 @@ class Reach:
             if name in self.statuses:
                 out[name] = sorted(self.statuses[name])
                 continue
+            if name not in self.scenario.variables:  # (v2) 'now': any time of the run
+                out[name] = sorted({0.0, self.scenario.scenario.horizon, *constants})
+                continue
             lo, hi = self.ranges.get(name, (0.0, 0.0))
-            initial = self.scenario.variables[name].initial
+            var = self.scenario.variables.get(name)
+            initial = var.initial if var is not None else lo
             points = {lo, hi, initial, _finite(lo), _finite(hi), (_finite(lo) + _finite(hi)) / 2}
             for c in constants:
                 for v in (c, c - 1e-6, c + 1e-6, -c):
@@ -221,6 +228,11 @@ def _update_values(reach: Reach) -> None:
             add(r.effects)
             if isinstance(r, Countermeasure | Legislation):
                 add(r.failure_effects)
+            if isinstance(r, Legislation):  # v2: effects at a stage's start and during it
+                for bs in r.stages:
+                    add(bs.start_effects)
+                    if bs.during is not None:
+                        add(bs.during.effects)
     for name, var in s.variables.items():
         lo = hi = var.initial
         for effect in writes.get(name, []):
@@ -259,6 +271,12 @@ def _update_values(reach: Reach) -> None:
             if r.id in reach.enacted:
                 values.add("succeeded")
         reach.statuses[r.id] = values
+    if s.calendar:  # v2: the sittings and the calendar's numbers
+        for sitting in s.calendar:
+            reach.statuses[sitting.id] = set(SITTING_STATUSES)
+        bills = sum(isinstance(r, Legislation) for r in s.responses)
+        reach.ranges[IN_SESSION] = (0.0, 1.0)
+        reach.ranges[BILLS_IN_SESSION] = (0.0, float(bills))
 
 
 def _stoppers(scenario: Scenario, started: set[str]) -> set[str]:

@@ -1,34 +1,49 @@
-"""The 'olympics-2020' scenario (issue #3): it loads cleanly, it is a complete exercise package,
-its outcomes are uncertain, and its contrasting playbooks move the outcomes the way the
-scenario and its documentation claim.
+"""The 'olympics-2020' scenario: it loads cleanly in format v2, it is a complete exercise package
+(`tabletop pack` produces every part), its facts carry their provenance, and over many seeds
+(through the batch API, never hand-written tallies) its dynamics have the properties the
+expert review asked for: failed evictions are retried, nothing is prevented for ever, the
+central decisions are always posed, no outcome is fixed by the script unless the trainer doc
+says what it teaches, every decision moves some objective, and the playbooks differ the way a
+policy expert expects.
 
-Each playbook is run over the same 150 runs once, through the batch API (sim.batch), and the
-tests compare how often each objective is met. The margins are wide on purpose: the claims are
-about the direction a policy expert would expect, not about exact rates.
+The margins are wide on purpose: the claims are about directions and sizes a room would
+notice, not about exact rates (those are in docs/scenarios/olympics-2020.md).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from scenario_batches import DEFAULTS, RATINGS, Sweep, policies_batch, sweep
 from seed_documents import absent_reason, seeds_dir
 
-from sim.batch import BatchResult, recipe_from_files, run_batch
+from sim.analysis.pack import package
+from sim.batch import RANDOM, BatchResult
+from sim.batch.results import batch_data
 from sim.batch.view import PolicyView
+from sim.cli import main
 from sim.deciders import PlaybookDecider, play
 from sim.engine import Exercise
+from sim.flow import scenario_flow
 from sim.loader import check_scenario_file
 from sim.playbook import load_playbook
-from sim.schema import Scenario
+from sim.schema import Countermeasure, Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "olympics-2020.yaml"
+DOC = ROOT / "docs" / "scenarios" / "olympics-2020.md"
 PLAYBOOK_DIR = ROOT / "scenarios" / "playbooks"
 POLICIES = ("allied-and-prepared", "go-it-alone", "hard-line")
 RUNS = 150
+SWEEP_RUNS = 150
+SEED = 0
+"""Not the seed of the published tables (2020): the properties must hold on other runs too."""
 
 
 @functools.cache
@@ -51,23 +66,57 @@ def run(policy: str, seed: int) -> Exercise:
 
 @functools.cache
 def batch() -> BatchResult:
-    """Every playbook over the same RUNS runs (common random numbers), once."""
-    recipe = recipe_from_files(SCENARIO, [playbook_path(p) for p in POLICIES], runs=RUNS, seed=0)
-    return run_batch(recipe, chunk_size=RUNS)
+    """Every playbook, the defaults and the random decider over the same runs, once."""
+    return policies_batch("olympics-2020", RUNS, SEED)
+
+
+@functools.cache
+def data() -> dict[str, Any]:
+    return batch_data(batch())
+
+
+def name(policy: str) -> str:
+    return policy if policy in (DEFAULTS, RANDOM) else f"olympics-2020--{policy}"
 
 
 def outcomes(policy: str) -> PolicyView:
-    return batch().policy(f"olympics-2020--{policy}")
+    return batch().policy(name(policy))
 
 
-# --- (1) it loads, with no warnings, and is a complete exercise package -----------------------
+def policy_data(policy: str) -> dict[str, Any]:
+    return next(p for p in data()["policies"] if p["name"] == name(policy))
 
 
-def test_scenario_validates_without_warnings() -> None:
+def threat_outcomes(policy: str, threat: str) -> dict[str, int]:
+    return next(t["outcomes"] for t in policy_data(policy)["threats"] if t["id"] == threat)
+
+
+@functools.cache
+def swept(decision: str, base: str | None = None) -> Sweep:
+    return sweep("olympics-2020", decision, SWEEP_RUNS, SEED, base)
+
+
+def objectives() -> tuple[str, ...]:
+    return tuple(o.id for o in scenario().objectives)
+
+
+def doc_section(title: str) -> str:
+    """The text of one '## ' section of the trainer doc."""
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+# --- (1) it loads in format v2, with no warnings, and plays every playbook -------------------
+
+
+def test_scenario_validates_without_warnings_in_format_2() -> None:
     sc, problems = check_scenario_file(SCENARIO)
     assert sc is not None
     assert [str(p) for p in problems] == []
     assert sc.scenario.id == "olympics-2020"
+    assert sc.format == 2
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -79,104 +128,290 @@ def test_playbooks_load_and_name_themselves(policy: str) -> None:
     assert set(book.decisions) == {d.id for d in scenario().decisions}, "every decision is scripted"
 
 
+def test_no_run_fails_and_no_expression_fails() -> None:
+    for p in data()["policies"]:
+        assert p["failed"] == 0, p["name"]
+        assert p["expression_failures"] == 0, p["name"]
+
+
+# --- (2) a complete exercise package, produced by `tabletop pack` ----------------------------
+
+
 def test_is_a_complete_exercise_package() -> None:
-    """What issue #3 asks of a scenario: enough actors, injects, decisions, objectives and
-    modules for a 2–3 hour facilitated session."""
+    """Enough actors, injects, decisions, objectives and modules for a 2–3 hour session, with a
+    handling caveat, a notional disclaimer, purpose, scope and ground rules."""
     sc = scenario()
-    assert len(sc.actors) >= 8
-    assert len(sc.injects) >= 15
+    info = sc.scenario
+    assert len(sc.actors) >= 8 and len(sc.injects) >= 15 and len(sc.decisions) >= 6
     assert sum(i.contingency for i in sc.injects) >= 2
     assert all(i.notes for i in sc.injects if i.contingency), "contingencies say when to fire"
-    assert len(sc.decisions) >= 6
     assert all(len(d.options) >= 3 for d in sc.decisions)
-    assert len(sc.objectives) >= 4
     assert {r.kind for r in sc.responses} == {"notification", "countermeasure", "legislation"}
-    assert 120 <= sc.scenario.session_minutes <= 180
-    assert len(sc.scenario.modules) >= 3
-    for m in sc.scenario.modules:
-        assert m.discussion_questions and m.facilitator_notes, m.id
-    modules = {m.id for m in sc.scenario.modules}
+    assert "FOR EXERCISE USE ONLY" in info.handling and "NOTIONAL" in info.handling
+    assert info.purpose and info.scope and len(info.ground_rules) >= 4
+    modules = {m.id for m in info.modules}
     assert all(i.module in modules for i in sc.injects)
     assert all(o.module in modules for o in sc.objectives)
-    assert sc.scenario.assumptions
+    for m in info.modules:
+        assert m.discussion_questions and m.facilitator_notes, m.id
 
 
-def test_factual_injects_quote_their_sources_verbatim() -> None:
-    """Every inject that is not invented cites a seed document with a quote found in it."""
+def test_the_agenda_fits_the_session_and_ends_with_a_hot_wash() -> None:
+    info = scenario().scenario
+    assert 120 <= info.session_minutes <= 180
+    assert all(m.minutes for m in info.modules), "every module has its planned minutes"
+    assert sum(m.minutes or 0 for m in info.modules) == info.session_minutes
+    last = max(info.modules, key=lambda m: m.start)
+    assert "hot wash" in last.title.lower()
+    questions = " ".join(last.discussion_questions).lower()
+    for topic in ("strength", "improvement", "owner", "luck"):
+        assert topic in questions, topic
+
+
+def test_objectives_are_capabilities_with_indices_as_evidence_and_an_evaluation_guide() -> None:
+    for o in scenario().objectives:
+        assert o.description.startswith("Capability: "), o.id
+        assert "(evidence: " in o.description, o.id
+        assert len(o.evaluation) >= 3, o.id
+        assert all(q.endswith("?") for q in o.evaluation), o.id
+
+
+def test_every_player_cell_has_a_role_brief() -> None:
+    played = [a for a in scenario().actors if a.is_player]
+    assert len(played) >= 4
+    for a in played:
+        assert len(a.brief) >= 120, a.id
+    controllers = [a for a in scenario().actors if not a.is_player and a.affiliation != "adversary"]
+    assert sum(bool(a.brief) for a in controllers) >= len(controllers) - 2
+
+
+def test_pack_produces_caveat_agenda_briefs_evaluation_guide_and_hot_wash(tmp_path: Path) -> None:
     sc = scenario()
-    files = {s.id: s.file or "" for s in sc.scenario.sources}
-    for inj in sc.injects:
-        assert inj.source is not None or inj.invented, inj.id
-        if inj.source is not None:
-            assert inj.source.quote, inj.id
-            assert files[inj.source.ref], inj.id
-            if inj.invented:
-                assert inj.notes, f"{inj.id}: a dramatized inject says what is invented"
+    pkg = package(sc)
+    assert pkg.manual.caveat == sc.scenario.handling
+    assert [a.minutes for a in pkg.manual.agenda] == [m.minutes for m in sc.scenario.modules]
+    briefs = {r.name: r.brief for r in pkg.manual.roles}
+    assert all(briefs.values()) and len(briefs) >= 4
+    assert all(g.look_for for g in pkg.handbook.objectives)
+    out = tmp_path / "pack"
+    result = CliRunner().invoke(main, ["pack", "olympics-2020", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    manual = (out / "situation-manual.md").read_text(encoding="utf-8")
+    book = (out / "controller-handbook.md").read_text(encoding="utf-8")
+    assert "NOTIONAL" in manual and "NOTIONAL" in book
+    assert "Hot wash" in manual and "Agenda" in manual
+    guide = " ".join(sc.objectives[0].evaluation[0].split()[:6])  # plain words, no markup
+    assert guide in book
+    assert guide not in manual, "the evaluation guide is for the staff only"
+
+
+# --- (3) provenance --------------------------------------------------------------------------
+
+
+def test_every_inject_states_its_provenance() -> None:
+    """documented: a verbatim quote from a seed; dramatized: a real fact carried by an invented
+    event, with a source and a note saying what is invented; invented: marked as such."""
+    for inj in scenario().injects:
+        assert inj.provenance in ("documented", "dramatized", "invented"), inj.id
+        if inj.provenance == "documented":
+            assert inj.source is not None and inj.source.quote, inj.id
+        elif inj.provenance == "dramatized":
+            assert inj.source is not None and inj.notes, inj.id
+        else:
+            assert inj.invented, inj.id
+
+
+def test_documented_quotes_are_verbatim_in_the_seeds() -> None:
+    """Fails, never skips, wherever the seeds are present; sources outside the seeds (public
+    record, no file) carry no quote to check."""
+    sc = scenario()
+    files = {s.id: s.file for s in sc.scenario.sources}
+    quoted = [i for i in sc.injects if i.source is not None and i.source.quote]
+    assert all(files[i.source.ref] for i in quoted if i.source is not None), "quotes need a file"
+    outside = [s for s in sc.scenario.sources if s.file is None]
+    assert all("outside the seeds" in (s.publisher or "").lower() for s in outside)
     seeds = seeds_dir()
     if seeds is None:
         pytest.skip(absent_reason())
-    for inj in sc.injects:
-        if inj.source is not None:
-            text = (seeds / files[inj.source.ref]).read_text(encoding="utf-8")
-            assert inj.source.quote in text, f"{inj.id}: quote not in {files[inj.source.ref]}"
+    for inj in quoted:
+        assert inj.source is not None
+        text = (seeds / (files[inj.source.ref] or "")).read_text(encoding="utf-8")
+        assert inj.source.quote in text, f"{inj.id}: quote not in {files[inj.source.ref]}"
 
 
-# --- (2) no objective is decided by the script alone --------------------------------------------
+# --- (4) dynamics: retries, no prevention for ever, consequences -----------------------------
 
 
-def test_every_objective_is_uncertain_under_some_playbook() -> None:
-    """For each objective, some playbook meets it in some runs and misses it in others: chance
-    and the attackers' timing matter, not only the choices."""
-    for obj in scenario().objectives:
-        spreads = {p: outcomes(p).rate(obj.id) for p in POLICIES}
-        assert any(0.05 <= r <= 0.95 for r in spreads.values()), (obj.id, spreads)
+def test_central_decisions_are_posed_in_every_run() -> None:
+    """Each module's central decision is posed whatever the room does (the grid decision was
+    posed in 30% of go-it-alone runs before the regulators' fallback sweep)."""
+    for policy in (*POLICIES, DEFAULTS, RANDOM):
+        posed = {d["id"]: d["posed"] for d in policy_data(policy)["decisions"]}
+        for decision in ("ally_liaison", "iot_bill", "rwc_incident", "grid_incident"):
+            assert posed[decision] == RUNS, (policy, decision, posed[decision])
 
 
-def test_same_decisions_give_a_spread_of_outcomes() -> None:
-    """Under one playbook, final outage and data loss differ from run to run."""
-    out = outcomes("allied-and-prepared")
-    for variable in ("rwc_outage", "games_outage", "data_stolen", "ally_trust", "public_trust"):
-        assert len({round(x, 3) for x in out.values(variable)}) >= 5, variable
+def test_known_intrusions_are_not_left_running() -> None:
+    """A failed eviction comes back as a decision, so runs that end with the spies or the grid
+    intruders known to be inside are few (27–69% in some playbooks before)."""
+    for policy in POLICIES:
+        for threat in ("games_espionage", "grid_intrusion"):
+            known = threat_outcomes(policy, threat).get("detected", 0)
+            assert known <= 0.15 * RUNS, (policy, threat, known)
 
 
-def test_all_three_response_kinds_do_real_work() -> None:
-    """Notifications, countermeasures and legislation each succeed in most allied runs."""
-    out = outcomes("allied-and-prepared")
-    for kind in ("notification", "countermeasure", "legislation"):
-        assert out.kinds_succeeded(kind) >= RUNS // 2, kind
+def test_a_failed_eviction_is_posed_again() -> None:
+    sc = scenario()
+    retried = {d.id for d in sc.decisions if d.reopen is not None}
+    assert {"espionage_response", "grid_incident"} <= retried
+    reposed = 0
+    for seed in range(40):
+        ex = run("go-it-alone", seed)
+        opened = [r.to_dict()["decision"] for r in ex.records if r.kind == "decision_opened"]
+        reposed += opened.count("espionage_response") > 1 or opened.count("grid_incident") > 1
+    assert reposed >= 3, "some runs see a decision come back after a failed eviction"
 
 
-# --- (3) the contrasting playbooks move outcomes the way the scenario claims -----------------
+def test_nothing_prevents_a_campaign_for_ever() -> None:
+    """A botnet takedown and DDoS protection do not stop the 2020 campaign before it starts:
+    protection mitigates, and the tournament botnet is rebuilt in weeks after a takedown."""
+    sc = scenario()
+    later = {t.id for t in sc.threats if t.at is not None and t.at >= 500}
+    for r in sc.responses:
+        if isinstance(r, Countermeasure):
+            assert not set(r.stops) & later, r.id
+    threats = {t.id: t for t in sc.threats}
+    assert threats["rwc_ddos"].reentry is not None
+    assert threats["games_espionage"].reentry is not None
+    for policy in (*POLICIES, RANDOM):
+        assert threat_outcomes(policy, "games_ddos").get("stopped", 0) == 0, policy
+
+
+def test_every_variable_feeds_something_beyond_its_objective() -> None:
+    """No scoreboard: each variable is read by a condition, a chance or an effect, not only
+    by an objective."""
+    sc = scenario()
+    flow = scenario_flow(sc)
+    for var in sc.variables:
+        key = f"variable:{var}"
+        readers = {e.target for e in flow.out(key) if e.target != key}
+        assert any(not t.startswith("objective:") for t in readers), (var, readers)
+
+
+def test_deterrence_makes_the_state_strike_less_likely() -> None:
+    """The strike is called off more often, and lands less often, the higher deterrence is;
+    a unilateral Article V claim deters less than a joint statement (and less than nothing)."""
+    sw = swept("article_v")
+    det = {o: v.mean("deterrence") for o, v in sw.views.items()}
+    assert det["unilateral_signal"] < det["leave_it"] < det["joint_statement"]
+    hard, alone = outcomes("hard-line"), outcomes("go-it-alone")
+    assert hard.mean("stand_down") > alone.mean("stand_down") + 0.15
+
+
+def test_allied_help_depends_on_confidence_continuously() -> None:
+    """The allies consent with a chance that grows with confidence: some refusals even for the
+    best-allied room, more for the others; no single cliff."""
+    sc = scenario()
+    consents = [o.consent for d in sc.decisions for o in d.options if o.consent is not None]
+    assert len(consents) >= 3
+    texts = {str(c.chance) for c in consents}
+    assert all("ally_trust" in t for t in texts), texts
+
+
+# --- (5) no artefacts decide the outcome -----------------------------------------------------
+
+
+def fixed_cells() -> dict[tuple[str, str], str]:
+    out = {}
+    for policy in POLICIES:
+        v = outcomes(policy)
+        for obj in objectives():
+            for rating in RATINGS:
+                if v.rate(obj, rating) >= 0.98:
+                    out[(obj, policy)] = rating
+    return out
+
+
+def test_fixed_cells_are_only_those_the_doc_explains() -> None:
+    """An objective × playbook cell with one rating in 98% of runs or more is a lesson the
+    trainer doc states, never an accident."""
+    section = doc_section("Fixed cells and the lessons they teach")
+    for (obj, policy), rating in fixed_cells().items():
+        assert f"`{obj}` under `{policy}`" in section, (obj, policy, rating)
+
+
+def test_every_rating_is_reachable() -> None:
+    """No objective that can never be 'not met' (or never met): over the playbooks and the
+    random decider, each rating occurs."""
+    for obj in objectives():
+        for rating in RATINGS:
+            seen = sum(outcomes(p).count(obj, rating) for p in (*POLICIES, RANDOM))
+            assert seen > 0, (obj, rating)
+
+
+THRESHOLD = re.compile(r"^\s*(\w+)\s*(>=|<=|<|>)\s*([\d.]+)\s*$")
+
+
+def test_no_objective_sits_on_a_cliff() -> None:
+    """Where a playbook usually meets an objective, its evidence is not bunched just over the
+    threshold (so one small step of an effect cannot move the rate from 93% to 0%)."""
+    sc = scenario()
+    for o in sc.objectives:
+        m = THRESHOLD.match(o.met)
+        assert m, o.met
+        var, _, limit = m.group(1), m.group(2), float(m.group(3))
+        spec = sc.variables[var]
+        span = (spec.max if spec.max is not None else 100.0) - (spec.min or 0.0)
+        step = 0.05 * span if spec.max is not None and spec.max <= 1 else 0.05 * max(limit, 1.0)
+        for policy in POLICIES:
+            values = outcomes(policy).values(var)
+            close = sum(abs(x - limit) <= step for x in values) / len(values)
+            assert close <= 0.5, (o.id, policy, close)
+
+
+@pytest.mark.parametrize("decision", [d.id for d in scenario().decisions])
+def test_every_decision_moves_some_objective_by_five_points(decision: str) -> None:
+    """Against its alternatives (one at a time, every other decision at its default, the same
+    runs), each decision moves the share of some rating of some objective by 5 points or
+    more: none is cosmetic."""
+    obj, rating, by = swept(decision).largest(objectives())
+    assert by >= 0.05, (decision, obj, rating, by)
+
+
+# --- (6) the playbooks differ the way an expert expects --------------------------------------
 
 
 def test_partnership_keeps_the_allies_engaged() -> None:
-    """A joint threat cell, a joint Article V statement and sharing breach findings keep the
-    CIA, MI6 and the US engaged far more often than going it alone."""
     allied, alone = outcomes("allied-and-prepared"), outcomes("go-it-alone")
-    assert allied.rate("allies_engaged") >= alone.rate("allies_engaged") + 0.4
+    assert allied.rate("allies_engaged") >= alone.rate("allies_engaged") + 0.3
     assert allied.mean("ally_trust") > alone.mean("ally_trust") + 0.3
 
 
 def test_preparation_protects_the_games() -> None:
-    """Testing every system, warning operators, DDoS protection and US help against the
-    intrusion keep Games services up far more often than self-assessment and secrecy."""
     allied, alone = outcomes("allied-and-prepared"), outcomes("go-it-alone")
     assert allied.rate("games_services_up") >= alone.rate("games_services_up") + 0.4
     assert allied.mean("games_outage") < alone.mean("games_outage") / 2
 
 
-def test_allied_botnet_takedown_and_readiness_help_the_rugby_world_cup() -> None:
-    """Calling in the allies against the botnet (with a prepared NISC) means fewer hours of
-    Rugby World Cup outage than quiet mitigation alone."""
-    allied, alone = outcomes("allied-and-prepared"), outcomes("go-it-alone")
-    assert allied.rate("rwc_services_up") >= alone.rate("rwc_services_up") + 0.2
-    assert allied.mean("rwc_outage") < alone.mean("rwc_outage")
+def test_us_support_against_the_grid_intruders_matters() -> None:
+    """Consulting the US (Article IV, the ACM) for technical support beats the operators'
+    responders alone, on the alliance and on Games outage (the review measured 0–2 points);
+    asked without a relationship, Washington mostly declines, so the gain stays modest."""
+    sw = swept("grid_incident")
+    joint, alone = sw.views["joint_us_response"], sw.views["evict_now"]
+    assert joint.rate("allies_engaged") >= alone.rate("allies_engaged") + 0.04
+    assert joint.mean("games_outage") <= alone.mean("games_outage") - 1.0
+    landed = {o: sw.threat_outcomes(o, "grid_strike").get("completed", 0) for o in sw.options}
+    assert landed["joint_us_response"] < landed["evict_now"], landed
+
+
+def test_calling_in_the_allies_helps_the_rugby_world_cup() -> None:
+    sw = swept("rwc_incident")
+    rate = {o: v.rate("rwc_services_up") for o, v in sw.views.items()}
+    assert rate["mitigate_and_call_allies"] >= rate["mitigate_quietly"] + 0.05, rate
 
 
 def test_safeguards_get_the_iot_law_through_and_the_survey_done() -> None:
-    """The NICT bill with privacy safeguards passes the Diet more often than the bill as
-    drafted, so insecure IoT devices are cut before the Games more often; deferring the bill
-    never achieves it."""
     allied, hard, alone = (
         outcomes("allied-and-prepared"),
         outcomes("hard-line"),
@@ -184,35 +419,28 @@ def test_safeguards_get_the_iot_law_through_and_the_survey_done() -> None:
     )
     assert allied.rate("iot_exposure_cut") >= hard.rate("iot_exposure_cut") + 0.1
     assert hard.rate("iot_exposure_cut") > alone.rate("iot_exposure_cut")
-    assert alone.rate("iot_exposure_cut") == 0.0
 
 
 def test_openness_keeps_public_confidence() -> None:
-    """Informing the public, disclosing the breach and legislating with safeguards keep public
-    confidence; grey-hat probing without safeguards, an announced cyber weapon and a hidden
-    breach that leaks lose it."""
     allied, hard = outcomes("allied-and-prepared"), outcomes("hard-line")
     assert allied.rate("public_confidence") >= hard.rate("public_confidence") + 0.4
     assert allied.mean("public_trust") > hard.mean("public_trust") + 0.1
 
 
 def test_watching_the_spies_costs_data() -> None:
-    """Watching the spies for attribution before evicting them lets them copy more Games data
-    than evicting them at once."""
     allied, hard = outcomes("allied-and-prepared"), outcomes("hard-line")
     assert allied.rate("games_data_protected") >= hard.rate("games_data_protected") + 0.15
     assert allied.mean("data_stolen") < hard.mean("data_stolen")
 
 
-def test_unilateral_and_announced_deterrence_raise_deterrence_but_cost_allies() -> None:
-    """The hard line buys about as much deterrence as the joint statement, but alone: allied
-    confidence ends much lower."""
+def test_the_hard_line_no_longer_out_deters_the_joint_statement_for_free() -> None:
+    """The hard line's deterrence comes from the announced capability, not the unilateral
+    claim, and it costs the alliance far more."""
     allied, hard = outcomes("allied-and-prepared"), outcomes("hard-line")
-    assert hard.mean("deterrence") >= allied.mean("deterrence") - 0.1
-    assert hard.mean("ally_trust") < allied.mean("ally_trust") - 0.3
+    assert hard.mean("ally_trust") < allied.mean("ally_trust") - 0.2
 
 
-# --- (4) reproducible ---------------------------------------------------------------------------
+# --- (7) reproducible ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("policy", POLICIES)

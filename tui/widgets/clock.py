@@ -9,6 +9,9 @@ from sim.schema import Scenario
 from tui.driver import Snapshot
 from tui.fmt import day_of, literal
 
+SITTING_WIDTH = 28
+"""Most cells the sitting of parliament takes in the bar (v2 calendar)."""
+
 
 class ClockBar(Widget):
     """One line: title on the left, the clock and the play state on the right."""
@@ -42,6 +45,12 @@ class ClockBar(Widget):
             return Text("starting…")
         out.append(f"{snap.clock:%Y-%m-%d %H:%M}", style="bold")
         out.append(f"  day {day_of(self.scenario, snap.now)}  ", style="bold")
+        if self.scenario.calendar:  # (v2) whether parliament sits: public, in both views
+            sitting = snap.view(self.controller).sitting
+            shown = literal(f"⚖ {sitting}" if sitting else "⚖ not sitting")
+            shown.truncate(SITTING_WIDTH, overflow="ellipsis")
+            out.append_text(shown)
+            out.append("  ")
         if snap.finished:
             out.append("■ ended ", style="bold")
         elif snap.open_decisions and not self.playing:
