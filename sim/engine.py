@@ -56,6 +56,7 @@ from sim.expr import ExprError, Expression, Value
 from sim.handrating import accept_rate, hand_rating
 from sim.limits import MAX_EVENTS
 from sim.numbers import stored
+from sim.observing import accept_observe
 from sim.problems import TabletopError
 from sim.responses import start_response
 from sim.schema import (
@@ -400,6 +401,8 @@ class Exercise:
         """Check a command against the exercise now; return how to apply it."""
         if isinstance(c, Rate):  # an evaluator's rating: also in the debrief, after the end
             return accept_rate(self, c)
+        if isinstance(c, Observe):  # an evaluator's observation: also in the debrief
+            return accept_observe(self, c)
         self._require_running()
         match c:
             case Decide():
@@ -468,27 +471,6 @@ class Exercise:
                 return lambda seq: self._queue.append(
                     lambda: self._emit(
                         ev.FacilitatorNote(text=c.text, audience=ev.FACILITATOR_ONLY, action=seq)
-                    )
-                )
-            case Observe():
-                if not c.text.strip():
-                    raise ExerciseError("the observation has no text")
-                if c.objective and c.objective not in {o.id for o in self.scenario.objectives}:
-                    raise ExerciseError(f"there is no objective '{c.objective}'")
-                if c.assessment not in ASSESSMENTS:
-                    raise ExerciseError(
-                        f"an observation's assessment is 'strength' or 'improvement', "
-                        f"not '{c.assessment}'"
-                    )
-                return lambda seq: self._queue.append(
-                    lambda: self._emit(
-                        ev.ObservationRecorded(
-                            text=c.text,
-                            objective=c.objective,
-                            assessment=c.assessment,
-                            audience=ev.FACILITATOR_ONLY,
-                            action=seq,
-                        )
                     )
                 )
             case StartResponse():

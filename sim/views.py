@@ -52,6 +52,9 @@ class RatingView:
     """'met', 'partially', 'not_met'; None while it reads what this viewer does not know."""
     evidence: str
     final: bool = False
+    note: str = ""
+    """An evaluator's note on the objective's rating while the exercise runs (the controller
+    view only; once it has ended, the note is in the evidence)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,9 +234,14 @@ def ratings(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
         if not controller and reads & hide:
             out.append(RatingView(obj.id, obj.description, None, WITHHELD))
             continue
+        given = ex.hand_ratings.get(obj.id) if controller else None
         out.append(
             RatingView(
-                obj.id, obj.description, r.rating, evidence_text(r.facts, ex.clock_text, hide)
+                obj.id,
+                obj.description,
+                r.rating,
+                evidence_text(r.facts, ex.clock_text, hide),
+                note="" if given is None else given[1],
             )
         )
     return out

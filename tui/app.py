@@ -240,6 +240,8 @@ class TabletopApp(App[None]):
             self.resume_after_decision = False
         if message.kind == "undo" and not snap.finished:
             self.debrief_shown = False
+        if message.kind == "observe":
+            self.notify("Observation saved for the after-action report", timeout=3)
         if message.stopped is not None:
             self.tell_stop(message.stopped)
         self.refresh_views(full=message.kind == "undo", alert=alert)
@@ -619,6 +621,12 @@ class TabletopApp(App[None]):
 
         self.push_screen(NoteDialog(), done)
 
+    def action_observe(self) -> None:
+        """An evaluator's observation (see tui/screens/observe.py): controller view only."""
+        from tui.screens.observe import open_observe
+
+        open_observe(self)
+
     # --- the command palette ------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -669,6 +677,7 @@ class TabletopApp(App[None]):
             ("Free-text inject", "t: write and send an inject", self.action_free_inject),
             ("Adjust variable", "a: set a variable, with a reason", self.action_adjust),
             ("Add note", "m: facilitator note", self.action_note),
+            ("Add observation", "s: for the report (controller view)", self.action_observe),
             ("Undo", "u: take back the last command", self.action_undo),
             ("What if", "w (debrief): play another option out and compare", self.action_what_if),
             ("Briefing", "b: situation, actors, objectives, modules", self.action_briefing),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim import events as ev
 from sim import pacing
-from sim.commands import Adjust, Command, Decide, End, FireInject, Note, Rate, SendInject
+from sim.commands import Adjust, Command, Decide, End, FireInject, Note, Observe, Rate, SendInject
 from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
@@ -158,6 +158,14 @@ class EngineDriver:
     def rate(self, command: Rate) -> list[ev.Event]:
         """An evaluator's rating: also after the end (in the debrief), when no instant is left
         to finish (ExerciseError if refused)."""
+        return self._anytime(command)
+
+    def observe(self, command: Observe) -> list[ev.Event]:
+        """An evaluator's observation: also after the end, like a rating (ExerciseError if
+        refused)."""
+        return self._anytime(command)
+
+    def _anytime(self, command: Rate | Observe) -> list[ev.Event]:
         with self._lock:
             ex = self.exercise
             start = len(ex.records)

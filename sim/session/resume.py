@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.commands import Rate
+from sim.commands import Observe, Rate
 from sim.engine import ExerciseError
 from sim.problems import InputProblems, TabletopError
 from sim.safetext import printable
@@ -131,7 +131,7 @@ def replay_stored(
     out = Replayed(RecordedExercise(scenario, seed))
     ex = out.exercise
     for index, stored in enumerate(commands):
-        if ex.finished and not isinstance(stored.command, Rate):  # ratings follow the end
+        if ex.finished and not isinstance(stored.command, Rate | Observe):  # may follow the end
             out.stopped_at = stored
             out.reason = "the exercise had already ended"
             out.remaining = len(commands) - index - 1

@@ -61,6 +61,7 @@ class ConsoleScreen(Screen[None]):
         Binding("t", "app.free_inject", "Free text"),
         Binding("a", "app.adjust", "Adjust"),
         Binding("m", "app.note", "Note"),
+        Binding("s", "app.observe", "Observe"),
         Binding("u", "app.undo", "Undo"),
         Binding("b", "app.briefing", "Briefing"),
         Binding("d", "app.debrief", "Debrief"),

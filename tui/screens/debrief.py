@@ -100,6 +100,7 @@ class DebriefScreen(Screen[None]):
         Binding("x", "export", "Export report"),
         Binding("p", "plan", "Plan"),
         Binding("r", "rate", "Rate"),
+        Binding("s", "app.observe", "Observe"),
     ]
 
     def __init__(self, scenario: Scenario) -> None:

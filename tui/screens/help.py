@@ -36,6 +36,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("t", "send a free-text inject: text, sender, recipients"),
             ("a", "adjust a variable, with the reason recorded"),
             ("m", "add a facilitator note to the log"),
+            ("s", "observation for the report: objective, strength / improvement (also debrief)"),
             ("u", "undo the last command (kept in the session, marked undone)"),
         ),
     ),

@@ -90,9 +90,12 @@ class VariableRow(Horizontal):
         self.last = value
 
 
-def objectives_text(ratings: Sequence[RatingView], *, final_label: bool = False) -> Text:
+def objectives_text(
+    ratings: Sequence[RatingView], *, final_label: bool = False, width: int = 0
+) -> Text:
     """Each objective's mark, description and evidence, as the view gives them (a rating the
-    view withholds shows as '?')."""
+    view withholds shows as '?'), and an evaluator's note (controller view) cut to ``width``
+    columns (0: not cut)."""
     out = Text()
     for r in ratings:
         if r.rating is None:
@@ -106,9 +109,24 @@ def objectives_text(ratings: Sequence[RatingView], *, final_label: bool = False)
         out.append("\n")
         prefix = "evidence: " if final_label else ""
         out.append_text(literal(f"   {prefix}{r.evidence}\n", "dim"))
+        if r.note:
+            out.append_text(note_line(r.note, width))
     if not ratings:
         out.append("(no objectives)", style="dim")
     return out
+
+
+NOTE_PREFIX = "   note: "
+
+
+def note_line(note: str, width: int) -> Text:
+    """An evaluator's note on one line, shown literally, cut with '…' to ``width`` columns."""
+    line = Text(NOTE_PREFIX + printable(note, one_line=True), style="dim italic")
+    if width > len(NOTE_PREFIX) + 1 and line.cell_len > width:
+        line.truncate(width - 1)
+        line.append("…")
+    line.append("\n")
+    return line
 
 
 class Dashboard(Horizontal):
@@ -130,6 +148,6 @@ class Dashboard(Horizontal):
             row.display = row.name_ in shown
             if row.display:
                 row.show(snapshot)
-        self.query_one("#objectives", Static).update(
-            objectives_text(snapshot.view(controller).ratings)
-        )
+        panel = self.query_one("#objectives", Static)
+        width = panel.content_region.width
+        panel.update(objectives_text(snapshot.view(controller).ratings, width=width))
