@@ -175,7 +175,9 @@ def test_interruption_keeps_the_runs_done_and_marks_them_partial(
 
     result = run_batch(recipe, jobs=jobs, chunk_size=6, progress=stop_after_two)
     assert result.partial
-    assert 0 < result.runs_done < 60
+    assert result.runs_done < 60
+    if jobs == 1:  # in order; with 2 workers the first chunks to finish may be later ones
+        assert result.runs_done > 0
     data = batch_data(result)
     assert data["partial"] is True
     assert all(p["runs"] == result.runs_done for p in data["policies"])
