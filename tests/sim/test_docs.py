@@ -255,3 +255,11 @@ def test_links_lead_somewhere(path: Path) -> None:
                 assert anchor in heads, f"{path.name}: no heading for {target}"
         else:
             assert anchor in anchors, f"{path.name}: no heading for #{anchor}"
+
+
+def test_no_page_of_the_docs_holds_a_merge_conflict() -> None:
+    """A reader never meets '<<<<<<< HEAD' in a page: conflict markers left by a merge."""
+    marker = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)
+    pages = [*(ROOT / "docs").rglob("*.md"), ROOT / "README.md"]
+    left = [str(p.relative_to(ROOT)) for p in pages if marker.search(p.read_text("utf-8"))]
+    assert left == []
