@@ -50,8 +50,7 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
     o = aar.overview
     edition = "players' edition" if aar.audience == "players" else "controller's edition"
     out: list[str] = []
-    if caveat:
-        out += [f"**{md(caveat)}**", ""]
+    _caveat(out, caveat)
     out += [
         "# After-Action Report and Improvement Plan",
         "",
@@ -147,14 +146,15 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
         )
     else:
         out += ["Every objective was met: no corrective action is drafted.", ""]
-    if caveat:
-        out += [f"**{md(caveat)}**", ""]
+    _caveat(out, caveat)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _caveat(out: list[str], caveat: str) -> None:
-    if caveat:
-        out += [f"**{md(caveat)}**", ""]
+    """The handling caveat in bold, on one line (a line break or trailing space breaks `**`)."""
+    text = " ".join(caveat.split())
+    if text:
+        out += [f"**{md(text)}**", ""]
 
 
 def _items(items: Iterable[str], numbered: bool = False) -> list[str]:

@@ -365,6 +365,13 @@ def handbook(scenario: Scenario) -> Handbook:
             judged = "must hold at every moment"
         elif o.by is not None:
             judged = f"must first hold by {_clock(scenario, o.by)} (t={o.by:g} {unit})"
+        elif o.at is not None:
+            judged = f"judged at {_clock(scenario, o.at)} (t={o.at:g} {unit}), on the values then"
+        elif o.within is not None:
+            judged = (
+                f"must hold within {o.within.time:g} {unit} of '{o.within.of}' "
+                "(not met if it never happens)"
+            )
         else:
             judged = "judged at the end"
         guides.append(

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from scenario_batches import DEFAULTS, RATINGS, Sweep, policies_batch, sweep
+from scenario_batches import DEFAULTS, RATINGS, Sweep, policies_batch, sweeps
 from seed_documents import absent_reason, seeds_dir
 
 from sim.analysis.pack import package
@@ -44,6 +44,15 @@ RUNS = 150
 SWEEP_RUNS = 150
 SEED = 0
 """Not the seed of the published tables (2020): the properties must hold on other runs too."""
+CLEAR_SWEEP_RUNS = 100
+CLEAR = ("ally_liaison", "testing_programme", "iot_bill", "article_v", "espionage_response")
+CLEAR += ("games_posture",)
+"""Decisions whose largest effect is 24 points or more in the published sweep (300 runs, seed
+2020): they are swept over 100 runs instead of 150. The runs are paired (the same luck under
+every option), so the standard error of a difference of shares is about sqrt(d / n), d the
+share of runs whose rating differs between the two options: with d up to 0.4 it is 6 points
+at 100 runs, and the 5-point test keeps a margin of 3 standard errors or more. The others
+(9-29 points, or read by tests with small margins) keep 150 runs."""
 
 
 @functools.cache
@@ -92,8 +101,17 @@ def threat_outcomes(policy: str, threat: str) -> dict[str, int]:
 
 
 @functools.cache
-def swept(decision: str, base: str | None = None) -> Sweep:
-    return sweep("olympics-2020", decision, SWEEP_RUNS, SEED, base)
+def all_swept() -> dict[str, Sweep]:
+    """Every decision's one-at-a-time sweep, in two batches (shared by every test)."""
+    rest = tuple(d.id for d in scenario().decisions if d.id not in CLEAR)
+    return {
+        **sweeps("olympics-2020", CLEAR, CLEAR_SWEEP_RUNS, SEED),
+        **sweeps("olympics-2020", rest, SWEEP_RUNS, SEED),
+    }
+
+
+def swept(decision: str) -> Sweep:
+    return all_swept()[decision]
 
 
 def objectives() -> tuple[str, ...]:
@@ -438,6 +456,80 @@ def test_the_hard_line_no_longer_out_deters_the_joint_statement_for_free() -> No
     claim, and it costs the alliance far more."""
     allied, hard = outcomes("allied-and-prepared"), outcomes("hard-line")
     assert hard.mean("ally_trust") < allied.mean("ally_trust") - 0.2
+
+
+# --- (6b) the bill meets the Diet's calendar: time, not defeat ------------------------------
+
+SITTINGS = {"autumn_2019": (245.0, 311.0), "ordinary_2020": (353.0, 502.0)}
+"""Where the bill can be enacted: the 198th session's submission deadline (day 42) comes before
+any bill decided in March 2019 can be drafted and cleared (day 57 at the earliest)."""
+
+
+def bill_history(policy: str, seeds: range) -> list[list[dict[str, Any]]]:
+    """The NICT bill's records (progress, enactment, death) in each run."""
+    out = []
+    for seed in seeds:
+        records = [r.to_dict() for r in run(policy, seed).records]
+        out.append([r for r in records if r.get("response") == "nict_law"])
+    return out
+
+
+def test_the_bill_follows_the_2019_20_diet_calendar() -> None:
+    """Three sittings (dates public record), a submission deadline for the ordinary ones, no
+    dissolution (none happened in 2017-21), and a Diet stage that counts only sitting time."""
+    sc = scenario()
+    sittings = {s.id: s for s in sc.calendar}
+    assert list(sittings) == ["ordinary_2019", "autumn_2019", "ordinary_2020"]
+    assert sittings["ordinary_2019"].submit_by == 42
+    assert (sittings["ordinary_2019"].closes, sittings["autumn_2019"].opens) == (145, 245)
+    assert all(s.dissolution is None for s in sc.calendar)
+    law = next(r for r in sc.responses if r.id == "nict_law")
+    diet = law.stages[-1]
+    assert diet.sitting and float(str(diet.passes)) >= 0.95, "a floor defeat is rare"
+
+
+def test_the_bill_is_enacted_only_in_a_sitting_and_misses_the_1st_session() -> None:
+    """Across runs, the bill waits for the autumn sitting, and is enacted in it or carried over
+    to January 2020: both paths occur, and it is never enacted outside a sitting."""
+    carried = autumn = 0
+    for history in bill_history("allied-and-prepared", range(20)):
+        steps = [r.get("step") for r in history]
+        assert "waiting" in steps, "the 198th session's deadline has passed"
+        carried += "carried_over" in steps
+        for r in history:
+            if r["kind"] == "response_finished" and r.get("summary") == "enacted":
+                t = r["time"]
+                assert any(a < t <= b for a, b in SITTINGS.values()), t
+                autumn += t <= SITTINGS["autumn_2019"][1]
+    assert carried >= 2 and autumn >= 2, (carried, autumn)
+
+
+def test_the_uncertainty_is_time_not_defeat() -> None:
+    """With safeguards the bill is nearly always enacted, yet the survey misses the Games in a
+    fair share of runs: the calendar, not the vote, decides. A bill dies at a session's end (or
+    in the ruling parties' prior review), never on the floor, and the cabinet is asked whether
+    to submit it again."""
+    allied, hard = policy_data("allied-and-prepared"), policy_data("hard-line")
+    law = next(b for b in allied["bills"] if b["id"] == "nict_law")
+    assert law["enacted"] >= 0.9 * RUNS, law
+    assert outcomes("allied-and-prepared").rate("iot_exposure_cut") <= 0.9
+    hard_law = next(b for b in hard["bills"] if b["id"] == "nict_law")
+    assert hard_law["enacted"] < law["enacted"], (hard_law, law)
+    reasons = [
+        r["reason"]
+        for history in bill_history("hard-line", range(20))
+        for r in history
+        if r["kind"] == "response_failed"
+    ]
+    assert any(reason.startswith("died: ") for reason in reasons), reasons
+    assert not any("Deliberation in the Diet" in reason for reason in reasons), reasons
+    posed = {d["id"]: d for d in hard["decisions"]}
+    assert scenario_decision("iot_bill").reopen is not None
+    assert posed["iot_bill"]["posed"] == RUNS
+
+
+def scenario_decision(decision: str) -> Any:
+    return next(d for d in scenario().decisions if d.id == decision)
 
 
 # --- (7) reproducible ------------------------------------------------------------------------
