@@ -16,6 +16,7 @@ import argparse
 import math
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,28 @@ SCENARIOS = ROOT / "scenarios"
 PLAYBOOKS = SCENARIOS / "playbooks"
 DEFAULTS = "defaults"
 RATINGS = ("met", "partially", "not_met")
-JOBS = max(1, int(os.environ.get("TABLETOP_TEST_JOBS", "1") or "1"))
+
+
+def _jobs_from_env(value: str | None) -> int:
+    """The number of worker processes TABLETOP_TEST_JOBS asks for; 1 with a warning if unusable."""
+    text = (value or "").strip()
+    if not text:
+        return 1
+    try:
+        jobs = int(text)
+    except ValueError:
+        warnings.warn(
+            f"TABLETOP_TEST_JOBS={text!r} is not a whole number; using 1 worker process",
+            stacklevel=2,
+        )
+        return 1
+    if jobs < 1:
+        warnings.warn(f"TABLETOP_TEST_JOBS={jobs} is below 1; using 1 worker process", stacklevel=2)
+        return 1
+    return jobs
+
+
+JOBS = _jobs_from_env(os.environ.get("TABLETOP_TEST_JOBS"))
 """Worker processes for the batches (TABLETOP_TEST_JOBS, default 1): the results are the same
 for any number (the batch runner's promise). One is the default because a pool's start-up and
 the scenario compiled again in each worker cost more than they save on a shared 2-core

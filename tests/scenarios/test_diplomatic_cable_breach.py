@@ -244,6 +244,47 @@ def test_partners_follow_openness() -> None:
     )
 
 
+# --- (3b) the bills meet the Diet's calendar: time, not defeat ------------------------------
+
+SITTINGS = {"autumn_2020": (117.0, 157.0), "ordinary_2021": (201.0, 350.0)}
+"""The 203rd extraordinary and 204th ordinary sessions (day 0 = 1 July 2020, public record)."""
+
+
+def test_the_bills_follow_the_2020_21_diet_calendar() -> None:
+    """Two sittings, a mid-March submission deadline for the ordinary session, no dissolution
+    (none before 14 October 2021), and both bills' Diet stages count only sitting time and are
+    carried over or die when a session ends."""
+    sc = scenario()
+    sittings = {s.id: (s.opens, s.closes) for s in sc.calendar}
+    assert sittings == SITTINGS
+    assert [s.submit_by for s in sc.calendar] == [None, 254]
+    assert all(s.dissolution is None for s in sc.calendar)
+    for bill_id in ("acd_bill", "clearance_bill"):
+        bill = next(r for r in sc.responses if r.id == bill_id)
+        assert isinstance(bill, Legislation)
+        assert bill.stages[-1].sitting and bill.carry_over is not None, bill_id
+
+
+def test_the_cyber_defence_bill_is_enacted_only_while_the_diet_sits() -> None:
+    """Across runs the bill is never enacted between sittings; some runs wait for a sitting
+    (after the autumn session or the March deadline) and some are carried over or still
+    moving at the end: the calendar, not the vote, sets the pace."""
+    waited = enacted = 0
+    for seed in range(20):
+        history = [
+            r.to_dict()
+            for r in play_once(OPEN, seed).records
+            if r.to_dict().get("response") == "acd_bill"
+        ]
+        waited += any(r.get("step") == "waiting" for r in history)
+        for r in history:
+            if r["kind"] == "response_finished" and r.get("summary") == "enacted":
+                enacted += 1
+                assert any(a < r["time"] <= b for a, b in SITTINGS.values()), r["time"]
+            assert not (r["kind"] == "response_failed" and "deliberation" in r.get("reason", ""))
+    assert waited >= 3 and 3 <= enacted < 20, (waited, enacted)
+
+
 # --- (4) reproducible ----------------------------------------------------------------------
 
 
