@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
+from stepping import run_in_random_slices
 
 from sim import events as ev
 from sim.engine import Exercise
@@ -77,12 +76,7 @@ def test_time_stepping_does_not_change_bounded_values() -> None:
     whole = Exercise(sc, 0)
     whole.run()
     for seed in range(5):
-        rng = random.Random(seed)
-        stepped = Exercise(sc, 0)
-        t = 0.0
-        while not stepped.finished:
-            t += rng.uniform(0.01, 2)
-            stepped.run_until(t)
+        stepped = run_in_random_slices(sc, 0, seed, 2)
         assert [r.to_dict() for r in stepped.records] == [r.to_dict() for r in whole.records]
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-import random
 
 import pytest
+from stepping import run_in_random_slices
 
 from sim import events as ev
 from sim.deciders import DefaultDecider, PlaybookDecider, play
@@ -223,12 +223,7 @@ def test_time_stepping_does_not_change_the_branches(text: str) -> None:
     for seed in range(5):
         whole = Exercise(sc, seed)
         whole.run()
-        rng = random.Random(seed)
-        stepped = Exercise(sc, seed)
-        t = 0.0
-        while not stepped.finished:
-            t += rng.uniform(0.01, 7)
-            stepped.run_until(t)
+        stepped = run_in_random_slices(sc, seed, seed, 7)
         assert log(stepped) == log(whole)
         again = Exercise(sc, seed)
         again.run()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
+from stepping import run_in_random_slices
 
 from sim import events as ev
 from sim.deciders import PlaybookDecider, play
@@ -80,12 +79,7 @@ def test_time_stepping_does_not_change_what_now_reads() -> None:
     whole = Exercise(sc, 0)
     whole.run()
     for seed in range(5):
-        rng = random.Random(seed)
-        stepped = Exercise(sc, 0)
-        t = 0.0
-        while not stepped.finished:
-            t += rng.uniform(0.01, 13)
-            stepped.run_until(t)
+        stepped = run_in_random_slices(sc, 0, seed, 13)
         assert [r.to_dict() for r in stepped.records] == [r.to_dict() for r in whole.records]
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import random
 import statistics
 
 import pytest
+from stepping import run_in_random_slices
 
 from sim import events as ev
 from sim.deciders import PlaybookDecider, play
@@ -117,12 +117,7 @@ def test_time_stepping_does_not_change_the_draws() -> None:
     for seed in range(5):
         whole = Exercise(sc, seed)
         whole.run()
-        rng = random.Random(seed)
-        stepped = Exercise(sc, seed)
-        t = 0.0
-        while not stepped.finished:
-            t += rng.uniform(0.01, 9)
-            stepped.run_until(t)
+        stepped = run_in_random_slices(sc, seed, seed, 9)
         assert [r.to_dict() for r in stepped.records] == [r.to_dict() for r in whole.records]
 
 

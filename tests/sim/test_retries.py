@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-import random
 
 import pytest
+from stepping import run_in_random_slices
 
 from sim import events as ev
 from sim.deciders import DefaultDecider, play
@@ -157,12 +157,7 @@ def test_retries_and_follow_ups_do_not_depend_on_time_stepping() -> None:
     for seed in range(6):
         whole = Exercise(sc, seed)
         whole.run()
-        rng = random.Random(seed)
-        stepped = Exercise(sc, seed)
-        t = 0.0
-        while not stepped.finished:
-            t += rng.uniform(0.01, 6)
-            stepped.run_until(t)
+        stepped = run_in_random_slices(sc, seed, seed, 6)
         assert [r.to_dict() for r in stepped.records] == [r.to_dict() for r in whole.records]
 
 
