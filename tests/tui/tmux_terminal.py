@@ -19,7 +19,19 @@ class Terminal:
         self.session = f"tabletop-test-{uuid.uuid4().hex[:8]}"
         size = ["-x", str(width), "-y", str(height)]
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.session, *size, "-c", str(cwd), command],
+            # tmux may hand the shell COLUMNS/LINES of its default 80x24 before the pane takes
+            # its size: unset them, so the program asks the terminal, as in a real one.
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.session,
+                *size,
+                "-c",
+                str(cwd),
+                f"unset COLUMNS LINES; {command}",
+            ],
             check=True,
             timeout=10,
         )
