@@ -10,7 +10,7 @@ from sim.branches import check_branches
 from sim.calendar_checks import check_calendar
 from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
-from sim.expr import ExprError
+from sim.expr import ExprError, Expression
 from sim.flow import build_flow
 from sim.problems import did_you_mean
 from sim.schema import (
@@ -47,12 +47,18 @@ class _Anything(set[str]):
 
 
 def check_references(
-    report: Reporter, valid: Mapping[str, Any], failed_ids: set[str], broken: set[str]
+    report: Reporter,
+    valid: Mapping[str, Any],
+    failed_ids: set[str],
+    broken: set[str],
+    *,
+    format_1: bool = False,
 ) -> Compiled | None:
     """Check everything that needs more than one item; return the compiled expressions.
 
     Items that failed validation (failed_ids) and sections of the wrong shape (broken) are
-    not reported again through the references to them.
+    not reported again through the references to them. A file that says 'format: 1'
+    (format_1) may not use format 2's parts of expressions: draws, min/max/clamp and 'now'.
     """
     info: ScenarioInfo | None = valid.get("scenario")
     actors = valid.get("actors", [])
@@ -138,11 +144,21 @@ def check_references(
         words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(source)))
         return bool(words & failed_ids) or bool(unsure - failed_ids)
 
+    def version_1(path: Path_, expression: Expression) -> None:
+        """Each format 2 part of an expression in a file that says 'format: 1'."""
+        if format_1:
+            for part, offset in expression.format2:
+                report.add(
+                    path,
+                    f"'{part}' is format 2, but this file says 'format: 1': write 'format: 2'",
+                    offset=offset,
+                )
+
     def expr(path: Path_, source: str | float | None) -> None:
         if source is None:
             return
         try:
-            compiled.expr(source)
+            version_1(path, compiled.expr(source))
         except ExprError as exc:
             if not doubtful(source):
                 report.add(path, str(exc), offset=exc.offset)
@@ -155,7 +171,9 @@ def check_references(
                 )
                 continue
             try:
-                compiled.effect(source, notification=notification)
+                version_1(
+                    (*path, var), compiled.effect(source, notification=notification).expression
+                )
             except ExprError as exc:
                 if not doubtful(source):
                     report.add((*path, var), str(exc), offset=exc.offset)

@@ -293,7 +293,7 @@ class ObjectiveRated(Event):
     rating: str
     """'met', 'partially' or 'not_met'."""
     note: str = ""
-    """The evaluator's note (the players' view leaves out one that names hidden state)."""
+    """The evaluator's note (for the controller view: the players' view leaves it out)."""
     by: str = "evaluator"
     action: int | None = None
     """The action (``LoggedCommand.action``) this record is the trace of."""

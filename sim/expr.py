@@ -72,6 +72,9 @@ class Expression:
     draws: bool = field(default=False, kw_only=True)
     """(v2) Whether it draws a random amount (an effect's uniform(), ...): evaluate it with a
     stream (sim.draws.with_stream)."""
+    format2: tuple[tuple[str, int], ...] = field(default=(), kw_only=True, repr=False)
+    """(v2) The format 2 parts it uses (draws, min/max/clamp, 'now'), each with its offset,
+    so a file that says 'format: 1' can be told where (sim/checks.py)."""
 
     def evaluate(self, env: Env) -> Value:
         """The value of the expression; runtime problems raise ExprError."""
@@ -250,7 +253,14 @@ def _compile(
     except RecursionError:
         raise ExprError("expression is nested too deeply", base) from None
     compiler.need_truth(tree.body, kind)
-    return Expression(source, frozenset(compiler.used), kind=kind, _fn=fn, draws=compiler.drew)
+    return Expression(
+        source,
+        frozenset(compiler.used),
+        kind=kind,
+        _fn=fn,
+        draws=compiler.drew,
+        format2=tuple(compiler.format2),
+    )
 
 
 def _parse(text: str, lead: int) -> ast.Expression:
@@ -355,6 +365,8 @@ class _Compiler:
         self.may_draw = False
         """(v2) Whether draws such as uniform(1, 3) are allowed (in effects only)."""
         self.drew = False
+        self.format2: list[tuple[str, int]] = []
+        """(v2) Format 2 parts met so far: 'uniform()', 'min()', 'now', ... and their offsets."""
         self.chars: list[int] | None = None
         if not text.isascii():
             # ast offsets count UTF-8 bytes; map them back to characters.
@@ -469,6 +481,7 @@ class _Compiler:
         if spec.kind == "clock":  # (v2) 'now', the current time
             from sim.clock import clock_getter
 
+            self.format2.append((key, self.offset(node)))
             return clock_getter(self.offset(node)), "number"
         if spec.kind == "status":
             return _status_getter(key, self.offset(node)), "text"
@@ -636,12 +649,16 @@ def _is_constant(node: ast.expr) -> bool:
 
 FUNCTIONS = ("min", "max", "clamp")
 """(format v2) The only calls: min(a, b, ...), max(a, b, ...), clamp(x, low, high)."""
+DRAWS = ("uniform", "triangular", "normal")
+"""(format v2) Random amounts, in effects only (sim/draws.py)."""
 MAX_ARGUMENTS = 16
 
 
 def _call(self: _Compiler, node: ast.Call) -> tuple[_Fn, Kind]:
     func = node.func
-    if isinstance(func, ast.Name) and func.id in ("uniform", "triangular", "normal"):
+    if isinstance(func, ast.Name) and func.id in (*DRAWS, *FUNCTIONS):
+        self.format2.append((f"{func.id}()", self.offset(node)))
+    if isinstance(func, ast.Name) and func.id in DRAWS:
         from sim.draws import compile_draw
 
         return compile_draw(self, node)

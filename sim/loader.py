@@ -23,7 +23,7 @@ from sim.compiled import Compiled
 from sim.formatversion import check_format
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
 from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
-from sim.v2keys import check_version_keys
+from sim.v2keys import check_version_keys, states_format_1
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
 
 REQUIRED = ("scenario", "actors", "injects")
@@ -143,7 +143,7 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
                     items_l.append((i, ok))
             valid[section] = items_l
 
-    compiled = check_references(report, valid, failed_ids, broken)
+    compiled = check_references(report, valid, failed_ids, broken, format_1=states_format_1(data))
     check_version_keys(report, data, valid)
     check_now_id(report.add, data, valid)
     problems = _capped(sorted(report.problems))

@@ -25,11 +25,16 @@ class _Reporter(Protocol):
     def add(self, path: Path_, message: str, *, key: bool = False) -> None: ...
 
 
+def states_format_1(data: Mapping[str, Any]) -> bool:
+    """Whether the file says 'format: 1' (at the top or under 'scenario')."""
+    return any(v == 1 and not isinstance(v, bool) for _, v in stated_versions(dict(data)))
+
+
 def check_version_keys(
     report: _Reporter, data: Mapping[str, Any], valid: Mapping[str, Any]
 ) -> None:
     """Report each format 2 key of a file that states 'format: 1'."""
-    if not any(v == 1 and not isinstance(v, bool) for _, v in stated_versions(dict(data))):
+    if not states_format_1(data):
         return
     from sim.jsonschema import field_docstrings  # only for files that state version 1
 

@@ -151,8 +151,10 @@ def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], s
             return dataclasses.replace(r, reason="", hidden_cause="", hidden_origin=())
         case ev.InjectDelivered() if r.reason:
             return dataclasses.replace(r, reason="")
-        case ev.ObjectiveRated() if any(n in hide for n in _NAME.findall(r.note)):
-            return dataclasses.replace(r, note="(the note reads what players cannot see)")
+        case ev.ObjectiveRated() if r.note:
+            # As on the objectives panel: the room sees the rating, never the evaluator's note
+            # while it runs (one given after the end is in the final rating's evidence).
+            return dataclasses.replace(r, note="")
         case ev.DecisionMade() if any(n in hide for n in _NAME.findall(r.rationale)):
             # e.g. a playbook's "(because stolen_data > 10)" reading a hidden variable
             return dataclasses.replace(r, rationale="(the reason reads what players cannot see)")

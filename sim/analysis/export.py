@@ -20,7 +20,8 @@ from sim.safetext import printable
 from sim.session.store import SessionStore
 
 EXPORT_FORMATS: tuple[str, ...] = ("html", "md", "json")
-"""The formats written (PDF needs a browser: `tabletop report --format pdf`)."""
+"""The formats always written; PDF too with ``pdf=True`` where a Chromium-based browser is
+installed (as for `tabletop report --format pdf`)."""
 AUDIENCES: tuple[str, ...] = ("players", "controller")
 MAX_PATH = 1024
 """The longest folder path accepted from the keyboard."""
@@ -36,6 +37,8 @@ class Exported:
 
     folder: Path
     files: tuple[Path, ...]
+    pdf_note: str = ""
+    """Why no PDF was written, when one was asked for and none could be ('' otherwise)."""
 
 
 def export_name(session_id: int, audience: str, fmt: str) -> str:
@@ -83,11 +86,15 @@ def export_session(
     *,
     formats: tuple[str, ...] = EXPORT_FORMATS,
     audiences: tuple[str, ...] = AUDIENCES,
+    pdf: bool = False,
 ) -> Exported:
     """Write the session's report, in each format and edition, into ``folder``.
 
     Each file is written whole or not at all (a temporary file renamed into place); a file of
-    the same name is replaced. Raises ExportError (nothing half-written) or StoreError.
+    the same name is replaced. Raises ExportError (nothing half-written) or StoreError. With
+    ``pdf``, each edition is also printed to PDF from its HTML where a browser is installed;
+    where none is, or printing fails, the other files are still written and ``pdf_note`` says
+    why there is no PDF.
     """
     from sim.analysis.model import build_aar
     from sim.analysis.render import render_aar
@@ -96,16 +103,48 @@ def export_session(
     found = stored_session_input(store, session_id)
     caveat = found.scenario.scenario.handling
     texts: list[tuple[Path, str]] = []
+    pages: list[tuple[Path, str]] = []
     for audience in audiences:
         aar = build_aar(found, "players" if audience == "players" else "controller")
         for fmt in formats:
             name = export_name(session_id, audience, fmt)
             texts.append((folder / name, render_aar(aar, fmt, caveat)))
+        if pdf:
+            html = render_aar(aar, "html", caveat)
+            pages.append((folder / export_name(session_id, audience, "pdf"), html))
     written = []
     for path, text in texts:
         _write_whole(path, text)
         written.append(path)
-    return Exported(folder, tuple(written))
+    note = ""
+    if pages:
+        note = _print_pdfs(pages, written)
+    return Exported(folder, tuple(written), note)
+
+
+def _print_pdfs(pages: list[tuple[Path, str]], written: list[Path]) -> str:
+    """Print each page to its PDF (whole or not at all); '' or why there is no PDF."""
+    from sim.analysis.pdf import find_browser, html_to_pdf
+
+    if find_browser() is None:
+        return (
+            "no PDF: no Chromium-based browser is installed (see `tabletop report --help`); "
+            "the HTML prints from any browser"
+        )
+    for path, html in pages:
+        tmp = path.with_name(f".export-{path.name}")
+        try:
+            html_to_pdf(html, tmp)
+            os.replace(tmp, path)
+        except TabletopError as exc:
+            return f"no PDF: {_shown(str(exc))}"
+        except OSError as exc:
+            return f"no PDF: cannot write {_shown(str(path))}: {exc.strerror or exc}"
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        written.append(path)
+    return ""
 
 
 def _write_whole(path: Path, text: str) -> None:

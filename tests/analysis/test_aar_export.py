@@ -10,6 +10,7 @@ from aar_helpers import saved_session
 from click.testing import CliRunner
 
 from sim.analysis.export import ExportError, export_folder, export_name, export_session
+from sim.analysis.pdf import find_browser
 from sim.cli import main
 from sim.session.store import SessionStore
 
@@ -96,4 +97,58 @@ def test_a_file_that_cannot_be_replaced_is_a_clear_message(tmp_path: Path) -> No
     (tmp_path / export_name(sid, "players", "md")).mkdir()  # a folder where a file goes
     with SessionStore.open(store) as st, pytest.raises(ExportError, match="cannot write"):
         export_session(st, sid, tmp_path)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]
+
+
+# --- PDF, where a browser is installed (the debrief asks for it) -----------------------------
+
+
+def test_without_a_browser_the_export_says_why_there_is_no_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TABLETOP_CHROMIUM", str(tmp_path / "no-such-browser"))
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    with SessionStore.open(store) as st:
+        done = export_session(st, sid, tmp_path, pdf=True)
+    assert len(done.files) == 6 and not list(tmp_path.glob("*.pdf"))
+    assert "no PDF" in done.pdf_note and "browser" in done.pdf_note
+
+
+def test_a_browser_that_fails_leaves_the_other_files_and_no_partial_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken-browser"
+    broken.write_text("#!/bin/sh\necho 'cannot start' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("TABLETOP_CHROMIUM", str(broken))
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    out = tmp_path / "out"
+    out.mkdir()
+    with SessionStore.open(store) as st:
+        done = export_session(st, sid, out, pdf=True)
+    assert len(done.files) == 6 and "did not write a PDF" in done.pdf_note
+    assert sorted(p.suffix for p in out.iterdir()) == [
+        ".html",
+        ".html",
+        ".json",
+        ".json",
+        ".md",
+        ".md",
+    ]
+
+
+@pytest.mark.skipif(
+    find_browser() is None,
+    reason="no Chromium installed (apt-get install chromium); .ci/run installs it",
+)
+def test_with_a_browser_each_edition_is_also_a_pdf(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    with SessionStore.open(store) as st:
+        done = export_session(st, sid, tmp_path, pdf=True)
+    assert done.pdf_note == "" and len(done.files) == 8
+    for audience in ("players", "controller"):
+        assert (tmp_path / export_name(sid, audience, "pdf")).read_bytes().startswith(b"%PDF")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]

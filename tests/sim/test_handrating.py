@@ -147,3 +147,18 @@ def test_a_batch_leaves_out_an_objective_only_an_evaluator_can_rate() -> None:
         ids = [o["id"] for o in policy["objectives"]]
         assert HAND not in ids and "keep_the_ally" in ids and "little_taken" in ids
     assert data["failures"]["count"] == 0
+
+
+def test_while_it_runs_the_players_see_the_rating_but_not_the_note_in_panel_and_log() -> None:
+    ex = showcase()
+    ex.run_until_decision()
+    ex.submit(Rate(objective=HAND, rating="partially", note="two voices at the briefing"))
+    ex.settle()
+    panel = next(r for r in view(ex, False).ratings if r.objective == HAND)
+    logged = [r for r in view(ex, False).records if isinstance(r, ev.ObjectiveRated)]
+    assert [(r.rating, r.note) for r in logged] == [("partially", "")]
+    assert panel.note == "" and "voices" not in panel.evidence
+    controller = next(r for r in view(ex, True).ratings if r.objective == HAND)
+    assert controller.note == "two voices at the briefing"
+    told = [r for r in view(ex, True).records if isinstance(r, ev.ObjectiveRated)]
+    assert [r.note for r in told] == ["two voices at the briefing"]

@@ -11,6 +11,7 @@ from textual.widgets import Input
 from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
 
 from sim.analysis.export import export_name
+from sim.analysis.pdf import find_browser
 from sim.cli import main
 from sim.session.resume import load_text
 from sim.session.store import SessionStore
@@ -82,9 +83,12 @@ async def test_x_in_the_debrief_exports_and_says_where(tmp_path: Path) -> None:
         )
         notice = next(str(n.message) for n in app._notifications if "Wrote the" in str(n.message))
         assert str(target) in notice and "session-1-aar-players.html" in notice
+    # PDF too where a browser is installed (CI installs Chromium); else the notice says why not.
+    formats = ("html", "md", "json", "pdf") if find_browser() else ("html", "md", "json")
     assert sorted(p.name for p in target.iterdir()) == sorted(
-        export_name(1, a, f) for a in ("players", "controller") for f in ("html", "md", "json")
+        export_name(1, a, f) for a in ("players", "controller") for f in formats
     )
+    assert ("no PDF" in notice) == (find_browser() is None)
     html = (target / export_name(1, "players", "html")).read_bytes()
     assert html == cli_report(tmp_path / "s.sqlite3", 1, "html", "players", tmp_path / "c.html")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 import uuid
@@ -19,7 +20,19 @@ class Terminal:
         self.session = f"tabletop-test-{uuid.uuid4().hex[:8]}"
         size = ["-x", str(width), "-y", str(height)]
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.session, *size, "-c", str(cwd), command],
+            # tmux may hand the shell COLUMNS/LINES of its default 80x24 before the pane takes
+            # its size: unset them, so the program asks the terminal, as in a real one.
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.session,
+                *size,
+                "-c",
+                str(cwd),
+                f"unset COLUMNS LINES; {command}",
+            ],
             check=True,
             timeout=10,
         )
@@ -35,6 +48,15 @@ class Terminal:
 
     def keys(self, *keys: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.session, *keys], check=True, timeout=10)
+
+    def quit_console(self) -> None:
+        """Quit the console (q, then y) and check it exited with 0 (the command must echo
+        EXITED-$? after the console)."""
+        self.keys("q")
+        poll(lambda: "Quit the console?" in self.pane(), "the quit question")
+        self.keys("y")
+        out = poll(lambda: re.search(r"EXITED-(\d+)", self.pane()), "the app to exit")
+        assert "EXITED-0" in self.pane(), out
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.session], timeout=10, check=False)

@@ -211,7 +211,7 @@ class DebriefScreen(Screen[None]):
         from sim.analysis.export import export_session
 
         try:
-            done = export_session(store, session_id, folder)
+            done = export_session(store, session_id, folder, pdf=True)
         except TabletopError as exc:
             self.app.call_from_thread(
                 self.notify,
@@ -223,9 +223,10 @@ class DebriefScreen(Screen[None]):
             )
             return
         names = "\n".join(f"  {p.name}" for p in done.files)
+        also = f"\n({done.pdf_note})" if done.pdf_note else ""
         self.app.call_from_thread(
             self.notify,
-            printable(f"Wrote the after-action report to {done.folder}:\n{names}"),
+            printable(f"Wrote the after-action report to {done.folder}:\n{names}{also}"),
             title="Exported",
             markup=False,
             timeout=12,

@@ -1,8 +1,9 @@
 """Export from the debrief: write the after-action report of the session to a folder.
 
 The facilitator presses x in the debrief, checks (or types) the folder and presses enter; the
-report is written in HTML, Markdown and JSON, in the players' and the controller's edition,
-the same bytes as `tabletop report`. A folder that cannot be used is said in the dialog.
+report is written in HTML, Markdown and JSON (the same bytes as `tabletop report`) and, where a
+Chromium-based browser is installed, PDF printed from that HTML, in the players' and the
+controller's edition. A folder that cannot be used is said in the dialog.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ class ExportDialog(Dialog[Path]):
             )
             yield Label(
                 Text(
-                    f"{formats}, in the {' and the '.join(AUDIENCES)} editions "
-                    "(the same files as `tabletop report`). Folder:"
+                    f"{formats} (and PDF where a Chromium browser is installed), in the "
+                    f"{' and the '.join(AUDIENCES)} editions (as `tabletop report` writes "
+                    "them). Folder:"
                 )
             )
             yield Input(
