@@ -262,7 +262,8 @@ def run_main() -> None:
         sys.exit(INVALID)
     except OSError as exc:  # e.g. stdout on a full disk
         _quiet_stdout()
-        click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+        where = f" {exc.filename}" if isinstance(exc.filename, str) else " the output"
+        click.echo(printable(f"error: cannot write{where}: {exc.strerror or exc}"), err=True)
         sys.exit(INVALID)
 
 

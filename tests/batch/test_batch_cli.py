@@ -119,6 +119,20 @@ def test_unknown_scenario_is_a_usage_error() -> None:
     assert code == 2 and "no file or bundled scenario" in err
 
 
+def test_an_output_in_a_missing_folder_is_one_line_naming_it_and_exit_1(tmp_path: Path) -> None:
+    tabletop = Path(sys.executable).with_name("tabletop")
+    target = tmp_path / "no-such-folder" / "out.json"
+    done = subprocess.run(
+        [tabletop, "batch", "quickstart", "--runs", "2", "--format", "json", "--out", target],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"error: cannot write {target}: ")
+
+
 def test_a_bad_scenario_lists_its_problems_and_exits_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("scenario:\n  id: x\n  titel: X\n")
