@@ -10,9 +10,11 @@ policy expert would recognise, never about exact rates.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import pytest
+from decision_sweep import policy_name, sweep
 from seed_documents import absent_reason, seeds_dir
 
 from sim.batch import BatchResult, recipe_from_files, run_batch
@@ -21,7 +23,7 @@ from sim.deciders import PlaybookDecider, play
 from sim.engine import Exercise
 from sim.loader import check_scenario_file
 from sim.playbook import load_playbook
-from sim.schema import Countermeasure, Legislation, Notification, Scenario
+from sim.schema import Countermeasure, Legislation, Notification, Scenario, Threat
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_ID = "diplomatic-cable-breach"
@@ -142,6 +144,49 @@ def test_every_factual_inject_quotes_its_seed_verbatim() -> None:
         pytest.skip(absent_reason())
 
 
+def test_every_inject_states_its_provenance() -> None:
+    """Format 2 provenance on every inject (review §1.3a, issue item 6): a dramatized inject
+    cites the real fact it carries and says in its notes what is invented."""
+    for inj in scenario().injects:
+        assert inj.provenance in ("documented", "dramatized", "invented"), inj.id
+        if inj.provenance == "dramatized":
+            assert inj.source is not None and inj.source.quote, inj.id
+            assert inj.notes and inj.notes.startswith("Dramatized"), inj.id
+
+
+def _numbers(expression: str) -> set[str]:
+    """The constants an expression uses, as the assumptions would write them."""
+    return {
+        n for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", expression) if float(n) not in (0.0, 1.0)
+    }
+
+
+def test_every_chance_is_explained_in_the_assumptions() -> None:
+    """Issue item 6: every parameter is listed in the assumptions. Each constant of every
+    success chance, bill-stage chance, detection chance and re-entry chance appears in
+    scenario.assumptions (a plain chance as a percentage or as a number)."""
+    sc = scenario()
+    text = " ".join(sc.scenario.assumptions)
+    chances: list[tuple[str, str]] = []
+    for r in sc.responses:
+        if isinstance(r, Countermeasure):
+            chances.append((r.id, str(r.success)))
+        if isinstance(r, Legislation):
+            chances += [(f"{r.id}.{st.id}", str(st.passes)) for st in r.stages]
+    for t in sc.threats:
+        assert isinstance(t, Threat)
+        chances += [(f"{t.id}.{st.id}", str(st.detect)) for st in t.stages]
+        if t.reentry is not None:
+            chances.append((f"{t.id}.reentry", str(t.reentry.chance)))
+    missing = []
+    for where, expression in chances:
+        for n in _numbers(expression):
+            as_percent = f"{float(n) * 100:g}%"
+            if n not in text and as_percent not in text:
+                missing.append((where, n))
+    assert missing == []
+
+
 def test_all_three_response_kinds_are_started_by_options() -> None:
     sc = scenario()
     by_id = {r.id: r for r in sc.responses}
@@ -242,6 +287,70 @@ def test_partners_follow_openness() -> None:
         outcomes(OPEN).rate("partner_confidence")
         >= outcomes(TIGHT).rate("partner_confidence") + 0.4
     )
+
+
+# --- (3a) evictions: staggered ones tip the intruders off; re-entry follows what the room did --
+
+
+@functools.cache
+def remediation_sweep() -> BatchResult:
+    """Every remediation plan, the other decisions as the open-and-allied playbook takes them."""
+    return sweep(SCENARIO_ID, OPEN, runs=RUNS, seed=0, only=("remediation_plan",))[1]
+
+
+def plan(option: str) -> PolicyView:
+    return remediation_sweep().policy(policy_name("remediation_plan", option))
+
+
+def test_a_staggered_eviction_tips_off_the_intruders() -> None:
+    """Fixing the diplomatic and defence networks side by side (NISC-led, or US teams) ends one
+    foothold days or weeks before the other: the group is alerted in most runs, takes more and
+    hides better. Scoping first and evicting both on one day alerts it only when that eviction
+    fails and the second attempts come apart; US reporting is then protected far more often."""
+    coordinated, staggered = plan("coordinated"), plan("nisc_led")
+    assert staggered.mean("intruders_alerted") >= 0.7
+    assert plan("us_assisted").mean("intruders_alerted") >= 0.7
+    assert coordinated.mean("intruders_alerted") <= 0.3
+    assert coordinated.rate("protect_shared_intel") >= staggered.rate("protect_shared_intel") + 0.15
+    assert coordinated.mean("us_reporting_read") <= 0.6 * staggered.mean("us_reporting_read")
+    assert coordinated.mean("cables_read") < staggered.mean("cables_read")
+
+
+def _reentries(policy: str, seeds: range) -> tuple[int, int, int]:
+    """(evictions, re-entries, re-entries found that posed 'second attempt' again) in the runs."""
+    evicted = returned = retried = 0
+    for seed in seeds:
+        records = [r.to_dict() for r in play_once(policy, seed).records]
+        for threat in ("cable_espionage", "shared_intel_theft"):
+            mine = [r for r in records if r.get("threat") == threat]
+            evicted += sum(r["kind"] == "threat_stopped" for r in mine)
+            starts = [r["time"] for r in mine if r["kind"] == "threat_started"]
+            returned += len(starts) - 1
+            for back in starts[1:]:
+                found = [
+                    r["time"] for r in mine if r["kind"] == "threat_detected" and r["time"] > back
+                ]
+                if found and any(
+                    r["kind"] == "decision_opened"
+                    and r.get("decision") == "second_attempt"
+                    and r["time"] == found[0]
+                    for r in records
+                ):
+                    retried += 1
+    return evicted, returned, retried
+
+
+def test_reentry_follows_what_the_room_did() -> None:
+    """Re-entry is not one fixed chance: after a rushed, staggered clean-up (go public) the
+    intruders come back far more often per eviction than after a coordinated, hardened one
+    (open and allied); and intruders found back inside a fixed network pose 'second attempt'
+    again (the agency no longer counts as secured)."""
+    seeds = range(60)
+    open_evicted, open_back, _ = _reentries(OPEN, seeds)
+    loud_evicted, loud_back, loud_retried = _reentries(LOUD, seeds)
+    assert open_evicted >= 60 and loud_evicted >= 60
+    assert loud_back / loud_evicted >= 2 * open_back / open_evicted
+    assert loud_retried >= 5
 
 
 # --- (3b) the bills meet the Diet's calendar: time, not defeat ------------------------------
