@@ -12,9 +12,11 @@ import functools
 from pathlib import Path
 
 import pytest
+from decision_sweep import policy_name, sweep
 from seed_documents import absent_reason, seeds_dir
 
 from sim.batch import BatchResult, recipe_from_files, run_batch
+from sim.batch.results import batch_data
 from sim.batch.view import PolicyView
 from sim.deciders import PlaybookDecider, play
 from sim.engine import Exercise
@@ -201,16 +203,110 @@ def test_early_briefing_and_joint_attribution_keep_partners_on_side() -> None:
 
 
 def test_naming_the_threat_strains_diplomatic_channels() -> None:
-    """The price of naming: quiet diplomacy keeps strain with the named states low far more
-    often than naming with partners, and going it alone strains relations most."""
+    """The price of naming: quiet diplomacy keeps both channels open in every run; naming
+    with partners closes one in some runs; going it alone, Beijing is still retaliating at
+    the end in most runs."""
     together, quiet, alone = (outcomes(p) for p in POLICIES)
-    assert quiet.rate("channels_open") >= together.rate("channels_open") + 0.4
+    assert quiet.rate("channels_open") == 1
+    assert quiet.rate("channels_open") >= together.rate("channels_open") + 0.1
     assert together.rate("channels_open") >= alone.rate("channels_open") + 0.3
-    assert (
-        alone.mean("relations_strain")
-        > together.mean("relations_strain")
-        > quiet.mean("relations_strain")
-    )
+    assert alone.mean("pressure_china") > together.mean("pressure_china") + 0.4
+    assert quiet.mean("pressure_china") == quiet.mean("pressure_russia") == 0
+
+
+def fired(policy: str, inject: str) -> float:
+    """Share of the batch's runs in which the inject was delivered."""
+    data = batch_data(batch())
+    p = next(p for p in data["policies"] if p["name"] == f"naming-the-threat--{policy}")
+    return float(next(i["fired"] for i in p["injects"] if i["id"] == inject)) / RUNS
+
+
+def test_each_named_state_answers_with_its_own_levers() -> None:
+    """Three strains, three kinds of answer (review N10): attributing China alone brings
+    Beijing's coercion in nearly every run, and its economic pressure costs local buy-in
+    (firms and prefectures that trade with China); naming Russia brings Moscow's answer in
+    some runs; naming North Korea costs next to nothing. Strain with one state does not
+    bring retaliation from another."""
+    sc = scenario()
+    assert {"strain_china", "strain_russia", "strain_dprk"} <= set(sc.variables)
+    assert "relations_strain" not in sc.variables
+    threats = {t.id: t for t in sc.threats}
+    assert "strain_china" in str(threats["china_coercion"].when)
+    assert "strain_russia" in str(threats["russia_counter"].when)
+    assert fired("alone", "china_retaliates") >= 0.9
+    assert 0.05 <= fired("together", "russia_retaliates") <= 0.6
+    for policy in POLICIES:
+        assert fired(policy, "dprk_answers") <= 0.05, policy
+    assert fired("quiet", "china_retaliates") == fired("quiet", "russia_retaliates") == 0
+    # Beijing's coercion falls on the regions that trade with China.
+    coercion = next(s for s in threats["china_coercion"].stages if s.id == "coercion")
+    assert "local_buy_in" in coercion.effects
+    # A closed channel: a private demarche works less often while Beijing retaliates.
+    demarche = next(r for r in sc.responses if r.id == "demarche_china")
+    assert isinstance(demarche, Countermeasure) and "pressure_china" in str(demarche.success)
+
+
+def test_hardening_ends_the_outages_not_the_disinformation() -> None:
+    """Municipal hardening stops the outages; the influence operation is a separate campaign
+    that nothing in Japan stops (review N8): public rebuttal with the platforms blunts it, so
+    hardening and rebutting keeps more public trust than hardening alone."""
+    sc = scenario()
+    stoppers = {t for r in sc.responses if isinstance(r, Countermeasure) for t in r.stops}
+    assert "russia_disruption" in stoppers and "russia_influence" not in stoppers
+    result = sweep("naming-the-threat", "together", runs=RUNS, only=("russia_response",))[1]
+
+    def trust(option: str) -> float:
+        return result.policy(policy_name("russia_response", option)).mean("public_trust")
+
+    assert trust("harden_and_rebut") > trust("harden_quietly") + 0.03
+    for seed in range(10):
+        for r in run("quiet", seed).records:
+            d = r.to_dict()
+            if d["kind"] == "threat_stopped":
+                assert d["threat"] != "russia_influence"
+
+
+def test_thefts_are_rare_and_large() -> None:
+    """North Korea-linked thefts (review N5): each is tens to hundreds of millions of dollars,
+    and a six-month run sees one to a few of them, never the dozen of the first version."""
+    counts = []
+    for seed in range(20):
+        records = [r.to_dict() for r in run("quiet", seed).records]
+        heists = [
+            r
+            for r in records
+            if r["kind"] == "threat_stage_reached"
+            and r["threat"] == "dprk_theft"
+            and r["stage"] == "heist"
+        ]
+        counts.append(len(heists))
+        changes = [
+            r
+            for r in records
+            if r["kind"] == "variable_changed"
+            and r["variable"] == "crypto_stolen"
+            and r["new"] > r["old"]
+        ]
+        assert all(30 <= r["new"] - r["old"] <= 300 for r in changes), seed
+    assert max(counts) <= 4 and 1 <= sum(counts) / len(counts) <= 2.5, counts
+
+
+RETOOLING = {("china_espionage", "retooling"), ("russia_influence", "new_narratives")}
+
+
+def test_a_named_group_retools_and_comes_back() -> None:
+    """Attribution changes the campaign, not only deterrence (review §2.4): once named, the
+    China-linked group goes quiet to retool and mostly resumes; the Russia-linked operation
+    changes its narratives. Without a naming neither retools."""
+    retooled = {"together": 0, "quiet": 0}
+    for policy in retooled:
+        for seed in range(15):
+            for r in run(policy, seed).records:
+                d = r.to_dict()
+                step = (d.get("threat"), d.get("stage"))
+                if d["kind"] == "threat_stage_reached" and step in RETOOLING:
+                    retooled[policy] += 1
+    assert retooled["together"] >= 10 and retooled["quiet"] == 0, retooled
 
 
 def test_partner_intelligence_and_new_powers_protect_defence_technology() -> None:
@@ -240,13 +336,15 @@ def test_working_with_local_governments_keeps_public_trust() -> None:
 
 def test_the_law_is_a_matter_of_time_not_defeat() -> None:
     """Whatever the route, a bill sought after the dissolution is enacted by the end in a
-    minority of runs and still moving in the rest (never defeated outright); relying on
-    existing law never gives a legal footing. On the Diet's calendar the bill introduced at
-    once, without safeguards and with public trust falling, deliberates longer in the January
-    session and is enacted within the six months rarely, less often than the consulted one."""
+    minority of runs; relying on existing law never gives a legal footing. The consulted bill
+    is before the Diet by the end in most runs; the bill introduced at once, held up by the
+    ruling parties without safeguards or public trust, in fewer than two thirds (the rest
+    miss the session: still in review, not defeated). On the Diet's calendar it deliberates
+    longer in the January session and is enacted within the six months rarely, less often
+    than the consulted one."""
     together, quiet, alone = (outcomes(p) for p in POLICIES)
-    for sought in (together, alone):
-        assert sought.rate("legal_footing", "met", "partially") >= 0.95
+    assert together.rate("legal_footing", "met", "partially") >= 0.8
+    assert 0.2 <= alone.rate("legal_footing", "met", "partially") <= 0.65
     assert 0.03 <= together.mean("legal_powers") <= 0.4
     assert alone.mean("legal_powers") < together.mean("legal_powers") - 0.05
     assert quiet.rate("legal_footing", "met", "partially") == 0

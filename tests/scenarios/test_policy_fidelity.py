@@ -212,12 +212,12 @@ def test_deterrence_makes_adversaries_drop_or_not_return() -> None:
 
 
 def test_strain_brings_retaliation() -> None:
-    """Naming and attributing alone strains relations until the named states retaliate;
-    quiet diplomacy never provokes it."""
+    """Naming and attributing China alone strains relations with China until Beijing
+    retaliates; quiet diplomacy never provokes it."""
 
     def retaliated(policy: str) -> int:
         injects = outcomes(published(NAMING), f"{NAMING}--{policy}")["injects"]
-        return next(i["fired"] for i in injects if i["id"] == "retaliation_begins")
+        return next(i["fired"] for i in injects if i["id"] == "china_retaliates")
 
     assert retaliated("alone") >= 0.8 * PUBLISHED_RUNS
     assert retaliated("quiet") == 0
