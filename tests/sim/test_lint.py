@@ -218,3 +218,25 @@ def test_an_effect_that_reads_one_way_is_not_flagged(tmp_path: Path, effect: str
     path = tmp_path / "signs.yaml"
     path.write_text(SIGNS.format(effect=effect), encoding="utf-8")
     assert [f for f in lint_file(path) if f.code == "TT115"] == []
+
+
+def test_a_campaign_that_can_abort_can_be_stopped_so_waiting_for_it_is_no_finding(
+    tmp_path: Path,
+) -> None:
+    text = """format: 2
+scenario: {id: t, title: T, summary: s, start: "2020-01-01T00:00:00", horizon: 100}
+actors:
+  - {id: a, name: A, affiliation: government, player: true}
+  - {id: x, name: X, affiliation: adversary}
+variables: {deterrence: {initial: 0, min: 0, max: 1}}
+threats:
+  - {id: spies, actor: x, at: 1, abort_if: "deterrence > 0.5", stages: [{id: s1, duration: 50}]}
+injects:
+  - {id: warn, at: 2, from: a, to: [a], title: w, text: w, effects: {deterrence: "+ 0.6"}}
+  - {id: gone, when: "spies == 'stopped'", from: a, to: [a], title: g, text: g}
+"""
+    path = tmp_path / "abort.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [f for f in lint_file(path) if f.code == "TT101"] == []
+    path.write_text(text.replace(', abort_if: "deterrence > 0.5"', ""), encoding="utf-8")
+    assert [f.code for f in lint_file(path) if f.code == "TT101"] == ["TT101"]
