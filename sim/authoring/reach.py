@@ -252,7 +252,7 @@ def _update_values(reach: Reach) -> None:
         values = {"pending"}
         if t.id in reach.started:
             values |= {"undetected", "detected", "completed"}
-            if t.id in stoppers:
+            if t.id in stoppers or t.abort_if is not None:  # (v2) an abort stops it too
                 values.add("stopped")
         reach.statuses[t.id] = values
     for inj in s.injects:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
 from rich.cells import cell_len
 
 from sim.authoring.reach import Reach, analyse, min_duration
@@ -52,6 +55,7 @@ def run_rules(scenario: Scenario, path: str, where: Located) -> list[Finding]:
         _labels,
         _threats,
         _invented,
+        _effects_read_as_one,
     ):
         rule(ctx)
     return ctx.found
@@ -354,3 +358,98 @@ def _invented(ctx: Context) -> None:
                 f"inject '{inj.id}' is invented and changes numbers, but neither its notes nor "
                 "scenario.assumptions say why those numbers are plausible",
             )
+
+
+# --- TT115: '- a - b' is read as one expression ----------------------------------------------
+
+_CHAINS: dict[str, tuple[type[ast.operator], type[ast.operator]]] = {
+    "-": (ast.Add, ast.Sub),
+    "/": (ast.Mult, ast.Div),
+}
+"""After '-' a sum, after '/' a product, is one amount: its later terms change sign."""
+
+
+def _effects_of(obj: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every effect in a scenario, wherever the format allows one (any '...effects' field)."""
+    if isinstance(obj, BaseModel):
+        for name, info in type(obj).model_fields.items():
+            value = getattr(obj, name)
+            key = info.alias or name
+            if name.endswith("effects") and isinstance(value, dict):
+                for var, source in value.items():
+                    if isinstance(source, str):
+                        yield (*path, key, var), source
+            elif value is not None and not isinstance(value, str | int | float):
+                yield from _effects_of(value, (*path, key))
+    elif isinstance(obj, list | tuple):
+        for i, item in enumerate(obj):
+            yield from _effects_of(item, (*path, i))
+    elif isinstance(obj, dict):
+        for k, item in obj.items():
+            yield from _effects_of(item, (*path, k))
+
+
+def _terms(
+    node: ast.expr, ops: tuple[type[ast.operator], type[ast.operator]], text: str
+) -> list[tuple[type[ast.operator] | None, ast.expr]]:
+    """A left-to-right chain of the two operators, each operand with the operator before it
+    (a - b + c: (None, a), (Sub, b), (Add, c)); a bracketed left part stays one operand."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ops):
+        left = node.left
+        if text[: left.col_offset].rstrip().endswith("("):  # '(a - b) - c': (a - b) is one
+            return [(None, left), (type(node.op), node.right)]
+        return [*_terms(left, ops, text), (type(node.op), node.right)]
+    return [(None, node)]
+
+
+def _needs_brackets(term: ast.expr, op: str) -> bool:
+    """Whether a term written alone in the chain after op needs its brackets back."""
+    if isinstance(term, ast.IfExp | ast.BoolOp | ast.Compare):
+        return True
+    if not isinstance(term, ast.BinOp):
+        return False
+    return isinstance(term.op, ast.Add | ast.Sub) or op == "/"
+
+
+def _bracketed(text: str) -> bool:
+    """True if the whole text is inside one pair of brackets: '(a - b)', not '(a) - (b)'."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def _effects_read_as_one(ctx: Context) -> None:
+    for at, source in _effects_of(ctx.s, ()):
+        body = source.strip()
+        if not body or body[0] not in _CHAINS:
+            continue
+        op, rest = body[0], body[1:].strip()
+        if _bracketed(rest):
+            continue
+        try:
+            tree = ast.parse(rest, mode="eval").body
+        except SyntaxError:
+            continue
+        ops = _CHAINS[op]
+        if not (isinstance(tree, ast.BinOp) and isinstance(tree.op, ops)):
+            continue
+        swap = {ops[0]: ops[1], ops[1]: ops[0]}
+        symbol = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+        in_turn = ""
+        for before, term in _terms(tree, ops, rest):
+            text = ast.get_source_segment(rest, term) or ""
+            if _needs_brackets(term, op):
+                text = f"({text})"  # its brackets, which the parser leaves out
+            in_turn += text if before is None else f" {symbol[swap[before]]} {text}"
+        ctx.add(
+            "TT115",
+            at,
+            f"effect '{body}' is '{op} ({rest})': the whole of '{rest}' is one amount. To "
+            f"apply each term in turn, write '{op} ({in_turn})'; if one amount is meant, "
+            f"write '{op} ({rest})' to say so",
+        )

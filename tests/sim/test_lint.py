@@ -181,3 +181,62 @@ def test_explore_keeps_errors_raised_by_the_engine(monkeypatch: pytest.MonkeyPat
         __import__("sim.loader").loader.load_scenario(ROOT / "scenarios" / "quickstart.yaml"), 7
     )
     assert outcome.seed == 7 and outcome.error == "RuntimeError: engine bug"
+
+
+SIGNS = """format: 2
+scenario: {{id: t, title: T, summary: s, start: "2020-01-01T00:00:00", horizon: 10}}
+actors: [{{id: a, name: A, affiliation: government, player: true}}]
+variables: {{x: {{initial: 5}}, y: {{initial: 1}}}}
+injects:
+  - {{id: i, at: 1, from: a, to: [a], title: t, text: t, effects: {{x: "{effect}"}}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("effect", "in_turn"),
+    [
+        ("- x - y", "- (x + y)"),
+        ("- x - (y - 1) + 2", "- (x + (y - 1) - 2)"),
+        ("- (x - y) - y * 2", "- ((x - y) + y * 2)"),
+        ("- (1 if y > 0 else 0) - y", "- ((1 if y > 0 else 0) + y)"),
+        ("/ (y + 1) * 2", "/ ((y + 1) / 2)"),
+    ],
+)
+def test_an_effect_read_as_one_amount_is_flagged_with_the_in_turn_spelling(
+    tmp_path: Path, effect: str, in_turn: str
+) -> None:
+    path = tmp_path / "signs.yaml"
+    path.write_text(SIGNS.format(effect=effect), encoding="utf-8")
+    found = [f for f in lint_file(path) if f.code == "TT115"]
+    assert len(found) == 1 and f"write '{in_turn}'" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "effect", ["- (x - y)", "- x * y", "+ x - y", "* x / y", "- min(x, y) * 2", "= x - y", "- 1"]
+)
+def test_an_effect_that_reads_one_way_is_not_flagged(tmp_path: Path, effect: str) -> None:
+    path = tmp_path / "signs.yaml"
+    path.write_text(SIGNS.format(effect=effect), encoding="utf-8")
+    assert [f for f in lint_file(path) if f.code == "TT115"] == []
+
+
+def test_a_campaign_that_can_abort_can_be_stopped_so_waiting_for_it_is_no_finding(
+    tmp_path: Path,
+) -> None:
+    text = """format: 2
+scenario: {id: t, title: T, summary: s, start: "2020-01-01T00:00:00", horizon: 100}
+actors:
+  - {id: a, name: A, affiliation: government, player: true}
+  - {id: x, name: X, affiliation: adversary}
+variables: {deterrence: {initial: 0, min: 0, max: 1}}
+threats:
+  - {id: spies, actor: x, at: 1, abort_if: "deterrence > 0.5", stages: [{id: s1, duration: 50}]}
+injects:
+  - {id: warn, at: 2, from: a, to: [a], title: w, text: w, effects: {deterrence: "+ 0.6"}}
+  - {id: gone, when: "spies == 'stopped'", from: a, to: [a], title: g, text: g}
+"""
+    path = tmp_path / "abort.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [f for f in lint_file(path) if f.code == "TT101"] == []
+    path.write_text(text.replace(', abort_if: "deterrence > 0.5"', ""), encoding="utf-8")
+    assert [f.code for f in lint_file(path) if f.code == "TT101"] == ["TT101"]
