@@ -9,7 +9,7 @@ cycle) and never touch its private parts. :class:`sim.engine.Exercise` is the on
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol
 
 import simpy
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 Process = Generator[simpy.Event, Any, None]
 """A SimPy process body."""
+P = ParamSpec("P")
 
 
 class Context(Protocol):
@@ -83,8 +84,11 @@ class Context(Protocol):
 
     def set_status(self, name: str, status: str) -> None: ...
 
-    def record(self, event: ev.Event) -> None:
-        """Append a record (stamped with its sequence number and the time)."""
+    def record(self, kind: Callable[P, ev.Event], /, *args: P.args, **fields: P.kwargs) -> None:
+        """Record that something happened: a record of class ``kind`` with these fields,
+        stamped with its sequence number and the time. The mechanics hand over the class and
+        the fields, not a built record, so an exercise without a log (a batch's run) can count
+        it without building it."""
         ...
 
     def apply_effects(

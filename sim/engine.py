@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, ParamSpec, cast
 
 import simpy
 from simpy.events import URGENT
@@ -83,8 +83,7 @@ Process = Generator[simpy.Event, Any, None]
 
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
-_SET_SEQ = ev.Event.__dict__["seq"].__set__
-_SET_TIME = ev.Event.__dict__["time"].__set__
+P = ParamSpec("P")
 
 
 class ExerciseError(TabletopError):
@@ -111,11 +110,65 @@ class Rating:
     facts: Evidence
 
 
+@dataclass(slots=True)
+class Outcomes:
+    """What a batch reads from a run's records, noted as they would have been recorded, by an
+    exercise without a log (``Exercise(..., log=False)``)."""
+
+    ratings: dict[str, str] = field(default_factory=dict)
+    """Each objective's final rating (what its ``ObjectiveEvaluated`` says)."""
+    decisions: dict[str, str | None] = field(default_factory=dict)
+    """Each decision posed: the option taken last, None while open (``DecisionOpened``,
+    ``DecisionMade``)."""
+    succeeded: set[str] = field(default_factory=set)
+    """Responses that finished successfully at least once (``ResponseFinished``)."""
+    expression_failures: int = 0
+    """``ExpressionFailed`` records."""
+
+
+def _opened(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.decisions[fields["decision"]] = None
+
+
+def _made(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.decisions[fields["decision"]] = fields["option"]
+
+
+def _finished(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.succeeded.add(fields["response"])
+
+
+def _failed(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.expression_failures += 1
+
+
+def _evaluated(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.ratings[fields["objective"]] = fields["rating"]
+
+
+_NOTES: dict[Callable[..., ev.Event], Callable[[Outcomes, Mapping[str, Any]], None]] = {
+    ev.DecisionOpened: _opened,
+    ev.DecisionMade: _made,
+    ev.ResponseFinished: _finished,
+    ev.ExpressionFailed: _failed,
+    ev.ObjectiveEvaluated: _evaluated,
+}
+"""The records whose outcomes an exercise without a log notes, and how."""
+
+
 class Exercise:
     """One play of a scenario with one seed."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    def __init__(self, scenario: Scenario, seed: int | None = None, *, log: bool = True) -> None:
         self.scenario = scenario
+        self.log = log
+        """Whether records are kept (``records``). Without a log (a batch's replications) the
+        run is the same, but records are only counted and the outcomes a batch reads are
+        noted in ``outcomes``; no record, and none of the words records carry, is built."""
+        self.recorded = 0
+        """Records so far (kept or not)."""
+        self.outcomes = Outcomes()
+        """(without a log) What the records would have said that a batch reads."""
         self.seed = scenario.scenario.seed if seed is None else seed
         self.compiled: Compiled = compiled(scenario)
         self.env = simpy.Environment()
@@ -170,7 +223,7 @@ class Exercise:
         """Objectives rated by an evaluator: (rating, note, when) (see sim/handrating.py)."""
 
         self._emit(
-            ev.ExerciseStarted(scenario=scenario.scenario.id, seed=self.seed, start=setup.start)
+            ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
         )
         for threat in scenario.threats:
             self._arm(threat)
@@ -320,8 +373,7 @@ class Exercise:
 
     def _advance_to(self, to: float, stop: str, before: bool = False) -> None:
         t = min(to, self.horizon)
-        records = self.records
-        start = len(records)
+        start = self.recorded
         env, due, queue = self.env, self._due, self._queue
         on_record, on_decision = stop == "record", stop == "decision"
         while not self.finished:
@@ -333,7 +385,7 @@ class Exercise:
                 break
             opened = self._opened
             self._advance()
-            if on_record and len(records) > start:
+            if on_record and self.recorded > start:
                 return
             if on_decision and self._opened != opened:
                 return
@@ -366,20 +418,23 @@ class Exercise:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self.env.run(until=self.horizon)
         for obj in self.scenario.objectives:
+            if not self.log:  # the rating alone: no evidence in words
+                rating = self._level(obj, True)
+                self._emit(ev.ObjectiveEvaluated, objective=obj.id, rating=rating, evidence="")
+                continue
             r = self._rate(obj, final=True)
             self._emit(
-                ev.ObjectiveEvaluated(
-                    objective=obj.id,
-                    rating=r.rating,
-                    evidence=r.evidence,
-                    measure=str(r.facts.measure),
-                    values=dict(r.facts.values),
-                    first_held=r.facts.first_held,
-                    stopped_holding=r.facts.stopped_holding,
-                    deadline=r.facts.deadline,
-                )
+                ev.ObjectiveEvaluated,
+                objective=obj.id,
+                rating=r.rating,
+                evidence=r.evidence,
+                measure=str(r.facts.measure),
+                values=dict(r.facts.values),
+                first_held=r.facts.first_held,
+                stopped_holding=r.facts.stopped_holding,
+                deadline=r.facts.deadline,
             )
-        self._emit(ev.ExerciseEnded(reason=reason, action=action))
+        self._emit(ev.ExerciseEnded, reason=reason, action=action)
         self.finished = True
 
     # --- commands: the one entry point ---------------------------------------------------------
@@ -437,15 +492,14 @@ class Exercise:
                     raise ExerciseError("the inject has no text")
                 return lambda seq: self._queue.append(
                     lambda: self._emit(
-                        ev.InjectDelivered(
-                            inject="",
-                            sender=c.sender,
-                            recipients=c.recipients,
-                            text=c.text,
-                            by_facilitator=True,
-                            audience=(c.sender, *c.recipients),
-                            action=seq,
-                        )
+                        ev.InjectDelivered,
+                        inject="",
+                        sender=c.sender,
+                        recipients=c.recipients,
+                        text=c.text,
+                        by_facilitator=True,
+                        audience=(c.sender, *c.recipients),
+                        action=seq,
                     )
                 )
             case Adjust():
@@ -470,7 +524,7 @@ class Exercise:
                     raise ExerciseError("the note has no text")
                 return lambda seq: self._queue.append(
                     lambda: self._emit(
-                        ev.FacilitatorNote(text=c.text, audience=ev.FACILITATOR_ONLY, action=seq)
+                        ev.FacilitatorNote, text=c.text, audience=ev.FACILITATOR_ONLY, action=seq
                     )
                 )
             case StartResponse():
@@ -590,15 +644,20 @@ class Exercise:
 
     # --- the context the mechanics (threats, responses) act through: sim.context.Context ----
 
-    def record(self, event: ev.Event) -> None:
-        """Append a record (built with its typed constructor), stamped with its sequence number
-        and the current scenario time."""
-        # The record was just built by its caller and is not shared yet: stamp it in place
-        # (dataclasses.replace would build it a second time, on the engine's hottest path),
-        # through the slots, as the records' own __init__ does (sim.events._slot_init).
-        _SET_SEQ(event, len(self.records))
-        _SET_TIME(event, float(self.env.now))
-        self.records.append(event)
+    def record(self, kind: Callable[P, ev.Event], /, *args: P.args, **fields: P.kwargs) -> None:
+        """Record that something happened: a record of class ``kind`` with these fields,
+        stamped with its sequence number and the current scenario time.
+
+        An exercise without a log (``log=False``, for batches) builds no record: it only
+        counts it and notes the outcomes a batch reads (``outcomes``)."""
+        self.recorded += 1
+        records = self.records
+        if self.log:
+            records.append(cast(Any, kind)(seq=len(records), time=float(self.env.now), **fields))
+        else:
+            note = _NOTES.get(kind)
+            if note is not None:
+                note(self.outcomes, fields)
 
     _emit = record
 
@@ -648,23 +707,25 @@ class Exercise:
             return
         self._state[variable] = new
         self._dirty.add(variable)
+        if not self.log:  # counted, never built: no cause in words
+            self.recorded += 1
+            return
         audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
         hidden: Cause | None = None
         if cause.kind is CauseKind.THREAT and cause.id not in self.threat_detected:
             cause, hidden = UNEXPLAINED, cause
         self._emit(
-            ev.VariableChanged(
-                variable=variable,
-                old=old,
-                new=new,
-                cause=cause.text,
-                hidden_cause=hidden.text if hidden else "",
-                origin=cause.parts,
-                hidden_origin=hidden.parts if hidden else (),
-                reason=reason,
-                audience=audience,
-                action=action,
-            )
+            ev.VariableChanged,
+            variable=variable,
+            old=old,
+            new=new,
+            cause=cause.text,
+            hidden_cause=hidden.text if hidden else "",
+            origin=cause.parts,
+            hidden_origin=hidden.parts if hidden else (),
+            reason=reason,
+            audience=audience,
+            action=action,
         )
 
     def apply_effects(
@@ -713,9 +774,11 @@ class Exercise:
 
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
         self._emit(
-            ev.ExpressionFailed(
-                where=where, expression=source, error=str(exc), audience=ev.FACILITATOR_ONLY
-            )
+            ev.ExpressionFailed,
+            where=where,
+            expression=source,
+            error=str(exc),
+            audience=ev.FACILITATOR_ONLY,
         )
 
     def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
@@ -783,37 +846,34 @@ class Exercise:
         if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
             self.set_status(inj.id, InjectStatus.SKIPPED)
             self._emit(
-                ev.InjectSkipped(
-                    inject=inj.id,
-                    reason=f"condition false: {inj.only_if}",
-                    audience=ev.FACILITATOR_ONLY,
-                    action=action,
-                )
+                ev.InjectSkipped,
+                inject=inj.id,
+                reason=f"condition false: {inj.only_if}",
+                audience=ev.FACILITATOR_ONLY,
+                action=action,
             )
             return
         if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj):
             self.set_status(inj.id, InjectStatus.SKIPPED)
             self._emit(
-                ev.InjectSkipped(
-                    inject=inj.id,
-                    reason=f"did not happen (probability {inj.probability})",
-                    audience=ev.FACILITATOR_ONLY,
-                )
+                ev.InjectSkipped,
+                inject=inj.id,
+                reason=f"did not happen (probability {inj.probability})",
+                audience=ev.FACILITATOR_ONLY,
             )
             return
         self.set_status(inj.id, InjectStatus.DELIVERED)
         self._emit(
-            ev.InjectDelivered(
-                inject=inj.id,
-                sender=inj.sender,
-                recipients=tuple(inj.to),
-                text=inj.text,
-                contingency=inj.contingency,
-                by_facilitator=by_facilitator,
-                reason=reason,
-                audience=(inj.sender, *inj.to),
-                action=action,
-            )
+            ev.InjectDelivered,
+            inject=inj.id,
+            sender=inj.sender,
+            recipients=tuple(inj.to),
+            text=inj.text,
+            contingency=inj.contingency,
+            by_facilitator=by_facilitator,
+            reason=reason,
+            audience=(inj.sender, *inj.to),
+            action=action,
         )
         self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
         if inj.reveals:
@@ -833,13 +893,12 @@ class Exercise:
         self.open_decisions[d.id] = od
         self._opened += 1
         self._emit(
-            ev.DecisionOpened(
-                decision=d.id,
-                owner=d.owner,
-                prompt=d.prompt,
-                options=offered or tuple(o.id for o in d.options),
-                deadline=od.deadline,
-            )
+            ev.DecisionOpened,
+            decision=d.id,
+            owner=d.owner,
+            prompt=d.prompt,
+            options=offered or tuple(o.id for o in d.options),
+            deadline=od.deadline,
         )
         self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
 
@@ -872,14 +931,13 @@ class Exercise:
         option = next(o for o in d.options if o.id == option_id)
         self.set_status(d.id, option_id)
         self._emit(
-            ev.DecisionMade(
-                decision=d.id,
-                option=option_id,
-                by=by,
-                reason=reason,
-                rationale=rationale,
-                action=action,
-            )
+            ev.DecisionMade,
+            decision=d.id,
+            option=option_id,
+            by=by,
+            reason=reason,
+            rationale=rationale,
+            action=action,
         )
         if self.v2 is not None:
             self.v2.decided(d)
@@ -945,25 +1003,37 @@ class Exercise:
             return hand_rating(self, obj, final)
         if self.v2 is not None and (obj.at is not None or obj.within is not None):
             return self.v2.rate(obj, final)
+        level = self._level(obj, final)
         expr = self.compiled.expr(obj.met)
         values = {n: self._state[n] for n in sorted(expr.names)}
         if obj.throughout:
             broken = self._objective_broken.get(obj.id)
-            met = broken is None
             facts = Evidence(Measure.THROUGHOUT, values, final, self.now, stopped_holding=broken)
         elif obj.by is not None:
             first = self._objective_first_true.get(obj.id)
-            met = first is not None and first <= obj.by
             facts = Evidence(Measure.BY, values, final, self.now, first_held=first, deadline=obj.by)
         else:
-            met = self.truth(obj.met, f"objective:{obj.id}")
             facts = Evidence(Measure.END, values, final, self.now)
-        evidence = evidence_text(facts, self._when)
+        return Rating(obj.id, level, evidence_text(facts, self._when), facts)
+
+    def _level(self, obj: Objective, final: bool) -> str:
+        """An objective's rating level (what ``_rate`` says, without the evidence)."""
+        if obj.rated_by == "evaluator" or (
+            self.v2 is not None and (obj.at is not None or obj.within is not None)
+        ):
+            return self._rate(obj, final=final).rating
+        if obj.throughout:
+            met = obj.id not in self._objective_broken
+        elif obj.by is not None:
+            first = self._objective_first_true.get(obj.id)
+            met = first is not None and first <= obj.by
+        else:
+            met = self.truth(obj.met, f"objective:{obj.id}")
         if met:
-            return Rating(obj.id, RatingLevel.MET, evidence, facts)
+            return RatingLevel.MET
         if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
-            return Rating(obj.id, RatingLevel.PARTIALLY, evidence, facts)
-        return Rating(obj.id, RatingLevel.NOT_MET, evidence, facts)
+            return RatingLevel.PARTIALLY
+        return RatingLevel.NOT_MET
 
     def _when(self, t: float) -> str:
         words = self._when_words

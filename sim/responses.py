@@ -27,12 +27,11 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
         laws = r.laws()
         missing = [law for law in laws if ex.value(law) != ResponseStatus.SUCCEEDED] or laws
         ex.record(
-            ev.ResponseBlocked(
-                response=r.id,
-                reason=f"needs {_and(missing)} to be enacted first",
-                audience=_audience(ex, r),
-                action=action,
-            )
+            ev.ResponseBlocked,
+            response=r.id,
+            reason=f"needs {_and(missing)} to be enacted first",
+            audience=_audience(ex, r),
+            action=action,
         )
         return
     if status == ResponseStatus.RUNNING or (
@@ -40,9 +39,11 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
     ):
         reason = "already running" if status == ResponseStatus.RUNNING else "already enacted"
         ex.record(
-            ev.ResponseBlocked(
-                response=r.id, reason=reason, audience=_audience(ex, r), action=action
-            )
+            ev.ResponseBlocked,
+            response=r.id,
+            reason=reason,
+            audience=_audience(ex, r),
+            action=action,
         )
         return
     ex.set_status(r.id, ResponseStatus.RUNNING)
@@ -90,16 +91,15 @@ def _begin(
 ) -> None:
     ex.active[r.id] = ActiveResponse(r.id, r.kind, _actor(r), ex.now, expected_end)
     ex.record(
-        ev.ResponseStarted(
-            response=r.id,
-            response_kind=r.kind,
-            actor=_actor(r),
-            cause=cause.text,
-            origin=cause.parts,
-            expected_end=expected_end,
-            audience=_audience(ex, r),
-            action=action,
-        )
+        ev.ResponseStarted,
+        response=r.id,
+        response_kind=r.kind,
+        actor=_actor(r),
+        cause=cause.text,
+        origin=cause.parts,
+        expected_end=expected_end,
+        audience=_audience(ex, r),
+        action=action,
     )
 
 
@@ -109,9 +109,11 @@ def _succeed(
     ex.active.pop(r.id, None)
     ex.set_status(r.id, ResponseStatus.SUCCEEDED)
     ex.record(
-        ev.ResponseFinished(
-            response=r.id, response_kind=r.kind, summary=summary, audience=_audience(ex, r)
-        )
+        ev.ResponseFinished,
+        response=r.id,
+        response_kind=r.kind,
+        summary=summary,
+        audience=_audience(ex, r),
     )
     ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
     _follow_on(ex, r, extra)
@@ -121,9 +123,11 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str) -> None:
     ex.active.pop(r.id, None)
     ex.set_status(r.id, ResponseStatus.FAILED)
     ex.record(
-        ev.ResponseFailed(
-            response=r.id, response_kind=r.kind, reason=reason, audience=_audience(ex, r)
-        )
+        ev.ResponseFailed,
+        response=r.id,
+        response_kind=r.kind,
+        reason=reason,
+        audience=_audience(ex, r),
     )
     ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
 
@@ -141,14 +145,13 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> P
         yield ex.env.timeout(delay)
     age = _age(ex, r.about)
     ex.record(
-        ev.NotificationDelivered(
-            response=r.id,
-            sender=r.sender,
-            recipients=tuple(r.to),
-            message=r.message or (r.title or r.id),
-            age=age,
-            audience=_audience(ex, r),
-        )
+        ev.NotificationDelivered,
+        response=r.id,
+        sender=r.sender,
+        recipients=tuple(r.to),
+        message=r.message or (r.title or r.id),
+        age=age,
+        audience=_audience(ex, r),
     )
     extra = {"age": age if age is not None else 0.0}
     _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
@@ -168,9 +171,11 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
     with resource.request() as req:
         if not req.triggered:
             ex.record(
-                ev.ResponseQueued(
-                    response=r.id, actor=r.actor, audience=_audience(ex, r), action=action
-                )
+                ev.ResponseQueued,
+                response=r.id,
+                actor=r.actor,
+                audience=_audience(ex, r),
+                action=action,
             )
             action = None
         yield req
@@ -205,29 +210,31 @@ def _legislate(ex: Context, r: Legislation, cause: Cause, action: int | None) ->
                 with ex.resources[stage.actor].request() as req:
                     if not req.triggered:
                         ex.record(
-                            ev.ResponseQueued(response=r.id, actor=stage.actor, audience=audience)
+                            ev.ResponseQueued, response=r.id, actor=stage.actor, audience=audience
                         )
                     yield req
                     ex.record(
-                        ev.BillProgress(
-                            response=r.id, stage=stage.id, step="started", attempt=attempt
-                        )
+                        ev.BillProgress,
+                        response=r.id,
+                        stage=stage.id,
+                        step="started",
+                        attempt=attempt,
                     )
                     yield ex.env.timeout(sample(stage.duration, rng))
             else:
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="started", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=attempt
                 )
                 yield ex.env.timeout(sample(stage.duration, rng))
             p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
             if chance(p, rng):
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="passed", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
                 )
                 break
             if stage.stall is not None and attempt < stage.attempts:
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="stalled", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
                 )
                 yield ex.env.timeout(sample(stage.stall, rng))
                 continue
