@@ -40,6 +40,12 @@ class Context(Protocol):
         ...
 
     @property
+    def audiences(self) -> dict[str, tuple[str, ...]]:
+        """Each response's record audience, by id, kept by ``sim.responses`` (it depends on the
+        scenario alone, so it is worked out once per scenario)."""
+        ...
+
+    @property
     def threats(self) -> Mapping[str, Threat]: ...
 
     @property

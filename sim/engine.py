@@ -182,6 +182,8 @@ class Exercise:
         setup = _setup(scenario, self.compiled)
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
+        self.audiences = setup.audiences
+        """Each response's record audience, worked out once per scenario (sim.responses)."""
 
         self._state: dict[str, Value] = dict(setup.state)
         if self.compiled.names.get(NOW) == CLOCK_NAME:  # (v2) 'now' reads the clock
@@ -374,17 +376,30 @@ class Exercise:
     def _advance_to(self, to: float, stop: str, before: bool = False) -> None:
         t = min(to, self.horizon)
         start = self.recorded
-        env, due, queue = self.env, self._due, self._queue
+        env, due, queue, horizon = self.env, self._due, self._queue, self.horizon
+        peek, step = env.peek, env.step
         on_record, on_decision = stop == "record", stop == "decision"
         while not self.finished:
-            nxt = env.peek()
+            nxt = peek()
             if before:
                 if not (nxt < t or ((due or queue) and env.now < t)):
                     return
             elif not (nxt <= t or due or queue):
                 break
             opened = self._opened
-            self._advance()
+            # One engine step: the instant's own work and queued actions once its events are
+            # done, else the next SimPy event, else the end of time.
+            self.events_processed += 1
+            if self.events_processed > self.max_events:
+                self._over_budget()
+            if nxt > env.now and (due or queue):
+                (due or queue).popleft()()
+            elif nxt >= horizon:
+                self._end(EndReason.HORIZON)
+            else:
+                step()
+            if self._dirty and not self.finished:
+                self._check_watchers()
             if on_record and self.recorded > start:
                 return
             if on_decision and self._opened != opened:
@@ -394,25 +409,12 @@ class Exercise:
         if not self.finished and t >= self.horizon:
             self._end(EndReason.HORIZON)
 
-    def _advance(self) -> None:
-        self.events_processed += 1
-        if self.events_processed > self.max_events:
-            raise BudgetExceeded(
-                f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
-                "limit for one run: the scenario repeats too much (look at repeating stages "
-                "and at threats or responses that start each other)"
-            )
-        env = self.env
-        nxt = env.peek()
-        if nxt > env.now and (self._due or self._queue):
-            (self._due or self._queue).popleft()()
-        elif nxt >= self.horizon:
-            self._end(EndReason.HORIZON)
-            return
-        else:
-            env.step()
-        if self._dirty:
-            self._check_watchers()
+    def _over_budget(self) -> None:
+        raise BudgetExceeded(
+            f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
+            "limit for one run: the scenario repeats too much (look at repeating stages "
+            "and at threats or responses that start each other)"
+        )
 
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
@@ -1118,6 +1120,8 @@ class _Setup:
     calendar: bool
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
+    audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each response's record audience (filled by sim.responses as responses run)."""
 
 
 def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:

@@ -78,8 +78,13 @@ def _actor(r: AnyResponse) -> str:
 
 
 def _audience(ex: Context, r: AnyResponse) -> tuple[str, ...]:
-    extra = tuple(r.to) if isinstance(r, Notification) else ()
-    return tuple(dict.fromkeys((*ex.players, _actor(r), *extra)))
+    """Who hears of a response: the players, its actor and (a notification) its recipients;
+    worked out once per scenario."""
+    found = ex.audiences.get(r.id)
+    if found is None:
+        extra = tuple(r.to) if isinstance(r, Notification) else ()
+        found = ex.audiences[r.id] = tuple(dict.fromkeys((*ex.players, _actor(r), *extra)))
+    return found
 
 
 def _begin(
