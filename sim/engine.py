@@ -245,7 +245,7 @@ class Exercise:
 
     @property
     def now(self) -> float:
-        return float(self.env.now)
+        return float(self.env._now)  # what ``env.now`` returns, without a second property call
 
     @property
     def threat_detected(self) -> set[str]:
@@ -456,6 +456,9 @@ class Exercise:
 
     def _accept(self, c: Command) -> Callable[[int], None]:
         """Check a command against the exercise now; return how to apply it."""
+        if type(c) is Advance:  # the most frequent command (every move of the clock) first
+            self._require_running()
+            return self._accept_advance(c)
         if isinstance(c, Rate):  # an evaluator's rating: also in the debrief, after the end
             return accept_rate(self, c)
         if isinstance(c, Observe):  # an evaluator's observation: also in the debrief
@@ -536,11 +539,7 @@ class Exercise:
                     lambda: self.launch(c.response, FACILITATOR, action=seq)
                 )
             case Advance():
-                if not _finite(c.to):
-                    raise ExerciseError("advance to a scenario time (a finite number)")
-                if c.stop not in ADVANCE_STOPS:
-                    raise ExerciseError(f"unknown place to stop: '{c.stop}'")
-                return lambda _seq: self._advance_to(c.to, c.stop, c.before)
+                return self._accept_advance(c)
             case End():
 
                 def end(seq: int) -> None:
@@ -550,6 +549,13 @@ class Exercise:
 
                 return end
         raise ExerciseError(f"the exercise does not take '{c.kind}' commands")
+
+    def _accept_advance(self, c: Advance) -> Callable[[int], None]:
+        if not _finite(c.to):
+            raise ExerciseError("advance to a scenario time (a finite number)")
+        if c.stop not in ADVANCE_STOPS:
+            raise ExerciseError(f"unknown place to stop: '{c.stop}'")
+        return lambda _seq: self._advance_to(c.to, c.stop, c.before)
 
     def _accept_decide(self, c: Decide) -> Callable[[int], None]:
         od = self.open_decisions.get(c.decision)
@@ -789,7 +795,7 @@ class Exercise:
     def happened(self, key: str) -> None:
         """Note that an inject or decision happened, and start what follows it."""
         self.happened_at.setdefault(key, self.now)
-        for item in self._followers.pop(key, []):
+        for item in self._followers.pop(key, ()):
             delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
             self._trigger_soon(item, delay)
 
