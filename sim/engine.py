@@ -382,7 +382,7 @@ class Exercise:
         while not self.finished:
             nxt = peek()
             if before:
-                if not (nxt < t or ((due or queue) and env.now < t)):
+                if not (nxt < t or ((due or queue) and env._now < t)):
                     return
             elif not (nxt <= t or due or queue):
                 break
@@ -392,7 +392,7 @@ class Exercise:
             self.events_processed += 1
             if self.events_processed > self.max_events:
                 self._over_budget()
-            if nxt > env.now and (due or queue):
+            if nxt > env._now and (due or queue):
                 (due or queue).popleft()()
             elif nxt >= horizon:
                 self._end(EndReason.HORIZON)
@@ -661,7 +661,7 @@ class Exercise:
         self.recorded += 1
         records = self.records
         if self.log:
-            records.append(cast(Any, kind)(seq=len(records), time=float(self.env.now), **fields))
+            records.append(cast(Any, kind)(seq=len(records), time=float(self.env._now), **fields))
         else:
             note = _NOTES.get(kind)
             if note is not None:
