@@ -40,6 +40,12 @@ class Context(Protocol):
         ...
 
     @property
+    def log(self) -> bool:
+        """Whether records are kept. Without a log (a batch's runs) the words records carry
+        (causes, reasons, summaries) are never read: a mechanic need not format them."""
+        ...
+
+    @property
     def audiences(self) -> dict[str, tuple[str, ...]]:
         """Each response's record audience, by id, kept by ``sim.responses`` (it depends on the
         scenario alone, so it is worked out once per scenario)."""

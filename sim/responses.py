@@ -100,7 +100,7 @@ def _begin(
         response=r.id,
         response_kind=r.kind,
         actor=_actor(r),
-        cause=cause.text,
+        cause=cause.text if ex.log else "",
         origin=cause.parts,
         expected_end=expected_end,
         audience=_audience(ex, r),
@@ -124,14 +124,15 @@ def _succeed(
     _follow_on(ex, r, extra)
 
 
-def _fail(ex: Context, r: Countermeasure | Legislation, reason: str) -> None:
+def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: object) -> None:
+    """The response failed; ``reason`` is formatted with ``args`` (if any) only when kept."""
     ex.active.pop(r.id, None)
     ex.set_status(r.id, ResponseStatus.FAILED)
     ex.record(
         ev.ResponseFailed,
         response=r.id,
         response_kind=r.kind,
-        reason=reason,
+        reason=reason.format(*args) if args and ex.log else reason,
         audience=_audience(ex, r),
     )
     ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
@@ -159,7 +160,7 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> P
         audience=_audience(ex, r),
     )
     extra = {"age": age if age is not None else 0.0}
-    _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
+    _succeed(ex, r, f"delivered to {', '.join(r.to)}" if ex.log else "", extra)
 
 
 def _age(ex: Context, about: str | None) -> float | None:
@@ -190,7 +191,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
             yield ex.env.timeout(duration)
     p = ex.probability(r.success, f"response:{r.id}.success")
     if not chance(p, rng):
-        _fail(ex, r, f"did not work (chance was {p:.0%})")
+        _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
     by = Cause(CauseKind.RESPONSE, r.id)
     done = [stop(ex, ex.threats[t], by) for t in r.stops]
@@ -243,7 +244,7 @@ def _legislate(ex: Context, r: Legislation, cause: Cause, action: int | None) ->
                 )
                 yield ex.env.timeout(sample(stage.stall, rng))
                 continue
-            _fail(ex, r, f"defeated at {stage.title or stage.id}")
+            _fail(ex, r, "defeated at {}", stage.title or stage.id)
             return
     unlock(ex, r)
     _succeed(ex, r, "enacted")

@@ -61,7 +61,7 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
         ev.ThreatDetected,
         threat=threat.id,
         stage=ex.campaigns.stage.get(threat.id, ""),
-        by=by.text,
+        by=by.text if ex.log else "",
         origin=by.parts,
         audience=ex.players,
     )
@@ -77,15 +77,15 @@ def stop(ex: Context, threat: Threat, by: Cause) -> str:
             ev.ThreatStopped,
             threat=threat.id,
             stage="",
-            by=by.text,
+            by=by.text if ex.log else "",
             origin=by.parts,
             audience=_told(ex, threat),
         )
-        return _summary(ex, threat, f"prevented {threat.id}")
+        return _summary(ex, threat, "prevented {}", threat.id)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
         ex.campaigns.procs[threat.id].interrupt(Stop(by))
-        return _summary(ex, threat, f"stopped {threat.id}")
-    return _summary(ex, threat, f"{threat.id} was already {status}")
+        return _summary(ex, threat, "stopped {}", threat.id)
+    return _summary(ex, threat, "{} was already {}", threat.id, status)
 
 
 def _told(ex: Context, threat: Threat) -> tuple[str, ...]:
@@ -93,9 +93,10 @@ def _told(ex: Context, threat: Threat) -> tuple[str, ...]:
     return ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY
 
 
-def _summary(ex: Context, threat: Threat, text: str) -> str:
-    """A response's summary names only threats the players know of."""
-    return text if threat.id in ex.campaigns.detected else ""
+def _summary(ex: Context, threat: Threat, text: str, *args: object) -> str:
+    """A response's summary names only threats the players know of: ``text`` formatted with
+    ``args``, only when the summary is kept (an exercise without a log keeps no words)."""
+    return text.format(*args) if ex.log and threat.id in ex.campaigns.detected else ""
 
 
 def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
@@ -103,11 +104,11 @@ def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     status = ex.value(threat.id)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
         ex.campaigns.procs[threat.id].interrupt(Slow(factor, by))
-        return _summary(ex, threat, f"slowed {threat.id} ×{factor:g}")
+        return _summary(ex, threat, "slowed {} ×{:g}", threat.id, factor)
     if status == ThreatStatus.PENDING:
         ex.campaigns.slowed[threat.id] = ex.campaigns.slowed.get(threat.id, 1.0) * factor
-        return _summary(ex, threat, f"{threat.id} will be slowed ×{factor:g} if it begins")
-    return _summary(ex, threat, f"{threat.id} was already {status}")
+        return _summary(ex, threat, "{} will be slowed ×{:g} if it begins", threat.id, factor)
+    return _summary(ex, threat, "{} was already {}", threat.id, status)
 
 
 def _campaign(ex: Context, threat: Threat) -> Process:
@@ -155,7 +156,7 @@ def _campaign(ex: Context, threat: Threat) -> Process:
                         ev.ThreatSlowed,
                         threat=threat.id,
                         factor=cause.factor,
-                        by=cause.by.text,
+                        by=cause.by.text if ex.log else "",
                         origin=cause.by.parts,
                         audience=_told(ex, threat),
                     )
@@ -183,7 +184,7 @@ def _stopped(ex: Context, threat: Threat, stage: Stage, by: Cause) -> None:
         ev.ThreatStopped,
         threat=threat.id,
         stage=stage.id,
-        by=by.text,
+        by=by.text if ex.log else "",
         origin=by.parts,
         audience=_told(ex, threat),
     )
