@@ -84,6 +84,8 @@ Process = Generator[simpy.Event, Any, None]
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
 P = ParamSpec("P")
+_SET_SEQ = ev.Event.__dict__["seq"].__set__
+_SET_TIME = ev.Event.__dict__["time"].__set__
 
 
 class ExerciseError(TabletopError):
@@ -659,9 +661,13 @@ class Exercise:
         An exercise without a log (``log=False``, for batches) builds no record: it only
         counts it and notes the outcomes a batch reads (``outcomes``)."""
         self.recorded += 1
-        records = self.records
         if self.log:
-            records.append(cast(Any, kind)(seq=len(records), time=float(self.env._now), **fields))
+            # Built, then stamped in place through the slots (sim.events._slot_init).
+            event = kind(*args, **fields)
+            records = self.records
+            _SET_SEQ(event, len(records))
+            _SET_TIME(event, float(self.env._now))
+            records.append(event)
         else:
             note = _NOTES.get(kind)
             if note is not None:
