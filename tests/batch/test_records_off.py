@@ -43,7 +43,7 @@ def test_a_batch_without_logs_tallies_what_the_logs_say(scenario: Path) -> None:
     # the runs are not all alike: the comparison covers different outcomes
     assert len({s.finals for s in logged}) > 1
     assert any(any(s.succeeded) for s in logged)
-    assert any(NOT_POSED in s.decisions or max(s.decisions, default=0) > 0 for s in logged)
+    assert len({s.decisions for s in logged}) > 1
 
 
 SLOW = """
