@@ -85,13 +85,12 @@ def _after(
             break
         pick -= branch.weight
     ex.record(
-        ev.ThreatBranched(
-            threat=threat.id,
-            stage=stage.id,
-            to=chosen.stage or "",
-            chance=round(chosen.weight / total, 12),
-            audience=ev.FACILITATOR_ONLY,
-        )
+        ev.ThreatBranched,
+        threat=threat.id,
+        stage=stage.id,
+        to=chosen.stage or "",
+        chance=round(chosen.weight / total, 12),
+        audience=ev.FACILITATOR_ONLY,
     )
     return None if chosen.end else index[chosen.stage or ""]
 

@@ -121,7 +121,7 @@ class Calendar:
         self.current = s
         ex.set_status(s.id, "open")
         self._number(IN_SESSION, 1.0)
-        ex.record(ev.ParliamentOpened(sitting=s.id, title=s.title or s.id))
+        ex.record(ev.ParliamentOpened, sitting=s.id, title=s.title or s.id)
         for rid, proc in self.waiting.items():  # all join before any reads the count
             self.before[rid] = proc
             self.submitted.add(rid)
@@ -152,7 +152,7 @@ class Calendar:
         if dissolved and s.dissolution is not None:
             text = s.dissolution.text or "The house is dissolved."
         title = s.title or s.id
-        ex.record(ev.ParliamentClosed(sitting=s.id, title=title, reason=reason, text=text))
+        ex.record(ev.ParliamentClosed, sitting=s.id, title=title, reason=reason, text=text)
         before, self.before = self.before, {}
         for rid, proc in before.items():
             bill = ex.responses[rid]
@@ -162,7 +162,7 @@ class Calendar:
             elif self._carried(bill):
                 died = ""
                 stage = ex.active[rid].stage if rid in ex.active else ""
-                ex.record(ev.BillProgress(response=rid, stage=stage, step="carried_over"))
+                ex.record(ev.BillProgress, response=rid, stage=stage, step="carried_over")
             else:
                 died = f"died: {title} ended"
             proc.interrupt(_Ended(died))
@@ -216,7 +216,7 @@ class Calendar:
                 self._count()
                 return None
             if not told:
-                ex.record(ev.BillProgress(response=r.id, stage=stage.id, step="waiting"))
+                ex.record(ev.BillProgress, response=r.id, stage=stage.id, step="waiting")
                 told = True
             self.waiting[r.id] = proc
             if self._opening is None:
@@ -246,7 +246,7 @@ class Calendar:
                     if died:
                         return died
                     if amount > 0 and remaining < amount:
-                        ex.record(ev.BillProgress(response=r.id, stage=stage.id, step="resumed"))
+                        ex.record(ev.BillProgress, response=r.id, stage=stage.id, step="resumed")
                 if remaining <= EPSILON:
                     return None
                 wait = remaining if tick is None else min(remaining, tick)
@@ -312,7 +312,7 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
             died = yield from cal.wait_for_sitting(r, stage)
             if died:
                 return died
-        ex.record(ev.BillProgress(response=r.id, stage=stage.id, step="started", attempt=attempt))
+        ex.record(ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=attempt)
         cal._effects(r, stage, stage.start_effects, "start")
         duration = sample(stage.duration, rng) * cal.factor(r, stage)
         return (yield from cal.progress(r, stage, duration))
@@ -325,7 +325,7 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
             if stage.actor is not None:
                 with ex.resources[stage.actor].request() as req:
                     if not req.triggered:
-                        ex.record(ev.ResponseQueued(response=r.id, actor=stage.actor))
+                        ex.record(ev.ResponseQueued, response=r.id, actor=stage.actor)
                     yield req
                     died = yield from attempt_at(stage, attempt)
             else:
@@ -336,12 +336,12 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
             p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
             if chance(p, rng):
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="passed", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
                 )
                 break
             if stage.stall is not None and attempt < stage.attempts:
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="stalled", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
                 )
                 died = yield from cal.progress(r, stage, sample(stage.stall, rng), during=False)
                 if died:

@@ -9,7 +9,7 @@ cycle) and never touch its private parts. :class:`sim.engine.Exercise` is the on
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol
 
 import simpy
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 Process = Generator[simpy.Event, Any, None]
 """A SimPy process body."""
+P = ParamSpec("P")
 
 
 class Context(Protocol):
@@ -36,6 +37,18 @@ class Context(Protocol):
     @property
     def players(self) -> tuple[str, ...]:
         """The players' side (record audiences)."""
+        ...
+
+    @property
+    def log(self) -> bool:
+        """Whether records are kept. Without a log (a batch's runs) the words records carry
+        (causes, reasons, summaries) are never read: a mechanic need not format them."""
+        ...
+
+    @property
+    def audiences(self) -> dict[str, tuple[str, ...]]:
+        """Each response's record audience, by id, kept by ``sim.responses`` (it depends on the
+        scenario alone, so it is worked out once per scenario)."""
         ...
 
     @property
@@ -83,8 +96,11 @@ class Context(Protocol):
 
     def set_status(self, name: str, status: str) -> None: ...
 
-    def record(self, event: ev.Event) -> None:
-        """Append a record (stamped with its sequence number and the time)."""
+    def record(self, kind: Callable[P, ev.Event], /, *args: P.args, **fields: P.kwargs) -> None:
+        """Record that something happened: a record of class ``kind`` with these fields,
+        stamped with its sequence number and the time. The mechanics hand over the class and
+        the fields, not a built record, so an exercise without a log (a batch's run) can count
+        it without building it."""
         ...
 
     def apply_effects(

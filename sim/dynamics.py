@@ -249,12 +249,11 @@ class Dynamics:
             return True
         name = ex.scenario.actor(c.actor).name
         ex.record(
-            ev.ConsentRefused(
-                decision=d.id,
-                option=option.id,
-                actor=c.actor,
-                text=c.refusal or f"{name} refuses",
-            )
+            ev.ConsentRefused,
+            decision=d.id,
+            option=option.id,
+            actor=c.actor,
+            text=c.refusal or f"{name} refuses",
         )
         return False
 

@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, ParamSpec, cast
 
 import simpy
 from simpy.events import URGENT
@@ -83,6 +83,7 @@ Process = Generator[simpy.Event, Any, None]
 
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
+P = ParamSpec("P")
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
@@ -111,11 +112,65 @@ class Rating:
     facts: Evidence
 
 
+@dataclass(slots=True)
+class Outcomes:
+    """What a batch reads from a run's records, noted as they would have been recorded, by an
+    exercise without a log (``Exercise(..., log=False)``)."""
+
+    ratings: dict[str, str] = field(default_factory=dict)
+    """Each objective's final rating (what its ``ObjectiveEvaluated`` says)."""
+    decisions: dict[str, str | None] = field(default_factory=dict)
+    """Each decision posed: the option taken last, None while open (``DecisionOpened``,
+    ``DecisionMade``)."""
+    succeeded: set[str] = field(default_factory=set)
+    """Responses that finished successfully at least once (``ResponseFinished``)."""
+    expression_failures: int = 0
+    """``ExpressionFailed`` records."""
+
+
+def _opened(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.decisions[fields["decision"]] = None
+
+
+def _made(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.decisions[fields["decision"]] = fields["option"]
+
+
+def _finished(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.succeeded.add(fields["response"])
+
+
+def _failed(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.expression_failures += 1
+
+
+def _evaluated(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.ratings[fields["objective"]] = fields["rating"]
+
+
+_NOTES: dict[Callable[..., ev.Event], Callable[[Outcomes, Mapping[str, Any]], None]] = {
+    ev.DecisionOpened: _opened,
+    ev.DecisionMade: _made,
+    ev.ResponseFinished: _finished,
+    ev.ExpressionFailed: _failed,
+    ev.ObjectiveEvaluated: _evaluated,
+}
+"""The records whose outcomes an exercise without a log notes, and how."""
+
+
 class Exercise:
     """One play of a scenario with one seed."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    def __init__(self, scenario: Scenario, seed: int | None = None, *, log: bool = True) -> None:
         self.scenario = scenario
+        self.log = log
+        """Whether records are kept (``records``). Without a log (a batch's replications) the
+        run is the same, but records are only counted and the outcomes a batch reads are
+        noted in ``outcomes``; no record, and none of the words records carry, is built."""
+        self.recorded = 0
+        """Records so far (kept or not)."""
+        self.outcomes = Outcomes()
+        """(without a log) What the records would have said that a batch reads."""
         self.seed = scenario.scenario.seed if seed is None else seed
         self.compiled: Compiled = compiled(scenario)
         self.env = simpy.Environment()
@@ -129,6 +184,8 @@ class Exercise:
         setup = _setup(scenario, self.compiled)
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
+        self.audiences = setup.audiences
+        """Each response's record audience, worked out once per scenario (sim.responses)."""
 
         self._state: dict[str, Value] = dict(setup.state)
         if self.compiled.names.get(NOW) == CLOCK_NAME:  # (v2) 'now' reads the clock
@@ -170,7 +227,7 @@ class Exercise:
         """Objectives rated by an evaluator: (rating, note, when) (see sim/handrating.py)."""
 
         self._emit(
-            ev.ExerciseStarted(scenario=scenario.scenario.id, seed=self.seed, start=setup.start)
+            ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
         )
         for threat in scenario.threats:
             self._arm(threat)
@@ -190,7 +247,7 @@ class Exercise:
 
     @property
     def now(self) -> float:
-        return float(self.env.now)
+        return float(self.env._now)  # what ``env.now`` returns, without a second property call
 
     @property
     def threat_detected(self) -> set[str]:
@@ -320,20 +377,32 @@ class Exercise:
 
     def _advance_to(self, to: float, stop: str, before: bool = False) -> None:
         t = min(to, self.horizon)
-        records = self.records
-        start = len(records)
-        env, due, queue = self.env, self._due, self._queue
+        start = self.recorded
+        env, due, queue, horizon = self.env, self._due, self._queue, self.horizon
+        peek, step = env.peek, env.step
         on_record, on_decision = stop == "record", stop == "decision"
         while not self.finished:
-            nxt = env.peek()
+            nxt = peek()
             if before:
-                if not (nxt < t or ((due or queue) and env.now < t)):
+                if not (nxt < t or ((due or queue) and env._now < t)):
                     return
             elif not (nxt <= t or due or queue):
                 break
             opened = self._opened
-            self._advance()
-            if on_record and len(records) > start:
+            # One engine step: the instant's own work and queued actions once its events are
+            # done, else the next SimPy event, else the end of time.
+            self.events_processed += 1
+            if self.events_processed > self.max_events:
+                self._over_budget()
+            if nxt > env._now and (due or queue):
+                (due or queue).popleft()()
+            elif nxt >= horizon:
+                self._end(EndReason.HORIZON)
+            else:
+                step()
+            if self._dirty and not self.finished:
+                self._check_watchers()
+            if on_record and self.recorded > start:
                 return
             if on_decision and self._opened != opened:
                 return
@@ -342,44 +411,34 @@ class Exercise:
         if not self.finished and t >= self.horizon:
             self._end(EndReason.HORIZON)
 
-    def _advance(self) -> None:
-        self.events_processed += 1
-        if self.events_processed > self.max_events:
-            raise BudgetExceeded(
-                f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
-                "limit for one run: the scenario repeats too much (look at repeating stages "
-                "and at threats or responses that start each other)"
-            )
-        env = self.env
-        nxt = env.peek()
-        if nxt > env.now and (self._due or self._queue):
-            (self._due or self._queue).popleft()()
-        elif nxt >= self.horizon:
-            self._end(EndReason.HORIZON)
-            return
-        else:
-            env.step()
-        if self._dirty:
-            self._check_watchers()
+    def _over_budget(self) -> None:
+        raise BudgetExceeded(
+            f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
+            "limit for one run: the scenario repeats too much (look at repeating stages "
+            "and at threats or responses that start each other)"
+        )
 
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self.env.run(until=self.horizon)
         for obj in self.scenario.objectives:
+            if not self.log:  # the rating alone: no evidence in words
+                rating = self._level(obj, True)
+                self._emit(ev.ObjectiveEvaluated, objective=obj.id, rating=rating, evidence="")
+                continue
             r = self._rate(obj, final=True)
             self._emit(
-                ev.ObjectiveEvaluated(
-                    objective=obj.id,
-                    rating=r.rating,
-                    evidence=r.evidence,
-                    measure=str(r.facts.measure),
-                    values=dict(r.facts.values),
-                    first_held=r.facts.first_held,
-                    stopped_holding=r.facts.stopped_holding,
-                    deadline=r.facts.deadline,
-                )
+                ev.ObjectiveEvaluated,
+                objective=obj.id,
+                rating=r.rating,
+                evidence=r.evidence,
+                measure=str(r.facts.measure),
+                values=dict(r.facts.values),
+                first_held=r.facts.first_held,
+                stopped_holding=r.facts.stopped_holding,
+                deadline=r.facts.deadline,
             )
-        self._emit(ev.ExerciseEnded(reason=reason, action=action))
+        self._emit(ev.ExerciseEnded, reason=reason, action=action)
         self.finished = True
 
     # --- commands: the one entry point ---------------------------------------------------------
@@ -399,6 +458,9 @@ class Exercise:
 
     def _accept(self, c: Command) -> Callable[[int], None]:
         """Check a command against the exercise now; return how to apply it."""
+        if type(c) is Advance:  # the most frequent command (every move of the clock) first
+            self._require_running()
+            return self._accept_advance(c)
         if isinstance(c, Rate):  # an evaluator's rating: also in the debrief, after the end
             return accept_rate(self, c)
         if isinstance(c, Observe):  # an evaluator's observation: also in the debrief
@@ -437,15 +499,14 @@ class Exercise:
                     raise ExerciseError("the inject has no text")
                 return lambda seq: self._queue.append(
                     lambda: self._emit(
-                        ev.InjectDelivered(
-                            inject="",
-                            sender=c.sender,
-                            recipients=c.recipients,
-                            text=c.text,
-                            by_facilitator=True,
-                            audience=(c.sender, *c.recipients),
-                            action=seq,
-                        )
+                        ev.InjectDelivered,
+                        inject="",
+                        sender=c.sender,
+                        recipients=c.recipients,
+                        text=c.text,
+                        by_facilitator=True,
+                        audience=(c.sender, *c.recipients),
+                        action=seq,
                     )
                 )
             case Adjust():
@@ -470,7 +531,7 @@ class Exercise:
                     raise ExerciseError("the note has no text")
                 return lambda seq: self._queue.append(
                     lambda: self._emit(
-                        ev.FacilitatorNote(text=c.text, audience=ev.FACILITATOR_ONLY, action=seq)
+                        ev.FacilitatorNote, text=c.text, audience=ev.FACILITATOR_ONLY, action=seq
                     )
                 )
             case StartResponse():
@@ -480,11 +541,7 @@ class Exercise:
                     lambda: self.launch(c.response, FACILITATOR, action=seq)
                 )
             case Advance():
-                if not _finite(c.to):
-                    raise ExerciseError("advance to a scenario time (a finite number)")
-                if c.stop not in ADVANCE_STOPS:
-                    raise ExerciseError(f"unknown place to stop: '{c.stop}'")
-                return lambda _seq: self._advance_to(c.to, c.stop, c.before)
+                return self._accept_advance(c)
             case End():
 
                 def end(seq: int) -> None:
@@ -494,6 +551,13 @@ class Exercise:
 
                 return end
         raise ExerciseError(f"the exercise does not take '{c.kind}' commands")
+
+    def _accept_advance(self, c: Advance) -> Callable[[int], None]:
+        if not _finite(c.to):
+            raise ExerciseError("advance to a scenario time (a finite number)")
+        if c.stop not in ADVANCE_STOPS:
+            raise ExerciseError(f"unknown place to stop: '{c.stop}'")
+        return lambda _seq: self._advance_to(c.to, c.stop, c.before)
 
     def _accept_decide(self, c: Decide) -> Callable[[int], None]:
         od = self.open_decisions.get(c.decision)
@@ -590,15 +654,24 @@ class Exercise:
 
     # --- the context the mechanics (threats, responses) act through: sim.context.Context ----
 
-    def record(self, event: ev.Event) -> None:
-        """Append a record (built with its typed constructor), stamped with its sequence number
-        and the current scenario time."""
-        # The record was just built by its caller and is not shared yet: stamp it in place
-        # (dataclasses.replace would build it a second time, on the engine's hottest path),
-        # through the slots, as the records' own __init__ does (sim.events._slot_init).
-        _SET_SEQ(event, len(self.records))
-        _SET_TIME(event, float(self.env.now))
-        self.records.append(event)
+    def record(self, kind: Callable[P, ev.Event], /, *args: P.args, **fields: P.kwargs) -> None:
+        """Record that something happened: a record of class ``kind`` with these fields,
+        stamped with its sequence number and the current scenario time.
+
+        An exercise without a log (``log=False``, for batches) builds no record: it only
+        counts it and notes the outcomes a batch reads (``outcomes``)."""
+        self.recorded += 1
+        if self.log:
+            # Built, then stamped in place through the slots (sim.events._slot_init).
+            event = kind(*args, **fields)
+            records = self.records
+            _SET_SEQ(event, len(records))
+            _SET_TIME(event, float(self.env._now))
+            records.append(event)
+        else:
+            note = _NOTES.get(kind)
+            if note is not None:
+                note(self.outcomes, fields)
 
     _emit = record
 
@@ -648,23 +721,25 @@ class Exercise:
             return
         self._state[variable] = new
         self._dirty.add(variable)
+        if not self.log:  # counted, never built: no cause in words
+            self.recorded += 1
+            return
         audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
         hidden: Cause | None = None
         if cause.kind is CauseKind.THREAT and cause.id not in self.threat_detected:
             cause, hidden = UNEXPLAINED, cause
         self._emit(
-            ev.VariableChanged(
-                variable=variable,
-                old=old,
-                new=new,
-                cause=cause.text,
-                hidden_cause=hidden.text if hidden else "",
-                origin=cause.parts,
-                hidden_origin=hidden.parts if hidden else (),
-                reason=reason,
-                audience=audience,
-                action=action,
-            )
+            ev.VariableChanged,
+            variable=variable,
+            old=old,
+            new=new,
+            cause=cause.text,
+            hidden_cause=hidden.text if hidden else "",
+            origin=cause.parts,
+            hidden_origin=hidden.parts if hidden else (),
+            reason=reason,
+            audience=audience,
+            action=action,
         )
 
     def apply_effects(
@@ -713,9 +788,11 @@ class Exercise:
 
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
         self._emit(
-            ev.ExpressionFailed(
-                where=where, expression=source, error=str(exc), audience=ev.FACILITATOR_ONLY
-            )
+            ev.ExpressionFailed,
+            where=where,
+            expression=source,
+            error=str(exc),
+            audience=ev.FACILITATOR_ONLY,
         )
 
     def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
@@ -724,7 +801,7 @@ class Exercise:
     def happened(self, key: str) -> None:
         """Note that an inject or decision happened, and start what follows it."""
         self.happened_at.setdefault(key, self.now)
-        for item in self._followers.pop(key, []):
+        for item in self._followers.pop(key, ()):
             delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
             self._trigger_soon(item, delay)
 
@@ -783,37 +860,34 @@ class Exercise:
         if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
             self.set_status(inj.id, InjectStatus.SKIPPED)
             self._emit(
-                ev.InjectSkipped(
-                    inject=inj.id,
-                    reason=f"condition false: {inj.only_if}",
-                    audience=ev.FACILITATOR_ONLY,
-                    action=action,
-                )
+                ev.InjectSkipped,
+                inject=inj.id,
+                reason=f"condition false: {inj.only_if}",
+                audience=ev.FACILITATOR_ONLY,
+                action=action,
             )
             return
         if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj):
             self.set_status(inj.id, InjectStatus.SKIPPED)
             self._emit(
-                ev.InjectSkipped(
-                    inject=inj.id,
-                    reason=f"did not happen (probability {inj.probability})",
-                    audience=ev.FACILITATOR_ONLY,
-                )
+                ev.InjectSkipped,
+                inject=inj.id,
+                reason=f"did not happen (probability {inj.probability})",
+                audience=ev.FACILITATOR_ONLY,
             )
             return
         self.set_status(inj.id, InjectStatus.DELIVERED)
         self._emit(
-            ev.InjectDelivered(
-                inject=inj.id,
-                sender=inj.sender,
-                recipients=tuple(inj.to),
-                text=inj.text,
-                contingency=inj.contingency,
-                by_facilitator=by_facilitator,
-                reason=reason,
-                audience=(inj.sender, *inj.to),
-                action=action,
-            )
+            ev.InjectDelivered,
+            inject=inj.id,
+            sender=inj.sender,
+            recipients=tuple(inj.to),
+            text=inj.text,
+            contingency=inj.contingency,
+            by_facilitator=by_facilitator,
+            reason=reason,
+            audience=(inj.sender, *inj.to),
+            action=action,
         )
         self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
         if inj.reveals:
@@ -833,13 +907,12 @@ class Exercise:
         self.open_decisions[d.id] = od
         self._opened += 1
         self._emit(
-            ev.DecisionOpened(
-                decision=d.id,
-                owner=d.owner,
-                prompt=d.prompt,
-                options=offered or tuple(o.id for o in d.options),
-                deadline=od.deadline,
-            )
+            ev.DecisionOpened,
+            decision=d.id,
+            owner=d.owner,
+            prompt=d.prompt,
+            options=offered or tuple(o.id for o in d.options),
+            deadline=od.deadline,
         )
         self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
 
@@ -872,14 +945,13 @@ class Exercise:
         option = next(o for o in d.options if o.id == option_id)
         self.set_status(d.id, option_id)
         self._emit(
-            ev.DecisionMade(
-                decision=d.id,
-                option=option_id,
-                by=by,
-                reason=reason,
-                rationale=rationale,
-                action=action,
-            )
+            ev.DecisionMade,
+            decision=d.id,
+            option=option_id,
+            by=by,
+            reason=reason,
+            rationale=rationale,
+            action=action,
         )
         if self.v2 is not None:
             self.v2.decided(d)
@@ -945,25 +1017,37 @@ class Exercise:
             return hand_rating(self, obj, final)
         if self.v2 is not None and (obj.at is not None or obj.within is not None):
             return self.v2.rate(obj, final)
+        level = self._level(obj, final)
         expr = self.compiled.expr(obj.met)
         values = {n: self._state[n] for n in sorted(expr.names)}
         if obj.throughout:
             broken = self._objective_broken.get(obj.id)
-            met = broken is None
             facts = Evidence(Measure.THROUGHOUT, values, final, self.now, stopped_holding=broken)
         elif obj.by is not None:
             first = self._objective_first_true.get(obj.id)
-            met = first is not None and first <= obj.by
             facts = Evidence(Measure.BY, values, final, self.now, first_held=first, deadline=obj.by)
         else:
-            met = self.truth(obj.met, f"objective:{obj.id}")
             facts = Evidence(Measure.END, values, final, self.now)
-        evidence = evidence_text(facts, self._when)
+        return Rating(obj.id, level, evidence_text(facts, self._when), facts)
+
+    def _level(self, obj: Objective, final: bool) -> str:
+        """An objective's rating level (what ``_rate`` says, without the evidence)."""
+        if obj.rated_by == "evaluator" or (
+            self.v2 is not None and (obj.at is not None or obj.within is not None)
+        ):
+            return self._rate(obj, final=final).rating
+        if obj.throughout:
+            met = obj.id not in self._objective_broken
+        elif obj.by is not None:
+            first = self._objective_first_true.get(obj.id)
+            met = first is not None and first <= obj.by
+        else:
+            met = self.truth(obj.met, f"objective:{obj.id}")
         if met:
-            return Rating(obj.id, RatingLevel.MET, evidence, facts)
+            return RatingLevel.MET
         if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
-            return Rating(obj.id, RatingLevel.PARTIALLY, evidence, facts)
-        return Rating(obj.id, RatingLevel.NOT_MET, evidence, facts)
+            return RatingLevel.PARTIALLY
+        return RatingLevel.NOT_MET
 
     def _when(self, t: float) -> str:
         words = self._when_words
@@ -1048,6 +1132,8 @@ class _Setup:
     calendar: bool
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
+    audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each response's record audience (filled by sim.responses as responses run)."""
 
 
 def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:

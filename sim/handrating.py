@@ -47,9 +47,12 @@ def accept_rate(ex: Exercise, c: Rate) -> Callable[[int], None]:
         def rated() -> None:
             ex.hand_ratings[c.objective] = (c.rating, c.note, ex.now)
             ex.record(
-                ev.ObjectiveRated(
-                    objective=c.objective, rating=c.rating, note=c.note, by=c.by, action=seq
-                )
+                ev.ObjectiveRated,
+                objective=c.objective,
+                rating=c.rating,
+                note=c.note,
+                by=c.by,
+                action=seq,
             )
 
         if ex.finished:

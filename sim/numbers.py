@@ -15,9 +15,21 @@ import math
 SIGNIFICANT = 12
 """Significant digits kept in every stored variable value."""
 
+_KEPT = 4096
+"""Most roundings remembered (the same values recur from run to run of a batch)."""
+_rounded: dict[float, float] = {}
+
 
 def stored(value: float) -> float:
     """``value`` rounded to 12 significant digits (infinities and NaN unchanged)."""
+    # Remembered: equal non-zero finite floats are the same float, so the rounding of one is
+    # the rounding of the other. Zeros (0.0 and -0.0 are equal keys) and NaN are never kept.
+    found = _rounded.get(value)
+    if found is not None:
+        return found
     if value == 0 or not math.isfinite(value):
         return value
-    return float(f"{value:.{SIGNIFICANT}g}")
+    out = _rounded[value] = float(f"{value:.{SIGNIFICANT}g}")
+    if len(_rounded) > _KEPT:
+        _rounded.clear()
+    return out

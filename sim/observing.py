@@ -40,13 +40,12 @@ def accept_observe(ex: Exercise, c: Observe) -> Callable[[int], None]:
     def apply(seq: int) -> None:
         def observed() -> None:
             ex.record(
-                ev.ObservationRecorded(
-                    text=c.text,
-                    objective=c.objective,
-                    assessment=c.assessment,
-                    audience=ev.FACILITATOR_ONLY,
-                    action=seq,
-                )
+                ev.ObservationRecorded,
+                text=c.text,
+                objective=c.objective,
+                assessment=c.assessment,
+                audience=ev.FACILITATOR_ONLY,
+                action=seq,
             )
 
         if ex.finished:

@@ -27,12 +27,11 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
         laws = r.laws()
         missing = [law for law in laws if ex.value(law) != ResponseStatus.SUCCEEDED] or laws
         ex.record(
-            ev.ResponseBlocked(
-                response=r.id,
-                reason=f"needs {_and(missing)} to be enacted first",
-                audience=_audience(ex, r),
-                action=action,
-            )
+            ev.ResponseBlocked,
+            response=r.id,
+            reason=f"needs {_and(missing)} to be enacted first",
+            audience=_audience(ex, r),
+            action=action,
         )
         return
     if status == ResponseStatus.RUNNING or (
@@ -40,9 +39,11 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
     ):
         reason = "already running" if status == ResponseStatus.RUNNING else "already enacted"
         ex.record(
-            ev.ResponseBlocked(
-                response=r.id, reason=reason, audience=_audience(ex, r), action=action
-            )
+            ev.ResponseBlocked,
+            response=r.id,
+            reason=reason,
+            audience=_audience(ex, r),
+            action=action,
         )
         return
     ex.set_status(r.id, ResponseStatus.RUNNING)
@@ -77,8 +78,13 @@ def _actor(r: AnyResponse) -> str:
 
 
 def _audience(ex: Context, r: AnyResponse) -> tuple[str, ...]:
-    extra = tuple(r.to) if isinstance(r, Notification) else ()
-    return tuple(dict.fromkeys((*ex.players, _actor(r), *extra)))
+    """Who hears of a response: the players, its actor and (a notification) its recipients;
+    worked out once per scenario."""
+    found = ex.audiences.get(r.id)
+    if found is None:
+        extra = tuple(r.to) if isinstance(r, Notification) else ()
+        found = ex.audiences[r.id] = tuple(dict.fromkeys((*ex.players, _actor(r), *extra)))
+    return found
 
 
 def _begin(
@@ -90,16 +96,15 @@ def _begin(
 ) -> None:
     ex.active[r.id] = ActiveResponse(r.id, r.kind, _actor(r), ex.now, expected_end)
     ex.record(
-        ev.ResponseStarted(
-            response=r.id,
-            response_kind=r.kind,
-            actor=_actor(r),
-            cause=cause.text,
-            origin=cause.parts,
-            expected_end=expected_end,
-            audience=_audience(ex, r),
-            action=action,
-        )
+        ev.ResponseStarted,
+        response=r.id,
+        response_kind=r.kind,
+        actor=_actor(r),
+        cause=cause.text if ex.log else "",
+        origin=cause.parts,
+        expected_end=expected_end,
+        audience=_audience(ex, r),
+        action=action,
     )
 
 
@@ -109,21 +114,26 @@ def _succeed(
     ex.active.pop(r.id, None)
     ex.set_status(r.id, ResponseStatus.SUCCEEDED)
     ex.record(
-        ev.ResponseFinished(
-            response=r.id, response_kind=r.kind, summary=summary, audience=_audience(ex, r)
-        )
+        ev.ResponseFinished,
+        response=r.id,
+        response_kind=r.kind,
+        summary=summary,
+        audience=_audience(ex, r),
     )
     ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
     _follow_on(ex, r, extra)
 
 
-def _fail(ex: Context, r: Countermeasure | Legislation, reason: str) -> None:
+def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: object) -> None:
+    """The response failed; ``reason`` is formatted with ``args`` (if any) only when kept."""
     ex.active.pop(r.id, None)
     ex.set_status(r.id, ResponseStatus.FAILED)
     ex.record(
-        ev.ResponseFailed(
-            response=r.id, response_kind=r.kind, reason=reason, audience=_audience(ex, r)
-        )
+        ev.ResponseFailed,
+        response=r.id,
+        response_kind=r.kind,
+        reason=reason.format(*args) if args and ex.log else reason,
+        audience=_audience(ex, r),
     )
     ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
 
@@ -141,17 +151,16 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> P
         yield ex.env.timeout(delay)
     age = _age(ex, r.about)
     ex.record(
-        ev.NotificationDelivered(
-            response=r.id,
-            sender=r.sender,
-            recipients=tuple(r.to),
-            message=r.message or (r.title or r.id),
-            age=age,
-            audience=_audience(ex, r),
-        )
+        ev.NotificationDelivered,
+        response=r.id,
+        sender=r.sender,
+        recipients=tuple(r.to),
+        message=r.message or (r.title or r.id),
+        age=age,
+        audience=_audience(ex, r),
     )
     extra = {"age": age if age is not None else 0.0}
-    _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
+    _succeed(ex, r, f"delivered to {', '.join(r.to)}" if ex.log else "", extra)
 
 
 def _age(ex: Context, about: str | None) -> float | None:
@@ -168,9 +177,11 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
     with resource.request() as req:
         if not req.triggered:
             ex.record(
-                ev.ResponseQueued(
-                    response=r.id, actor=r.actor, audience=_audience(ex, r), action=action
-                )
+                ev.ResponseQueued,
+                response=r.id,
+                actor=r.actor,
+                audience=_audience(ex, r),
+                action=action,
             )
             action = None
         yield req
@@ -180,7 +191,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
             yield ex.env.timeout(duration)
     p = ex.probability(r.success, f"response:{r.id}.success")
     if not chance(p, rng):
-        _fail(ex, r, f"did not work (chance was {p:.0%})")
+        _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
     by = Cause(CauseKind.RESPONSE, r.id)
     done = [stop(ex, ex.threats[t], by) for t in r.stops]
@@ -205,33 +216,35 @@ def _legislate(ex: Context, r: Legislation, cause: Cause, action: int | None) ->
                 with ex.resources[stage.actor].request() as req:
                     if not req.triggered:
                         ex.record(
-                            ev.ResponseQueued(response=r.id, actor=stage.actor, audience=audience)
+                            ev.ResponseQueued, response=r.id, actor=stage.actor, audience=audience
                         )
                     yield req
                     ex.record(
-                        ev.BillProgress(
-                            response=r.id, stage=stage.id, step="started", attempt=attempt
-                        )
+                        ev.BillProgress,
+                        response=r.id,
+                        stage=stage.id,
+                        step="started",
+                        attempt=attempt,
                     )
                     yield ex.env.timeout(sample(stage.duration, rng))
             else:
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="started", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=attempt
                 )
                 yield ex.env.timeout(sample(stage.duration, rng))
             p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
             if chance(p, rng):
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="passed", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
                 )
                 break
             if stage.stall is not None and attempt < stage.attempts:
                 ex.record(
-                    ev.BillProgress(response=r.id, stage=stage.id, step="stalled", attempt=attempt)
+                    ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
                 )
                 yield ex.env.timeout(sample(stage.stall, rng))
                 continue
-            _fail(ex, r, f"defeated at {stage.title or stage.id}")
+            _fail(ex, r, "defeated at {}", stage.title or stage.id)
             return
     unlock(ex, r)
     _succeed(ex, r, "enacted")

@@ -67,7 +67,7 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
     due = ex.now + delay
     audience = _audience(ex, r)
     ex.record(
-        ev.ResponseRetry(response=r.id, attempt=n + 2, due=due, step="planned", audience=audience)
+        ev.ResponseRetry, response=r.id, attempt=n + 2, due=due, step="planned", audience=audience
     )
 
     def attempt() -> None:
@@ -76,9 +76,12 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
         if retry.while_ is not None and not ex.truth(retry.while_, f"response:{r.id}.retry"):
             tries[r.id] = retry.attempts  # the reason for trying has gone: no more retries
             ex.record(
-                ev.ResponseRetry(
-                    response=r.id, attempt=n + 2, due=due, step="dropped", audience=audience
-                )
+                ev.ResponseRetry,
+                response=r.id,
+                attempt=n + 2,
+                due=due,
+                step="dropped",
+                audience=audience,
             )
             return
         ex.launch(r.id, Cause(CauseKind.RESPONSE, r.id, "retry"))

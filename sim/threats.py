@@ -45,7 +45,7 @@ def start_threat(ex: Context, threat: Threat) -> None:
         return
     ex.set_status(threat.id, ThreatStatus.UNDETECTED)
     ex.mark_time(threat.id)
-    ex.record(ev.ThreatStarted(threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY))
+    ex.record(ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
     ex.campaigns.procs[threat.id] = ex.env.process(_campaign(ex, threat))
 
 
@@ -58,13 +58,12 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
     if ex.value(threat.id) == ThreatStatus.UNDETECTED:
         ex.set_status(threat.id, ThreatStatus.DETECTED)
     ex.record(
-        ev.ThreatDetected(
-            threat=threat.id,
-            stage=ex.campaigns.stage.get(threat.id, ""),
-            by=by.text,
-            origin=by.parts,
-            audience=ex.players,
-        )
+        ev.ThreatDetected,
+        threat=threat.id,
+        stage=ex.campaigns.stage.get(threat.id, ""),
+        by=by.text if ex.log else "",
+        origin=by.parts,
+        audience=ex.players,
     )
     ex.apply_effects(threat.detection_effects, Cause(CauseKind.THREAT, threat.id, "detected"))
 
@@ -75,15 +74,18 @@ def stop(ex: Context, threat: Threat, by: Cause) -> str:
     if status == ThreatStatus.PENDING:
         ex.set_status(threat.id, ThreatStatus.STOPPED)
         ex.record(
-            ev.ThreatStopped(
-                threat=threat.id, stage="", by=by.text, origin=by.parts, audience=_told(ex, threat)
-            )
+            ev.ThreatStopped,
+            threat=threat.id,
+            stage="",
+            by=by.text if ex.log else "",
+            origin=by.parts,
+            audience=_told(ex, threat),
         )
-        return _summary(ex, threat, f"prevented {threat.id}")
+        return _summary(ex, threat, "prevented {}", threat.id)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
         ex.campaigns.procs[threat.id].interrupt(Stop(by))
-        return _summary(ex, threat, f"stopped {threat.id}")
-    return _summary(ex, threat, f"{threat.id} was already {status}")
+        return _summary(ex, threat, "stopped {}", threat.id)
+    return _summary(ex, threat, "{} was already {}", threat.id, status)
 
 
 def _told(ex: Context, threat: Threat) -> tuple[str, ...]:
@@ -91,9 +93,10 @@ def _told(ex: Context, threat: Threat) -> tuple[str, ...]:
     return ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY
 
 
-def _summary(ex: Context, threat: Threat, text: str) -> str:
-    """A response's summary names only threats the players know of."""
-    return text if threat.id in ex.campaigns.detected else ""
+def _summary(ex: Context, threat: Threat, text: str, *args: object) -> str:
+    """A response's summary names only threats the players know of: ``text`` formatted with
+    ``args``, only when the summary is kept (an exercise without a log keeps no words)."""
+    return text.format(*args) if ex.log and threat.id in ex.campaigns.detected else ""
 
 
 def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
@@ -101,11 +104,11 @@ def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     status = ex.value(threat.id)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
         ex.campaigns.procs[threat.id].interrupt(Slow(factor, by))
-        return _summary(ex, threat, f"slowed {threat.id} ×{factor:g}")
+        return _summary(ex, threat, "slowed {} ×{:g}", threat.id, factor)
     if status == ThreatStatus.PENDING:
         ex.campaigns.slowed[threat.id] = ex.campaigns.slowed.get(threat.id, 1.0) * factor
-        return _summary(ex, threat, f"{threat.id} will be slowed ×{factor:g} if it begins")
-    return _summary(ex, threat, f"{threat.id} was already {status}")
+        return _summary(ex, threat, "{} will be slowed ×{:g} if it begins", threat.id, factor)
+    return _summary(ex, threat, "{} was already {}", threat.id, status)
 
 
 def _campaign(ex: Context, threat: Threat) -> Process:
@@ -115,12 +118,11 @@ def _campaign(ex: Context, threat: Threat) -> Process:
         ex.campaigns.stage[threat.id] = stage.id
         seen = threat.id in ex.campaigns.detected
         ex.record(
-            ev.ThreatStageReached(
-                threat=threat.id,
-                stage=stage.id,
-                detected=seen,
-                audience=ex.players if seen else ev.FACILITATOR_ONLY,
-            )
+            ev.ThreatStageReached,
+            threat=threat.id,
+            stage=stage.id,
+            detected=seen,
+            audience=ex.players if seen else ev.FACILITATOR_ONLY,
         )
         remaining = sample(stage.duration, rng) * factor
         detect_in: float | None = None
@@ -151,13 +153,12 @@ def _campaign(ex: Context, threat: Threat) -> Process:
                     if detect_in is not None:
                         detect_in *= cause.factor
                     ex.record(
-                        ev.ThreatSlowed(
-                            threat=threat.id,
-                            factor=cause.factor,
-                            by=cause.by.text,
-                            origin=cause.by.parts,
-                            audience=_told(ex, threat),
-                        )
+                        ev.ThreatSlowed,
+                        threat=threat.id,
+                        factor=cause.factor,
+                        by=cause.by.text if ex.log else "",
+                        origin=cause.by.parts,
+                        audience=_told(ex, threat),
                     )
                 continue
             remaining -= wait
@@ -171,21 +172,19 @@ def _campaign(ex: Context, threat: Threat) -> Process:
         ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
     ex.set_status(threat.id, ThreatStatus.COMPLETED)
     ex.record(
-        ev.ThreatCompleted(
-            threat=threat.id,
-            audience=ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY,
-        )
+        ev.ThreatCompleted,
+        threat=threat.id,
+        audience=ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY,
     )
 
 
 def _stopped(ex: Context, threat: Threat, stage: Stage, by: Cause) -> None:
     ex.set_status(threat.id, ThreatStatus.STOPPED)
     ex.record(
-        ev.ThreatStopped(
-            threat=threat.id,
-            stage=stage.id,
-            by=by.text,
-            origin=by.parts,
-            audience=_told(ex, threat),
-        )
+        ev.ThreatStopped,
+        threat=threat.id,
+        stage=stage.id,
+        by=by.text if ex.log else "",
+        origin=by.parts,
+        audience=_told(ex, threat),
     )

@@ -96,8 +96,11 @@ class Layout:
 class Prepared:
     """A recipe parsed once per process: the scenario, its layout and one decider per policy."""
 
-    def __init__(self, recipe: Recipe) -> None:
+    def __init__(self, recipe: Recipe, *, log: bool = False) -> None:
         self.recipe = recipe
+        self.log = log
+        """Whether runs keep their log (a batch's do not: it reads only their outcomes, which
+        tests/batch/test_records_off.py checks are the same either way)."""
         self.scenario = load_scenario_text(recipe.scenario_text, recipe.scenario_path)
         self.layout = Layout.of(self.scenario)
         self.books = [
@@ -116,13 +119,16 @@ class Prepared:
         """Play run ``index`` under one policy; an exception is recorded, not raised."""
         seed = replication_seed(self.recipe.root_seed, index)
         try:
-            ex = Exercise(self.scenario, seed)
+            ex = Exercise(self.scenario, seed, log=self.log)
             play(ex, self.decider(policy, seed))
+            if not self.log:
+                return self.summarise_outcomes(ex, index, seed, policy)
             return self.summarise(ex, index, seed, policy)
         except Exception as exc:  # a replication that raises is recorded; the batch goes on
             return RunSummary(index, seed, policy, error=f"{type(exc).__name__}: {exc}")
 
     def summarise(self, ex: Exercise, index: int, seed: int, policy: int) -> RunSummary:
+        """A run's summary read from its log."""
         lay = self.layout
         rating = dict.fromkeys(lay.objectives, 2)
         chosen = dict.fromkeys(lay.decisions, NOT_POSED)
@@ -154,6 +160,37 @@ class Prepared:
             responses=tuple(str(state(r)) for r in lay.responses),
             succeeded=tuple(r in succeeded for r in lay.responses),
             expression_failures=failures,
+        )
+
+    def summarise_outcomes(self, ex: Exercise, index: int, seed: int, policy: int) -> RunSummary:
+        """A run's summary from the outcomes noted by an exercise without a log: what
+        ``summarise`` reads from the records, noted as they would have been recorded."""
+        lay = self.layout
+        out = ex.outcomes
+        codes = {r: i for i, r in enumerate(RATINGS)}
+        ratings = out.ratings
+        posed = out.decisions
+        options = self._option_index
+        state = ex.value
+        return RunSummary(
+            index=index,
+            seed=seed,
+            policy=policy,
+            ratings=tuple(codes[ratings[o]] if o in ratings else 2 for o in lay.objectives),
+            finals=tuple(float(state(v)) for v in lay.variables),
+            injects=tuple(state(i) == "delivered" for i in lay.injects),
+            decisions=tuple(
+                NOT_POSED
+                if d not in posed
+                else UNDECIDED_AT_END
+                if (taken := posed[d]) is None
+                else options[i][taken]
+                for i, d in enumerate(lay.decisions)
+            ),
+            threats=tuple(str(state(t)) for t in lay.threats),
+            responses=tuple(str(state(r)) for r in lay.responses),
+            succeeded=tuple(r in out.succeeded for r in lay.responses),
+            expression_failures=out.expression_failures,
         )
 
 

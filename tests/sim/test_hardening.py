@@ -172,7 +172,7 @@ def test_json_never_holds_nan_or_infinity() -> None:
     ex = Exercise(load_scenario_text(scenario_text(chained_injects(1, loop=False)), "g.yaml"), 1)
     ex.run()
     # as if a future engine let one through
-    ex.record(ev.VariableChanged(variable="v", old=float("nan"), new=float("inf"), cause="x"))
+    ex.record(ev.VariableChanged, variable="v", old=float("nan"), new=float("inf"), cause="x")
     text = RunResult(ex, None).to_json()
     assert "Infinity" not in text and "NaN" not in text
     last = json.loads(text)["events"][-1]

@@ -1,0 +1,91 @@
+"""A batch's runs keep no log: their summaries must be exactly what the logged runs give.
+
+A batch plays each replication with ``Exercise(..., log=False)``: the records are counted, not
+built, and the outcomes a batch reads (ratings, decisions posed and taken, responses that
+succeeded, expression failures) are noted as they would have been recorded. Here every
+bundled scenario, with each of its playbooks and the random decider, is played both ways on
+the same seeds, and every tally of every run must be the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from batch_helpers import BOOKS, COOPERATE, QUICKSTART, ROOT
+
+from sim.batch.recipe import PolicyText, Recipe, recipe_from_files
+from sim.batch.replicate import NOT_POSED, UNDECIDED_AT_END, Prepared, RunSummary
+from sim.clock import CLOCK
+from sim.deciders import PlaybookDecider, play
+from sim.engine import Exercise
+from sim.loader import load_scenario_text
+from sim.playbook import load_playbook
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+RUNS = 12
+
+
+def _both_ways(recipe: Recipe) -> tuple[list[RunSummary], list[RunSummary]]:
+    logged, quiet = Prepared(recipe, log=True), Prepared(recipe, log=False)
+    n = len(recipe.policies)
+    runs = [(i, p) for i in range(recipe.runs) for p in range(n)]
+    return [logged.replicate(i, p) for i, p in runs], [quiet.replicate(i, p) for i, p in runs]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)
+def test_a_batch_without_logs_tallies_what_the_logs_say(scenario: Path) -> None:
+    books = sorted(BOOKS.glob(f"{scenario.stem}--*.yaml"))
+    recipe = recipe_from_files(scenario, books, runs=RUNS, seed=11, random_decider=True)
+    logged, quiet = _both_ways(recipe)
+    assert all(s.error is None for s in logged)
+    assert quiet == logged
+    # the runs are not all alike: the comparison covers different outcomes
+    assert len({s.finals for s in logged}) > 1
+    assert any(any(s.succeeded) for s in logged)
+    assert len({s.decisions for s in logged}) > 1
+
+
+SLOW = """
+playbook: {id: slow, title: "Take the remediation past the end", scenario: quickstart}
+decisions:
+  answer_ally: cooperate
+  remediation: {choose: rebuild, after: 1000}
+"""
+
+
+def test_failures_and_open_decisions_are_tallied_alike_without_logs() -> None:
+    """Expression failures, decisions never posed and decisions still open at the end."""
+    text = QUICKSTART.read_text(encoding="utf-8")
+    failing = text.replace(
+        'success: "0.5 + 0.4 * monitoring"', 'success: "0.5 / (monitoring - monitoring)"'
+    ).replace("deadline: 48", "deadline: 9000")
+    assert failing.count("9000") == 1 and "monitoring - monitoring" in failing
+    policies = (
+        *recipe_from_files(QUICKSTART, [COOPERATE], runs=1).policies,
+        PolicyText("slow", SLOW),
+    )
+    recipe = Recipe(failing, str(QUICKSTART), policies, root_seed=3, runs=40)
+    logged, quiet = _both_ways(recipe)
+    assert all(s.error is None for s in logged)
+    assert quiet == logged
+    assert any(s.expression_failures for s in logged)
+    assert any(NOT_POSED in s.decisions for s in logged)
+    assert any(UNDECIDED_AT_END in s.decisions for s in logged)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_run_without_a_log_is_the_same_run(seed: int) -> None:
+    """Same steps, same final state, as many records counted as the log holds; none kept."""
+    scenario = load_scenario_text(QUICKSTART.read_text(encoding="utf-8"))
+    book = PlaybookDecider(load_playbook(COOPERATE, scenario))
+    logged, quiet = Exercise(scenario, seed), Exercise(scenario, seed, log=False)
+    play(logged, book)
+    play(quiet, book)
+    assert quiet.records == []
+    assert quiet.recorded == logged.recorded == len(logged.records)
+    assert quiet.events_processed == logged.events_processed
+    assert quiet.env.now == logged.env.now
+    names = [n for n in logged._state if n != CLOCK]  # every variable and element status
+    assert [quiet.value(n) for n in names] == [logged.value(n) for n in names]
+    assert [c.command for c in quiet.command_log] == [c.command for c in logged.command_log]
