@@ -5,7 +5,7 @@ Run: python benchmarks/startup.py [--pairs 15]
 - `tabletop --help` and `--version` against `python -c pass`;
 - `tabletop play --help` against `python -c pass` (reference: click and the command modules);
 - `tabletop validate quickstart` against the `import simpy, numpy, yaml` floor, and how much
-  of that difference is importing pydantic alone (reference).
+  of that difference is importing pydantic alone, and declaring one model (references).
 
 Timed as an installed copy runs: with bytecode caches (PYTHONDONTWRITEBYTECODE is dropped from
 the children's environment and every command runs once before timing), through the installed
@@ -78,6 +78,14 @@ def main() -> None:
     )
     _, extra = abba(floor, pydantic, args.pairs)
     print(f"import pydantic - import floor: {extra * 1000:+.0f} ms (reference: part of validate)")
+    model = timed(
+        [py, "-c", "import simpy, numpy, yaml, pydantic\nclass M(pydantic.BaseModel):\n x: int"]
+    )
+    _, extra = abba(floor, model, args.pairs)
+    print(
+        f"declaring a pydantic model - import floor: {extra * 1000:+.0f} ms "
+        "(reference: what any use of pydantic costs, pydantic.fields and pydantic.types included)"
+    )
     print(f"load average after: {os.getloadavg()[0]:.1f} (reference)")
 
 

@@ -73,7 +73,7 @@ def check_bounds(
     bad: Callable[[Path_, str], None],
 ) -> None:
     """Each bound compiles, reads no bound of its own variable, and the initial value obeys it."""
-    from sim.branches import _cycles
+    from sim.checks_branches import cycles
 
     order = list(variables)
     reads: dict[int, set[int]] = {n: set() for n in range(len(order))}
@@ -105,7 +105,7 @@ def check_bounds(
                         f"the initial value {var.initial:g} is {side} its bound '{shown}' "
                         f"({limit:g} at the start)",
                     )
-    for part in _cycles(reads):
+    for part in cycles(reads):
         if len(part) == 1:
             continue  # reading itself: reported above
         members = " → ".join(order[n] for n in part) + f" → {order[part[0]]}"

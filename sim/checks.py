@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from sim.branches import check_branches
 from sim.calendar_checks import check_calendar
+from sim.checks_branches import check_branches
 from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError, Expression

@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sim.bounds import check_bounds
+from sim.checks_failures import check_failure_keys
 from sim.clock import NOW, check_clock
 from sim.compiled import Compiled
 from sim.expr import ExprError
-from sim.retries import check_failure_keys
 from sim.schema import Countermeasure, Decision, Inject, Objective, Threat
 from sim.yamlread import Path_
 

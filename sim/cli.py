@@ -103,7 +103,10 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     PATHS are files, folders (every .yaml file in them) or bundled ids, as `run` takes.
     A playbook is checked against the scenario it names.
     """
+    from sim.noplugins import skip_plugin_search
     from sim.safetext import printable
+
+    skip_plugin_search()  # before the first pydantic validator is built
     from sim.validation import TargetError, check_all, expand
 
     try:

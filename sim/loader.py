@@ -149,24 +149,56 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
     problems = _capped(sorted(report.problems))
     if any(p.severity == "error" for p in problems):
         return None, problems
-    empty: dict[str, Any] = {
-        "variables": {},
-        "threats": [],
-        "decisions": [],
-        "responses": [],
-        "objectives": [],
-    }
-    try:
-        scenario = Scenario.model_validate(
-            {k: empty.get(k, v) if v is None else v for k, v in data.items()}
-        )
-    except ValidationError as exc:  # a rule the item-by-item checks missed: still a problem
-        for err in exc.errors():
-            report._pydantic_error(Scenario, data, (), err)
-        return None, _capped(sorted(report.problems))
+    scenario = _assembled(data, valid)
+    if scenario is None:
+        try:
+            scenario = Scenario.model_validate(
+                {k: _EMPTY.get(k, v) if v is None else v for k, v in data.items()}
+            )
+        except ValidationError as exc:  # a rule the item-by-item checks missed: still a problem
+            for err in exc.errors():
+                report._pydantic_error(Scenario, data, (), err)
+            return None, _capped(sorted(report.problems))
     if isinstance(compiled, Compiled):
         scenario._compiled = compiled
     return scenario, problems
+
+
+_EMPTY: dict[str, Any] = {
+    "variables": {},
+    "threats": [],
+    "decisions": [],
+    "responses": [],
+    "objectives": [],
+}
+"""Sections that may be written empty (``threats:``): read as none."""
+_AT_LEAST_ONE = ("actors", "injects")
+"""Sections that need at least one item (``Field(min_length=1)`` in sim.schema.Scenario)."""
+
+
+def _assembled(data: dict[str, Any], valid: dict[str, Any]) -> Scenario | None:
+    """The Scenario built from the sections already validated item by item, or None when the
+    whole document must be validated again (a section written empty that may not be, or a
+    list that needs an item): that validation then reports the problem as it always has.
+
+    Every item was validated on its own, the Scenario model has no rule across its sections
+    (tests/sim/test_loader_assembly.py keeps it so), and 'format' was checked (check_format):
+    validating the whole again would only build the same objects a second time, with a
+    validator for the whole scenario built for that alone.
+    """
+    fields: dict[str, Any] = {}
+    for key, raw in data.items():
+        if key == "format":
+            fields[key] = raw
+        elif (raw is None and key not in _EMPTY) or key not in valid:
+            return None
+        elif key in ("scenario", "variables"):
+            fields[key] = valid[key]
+        else:
+            fields[key] = [item for _, item in valid[key]]
+    if any(not fields.get(key) for key in _AT_LEAST_ONE):
+        return None
+    return Scenario.model_construct(**fields)
 
 
 def _capped(problems: list[Problem]) -> list[Problem]:

@@ -2,14 +2,16 @@
 
 Every model forbids unknown keys and is frozen. Expressions and effects are kept as
 text here; the loader checks and compiles them once the scenario's names are known.
-"""
 
-from __future__ import annotations
+Annotations are plain objects, not strings (no ``from __future__ import annotations``): pydantic
+would otherwise compile and evaluate each one when the models are declared, at every start-up.
+A class used before it is defined is named in quotes.
+"""
 
 import keyword
 import math
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -440,7 +442,7 @@ class Variable(Model):
     """(v2) A lower bound that may read other variables (as 'at_most'; if they cross, it wins)."""
 
     @model_validator(mode="after")
-    def _bounds(self) -> Variable:
+    def _bounds(self) -> Self:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise PydanticCustomError("bounds", "min must not be above max")
         if (self.min is not None and self.initial < self.min) or (
@@ -547,7 +549,7 @@ class Inject(Triggered):
     """Facilitator notes (never shown to players)."""
 
     @model_validator(mode="after")
-    def _trigger(self) -> Inject:
+    def _trigger(self) -> Self:
         _check_trigger(self, optional=self.contingency)
         if self.provenance == "documented" and (self.source is None or not self.source.quote):
             raise PydanticCustomError(
@@ -585,7 +587,7 @@ class Branch(Model):
     possible branches' weights)."""
 
     @model_validator(mode="after")
-    def _one_way(self) -> Branch:
+    def _one_way(self) -> Self:
         if (self.stage is None) == (not self.end):
             raise PydanticCustomError(
                 "branch", "a branch goes to a 'stage' or ends the campaign ('end: true'): one"
@@ -648,7 +650,7 @@ class Threat(Triggered):
     """(v2) After the defenders stop (evict) it, the adversary may come back."""
 
     @model_validator(mode="after")
-    def _trigger(self) -> Threat:
+    def _trigger(self) -> Self:
         _check_trigger(self, optional=True)
         return self
 
@@ -670,7 +672,7 @@ class Option(Model):
     only_if: ExprText | None = Field(default=None, alias="if")
     """(v2) A condition checked when the decision is posed: if false the option is not offered
     (hidden from the players and refused if chosen)."""
-    consent: Consent | None = None
+    consent: "Consent | None" = None
     """(v2) Another actor must agree: if it refuses, the option's effects and responses do
     not happen and the room is told."""
 
@@ -700,7 +702,7 @@ class Reopen(Model):
     """How many times at most it is posed again."""
 
     @model_validator(mode="after")
-    def _one(self) -> Reopen:
+    def _one(self) -> Self:
         if (self.when is None) == (self.every is None):
             raise PydanticCustomError("reopen", "give either 'when' or 'every'")
         if self.while_ is not None and self.every is None:
@@ -727,7 +729,7 @@ class Decision(Model):
     or every N time units while one holds."""
 
     @model_validator(mode="after")
-    def _default(self) -> Decision:
+    def _default(self) -> Self:
         ids = [o.id for o in self.options]
         default = next((o for o in self.options if o.id == self.default), None)
         if default is not None and (default.only_if is not None or default.consent is not None):
@@ -776,7 +778,7 @@ class Retry(Model):
     threat still runs); otherwise the retries end."""
 
     @model_validator(mode="after")
-    def _waits(self) -> Retry:
+    def _waits(self) -> Self:
         d = self.delay
         lowest = d.params[2] if d.kind == "normal" else d.params[0]
         if d.kind not in ("exponential", "lognormal") and lowest <= 0:
@@ -875,7 +877,7 @@ class BillStage(Model):
     '1 + 0.1 * bills_in_session')."""
     start_effects: Effects = Field(default_factory=dict)
     """(v2) Changes to variables when each attempt at the stage begins."""
-    during: During | None = None
+    during: "During | None" = None
     """(v2) Changes to variables repeated while the stage is in progress."""
 
 
@@ -920,7 +922,7 @@ class Dissolution(Model):
     """What the room is told (default: 'The house is dissolved')."""
 
     @model_validator(mode="after")
-    def _how(self) -> Dissolution:
+    def _how(self) -> Self:
         if self.only_if is None and self.chance is None:
             raise PydanticCustomError("dissolution", "give 'if', 'chance' or both")
         if self.after is not None and self.chance is None:
@@ -946,7 +948,7 @@ class Sitting(Model):
     """The house may be dissolved during this sitting."""
 
     @model_validator(mode="after")
-    def _order(self) -> Sitting:
+    def _order(self) -> Self:
         if self.closes <= self.opens:
             raise PydanticCustomError("sitting", "a sitting must close after it opens")
         if self.submit_by is not None and not self.opens <= self.submit_by <= self.closes:
@@ -997,7 +999,7 @@ class Objective(Model):
     has no condition, and shows 'awaiting evaluator' until rated."""
 
     @model_validator(mode="after")
-    def _judged(self) -> Objective:
+    def _judged(self) -> Self:
         if self.rated_by == "evaluator":
             conditions = ("met", "partially", "by", "throughout", "at", "within")
             given = [k for k in conditions if k in self.model_fields_set]

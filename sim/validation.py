@@ -44,8 +44,6 @@ class Checked:
 
 def expand(names: Iterable[str]) -> list[Path]:
     """Files to check: each name as a file, every YAML file in a folder, or a bundled id."""
-    from sim.bundled import bundled_names, resolve
-
     out: list[Path] = []
     for name in names:
         path = Path(name)
@@ -57,6 +55,8 @@ def expand(names: Iterable[str]) -> list[Path]:
         elif path.exists():
             out.append(path)
         else:
+            from sim.bundled import bundled_names, resolve  # importlib.resources: only for ids
+
             bundled = resolve(name) or resolve(name, "playbook")
             if bundled is None:
                 pool = [*bundled_names(), *bundled_names("playbook")]
