@@ -265,7 +265,13 @@ def test_central_decisions_are_posed_in_every_run() -> None:
     posed in 30% of go-it-alone runs before the regulators' fallback sweep)."""
     for policy in (*POLICIES, DEFAULTS, RANDOM):
         posed = {d["id"]: d["posed"] for d in policy_data(policy)["decisions"]}
-        for decision in ("ally_liaison", "iot_bill", "rwc_incident", "grid_incident"):
+        for decision in (
+            "ally_liaison",
+            "iot_bill",
+            "rwc_incident",
+            "gru_response",
+            "grid_incident",
+        ):
             assert posed[decision] == RUNS, (policy, decision, posed[decision])
 
 
@@ -276,6 +282,12 @@ def test_known_intrusions_are_not_left_running() -> None:
         for threat in ("games_espionage", "grid_intrusion"):
             known = threat_outcomes(policy, threat).get("detected", 0)
             assert known <= 0.15 * RUNS, (policy, threat, known)
+    # The GRU is found at a rate over time, often weeks before the end, and a room alone hunts
+    # with poor indicators: a failed hunt comes back (up to four times), yet a quarter of
+    # go-it-alone runs end with it recently found or still being hunted.
+    for policy, most in (("allied-and-prepared", 0.15), ("hard-line", 0.2), ("go-it-alone", 0.3)):
+        known = threat_outcomes(policy, "gru_campaign").get("detected", 0)
+        assert known <= most * RUNS, (policy, known)
 
 
 def test_a_failed_eviction_is_posed_again() -> None:
@@ -334,6 +346,69 @@ def test_allied_help_depends_on_confidence_continuously() -> None:
     assert len(consents) >= 3
     texts = {str(c.chance) for c in consents}
     assert all("ally_trust" in t for t in texts), texts
+
+
+# --- (4b) NOTICE's size and the GRU ----------------------------------------------------------
+
+
+def test_the_survey_is_scaled_to_notice_and_is_no_ddos_defence() -> None:
+    """The index is the weak-password pool NOTICE surveys: the survey cuts it by a fifth to a
+    quarter (NOTICE's notified devices fell about 17% in 15 months), and domestic devices
+    supply at most a tenth of a flood, so the bill moves its own objective a lot and the
+    Games' outage hardly at all (it used to cut the botnet to 40-50%)."""
+    survey = next(r for r in scenario().responses if r.id == "iot_survey")
+    assert isinstance(survey, Countermeasure)
+    assert "0.75 + 0.05 * safeguards" in str(survey.effects["iot_exposure"])
+    sw = swept("iot_bill")
+    law, none = sw.views["introduce_with_safeguards"], sw.views["defer"]
+    assert law.rate("iot_exposure_cut") >= none.rate("iot_exposure_cut") + 0.5
+    assert abs(law.mean("games_outage") - none.mean("games_outage")) < 1.5
+    assert abs(law.mean("rwc_outage") - none.mean("rwc_outage")) < 1.0
+
+
+def test_the_gru_campaign_is_simulated_and_marked_outside_the_seeds() -> None:
+    """Russia's GRU is a campaign (reconnaissance, then a wiper or a leak), not only a warning;
+    every part of it says it is outside the seeds, and the UK's warning poses its decision."""
+    sc = scenario()
+    gru = [t for t in sc.threats if t.actor == "gru"]
+    assert {t.id for t in gru} == {"gru_campaign", "gru_destroyer", "gru_leak"}
+    assert all("outside the seeds" in t.description for t in gru)
+    actor = next(a for a in sc.actors if a.id == "gru")
+    assert "Outside the seeds" in actor.description
+    warning = next(i for i in sc.injects if i.id == "gru_warning")
+    assert warning.provenance == "dramatized" and warning.decision == "gru_response"
+    assert warning.source is not None
+    source = next(x for x in sc.scenario.sources if x.id == warning.source.ref)
+    assert source.file is None and "outside the seeds" in (source.publisher or "").lower()
+
+
+def test_what_the_room_does_shapes_the_gru_campaign() -> None:
+    """Warning the partners and hunting with the UK's indicators removes the wiper before the
+    opening ceremony more often than noting the warning; naming the operation with the UK
+    shelves the leak; deterrence tilts the GRU from the wiper toward the deniable leak."""
+    sw = swept("gru_response")
+    wiped = {o: sw.threat_outcomes(o, "gru_destroyer").get("completed", 0) for o in sw.options}
+    leaked = {o: sw.threat_outcomes(o, "gru_leak").get("completed", 0) for o in sw.options}
+    assert wiped["hunt_and_evict"] <= wiped["note_it"] - 0.1 * SWEEP_RUNS, wiped
+    assert leaked["expose_with_uk"] == 0 < leaked["note_it"], leaked
+    assert leaked["warn_partners"] > 0, "passing the warning on does not stop a leak"
+    deterred = swept("cyber_deterrent")
+    wiper = {o: deterred.views[o].mean("gru_wiper") for o in deterred.options}
+    assert wiper["announce_capability"] <= wiper["defensive_only"] - 0.05, wiper
+    allied, alone = outcomes("allied-and-prepared"), outcomes("go-it-alone")
+    assert allied.mean("gru_wiper") < alone.mean("gru_wiper") - 0.15
+
+
+def test_exposed_spies_come_back_less_often() -> None:
+    """Disclosure or attribution burns the espionage group's tools: its re-entry chance reads
+    what the room did."""
+    threat = next(t for t in scenario().threats if t.id == "games_espionage")
+    assert threat.reentry is not None
+    assert "spies_exposed" in str(threat.reentry.chance)
+    exposed = scenario().variables["spies_exposed"]
+    assert exposed.initial == 0
+    assert outcomes("allied-and-prepared").mean("spies_exposed") > 0.9
+    assert outcomes("go-it-alone").mean("spies_exposed") == 0
 
 
 # --- (5) no artefacts decide the outcome -----------------------------------------------------
