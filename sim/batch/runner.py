@@ -7,8 +7,11 @@ call the same chunk function, ``sim.batch.replicate.run_chunk``. Because the tal
 runs in index order and every run is seeded from the root seed and its index, the results are
 the same for any executor, number of jobs or chunk size.
 
-Ctrl-C (KeyboardInterrupt) stops the batch: outstanding chunks are cancelled and the result
-holds the runs completed before the first missing index, marked partial.
+Ctrl-C stops the batch: outstanding chunks are cancelled and the result holds the runs
+completed before the first missing index, marked partial. In the main thread Ctrl-C only sets a
+flag, read between chunks (and every HEARTBEAT seconds while the pool works), so it never
+lands inside the pool's or the tally's bookkeeping: stopping cannot hang or leave a tally
+half-added. (A KeyboardInterrupt raised in the progress callback stops the batch too.)
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -33,6 +35,8 @@ CHUNK_SECONDS = 0.05
 """Aim for chunks of about this much work: far above the cost of handing one out."""
 WINDOW_PER_JOB = 4
 """Chunks in flight per worker: enough to keep workers busy, few enough to bound memory."""
+HEARTBEAT = 0.2
+"""Seconds between looks at the Ctrl-C flag while the pool's workers are busy."""
 
 Progress = Callable[[int, int], None]
 """Called with (runs done, runs in total) as chunks complete."""
@@ -133,45 +137,60 @@ def run_batch(
     partial = False
     failure: str | None = None
     chunks: Chunks | None = None
-    try:
-        size = chunk_size or pick_chunk_size(recipe, jobs)
-        chunks = _executor_chunks(recipe, chunk_ranges(recipe.runs, size), jobs, executor)
-        for first, summaries in chunks:
-            waiting[first] = summaries
-            done += len(summaries) // max(1, len(recipe.policies))
-            with _interrupts_deferred():  # a tally is never left half-added
+    with _CtrlC() as ctrl_c:
+        try:
+            size = chunk_size or pick_chunk_size(recipe, jobs)
+            ranges = chunk_ranges(recipe.runs, size)
+            chunks = _executor_chunks(recipe, ranges, jobs, executor, ctrl_c.stop)
+            for first, summaries in chunks:
+                waiting[first] = summaries
+                done += len(summaries) // max(1, len(recipe.policies))
                 while tally.runs_done in waiting:
                     _feed(tally, waiting.pop(tally.runs_done), len(recipe.policies))
-            if progress is not None:
-                progress(done, recipe.runs)
-    except KeyboardInterrupt:
-        partial = True
-    except ExecutorError:
-        raise
-    except Exception as exc:  # a worker died, the cluster went away: keep what is done
-        failure = f"the executor failed: {type(exc).__name__}: {exc}"
-    finally:
-        if chunks is not None:
-            chunks.close()
-    partial = partial or tally.runs_done < recipe.runs
+                if progress is not None:
+                    progress(done, recipe.runs)
+                if ctrl_c.pressed:
+                    break
+        except KeyboardInterrupt:  # raised by the progress callback, or outside the main thread
+            partial = True
+        except ExecutorError:
+            raise
+        except Exception as exc:  # a worker died, the cluster went away: keep what is done
+            failure = f"the executor failed: {type(exc).__name__}: {exc}"
+        finally:
+            if chunks is not None:
+                chunks.close()
+    partial = partial or ctrl_c.pressed or tally.runs_done < recipe.runs
     seconds = time.perf_counter() - start
     return BatchResult(recipe, tally, partial, executor, jobs, seconds, failure)
 
 
-@contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back until the block is done, then raise it (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
-    if caught:
-        raise KeyboardInterrupt
+class _CtrlC:
+    """Ctrl-C during a batch, as a flag (main thread only; elsewhere KeyboardInterrupt stays)."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._armed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._press)
+            self._armed = True
+        return self
+
+    def _press(self, signum: int, frame: object) -> None:
+        self.pressed = True
+
+    def stop(self) -> bool:
+        return self.pressed
+
+    def __exit__(self, *exc: object) -> None:
+        if self._armed:
+            previous = self._previous
+            signal.signal(
+                signal.SIGINT, signal.default_int_handler if previous is None else previous
+            )
 
 
 def _feed(tally: Tally, summaries: list[RunSummary], policies: int) -> None:
@@ -180,10 +199,14 @@ def _feed(tally: Tally, summaries: list[RunSummary], policies: int) -> None:
 
 
 def _executor_chunks(
-    recipe: Recipe, ranges: Sequence[tuple[int, int]], jobs: int, kind: str
+    recipe: Recipe,
+    ranges: Sequence[tuple[int, int]],
+    jobs: int,
+    kind: str,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Chunks:
     if kind == "local":
-        return _serial(recipe, ranges) if jobs == 1 else _pool(recipe, ranges, jobs)
+        return _serial(recipe, ranges) if jobs == 1 else _pool(recipe, ranges, jobs, stop)
     if kind == "dask-local" or kind.startswith("dask://"):
         from sim.batch.cluster import dask_chunks
 
@@ -215,15 +238,17 @@ def _worker_chunk(start: int, stop: int) -> list[RunSummary]:
     return run_chunk(_WORKER_RECIPE[0], start, stop)
 
 
-def _pool(recipe: Recipe, ranges: Sequence[tuple[int, int]], jobs: int) -> Chunks:
+def _pool(
+    recipe: Recipe, ranges: Sequence[tuple[int, int]], jobs: int, stop: Callable[[], bool]
+) -> Chunks:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(recipe,))
     todo = iter(ranges)
     running: dict[Future[list[RunSummary]], int] = {}
     try:
         for s, e in _take(todo, jobs * WINDOW_PER_JOB):
             running[pool.submit(_worker_chunk, s, e)] = s
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        while running and not stop():
+            finished, _ = wait(running, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
             for fut in finished:
                 first = running.pop(fut)
                 yield first, fut.result()

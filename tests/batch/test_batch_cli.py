@@ -220,14 +220,20 @@ def test_partial_results_after_ctrl_c(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        start_new_session=True,  # its own process group, so nothing outlives the test
     )
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not children.read_text().split():
-        time.sleep(0.2)  # wait for the pool's workers: the batch is under way
-    time.sleep(2)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not children.read_text().split():
+            time.sleep(0.2)  # wait for the pool's workers: the batch is under way
+        time.sleep(2)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:  # it did not stop: end it and its workers, then fail
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
     text = err.decode()
     assert proc.returncode == 130, text
     assert "interrupted" in text and "Traceback" not in text

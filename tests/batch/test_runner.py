@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -187,6 +189,27 @@ def test_interruption_keeps_the_runs_done_and_marks_them_partial(
     assert data["policies"] == full["policies"]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_is_a_flag_read_between_chunks_and_keeps_the_runs_done(jobs: int) -> None:
+    """A real SIGINT to this process mid-batch: no KeyboardInterrupt lands in the pool's or the
+    tally's bookkeeping; the batch stops at the next chunk (or heartbeat), partial, and the
+    runs kept are the first ones. Ctrl-C's usual handler is back afterwards."""
+    recipe = quick_recipe()
+    calls = []
+
+    def press_ctrl_c_once(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    result = run_batch(recipe, jobs=jobs, chunk_size=6, progress=press_ctrl_c_once)
+    assert result.partial and result.failure is None
+    assert result.runs_done < 60
+    shorter = dataclasses.replace(recipe, runs=result.runs_done)
+    assert batch_data(result)["policies"] == batch_data(run_batch(shorter))["policies"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_unknown_executor_is_refused() -> None:
     with pytest.raises(ExecutorError):
         run_batch(quick_recipe(), executor="carrier-pigeon")
@@ -220,7 +243,9 @@ def test_a_broken_executor_keeps_the_runs_done(monkeypatch: pytest.MonkeyPatch) 
     with the reason."""
     from sim.batch import runner
 
-    def dying(recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, kind: str) -> Any:
+    def dying(
+        recipe: Recipe, ranges: list[tuple[int, int]], jobs: int, kind: str, stop: Any
+    ) -> Any:
         first, last = ranges[0]
         yield first, replicate.run_chunk(recipe, first, last)
         raise OSError("worker lost")
