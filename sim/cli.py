@@ -15,8 +15,7 @@ if TYPE_CHECKING:
     from sim.problems import Problem
     from sim.schema import Scenario
 
-INVALID = 1
-USAGE = 2
+from sim.exits import INVALID
 
 
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -103,29 +102,18 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     PATHS are files, folders (every .yaml file in them) or bundled ids, as `run` takes.
     A playbook is checked against the scenario it names.
     """
-    from sim.noplugins import skip_plugin_search
     from sim.safetext import printable
+    from sim.validatecli import before_validating
+    from sim.validatecli import validate as check
 
-    skip_plugin_search()  # before the first pydantic validator is built
-    from sim.validation import TargetError, check_all, expand
+    before_validating()
+    from sim.validation import TargetError
 
     try:
-        files = expand(paths)
+        code = check(paths, quiet, lambda line, err: click.echo(line, err=err))
     except TargetError as exc:
         raise click.BadParameter(printable(str(exc), one_line=True), param_hint="PATHS") from None
-    results = check_all(files)
-    failed = 0
-    for checked in results:
-        for p in checked.problems:
-            if p.severity == "error" or not quiet:
-                click.echo(str(p), err=p.severity == "error")
-        if not checked.ok:
-            failed += 1
-        elif not quiet:
-            say(f"{checked.path}: ok ({checked.kind}: {checked.title})")
-    if not quiet and len(results) > 1:
-        click.echo(f"{len(results)} files checked, {failed} invalid")
-    sys.exit(INVALID if failed else 0)
+    sys.exit(code)
 
 
 @main.command()
@@ -252,6 +240,7 @@ def schema(out: str | None, playbook: bool) -> None:
 
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
+    from sim.exits import output_failed
     from sim.problems import TabletopError
     from sim.safetext import printable
 
@@ -260,25 +249,8 @@ def run_main() -> None:
     except TabletopError as exc:
         click.echo(printable(f"error: {exc}"), err=True)
         sys.exit(INVALID)
-    except BrokenPipeError:  # e.g. `tabletop run x | head`: the reader left, nothing to say
-        _quiet_stdout()
-        sys.exit(INVALID)
-    except OSError as exc:  # e.g. stdout on a full disk
-        _quiet_stdout()
-        where = f" {exc.filename}" if isinstance(exc.filename, str) else " the output"
-        click.echo(printable(f"error: cannot write{where}: {exc.strerror or exc}"), err=True)
-        sys.exit(INVALID)
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    except OSError as exc:  # `tabletop run x | head` (the reader left), a full disk, ...
+        output_failed(exc)
 
 
 # Commands in their own modules are imported only when named (sim/commandlist.py).

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from sim.cli import INVALID, _fail_problems, _load, _scenario_path, main, run_main
+from sim.cli import _fail_problems, _load, _scenario_path, main, run_main
+from sim.exits import INVALID
 from sim.safetext import printable
 from sim.session.cli import clear_errors, load_with_text, open_store, store_option
 from tui.serve_guard import DEFAULT_MAX_SESSIONS, DEFAULT_MAX_VIEWERS, MAX_SESSIONS_LIMIT

@@ -1,7 +1,8 @@
-"""The `tabletop` program: `--help` and `--version` at once, everything else through click.
+"""The `tabletop` program: `--help`, `--version` and `validate` at once, the rest through click.
 
-`tabletop --help` is answered from the command list without importing click (sim.quickhelp);
-every other command line goes to tui.cli, which imports each command's module when named.
+`tabletop --help` is answered from the command list without importing click (sim.quickhelp),
+and `tabletop validate PATHS [-q]` without click (sim.validatecli); every other command line
+goes to tui.cli, which imports each command's module when named.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def run_main() -> None:
             pass  # click says what went wrong, as it does for every other command
         else:
             sys.exit(0)
+    from sim.validatecli import fast_validate
+
+    fast_validate(sys.argv[1:])  # `validate PATHS`: answered without click, exits
     from tui.cli import run_main as run_click
 
     run_click()
