@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from itertools import pairwise
 from typing import Any, Protocol
 
+from sim.problems import Reporter
 from sim.schema import BILLS_IN_SESSION, IN_SESSION, Legislation, Sitting
 from sim.yamlread import Path_
 
@@ -14,18 +15,6 @@ ExprCheck = Callable[[Path_, "str | float | None"], None]
 
 class EffectsCheck(Protocol):
     def __call__(self, path: Path_, fx: Mapping[str, str | float], /) -> None: ...
-
-
-class Reporter(Protocol):
-    def add(
-        self,
-        path: Path_,
-        message: str,
-        *,
-        key: bool = False,
-        offset: int | None = None,
-        severity: str = "error",
-    ) -> None: ...
 
 
 def check_calendar(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from sim.calendar_checks import check_calendar
 from sim.checks_branches import check_branches
@@ -12,7 +12,7 @@ from sim.checks_v2 import check_v2
 from sim.compiled import Compiled, expression_names
 from sim.expr import ExprError, Expression
 from sim.flow import build_flow
-from sim.problems import did_you_mean
+from sim.problems import Reporter, did_you_mean
 from sim.schema import (
     RESERVED_NAMES,
     Countermeasure,
@@ -25,18 +25,6 @@ from sim.schema import (
     Threat,
 )
 from sim.yamlread import Path_
-
-
-class Reporter(Protocol):
-    def add(
-        self,
-        path: Path_,
-        message: str,
-        *,
-        key: bool = False,
-        offset: int | None = None,
-        severity: str = "error",
-    ) -> None: ...
 
 
 class _Anything(set[str]):

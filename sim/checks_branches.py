@@ -7,26 +7,12 @@ bounds and of failure follow-ups.
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from sim.problems import did_you_mean
+from sim.problems import Reporter, did_you_mean
 from sim.schema import Threat
 from sim.yamlread import Path_
 
 
-class _Reporter(Protocol):
-    def add(
-        self,
-        path: Path_,
-        message: str,
-        *,
-        key: bool = False,
-        offset: int | None = None,
-        severity: str = "error",
-    ) -> None: ...
-
-
-def check_branches(report: _Reporter, i: int, threat: Threat) -> None:
+def check_branches(report: Reporter, i: int, threat: Threat) -> None:
     """Unknown stages in branches, and loops of stages that can never end."""
     ids = [s.id for s in threat.stages]
     known = set(ids)

@@ -7,9 +7,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sim.safetext import printable
+
+if TYPE_CHECKING:
+    from sim.yamlread import Path_
 
 Severity = Literal["error", "warning"]
 
@@ -30,6 +33,21 @@ class Problem:
         return printable(
             f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}", one_line=True
         )
+
+
+class Reporter(Protocol):
+    """Where the checks report a problem: at a path in the document (a key's own position
+    with key=True, a column inside an expression with offset)."""
+
+    def add(
+        self,
+        path: Path_,
+        message: str,
+        *,
+        key: bool = False,
+        offset: int | None = None,
+        severity: str = "error",
+    ) -> None: ...
 
 
 class TabletopError(Exception):
