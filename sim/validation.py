@@ -46,6 +46,8 @@ def expand(names: Iterable[str]) -> list[Path]:
     """Files to check: each name as a file, every YAML file in a folder, or a bundled id."""
     out: list[Path] = []
     for name in names:
+        if not name.strip():  # Path('') is the current folder: never what an empty name meant
+            raise TargetError("an empty name: give a file, a folder or a bundled id")
         path = Path(name)
         if path.is_dir():
             found = sorted(_yaml_files(path))

@@ -92,6 +92,8 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
 
     out: list[Path] = []
     for name in paths:
+        if not name.strip():  # Path('') is the current folder: never what an empty name meant
+            raise click.BadParameter("an empty name: give a file, a folder or a bundled id")
         path = Path(name)
         if path.is_dir():
             out += [p for p in sorted(path.rglob("*.y*ml")) if not _is_playbook(p)]

@@ -240,3 +240,8 @@ injects:
     assert [f for f in lint_file(path) if f.code == "TT101"] == []
     path.write_text(text.replace(', abort_if: "deterrence > 0.5"', ""), encoding="utf-8")
     assert [f.code for f in lint_file(path) if f.code == "TT101"] == ["TT101"]
+
+
+def test_an_empty_name_is_a_usage_error_not_the_current_folder() -> None:
+    code, _, err = invoke("lint", "")
+    assert code == 2 and "an empty name" in err

@@ -46,6 +46,7 @@ def _both(*args: str) -> tuple[subprocess.CompletedProcess[str], subprocess.Comp
         (str(HOSTILE),),
         ("scenarios/playbooks/quickstart--cooperate.yaml",),
         ("no-such-file.yaml",),  # click's usage error, exit 2
+        ("",),  # an empty name is not the current folder: a usage error too
         ("--help",),
         ("--strict", "quickstart"),  # an unknown option: click's usage error
         ("--", "quickstart"),
