@@ -15,7 +15,7 @@ import numpy as np
 from sim import events as ev
 from sim.batch.recipe import Recipe
 from sim.deciders import Decider, PlaybookDecider, RandomDecider, play
-from sim.engine import Exercise
+from sim.engine import Exercise, Outcomes
 from sim.loader import load_scenario_text
 from sim.playbook import load_playbook_text
 from sim.schema import Scenario
@@ -128,45 +128,30 @@ class Prepared:
             return RunSummary(index, seed, policy, error=f"{type(exc).__name__}: {exc}")
 
     def summarise(self, ex: Exercise, index: int, seed: int, policy: int) -> RunSummary:
-        """A run's summary read from its log."""
-        lay = self.layout
-        rating = dict.fromkeys(lay.objectives, 2)
-        chosen = dict.fromkeys(lay.decisions, NOT_POSED)
-        succeeded: set[str] = set()
-        failures = 0
-        codes = {r: i for i, r in enumerate(RATINGS)}
+        """A run's summary read from its log (the records themselves, independently of the
+        outcomes the engine notes as it goes: tests/batch/test_records_off.py compares them)."""
+        out = Outcomes()
         for r in ex.records:
-            if isinstance(r, ev.ObjectiveEvaluated) and r.objective in rating:
-                rating[r.objective] = codes[r.rating]
+            if isinstance(r, ev.ObjectiveEvaluated):
+                out.ratings[r.objective] = r.rating
             elif isinstance(r, ev.DecisionOpened):
-                chosen[r.decision] = UNDECIDED_AT_END
+                out.decisions[r.decision] = None
             elif isinstance(r, ev.DecisionMade):
-                i = lay.decisions.index(r.decision)
-                chosen[r.decision] = self._option_index[i][r.option]
+                out.decisions[r.decision] = r.option
             elif isinstance(r, ev.ResponseFinished):
-                succeeded.add(r.response)
+                out.succeeded.add(r.response)
             elif isinstance(r, ev.ExpressionFailed):
-                failures += 1
-        state = ex.value
-        return RunSummary(
-            index=index,
-            seed=seed,
-            policy=policy,
-            ratings=tuple(rating[o] for o in lay.objectives),
-            finals=tuple(float(state(v)) for v in lay.variables),
-            injects=tuple(state(i) == "delivered" for i in lay.injects),
-            decisions=tuple(chosen[d] for d in lay.decisions),
-            threats=tuple(str(state(t)) for t in lay.threats),
-            responses=tuple(str(state(r)) for r in lay.responses),
-            succeeded=tuple(r in succeeded for r in lay.responses),
-            expression_failures=failures,
-        )
+                out.expression_failures += 1
+        return self._summary(ex, out, index, seed, policy)
 
     def summarise_outcomes(self, ex: Exercise, index: int, seed: int, policy: int) -> RunSummary:
-        """A run's summary from the outcomes noted by an exercise without a log: what
-        ``summarise`` reads from the records, noted as they would have been recorded."""
+        """A run's summary from the outcomes noted by an exercise without a log."""
+        return self._summary(ex, ex.outcomes, index, seed, policy)
+
+    def _summary(
+        self, ex: Exercise, out: Outcomes, index: int, seed: int, policy: int
+    ) -> RunSummary:
         lay = self.layout
-        out = ex.outcomes
         codes = {r: i for i, r in enumerate(RATINGS)}
         ratings = out.ratings
         posed = out.decisions
