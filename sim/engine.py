@@ -124,6 +124,11 @@ class Outcomes:
     ``DecisionMade``)."""
     succeeded: set[str] = field(default_factory=set)
     """Responses that finished successfully at least once (``ResponseFinished``)."""
+    branches: set[tuple[str, str, str]] = field(default_factory=set)
+    """(v2) Branches taken at least once: (threat, stage, to) (``ThreatBranched``)."""
+    retries: dict[str, int] = field(default_factory=dict)
+    """(v2) Per response: how many times a retry started it again (``ResponseStarted`` with
+    the origin ``("response", ID, "retry")``)."""
     expression_failures: int = 0
     """``ExpressionFailed`` records."""
 
@@ -140,6 +145,15 @@ def _finished(o: Outcomes, fields: Mapping[str, Any]) -> None:
     o.succeeded.add(fields["response"])
 
 
+def _branched(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    o.branches.add((fields["threat"], fields["stage"], fields["to"]))
+
+
+def _started(o: Outcomes, fields: Mapping[str, Any]) -> None:
+    if fields["origin"] == (CauseKind.RESPONSE, fields["response"], "retry"):
+        o.retries[fields["response"]] = o.retries.get(fields["response"], 0) + 1
+
+
 def _failed(o: Outcomes, fields: Mapping[str, Any]) -> None:
     o.expression_failures += 1
 
@@ -152,6 +166,8 @@ _NOTES: dict[Callable[..., ev.Event], Callable[[Outcomes, Mapping[str, Any]], No
     ev.DecisionOpened: _opened,
     ev.DecisionMade: _made,
     ev.ResponseFinished: _finished,
+    ev.ThreatBranched: _branched,
+    ev.ResponseStarted: _started,
     ev.ExpressionFailed: _failed,
     ev.ObjectiveEvaluated: _evaluated,
 }

@@ -57,6 +57,13 @@ class PolicyTally:
         self.responses: list[Counter[str]] = [Counter() for _ in layout.responses]
         self.succeeded = [0] * len(layout.responses)
         self.kinds_succeeded: Counter[str] = Counter()
+        self.branches = [0] * len(layout.branches)
+        """Per threat branch: runs that took it at least once."""
+        nr = len(layout.retrying)
+        self.retried = [0] * nr
+        """Per response that can retry: runs in which a retry started it again."""
+        self.retry_sums = [0] * nr
+        self.retry_sums_sq = [0] * nr
         self.expression_failures = 0
         # sensitivity: per decision, per option code, per objective: [runs, met]
         self.by_option: list[dict[int, list[list[int]]]] = [{} for _ in range(nd)]
@@ -99,6 +106,13 @@ class PolicyTally:
                 self.succeeded[i] += 1
                 kinds.add(self.layout.response_kinds[i])
         self.kinds_succeeded.update(kinds)
+        for i, taken in enumerate(s.branches):
+            self.branches[i] += taken
+        for i, tries in enumerate(s.retries):
+            if tries:
+                self.retried[i] += 1
+                self.retry_sums[i] += tries
+                self.retry_sums_sq[i] += tries * tries
         self.expression_failures += s.expression_failures
 
     def _put(self, row: int, finals: tuple[float, ...]) -> None:

@@ -40,8 +40,8 @@ def replication_seed(root: int, index: int) -> int:
 class RunSummary:
     """What one replication under one policy produced, flat and small.
 
-    Tuples follow the scenario's order of objectives, variables, injects, decisions, threats
-    and responses (see ``Layout``).
+    Tuples follow the scenario's order of objectives, variables, injects, decisions, threats,
+    responses, threat branches and responses that can retry (see ``Layout``).
     """
 
     index: int
@@ -60,6 +60,10 @@ class RunSummary:
     """Per response: its final status."""
     succeeded: tuple[bool, ...] = ()
     """Per response: it succeeded at least once."""
+    branches: tuple[bool, ...] = ()
+    """(v2) Per threat branch (``Layout.branches``): taken at least once."""
+    retries: tuple[int, ...] = ()
+    """(v2) Per response that can retry (``Layout.retrying``): attempts a retry started."""
     expression_failures: int = 0
     error: str | None = None
     """Set when the replication raised: the exception, in one line."""
@@ -77,6 +81,12 @@ class Layout:
     threats: tuple[str, ...]
     responses: tuple[str, ...]
     response_kinds: tuple[str, ...]
+    branches: tuple[tuple[str, str, str], ...] = ()
+    """(v2) Every way a campaign can go when a stage ends, as (threat, stage, to), ``to`` ''
+    when the branch ends the campaign; in file order, each once (two branches of a stage to
+    the same place, on different conditions, are one: the log cannot tell them apart)."""
+    retrying: tuple[str, ...] = ()
+    """(v2) The responses that can be tried again after failing (with ``retry``)."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
@@ -90,6 +100,15 @@ class Layout:
             threats=tuple(t.id for t in scenario.threats),
             responses=tuple(r.id for r in scenario.responses),
             response_kinds=tuple(r.kind for r in scenario.responses),
+            branches=tuple(
+                dict.fromkeys(
+                    (t.id, s.id, b.stage or "")
+                    for t in scenario.threats
+                    for s in t.stages
+                    for b in s.next or ()
+                )
+            ),
+            retrying=tuple(r.id for r in scenario.responses if r.retry is not None),
         )
 
 
@@ -140,6 +159,11 @@ class Prepared:
                 out.decisions[r.decision] = r.option
             elif isinstance(r, ev.ResponseFinished):
                 out.succeeded.add(r.response)
+            elif isinstance(r, ev.ThreatBranched):
+                out.branches.add((r.threat, r.stage, r.to))
+            elif isinstance(r, ev.ResponseStarted):
+                if r.origin == ("response", r.response, "retry"):
+                    out.retries[r.response] = out.retries.get(r.response, 0) + 1
             elif isinstance(r, ev.ExpressionFailed):
                 out.expression_failures += 1
         return self._summary(ex, out, index, seed, policy)
@@ -176,6 +200,8 @@ class Prepared:
             responses=tuple(str(state(r)) for r in lay.responses),
             succeeded=tuple(r in out.succeeded for r in lay.responses),
             expression_failures=out.expression_failures,
+            branches=tuple(b in out.branches for b in lay.branches),
+            retries=tuple(out.retries.get(r, 0) for r in lay.retrying),
         )
 
 

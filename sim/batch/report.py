@@ -118,6 +118,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
             )
         parts.append("</tr>")
     parts.append("</table>")
+    parts += _outcomes(data)
     for c in data["comparisons"]:
         parts.append(
             f"<h2>Paired comparison: {e(c['a'])} minus {e(c['b'])}</h2>"
@@ -132,7 +133,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
             parts.append(
                 f"<tr{cls}><td>{e(o['id'])}</td><td class=n>{_pct(o['met_a'])}</td>"
                 f"<td class=n>{_pct(o['met_b'])}</td><td class=n>{_pct(d['estimate'])} "
-                f"[{_pct(d['low'])}, {_pct(d['high'])}]</td><td class=n>{p_text(o['p_value'])}"
+                f"[{_pct(d['low'])}, {_pct(d['high'])}]</td><td class=n>{e(p_text(o['p_value']))}"
                 "</td></tr>"
             )
         parts.append(
@@ -143,7 +144,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
             d = v["difference"]
             parts.append(
                 f"<tr{cls}><td>{e(v['id'])}</td><td class=n>{_num(d['estimate'])} "
-                f"[{_num(d['low'])}, {_num(d['high'])}]</td><td class=n>{p_text(v['p_value'])}"
+                f"[{_num(d['low'])}, {_num(d['high'])}]</td><td class=n>{e(p_text(v['p_value']))}"
                 "</td></tr>"
             )
         parts.append("</table>")
@@ -174,6 +175,78 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _ci(d: dict[str, Any]) -> str:
+    return f"{_pct(d['estimate'])} [{_pct(d['low'])}, {_pct(d['high'])}]"
+
+
+def _outcomes(data: dict[str, Any]) -> list[str]:
+    """Threats (final status, branches taken), bills (final status, enacted) and retries: one
+    column per policy. The policies share one scenario, so their lists line up."""
+    e = html.escape
+    pols = data["policies"]
+    if not pols:
+        return []
+    first = pols[0]
+    head = "".join(f"<th>{e(p['name'])}</th>" for p in pols)
+    parts: list[str] = []
+
+    def table(title: str, rows: list[tuple[str, list[str]]]) -> None:
+        parts.append(f"<h2>{title}</h2><table><tr><th></th>{head}</tr>")
+        for label, cells in rows:
+            parts.append(
+                f"<tr><td>{label}</td>" + "".join(f"<td class=n>{c}</td>" for c in cells) + "</tr>"
+            )
+        parts.append("</table>")
+
+    def counted(section: str, i: int, status: str) -> list[str]:
+        return [
+            f"{p[section][i]['outcomes'].get(status, 0)} ({_pct(_share(p, section, i, status))})"
+            for p in pols
+        ]
+
+    if first["threats"]:
+        rows = []
+        for i, t in enumerate(first["threats"]):
+            for status in t["outcomes"]:
+                rows.append((f"{e(t['id'])}: {e(status)}", counted("threats", i, status)))
+        table("Threats: final status (runs)", rows)
+    branched = [(i, t) for i, t in enumerate(first["threats"]) if "branches" in t]
+    if branched:
+        rows = []
+        for i, t in branched:
+            for k, b in enumerate(t["branches"]):
+                cells = [_ci(p["threats"][i]["branches"][k]) for p in pols]
+                rows.append((f"{e(t['id'])}: {e(b['name'])}", cells))
+        table("Threat branches taken (share of runs, 95% Wilson interval)", rows)
+    if first["bills"]:
+        rows = []
+        for i, b in enumerate(first["bills"]):
+            for status in b["outcomes"]:
+                rows.append((f"{e(b['id'])}: {e(status)}", counted("bills", i, status)))
+            rows.append((f"{e(b['id'])}: enacted", [str(p["bills"][i]["enacted"]) for p in pols]))
+        table("Bills: final status (runs)", rows)
+    if first["retries"]:
+        rows = []
+        for i, r in enumerate(first["retries"]):
+            rows.append((f"{e(r['id'])}: retried", [_ci(p["retries"][i]["retried"]) for p in pols]))
+            rows.append(
+                (
+                    f"{e(r['id'])}: retries per run",
+                    [
+                        f"{_num(m['estimate'])} [{_num(m['low'])}, {_num(m['high'])}]"
+                        for m in (p["retries"][i]["mean"] for p in pols)
+                    ],
+                )
+            )
+        table("Retries (share of runs with a retry; mean retries per run, 95% CI)", rows)
+    return parts
+
+
+def _share(pol: dict[str, Any], section: str, i: int, status: str) -> float | None:
+    runs = pol["runs"]
+    return pol[section][i]["outcomes"].get(status, 0) / runs if runs else None
 
 
 def write_report(result: BatchResult, data: dict[str, Any], path: str) -> None:

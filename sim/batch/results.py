@@ -9,6 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from collections import Counter
+from enum import StrEnum
 from typing import Any
 
 from sim.batch.aggregate import PolicyTally, Tally
@@ -17,6 +20,7 @@ from sim.batch.replicate import RATINGS, Prepared, prepared
 from sim.batch.runner import BatchResult
 from sim.batch.stats import Interval, mcnemar, mean_interval, paired_difference, percentile, wilson
 from sim.safetext import printable
+from sim.vocab import ResponseStatus, ThreatStatus
 
 JSON_FORMAT = "tabletop-batch/1"
 MIN_CELL = 10
@@ -94,6 +98,18 @@ def _policy(prep: Prepared, tally: Tally, p: int) -> dict[str, Any]:
             }
         )
     legislation = {r.id for r in sc.responses if r.kind == "legislation"}
+    branches: dict[str, list[dict[str, Any]]] = {}
+    for i, (threat, stage, to) in enumerate(lay.branches):
+        k = pt.branches[i]
+        branches.setdefault(threat, []).append(
+            {
+                "stage": stage,
+                "to": to or None,
+                "name": branch_name(stage, to),
+                "count": k,
+                **_iv(wilson(k, n)),
+            }
+        )
     return {
         "name": tally.policies[p],
         "runs": n,
@@ -117,22 +133,55 @@ def _policy(prep: Prepared, tally: Tally, p: int) -> dict[str, Any]:
             for i, d in enumerate(lay.decisions)
         ],
         "threats": [
-            {"id": t, "outcomes": dict(sorted(pt.threats[i].items()))}
+            {
+                "id": t,
+                "outcomes": _every(pt.threats[i], ThreatStatus),
+                **({"branches": branches[t]} if t in branches else {}),
+            }
             for i, t in enumerate(lay.threats)
         ],
         "bills": [
             {
                 "id": r,
-                "outcomes": dict(sorted(pt.responses[i].items())),
+                "outcomes": _every(pt.responses[i], ResponseStatus),
                 "enacted": pt.succeeded[i],
             }
             for i, r in enumerate(lay.responses)
             if r in legislation
         ],
+        "retries": [
+            {
+                "id": r,
+                "retried": {"count": pt.retried[i], **_iv(wilson(pt.retried[i], n))},
+                "mean": _count_mean(n, pt.retry_sums[i], pt.retry_sums_sq[i]),
+            }
+            for i, r in enumerate(lay.retrying)
+        ],
         "responses_succeeded": {r: pt.succeeded[i] for i, r in enumerate(lay.responses)},
         "kinds_succeeded": dict(sorted(pt.kinds_succeeded.items())),
         "expression_failures": pt.expression_failures,
     }
+
+
+def _count_mean(n: int, total: int, total_sq: int) -> dict[str, float]:
+    """The mean of a count per run, its interval cut at 0 (a count is never negative)."""
+    iv = mean_interval(n, total, total_sq)
+    low = iv.low if math.isnan(iv.low) else max(0.0, iv.low)
+    return {"estimate": iv.estimate, "low": low, "high": iv.high}
+
+
+def branch_name(stage: str, to: str) -> str:
+    """A branch as people read it: 'access -> steal', or 'access -> (end)' when it ends the
+    campaign (a stage may be called 'end': the parentheses keep the two apart)."""
+    return f"{stage} -> {to or '(end)'}"
+
+
+def _every(seen: Counter[str], statuses: type[StrEnum]) -> dict[str, int]:
+    """Every possible final status with its count (0 included), in the vocabulary's order; a
+    status outside it (none today) after them, so no run goes uncounted."""
+    out = {str(s): seen.get(str(s), 0) for s in statuses}
+    out.update(sorted((k, v) for k, v in seen.items() if k not in out))
+    return out
 
 
 def _comparisons(prep: Prepared, tally: Tally) -> list[dict[str, Any]]:
@@ -288,15 +337,25 @@ def to_text(data: dict[str, Any]) -> str:
             taken = ", ".join(f"{p(k)} {v}" for k, v in d["options"].items()) or "none taken"
             lines.append(f"    {p(d['id']):<28} {d['posed']} posed; {taken}")
         if pol["threats"]:
-            lines.append("  Threats: final status")
+            lines.append("  Threats: final status (runs)")
             for t in pol["threats"]:
-                outcomes = ", ".join(f"{k} {v}" for k, v in t["outcomes"].items())
+                outcomes = ", ".join(f"{p(k)} {v}" for k, v in t["outcomes"].items())
                 lines.append(f"    {p(t['id']):<28} {outcomes}")
+                for b in t.get("branches", ()):
+                    lines.append(f"      branch {p(b['name']):<21} taken in {_ci(b)}")
         if pol["bills"]:
-            lines.append("  Bills: final status")
+            lines.append("  Bills: final status (runs)")
             for b in pol["bills"]:
-                outcomes = ", ".join(f"{k} {v}" for k, v in b["outcomes"].items())
+                outcomes = ", ".join(f"{p(k)} {v}" for k, v in b["outcomes"].items())
                 lines.append(f"    {p(b['id']):<28} {outcomes}; enacted in {b['enacted']} runs")
+        if pol["retries"]:
+            lines.append("  Retries: runs with a retry [95% CI]; retries per run, mean [95% CI]")
+            for r in pol["retries"]:
+                m = r["mean"]
+                lines.append(
+                    f"    {p(r['id']):<28} retried in {_ci(r['retried'])}; "
+                    f"{_num(m['estimate'])} per run [{_num(m['low'])}, {_num(m['high'])}]"
+                )
     for c in data["comparisons"]:
         lines += [
             "",
@@ -375,9 +434,15 @@ def to_csv(data: dict[str, Any]) -> str:
         for t in pol["threats"]:
             for status, count in t["outcomes"].items():
                 w.writerow([name, "threat", t["id"], status, count, "", ""])
+            for b in t.get("branches", ()):
+                w.writerow([name, "threat branch", t["id"], b["name"], *_row(b)])
         for b in pol["bills"]:
             for status, count in b["outcomes"].items():
                 w.writerow([name, "bill", b["id"], status, count, "", ""])
+            w.writerow([name, "bill", b["id"], "enacted", b["enacted"], "", ""])
+        for r in pol["retries"]:
+            w.writerow([name, "retry", r["id"], "retried", *_row(r["retried"])])
+            w.writerow([name, "retry", r["id"], "mean per run", *_row(r["mean"])])
     for c in data["comparisons"]:
         pair = f"{c['a']} - {c['b']}"
         for o in c["objectives"]:
