@@ -72,7 +72,7 @@ def histograms(result: BatchResult, data: dict[str, Any]) -> list[tuple[str, str
         ax.set_title(label, parse_math=False, fontsize=10)
         ax.set_ylabel("runs", fontsize=8)
         ax.tick_params(labelsize=8)
-        if len(tally.policies) > 1:
+        if len(tally.policies) > 1 and flat:  # no runs, no bars: nothing to label
             ax.legend(fontsize=7)
         fig.tight_layout()
         out.append((label, _svg(fig)))

@@ -2,9 +2,10 @@
 
 A batch plays each replication with ``Exercise(..., log=False)``: the records are counted, not
 built, and the outcomes a batch reads (ratings, decisions posed and taken, responses that
-succeeded, expression failures) are noted as they would have been recorded. Here every
-bundled scenario, with each of its playbooks and the random decider, is played both ways on
-the same seeds, and every tally of every run must be the same.
+succeeded, format-v2 threat branches taken and retries started, expression failures) are
+noted as they would have been recorded. Here every bundled scenario, with each of its
+playbooks and the random decider, is played both ways on the same seeds, and every tally of
+every run must be the same.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def test_a_batch_without_logs_tallies_what_the_logs_say(scenario: Path) -> None:
     assert len({s.finals for s in logged}) > 1
     assert any(any(s.succeeded) for s in logged)
     assert len({s.decisions for s in logged}) > 1
+    # (v2) branches and retries: taken or retried in some runs wherever the scenario has them
+    layout = Prepared(recipe).layout
+    if layout.branches:
+        assert any(any(s.branches) for s in logged)
+    if layout.retrying:
+        assert any(any(s.retries) for s in logged)
 
 
 SLOW = """
@@ -89,3 +96,29 @@ def test_a_run_without_a_log_is_the_same_run(seed: int) -> None:
     names = [n for n in logged._state if n != CLOCK]  # every variable and element status
     assert [quiet.value(n) for n in names] == [logged.value(n) for n in names]
     assert [c.command for c in quiet.command_log] == [c.command for c in logged.command_log]
+
+
+def test_branches_and_retries_are_tallied_alike_without_logs() -> None:
+    """Branches taken (to a stage called 'end', to the campaign's end, back to an earlier
+    stage; a campaign with branches that never starts) and retries (one run may retry
+    several times): the same with and without the log, and the scenario covers them all."""
+    here = Path(__file__).parent
+    scenario = here / "data" / "branches-and-retries.yaml"
+    recipe = recipe_from_files(scenario, [], runs=60, seed=2)
+    logged, quiet = _both_ways(recipe)
+    assert all(s.error is None for s in logged)
+    assert quiet == logged
+    layout = Prepared(recipe).layout
+    assert layout.retrying == ("patch",)
+    assert layout.branches == (
+        ("raiders", "scout", "strike"),
+        ("raiders", "scout", "end"),
+        ("raiders", "scout", ""),
+        ("raiders", "strike", "scout"),
+        ("sleeper", "wake", "bite"),
+        ("sleeper", "wake", ""),
+    )
+    for i in range(4):
+        assert 0 < sum(s.branches[i] for s in logged) < len(logged)
+    assert not any(s.branches[4] or s.branches[5] for s in logged)
+    assert {s.retries for s in logged} >= {(0,), (1,), (2,)}
