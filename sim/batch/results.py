@@ -337,17 +337,21 @@ def to_text(data: dict[str, Any]) -> str:
             taken = ", ".join(f"{p(k)} {v}" for k, v in d["options"].items()) or "none taken"
             lines.append(f"    {p(d['id']):<28} {d['posed']} posed; {taken}")
         if pol["threats"]:
-            lines.append("  Threats: final status (runs)")
+            branched = any("branches" in t for t in pol["threats"])
+            lines.append(
+                "  Threats: final status (runs)"
+                + ("; branches taken (share of runs, 95% Wilson interval)" if branched else "")
+            )
             for t in pol["threats"]:
-                outcomes = ", ".join(f"{p(k)} {v}" for k, v in t["outcomes"].items())
-                lines.append(f"    {p(t['id']):<28} {outcomes}")
+                lines.append(f"    {p(t['id']):<28} {_seen(t['outcomes'])}")
                 for b in t.get("branches", ()):
                     lines.append(f"      branch {p(b['name']):<21} taken in {_ci(b)}")
         if pol["bills"]:
             lines.append("  Bills: final status (runs)")
             for b in pol["bills"]:
-                outcomes = ", ".join(f"{p(k)} {v}" for k, v in b["outcomes"].items())
-                lines.append(f"    {p(b['id']):<28} {outcomes}; enacted in {b['enacted']} runs")
+                lines.append(
+                    f"    {p(b['id']):<28} {_seen(b['outcomes'])}; enacted in {b['enacted']} runs"
+                )
         if pol["retries"]:
             lines.append("  Retries: runs with a retry [95% CI]; retries per run, mean [95% CI]")
             for r in pol["retries"]:
@@ -397,6 +401,11 @@ def to_text(data: dict[str, Any]) -> str:
                 f"  run {f['index']} seed {f['seed']} policy {p(f['policy'])}: {p(f['error'])}"
             )
     return "\n".join(lines) + "\n"
+
+
+def _seen(outcomes: dict[str, int]) -> str:
+    """The statuses some run ended in, with their counts (the JSON and CSV list every one)."""
+    return ", ".join(f"{_safe(k)} {v}" for k, v in outcomes.items() if v) or "no runs"
 
 
 def p_text(p: float | None) -> str:
