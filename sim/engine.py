@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from typing import Any, ParamSpec, cast
 
 import simpy
-from simpy.events import URGENT
 
 from sim import events as ev
 from sim.calendar import Calendar, uses_calendar
@@ -76,6 +75,7 @@ from sim.state import Campaigns
 from sim.state import MselEntry as MselEntry
 from sim.state import OpenDecision as OpenDecision
 from sim.threats import detect, start_threat
+from sim.timers import Soon
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
 Process = Generator[simpy.Event, Any, None]
@@ -679,15 +679,12 @@ class Exercise:
         yield self.env.timeout(delay)
         self._due.append(then)
 
-    # Timers. A process that waits once and then acts costs SimPy three events: its start (an
-    # urgent event at the current instant), its timeout, and its end. The engine's own timers
-    # keep the first two, so events at the same time still come in the same order, and drop
-    # the process: ``_soon`` calls back where the process would have started, ``_timer`` where
-    # its timeout would have resumed it.
+    # Timers (sim/timers.py): where a process would start, and where its timeout would resume
+    # it, without the process.
 
     def _soon(self, then: Callable[[simpy.Event], None]) -> None:
         """Call back at the current instant, before ordinary events, as a process starts."""
-        _Soon(self.env, then)
+        Soon(self.env, then)
 
     def _timer(self, delay: float, then: Callable[[simpy.Event], None]) -> None:
         """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes."""
@@ -1072,18 +1069,6 @@ class _Watcher:
         self.then = then
         self.repeat = repeat
         self.live = True
-
-
-class _Soon(simpy.Event):
-    """An event at the current instant, before ordinary events, that calls back: what SimPy's
-    ``Initialize`` is to a process (the same fields, set the same way)."""
-
-    def __init__(self, env: simpy.Environment, then: Callable[[simpy.Event], None]) -> None:
-        self.env = env
-        self.callbacks = [then]
-        self._value = None
-        self._ok = True
-        env.schedule(self, URGENT)
 
 
 class _Resources(Mapping[str, simpy.Resource]):
