@@ -85,4 +85,4 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
             return
         ex.launch(r.id, Cause(CauseKind.RESPONSE, r.id, "retry"))
 
-    ex.env.process(ex._later(delay, attempt))
+    ex._due_after(delay, attempt)
