@@ -138,7 +138,7 @@ class Calendar:
                 span = s.closes - s.opens
                 after = sample(d.after, rng) if d.after is not None else rng.uniform(0.0, span)
                 if after < span:
-                    ex.env.process(ex._later(after, lambda: self._dissolve(s)))
+                    ex._due_after(after, lambda: self._dissolve(s))
 
     def _close(self, s: Sitting, reason: str) -> None:
         ex = self.ex

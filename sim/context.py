@@ -2,14 +2,15 @@
 
 ``sim.threats`` and ``sim.responses`` know an exercise only as a :class:`Context`: they read
 values, set statuses, record typed records, apply effects, evaluate expressions, draw from
-their own random streams and start SimPy processes. They never import the engine (no import
-cycle) and never touch its private parts. :class:`sim.engine.Exercise` is the one Context.
+their own random streams and wait on SimPy events (as callbacks: sim/timers.py). They never
+import the engine (no import cycle) and never touch its private parts.
+:class:`sim.engine.Exercise` is the one Context.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, ParamSpec, Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, ParamSpec, Protocol
 
 import simpy
 
@@ -23,8 +24,6 @@ from sim.state import ActiveResponse, Campaigns
 if TYPE_CHECKING:
     from sim.calendar import Calendar
 
-Process = Generator[simpy.Event, Any, None]
-"""A SimPy process body."""
 P = ParamSpec("P")
 
 

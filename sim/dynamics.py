@@ -24,6 +24,7 @@ from sim.retries import uses_failure_keys
 from sim.schema import (
     Countermeasure,
     Decision,
+    Drift,
     Inject,
     Objective,
     Option,
@@ -33,7 +34,9 @@ from sim.schema import (
 )
 
 if TYPE_CHECKING:
-    from sim.engine import Exercise, Process, Rating
+    import simpy
+
+    from sim.engine import Exercise, Rating
 
 
 def uses_v2(scenario: Scenario) -> bool:
@@ -70,7 +73,7 @@ class Dynamics:
         sc = ex.scenario
         for name, var in sc.variables.items():
             if var.drift is not None:
-                ex.env.process(self._drift(name, var))
+                self._drift(name, var)
         for threat in sc.threats:
             if threat.abort_if is not None:
                 self._watch_also(threat.abort_if, self._abort(threat), threat.id)
@@ -88,7 +91,7 @@ class Dynamics:
         """Variables with bounds that read other names (sim/bounds.py)."""
         for obj in sc.objectives:
             if obj.at is not None:
-                ex.env.process(self._snapshot(obj, obj.at))
+                self._snapshot(obj, obj.at)
             if obj.within is not None:
                 self._watch_also(obj.met, self._in_window(obj), obj.within.of)
 
@@ -115,18 +118,27 @@ class Dynamics:
 
     # --- (5) drift ------------------------------------------------------------------------
 
-    def _drift(self, name: str, var: Variable) -> Process:
+    def _drift(self, name: str, var: Variable) -> None:
+        """Every ``every``, the variable moves by its rate (while its condition holds): a
+        process's loop, as callbacks (sim/timers.py)."""
         ex = self.ex
         drift = var.drift
         assert drift is not None
-        while True:
-            yield ex.env.timeout(drift.every)
-            if drift.while_ is not None and not ex.truth(drift.while_, f"variable:{name}.drift"):
-                continue
-            rate = self._number(drift.rate, f"variable:{name}.drift")
-            if rate is None:
-                continue
-            ex._set(name, float(ex._state[name]) + rate * drift.every, Cause(CauseKind.DRIFT, name))
+
+        def tick(_e: simpy.Event) -> None:
+            self._drift_once(name, drift)
+            ex._timer(drift.every, tick)
+
+        ex._soon(lambda _e: ex._timer(drift.every, tick))
+
+    def _drift_once(self, name: str, drift: Drift) -> None:
+        ex = self.ex
+        if drift.while_ is not None and not ex.truth(drift.while_, f"variable:{name}.drift"):
+            return
+        rate = self._number(drift.rate, f"variable:{name}.drift")
+        if rate is None:
+            return
+        ex._set(name, float(ex._state[name]) + rate * drift.every, Cause(CauseKind.DRIFT, name))
 
     # --- (4) chance and mitigation --------------------------------------------------------
 
@@ -183,7 +195,7 @@ class Dynamics:
             rng = ex.rng(f"threat:{threat.id}:reentry")
             p = ex.probability(re.chance, f"threat:{threat.id}.reentry")
             if chance(p, rng):
-                ex.env.process(ex._later(sample(re.delay, rng), lambda: self._reenter(threat)))
+                ex._due_after(sample(re.delay, rng), lambda: self._reenter(threat))
 
         return check
 
@@ -228,7 +240,7 @@ class Dynamics:
         """A decision was made: schedule its next posing if it comes back every N."""
         re = d.reopen
         if re is not None and re.every is not None:
-            self.ex.env.process(self.ex._later(re.every, lambda: self._reopen(d)))
+            self.ex._due_after(re.every, lambda: self._reopen(d))
 
     def offered(self, d: Decision) -> tuple[str, ...]:
         """The options offered now: those without 'if', or whose condition holds."""
@@ -259,17 +271,19 @@ class Dynamics:
 
     # --- (6) objectives on relative windows -----------------------------------------------
 
-    def _snapshot(self, obj: Objective, t: float) -> Process:
+    def _snapshot(self, obj: Objective, t: float) -> None:
+        """At time ``t``, at the end of the instant: note whether the objective holds."""
         ex = self.ex
-        if t > 0:
-            yield ex.env.timeout(t)
 
         def take() -> None:
             expr = ex.compiled.expr(obj.met)
             values = {n: ex._state[n] for n in sorted(expr.names)}
             self.held_at[obj.id] = (ex.truth(obj.met, f"objective:{obj.id}"), values)
 
-        ex._due.append(take)
+        if t > 0:
+            ex._due_after(t, take)
+        else:
+            ex._soon(lambda _e: ex._due.append(take))
 
     def _anchor(self, obj: Objective) -> float | None:
         assert obj.within is not None

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MethodType
 from typing import Any, ParamSpec, cast
 
 import simpy
-from simpy.events import URGENT
+from simpy.resources.resource import Release, Request
 
 from sim import events as ev
 from sim.calendar import Calendar, uses_calendar
@@ -76,10 +77,8 @@ from sim.state import Campaigns
 from sim.state import MselEntry as MselEntry
 from sim.state import OpenDecision as OpenDecision
 from sim.threats import detect, start_threat
+from sim.timers import Soon
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
-
-Process = Generator[simpy.Event, Any, None]
-
 
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
@@ -691,26 +690,20 @@ class Exercise:
 
     _emit = record
 
-    def _later(self, delay: float, then: Callable[[], None]) -> Process:
-        yield self.env.timeout(delay)
-        self._due.append(then)
-
-    # Timers. A process that waits once and then acts costs SimPy three events: its start (an
-    # urgent event at the current instant), its timeout, and its end. The engine's own timers
-    # keep the first two, so events at the same time still come in the same order, and drop
-    # the process: ``_soon`` calls back where the process would have started, ``_timer`` where
-    # its timeout would have resumed it.
+    # Timers (sim/timers.py): where a process would start, and where its timeout would resume
+    # it, without the process.
 
     def _soon(self, then: Callable[[simpy.Event], None]) -> None:
         """Call back at the current instant, before ordinary events, as a process starts."""
-        _Soon(self.env, then)
+        Soon(self.env, then)
 
     def _timer(self, delay: float, then: Callable[[simpy.Event], None]) -> None:
         """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes."""
         self.env.timeout(delay).callbacks.append(then)
 
     def _due_after(self, delay: float, then: Callable[[], None]) -> None:
-        """What ``env.process(self._later(delay, then))`` does, in two events instead of three."""
+        """After ``delay``, queue ``then`` as the instant's own work: what a process that waits
+        ``delay`` and then queues ``then`` would do, in two events instead of three."""
         self._soon(lambda _e: self._timer(delay, lambda _e: self._due.append(then)))
 
     def set_status(self, name: str, status: str) -> None:
@@ -837,13 +830,9 @@ class Exercise:
         else:
             self._soon(lambda _e: self._fire(item))
 
-    def _trigger_after(self, item: Triggered, delay: float) -> Process:
-        if delay > 0:
-            yield self.env.timeout(delay)
-        self._fire(item)
-
     def _trigger_soon(self, item: Triggered, delay: float) -> None:
-        """What ``env.process(self._trigger_after(item, delay))`` does, without the process."""
+        """Fire ``item`` after ``delay``, as a process started now that waits ``delay`` (if
+        any) would, without the process."""
 
         def start(_e: simpy.Event) -> None:
             if delay > 0:
@@ -1090,16 +1079,20 @@ class _Watcher:
         self.live = True
 
 
-class _Soon(simpy.Event):
-    """An event at the current instant, before ordinary events, that calls back: what SimPy's
-    ``Initialize`` is to a process (the same fields, set the same way)."""
+class _Capacity(simpy.Resource):
+    """A ``simpy.Resource``, set up without SimPy's generic binding of every method of the
+    class to the instance (most of what creating one costs): the same fields, with
+    ``request`` and ``release`` bound as SimPy binds them."""
 
-    def __init__(self, env: simpy.Environment, then: Callable[[simpy.Event], None]) -> None:
-        self.env = env
-        self.callbacks = [then]
-        self._value = None
-        self._ok = True
-        env.schedule(self, URGENT)
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        self._env = env
+        self._capacity = capacity
+        self.put_queue: list[Request] = []
+        self.get_queue: list[Release] = []
+        self.users: list[Request] = []
+        self.queue = self.put_queue
+        self.request = MethodType(Request, self)  # type: ignore[method-assign]
+        self.release = MethodType(Release, self)  # type: ignore[method-assign]
 
 
 class _Resources(Mapping[str, simpy.Resource]):
@@ -1116,7 +1109,7 @@ class _Resources(Mapping[str, simpy.Resource]):
     def __getitem__(self, actor: str) -> simpy.Resource:
         found = self._made.get(actor)
         if found is None:
-            found = self._made[actor] = simpy.Resource(self._env, capacity=self._capacity[actor])
+            found = self._made[actor] = _Capacity(self._env, self._capacity[actor])
         return found
 
     def __contains__(self, actor: object) -> bool:

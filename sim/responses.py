@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import simpy
+from simpy.resources.resource import Request
+
 from sim import events as ev
 from sim.cause import Cause, CauseKind
-from sim.chance import chance, sample
+from sim.chance import Stream, chance, sample
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
 from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
+from sim.timers import soon, timer
 from sim.vocab import ResponseStatus, ThreatStatus
 
 if TYPE_CHECKING:
-    from sim.context import Context, Process
+    from sim.context import Context
 
 AnyResponse = Notification | Countermeasure | Legislation
 
@@ -30,7 +34,7 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
             ev.ResponseBlocked,
             response=r.id,
             reason=f"needs {_and(missing)} to be enacted first",
-            audience=_audience(ex, r),
+            audience=audience(ex, r),
             action=action,
         )
         return
@@ -42,23 +46,23 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
             ev.ResponseBlocked,
             response=r.id,
             reason=reason,
-            audience=_audience(ex, r),
+            audience=audience(ex, r),
             action=action,
         )
         return
     ex.set_status(r.id, ResponseStatus.RUNNING)
     match r:
         case Notification():
-            ex.env.process(_notify(ex, r, cause, action))
+            _notify(ex, r, cause, action)
         case Countermeasure():
-            ex.env.process(_countermeasure(ex, r, cause, action))
+            _countermeasure(ex, r, cause, action)
         case Legislation():
             if ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
                 from sim.calendar import legislate
 
                 ex.env.process(legislate(ex.calendar.ex, r, cause, action))
             else:
-                ex.env.process(_legislate(ex, r, cause, action))
+                _Bill(ex, r, cause, action)
 
 
 def _and(laws: Sequence[str]) -> str:
@@ -77,7 +81,7 @@ def _actor(r: AnyResponse) -> str:
             return r.sponsor
 
 
-def _audience(ex: Context, r: AnyResponse) -> tuple[str, ...]:
+def audience(ex: Context, r: AnyResponse) -> tuple[str, ...]:
     """Who hears of a response: the players, its actor and (a notification) its recipients;
     worked out once per scenario."""
     found = ex.audiences.get(r.id)
@@ -103,7 +107,7 @@ def _begin(
         cause=cause.text if ex.log else "",
         origin=cause.parts,
         expected_end=expected_end,
-        audience=_audience(ex, r),
+        audience=audience(ex, r),
         action=action,
     )
 
@@ -118,7 +122,7 @@ def _succeed(
         response=r.id,
         response_kind=r.kind,
         summary=summary,
-        audience=_audience(ex, r),
+        audience=audience(ex, r),
     )
     ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
     _follow_on(ex, r, extra)
@@ -133,7 +137,7 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
         response=r.id,
         response_kind=r.kind,
         reason=reason.format(*args) if args and ex.log else reason,
-        audience=_audience(ex, r),
+        audience=audience(ex, r),
     )
     ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
 
@@ -144,23 +148,32 @@ def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> 
             ex.launch(follow.response, Cause(CauseKind.RESPONSE, r.id))
 
 
-def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> Process:
-    delay = sample(r.delay, ex.rng(f"response:{r.id}"))
-    _begin(ex, r, cause, ex.now + delay, action)
-    if delay > 0:
-        yield ex.env.timeout(delay)
-    age = _age(ex, r.about)
-    ex.record(
-        ev.NotificationDelivered,
-        response=r.id,
-        sender=r.sender,
-        recipients=tuple(r.to),
-        message=r.message or (r.title or r.id),
-        age=age,
-        audience=_audience(ex, r),
-    )
-    extra = {"age": age if age is not None else 0.0}
-    _succeed(ex, r, f"delivered to {', '.join(r.to)}" if ex.log else "", extra)
+def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> None:
+    """Wait the delay, deliver: what a process would do, as callbacks (sim/timers.py)."""
+
+    def begin(_e: simpy.Event) -> None:
+        delay = sample(r.delay, ex.rng(f"response:{r.id}"))
+        _begin(ex, r, cause, ex.now + delay, action)
+        if delay > 0:
+            timer(ex.env, delay, deliver)
+        else:
+            deliver(None)
+
+    def deliver(_e: simpy.Event | None) -> None:
+        age = _age(ex, r.about)
+        ex.record(
+            ev.NotificationDelivered,
+            response=r.id,
+            sender=r.sender,
+            recipients=tuple(r.to),
+            message=r.message or (r.title or r.id),
+            age=age,
+            audience=audience(ex, r),
+        )
+        extra = {"age": age if age is not None else 0.0}
+        _succeed(ex, r, f"delivered to {', '.join(r.to)}" if ex.log else "", extra)
+
+    soon(ex.env, begin)
 
 
 def _age(ex: Context, about: str | None) -> float | None:
@@ -171,24 +184,44 @@ def _age(ex: Context, about: str | None) -> float | None:
     return None if t is None else ex.now - t
 
 
-def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | None) -> Process:
-    rng = ex.rng(f"response:{r.id}")
-    resource = ex.resources[r.actor]
-    with resource.request() as req:
+def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | None) -> None:
+    """Wait for the actor's capacity, then the duration, then draw success: what a process
+    with ``with resource.request()`` would do, as callbacks (sim/timers.py). The capacity is
+    released where the process would leave the ``with`` block: when its duration is over."""
+
+    def begin(_e: simpy.Event) -> None:
+        rng = ex.rng(f"response:{r.id}")
+        resource = ex.resources[r.actor]
+        req = resource.request()
+        first = action
         if not req.triggered:
             ex.record(
                 ev.ResponseQueued,
                 response=r.id,
                 actor=r.actor,
-                audience=_audience(ex, r),
+                audience=audience(ex, r),
                 action=action,
             )
-            action = None
-        yield req
-        duration = sample(r.duration, rng)
-        _begin(ex, r, cause, ex.now + duration, action)
-        if duration > 0:
-            yield ex.env.timeout(duration)
+            first = None
+
+        def granted(_e: simpy.Event) -> None:
+            duration = sample(r.duration, rng)
+            _begin(ex, r, cause, ex.now + duration, first)
+            if duration > 0:
+                timer(ex.env, duration, done)
+            else:
+                done(None)
+
+        def done(_e: simpy.Event | None) -> None:
+            resource.release(req)
+            _countermeasure_done(ex, r, rng)
+
+        req.callbacks.append(granted)  # as a process's ``yield req``, once granted
+
+    soon(ex.env, begin)
+
+
+def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:
     p = ex.probability(r.success, f"response:{r.id}.success")
     if not chance(p, rng):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
@@ -203,51 +236,79 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
     _succeed(ex, r, "; ".join(d for d in done if d) or "done")
 
 
-def _legislate(ex: Context, r: Legislation, cause: Cause, action: int | None) -> Process:
-    rng = ex.rng(f"response:{r.id}")
-    _begin(ex, r, cause, None, action)
-    audience = ev.EVERYONE
-    for stage in r.stages:
-        for attempt in range(1, stage.attempts + 1):
-            ex.active[r.id] = ActiveResponse(
-                r.id, r.kind, r.sponsor, ex.active[r.id].started, None, stage.id
-            )
-            if stage.actor is not None:
-                with ex.resources[stage.actor].request() as req:
-                    if not req.triggered:
-                        ex.record(
-                            ev.ResponseQueued, response=r.id, actor=stage.actor, audience=audience
-                        )
-                    yield req
-                    ex.record(
-                        ev.BillProgress,
-                        response=r.id,
-                        stage=stage.id,
-                        step="started",
-                        attempt=attempt,
-                    )
-                    yield ex.env.timeout(sample(stage.duration, rng))
-            else:
-                ex.record(
-                    ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=attempt
-                )
-                yield ex.env.timeout(sample(stage.duration, rng))
-            p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
-            if chance(p, rng):
-                ex.record(
-                    ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
-                )
-                break
-            if stage.stall is not None and attempt < stage.attempts:
-                ex.record(
-                    ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
-                )
-                yield ex.env.timeout(sample(stage.stall, rng))
-                continue
-            _fail(ex, r, "defeated at {}", stage.title or stage.id)
+class _Bill:
+    """A bill's path through its stages, each tried up to its attempts (with a stall between
+    them), each stage's actor's capacity held while it runs: what a process would do, as
+    callbacks (sim/timers.py)."""
+
+    __slots__ = ("action", "attempt", "cause", "ex", "r", "req", "rng", "stage")
+
+    def __init__(self, ex: Context, r: Legislation, cause: Cause, action: int | None) -> None:
+        self.ex, self.r, self.cause, self.action = ex, r, cause, action
+        self.stage = 0
+        self.attempt = 1
+        self.req: Request | None = None
+        soon(ex.env, self._begin)
+
+    def _begin(self, _e: simpy.Event) -> None:
+        ex, r = self.ex, self.r
+        self.rng = ex.rng(f"response:{r.id}")
+        _begin(ex, r, self.cause, None, self.action)
+        self._try()
+
+    def _try(self) -> None:
+        """Start the current attempt of the current stage (or finish: enacted)."""
+        ex, r = self.ex, self.r
+        if self.stage >= len(r.stages):
+            unlock(ex, r)
+            _succeed(ex, r, "enacted")
             return
-    unlock(ex, r)
-    _succeed(ex, r, "enacted")
+        stage = r.stages[self.stage]
+        ex.active[r.id] = ActiveResponse(
+            r.id, r.kind, r.sponsor, ex.active[r.id].started, None, stage.id
+        )
+        if stage.actor is not None:
+            req = self.req = ex.resources[stage.actor].request()
+            if not req.triggered:
+                ex.record(ev.ResponseQueued, response=r.id, actor=stage.actor, audience=ev.EVERYONE)
+            req.callbacks.append(self._granted)
+        else:
+            self._granted(None)
+
+    def _granted(self, _e: simpy.Event | None) -> None:
+        ex, r = self.ex, self.r
+        stage = r.stages[self.stage]
+        ex.record(
+            ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=self.attempt
+        )
+        timer(ex.env, sample(stage.duration, self.rng), self._ended)
+
+    def _ended(self, _e: simpy.Event) -> None:
+        ex, r, attempt = self.ex, self.r, self.attempt
+        if self.req is not None:  # the process would leave its ``with resource.request()``
+            self.req.resource.release(self.req)
+            self.req = None
+        stage = r.stages[self.stage]
+        p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
+        if chance(p, self.rng):
+            ex.record(
+                ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
+            )
+            self.stage += 1
+            self.attempt = 1
+            self._try()
+            return
+        if stage.stall is not None and attempt < stage.attempts:
+            ex.record(
+                ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
+            )
+            self.attempt += 1
+            timer(ex.env, sample(stage.stall, self.rng), self._stalled)
+            return
+        _fail(ex, r, "defeated at {}", stage.title or stage.id)
+
+    def _stalled(self, _e: simpy.Event) -> None:
+        self._try()
 
 
 def unlock(ex: Context, r: Legislation) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sim import events as ev
 from sim.cause import Cause, CauseKind
 from sim.chance import sample
-from sim.responses import _audience
+from sim.responses import audience as response_audience
 from sim.schema import Countermeasure, Legislation, Notification, Scenario
 from sim.vocab import ResponseStatus
 
@@ -64,7 +64,7 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
     tries[r.id] = n + 1
     delay = sample(retry.delay, ex.rng(f"response:{r.id}:retry")) * retry.backoff**n
     due = ex.now + delay
-    audience = _audience(ex, r)
+    audience = response_audience(ex, r)
     ex.record(
         ev.ResponseRetry, response=r.id, attempt=n + 2, due=due, step="planned", audience=audience
     )
@@ -85,4 +85,4 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
             return
         ex.launch(r.id, Cause(CauseKind.RESPONSE, r.id, "retry"))
 
-    ex.env.process(ex._later(delay, attempt))
+    ex._due_after(delay, attempt)

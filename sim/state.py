@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import simpy
+from typing import TYPE_CHECKING
 
 from sim.schema import Decision, Inject
+
+if TYPE_CHECKING:
+    from sim.threats import Campaign
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +48,8 @@ class MselEntry:
 class Campaigns:
     """The bookkeeping of adversary campaigns (kept by ``sim.threats``)."""
 
-    procs: dict[str, simpy.Process] = field(default_factory=dict)
-    """The running campaign processes, by threat id (stop and slow interrupt them)."""
+    running: dict[str, Campaign] = field(default_factory=dict)
+    """The campaigns begun, by threat id (stop and slow interrupt them)."""
     detected: set[str] = field(default_factory=set)
     """Threats the defenders know of."""
     stage: dict[str, str] = field(default_factory=dict)

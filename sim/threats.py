@@ -1,6 +1,7 @@
 """Adversary campaigns: stages run in order, may be detected, and can be stopped or slowed.
 
-Stopping and slowing are SimPy interrupts sent by countermeasures: the campaign's process
+A campaign runs as callbacks on SimPy timers (:class:`Campaign`). Stopping and slowing are
+interrupts sent by countermeasures, delivered as SimPy delivers a process's: the campaign
 catches them mid-stage, so a slowed stage keeps the time it already spent.
 """
 
@@ -18,10 +19,11 @@ from sim.cause import Cause, CauseKind
 from sim.chance import chance, sample
 from sim.detection import time_to_detection
 from sim.schema import Stage, Threat
+from sim.timers import soon, timer
 from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
-    from sim.context import Context, Process
+    from sim.context import Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ def start_threat(ex: Context, threat: Threat) -> None:
     ex.set_status(threat.id, ThreatStatus.UNDETECTED)
     ex.mark_time(threat.id)
     ex.record(ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
-    ex.campaigns.procs[threat.id] = ex.env.process(_campaign(ex, threat))
+    ex.campaigns.running[threat.id] = Campaign(ex, threat)
 
 
 def detect(ex: Context, threat: Threat, by: Cause) -> None:
@@ -83,7 +85,7 @@ def stop(ex: Context, threat: Threat, by: Cause) -> str:
         )
         return _summary(ex, threat, "prevented {}", threat.id)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
-        ex.campaigns.procs[threat.id].interrupt(Stop(by))
+        ex.campaigns.running[threat.id].interrupt(Stop(by))
         return _summary(ex, threat, "stopped {}", threat.id)
     return _summary(ex, threat, "{} was already {}", threat.id, status)
 
@@ -103,7 +105,7 @@ def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     """Slow a running campaign now, or a campaign not yet begun for when it begins."""
     status = ex.value(threat.id)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
-        ex.campaigns.procs[threat.id].interrupt(Slow(factor, by))
+        ex.campaigns.running[threat.id].interrupt(Slow(factor, by))
         return _summary(ex, threat, "slowed {} ×{:g}", threat.id, factor)
     if status == ThreatStatus.PENDING:
         ex.campaigns.slowed[threat.id] = ex.campaigns.slowed.get(threat.id, 1.0) * factor
@@ -111,71 +113,141 @@ def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     return _summary(ex, threat, "{} was already {}", threat.id, status)
 
 
-def _campaign(ex: Context, threat: Threat) -> Process:
-    rng = ex.rng(f"threat:{threat.id}")
-    factor = ex.campaigns.slowed.get(threat.id, 1.0)
-    for stage in stage_path(ex, threat):
-        ex.campaigns.stage[threat.id] = stage.id
-        seen = threat.id in ex.campaigns.detected
-        ex.record(
-            ev.ThreatStageReached,
-            threat=threat.id,
-            stage=stage.id,
-            detected=seen,
-            audience=ex.players if seen else ev.FACILITATOR_ONLY,
-        )
-        remaining = sample(stage.duration, rng) * factor
-        detect_in: float | None = None
-        if not seen:
-            p = ex.probability(stage.detect, f"threat:{threat.id}.{stage.id}")
-            if chance(p, rng):
-                detect_in = float(rng.uniform(0.0, remaining))
-            by_rate = time_to_detection(ex, threat, stage, remaining)
-            if by_rate is not None:
-                detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
-        while remaining > 0 or detect_in is not None:
-            wait = remaining if detect_in is None else min(detect_in, remaining)
-            began = ex.now
-            try:
-                yield ex.env.timeout(wait)
-            except simpy.Interrupt as intr:
-                spent = ex.now - began
-                remaining -= spent
-                if detect_in is not None:
-                    detect_in -= spent
-                cause = intr.cause
-                if isinstance(cause, Stop):
-                    _stopped(ex, threat, stage, cause.by)
-                    return
-                if isinstance(cause, Slow):
-                    factor *= cause.factor
-                    remaining *= cause.factor
-                    if detect_in is not None:
-                        detect_in *= cause.factor
-                    ex.record(
-                        ev.ThreatSlowed,
-                        threat=threat.id,
-                        factor=cause.factor,
-                        by=cause.by.text if ex.log else "",
-                        origin=cause.by.parts,
-                        audience=_told(ex, threat),
-                    )
-                continue
-            remaining -= wait
-            if detect_in is not None:
-                detect_in -= wait
-                if detect_in <= 0:
-                    detect_in = None
-                    detect(ex, threat, Cause(CauseKind.MONITORING))
-            if remaining <= 1e-12:
-                break
-        ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
-    ex.set_status(threat.id, ThreatStatus.COMPLETED)
-    ex.record(
-        ev.ThreatCompleted,
-        threat=threat.id,
-        audience=ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY,
+class Campaign:
+    """A running campaign: its stages in order, each taking its time and perhaps detected on
+    the way, as callbacks on SimPy timers (sim/timers.py) where a process would wait.
+
+    Stop and slow reach it as a SimPy process's interrupts would: an urgent event at the
+    current instant (``interrupt``) that, if the campaign still runs then, cancels the pending
+    timer (which stays in SimPy's queue, as an interrupted process's timeout does) and goes
+    on from the time already spent. So the times, the records and their order, and the
+    random draws are those of the process this replaces."""
+
+    __slots__ = (
+        "alive",
+        "began",
+        "detect_in",
+        "ex",
+        "factor",
+        "remaining",
+        "rng",
+        "stage",
+        "stages",
+        "threat",
+        "timeout",
+        "wait",
     )
+
+    def __init__(self, ex: Context, threat: Threat) -> None:
+        self.ex = ex
+        self.threat = threat
+        self.alive = True
+        """Until the campaign completes or is stopped (a later interrupt is ignored)."""
+        self.timeout: simpy.Event | None = None
+        """The timer the campaign waits on."""
+        soon(ex.env, self._start)
+
+    def interrupt(self, cause: Stop | Slow) -> None:
+        """Stop or slow the campaign at the current instant, as ``Process.interrupt`` would."""
+        soon(self.ex.env, lambda _e: self._interrupted(cause))
+
+    def _start(self, _e: simpy.Event) -> None:
+        ex, threat = self.ex, self.threat
+        self.rng = ex.rng(f"threat:{threat.id}")
+        self.factor = ex.campaigns.slowed.get(threat.id, 1.0)
+        self.stages = iter(stage_path(ex, threat))
+        self._next_stage()
+
+    def _next_stage(self) -> None:
+        """Run stages until one has to wait (or the campaign completes)."""
+        ex, threat, rng = self.ex, self.threat, self.rng
+        for stage in self.stages:
+            self.stage = stage
+            ex.campaigns.stage[threat.id] = stage.id
+            seen = threat.id in ex.campaigns.detected
+            ex.record(
+                ev.ThreatStageReached,
+                threat=threat.id,
+                stage=stage.id,
+                detected=seen,
+                audience=ex.players if seen else ev.FACILITATOR_ONLY,
+            )
+            remaining = self.remaining = sample(stage.duration, rng) * self.factor
+            detect_in: float | None = None
+            if not seen:
+                p = ex.probability(stage.detect, f"threat:{threat.id}.{stage.id}")
+                if chance(p, rng):
+                    detect_in = float(rng.uniform(0.0, remaining))
+                by_rate = time_to_detection(ex, threat, stage, remaining)
+                if by_rate is not None:
+                    detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
+            self.detect_in = detect_in
+            if self._wait():
+                return
+            ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
+        self.alive = False
+        ex.set_status(threat.id, ThreatStatus.COMPLETED)
+        ex.record(
+            ev.ThreatCompleted,
+            threat=threat.id,
+            audience=ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY,
+        )
+
+    def _wait(self) -> bool:
+        """Wait for the end of the stage or its detection, whichever comes first, if either is
+        still to come."""
+        remaining, detect_in = self.remaining, self.detect_in
+        if remaining > 0 or detect_in is not None:
+            wait = self.wait = remaining if detect_in is None else min(detect_in, remaining)
+            self.began = self.ex.now
+            self.timeout = timer(self.ex.env, wait, self._waited)
+            return True
+        return False
+
+    def _stage_done(self) -> None:
+        threat, stage = self.threat, self.stage
+        self.ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
+        self._next_stage()
+
+    def _waited(self, _e: simpy.Event) -> None:
+        wait = self.wait
+        self.remaining -= wait
+        if self.detect_in is not None:
+            self.detect_in -= wait
+            if self.detect_in <= 0:
+                self.detect_in = None
+                detect(self.ex, self.threat, Cause(CauseKind.MONITORING))
+        if self.remaining <= 1e-12 or not self._wait():
+            self._stage_done()
+
+    def _interrupted(self, cause: Stop | Slow) -> None:
+        if not self.alive:
+            return
+        ex, threat = self.ex, self.threat
+        assert self.timeout is not None and self.timeout.callbacks is not None
+        self.timeout.callbacks.remove(self._waited)
+        spent = ex.now - self.began
+        self.remaining -= spent
+        if self.detect_in is not None:
+            self.detect_in -= spent
+        if isinstance(cause, Stop):
+            self.alive = False
+            _stopped(ex, threat, self.stage, cause.by)
+            return
+        self.factor *= cause.factor
+        self.remaining *= cause.factor
+        if self.detect_in is not None:
+            self.detect_in *= cause.factor
+        ex.record(
+            ev.ThreatSlowed,
+            threat=threat.id,
+            factor=cause.factor,
+            by=cause.by.text if ex.log else "",
+            origin=cause.by.parts,
+            audience=_told(ex, threat),
+        )
+        if not self._wait():
+            self._stage_done()
 
 
 def _stopped(ex: Context, threat: Threat, stage: Stage, by: Cause) -> None:

@@ -1,0 +1,47 @@
+"""Callbacks where a SimPy process would wait: the engine's and the mechanics' timers.
+
+A process that waits and then acts costs SimPy an event for its start (``Initialize``: urgent,
+at the current instant), one per ``yield``, and one for its end, plus a generator resume per
+event. The engine's timers and the mechanics (sim/threats.py, sim/responses.py) keep the
+events a process would wait on, created at the same moments, and drop the process: ``soon``
+calls back where the process would have started, ``timer`` where its ``yield
+env.timeout(delay)`` would have resumed it. SimPy orders events by (time, priority, creation),
+so events at the same time still come in the same order, and the process's end event, which
+nobody waits on, can go without reordering the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+from simpy.events import URGENT
+
+Callback = Callable[[simpy.Event], None]
+
+
+class Soon(simpy.Event):
+    """An event at the current instant, before ordinary events, that calls back: what SimPy's
+    ``Initialize`` is to a process, and its ``Interruption`` to an interrupted one (the same
+    fields, set the same way)."""
+
+    def __init__(self, env: simpy.Environment, then: Callback) -> None:
+        self.env = env
+        self.callbacks = [then]
+        self._value = None
+        self._ok = True
+        env.schedule(self, URGENT)
+
+
+def soon(env: simpy.Environment, then: Callback) -> None:
+    """Call back at the current instant, before ordinary events, as a process starts."""
+    Soon(env, then)
+
+
+def timer(env: simpy.Environment, delay: float, then: Callback) -> simpy.Timeout:
+    """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes it;
+    returns the timeout (removing ``then`` from its callbacks cancels it, as an interrupt
+    does)."""
+    t = env.timeout(delay)
+    t.callbacks.append(then)
+    return t
