@@ -7,7 +7,8 @@ scenario carries only the names, and each process that unpickles it recompiles l
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import cast
 
 from sim.clock import NOW
 from sim.expr import Effect, Expression, NameSpec, compile_effect, compile_expr
@@ -79,6 +80,9 @@ class Compiled:
         self.names = names
         self.notification_names = {**self.names, "age": NUMBER}
         self._exprs: dict[str, Expression] = {}
+        self.by_text = cast("Mapping[str | float, Expression]", self._exprs)
+        """The expressions compiled so far, by their source text (a number source is not
+        found here: ``expr`` compiles and finds every source)."""
         self._effects: dict[tuple[str, bool], Effect] = {}
         self.run_setup: object = None
         """What every run of the scenario starts from (kept here by the engine; not pickled)."""

@@ -173,6 +173,7 @@ class Exercise:
         """(without a log) What the records would have said that a batch reads."""
         self.seed = scenario.scenario.seed if seed is None else seed
         self.compiled: Compiled = compiled(scenario)
+        self._expressions = self.compiled.by_text
         self.env = simpy.Environment()
         self.rng = Streams(self.seed)
         self.horizon = scenario.scenario.horizon
@@ -764,26 +765,40 @@ class Exercise:
                 new = self.v2.scale(cause, float(self._state[variable]), new)
             self._set(variable, new, cause)
 
-    def truth(self, source: str | float, where: str) -> bool:
+    # An expression that fails is recorded with where it is: ``where % parts`` (``where`` as
+    # is without parts), put into words only then.
+
+    def truth(self, source: str | float, where: str, *parts: object) -> bool:
+        """A condition's value (false if it fails, which is recorded)."""
+        expr = self._expressions.get(source)
+        if expr is None:
+            expr = self.compiled.expr(source)
         try:
-            return self.compiled.expr(source).truth(self._state)
+            return expr.truth(self._state)
         except ExprError as exc:
-            self._expression_failed(where, str(source), exc)
+            self._expression_failed(where % parts if parts else where, str(source), exc)
             return False
 
-    def probability(self, source: str | float, where: str) -> float:
+    def probability(self, source: str | float, where: str, *parts: object) -> float:
+        """A chance's value within 0..1 (0 if it fails, which is recorded)."""
+        expr = self._expressions.get(source)
+        if expr is None:
+            expr = self.compiled.expr(source)
         try:
-            return self.compiled.expr(source).probability(self._state)
+            return expr.probability(self._state)
         except ExprError as exc:
-            self._expression_failed(where, str(source), exc)
+            self._expression_failed(where % parts if parts else where, str(source), exc)
             return 0.0
 
-    def number(self, source: str | float, where: str) -> float:
+    def number(self, source: str | float, where: str, *parts: object) -> float:
         """An expression's value as a number (0 if it fails, which is recorded)."""
+        expr = self._expressions.get(source)
+        if expr is None:
+            expr = self.compiled.expr(source)
         try:
-            return self.compiled.expr(source).number(self._state)
+            return expr.number(self._state)
         except ExprError as exc:
-            self._expression_failed(where, str(source), exc)
+            self._expression_failed(where % parts if parts else where, str(source), exc)
             return 0.0
 
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
@@ -845,7 +860,7 @@ class Exercise:
             if wait > 0:
                 self._trigger_soon(item, wait)
                 return
-            if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
+            if item.only_if is None or self.truth(item.only_if, "threat:%s", item.id):
                 start_threat(self, item)
 
     def _deliver(
@@ -857,7 +872,7 @@ class Exercise:
     ) -> None:
         if self._state[inj.id] != InjectStatus.PENDING:
             return
-        if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
+        if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", inj.id):
             self.set_status(inj.id, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
@@ -1042,10 +1057,10 @@ class Exercise:
             first = self._objective_first_true.get(obj.id)
             met = first is not None and first <= obj.by
         else:
-            met = self.truth(obj.met, f"objective:{obj.id}")
+            met = self.truth(obj.met, "objective:%s", obj.id)
         if met:
             return RatingLevel.MET
-        if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
+        if obj.partially is not None and self.truth(obj.partially, "objective:%s", obj.id):
             return RatingLevel.PARTIALLY
         return RatingLevel.NOT_MET
 

@@ -140,7 +140,7 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
 
 def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:
     for follow in r.starts:
-        if follow.only_if is None or ex.truth(follow.only_if, f"response:{r.id}.starts"):
+        if follow.only_if is None or ex.truth(follow.only_if, "response:%s.starts", r.id):
             ex.launch(follow.response, Cause(CauseKind.RESPONSE, r.id))
 
 
@@ -189,7 +189,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
         _begin(ex, r, cause, ex.now + duration, action)
         if duration > 0:
             yield ex.env.timeout(duration)
-    p = ex.probability(r.success, f"response:{r.id}.success")
+    p = ex.probability(r.success, "response:%s.success", r.id)
     if not chance(p, rng):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
@@ -232,7 +232,7 @@ def _legislate(ex: Context, r: Legislation, cause: Cause, action: int | None) ->
                     ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=attempt
                 )
                 yield ex.env.timeout(sample(stage.duration, rng))
-            p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
+            p = ex.probability(stage.passes, "response:%s.%s", r.id, stage.id)
             if chance(p, rng):
                 ex.record(
                     ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt
