@@ -173,7 +173,7 @@ class Exercise:
         """(without a log) What the records would have said that a batch reads."""
         self.seed = scenario.scenario.seed if seed is None else seed
         self.compiled: Compiled = compiled(scenario)
-        self._expressions = self.compiled.by_text
+        self._expressions = self.compiled.by_source
         self.env = simpy.Environment()
         self.rng = Streams(self.seed)
         self.horizon = scenario.scenario.horizon
@@ -183,6 +183,7 @@ class Exercise:
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
         setup = _setup(scenario, self.compiled)
+        self._limits = setup.limits
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
         self.audiences = setup.audiences
@@ -701,7 +702,8 @@ class Exercise:
     def set_status(self, name: str, status: str) -> None:
         if self._state[name] != status:
             self._state[name] = status
-            self._dirty.add(name)
+            if name in self._watch_index:  # a change only a watcher can notice
+                self._dirty.add(name)
 
     def _set(
         self,
@@ -713,19 +715,24 @@ class Exercise:
         action: int | None = None,
         always: bool = False,
     ) -> None:
-        spec = self.scenario.variables[variable]
+        low, high, secret = self._limits[variable]
         old = float(self._state[variable])
-        new = spec.clamp(stored(float(value)))
+        new = stored(float(value))
+        if low is not None and new < low:  # the variable's min and max (Variable.clamp)
+            new = low
+        elif high is not None and new > high:
+            new = high
         if self.v2 is not None and variable in self.v2.bounded:  # (v2) bounds on other names
             new = self.v2.bound(variable, new)
         if new == old and not always:
             return
         self._state[variable] = new
-        self._dirty.add(variable)
+        if variable in self._watch_index:  # a change only a watcher can notice
+            self._dirty.add(variable)
         if not self.log:  # counted, never built: no cause in words
             self.recorded += 1
             return
-        audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
+        audience = ev.FACILITATOR_ONLY if secret else ev.EVERYONE
         hidden: Cause | None = None
         if cause.kind is CauseKind.THREAT and cause.id not in self.threat_detected:
             cause, hidden = UNEXPLAINED, cause
@@ -751,18 +758,21 @@ class Exercise:
         extra: Mapping[str, Value] | None = None,
     ) -> None:
         """Apply effects in file order; each sees the values left by the ones before it."""
-        for variable, source in effects.items():
-            effect = self.compiled.effect(source, notification=extra is not None)
-            env: Mapping[str, Value] = self._state if extra is None else {**self._state, **extra}
-            if effect.expression.draws:  # (v2) an amount drawn from the cause's own stream
+        if not effects:
+            return
+        state = self._state
+        for variable, source, effect, draws in self.compiled.effects(effects, extra is not None):
+            env: Mapping[str, Value] = state if extra is None else {**state, **extra}
+            if draws:  # (v2) an amount drawn from the cause's own stream
                 env = with_stream(env, self.rng(stream_name(cause)))
+            old = float(state[variable])
             try:
-                new = effect.apply(float(self._state[variable]), env)
+                new = effect.apply(old, env)
             except ExprError as exc:
                 self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                 continue
             if self.v2 is not None:
-                new = self.v2.scale(cause, float(self._state[variable]), new)
+                new = self.v2.scale(cause, old, new)
             self._set(variable, new, cause)
 
     # An expression that fails is recorded with where it is: ``where % parts`` (``where`` as
@@ -990,23 +1000,31 @@ class Exercise:
 
     def _check_watchers(self) -> None:
         index = self._watch_index
-        while self._dirty:
-            names, self._dirty = self._dirty, set()
-            found: list[_Watcher] = []
-            for n in names:
-                watching = index.get(n)
-                if watching:
-                    found += watching
-            if not found:
-                continue
-            if len(found) == 1:
-                due = found if found[0].live else []
-            else:  # each live watcher once, in the order they were set up
+        state = self._state
+        dirty = self._dirty  # names changed since (the watchers' actions may add more)
+        while dirty:
+            due: list[_Watcher]
+            if len(dirty) == 1:  # one name's watchers are listed in the order they were set up
+                watching = index.get(dirty.pop())
+                if not watching:
+                    continue
+                due = [w for w in watching if w.live]
+            else:
+                names = list(dirty)
+                dirty.clear()
+                found: list[_Watcher] = []
+                for n in names:
+                    watching = index.get(n)
+                    if watching:
+                        found += watching
+                if not found:
+                    continue
+                # each live watcher once, in the order they were set up
                 due = sorted({w.order: w for w in found if w.live}.values(), key=_order)
             self.events_processed += len(due)  # re-checking conditions is work too
             for w in due:
                 try:
-                    ok = w.expr.truth(self._state)
+                    ok = w.expr.truth(state)
                 except ExprError as exc:
                     self._expression_failed("condition", w.expr.source, exc)
                     ok = False
@@ -1145,6 +1163,8 @@ class _Setup:
     start: str
     v2: bool
     calendar: bool
+    limits: Mapping[str, tuple[float | None, float | None, bool]]
+    """Each variable's min, max and whether it is hidden."""
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
     audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -1177,6 +1197,7 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         start=scenario.scenario.start.isoformat(),
         v2=uses_v2(scenario),
         calendar=uses_calendar(scenario),
+        limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
     )
     compiled.run_setup = setup
     return setup
