@@ -136,7 +136,8 @@ PLANS_KEPT = 4096
 
 def compiled(scenario: Scenario) -> Compiled:
     """The scenario's compiled expressions, built on first use and kept on the scenario."""
-    found = scenario._compiled
+    private = scenario.__pydantic_private__  # where pydantic keeps ``_compiled``, read directly
+    found = private.get("_compiled") if private is not None else None
     if not isinstance(found, Compiled):
         found = Compiled(scenario_names(scenario))
         scenario._compiled = found
