@@ -79,10 +79,11 @@ class Expression:
     """The checked tree and each node's closure, from which ``truth``, ``number`` and
     ``probability`` are turned into plain functions on first use (sim/fastexpr.py)."""
 
-    # ``truth``, ``number`` and ``probability`` below are the reference forms. The first call
-    # of each replaces it, on this expression, by a plain function built from the checked tree
-    # (sim/fastexpr.py) that gives the same value, and falls back to the reference form, which
-    # raises the same ExprError, whenever anything is out of the ordinary.
+    # ``truth``, ``number`` and ``probability`` evaluate by the reference forms (``slow_*``)
+    # the first time; the second call of each replaces it, on this expression, by a plain
+    # function built from the checked tree (sim/fastexpr.py) that gives the same value, and
+    # falls back to the reference form, which raises the same ExprError, whenever anything is
+    # out of the ordinary. (An expression evaluated once, as the checks do, is not built.)
 
     def evaluate(self, env: Env) -> Value:
         """The value of the expression; runtime problems raise ExprError."""
@@ -111,6 +112,9 @@ class Expression:
         return self._fast("probability")(env)  # type: ignore[no-any-return]
 
     def _fast(self, form: str) -> Callable[[Env], Any]:
+        if _first_use(self, form):
+            slow: Callable[[Env], Any] = getattr(self, f"slow_{form}")
+            return slow
         from sim.fastexpr import expression_form
 
         fn = expression_form(self, form)
@@ -131,6 +135,15 @@ class Expression:
     def slow_probability(self, env: Env) -> float:
         """``probability`` by walking the closures (the reference form)."""
         return min(1.0, max(0.0, self.slow_number(env)))
+
+
+def _first_use(owner: object, form: str) -> bool:
+    """True the first time ``owner``'s ``form`` is used (then noted)."""
+    key = f"_used_{form}"
+    if key in owner.__dict__:
+        return False
+    object.__setattr__(owner, key, True)
+    return True
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +172,8 @@ class Effect:
 
     def apply(self, old: float, env: Env) -> float:
         """The variable's new value given its old one."""
+        if _first_use(self, "apply"):
+            return self.slow_apply(old, env)
         from sim.fastexpr import effect_form
 
         fn = effect_form(self)
