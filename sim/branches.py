@@ -71,8 +71,11 @@ def _after(
     if not stage.next:
         return _DEFAULT
     u = rng.random()  # one draw per branch point, whatever is possible
-    where = f"threat:{threat.id}.{stage.id}.next"
-    possible = [b for b in stage.next if b.only_if is None or ex.truth(b.only_if, where)]
+    possible = [
+        b
+        for b in stage.next
+        if b.only_if is None or ex.truth(b.only_if, "threat:%s.%s.next", threat.id, stage.id)
+    ]
     if not possible:
         return _DEFAULT
     total = sum(b.weight for b in possible)

@@ -133,7 +133,7 @@ class Calendar:
         d = s.dissolution
         if d is not None and d.chance is not None:
             rng = ex.rng(f"sitting:{s.id}:dissolution")
-            p = ex.probability(d.chance, f"calendar:{s.id}.dissolution")
+            p = ex.probability(d.chance, "calendar:%s.dissolution", s.id)
             if chance(p, rng):
                 span = s.closes - s.opens
                 after = sample(d.after, rng) if d.after is not None else rng.uniform(0.0, span)
@@ -170,7 +170,7 @@ class Calendar:
 
     def _carried(self, bill: Legislation) -> bool:
         ex = self.ex
-        p = ex.probability(bill.carry_over, f"response:{bill.id}.carry_over")
+        p = ex.probability(bill.carry_over, "response:%s.carry_over", bill.id)
         return chance(p, ex.rng(f"response:{bill.id}:carry_over"))
 
     def _dissolve(self, s: Sitting) -> None:
@@ -333,7 +333,7 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
             if died:
                 fail(ex, r, died)
                 return
-            p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
+            p = ex.probability(stage.passes, "response:%s.%s", r.id, stage.id)
             if chance(p, rng):
                 ex.record(
                     ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt

@@ -7,7 +7,7 @@ scenario carries only the names, and each process that unpickles it recompiles l
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sim.clock import NOW
 from sim.expr import Effect, Expression, NameSpec, compile_effect, compile_expr
@@ -79,7 +79,13 @@ class Compiled:
         self.names = names
         self.notification_names = {**self.names, "age": NUMBER}
         self._exprs: dict[str, Expression] = {}
+        self._by_source: dict[str | float, Expression] = {}
+        self.by_source: Mapping[str | float, Expression] = self._by_source
+        """The expressions ``expr`` has compiled, by their source as given: text, or a number
+        (equal numbers, such as 1, 1.0 and true, share one entry: as a condition, a number or
+        a chance they have the same value)."""
         self._effects: dict[tuple[str, bool], Effect] = {}
+        self._plans: dict[int, tuple[Mapping[str, str | float], bool, EffectPlan]] = {}
         self.run_setup: object = None
         """What every run of the scenario starts from (kept here by the engine; not pickled)."""
 
@@ -95,6 +101,7 @@ class Compiled:
         found = self._exprs.get(key)
         if found is None:
             found = self._exprs[key] = compile_expr(source, self.names)
+        self._by_source[source] = found
         return found
 
     def effect(self, source: str | float, *, notification: bool = False) -> Effect:
@@ -105,10 +112,32 @@ class Compiled:
             found = self._effects[key] = compile_effect(source, names)
         return found
 
+    def effects(self, effects: Mapping[str, str | float], notification: bool) -> EffectPlan:
+        """A mapping of effects (a scenario's, which does not change) compiled in file order:
+        (variable, source, effect, whether it draws), worked out once per mapping."""
+        found = self._plans.get(id(effects))
+        if found is not None and found[0] is effects and found[1] is notification:
+            return found[2]
+        plan = tuple(
+            (variable, source, e, e.expression.draws)
+            for variable, source in effects.items()
+            for e in (self.effect(source, notification=notification),)
+        )
+        if len(self._plans) >= PLANS_KEPT:
+            self._plans.clear()
+        self._plans[id(effects)] = (effects, notification, plan)  # kept alive: its id stays
+        return plan
+
+
+EffectPlan = tuple[tuple[str, str | float, Effect, bool], ...]
+PLANS_KEPT = 4096
+"""Most mappings of effects whose plans are kept (a scenario has far fewer)."""
+
 
 def compiled(scenario: Scenario) -> Compiled:
     """The scenario's compiled expressions, built on first use and kept on the scenario."""
-    found = scenario._compiled
+    private = scenario.__pydantic_private__  # where pydantic keeps ``_compiled``, read directly
+    found = private.get("_compiled") if private is not None else None
     if not isinstance(found, Compiled):
         found = Compiled(scenario_names(scenario))
         scenario._compiled = found

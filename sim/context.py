@@ -110,11 +110,18 @@ class Context(Protocol):
         extra: Mapping[str, Value] | None = None,
     ) -> None: ...
 
-    def truth(self, source: str | float, where: str) -> bool: ...
+    # ``where`` says where an expression is, for the record of its failure: ``where % parts``
+    # (``where`` as is without parts), put into words only if it fails.
 
-    def probability(self, source: str | float, where: str) -> float: ...
+    def truth(self, source: str | float, where: str, *parts: object) -> bool:
+        """A condition's value (false if it fails, which is recorded)."""
+        ...
 
-    def number(self, source: str | float, where: str) -> float:
+    def probability(self, source: str | float, where: str, *parts: object) -> float:
+        """A chance's value within 0..1 (0 if it fails, which is recorded)."""
+        ...
+
+    def number(self, source: str | float, where: str, *parts: object) -> float:
         """An expression's value as a number (0 if it fails, which is recorded)."""
         ...
 

@@ -66,7 +66,7 @@ class PlaybookDecider:
             if pending.offered and rule.choose not in pending.offered:
                 continue  # a conditional option not offered now: the next rule
             if rule.only_if is None or exercise.truth(
-                rule.only_if, f"playbook:{pending.decision.id}"
+                rule.only_if, "playbook:%s", pending.decision.id
             ):
                 why = f"playbook {self.playbook.playbook.id}"
                 if rule.only_if is not None:

@@ -25,7 +25,7 @@ def time_to_detection(ex: Context, threat: Threat, stage: Stage, within: float) 
     if stage.detect_rate is None:
         return None
     rng = ex.rng(f"threat:{threat.id}:detect")
-    rate = ex.number(stage.detect_rate, f"threat:{threat.id}.{stage.id}.detect_rate")
+    rate = ex.number(stage.detect_rate, "threat:%s.%s.detect_rate", threat.id, stage.id)
     u = rng.random()  # one draw per round, whatever the rate: the stream stays aligned
     if rate <= 0:
         return None

@@ -109,11 +109,12 @@ class Dynamics:
         if name not in w.expr.names:
             ex._watch_index.setdefault(name, []).append(w)
 
-    def _number(self, source: str | float, where: str) -> float | None:
+    def _number(self, source: str | float, where: str, *parts: object) -> float | None:
+        """An expression's value, None if it fails (recorded; ``where % parts`` says where)."""
         try:
             return self.ex.compiled.expr(source).number(self.ex._state)
         except ExprError as exc:
-            self.ex._expression_failed(where, str(source), exc)
+            self.ex._expression_failed(where % parts if parts else where, str(source), exc)
             return None
 
     # --- (5) drift ------------------------------------------------------------------------
@@ -133,9 +134,9 @@ class Dynamics:
 
     def _drift_once(self, name: str, drift: Drift) -> None:
         ex = self.ex
-        if drift.while_ is not None and not ex.truth(drift.while_, f"variable:{name}.drift"):
+        if drift.while_ is not None and not ex.truth(drift.while_, "variable:%s.drift", name):
             return
-        rate = self._number(drift.rate, f"variable:{name}.drift")
+        rate = self._number(drift.rate, "variable:%s.drift", name)
         if rate is None:
             return
         ex._set(name, float(ex._state[name]) + rate * drift.every, Cause(CauseKind.DRIFT, name))
@@ -146,7 +147,7 @@ class Dynamics:
         """Roll an inject's probability when it falls due."""
         if inj.probability is None:
             return True
-        p = self.ex.probability(inj.probability, f"inject:{inj.id}.probability")
+        p = self.ex.probability(inj.probability, "inject:%s.probability", inj.id)
         return chance(p, self.ex.rng(f"inject:{inj.id}:chance"))
 
     def _mitigate(self, r: Countermeasure) -> Callable[[bool], None]:
@@ -193,7 +194,7 @@ class Dynamics:
                 return
             self.reentries[threat.id] = n + 1
             rng = ex.rng(f"threat:{threat.id}:reentry")
-            p = ex.probability(re.chance, f"threat:{threat.id}.reentry")
+            p = ex.probability(re.chance, "threat:%s.reentry", threat.id)
             if chance(p, rng):
                 ex._due_after(sample(re.delay, rng), lambda: self._reenter(threat))
 
@@ -231,7 +232,7 @@ class Dynamics:
             return
         if n >= re.times:
             return
-        if re.while_ is not None and not ex.truth(re.while_, f"decision:{d.id}.reopen"):
+        if re.while_ is not None and not ex.truth(re.while_, "decision:%s.reopen", d.id):
             return
         self.reopened[d.id] = n + 1
         ex._open_decision(d, again=True)
@@ -247,7 +248,7 @@ class Dynamics:
         return tuple(
             o.id
             for o in d.options
-            if o.only_if is None or self.ex.truth(o.only_if, f"decision:{d.id}.{o.id}")
+            if o.only_if is None or self.ex.truth(o.only_if, "decision:%s.%s", d.id, o.id)
         )
 
     def consents(self, d: Decision, option: Option) -> bool:
@@ -256,7 +257,7 @@ class Dynamics:
         if c is None:
             return True
         ex = self.ex
-        p = ex.probability(c.chance, f"decision:{d.id}.{option.id}.consent")
+        p = ex.probability(c.chance, "decision:%s.%s.consent", d.id, option.id)
         if chance(p, ex.rng(f"decision:{d.id}:consent")):
             return True
         name = ex.scenario.actor(c.actor).name
@@ -278,7 +279,7 @@ class Dynamics:
         def take() -> None:
             expr = ex.compiled.expr(obj.met)
             values = {n: ex._state[n] for n in sorted(expr.names)}
-            self.held_at[obj.id] = (ex.truth(obj.met, f"objective:{obj.id}"), values)
+            self.held_at[obj.id] = (ex.truth(obj.met, "objective:%s", obj.id), values)
 
         if t > 0:
             ex._due_after(t, take)
@@ -312,7 +313,7 @@ class Dynamics:
             if snap is not None:
                 values = dict(snap[1])
             if snap is None and final and ex.now >= obj.at:  # the end came at that very time
-                snap = (ex.truth(obj.met, f"objective:{obj.id}"), values)
+                snap = (ex.truth(obj.met, "objective:%s", obj.id), values)
             met = snap is not None and snap[0]
             first = obj.at if met else None
         else:
@@ -327,6 +328,6 @@ class Dynamics:
         evidence = evidence_text(facts, ex._when)
         if met:
             return Rating(obj.id, "met", evidence, facts)
-        if obj.partially is not None and ex.truth(obj.partially, f"objective:{obj.id}"):
+        if obj.partially is not None and ex.truth(obj.partially, "objective:%s", obj.id):
             return Rating(obj.id, "partially", evidence, facts)
         return Rating(obj.id, "not_met", evidence, facts)

@@ -188,6 +188,7 @@ class Exercise:
         """(without a log) What the records would have said that a batch reads."""
         self.seed = scenario.scenario.seed if seed is None else seed
         self.compiled: Compiled = compiled(scenario)
+        self._expressions = self.compiled.by_source
         self.env = simpy.Environment()
         self.rng = Streams(self.seed)
         self.horizon = scenario.scenario.horizon
@@ -197,6 +198,7 @@ class Exercise:
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
         setup = _setup(scenario, self.compiled)
+        self._limits = setup.limits
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
         self.audiences = setup.audiences
@@ -709,7 +711,8 @@ class Exercise:
     def set_status(self, name: str, status: str) -> None:
         if self._state[name] != status:
             self._state[name] = status
-            self._dirty.add(name)
+            if name in self._watch_index:  # a change only a watcher can notice
+                self._dirty.add(name)
 
     def _set(
         self,
@@ -721,19 +724,24 @@ class Exercise:
         action: int | None = None,
         always: bool = False,
     ) -> None:
-        spec = self.scenario.variables[variable]
+        low, high, secret = self._limits[variable]
         old = float(self._state[variable])
-        new = spec.clamp(stored(float(value)))
+        new = stored(float(value))
+        if low is not None and new < low:  # the variable's min and max (Variable.clamp)
+            new = low
+        elif high is not None and new > high:
+            new = high
         if self.v2 is not None and variable in self.v2.bounded:  # (v2) bounds on other names
             new = self.v2.bound(variable, new)
         if new == old and not always:
             return
         self._state[variable] = new
-        self._dirty.add(variable)
+        if variable in self._watch_index:  # a change only a watcher can notice
+            self._dirty.add(variable)
         if not self.log:  # counted, never built: no cause in words
             self.recorded += 1
             return
-        audience = ev.FACILITATOR_ONLY if spec.hidden else ev.EVERYONE
+        audience = ev.FACILITATOR_ONLY if secret else ev.EVERYONE
         hidden: Cause | None = None
         if cause.kind is CauseKind.THREAT and cause.id not in self.threat_detected:
             cause, hidden = UNEXPLAINED, cause
@@ -759,40 +767,57 @@ class Exercise:
         extra: Mapping[str, Value] | None = None,
     ) -> None:
         """Apply effects in file order; each sees the values left by the ones before it."""
-        for variable, source in effects.items():
-            effect = self.compiled.effect(source, notification=extra is not None)
-            env: Mapping[str, Value] = self._state if extra is None else {**self._state, **extra}
-            if effect.expression.draws:  # (v2) an amount drawn from the cause's own stream
+        if not effects:
+            return
+        state = self._state
+        for variable, source, effect, draws in self.compiled.effects(effects, extra is not None):
+            env: Mapping[str, Value] = state if extra is None else {**state, **extra}
+            if draws:  # (v2) an amount drawn from the cause's own stream
                 env = with_stream(env, self.rng(stream_name(cause)))
+            old = float(state[variable])
             try:
-                new = effect.apply(float(self._state[variable]), env)
+                new = effect.apply(old, env)
             except ExprError as exc:
                 self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                 continue
             if self.v2 is not None:
-                new = self.v2.scale(cause, float(self._state[variable]), new)
+                new = self.v2.scale(cause, old, new)
             self._set(variable, new, cause)
 
-    def truth(self, source: str | float, where: str) -> bool:
+    # An expression that fails is recorded with where it is: ``where % parts`` (``where`` as
+    # is without parts), put into words only then.
+
+    def truth(self, source: str | float, where: str, *parts: object) -> bool:
+        """A condition's value (false if it fails, which is recorded)."""
+        expr = self._expressions.get(source)
+        if expr is None:
+            expr = self.compiled.expr(source)
         try:
-            return self.compiled.expr(source).truth(self._state)
+            return expr.truth(self._state)
         except ExprError as exc:
-            self._expression_failed(where, str(source), exc)
+            self._expression_failed(where % parts if parts else where, str(source), exc)
             return False
 
-    def probability(self, source: str | float, where: str) -> float:
+    def probability(self, source: str | float, where: str, *parts: object) -> float:
+        """A chance's value within 0..1 (0 if it fails, which is recorded)."""
+        expr = self._expressions.get(source)
+        if expr is None:
+            expr = self.compiled.expr(source)
         try:
-            return self.compiled.expr(source).probability(self._state)
+            return expr.probability(self._state)
         except ExprError as exc:
-            self._expression_failed(where, str(source), exc)
+            self._expression_failed(where % parts if parts else where, str(source), exc)
             return 0.0
 
-    def number(self, source: str | float, where: str) -> float:
+    def number(self, source: str | float, where: str, *parts: object) -> float:
         """An expression's value as a number (0 if it fails, which is recorded)."""
+        expr = self._expressions.get(source)
+        if expr is None:
+            expr = self.compiled.expr(source)
         try:
-            return self.compiled.expr(source).number(self._state)
+            return expr.number(self._state)
         except ExprError as exc:
-            self._expression_failed(where, str(source), exc)
+            self._expression_failed(where % parts if parts else where, str(source), exc)
             return 0.0
 
     def _expression_failed(self, where: str, source: str, exc: ExprError) -> None:
@@ -850,7 +875,7 @@ class Exercise:
             if wait > 0:
                 self._trigger_soon(item, wait)
                 return
-            if item.only_if is None or self.truth(item.only_if, f"threat:{item.id}"):
+            if item.only_if is None or self.truth(item.only_if, "threat:%s", item.id):
                 start_threat(self, item)
 
     def _deliver(
@@ -862,7 +887,7 @@ class Exercise:
     ) -> None:
         if self._state[inj.id] != InjectStatus.PENDING:
             return
-        if inj.only_if is not None and not self.truth(inj.only_if, f"inject:{inj.id}"):
+        if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", inj.id):
             self.set_status(inj.id, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
@@ -980,23 +1005,31 @@ class Exercise:
 
     def _check_watchers(self) -> None:
         index = self._watch_index
-        while self._dirty:
-            names, self._dirty = self._dirty, set()
-            found: list[_Watcher] = []
-            for n in names:
-                watching = index.get(n)
-                if watching:
-                    found += watching
-            if not found:
-                continue
-            if len(found) == 1:
-                due = found if found[0].live else []
-            else:  # each live watcher once, in the order they were set up
+        state = self._state
+        dirty = self._dirty  # names changed since (the watchers' actions may add more)
+        while dirty:
+            due: list[_Watcher]
+            if len(dirty) == 1:  # one name's watchers are listed in the order they were set up
+                watching = index.get(dirty.pop())
+                if not watching:
+                    continue
+                due = [w for w in watching if w.live]
+            else:
+                names = list(dirty)
+                dirty.clear()
+                found: list[_Watcher] = []
+                for n in names:
+                    watching = index.get(n)
+                    if watching:
+                        found += watching
+                if not found:
+                    continue
+                # each live watcher once, in the order they were set up
                 due = sorted({w.order: w for w in found if w.live}.values(), key=_order)
             self.events_processed += len(due)  # re-checking conditions is work too
             for w in due:
                 try:
-                    ok = w.expr.truth(self._state)
+                    ok = w.expr.truth(state)
                 except ExprError as exc:
                     self._expression_failed("condition", w.expr.source, exc)
                     ok = False
@@ -1047,10 +1080,10 @@ class Exercise:
             first = self._objective_first_true.get(obj.id)
             met = first is not None and first <= obj.by
         else:
-            met = self.truth(obj.met, f"objective:{obj.id}")
+            met = self.truth(obj.met, "objective:%s", obj.id)
         if met:
             return RatingLevel.MET
-        if obj.partially is not None and self.truth(obj.partially, f"objective:{obj.id}"):
+        if obj.partially is not None and self.truth(obj.partially, "objective:%s", obj.id):
             return RatingLevel.PARTIALLY
         return RatingLevel.NOT_MET
 
@@ -1139,6 +1172,8 @@ class _Setup:
     start: str
     v2: bool
     calendar: bool
+    limits: Mapping[str, tuple[float | None, float | None, bool]]
+    """Each variable's min, max and whether it is hidden."""
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
     audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -1171,6 +1206,7 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         start=scenario.scenario.start.isoformat(),
         v2=uses_v2(scenario),
         calendar=uses_calendar(scenario),
+        limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
     )
     compiled.run_setup = setup
     return setup

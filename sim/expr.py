@@ -75,6 +75,15 @@ class Expression:
     format2: tuple[tuple[str, int], ...] = field(default=(), kw_only=True, repr=False)
     """(v2) The format 2 parts it uses (draws, min/max/clamp, 'now'), each with its offset,
     so a file that says 'format: 1' can be told where (sim/checks.py)."""
+    _plan: _Plan | None = field(default=None, kw_only=True, repr=False)
+    """The checked tree and each node's closure, from which ``truth``, ``number`` and
+    ``probability`` are turned into plain functions on first use (sim/fastexpr.py)."""
+
+    # ``truth``, ``number`` and ``probability`` evaluate by the reference forms (``slow_*``)
+    # the first time; the second call of each replaces it, on this expression, by a plain
+    # function built from the checked tree (sim/fastexpr.py) that gives the same value, and
+    # falls back to the reference form, which raises the same ExprError, whenever anything is
+    # out of the ordinary. (An expression evaluated once, as the checks do, is not built.)
 
     def evaluate(self, env: Env) -> Value:
         """The value of the expression; runtime problems raise ExprError."""
@@ -92,18 +101,60 @@ class Expression:
 
     def truth(self, env: Env) -> bool:
         """The value as true or false."""
-        return bool(self.evaluate(env))
+        return self._fast("truth")(env)  # type: ignore[no-any-return]
 
     def number(self, env: Env) -> float:
         """The value as a number (true/false count as 1/0)."""
+        return self._fast("number")(env)  # type: ignore[no-any-return]
+
+    def probability(self, env: Env) -> float:
+        """The value as a number clamped into [0, 1]."""
+        return self._fast("probability")(env)  # type: ignore[no-any-return]
+
+    def _fast(self, form: str) -> Callable[[Env], Any]:
+        if _first_use(self, form):
+            slow: Callable[[Env], Any] = getattr(self, f"slow_{form}")
+            return slow
+        from sim.fastexpr import expression_form
+
+        fn = expression_form(self, form)
+        object.__setattr__(self, form, fn)  # this expression's own, found before the method
+        return fn
+
+    def slow_truth(self, env: Env) -> bool:
+        """``truth`` by walking the closures (the reference form)."""
+        return bool(self.evaluate(env))
+
+    def slow_number(self, env: Env) -> float:
+        """``number`` by walking the closures (the reference form)."""
         value = self.evaluate(env)
         if isinstance(value, str):
             raise ExprError(f"expected a number, but the expression gives text ({value!r})")
         return float(value)
 
-    def probability(self, env: Env) -> float:
-        """The value as a number clamped into [0, 1]."""
-        return min(1.0, max(0.0, self.number(env)))
+    def slow_probability(self, env: Env) -> float:
+        """``probability`` by walking the closures (the reference form)."""
+        return min(1.0, max(0.0, self.slow_number(env)))
+
+
+def _first_use(owner: object, form: str) -> bool:
+    """True the first time ``owner``'s ``form`` is used (then noted)."""
+    key = f"_used_{form}"
+    if key in owner.__dict__:
+        return False
+    object.__setattr__(owner, key, True)
+    return True
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """What an expression's plain functions are built from: its checked tree, the closure
+    and kind of each node, the values listed after each ``in``, and the names' kinds."""
+
+    tree: ast.expr
+    nodes: Mapping[ast.AST, tuple[_Fn, Kind]]
+    groups: Mapping[ast.AST, frozenset[Value]]
+    names: Mapping[str, NameSpec]
 
 
 EffectOp = Literal["=", "+", "-", "*", "/"]
@@ -121,7 +172,17 @@ class Effect:
 
     def apply(self, old: float, env: Env) -> float:
         """The variable's new value given its old one."""
-        value = self.expression.number(env)
+        if _first_use(self, "apply"):
+            return self.slow_apply(old, env)
+        from sim.fastexpr import effect_form
+
+        fn = effect_form(self)
+        object.__setattr__(self, "apply", fn)  # as Expression.truth: built on first use
+        return fn(old, env)
+
+    def slow_apply(self, old: float, env: Env) -> float:
+        """``apply`` by walking the closures (the reference form)."""
+        value = self.expression.slow_number(env)
         op = self.op
         if op == "=":
             result = value
@@ -260,6 +321,7 @@ def _compile(
         _fn=fn,
         draws=compiler.drew,
         format2=tuple(compiler.format2),
+        _plan=_Plan(tree.body, compiler.nodes, compiler.groups, names),
     )
 
 
@@ -367,6 +429,10 @@ class _Compiler:
         self.drew = False
         self.format2: list[tuple[str, int]] = []
         """(v2) Format 2 parts met so far: 'uniform()', 'min()', 'now', ... and their offsets."""
+        self.nodes: dict[ast.AST, tuple[_Fn, Kind]] = {}
+        """Each node's closure and kind (for sim/fastexpr.py)."""
+        self.groups: dict[ast.AST, frozenset[Value]] = {}
+        """The values listed after each 'in' (for sim/fastexpr.py)."""
         self.chars: list[int] | None = None
         if not text.isascii():
             # ast offsets count UTF-8 bytes; map them back to characters.
@@ -433,7 +499,8 @@ class _Compiler:
             )
         handler = _HANDLERS.get(type(node))
         if handler is not None:
-            return handler(self, node)
+            compiled = self.nodes[node] = handler(self, node)
+            return compiled
         if isinstance(node, ast.Tuple | ast.List):
             self.fail(
                 "a list of values like ('a', 'b') is only allowed after 'in' or 'not in'", node
@@ -576,7 +643,7 @@ class _Compiler:
                     )
                 if i != last:
                     self.fail("nothing may be compared with a list of values", right_node)
-                group = self.group(left_node, left_kind, right_node)
+                group = self.groups[right_node] = self.group(left_node, left_kind, right_node)
                 steps.append((_in if isinstance(op, ast.In) else _not_in, _constant(group)))
                 continue
             right_c = compiled[i + 1]

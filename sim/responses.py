@@ -144,7 +144,7 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
 
 def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:
     for follow in r.starts:
-        if follow.only_if is None or ex.truth(follow.only_if, f"response:{r.id}.starts"):
+        if follow.only_if is None or ex.truth(follow.only_if, "response:%s.starts", r.id):
             ex.launch(follow.response, Cause(CauseKind.RESPONSE, r.id))
 
 
@@ -222,7 +222,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
 
 
 def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:
-    p = ex.probability(r.success, f"response:{r.id}.success")
+    p = ex.probability(r.success, "response:%s.success", r.id)
     if not chance(p, rng):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
@@ -289,7 +289,7 @@ class _Bill:
             self.req.resource.release(self.req)
             self.req = None
         stage = r.stages[self.stage]
-        p = ex.probability(stage.passes, f"response:{r.id}.{stage.id}")
+        p = ex.probability(stage.passes, "response:%s.%s", r.id, stage.id)
         if chance(p, self.rng):
             ex.record(
                 ev.BillProgress, response=r.id, stage=stage.id, step="passed", attempt=attempt

@@ -55,7 +55,7 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
     ex = dyn.ex
     failed = Cause(CauseKind.RESPONSE, r.id, "failed")
     for follow in r.on_failure:
-        if follow.only_if is None or ex.truth(follow.only_if, f"response:{r.id}.on_failure"):
+        if follow.only_if is None or ex.truth(follow.only_if, "response:%s.on_failure", r.id):
             ex.launch(follow.response, failed)
     retry = r.retry
     n = tries.get(r.id, 0)
@@ -72,7 +72,7 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
     def attempt() -> None:
         if ex.finished or ex.value(r.id) != ResponseStatus.FAILED:
             return  # started again meanwhile (by the facilitator or a follow-up)
-        if retry.while_ is not None and not ex.truth(retry.while_, f"response:{r.id}.retry"):
+        if retry.while_ is not None and not ex.truth(retry.while_, "response:%s.retry", r.id):
             tries[r.id] = retry.attempts  # the reason for trying has gone: no more retries
             ex.record(
                 ev.ResponseRetry,

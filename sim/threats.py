@@ -175,7 +175,7 @@ class Campaign:
             remaining = self.remaining = sample(stage.duration, rng) * self.factor
             detect_in: float | None = None
             if not seen:
-                p = ex.probability(stage.detect, f"threat:{threat.id}.{stage.id}")
+                p = ex.probability(stage.detect, "threat:%s.%s", threat.id, stage.id)
                 if chance(p, rng):
                     detect_in = float(rng.uniform(0.0, remaining))
                 by_rate = time_to_detection(ex, threat, stage, remaining)
