@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from heapq import heappop
 from typing import Any, ParamSpec, cast
 
 import simpy
@@ -84,6 +85,8 @@ Process = Generator[simpy.Event, Any, None]
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
 P = ParamSpec("P")
+_NEVER = math.inf
+"""The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
@@ -193,6 +196,7 @@ class Exercise:
 
         self.injects = dict(setup.injects)
         self.decisions = dict(setup.decisions)
+        self._option_ids = setup.option_ids
         self.responses = dict(setup.responses)
         self.threats = dict(setup.threats)
         self.resources = _Resources(self.env, setup.capacity)
@@ -379,27 +383,33 @@ class Exercise:
         t = min(to, self.horizon)
         start = self.recorded
         env, due, queue, horizon = self.env, self._due, self._queue, self.horizon
-        peek, step = env.peek, env.step
+        heap = env._queue  # SimPy's schedule: a heap of (time, priority, id, event)
         on_record, on_decision = stop == "record", stop == "decision"
+        limit = self.max_events
+        opened = self._opened
         while not self.finished:
-            nxt = peek()
+            nxt = heap[0][0] if heap else _NEVER
             if before:
                 if not (nxt < t or ((due or queue) and env._now < t)):
                     return
             elif not (nxt <= t or due or queue):
                 break
-            opened = self._opened
             # One engine step: the instant's own work and queued actions once its events are
             # done, else the next SimPy event, else the end of time.
             self.events_processed += 1
-            if self.events_processed > self.max_events:
+            if self.events_processed > limit:
                 self._over_budget()
             if nxt > env._now and (due or queue):
                 (due or queue).popleft()()
             elif nxt >= horizon:
                 self._end(EndReason.HORIZON)
-            else:
-                step()
+            else:  # what SimPy's Environment.step does, without the call
+                env._now, _, _, event = heappop(heap)
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    _crash(event)
             if self._dirty and not self.finished:
                 self._check_watchers()
             if on_record and self.recorded > start:
@@ -468,7 +478,7 @@ class Exercise:
         self._require_running()
         match c:
             case Decide():
-                return self._accept_decide(c)
+                return self._accept_choice(c.decision, c.option, c.by, c.rationale, c.at)
             case FireInject():
                 inj = self.injects.get(c.inject)
                 if inj is None:
@@ -559,52 +569,56 @@ class Exercise:
             raise ExerciseError(f"unknown place to stop: '{c.stop}'")
         return lambda _seq: self._advance_to(c.to, c.stop, c.before)
 
-    def _accept_decide(self, c: Decide) -> Callable[[int], None]:
-        od = self.open_decisions.get(c.decision)
+    def _accept_choice(
+        self, decision: str, option: str, by: str, rationale: str, at: float | None
+    ) -> Callable[[int], None]:
+        """Check a choice (a ``Decide`` command's fields) against the exercise now; return how
+        to apply it."""
+        od = self.open_decisions.get(decision)
         if od is None:
-            if c.decision not in self.decisions:
-                raise ExerciseError(f"there is no decision '{c.decision}'")
-            state = self._state[c.decision]
-            if c.decision in self._defaulted:
+            if decision not in self.decisions:
+                raise ExerciseError(f"there is no decision '{decision}'")
+            state = self._state[decision]
+            if decision in self._defaulted:
                 raise ExerciseError(
-                    f"too late: the deadline of '{c.decision}' was "
-                    f"{self._when(self._defaulted[c.decision])} and its default '{state}' "
+                    f"too late: the deadline of '{decision}' was "
+                    f"{self._when(self._defaulted[decision])} and its default '{state}' "
                     "applied"
                 )
             if state != UNDECIDED:
-                raise ExerciseError(f"decision '{c.decision}' was already decided ({state})")
-            raise ExerciseError(f"decision '{c.decision}' is not open")
+                raise ExerciseError(f"decision '{decision}' was already decided ({state})")
+            raise ExerciseError(f"decision '{decision}' is not open")
         d = od.decision
-        if c.option not in {o.id for o in d.options}:
-            raise ExerciseError(f"'{c.option}' is not an option of decision '{c.decision}'")
-        if od.offered and c.option not in od.offered:
-            raise ExerciseError(f"option '{c.option}' of '{c.decision}' is not offered now")
+        if option not in self._option_ids[decision]:
+            raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
+        if od.offered and option not in od.offered:
+            raise ExerciseError(f"option '{option}' of '{decision}' is not offered now")
         if self.now >= od.deadline:
             raise ExerciseError(
-                f"too late: the deadline of '{c.decision}' was {self._when(od.deadline)}; "
+                f"too late: the deadline of '{decision}' was {self._when(od.deadline)}; "
                 f"its default '{d.default}' applies"
             )
-        if c.at is not None and not _finite(c.at):
+        if at is not None and not _finite(at):
             raise ExerciseError("a choice's time must be a finite number")
-        if c.at is not None and c.at >= od.deadline:
+        if at is not None and at >= od.deadline:
             raise ExerciseError(
-                f"time {c.at:g} is not before the deadline of '{c.decision}' "
+                f"time {at:g} is not before the deadline of '{decision}' "
                 f"({od.deadline:g}); at the deadline the default applies"
             )
-        if c.decision in self._choice_waiting:
-            raise ExerciseError(f"a choice for '{c.decision}' is already waiting to apply")
-        self._choice_waiting.add(c.decision)
+        if decision in self._choice_waiting:
+            raise ExerciseError(f"a choice for '{decision}' is already waiting to apply")
+        self._choice_waiting.add(decision)
 
         def apply(seq: int) -> None:
             def choose() -> None:
-                self._choice_waiting.discard(d.id)
-                if d.id in self.open_decisions:
-                    self._make_decision(d, c.option, c.by, rationale=c.rationale, action=seq)
+                self._choice_waiting.discard(decision)
+                if decision in self.open_decisions:
+                    self._make_decision(d, option, by, rationale=rationale, action=seq)
 
-            if c.at is None or c.at <= self.now:
+            if at is None or at <= self.now:
                 self._queue.append(choose)
             else:
-                self._due_after(c.at - self.now, choose)
+                self._due_after(at - self.now, choose)
 
         return apply
 
@@ -647,6 +661,41 @@ class Exercise:
         self.submit(
             StartResponse(response=response, reason="" if cause == "facilitator" else cause)
         )
+
+    # --- an exercise without a log: the same moves, no command (sim.deciders.play) -----------
+
+    def advance_unlogged(self, stop: str = "decision") -> None:
+        """(an exercise without a log) What ``run_until_decision()`` (``stop="decision"``) or
+        ``step()`` (``"record"``) does, without an ``Advance`` command: a batch's run
+        (``Exercise(..., log=False)``) keeps no command log, nobody reads one."""
+        self._unlogged()
+        if self.finished or (self.horizon <= self.now and not self.due_now()):
+            return
+        self._advance_to(self.horizon, stop)
+
+    def decide_unlogged(
+        self,
+        decision: str,
+        option: str,
+        *,
+        by: str = "players",
+        at: float | None = None,
+        reason: str = "",
+    ) -> None:
+        """(an exercise without a log) What ``decide()`` does, without a ``Decide`` command:
+        refused the same way, applied at the same point of the run (the end of the instant,
+        or ``at`` as a deferred choice), leaving the same records (counted, not built)."""
+        self._unlogged()
+        self._require_running()
+        apply = self._accept_choice(decision, option, by, reason, at)
+        self._actions += 1
+        apply(self._actions - 1)
+
+    def _unlogged(self) -> None:
+        if self.log:
+            raise ExerciseError(
+                "an exercise with a log moves only by commands (its command log must replay)"
+            )
 
     def _require_running(self) -> None:
         if self.finished:
@@ -1128,6 +1177,8 @@ class _Setup:
     responses: Mapping[str, Notification | Countermeasure | Legislation]
     threats: Mapping[str, Threat]
     start: str
+    option_ids: Mapping[str, frozenset[str]]
+    """Each decision's option ids (a choice is checked against them)."""
     v2: bool
     calendar: bool
     when_words: dict[float, str] = field(default_factory=dict)
@@ -1160,11 +1211,19 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         responses={r.id: r for r in scenario.responses},
         threats={t.id: t for t in scenario.threats},
         start=scenario.scenario.start.isoformat(),
+        option_ids={d.id: frozenset(o.id for o in d.options) for d in scenario.decisions},
         v2=uses_v2(scenario),
         calendar=uses_calendar(scenario),
     )
     compiled.run_setup = setup
     return setup
+
+
+def _crash(event: simpy.Event) -> None:
+    """A failed event nobody defused: raise a copy of its exception, as SimPy's step does."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    raise exc
 
 
 def _order(w: _Watcher) -> int:
