@@ -23,7 +23,10 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from heapq import heappop
+from itertools import count
+from types import MethodType
 from typing import Any, ParamSpec, cast
 
 import simpy
@@ -82,6 +85,8 @@ from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseS
 Process = Generator[simpy.Event, Any, None]
 
 
+_SOON, _TIMER, _WATCH = 0, 1, 2
+"""How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
 P = ParamSpec("P")
@@ -175,8 +180,9 @@ class Exercise:
         self.outcomes = Outcomes()
         """(without a log) What the records would have said that a batch reads."""
         self.seed = scenario.scenario.seed if seed is None else seed
-        self.compiled: Compiled = compiled(scenario)
-        self.env = simpy.Environment()
+        setup = _setup(scenario)
+        self.compiled: Compiled = setup.compiled
+        self.env: simpy.Environment = _Environment()
         self.rng = Streams(self.seed)
         self.horizon = scenario.scenario.horizon
         self.records: list[ev.Event] = []
@@ -184,21 +190,22 @@ class Exercise:
         self.events_processed = 0
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
-        setup = _setup(scenario, self.compiled)
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
         self.audiences = setup.audiences
         """Each response's record audience, worked out once per scenario (sim.responses)."""
 
         self._state: dict[str, Value] = dict(setup.state)
-        if self.compiled.names.get(NOW) == CLOCK_NAME:  # (v2) 'now' reads the clock
+        if setup.clock_now:  # (v2) 'now' reads the clock
             self._state[CLOCK] = cast(Value, self.env)
 
-        self.injects = dict(setup.injects)
-        self.decisions = dict(setup.decisions)
+        # The scenario's elements by id: worked out once per scenario, read-only, shared.
+        self.injects: Mapping[str, Inject] = setup.injects
+        self.decisions: Mapping[str, Decision] = setup.decisions
         self._option_ids = setup.option_ids
-        self.responses = dict(setup.responses)
-        self.threats = dict(setup.threats)
+        self._option_lists = setup.option_lists
+        self.responses: Mapping[str, Notification | Countermeasure | Legislation] = setup.responses
+        self.threats: Mapping[str, Threat] = setup.threats
         self.resources = _Resources(self.env, setup.capacity)
         """Each actor's capacity (a ``simpy.Resource``, created when first used)."""
         self.open_decisions: dict[str, OpenDecision] = {}
@@ -219,7 +226,8 @@ class Exercise:
         self._defaulted: dict[str, float] = {}
         """Decisions whose deadline default applied, and when."""
         self._fire_waiting: set[str] = set()
-        self._followers: dict[str, list[Triggered]] = {}
+        self._followers: dict[str, tuple[Triggered, ...]] = dict(setup.followers)
+        """What starts after each inject or decision (see ``happened``); armed per scenario."""
         self._watchers: list[_Watcher] = []
         self._watch_index: dict[str, list[_Watcher]] = {}
         self._dirty: set[str] = set()
@@ -233,13 +241,20 @@ class Exercise:
         self._emit(
             ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
         )
-        for threat in scenario.threats:
-            self._arm(threat)
-        for inject in scenario.injects:
-            self._arm(inject)
-        for obj in scenario.objectives:
-            if obj.by is not None or obj.throughout:
-                self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
+        # The triggers, as _Setup.armed lists them (threats, then injects, in file order).
+        fire = self._fire_back
+        for how, item, expr, delay in setup.armed:
+            if how == _WATCH:
+                assert expr is not None
+                self._watch(expr, partial(fire, item), repeat=False)
+            elif how == _TIMER:
+                # Armed before anything runs: created now, the timer comes after the same
+                # events as when a process created it at time 0 (every timer is created later).
+                self._timer(delay, partial(fire, item))
+            else:
+                self._soon(partial(fire, item))
+        for obj, expr in setup.objective_watches:
+            self._watch(expr, self._objective_watch(obj), repeat=True)
         self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
@@ -856,19 +871,9 @@ class Exercise:
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
-    def _arm(self, item: Inject | Threat) -> None:
-        if isinstance(item, Inject) and item.contingency:
-            return
-        if item.after is not None:
-            self._followers.setdefault(item.after, []).append(item)
-        elif item.when is not None:
-            self._watch(self.compiled.expr(item.when), lambda _ok: self._fire(item), repeat=False)
-        elif item.at is not None and item.at > 0:
-            # Armed before anything runs: created now, the timer comes after the same events
-            # as when a process created it at time 0 (every timer is created later).
-            self._timer(item.at, lambda _e: self._fire(item))
-        else:
-            self._soon(lambda _e: self._fire(item))
+    def _fire_back(self, item: Triggered, _why: object) -> None:
+        """``_fire`` as a callback (of a timer's event, or a watcher's truth)."""
+        self._fire(item)
 
     def _trigger_after(self, item: Triggered, delay: float) -> Process:
         if delay > 0:
@@ -960,7 +965,7 @@ class Exercise:
             decision=d.id,
             owner=d.owner,
             prompt=d.prompt,
-            options=offered or tuple(o.id for o in d.options),
+            options=offered or self._option_lists[d.id],
             deadline=od.deadline,
         )
         self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
@@ -1135,6 +1140,21 @@ class _Soon(simpy.Event):
         env.schedule(self, URGENT)
 
 
+class _Environment(simpy.Environment):
+    """A SimPy environment made without ``BoundClass.bind_early`` (which walks the class's
+    attributes: a tenth of an exercise's set-up): the same fields, and the two event types the
+    engine makes most bound the same way; the others are bound when asked, as SimPy's class
+    attributes bind them."""
+
+    def __init__(self) -> None:
+        self._now = 0
+        self._queue = []
+        self._eid = count()
+        self._active_proc = None
+        self.timeout = MethodType(simpy.Timeout, self)  # type: ignore[method-assign]
+        self.process = MethodType(simpy.Process, self)  # type: ignore[method-assign]
+
+
 class _Resources(Mapping[str, simpy.Resource]):
     """The actors' capacity: one ``simpy.Resource`` per actor, created on first use (most
     actors of a run never queue anything)."""
@@ -1169,7 +1189,10 @@ class _Setup:
     scenario: Scenario
     """The scenario it was worked out for (a copy made with ``model_copy`` shares the compiled
     expressions, not this)."""
+    compiled: Compiled
     state: Mapping[str, Value]
+    clock_now: bool
+    """(v2) Whether 'now' reads the clock."""
     players: tuple[str, ...]
     capacity: Mapping[str, int]
     injects: Mapping[str, Inject]
@@ -1179,6 +1202,16 @@ class _Setup:
     start: str
     option_ids: Mapping[str, frozenset[str]]
     """Each decision's option ids (a choice is checked against them)."""
+    option_lists: Mapping[str, tuple[str, ...]]
+    """Each decision's option ids in order (as ``DecisionOpened`` lists them)."""
+    armed: tuple[tuple[int, Triggered, Expression | None, float], ...]
+    """How each threat and inject is triggered, in the order they are armed: (_SOON, item,
+    None, 0) at the start, (_TIMER, item, None, at) at a time, (_WATCH, item, condition, 0)
+    when a condition holds. Contingency injects and followers are not armed."""
+    followers: Mapping[str, tuple[Triggered, ...]]
+    """What starts after each inject or decision (``after``)."""
+    objective_watches: tuple[tuple[Objective, Expression], ...]
+    """The objectives watched as the run goes ('by' and 'throughout'), with their condition."""
     v2: bool
     calendar: bool
     when_words: dict[float, str] = field(default_factory=dict)
@@ -1187,11 +1220,24 @@ class _Setup:
     """Each response's record audience (filled by sim.responses as responses run)."""
 
 
-def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
+_LAST: list[_Setup] = []
+"""The last scenario's set-up (a batch plays one scenario many times): found without asking
+the scenario for its compiled expressions, a pydantic private attribute, slow to read."""
+
+
+def _setup(scenario: Scenario) -> _Setup:
     """The scenario's run set-up, kept with its compiled expressions."""
-    found = compiled.run_setup
-    if isinstance(found, _Setup) and found.scenario is scenario:
-        return found
+    if _LAST and _LAST[0].scenario is scenario:
+        return _LAST[0]
+    comp = compiled(scenario)
+    found = comp.run_setup
+    if not (isinstance(found, _Setup) and found.scenario is scenario):
+        found = comp.run_setup = _new_setup(scenario, comp)
+    _LAST[:] = [found]
+    return found
+
+
+def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
     state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
     for d in scenario.decisions:
         state[d.id] = UNDECIDED
@@ -1201,9 +1247,24 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         state[i.id] = InjectStatus.PENDING
     for r in scenario.responses:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
-    setup = _Setup(
+    armed: list[tuple[int, Triggered, Expression | None, float]] = []
+    followers: dict[str, list[Triggered]] = {}
+    for item in (*scenario.threats, *scenario.injects):
+        if isinstance(item, Inject) and item.contingency:
+            continue
+        if item.after is not None:
+            followers.setdefault(item.after, []).append(item)
+        elif item.when is not None:
+            armed.append((_WATCH, item, comp.expr(item.when), 0.0))
+        elif item.at is not None and item.at > 0:
+            armed.append((_TIMER, item, None, item.at))
+        else:
+            armed.append((_SOON, item, None, 0.0))
+    return _Setup(
         scenario=scenario,
+        compiled=comp,
         state=state,
+        clock_now=comp.names.get(NOW) == CLOCK_NAME,
         players=tuple(a.id for a in scenario.actors if a.is_player),
         capacity={a.id: a.capacity for a in scenario.actors},
         injects={i.id: i for i in scenario.injects},
@@ -1212,11 +1273,15 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         threats={t.id: t for t in scenario.threats},
         start=scenario.scenario.start.isoformat(),
         option_ids={d.id: frozenset(o.id for o in d.options) for d in scenario.decisions},
+        option_lists={d.id: tuple(o.id for o in d.options) for d in scenario.decisions},
+        armed=tuple(armed),
+        followers={k: tuple(v) for k, v in followers.items()},
+        objective_watches=tuple(
+            (o, comp.expr(o.met)) for o in scenario.objectives if o.by is not None or o.throughout
+        ),
         v2=uses_v2(scenario),
         calendar=uses_calendar(scenario),
     )
-    compiled.run_setup = setup
-    return setup
 
 
 def _crash(event: simpy.Event) -> None:
