@@ -71,6 +71,7 @@ from sim.schema import (
     Legislation,
     Notification,
     Objective,
+    Option,
     Scenario,
     Threat,
     Triggered,
@@ -202,7 +203,7 @@ class Exercise:
         # The scenario's elements by id: worked out once per scenario, read-only, shared.
         self.injects: Mapping[str, Inject] = setup.injects
         self.decisions: Mapping[str, Decision] = setup.decisions
-        self._option_ids = setup.option_ids
+        self._options = setup.options
         self._option_lists = setup.option_lists
         self.responses: Mapping[str, Notification | Countermeasure | Legislation] = setup.responses
         self.threats: Mapping[str, Threat] = setup.threats
@@ -604,7 +605,7 @@ class Exercise:
                 raise ExerciseError(f"decision '{decision}' was already decided ({state})")
             raise ExerciseError(f"decision '{decision}' is not open")
         d = od.decision
-        if option not in self._option_ids[decision]:
+        if option not in self._options[decision]:
             raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
         if od.offered and option not in od.offered:
             raise ExerciseError(f"option '{option}' of '{decision}' is not offered now")
@@ -996,7 +997,7 @@ class Exercise:
         del self.open_decisions[d.id]
         if by == DecidedBy.DEADLINE:
             self._defaulted[d.id] = self.now
-        option = next(o for o in d.options if o.id == option_id)
+        option = self._options[d.id][option_id]
         self.set_status(d.id, option_id)
         self._emit(
             ev.DecisionMade,
@@ -1010,7 +1011,7 @@ class Exercise:
         if self.v2 is not None:
             self.v2.decided(d)
             if not self.v2.consents(d, option):
-                option = next(o for o in d.options if o.id == d.default)
+                option = self._options[d.id][d.default]
                 option_id = option.id
                 self.set_status(d.id, option_id)
         cause = Cause(CauseKind.DECISION, d.id, option_id)
@@ -1155,6 +1156,16 @@ class _Environment(simpy.Environment):
         self.process = MethodType(simpy.Process, self)  # type: ignore[method-assign]
 
 
+class _Resource(simpy.Resource):
+    """A ``simpy.Resource`` that binds its two event types itself: SimPy's ``bind_early``
+    walks the class's attributes (a subclass's are few), then binds the same two."""
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        super().__init__(env, capacity)
+        self.request = MethodType(simpy.resources.resource.Request, self)  # type: ignore[method-assign]
+        self.release = MethodType(simpy.resources.resource.Release, self)  # type: ignore[method-assign]
+
+
 class _Resources(Mapping[str, simpy.Resource]):
     """The actors' capacity: one ``simpy.Resource`` per actor, created on first use (most
     actors of a run never queue anything)."""
@@ -1169,7 +1180,7 @@ class _Resources(Mapping[str, simpy.Resource]):
     def __getitem__(self, actor: str) -> simpy.Resource:
         found = self._made.get(actor)
         if found is None:
-            found = self._made[actor] = simpy.Resource(self._env, capacity=self._capacity[actor])
+            found = self._made[actor] = _Resource(self._env, self._capacity[actor])
         return found
 
     def __contains__(self, actor: object) -> bool:
@@ -1200,8 +1211,8 @@ class _Setup:
     responses: Mapping[str, Notification | Countermeasure | Legislation]
     threats: Mapping[str, Threat]
     start: str
-    option_ids: Mapping[str, frozenset[str]]
-    """Each decision's option ids (a choice is checked against them)."""
+    options: Mapping[str, Mapping[str, Option]]
+    """Each decision's options by id (a choice is checked against them)."""
     option_lists: Mapping[str, tuple[str, ...]]
     """Each decision's option ids in order (as ``DecisionOpened`` lists them)."""
     armed: tuple[tuple[int, Triggered, Expression | None, float], ...]
@@ -1272,7 +1283,7 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         responses={r.id: r for r in scenario.responses},
         threats={t.id: t for t in scenario.threats},
         start=scenario.scenario.start.isoformat(),
-        option_ids={d.id: frozenset(o.id for o in d.options) for d in scenario.decisions},
+        options={d.id: {o.id: o for o in d.options} for d in scenario.decisions},
         option_lists={d.id: tuple(o.id for o in d.options) for d in scenario.decisions},
         armed=tuple(armed),
         followers={k: tuple(v) for k, v in followers.items()},

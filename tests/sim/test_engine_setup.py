@@ -104,3 +104,9 @@ def test_the_engine_makes_its_simpy_environment_as_simpy_does(quickstart: Scenar
     for make in (env.event, lambda: env.timeout(1), lambda: env.all_of([]), lambda: env.any_of([])):
         event = make()
         assert isinstance(event, simpy.Event) and event.env is env
+    # and the actors' capacity, made the same way
+    ours, theirs = Exercise(quickstart, 1).resources["nisc"], simpy.Resource(plain, 2)
+    assert sorted(vars(ours)) == sorted(vars(theirs))
+    request = ours.request()
+    assert isinstance(request, simpy.Event) and request.resource is ours
+    ours.release(request)
