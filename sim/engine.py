@@ -433,9 +433,17 @@ class Exercise:
             if on_decision and self._opened != opened:
                 return
         if not self.finished and t > self.now:
-            self.env.run(until=t)
+            self._clock_to(t)
         if not self.finished and t >= self.horizon:
             self._end(EndReason.HORIZON)
+
+    def _clock_to(self, t: float) -> None:
+        """Move the clock to ``t`` when nothing is scheduled before or at it: what
+        ``env.run(until=t)`` then does (its stop event takes the next event id, and comes
+        before anything else at ``t``), without the event, the loop and the exception."""
+        env = self.env
+        next(env._eid)
+        env._now = t if isinstance(t, int) else float(t)
 
     def _over_budget(self) -> None:
         raise BudgetExceeded(
@@ -446,7 +454,7 @@ class Exercise:
 
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
-            self.env.run(until=self.horizon)
+            self._clock_to(self.horizon)  # nothing is due before the horizon (_advance_to)
         for obj in self.scenario.objectives:
             if not self.log:  # the rating alone: no evidence in words
                 rating = self._level(obj, True)
