@@ -6,6 +6,7 @@ given this open decision, which option, and how long after it was posed?
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -76,10 +77,18 @@ class PlaybookDecider:
 
 
 def play(exercise: Exercise, decider: Decider) -> None:
-    """Run the exercise to its end, asking the decider once about each decision."""
+    """Run the exercise to its end, asking the decider once about each decision.
+
+    A logged exercise is moved and decided by commands (its command log replays the run). An
+    exercise without a log (a batch's run) is moved and decided the same way without them
+    (``advance_unlogged``, ``decide_unlogged``): the same run, records and final state."""
+    advance: Callable[[], object] = exercise.run_until_decision
+    decide = exercise.decide
+    if not exercise.log:
+        advance, decide = exercise.advance_unlogged, exercise.decide_unlogged
     asked: set[tuple[str, float]] = set()
     while not exercise.finished:
-        exercise.run_until_decision()
+        advance()
         for pending in list(exercise.open_decisions.values()):
             key = (pending.decision.id, pending.opened)  # a decision may be posed again (v2)
             if key in asked:
@@ -87,7 +96,7 @@ def play(exercise: Exercise, decider: Decider) -> None:
             asked.add(key)
             choice = decider.choose(exercise, pending)
             if choice is not None:
-                exercise.decide(
+                decide(
                     pending.decision.id,
                     choice.option,
                     by=decider.name,

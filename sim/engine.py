@@ -23,6 +23,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from heapq import heappop
+from itertools import count
 from types import MethodType
 from typing import Any, ParamSpec, cast
 
@@ -68,6 +71,7 @@ from sim.schema import (
     Legislation,
     Notification,
     Objective,
+    Option,
     Scenario,
     Threat,
     Triggered,
@@ -80,9 +84,16 @@ from sim.threats import detect, start_threat
 from sim.timers import Soon
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
+Process = Generator[simpy.Event, Any, None]
+
+
+_SOON, _TIMER, _WATCH = 0, 1, 2
+"""How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
 P = ParamSpec("P")
+_NEVER = math.inf
+"""The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
@@ -187,9 +198,10 @@ class Exercise:
         self.outcomes = Outcomes()
         """(without a log) What the records would have said that a batch reads."""
         self.seed = scenario.scenario.seed if seed is None else seed
-        self.compiled: Compiled = compiled(scenario)
+        setup = _setup(scenario)
+        self.compiled: Compiled = setup.compiled
+        self.env: simpy.Environment = _Environment()
         self._expressions = self.compiled.by_source
-        self.env = simpy.Environment()
         self.rng = Streams(self.seed)
         self.horizon = scenario.scenario.horizon
         self.records: list[ev.Event] = []
@@ -197,7 +209,6 @@ class Exercise:
         self.events_processed = 0
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
-        setup = _setup(scenario, self.compiled)
         self._limits = setup.limits
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
@@ -205,13 +216,16 @@ class Exercise:
         """Each response's record audience, worked out once per scenario (sim.responses)."""
 
         self._state: dict[str, Value] = dict(setup.state)
-        if self.compiled.names.get(NOW) == CLOCK_NAME:  # (v2) 'now' reads the clock
+        if setup.clock_now:  # (v2) 'now' reads the clock
             self._state[CLOCK] = cast(Value, self.env)
 
-        self.injects = dict(setup.injects)
-        self.decisions = dict(setup.decisions)
-        self.responses = dict(setup.responses)
-        self.threats = dict(setup.threats)
+        # The scenario's elements by id: worked out once per scenario, read-only, shared.
+        self.injects: Mapping[str, Inject] = setup.injects
+        self.decisions: Mapping[str, Decision] = setup.decisions
+        self._options = setup.options
+        self._option_lists = setup.option_lists
+        self.responses: Mapping[str, Notification | Countermeasure | Legislation] = setup.responses
+        self.threats: Mapping[str, Threat] = setup.threats
         self.resources = _Resources(self.env, setup.capacity)
         """Each actor's capacity (a ``simpy.Resource``, created when first used)."""
         self.open_decisions: dict[str, OpenDecision] = {}
@@ -232,7 +246,8 @@ class Exercise:
         self._defaulted: dict[str, float] = {}
         """Decisions whose deadline default applied, and when."""
         self._fire_waiting: set[str] = set()
-        self._followers: dict[str, list[Triggered]] = {}
+        self._followers: dict[str, tuple[Triggered, ...]] = dict(setup.followers)
+        """What starts after each inject or decision (see ``happened``); armed per scenario."""
         self._watchers: list[_Watcher] = []
         self._watch_index: dict[str, list[_Watcher]] = {}
         self._dirty: set[str] = set()
@@ -246,13 +261,20 @@ class Exercise:
         self._emit(
             ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
         )
-        for threat in scenario.threats:
-            self._arm(threat)
-        for inject in scenario.injects:
-            self._arm(inject)
-        for obj in scenario.objectives:
-            if obj.by is not None or obj.throughout:
-                self._watch(self.compiled.expr(obj.met), self._objective_watch(obj), repeat=True)
+        # The triggers, as _Setup.armed lists them (threats, then injects, in file order).
+        fire = self._fire_back
+        for how, item, expr, delay in setup.armed:
+            if how == _WATCH:
+                assert expr is not None
+                self._watch(expr, partial(fire, item), repeat=False)
+            elif how == _TIMER:
+                # Armed before anything runs: created now, the timer comes after the same
+                # events as when a process created it at time 0 (every timer is created later).
+                self._timer(delay, partial(fire, item))
+            else:
+                self._soon(partial(fire, item))
+        for obj, expr in setup.objective_watches:
+            self._watch(expr, self._objective_watch(obj), repeat=True)
         self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
@@ -396,27 +418,33 @@ class Exercise:
         t = min(to, self.horizon)
         start = self.recorded
         env, due, queue, horizon = self.env, self._due, self._queue, self.horizon
-        peek, step = env.peek, env.step
+        heap = env._queue  # SimPy's schedule: a heap of (time, priority, id, event)
         on_record, on_decision = stop == "record", stop == "decision"
+        limit = self.max_events
+        opened = self._opened
         while not self.finished:
-            nxt = peek()
+            nxt = heap[0][0] if heap else _NEVER
             if before:
                 if not (nxt < t or ((due or queue) and env._now < t)):
                     return
             elif not (nxt <= t or due or queue):
                 break
-            opened = self._opened
             # One engine step: the instant's own work and queued actions once its events are
             # done, else the next SimPy event, else the end of time.
             self.events_processed += 1
-            if self.events_processed > self.max_events:
+            if self.events_processed > limit:
                 self._over_budget()
             if nxt > env._now and (due or queue):
                 (due or queue).popleft()()
             elif nxt >= horizon:
                 self._end(EndReason.HORIZON)
-            else:
-                step()
+            else:  # what SimPy's Environment.step does, without the call
+                env._now, _, _, event = heappop(heap)
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    _crash(event)
             if self._dirty and not self.finished:
                 self._check_watchers()
             if on_record and self.recorded > start:
@@ -424,9 +452,17 @@ class Exercise:
             if on_decision and self._opened != opened:
                 return
         if not self.finished and t > self.now:
-            self.env.run(until=t)
+            self._clock_to(t)
         if not self.finished and t >= self.horizon:
             self._end(EndReason.HORIZON)
+
+    def _clock_to(self, t: float) -> None:
+        """Move the clock to ``t`` when nothing is scheduled before or at it: what
+        ``env.run(until=t)`` then does (its stop event takes the next event id, and comes
+        before anything else at ``t``), without the event, the loop and the exception."""
+        env = self.env
+        next(env._eid)
+        env._now = t if isinstance(t, int) else float(t)
 
     def _over_budget(self) -> None:
         raise BudgetExceeded(
@@ -437,7 +473,7 @@ class Exercise:
 
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
-            self.env.run(until=self.horizon)
+            self._clock_to(self.horizon)  # nothing is due before the horizon (_advance_to)
         for obj in self.scenario.objectives:
             if not self.log:  # the rating alone: no evidence in words
                 rating = self._level(obj, True)
@@ -485,7 +521,7 @@ class Exercise:
         self._require_running()
         match c:
             case Decide():
-                return self._accept_decide(c)
+                return self._accept_choice(c.decision, c.option, c.by, c.rationale, c.at)
             case FireInject():
                 inj = self.injects.get(c.inject)
                 if inj is None:
@@ -576,52 +612,56 @@ class Exercise:
             raise ExerciseError(f"unknown place to stop: '{c.stop}'")
         return lambda _seq: self._advance_to(c.to, c.stop, c.before)
 
-    def _accept_decide(self, c: Decide) -> Callable[[int], None]:
-        od = self.open_decisions.get(c.decision)
+    def _accept_choice(
+        self, decision: str, option: str, by: str, rationale: str, at: float | None
+    ) -> Callable[[int], None]:
+        """Check a choice (a ``Decide`` command's fields) against the exercise now; return how
+        to apply it."""
+        od = self.open_decisions.get(decision)
         if od is None:
-            if c.decision not in self.decisions:
-                raise ExerciseError(f"there is no decision '{c.decision}'")
-            state = self._state[c.decision]
-            if c.decision in self._defaulted:
+            if decision not in self.decisions:
+                raise ExerciseError(f"there is no decision '{decision}'")
+            state = self._state[decision]
+            if decision in self._defaulted:
                 raise ExerciseError(
-                    f"too late: the deadline of '{c.decision}' was "
-                    f"{self._when(self._defaulted[c.decision])} and its default '{state}' "
+                    f"too late: the deadline of '{decision}' was "
+                    f"{self._when(self._defaulted[decision])} and its default '{state}' "
                     "applied"
                 )
             if state != UNDECIDED:
-                raise ExerciseError(f"decision '{c.decision}' was already decided ({state})")
-            raise ExerciseError(f"decision '{c.decision}' is not open")
+                raise ExerciseError(f"decision '{decision}' was already decided ({state})")
+            raise ExerciseError(f"decision '{decision}' is not open")
         d = od.decision
-        if c.option not in {o.id for o in d.options}:
-            raise ExerciseError(f"'{c.option}' is not an option of decision '{c.decision}'")
-        if od.offered and c.option not in od.offered:
-            raise ExerciseError(f"option '{c.option}' of '{c.decision}' is not offered now")
+        if option not in self._options[decision]:
+            raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
+        if od.offered and option not in od.offered:
+            raise ExerciseError(f"option '{option}' of '{decision}' is not offered now")
         if self.now >= od.deadline:
             raise ExerciseError(
-                f"too late: the deadline of '{c.decision}' was {self._when(od.deadline)}; "
+                f"too late: the deadline of '{decision}' was {self._when(od.deadline)}; "
                 f"its default '{d.default}' applies"
             )
-        if c.at is not None and not _finite(c.at):
+        if at is not None and not _finite(at):
             raise ExerciseError("a choice's time must be a finite number")
-        if c.at is not None and c.at >= od.deadline:
+        if at is not None and at >= od.deadline:
             raise ExerciseError(
-                f"time {c.at:g} is not before the deadline of '{c.decision}' "
+                f"time {at:g} is not before the deadline of '{decision}' "
                 f"({od.deadline:g}); at the deadline the default applies"
             )
-        if c.decision in self._choice_waiting:
-            raise ExerciseError(f"a choice for '{c.decision}' is already waiting to apply")
-        self._choice_waiting.add(c.decision)
+        if decision in self._choice_waiting:
+            raise ExerciseError(f"a choice for '{decision}' is already waiting to apply")
+        self._choice_waiting.add(decision)
 
         def apply(seq: int) -> None:
             def choose() -> None:
-                self._choice_waiting.discard(d.id)
-                if d.id in self.open_decisions:
-                    self._make_decision(d, c.option, c.by, rationale=c.rationale, action=seq)
+                self._choice_waiting.discard(decision)
+                if decision in self.open_decisions:
+                    self._make_decision(d, option, by, rationale=rationale, action=seq)
 
-            if c.at is None or c.at <= self.now:
+            if at is None or at <= self.now:
                 self._queue.append(choose)
             else:
-                self._due_after(c.at - self.now, choose)
+                self._due_after(at - self.now, choose)
 
         return apply
 
@@ -664,6 +704,41 @@ class Exercise:
         self.submit(
             StartResponse(response=response, reason="" if cause == "facilitator" else cause)
         )
+
+    # --- an exercise without a log: the same moves, no command (sim.deciders.play) -----------
+
+    def advance_unlogged(self, stop: str = "decision") -> None:
+        """(an exercise without a log) What ``run_until_decision()`` (``stop="decision"``) or
+        ``step()`` (``"record"``) does, without an ``Advance`` command: a batch's run
+        (``Exercise(..., log=False)``) keeps no command log, nobody reads one."""
+        self._unlogged()
+        if self.finished or (self.horizon <= self.now and not self.due_now()):
+            return
+        self._advance_to(self.horizon, stop)
+
+    def decide_unlogged(
+        self,
+        decision: str,
+        option: str,
+        *,
+        by: str = "players",
+        at: float | None = None,
+        reason: str = "",
+    ) -> None:
+        """(an exercise without a log) What ``decide()`` does, without a ``Decide`` command:
+        refused the same way, applied at the same point of the run (the end of the instant,
+        or ``at`` as a deferred choice), leaving the same records (counted, not built)."""
+        self._unlogged()
+        self._require_running()
+        apply = self._accept_choice(decision, option, by, reason, at)
+        self._actions += 1
+        apply(self._actions - 1)
+
+    def _unlogged(self) -> None:
+        if self.log:
+            raise ExerciseError(
+                "an exercise with a log moves only by commands (its command log must replay)"
+            )
 
     def _require_running(self) -> None:
         if self.finished:
@@ -841,19 +916,9 @@ class Exercise:
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
-    def _arm(self, item: Inject | Threat) -> None:
-        if isinstance(item, Inject) and item.contingency:
-            return
-        if item.after is not None:
-            self._followers.setdefault(item.after, []).append(item)
-        elif item.when is not None:
-            self._watch(self.compiled.expr(item.when), lambda _ok: self._fire(item), repeat=False)
-        elif item.at is not None and item.at > 0:
-            # Armed before anything runs: created now, the timer comes after the same events
-            # as when a process created it at time 0 (every timer is created later).
-            self._timer(item.at, lambda _e: self._fire(item))
-        else:
-            self._soon(lambda _e: self._fire(item))
+    def _fire_back(self, item: Triggered, _why: object) -> None:
+        """``_fire`` as a callback (of a timer's event, or a watcher's truth)."""
+        self._fire(item)
 
     def _trigger_soon(self, item: Triggered, delay: float) -> None:
         """Fire ``item`` after ``delay``, as a process started now that waits ``delay`` (if
@@ -941,7 +1006,7 @@ class Exercise:
             decision=d.id,
             owner=d.owner,
             prompt=d.prompt,
-            options=offered or tuple(o.id for o in d.options),
+            options=offered or self._option_lists[d.id],
             deadline=od.deadline,
         )
         self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
@@ -972,7 +1037,7 @@ class Exercise:
         del self.open_decisions[d.id]
         if by == DecidedBy.DEADLINE:
             self._defaulted[d.id] = self.now
-        option = next(o for o in d.options if o.id == option_id)
+        option = self._options[d.id][option_id]
         self.set_status(d.id, option_id)
         self._emit(
             ev.DecisionMade,
@@ -986,7 +1051,7 @@ class Exercise:
         if self.v2 is not None:
             self.v2.decided(d)
             if not self.v2.consents(d, option):
-                option = next(o for o in d.options if o.id == d.default)
+                option = self._options[d.id][d.default]
                 option_id = option.id
                 self.set_status(d.id, option_id)
         cause = Cause(CauseKind.DECISION, d.id, option_id)
@@ -1128,6 +1193,21 @@ class _Capacity(simpy.Resource):
         self.release = MethodType(Release, self)  # type: ignore[method-assign]
 
 
+class _Environment(simpy.Environment):
+    """A SimPy environment made without ``BoundClass.bind_early`` (which walks the class's
+    attributes: a tenth of an exercise's set-up): the same fields, and the two event types the
+    engine makes most bound the same way; the others are bound when asked, as SimPy's class
+    attributes bind them."""
+
+    def __init__(self) -> None:
+        self._now = 0
+        self._queue = []
+        self._eid = count()
+        self._active_proc = None
+        self.timeout = MethodType(simpy.Timeout, self)  # type: ignore[method-assign]
+        self.process = MethodType(simpy.Process, self)  # type: ignore[method-assign]
+
+
 class _Resources(Mapping[str, simpy.Resource]):
     """The actors' capacity: one ``simpy.Resource`` per actor, created on first use (most
     actors of a run never queue anything)."""
@@ -1162,7 +1242,10 @@ class _Setup:
     scenario: Scenario
     """The scenario it was worked out for (a copy made with ``model_copy`` shares the compiled
     expressions, not this)."""
+    compiled: Compiled
     state: Mapping[str, Value]
+    clock_now: bool
+    """(v2) Whether 'now' reads the clock."""
     players: tuple[str, ...]
     capacity: Mapping[str, int]
     injects: Mapping[str, Inject]
@@ -1170,6 +1253,18 @@ class _Setup:
     responses: Mapping[str, Notification | Countermeasure | Legislation]
     threats: Mapping[str, Threat]
     start: str
+    options: Mapping[str, Mapping[str, Option]]
+    """Each decision's options by id (a choice is checked against them)."""
+    option_lists: Mapping[str, tuple[str, ...]]
+    """Each decision's option ids in order (as ``DecisionOpened`` lists them)."""
+    armed: tuple[tuple[int, Triggered, Expression | None, float], ...]
+    """How each threat and inject is triggered, in the order they are armed: (_SOON, item,
+    None, 0) at the start, (_TIMER, item, None, at) at a time, (_WATCH, item, condition, 0)
+    when a condition holds. Contingency injects and followers are not armed."""
+    followers: Mapping[str, tuple[Triggered, ...]]
+    """What starts after each inject or decision (``after``)."""
+    objective_watches: tuple[tuple[Objective, Expression], ...]
+    """The objectives watched as the run goes ('by' and 'throughout'), with their condition."""
     v2: bool
     calendar: bool
     limits: Mapping[str, tuple[float | None, float | None, bool]]
@@ -1180,11 +1275,24 @@ class _Setup:
     """Each response's record audience (filled by sim.responses as responses run)."""
 
 
-def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
+_LAST: list[_Setup] = []
+"""The last scenario's set-up (a batch plays one scenario many times): found without asking
+the scenario for its compiled expressions, a pydantic private attribute, slow to read."""
+
+
+def _setup(scenario: Scenario) -> _Setup:
     """The scenario's run set-up, kept with its compiled expressions."""
-    found = compiled.run_setup
-    if isinstance(found, _Setup) and found.scenario is scenario:
-        return found
+    if _LAST and _LAST[0].scenario is scenario:
+        return _LAST[0]
+    comp = compiled(scenario)
+    found = comp.run_setup
+    if not (isinstance(found, _Setup) and found.scenario is scenario):
+        found = comp.run_setup = _new_setup(scenario, comp)
+    _LAST[:] = [found]
+    return found
+
+
+def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
     state: dict[str, Value] = {k: v.initial for k, v in scenario.variables.items()}
     for d in scenario.decisions:
         state[d.id] = UNDECIDED
@@ -1194,9 +1302,24 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         state[i.id] = InjectStatus.PENDING
     for r in scenario.responses:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
-    setup = _Setup(
+    armed: list[tuple[int, Triggered, Expression | None, float]] = []
+    followers: dict[str, list[Triggered]] = {}
+    for item in (*scenario.threats, *scenario.injects):
+        if isinstance(item, Inject) and item.contingency:
+            continue
+        if item.after is not None:
+            followers.setdefault(item.after, []).append(item)
+        elif item.when is not None:
+            armed.append((_WATCH, item, comp.expr(item.when), 0.0))
+        elif item.at is not None and item.at > 0:
+            armed.append((_TIMER, item, None, item.at))
+        else:
+            armed.append((_SOON, item, None, 0.0))
+    return _Setup(
         scenario=scenario,
+        compiled=comp,
         state=state,
+        clock_now=comp.names.get(NOW) == CLOCK_NAME,
         players=tuple(a.id for a in scenario.actors if a.is_player),
         capacity={a.id: a.capacity for a in scenario.actors},
         injects={i.id: i for i in scenario.injects},
@@ -1204,12 +1327,24 @@ def _setup(scenario: Scenario, compiled: Compiled) -> _Setup:
         responses={r.id: r for r in scenario.responses},
         threats={t.id: t for t in scenario.threats},
         start=scenario.scenario.start.isoformat(),
+        options={d.id: {o.id: o for o in d.options} for d in scenario.decisions},
+        option_lists={d.id: tuple(o.id for o in d.options) for d in scenario.decisions},
+        armed=tuple(armed),
+        followers={k: tuple(v) for k, v in followers.items()},
+        objective_watches=tuple(
+            (o, comp.expr(o.met)) for o in scenario.objectives if o.by is not None or o.throughout
+        ),
         v2=uses_v2(scenario),
         calendar=uses_calendar(scenario),
         limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
     )
-    compiled.run_setup = setup
-    return setup
+
+
+def _crash(event: simpy.Event) -> None:
+    """A failed event nobody defused: raise a copy of its exception, as SimPy's step does."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    raise exc
 
 
 def _order(w: _Watcher) -> int:

@@ -18,8 +18,9 @@ from batch_helpers import BOOKS, COOPERATE, QUICKSTART, ROOT
 from sim.batch.recipe import PolicyText, Recipe, recipe_from_files
 from sim.batch.replicate import NOT_POSED, UNDECIDED_AT_END, Prepared, RunSummary
 from sim.clock import CLOCK
-from sim.deciders import PlaybookDecider, play
-from sim.engine import Exercise
+from sim.commands import Decide
+from sim.deciders import Choice, PlaybookDecider, play
+from sim.engine import Exercise, ExerciseError, OpenDecision
 from sim.loader import load_scenario_text
 from sim.playbook import load_playbook
 
@@ -95,7 +96,48 @@ def test_a_run_without_a_log_is_the_same_run(seed: int) -> None:
     assert quiet.env.now == logged.env.now
     names = [n for n in logged._state if n != CLOCK]  # every variable and element status
     assert [quiet.value(n) for n in names] == [logged.value(n) for n in names]
-    assert [c.command for c in quiet.command_log] == [c.command for c in logged.command_log]
+    # the logged run moved and decided by commands; the run without a log by the same moves
+    # without them (sim.deciders.play): nobody reads a batch's command log, none is kept
+    assert any(isinstance(c.command, Decide) for c in logged.command_log)
+    assert quiet.command_log == []
+
+
+class _Late:
+    """A decider whose second choice comes after the decision's deadline."""
+
+    name = "late"
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
+        self.asked += 1
+        after = 0.0 if self.asked == 1 else pending.deadline - pending.opened
+        return Choice(pending.decision.options[0].id, after)
+
+
+def test_a_choice_refused_without_a_log_is_refused_alike() -> None:
+    """A choice the exercise refuses stops both runs with the same error, at the same point."""
+    scenario = load_scenario_text(QUICKSTART.read_text(encoding="utf-8"))
+    errors = []
+    for log in (True, False):
+        ex = Exercise(scenario, 5, log=log)
+        with pytest.raises(ExerciseError) as caught:
+            play(ex, _Late())
+        errors.append((str(caught.value), ex.recorded, ex.now))
+    assert errors[0] == errors[1]
+    assert "is not before the deadline of 'remediation'" in errors[0][0]
+
+
+def test_only_an_exercise_without_a_log_moves_without_commands() -> None:
+    """A logged exercise's command log must replay it: the unlogged moves are refused."""
+    scenario = load_scenario_text(QUICKSTART.read_text(encoding="utf-8"))
+    ex = Exercise(scenario, 1)
+    with pytest.raises(ExerciseError, match="moves only by commands"):
+        ex.advance_unlogged()
+    with pytest.raises(ExerciseError, match="moves only by commands"):
+        ex.decide_unlogged("answer_ally", "cooperate")
+    assert ex.now == 0 and ex.command_log == []
 
 
 def test_branches_and_retries_are_tallied_alike_without_logs() -> None:

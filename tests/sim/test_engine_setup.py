@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from types import MethodType
 
 import pytest
+import simpy
 
 from sim import events as ev
 from sim.deciders import DefaultDecider, play
@@ -85,3 +87,26 @@ def test_a_pickled_scenario_plays_the_same_runs(quickstart: Scenario) -> None:
     play(a, DefaultDecider())
     play(b, DefaultDecider())
     assert [r.to_dict() for r in a.records] == [r.to_dict() for r in b.records]
+
+
+def test_the_engine_makes_its_simpy_environment_as_simpy_does(quickstart: Scenario) -> None:
+    """The engine's environment skips SimPy's ``bind_early``: it must hold the same fields
+    (a SimPy upgrade that adds one fails here), and every event type must still be made."""
+    env = Exercise(quickstart, 1).env
+    plain = simpy.Environment()
+
+    def fields(e: simpy.Environment) -> set[str]:
+        return {k for k, v in vars(e).items() if not isinstance(v, MethodType)}
+
+    assert fields(env) == fields(plain)
+    assert env.now == plain.now == 0
+    assert env.peek() == 0  # the scenario's start is scheduled, nothing has run
+    for make in (env.event, lambda: env.timeout(1), lambda: env.all_of([]), lambda: env.any_of([])):
+        event = make()
+        assert isinstance(event, simpy.Event) and event.env is env
+    # and the actors' capacity, made the same way
+    ours, theirs = Exercise(quickstart, 1).resources["nisc"], simpy.Resource(plain, 2)
+    assert sorted(vars(ours)) == sorted(vars(theirs))
+    request = ours.request()
+    assert isinstance(request, simpy.Event) and request.resource is ours
+    ours.release(request)
