@@ -47,7 +47,7 @@ class Value:
         fields = cls._fields
         if len(fields) == 1:
             one = attrgetter(fields[0])
-            cls._key = lambda obj: (one(obj),)
+            cls._key = staticmethod(lambda obj: (one(obj),))
         elif fields:
             cls._key = attrgetter(*fields)
         cls._shown = tuple(f for f in fields if f not in cls._hidden)

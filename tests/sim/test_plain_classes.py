@@ -183,3 +183,21 @@ def test_expressions_and_effects_compare_by_identity_and_are_frozen() -> None:
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(obj, name, "y")
     assert isinstance(e1, Expression) and e1.evaluate({"x": 2.0}) == 3.0
+
+
+def test_a_value_of_one_field_compares_and_hashes_as_a_dataclass_would() -> None:
+    from sim.plain import FrozenValue, set_field
+
+    class One(FrozenValue):
+        __slots__ = ("x",)
+        _fields = ("x",)
+        x: int
+
+        def __init__(self, x: int) -> None:
+            set_field(self, "x", x)
+
+    old = twin(One, ["x"], frozen=True, slots=True)
+    assert One(1) == One(1) and One(1) != One(2)
+    assert hash(One(1)) == hash(old(1))
+    assert repr(One(1)).rpartition(".")[2] == repr(old(1))  # One is local here
+    assert copy.copy(One(3)) == One(3)
