@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sim.cause import Cause, CauseKind
 from sim.numbers import stored
 from sim.schema import Variable
 from sim.yamlread import Path_
@@ -53,6 +52,8 @@ class Bounds:
         return var.clamp(value)
 
     def _keep(self, name: str) -> Callable[[bool], None]:
+        from sim.cause import Cause, CauseKind  # the engine's: not imported by `validate`
+
         def check(outside: bool) -> None:
             ex = self.dyn.ex
             if outside:

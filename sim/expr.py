@@ -11,9 +11,9 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn
 
+from sim.plain import Frozen, FrozenValue, set_field
 from sim.problems import TabletopError, did_you_mean
 
 MAX_SOURCE = 500
@@ -50,29 +50,39 @@ class ExprError(TabletopError):
         self.offset = offset
 
 
-@dataclass(frozen=True)
-class NameSpec:
+# NameSpec, Expression and Effect are frozen plain classes, not dataclasses: `tabletop
+# validate` declares them at every start (sim/plain.py). Expressions and effects compare
+# by identity (eq=False), as before.
+
+
+class NameSpec(FrozenValue):
     """What a name in an expression stands for."""
 
+    _fields = ("kind", "values")
     kind: Literal["number", "status", "clock"]
-    values: frozenset[str] = frozenset()
+    values: frozenset[str]
     """Allowed strings for a status name."""
 
+    def __init__(
+        self, kind: Literal["number", "status", "clock"], values: frozenset[str] = frozenset()
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "values", values)
 
-@dataclass(frozen=True, eq=False)
-class Expression:
+
+class Expression(Frozen):
     """A compiled, validated expression; evaluate it against a mapping of name to value."""
 
     source: str
     names: frozenset[str]
     """Names the expression reads, for dependency tracking."""
-    kind: Kind = field(default="number", kw_only=True)
+    kind: Kind
     """Static type of the result: a number, true/false, or text (a status value)."""
-    _fn: _Fn = field(kw_only=True, repr=False)
-    draws: bool = field(default=False, kw_only=True)
+    _fn: _Fn
+    draws: bool
     """(v2) Whether it draws a random amount (an effect's uniform(), ...): evaluate it with a
     stream (sim.draws.with_stream)."""
-    format2: tuple[tuple[str, int], ...] = field(default=(), kw_only=True, repr=False)
+    format2: tuple[tuple[str, int], ...]
     """(v2) The format 2 parts it uses (draws, min/max/clamp, 'now'), each with its offset,
     so a file that says 'format: 1' can be told where (sim/checks.py)."""
     _plan: _Plan | None = field(default=None, kw_only=True, repr=False)
@@ -84,6 +94,29 @@ class Expression:
     # function built from the checked tree (sim/fastexpr.py) that gives the same value, and
     # falls back to the reference form, which raises the same ExprError, whenever anything is
     # out of the ordinary. (An expression evaluated once, as the checks do, is not built.)
+
+    def __init__(
+        self,
+        source: str,
+        names: frozenset[str],
+        *,
+        kind: Kind = "number",
+        _fn: _Fn,
+        draws: bool = False,
+        format2: tuple[tuple[str, int], ...] = (),
+    ) -> None:
+        set_field(self, "source", source)
+        set_field(self, "names", names)
+        set_field(self, "kind", kind)
+        set_field(self, "_fn", _fn)
+        set_field(self, "draws", draws)
+        set_field(self, "format2", format2)
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(source={self.source!r}, names={self.names!r}, "
+            f"kind={self.kind!r}, draws={self.draws!r})"
+        )
 
     def evaluate(self, env: Env) -> Value:
         """The value of the expression; runtime problems raise ExprError."""
@@ -160,15 +193,28 @@ class _Plan:
 EffectOp = Literal["=", "+", "-", "*", "/"]
 
 
-@dataclass(frozen=True, eq=False)
-class Effect:
+class Effect(Frozen):
     """A change to one variable: set, add, subtract, multiply or divide by an expression's value."""
 
     op: EffectOp
     expression: Expression
     """Its error offsets are relative to ``source``, the whole effect."""
     source: str
-    _offset: int = field(default=0, kw_only=True, repr=False)
+    _offset: int
+
+    def __init__(
+        self, op: EffectOp, expression: Expression, source: str, *, _offset: int = 0
+    ) -> None:
+        set_field(self, "op", op)
+        set_field(self, "expression", expression)
+        set_field(self, "source", source)
+        set_field(self, "_offset", _offset)
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(op={self.op!r}, expression={self.expression!r}, "
+            f"source={self.source!r})"
+        )
 
     def apply(self, old: float, env: Env) -> float:
         """The variable's new value given its old one."""

@@ -8,9 +8,9 @@ threat stages, variables and objectives. The loop checks (sim.checks), the linte
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sim.plain import FrozenValue, Value, set_field
 from sim.schema import (
     Countermeasure,
     Decision,
@@ -58,10 +58,15 @@ Reads = Callable[[str | float, bool], Iterable[str]]
 """The names a condition (False) or an effect (True) reads; may raise on a broken one."""
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+# Frozen values and a plain class rather than dataclasses: `tabletop validate` declares them
+# at every start (sim/plain.py).
+
+
+class Node(FrozenValue):
     """One element of the flow; ``key`` is unique ('inject:ally_warning', 'option:d.o')."""
 
+    __slots__ = ("id", "key", "kind", "label", "path")
+    _fields = ("key", "kind", "id", "label", "path")
     key: str
     """Kind and id ('inject:x'); laws are keyed as responses ('response:bill')."""
     kind: NodeKind
@@ -70,24 +75,46 @@ class Node:
     path: Path_
     """Where the element is written in the file (section, index, ...)."""
 
+    def __init__(self, key: str, kind: NodeKind, id: str, label: str, path: Path_) -> None:
+        set_field(self, "key", key)
+        set_field(self, "kind", kind)
+        set_field(self, "id", id)
+        set_field(self, "label", label)
+        set_field(self, "path", path)
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+
+class Edge(FrozenValue):
+    __slots__ = ("kind", "path", "source", "target")
+    _fields = ("source", "target", "kind", "path")
     source: str
     target: str
     kind: EdgeKind
     path: Path_
     """Where the link is written in the file."""
 
+    def __init__(self, source: str, target: str, kind: EdgeKind, path: Path_) -> None:
+        set_field(self, "source", source)
+        set_field(self, "target", target)
+        set_field(self, "kind", kind)
+        set_field(self, "path", path)
 
-@dataclass
-class Flow:
+
+class Flow(Value):
     """Nodes in file order and edges in the order they are written."""
 
-    nodes: dict[str, Node] = field(default_factory=dict)
-    edges: list[Edge] = field(default_factory=list)
-    ids: dict[str, str] = field(default_factory=dict)
-    """Scenario id -> node key (ids share one namespace; options and stages are not here)."""
+    _fields = ("nodes", "edges", "ids")
+
+    def __init__(
+        self,
+        nodes: dict[str, Node] | None = None,
+        edges: list[Edge] | None = None,
+        ids: dict[str, str] | None = None,
+    ) -> None:
+        self.nodes: dict[str, Node] = {} if nodes is None else nodes
+        self.edges: list[Edge] = [] if edges is None else edges
+        self.ids: dict[str, str] = {} if ids is None else ids
+        """Scenario id -> node key (ids share one namespace; options and stages are not
+        here)."""
 
     def add_node(self, kind: NodeKind, id_: str, label: str, path: Path_) -> str:
         key = f"{'response' if kind == 'law' else kind}:{id_}"

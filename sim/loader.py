@@ -11,7 +11,7 @@ import re
 import types
 import typing
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sim.checks import check_references
 from sim.clock import check_now_id
 from sim.compiled import Compiled
+from sim.coreschemas import prebuilt as prebuilt_validator
 from sim.formatversion import check_format
 from sim.problems import InputProblems, Problem, did_you_mean, hint_budget
 from sim.schema import ID_PATTERN, RESPONSE_KINDS, SECTIONS, Id, Response, Scenario
@@ -27,8 +28,6 @@ from sim.v2keys import check_version_keys, states_format_1
 from sim.yamlread import Document, Path_, read_yaml_file, read_yaml_text
 
 REQUIRED = ("scenario", "actors", "injects")
-_RESPONSE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Response)
-_ID_ADAPTER: TypeAdapter[str] = TypeAdapter(Id)
 MAX_REPORTED = 100
 """Most problems reported for one file; the rest are counted ("… and 11,900 more")."""
 
@@ -114,7 +113,7 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
                 continue
             items = {}
             for name, value in raw.items():
-                if report.validate(_ID_ADAPTER, name, (section, name), key=True) is None:
+                if report.validate(Id, name, (section, name), key=True) is None:
                     failed_ids.add(name)
                     continue
                 ok = report.validate(model, value, (section, name))
@@ -262,13 +261,10 @@ class _Report:
         return self._lines[n - 1] if 0 < n <= len(self._lines) else ""
 
     def validate(self, model: Any, raw: Any, where: Path_, *, key: bool = False) -> Any:
-        """Validate one item; on failure report each error at its position and return None."""
+        """Validate one item (``model``: a model class, Response or Id); on failure report each
+        error at its position and return None."""
         try:
-            if model is Response:
-                return _RESPONSE_ADAPTER.validate_python(raw)
-            if isinstance(model, TypeAdapter):
-                return model.validate_python(raw)
-            return model.model_validate(raw)
+            return _validator(model)(raw)
         except ValidationError as exc:
             for err in exc.errors():
                 if key:
@@ -312,6 +308,26 @@ class _Report:
                 if shorter in self.doc.marks:
                     return shorter
         return path
+
+
+_VALIDATORS: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _validator(model: Any) -> Callable[[Any], Any]:
+    """What validates an item: a validator built from the core schemas generated ahead of
+    time (sim/coreschemas.py) where they may be used, else pydantic's own."""
+    found = _VALIDATORS.get(model)
+    if found is None:
+        name = "Response" if model is Response else "Id" if model is Id else model.__name__
+        prebuilt = prebuilt_validator(name)
+        if prebuilt is not None:
+            found = prebuilt.validate_python
+        elif isinstance(model, type) and issubclass(model, BaseModel):
+            found = model.model_validate
+        else:
+            found = TypeAdapter(model).validate_python
+        _VALIDATORS[model] = found
+    return found
 
 
 def _message(err: Any, value: Any) -> str:

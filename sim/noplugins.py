@@ -24,11 +24,20 @@ LOADER = "pydantic.plugin._loader"
 """pydantic's plugin loader module."""
 
 
+def plugins_skipped() -> bool:
+    """Whether pydantic finds no plugins in this process because of skip_plugin_search()."""
+    found = sys.modules.get(LOADER)
+    return found is not None and found.__doc__ == _DOC
+
+
+_DOC = "No pydantic plugins (see sim.noplugins)."
+
+
 def skip_plugin_search() -> None:
     """Make pydantic find no plugins in this process, unless its loader is already imported."""
     if LOADER in sys.modules:
         return
-    stand_in = types.ModuleType(LOADER, "No pydantic plugins (see sim.noplugins).")
+    stand_in = types.ModuleType(LOADER, _DOC)
 
     def get_plugins() -> tuple[()]:
         return ()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from difflib import get_close_matches
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from sim.plain import Ordered, set_field
 from sim.safetext import printable
 
 if TYPE_CHECKING:
@@ -17,15 +16,26 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
-    """One problem in one file, with a 1-based line and column."""
+class Problem(Ordered):
+    """One problem in one file, with a 1-based line and column. (A frozen, ordered value:
+    a plain class for start-up, see sim/plain.py.)"""
 
+    __slots__ = ("col", "line", "message", "path", "severity")
+    _fields = ("path", "line", "col", "message", "severity")
     path: str
     line: int
     col: int
     message: str
-    severity: Severity = "error"
+    severity: Severity
+
+    def __init__(
+        self, path: str, line: int, col: int, message: str, severity: Severity = "error"
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "line", line)
+        set_field(self, "col", col)
+        set_field(self, "message", message)
+        set_field(self, "severity", severity)
 
     def __str__(self) -> str:
         """One line, with any control character in the path or message shown as an escape."""
@@ -84,6 +94,15 @@ def hint_budget(n: int = HINTS_PER_FILE) -> Iterator[None]:
         yield
     finally:
         _hints_left.reset(token)
+
+
+def get_close_matches(
+    word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6
+) -> list[str]:
+    """difflib's, imported only when there is a problem to hint at (start-up)."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n, cutoff)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

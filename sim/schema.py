@@ -816,6 +816,11 @@ class ResponseBase(Model):
         return (self.requires,) if isinstance(self.requires, str) else tuple(self.requires)
 
 
+def _no_delay() -> Distribution:
+    """A notification's default delay (a named function: sim/coreschemas.py refers to it)."""
+    return Distribution.model_validate(0)
+
+
 class Notification(ResponseBase):
     """Telling other actors: delivered after a delay; the recipients react."""
 
@@ -824,7 +829,7 @@ class Notification(ResponseBase):
     """The actor who tells."""
     to: list[Id] = Field(min_length=1)
     """The actors told."""
-    delay: Distribution = Field(default_factory=lambda: Distribution.model_validate(0))
+    delay: Distribution = Field(default_factory=_no_delay)
     """Time until the message lands."""
     about: Id | None = None
     """An inject or threat this is about: 'age' in effects is the time since it happened."""

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.loader import check_scenario
+from sim.plain import Value
 from sim.problems import InputProblems, Problem, did_you_mean
 from sim.yamlread import Document, read_yaml_file
 
@@ -28,14 +28,18 @@ class TargetError(Exception):
     """A name that is neither a file, a folder nor a bundled scenario or playbook."""
 
 
-@dataclass
-class Checked:
-    """The outcome for one file."""
+class Checked(Value):
+    """The outcome for one file. (A plain class, not a dataclass: sim/plain.py.)"""
 
-    path: str
-    kind: str  # "scenario" or "playbook"
-    title: str
-    problems: list[Problem] = field(default_factory=list)
+    _fields = ("path", "kind", "title", "problems")
+
+    def __init__(
+        self, path: str, kind: str, title: str, problems: list[Problem] | None = None
+    ) -> None:
+        self.path = path
+        self.kind = kind  # "scenario" or "playbook"
+        self.title = title
+        self.problems: list[Problem] = [] if problems is None else problems
 
     @property
     def ok(self) -> bool:

@@ -7,12 +7,12 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.resolver import Resolver
 
+from sim.plain import FrozenValue, set_field
 from sim.problems import InputProblems, Problem
 from sim.safetext import is_unsafe_char
 
@@ -35,30 +35,73 @@ _MAX_PROBLEMS = 100
 _INVALID: Any = object()  # a scalar that does not fit its explicit tag
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    line: int  # 1-based
-    col: int  # 1-based
+# The classes here are frozen values written as plain classes (sim/plain.py): declaring
+# dataclasses costs start-up time on every `tabletop validate`.
 
 
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 2_000_000
-    max_depth: int = 64  # nesting of mappings/sequences
-    max_nodes: int = 200_000  # nodes after expanding aliases (counts what a walker would see)
-    max_scalar_chars: int = 100_000
-    max_aliases: int = 1_000
+class Mark(FrozenValue):
+    """A 1-based line and column."""
+
+    __slots__ = ("col", "line")
+    _fields = ("line", "col")
+    line: int
+    col: int
+
+    def __init__(self, line: int, col: int) -> None:
+        set_field(self, "line", line)
+        set_field(self, "col", col)
+
+
+class Limits(FrozenValue):
+    """What a file may hold at most."""
+
+    _fields = (
+        "max_bytes",
+        "max_depth",
+        "max_nodes",
+        "max_scalar_chars",
+        "max_aliases",
+    )
+    max_bytes: int
+    max_depth: int  # nesting of mappings/sequences
+    max_nodes: int  # nodes after expanding aliases (counts what a walker would see)
+    max_scalar_chars: int
+    max_aliases: int
+
+    def __init__(
+        self,
+        max_bytes: int = 2_000_000,
+        max_depth: int = 64,
+        max_nodes: int = 200_000,
+        max_scalar_chars: int = 100_000,
+        max_aliases: int = 1_000,
+    ) -> None:
+        set_field(self, "max_bytes", max_bytes)
+        set_field(self, "max_depth", max_depth)
+        set_field(self, "max_nodes", max_nodes)
+        set_field(self, "max_scalar_chars", max_scalar_chars)
+        set_field(self, "max_aliases", max_aliases)
 
 
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(FrozenValue):
+    """A file read: its data, and the mark of each value and mapping key."""
+
+    _fields = ("path", "data", "marks", "key_marks")
     path: str  # display path used in problems
     data: Any  # dict[str, Any] | list[Any] | str | int | float | bool | None
     marks: dict[Path_, Mark]  # mark of each value node; the root is ()
     key_marks: dict[Path_, Mark]  # mark of each mapping KEY node (the path includes the key)
+
+    def __init__(
+        self, path: str, data: Any, marks: dict[Path_, Mark], key_marks: dict[Path_, Mark]
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "data", data)
+        set_field(self, "marks", marks)
+        set_field(self, "key_marks", key_marks)
 
     def mark(self, path: Path_) -> Mark:
         """The mark of the deepest existing prefix of ``path`` (1:1 when nothing matches)."""
@@ -233,27 +276,56 @@ def _prescan_events(text: str, limits: Limits) -> tuple[tuple[Mark, str] | None,
     return None, None
 
 
-@dataclass(slots=True)
 class _Frame:
     """An open mapping or sequence."""
 
-    value: dict[str, Any] | list[Any]
-    path: Path_ | None  # None inside something that cannot be placed (a bad key)
-    is_key: bool
-    anchor: str | None
-    mark: Mark
-    first_mark: int
-    first_key_mark: int
-    expect_key: bool = True
-    key: str | None = None  # the pending key; None when it was rejected
-    seen: dict[str, int] = field(default_factory=dict)
+    __slots__ = (
+        "anchor",
+        "expect_key",
+        "first_key_mark",
+        "first_mark",
+        "is_key",
+        "key",
+        "mark",
+        "path",
+        "seen",
+        "value",
+    )
+
+    def __init__(
+        self,
+        value: dict[str, Any] | list[Any],
+        path: Path_ | None,  # None inside something that cannot be placed (a bad key)
+        is_key: bool,
+        anchor: str | None,
+        mark: Mark,
+        first_mark: int,
+        first_key_mark: int,
+    ) -> None:
+        self.value = value
+        self.path = path
+        self.is_key = is_key
+        self.anchor = anchor
+        self.mark = mark
+        self.first_mark = first_mark
+        self.first_key_mark = first_key_mark
+        self.expect_key = True
+        self.key: str | None = None  # the pending key; None when it was rejected
+        self.seen: dict[str, int] = {}
 
 
-@dataclass(slots=True)
 class _Anchor:
-    value: Any
-    path: Path_ | None
-    spans: tuple[int, int, int, int] = (0, 0, 0, 0)  # slices of the marks and key-marks lists
+    __slots__ = ("path", "spans", "value")
+
+    def __init__(
+        self,
+        value: Any,
+        path: Path_ | None,
+        spans: tuple[int, int, int, int] = (0, 0, 0, 0),  # slices of the marks and key-marks
+    ) -> None:
+        self.value = value
+        self.path = path
+        self.spans = spans
 
 
 class _Reader:
