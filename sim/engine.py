@@ -84,9 +84,6 @@ from sim.threats import detect, start_threat
 from sim.timers import Soon
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
-Process = Generator[simpy.Event, Any, None]
-
-
 _SOON, _TIMER, _WATCH = 0, 1, 2
 """How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
 _WHEN_KEPT = 4096

@@ -85,7 +85,7 @@ class Expression(Frozen):
     format2: tuple[tuple[str, int], ...]
     """(v2) The format 2 parts it uses (draws, min/max/clamp, 'now'), each with its offset,
     so a file that says 'format: 1' can be told where (sim/checks.py)."""
-    _plan: _Plan | None = field(default=None, kw_only=True, repr=False)
+    _plan: _Plan | None
     """The checked tree and each node's closure, from which ``truth``, ``number`` and
     ``probability`` are turned into plain functions on first use (sim/fastexpr.py)."""
 
@@ -104,6 +104,7 @@ class Expression(Frozen):
         _fn: _Fn,
         draws: bool = False,
         format2: tuple[tuple[str, int], ...] = (),
+        _plan: _Plan | None = None,
     ) -> None:
         set_field(self, "source", source)
         set_field(self, "names", names)
@@ -111,6 +112,7 @@ class Expression(Frozen):
         set_field(self, "_fn", _fn)
         set_field(self, "draws", draws)
         set_field(self, "format2", format2)
+        set_field(self, "_plan", _plan)
 
     def __repr__(self) -> str:
         return (
@@ -179,15 +181,27 @@ def _first_use(owner: object, form: str) -> bool:
     return True
 
 
-@dataclass(frozen=True, eq=False)
-class _Plan:
+class _Plan(Frozen):
     """What an expression's plain functions are built from: its checked tree, the closure
     and kind of each node, the values listed after each ``in``, and the names' kinds."""
 
+    __slots__ = ("groups", "names", "nodes", "tree")
     tree: ast.expr
     nodes: Mapping[ast.AST, tuple[_Fn, Kind]]
     groups: Mapping[ast.AST, frozenset[Value]]
     names: Mapping[str, NameSpec]
+
+    def __init__(
+        self,
+        tree: ast.expr,
+        nodes: Mapping[ast.AST, tuple[_Fn, Kind]],
+        groups: Mapping[ast.AST, frozenset[Value]],
+        names: Mapping[str, NameSpec],
+    ) -> None:
+        set_field(self, "tree", tree)
+        set_field(self, "nodes", nodes)
+        set_field(self, "groups", groups)
+        set_field(self, "names", names)
 
 
 EffectOp = Literal["=", "+", "-", "*", "/"]
