@@ -73,6 +73,14 @@ def main() -> None:
     validate = timed([*tabletop, "validate", str(ROOT / "scenarios" / "quickstart.yaml")])
     _, extra = abba(floor, validate, args.pairs)
     print(f"tabletop validate - import floor: {extra * 1000:+.0f} ms (target <= +50 ms)")
+    used = subprocess.run(
+        [py, "-c", "from sim import coreschemas; print(coreschemas._matches())"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout.strip()
+    state = "used" if used == "True" else "NOT used: regenerate with python -m sim.coreschemas"
+    print(f"validate's pre-generated core schemas: {state} (reference)")
     pydantic = timed(
         [py, "-c", "import simpy, numpy, yaml, pydantic; from pydantic import BaseModel"]
     )

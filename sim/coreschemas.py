@@ -77,6 +77,19 @@ def _may_use() -> bool:
 
 def _matches() -> bool:
     try:
+        from sim import coreschemas_data as data
+
+        return built_for_this_install() and source_hash() == data.SOURCE
+    except (ImportError, AttributeError, OSError):
+        return False
+
+
+def built_for_this_install() -> bool:
+    """Whether the generated schemas were written by this install's Python (major.minor),
+    pydantic and pydantic-core. A fresh install may resolve newer releases than the ones they
+    were written with: then validate asks pydantic (as fast as before the schemas were kept),
+    until they are generated again (``python -m sim.coreschemas``)."""
+    try:
         import pydantic_core
         from pydantic.version import VERSION
 
@@ -86,10 +99,17 @@ def _matches() -> bool:
             sys.version_info[:2] == data.PYTHON
             and data.PYDANTIC == VERSION
             and pydantic_core.__version__ == data.PYDANTIC_CORE
-            and source_hash() == data.SOURCE
         )
-    except (ImportError, AttributeError, OSError):
+    except (ImportError, AttributeError):
         return False
+
+
+def generated_for() -> str:
+    """The versions the generated schemas were written with, in words."""
+    from sim import coreschemas_data as data
+
+    python = ".".join(str(n) for n in data.PYTHON)
+    return f"Python {python}, pydantic {data.PYDANTIC}, pydantic-core {data.PYDANTIC_CORE}"
 
 
 def source_hash() -> str:
