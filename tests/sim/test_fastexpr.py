@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,3 +162,42 @@ def test_built_functions_have_no_builtins() -> None:
     assert expr.truth({"a": 2.0}) is True
     assert "truth" in expr.__dict__  # built on the second use, then kept on the expression
     assert expr.truth.__globals__["__builtins__"] == {}  # type: ignore[attr-defined]
+
+
+_INTERNAL = re.compile(
+    r"(env|old|p|r|_k\d+|_t\d+|_slow|_LIMIT|float|Exception|truth|number|probability|apply)"
+)
+"""The only names a built function may use: its arguments, locals and the values it is given."""
+
+
+def test_no_scenario_text_becomes_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every function the bundled scenarios' runs build: scenario names and texts appear only
+    as string constants (looked up in the state), never as names, attributes or code."""
+    import ast
+
+    from sim import fastexpr
+    from sim.deciders import RandomDecider, play
+    from sim.engine import Exercise
+    from sim.loader import load_scenario
+
+    built: list[ast.Module] = []
+
+    def compile_spy(tree: ast.Module, filename: str, mode: str) -> Any:
+        built.append(tree)
+        return compile(tree, filename, mode)
+
+    monkeypatch.setattr(fastexpr, "compile", compile_spy, raising=False)
+    for path in sorted(Path(__file__).resolve().parents[2].glob("scenarios/*.yaml")):
+        scenario = load_scenario(path)
+        for seed in range(3):
+            play(Exercise(scenario, seed, log=False), RandomDecider(seed))
+    assert len(built) > 50
+    for tree in built:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                assert _INTERNAL.fullmatch(node.id), node.id
+            elif isinstance(node, ast.Attribute):
+                assert node.attr == "__class__"
+            elif isinstance(node, ast.Constant):
+                assert type(node.value) in (int, float, bool, str, type(None))
+            assert not isinstance(node, ast.Import | ast.ImportFrom | ast.Lambda | ast.Global)
