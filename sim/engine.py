@@ -245,8 +245,14 @@ class Exercise:
         self._fire_waiting: set[str] = set()
         self._followers: dict[str, tuple[Triggered, ...]] = dict(setup.followers)
         """What starts after each inject or decision (see ``happened``); armed per scenario."""
-        self._watchers: list[_Watcher] = []
-        self._watch_index: dict[str, list[_Watcher]] = {}
+        # The watchers (a ``when`` trigger, a watched objective) are planned once per scenario
+        # (_Setup.watchers, .watch_index, shared); a run keeps which are still live, and extends
+        # its own copy of the plan if it adds watchers (v2 mechanics, the calendar: ``_watch``).
+        self._watchers: list[_Watcher] = setup.watchers
+        self._watch_index: dict[str, list[_Watcher]] = setup.watch_index
+        self._own_watchers = False
+        self._live = bytearray(setup.live)
+        """Whether each watcher (by order) still waits (a ``when`` trigger fires once)."""
         self._dirty: set[str] = set()
         self._opened = 0
         """Decisions opened so far (``run_until_decision`` stops when it grows)."""
@@ -258,20 +264,18 @@ class Exercise:
         self._emit(
             ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
         )
-        # The triggers, as _Setup.armed lists them (threats, then injects, in file order).
+        # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
+        # armed on a condition are the plan's first watchers.
         fire = self._fire_back
-        for how, item, expr, delay in setup.armed:
+        for how, item, _expr, delay in setup.armed:
             if how == _WATCH:
-                assert expr is not None
-                self._watch(expr, partial(fire, item), repeat=False)
-            elif how == _TIMER:
+                continue
+            if how == _TIMER:
                 # Armed before anything runs: created now, the timer comes after the same
                 # events as when a process created it at time 0 (every timer is created later).
                 self._timer(delay, partial(fire, item))
             else:
                 self._soon(partial(fire, item))
-        for obj, expr in setup.objective_watches:
-            self._watch(expr, self._objective_watch(obj), repeat=True)
         self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
@@ -1060,14 +1064,22 @@ class Exercise:
     # --- watchers: conditions checked whenever a name they read changes -----------------------
 
     def _watch(self, expr: Expression, then: Callable[[bool], None], *, repeat: bool) -> None:
-        w = _Watcher(len(self._watchers), expr, then, repeat)
+        """Watch a condition from now on (a mechanic armed as the run goes: v2, the calendar):
+        this run's own extension of the scenario's watchers."""
+        if not self._own_watchers:  # the plan is shared by every run: copy it first
+            self._watchers = list(self._watchers)
+            self._watch_index = {k: list(v) for k, v in self._watch_index.items()}
+            self._own_watchers = True
+        w = _Watcher(len(self._watchers), expr, _call_back, then, repeat)
         self._watchers.append(w)
+        self._live.append(1)
         for name in expr.names:
             self._watch_index.setdefault(name, []).append(w)
 
     def _check_watchers(self) -> None:
         index = self._watch_index
         state = self._state
+        live = self._live
         dirty = self._dirty  # names changed since (the watchers' actions may add more)
         while dirty:
             due: list[_Watcher]
@@ -1075,7 +1087,7 @@ class Exercise:
                 watching = index.get(dirty.pop())
                 if not watching:
                     continue
-                due = [w for w in watching if w.live]
+                due = [w for w in watching if live[w.order]]
             else:
                 names = list(dirty)
                 dirty.clear()
@@ -1087,7 +1099,7 @@ class Exercise:
                 if not found:
                     continue
                 # each live watcher once, in the order they were set up
-                due = sorted({w.order: w for w in found if w.live}.values(), key=_order)
+                due = sorted({w.order: w for w in found if live[w.order]}.values(), key=_order)
             self.events_processed += len(due)  # re-checking conditions is work too
             for w in due:
                 try:
@@ -1096,19 +1108,18 @@ class Exercise:
                     self._expression_failed("condition", w.expr.source, exc)
                     ok = False
                 if w.repeat:
-                    w.then(ok)
+                    w.act(self, w.arg, ok)
                 elif ok:
-                    w.live = False
-                    w.then(ok)
+                    live[w.order] = 0
+                    w.act(self, w.arg, ok)
 
-    def _objective_watch(self, obj: Objective) -> Callable[[bool], None]:
-        def seen(ok: bool) -> None:
-            if ok:
-                self._objective_first_true.setdefault(obj.id, self.now)
-            elif obj.throughout:
-                self._objective_broken.setdefault(obj.id, self.now)
-
-        return seen
+    def _objective_seen(self, obj: Objective, ok: bool) -> None:
+        """A watched objective's condition checked ('by': when it first held; 'throughout':
+        when it first stopped holding)."""
+        if ok:
+            self._objective_first_true.setdefault(obj.id, self.now)
+        elif obj.throughout:
+            self._objective_broken.setdefault(obj.id, self.now)
 
     # --- objectives ---------------------------------------------------------------------------
 
@@ -1160,18 +1171,30 @@ class Exercise:
 
 
 class _Watcher:
-    """A condition and what to do when it holds."""
+    """A condition and what to do when it is checked: ``act(exercise, arg, ok)``, when it holds
+    (once: a ``when`` trigger) or every time (``repeat``: a watched objective). Planned once per
+    scenario and shared by its runs (a run keeps which are live: ``Exercise._live``)."""
 
-    __slots__ = ("expr", "live", "order", "repeat", "then")
+    __slots__ = ("act", "arg", "expr", "order", "repeat")
 
     def __init__(
-        self, order: int, expr: Expression, then: Callable[[bool], None], repeat: bool
+        self,
+        order: int,
+        expr: Expression,
+        act: Callable[[Exercise, Any, bool], None],
+        arg: Any,
+        repeat: bool,
     ) -> None:
         self.order = order
         self.expr = expr
-        self.then = then
+        self.act = act
+        self.arg = arg
         self.repeat = repeat
-        self.live = True
+
+
+def _call_back(_ex: Exercise, then: Callable[[bool], None], ok: bool) -> None:
+    """A watcher added by a run (v2 mechanics, the calendar): its own callback."""
+    then(ok)
 
 
 class _Capacity(simpy.Resource):
@@ -1260,8 +1283,14 @@ class _Setup:
     when a condition holds. Contingency injects and followers are not armed."""
     followers: Mapping[str, tuple[Triggered, ...]]
     """What starts after each inject or decision (``after``)."""
-    objective_watches: tuple[tuple[Objective, Expression], ...]
-    """The objectives watched as the run goes ('by' and 'throughout'), with their condition."""
+    watchers: list[_Watcher]
+    """The watchers, in the order they are set up: the triggers armed on a condition (as
+    ``armed`` lists them), then the objectives watched as the run goes ('by' and 'throughout').
+    Shared by every run, never changed (a run that adds watchers copies it)."""
+    watch_index: dict[str, list[_Watcher]]
+    """Each name → the watchers that read it, in order. Shared, never changed."""
+    live: bytes
+    """Every watcher live (a run's ``_live`` starts as a copy)."""
     v2: bool
     calendar: bool
     limits: Mapping[str, tuple[float | None, float | None, bool]]
@@ -1312,6 +1341,20 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
             armed.append((_TIMER, item, None, item.at))
         else:
             armed.append((_SOON, item, None, 0.0))
+    watchers: list[_Watcher] = []
+    for how, item, expr, _delay in armed:
+        if how == _WATCH:
+            assert expr is not None
+            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, item, False))
+    for o in scenario.objectives:
+        if o.by is not None or o.throughout:
+            watchers.append(
+                _Watcher(len(watchers), comp.expr(o.met), Exercise._objective_seen, o, True)
+            )
+    index: dict[str, list[_Watcher]] = {}
+    for w in watchers:
+        for name in w.expr.names:
+            index.setdefault(name, []).append(w)
     return _Setup(
         scenario=scenario,
         compiled=comp,
@@ -1328,9 +1371,9 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         option_lists={d.id: tuple(o.id for o in d.options) for d in scenario.decisions},
         armed=tuple(armed),
         followers={k: tuple(v) for k, v in followers.items()},
-        objective_watches=tuple(
-            (o, comp.expr(o.met)) for o in scenario.objectives if o.by is not None or o.throughout
-        ),
+        watchers=watchers,
+        watch_index=index,
+        live=b"\x01" * len(watchers),
         v2=uses_v2(scenario),
         calendar=uses_calendar(scenario),
         limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
