@@ -280,8 +280,20 @@ class Exercise:
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
         """(v2) The legislative calendar (sim/calendar.py), armed only if the scenario uses it."""
-        self._dirty.update(self._watch_index)
-        self._check_watchers()
+        # Every watcher is checked once against the initial state. When that cannot differ
+        # from run to run (no v2 mechanic or calendar has armed or drawn anything, no watcher
+        # fires, fails or reads the clock), it was worked out once per scenario
+        # (_Setup.initial): a run only keeps the objectives' first readings.
+        initial = setup.initial
+        if initial is None:
+            self._dirty.update(self._watch_index)
+            self._check_watchers()
+        else:
+            self.events_processed += initial.checks  # as if checked here
+            if initial.held:
+                self._objective_first_true.update(initial.held)
+            if initial.broken:
+                self._objective_broken.update(initial.broken)
 
     # --- reading state ------------------------------------------------------------------------
 
@@ -1291,6 +1303,9 @@ class _Setup:
     """Each name → the watchers that read it, in order. Shared, never changed."""
     live: bytes
     """Every watcher live (a run's ``_live`` starts as a copy)."""
+    initial: _Initial | None
+    """What checking every watcher against the initial state does, when that is the same in
+    every run (see ``_initial_check``); None: each run checks them."""
     v2: bool
     calendar: bool
     limits: Mapping[str, tuple[float | None, float | None, bool]]
@@ -1355,11 +1370,14 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
     for w in watchers:
         for name in w.expr.names:
             index.setdefault(name, []).append(w)
+    v2 = uses_v2(scenario)
+    calendar = uses_calendar(scenario)
+    clock_now = comp.names.get(NOW) == CLOCK_NAME
     return _Setup(
         scenario=scenario,
         compiled=comp,
         state=state,
-        clock_now=comp.names.get(NOW) == CLOCK_NAME,
+        clock_now=clock_now,
         players=tuple(a.id for a in scenario.actors if a.is_player),
         capacity={a.id: a.capacity for a in scenario.actors},
         injects={i.id: i for i in scenario.injects},
@@ -1374,10 +1392,55 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         watchers=watchers,
         watch_index=index,
         live=b"\x01" * len(watchers),
-        v2=uses_v2(scenario),
-        calendar=uses_calendar(scenario),
+        initial=(None if v2 or calendar else _initial_check(watchers, index, state)),
+        v2=v2,
+        calendar=calendar,
         limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Initial:
+    """What checking every watcher against the initial state does (the same in every run)."""
+
+    checks: int
+    """How many conditions are checked (each counts as an engine step)."""
+    held: Mapping[str, float]
+    """The watched objectives whose condition holds at the start (first held at 0)."""
+    broken: Mapping[str, float]
+    """The 'throughout' objectives whose condition does not (stopped holding at 0)."""
+
+
+def _initial_check(
+    watchers: list[_Watcher], index: Mapping[str, list[_Watcher]], state: Mapping[str, Value]
+) -> _Initial | None:
+    """Check every watcher against the initial state, as a run's first ``_check_watchers``
+    does (each watcher that reads a name, in order), for a scenario whose runs all start from
+    ``state`` with nothing drawn or changed before the check (no v2 mechanic, no calendar). The
+    result holds for every run unless a check does more than note an objective's reading: a
+    ``when`` trigger that fires (it changes the state), a condition that fails (a record), or
+    one that draws or reads the clock. Then None: each run checks for itself."""
+    due = sorted({w.order: w for ws in index.values() for w in ws}.values(), key=_order)
+    held: dict[str, float] = {}
+    broken: dict[str, float] = {}
+    for w in due:
+        if w.expr.draws or w.expr.format2 or NOW in w.expr.names or CLOCK in w.expr.names:
+            return None
+        try:
+            ok = w.expr.truth(state)
+        except ExprError:
+            return None
+        if not w.repeat:  # a trigger: unless it fires, nothing happens
+            if ok:
+                return None
+            continue
+        obj = w.arg
+        assert isinstance(obj, Objective) and w.act is Exercise._objective_seen
+        if ok:
+            held.setdefault(obj.id, 0.0)
+        elif obj.throughout:
+            broken.setdefault(obj.id, 0.0)
+    return _Initial(len(due), held, broken)
 
 
 def _crash(event: simpy.Event) -> None:
