@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -84,7 +84,7 @@ from sim.threats import detect, start_threat
 from sim.timers import Soon
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
-_SOON, _TIMER, _WATCH = 0, 1, 2
+_SOON, _TIMER = 0, 1
 """How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
@@ -265,11 +265,9 @@ class Exercise:
             ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
         )
         # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
-        # armed on a condition are the plan's first watchers.
+        # armed on a condition are the plan's first watchers (_Setup.watchers).
         fire = self._fire_back
-        for how, item, _expr, delay in setup.armed:
-            if how == _WATCH:
-                continue
+        for how, item, delay in setup.armed:
             if how == _TIMER:
                 # Armed before anything runs: created now, the timer comes after the same
                 # events as when a process created it at time 0 (every timer is created later).
@@ -1094,12 +1092,18 @@ class Exercise:
         live = self._live
         dirty = self._dirty  # names changed since (the watchers' actions may add more)
         while dirty:
-            due: list[_Watcher]
+            due: Sequence[_Watcher]
             if len(dirty) == 1:  # one name's watchers are listed in the order they were set up
                 watching = index.get(dirty.pop())
                 if not watching:
                     continue
-                due = [w for w in watching if live[w.order]]
+                if len(watching) == 1:  # the common case: one watcher (a copy: see below)
+                    w = watching[0]
+                    if not live[w.order]:
+                        continue
+                    due = (w,)
+                else:  # (a copy: an action may arm a watcher of the same name)
+                    due = [w for w in watching if live[w.order]]
             else:
                 names = list(dirty)
                 dirty.clear()
@@ -1289,10 +1293,10 @@ class _Setup:
     """Each decision's options by id (a choice is checked against them)."""
     option_lists: Mapping[str, tuple[str, ...]]
     """Each decision's option ids in order (as ``DecisionOpened`` lists them)."""
-    armed: tuple[tuple[int, Triggered, Expression | None, float], ...]
-    """How each threat and inject is triggered, in the order they are armed: (_SOON, item,
-    None, 0) at the start, (_TIMER, item, None, at) at a time, (_WATCH, item, condition, 0)
-    when a condition holds. Contingency injects and followers are not armed."""
+    armed: tuple[tuple[int, Triggered, float], ...]
+    """How each threat and inject not armed on a condition (those are ``watchers``) is
+    triggered, in the order they are armed: (_SOON, item, 0) at the start, (_TIMER, item, at)
+    at a time. Contingency injects and followers are not armed."""
     followers: Mapping[str, tuple[Triggered, ...]]
     """What starts after each inject or decision (``after``)."""
     watchers: list[_Watcher]
@@ -1343,7 +1347,8 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         state[i.id] = InjectStatus.PENDING
     for r in scenario.responses:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
-    armed: list[tuple[int, Triggered, Expression | None, float]] = []
+    armed: list[tuple[int, Triggered, float]] = []
+    watchers: list[_Watcher] = []  # the triggers armed on a condition, then the objectives
     followers: dict[str, list[Triggered]] = {}
     for item in (*scenario.threats, *scenario.injects):
         if isinstance(item, Inject) and item.contingency:
@@ -1351,16 +1356,12 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         if item.after is not None:
             followers.setdefault(item.after, []).append(item)
         elif item.when is not None:
-            armed.append((_WATCH, item, comp.expr(item.when), 0.0))
-        elif item.at is not None and item.at > 0:
-            armed.append((_TIMER, item, None, item.at))
-        else:
-            armed.append((_SOON, item, None, 0.0))
-    watchers: list[_Watcher] = []
-    for how, item, expr, _delay in armed:
-        if how == _WATCH:
-            assert expr is not None
+            expr = comp.expr(item.when)
             watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, item, False))
+        elif item.at is not None and item.at > 0:
+            armed.append((_TIMER, item, item.at))
+        else:
+            armed.append((_SOON, item, 0.0))
     for o in scenario.objectives:
         if o.by is not None or o.throughout:
             watchers.append(
