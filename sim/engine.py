@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -84,7 +84,7 @@ from sim.threats import detect, start_threat
 from sim.timers import Soon
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
-_SOON, _TIMER, _WATCH = 0, 1, 2
+_SOON, _TIMER = 0, 1
 """How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
@@ -245,8 +245,14 @@ class Exercise:
         self._fire_waiting: set[str] = set()
         self._followers: dict[str, tuple[Triggered, ...]] = dict(setup.followers)
         """What starts after each inject or decision (see ``happened``); armed per scenario."""
-        self._watchers: list[_Watcher] = []
-        self._watch_index: dict[str, list[_Watcher]] = {}
+        # The watchers (a ``when`` trigger, a watched objective) are planned once per scenario
+        # (_Setup.watchers, .watch_index, shared); a run keeps which are still live, and extends
+        # its own copy of the plan if it adds watchers (v2 mechanics, the calendar: ``_watch``).
+        self._watchers: list[_Watcher] = setup.watchers
+        self._watch_index: dict[str, list[_Watcher]] = setup.watch_index
+        self._own_watchers = False
+        self._live = bytearray(setup.live)
+        """Whether each watcher (by order) still waits (a ``when`` trigger fires once)."""
         self._dirty: set[str] = set()
         self._opened = 0
         """Decisions opened so far (``run_until_decision`` stops when it grows)."""
@@ -258,26 +264,34 @@ class Exercise:
         self._emit(
             ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
         )
-        # The triggers, as _Setup.armed lists them (threats, then injects, in file order).
+        # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
+        # armed on a condition are the plan's first watchers (_Setup.watchers).
         fire = self._fire_back
-        for how, item, expr, delay in setup.armed:
-            if how == _WATCH:
-                assert expr is not None
-                self._watch(expr, partial(fire, item), repeat=False)
-            elif how == _TIMER:
+        for how, item, delay in setup.armed:
+            if how == _TIMER:
                 # Armed before anything runs: created now, the timer comes after the same
                 # events as when a process created it at time 0 (every timer is created later).
                 self._timer(delay, partial(fire, item))
             else:
                 self._soon(partial(fire, item))
-        for obj, expr in setup.objective_watches:
-            self._watch(expr, self._objective_watch(obj), repeat=True)
         self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
         """(v2) The legislative calendar (sim/calendar.py), armed only if the scenario uses it."""
-        self._dirty.update(self._watch_index)
-        self._check_watchers()
+        # Every watcher is checked once against the initial state. When that cannot differ
+        # from run to run (no v2 mechanic or calendar has armed or drawn anything, no watcher
+        # fires, fails or reads the clock), it was worked out once per scenario
+        # (_Setup.initial): a run only keeps the objectives' first readings.
+        initial = setup.initial
+        if initial is None:
+            self._dirty.update(self._watch_index)
+            self._check_watchers()
+        else:
+            self.events_processed += initial.checks  # as if checked here
+            if initial.held:
+                self._objective_first_true.update(initial.held)
+            if initial.broken:
+                self._objective_broken.update(initial.broken)
 
     # --- reading state ------------------------------------------------------------------------
 
@@ -1060,22 +1074,36 @@ class Exercise:
     # --- watchers: conditions checked whenever a name they read changes -----------------------
 
     def _watch(self, expr: Expression, then: Callable[[bool], None], *, repeat: bool) -> None:
-        w = _Watcher(len(self._watchers), expr, then, repeat)
+        """Watch a condition from now on (a mechanic armed as the run goes: v2, the calendar):
+        this run's own extension of the scenario's watchers."""
+        if not self._own_watchers:  # the plan is shared by every run: copy it first
+            self._watchers = list(self._watchers)
+            self._watch_index = {k: list(v) for k, v in self._watch_index.items()}
+            self._own_watchers = True
+        w = _Watcher(len(self._watchers), expr, _call_back, then, repeat)
         self._watchers.append(w)
+        self._live.append(1)
         for name in expr.names:
             self._watch_index.setdefault(name, []).append(w)
 
     def _check_watchers(self) -> None:
         index = self._watch_index
         state = self._state
+        live = self._live
         dirty = self._dirty  # names changed since (the watchers' actions may add more)
         while dirty:
-            due: list[_Watcher]
+            due: Sequence[_Watcher]
             if len(dirty) == 1:  # one name's watchers are listed in the order they were set up
                 watching = index.get(dirty.pop())
                 if not watching:
                     continue
-                due = [w for w in watching if w.live]
+                if len(watching) == 1:  # the common case: one watcher (a copy: see below)
+                    w = watching[0]
+                    if not live[w.order]:
+                        continue
+                    due = (w,)
+                else:  # (a copy: an action may arm a watcher of the same name)
+                    due = [w for w in watching if live[w.order]]
             else:
                 names = list(dirty)
                 dirty.clear()
@@ -1087,7 +1115,7 @@ class Exercise:
                 if not found:
                     continue
                 # each live watcher once, in the order they were set up
-                due = sorted({w.order: w for w in found if w.live}.values(), key=_order)
+                due = sorted({w.order: w for w in found if live[w.order]}.values(), key=_order)
             self.events_processed += len(due)  # re-checking conditions is work too
             for w in due:
                 try:
@@ -1096,19 +1124,18 @@ class Exercise:
                     self._expression_failed("condition", w.expr.source, exc)
                     ok = False
                 if w.repeat:
-                    w.then(ok)
+                    w.act(self, w.arg, ok)
                 elif ok:
-                    w.live = False
-                    w.then(ok)
+                    live[w.order] = 0
+                    w.act(self, w.arg, ok)
 
-    def _objective_watch(self, obj: Objective) -> Callable[[bool], None]:
-        def seen(ok: bool) -> None:
-            if ok:
-                self._objective_first_true.setdefault(obj.id, self.now)
-            elif obj.throughout:
-                self._objective_broken.setdefault(obj.id, self.now)
-
-        return seen
+    def _objective_seen(self, obj: Objective, ok: bool) -> None:
+        """A watched objective's condition checked ('by': when it first held; 'throughout':
+        when it first stopped holding)."""
+        if ok:
+            self._objective_first_true.setdefault(obj.id, self.now)
+        elif obj.throughout:
+            self._objective_broken.setdefault(obj.id, self.now)
 
     # --- objectives ---------------------------------------------------------------------------
 
@@ -1160,18 +1187,30 @@ class Exercise:
 
 
 class _Watcher:
-    """A condition and what to do when it holds."""
+    """A condition and what to do when it is checked: ``act(exercise, arg, ok)``, when it holds
+    (once: a ``when`` trigger) or every time (``repeat``: a watched objective). Planned once per
+    scenario and shared by its runs (a run keeps which are live: ``Exercise._live``)."""
 
-    __slots__ = ("expr", "live", "order", "repeat", "then")
+    __slots__ = ("act", "arg", "expr", "order", "repeat")
 
     def __init__(
-        self, order: int, expr: Expression, then: Callable[[bool], None], repeat: bool
+        self,
+        order: int,
+        expr: Expression,
+        act: Callable[[Exercise, Any, bool], None],
+        arg: Any,
+        repeat: bool,
     ) -> None:
         self.order = order
         self.expr = expr
-        self.then = then
+        self.act = act
+        self.arg = arg
         self.repeat = repeat
-        self.live = True
+
+
+def _call_back(_ex: Exercise, then: Callable[[bool], None], ok: bool) -> None:
+    """A watcher added by a run (v2 mechanics, the calendar): its own callback."""
+    then(ok)
 
 
 class _Capacity(simpy.Resource):
@@ -1254,14 +1293,23 @@ class _Setup:
     """Each decision's options by id (a choice is checked against them)."""
     option_lists: Mapping[str, tuple[str, ...]]
     """Each decision's option ids in order (as ``DecisionOpened`` lists them)."""
-    armed: tuple[tuple[int, Triggered, Expression | None, float], ...]
-    """How each threat and inject is triggered, in the order they are armed: (_SOON, item,
-    None, 0) at the start, (_TIMER, item, None, at) at a time, (_WATCH, item, condition, 0)
-    when a condition holds. Contingency injects and followers are not armed."""
+    armed: tuple[tuple[int, Triggered, float], ...]
+    """How each threat and inject not armed on a condition (those are ``watchers``) is
+    triggered, in the order they are armed: (_SOON, item, 0) at the start, (_TIMER, item, at)
+    at a time. Contingency injects and followers are not armed."""
     followers: Mapping[str, tuple[Triggered, ...]]
     """What starts after each inject or decision (``after``)."""
-    objective_watches: tuple[tuple[Objective, Expression], ...]
-    """The objectives watched as the run goes ('by' and 'throughout'), with their condition."""
+    watchers: list[_Watcher]
+    """The watchers, in the order they are set up: the triggers armed on a condition (as
+    ``armed`` lists them), then the objectives watched as the run goes ('by' and 'throughout').
+    Shared by every run, never changed (a run that adds watchers copies it)."""
+    watch_index: dict[str, list[_Watcher]]
+    """Each name → the watchers that read it, in order. Shared, never changed."""
+    live: bytes
+    """Every watcher live (a run's ``_live`` starts as a copy)."""
+    initial: _Initial | None
+    """What checking every watcher against the initial state does, when that is the same in
+    every run (see ``_initial_check``); None: each run checks them."""
     v2: bool
     calendar: bool
     limits: Mapping[str, tuple[float | None, float | None, bool]]
@@ -1299,7 +1347,8 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         state[i.id] = InjectStatus.PENDING
     for r in scenario.responses:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
-    armed: list[tuple[int, Triggered, Expression | None, float]] = []
+    armed: list[tuple[int, Triggered, float]] = []
+    watchers: list[_Watcher] = []  # the triggers armed on a condition, then the objectives
     followers: dict[str, list[Triggered]] = {}
     for item in (*scenario.threats, *scenario.injects):
         if isinstance(item, Inject) and item.contingency:
@@ -1307,16 +1356,29 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         if item.after is not None:
             followers.setdefault(item.after, []).append(item)
         elif item.when is not None:
-            armed.append((_WATCH, item, comp.expr(item.when), 0.0))
+            expr = comp.expr(item.when)
+            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, item, False))
         elif item.at is not None and item.at > 0:
-            armed.append((_TIMER, item, None, item.at))
+            armed.append((_TIMER, item, item.at))
         else:
-            armed.append((_SOON, item, None, 0.0))
+            armed.append((_SOON, item, 0.0))
+    for o in scenario.objectives:
+        if o.by is not None or o.throughout:
+            watchers.append(
+                _Watcher(len(watchers), comp.expr(o.met), Exercise._objective_seen, o, True)
+            )
+    index: dict[str, list[_Watcher]] = {}
+    for w in watchers:
+        for name in w.expr.names:
+            index.setdefault(name, []).append(w)
+    v2 = uses_v2(scenario)
+    calendar = uses_calendar(scenario)
+    clock_now = comp.names.get(NOW) == CLOCK_NAME
     return _Setup(
         scenario=scenario,
         compiled=comp,
         state=state,
-        clock_now=comp.names.get(NOW) == CLOCK_NAME,
+        clock_now=clock_now,
         players=tuple(a.id for a in scenario.actors if a.is_player),
         capacity={a.id: a.capacity for a in scenario.actors},
         injects={i.id: i for i in scenario.injects},
@@ -1328,13 +1390,58 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         option_lists={d.id: tuple(o.id for o in d.options) for d in scenario.decisions},
         armed=tuple(armed),
         followers={k: tuple(v) for k, v in followers.items()},
-        objective_watches=tuple(
-            (o, comp.expr(o.met)) for o in scenario.objectives if o.by is not None or o.throughout
-        ),
-        v2=uses_v2(scenario),
-        calendar=uses_calendar(scenario),
+        watchers=watchers,
+        watch_index=index,
+        live=b"\x01" * len(watchers),
+        initial=(None if v2 or calendar else _initial_check(watchers, index, state)),
+        v2=v2,
+        calendar=calendar,
         limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Initial:
+    """What checking every watcher against the initial state does (the same in every run)."""
+
+    checks: int
+    """How many conditions are checked (each counts as an engine step)."""
+    held: Mapping[str, float]
+    """The watched objectives whose condition holds at the start (first held at 0)."""
+    broken: Mapping[str, float]
+    """The 'throughout' objectives whose condition does not (stopped holding at 0)."""
+
+
+def _initial_check(
+    watchers: list[_Watcher], index: Mapping[str, list[_Watcher]], state: Mapping[str, Value]
+) -> _Initial | None:
+    """Check every watcher against the initial state, as a run's first ``_check_watchers``
+    does (each watcher that reads a name, in order), for a scenario whose runs all start from
+    ``state`` with nothing drawn or changed before the check (no v2 mechanic, no calendar). The
+    result holds for every run unless a check does more than note an objective's reading: a
+    ``when`` trigger that fires (it changes the state), a condition that fails (a record), or
+    one that draws or reads the clock. Then None: each run checks for itself."""
+    due = sorted({w.order: w for ws in index.values() for w in ws}.values(), key=_order)
+    held: dict[str, float] = {}
+    broken: dict[str, float] = {}
+    for w in due:
+        if w.expr.draws or w.expr.format2 or NOW in w.expr.names or CLOCK in w.expr.names:
+            return None
+        try:
+            ok = w.expr.truth(state)
+        except ExprError:
+            return None
+        if not w.repeat:  # a trigger: unless it fires, nothing happens
+            if ok:
+                return None
+            continue
+        obj = w.arg
+        assert isinstance(obj, Objective) and w.act is Exercise._objective_seen
+        if ok:
+            held.setdefault(obj.id, 0.0)
+        elif obj.throughout:
+            broken.setdefault(obj.id, 0.0)
+    return _Initial(len(due), held, broken)
 
 
 def _crash(event: simpy.Event) -> None:

@@ -110,3 +110,105 @@ def test_the_engine_makes_its_simpy_environment_as_simpy_does(quickstart: Scenar
     request = ours.request()
     assert isinstance(request, simpy.Event) and request.resource is ours
     ours.release(request)
+
+
+# --- the watchers: planned once per scenario, checked against the initial state once --------
+
+WATCHED = """
+scenario:
+  id: watched
+  title: Watched
+  summary: What the watchers see at the start.
+  start: 2020-01-01T00:00:00+00:00
+  horizon: 40
+actors:
+  - {{id: gov, name: Government, affiliation: government}}
+variables:
+  loss: {{initial: {loss}, min: 0}}
+  trust: {{initial: 0.8, min: 0, max: 1}}
+injects:
+  - {{id: worse, at: 10, from: gov, to: [gov], text: Worse, invented: true, effects: {{loss: "+ 5", trust: "- 0.5"}}}}
+  - {{id: alarm, when: "loss > 3", from: gov, to: [gov], text: Alarm, invented: true}}
+objectives:
+  - {{id: held_early, description: Trust high by 5, met: "trust >= 0.7", by: 5}}
+  - {{id: small_loss, description: Loss small, met: "loss < 1 or trust < 0.5", throughout: true}}
+"""
+
+
+def ratings(ex: Exercise) -> dict[str, str]:
+    return {r.objective: r.rating for r in ex.standing()}
+
+
+@pytest.mark.parametrize("loss", [0, 2, 4])
+@pytest.mark.parametrize("log", [True, False])
+def test_what_the_watchers_see_at_the_start_counts_in_every_run(loss: int, log: bool) -> None:
+    """An objective that holds at the start is met 'by' its time even if it breaks later; one
+    that does not hold at the start is not met 'throughout'; a 'when' inject whose condition
+    holds at the start is delivered at once. The same in every run of the scenario."""
+    from sim.loader import load_scenario_text
+
+    scenario = load_scenario_text(WATCHED.format(loss=loss), "watched.yaml")
+    for seed in (1, 2, 3):
+        ex = Exercise(scenario, seed, log=log)
+        ex.run()
+        assert ratings(ex) == {
+            "held_early": "met",
+            "small_loss": "met" if loss < 1 else "not_met",
+        }
+        if log:
+            alarm = [r for r in ex.records if isinstance(r, ev.InjectDelivered)]
+            # 'alarm' is delivered at the start if loss > 3 there, else when 'worse' makes it so
+            assert [(r.inject, r.time) for r in alarm] == (
+                [("alarm", 0.0), ("worse", 10.0)]
+                if loss > 3
+                else [("worse", 10.0), ("alarm", 10.0)]
+            )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "scenarios" / "quickstart.yaml",
+        *sorted((ROOT / "tests" / "data" / "v1" / "scenarios").glob("*.yaml")),
+    ],
+    ids=lambda p: p.stem,
+)
+def test_the_initial_check_worked_out_once_gives_the_log_each_run_would(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watchers' first check, worked out once per scenario, leaves the same log, steps and
+    ratings as each run checking them for itself."""
+    from sim import engine
+
+    def play_all(scenario: Scenario) -> list[tuple[str, int, list[object]]]:
+        out = []
+        for seed in (1, 2):
+            ex = Exercise(scenario, seed)
+            play(ex, DefaultDecider())
+            log = "\n".join(str(r.to_dict()) for r in ex.records)
+            out.append((log, ex.events_processed, [r.rating for r in ex.standing()]))
+        return out
+
+    planned = play_all(load_scenario(path))
+    assert engine._setup(load_scenario(path)).initial is not None  # the plan is used here
+    monkeypatch.setattr(engine, "_initial_check", lambda *_a: None)
+    each_run = play_all(load_scenario(path))
+    assert planned == each_run
+
+
+@pytest.mark.parametrize("name", ["olympics-2020", "showcase"])
+def test_watchers_a_run_adds_stay_with_that_run(name: str) -> None:
+    """v2 mechanics and the calendar add watchers as a run goes: the next run of the same
+    scenario starts from the scenario's own watchers, and plays the same."""
+    from sim import engine
+
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    planned = len(engine._setup(scenario).watchers)
+    logs = []
+    for _ in range(3):
+        ex = Exercise(scenario, 5)
+        assert len(ex._watchers) > planned  # this run added its own
+        play(ex, DefaultDecider())
+        logs.append(("\n".join(str(r.to_dict()) for r in ex.records), ex.events_processed))
+        assert len(engine._setup(scenario).watchers) == planned
+    assert logs[0] == logs[1] == logs[2]
