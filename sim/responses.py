@@ -14,7 +14,7 @@ from sim.chance import Stream, chance, sample
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
 from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
-from sim.timers import soon, timer
+from sim.timers import Soon, soon, timer
 from sim.vocab import ResponseStatus, ThreatStatus
 
 if TYPE_CHECKING:
@@ -51,18 +51,16 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
         )
         return
     ex.set_status(r.id, ResponseStatus.RUNNING)
-    match r:
-        case Notification():
-            _notify(ex, r, cause, action)
-        case Countermeasure():
-            _countermeasure(ex, r, cause, action)
-        case Legislation():
-            if ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
-                from sim.calendar import legislate
+    if isinstance(r, Countermeasure):
+        _countermeasure(ex, r, cause, action)
+    elif isinstance(r, Notification):
+        _notify(ex, r, cause, action)
+    elif ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
+        from sim.calendar import legislate
 
-                ex.env.process(legislate(ex.calendar.ex, r, cause, action))
-            else:
-                _Bill(ex, r, cause, action)
+        ex.env.process(legislate(ex.calendar.ex, r, cause, action))
+    else:
+        _Bill(ex, r, cause, action)
 
 
 def _and(laws: Sequence[str]) -> str:
@@ -127,8 +125,10 @@ def _succeed(
         )
     else:  # only what the exercise notes of it (sim.engine._NOTES)
         ex.record(ev.ResponseFinished, response=r.id)  # type: ignore[call-arg]
-    ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
-    _follow_on(ex, r, extra)
+    if r.effects:
+        ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
+    if r.starts:
+        _follow_on(ex, r, extra)
 
 
 def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: object) -> None:
@@ -161,7 +161,7 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
         delay = sample(r.delay, ex.rng(f"response:{r.id}"))
         _begin(ex, r, cause, ex.now + delay, action)
         if delay > 0:
-            timer(ex.env, delay, deliver)
+            ex.env.timeout(delay).callbacks.append(deliver)
         else:
             deliver(None)
 
@@ -183,7 +183,7 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
         extra = {"age": age if age is not None else 0.0}
         _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
 
-    soon(ex.env, begin)
+    Soon(ex.env, begin)
 
 
 def _age(ex: Context, about: str | None) -> float | None:
@@ -221,7 +221,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
             duration = sample(r.duration, rng)
             _begin(ex, r, cause, ex.now + duration, first)
             if duration > 0:
-                timer(ex.env, duration, done)
+                ex.env.timeout(duration).callbacks.append(done)
             else:
                 done(None)
 
@@ -231,7 +231,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
 
         req.callbacks.append(granted)  # as a process's ``yield req``, once granted
 
-    soon(ex.env, begin)
+    Soon(ex.env, begin)
 
 
 def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:

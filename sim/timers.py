@@ -13,6 +13,7 @@ nobody waits on, can go without reordering the others.
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappush
 
 import simpy
 from simpy.events import URGENT
@@ -30,7 +31,8 @@ class Soon(simpy.Event):
         self.callbacks = [then]
         self._value = None
         self._ok = True
-        env.schedule(self, URGENT)
+        # env.schedule(self, URGENT), inline: the same entry in SimPy's queue
+        heappush(env._queue, (env._now + 0, URGENT, next(env._eid), self))
 
 
 def soon(env: simpy.Environment, then: Callback) -> None:
