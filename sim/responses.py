@@ -14,7 +14,7 @@ from sim.chance import Stream, chance, sample
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
 from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
-from sim.timers import Soon, soon, timer
+from sim.timers import Soon, Timer, soon, timer
 from sim.vocab import ResponseStatus, ThreatStatus
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
         delay = sample(r.delay, ex.rng(f"response:{r.id}"))
         _begin(ex, r, cause, ex.now + delay, action)
         if delay > 0:
-            ex.env.timeout(delay).callbacks.append(deliver)
+            Timer(ex.env, delay, deliver)
         else:
             deliver(None)
 
@@ -221,7 +221,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
             duration = sample(r.duration, rng)
             _begin(ex, r, cause, ex.now + duration, first)
             if duration > 0:
-                ex.env.timeout(duration).callbacks.append(done)
+                Timer(ex.env, duration, done)
             else:
                 done(None)
 

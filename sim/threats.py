@@ -19,7 +19,7 @@ from sim.cause import Cause, CauseKind
 from sim.chance import sample
 from sim.detection import time_to_detection
 from sim.schema import Stage, Threat
-from sim.timers import soon
+from sim.timers import Timer, soon
 from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
@@ -223,8 +223,7 @@ class Campaign:
             wait = self.wait = remaining if detect_in is None else min(detect_in, remaining)
             ex = self.ex
             self.began = ex.now
-            t = self.timeout = ex.env.timeout(wait)  # timer(), inline
-            t.callbacks.append(self._waited)
+            self.timeout = Timer(ex.env, wait, self._waited)
             return True
         return False
 
