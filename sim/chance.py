@@ -21,20 +21,23 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections.abc import Callable
 
 from sim.schema import MAX_TIME, Distribution
 
 _MASK = (1 << 64) - 1
 _GAMMA = 0x9E3779B97F4A7C15
 _TO_UNIT = 2.0**-53
+_blake2b = hashlib.blake2b
+_from_bytes = int.from_bytes
 
 
 class Stream(random.Random):
     """One element's random stream: SplitMix64 behind the ``random.Random`` interface."""
 
     def __init__(self, seed: int, name: str) -> None:
-        digest = hashlib.blake2b(f"{seed}\0{name}".encode(), digest_size=8).digest()
-        self._state = int.from_bytes(digest, "little")
+        digest = _blake2b(f"{seed}\0{name}".encode(), digest_size=8).digest()
+        self._state = _from_bytes(digest, "little")
         self.gauss_next = None  # random.Random's cache for gauss(); unused here
 
     def seed(self, a: object = None, version: int = 2) -> None:
@@ -79,7 +82,61 @@ class Streams:
 def sample(dist: Distribution, rng: random.Random) -> float:
     """Draw one duration: never negative nor above MAX_TIME; truncated normals stay in
     [min, max]."""
-    return min(max(0.0, _draw(dist, rng)), MAX_TIME)
+    found = _SAMPLERS.get(id(dist))
+    return (found[1] if found is not None else sampler(dist))(rng)
+
+
+Sampler = Callable[[random.Random], float]
+"""One distribution's draw, clamped as ``sample`` clamps it."""
+
+_SAMPLERS: dict[int, tuple[Distribution, Sampler]] = {}
+"""Each distribution's sampler, by the distribution's identity (kept alive here, so its id is
+not reused while it is kept); at most ``_KEPT``, then forgotten together."""
+_KEPT = 4096
+
+
+def sampler(dist: Distribution) -> Sampler:
+    """``dist``'s draw as one function, worked out once per distribution (a scenario's
+    distributions recur every run): the same draws, in the same order, as ``_draw`` makes,
+    clamped as ``sample`` clamps them; a fixed value is clamped once."""
+    found = _SAMPLERS.get(id(dist))
+    if found is not None:
+        return found[1]
+    p = dist.params
+    fn: Sampler
+    if dist.kind == "fixed":
+        value = min(max(0.0, p[0]), MAX_TIME)
+
+        def fn(rng: random.Random) -> float:
+            return value
+
+    elif dist.kind == "uniform":
+        a, b = p
+
+        def fn(rng: random.Random) -> float:
+            return min(max(0.0, rng.uniform(a, b)), MAX_TIME)
+
+    elif dist.kind == "triangular":
+        low, mode, high = p  # ours: (low, mode, high); random's: (low, high, mode)
+
+        def fn(rng: random.Random) -> float:
+            return min(max(0.0, rng.triangular(low, high, mode)), MAX_TIME)
+
+    elif dist.kind == "exponential" and p[0] > 0:
+        rate = 1.0 / p[0]
+
+        def fn(rng: random.Random) -> float:
+            return min(max(0.0, rng.expovariate(rate)), MAX_TIME)
+
+    else:
+
+        def fn(rng: random.Random) -> float:
+            return min(max(0.0, _draw(dist, rng)), MAX_TIME)
+
+    if len(_SAMPLERS) >= _KEPT:
+        _SAMPLERS.clear()
+    _SAMPLERS[id(dist)] = (dist, fn)
+    return fn
 
 
 def _draw(dist: Distribution, rng: random.Random) -> float:

@@ -44,6 +44,11 @@ class Context(Protocol):
         (causes, reasons, summaries) are never read: a mechanic need not format them."""
         ...
 
+    recorded: int
+    """Records so far, kept or not. Without a log, a mechanic may count a record here instead
+    of handing it to ``record``, when the record is not one whose outcomes the exercise notes
+    (``sim.engine._NOTES``): nothing else of it is read."""
+
     @property
     def audiences(self) -> dict[str, tuple[str, ...]]:
         """Each response's record audience, by id, kept by ``sim.responses`` (it depends on the

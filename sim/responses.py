@@ -14,7 +14,7 @@ from sim.chance import Stream, chance, sample
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
 from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
-from sim.timers import soon, timer
+from sim.timers import Soon, Timer, soon, timer
 from sim.vocab import ResponseStatus, ThreatStatus
 
 if TYPE_CHECKING:
@@ -51,18 +51,16 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
         )
         return
     ex.set_status(r.id, ResponseStatus.RUNNING)
-    match r:
-        case Notification():
-            _notify(ex, r, cause, action)
-        case Countermeasure():
-            _countermeasure(ex, r, cause, action)
-        case Legislation():
-            if ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
-                from sim.calendar import legislate
+    if isinstance(r, Countermeasure):
+        _countermeasure(ex, r, cause, action)
+    elif isinstance(r, Notification):
+        _notify(ex, r, cause, action)
+    elif ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
+        from sim.calendar import legislate
 
-                ex.env.process(legislate(ex.calendar.ex, r, cause, action))
-            else:
-                _Bill(ex, r, cause, action)
+        ex.env.process(legislate(ex.calendar.ex, r, cause, action))
+    else:
+        _Bill(ex, r, cause, action)
 
 
 def _and(laws: Sequence[str]) -> str:
@@ -72,13 +70,9 @@ def _and(laws: Sequence[str]) -> str:
 
 
 def _actor(r: AnyResponse) -> str:
-    match r:
-        case Notification():
-            return r.sender
-        case Countermeasure():
-            return r.actor
-        case Legislation():
-            return r.sponsor
+    if isinstance(r, Countermeasure):
+        return r.actor
+    return r.sender if isinstance(r, Notification) else r.sponsor
 
 
 def audience(ex: Context, r: AnyResponse) -> tuple[str, ...]:
@@ -98,13 +92,17 @@ def _begin(
     expected_end: float | None,
     action: int | None = None,
 ) -> None:
-    ex.active[r.id] = ActiveResponse(r.id, r.kind, _actor(r), ex.now, expected_end)
+    actor = _actor(r)
+    ex.active[r.id] = ActiveResponse(r.id, r.kind, actor, ex.now, expected_end)
+    if not ex.log:  # only what the exercise notes of it (sim.engine._NOTES)
+        ex.record(ev.ResponseStarted, response=r.id, origin=cause.parts)  # type: ignore[call-arg]
+        return
     ex.record(
         ev.ResponseStarted,
         response=r.id,
         response_kind=r.kind,
-        actor=_actor(r),
-        cause=cause.text if ex.log else "",
+        actor=actor,
+        cause=cause.text,
         origin=cause.parts,
         expected_end=expected_end,
         audience=audience(ex, r),
@@ -117,28 +115,36 @@ def _succeed(
 ) -> None:
     ex.active.pop(r.id, None)
     ex.set_status(r.id, ResponseStatus.SUCCEEDED)
-    ex.record(
-        ev.ResponseFinished,
-        response=r.id,
-        response_kind=r.kind,
-        summary=summary,
-        audience=audience(ex, r),
-    )
-    ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
-    _follow_on(ex, r, extra)
+    if ex.log:
+        ex.record(
+            ev.ResponseFinished,
+            response=r.id,
+            response_kind=r.kind,
+            summary=summary,
+            audience=audience(ex, r),
+        )
+    else:  # only what the exercise notes of it (sim.engine._NOTES)
+        ex.record(ev.ResponseFinished, response=r.id)  # type: ignore[call-arg]
+    if r.effects:
+        ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
+    if r.starts:
+        _follow_on(ex, r, extra)
 
 
 def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: object) -> None:
     """The response failed; ``reason`` is formatted with ``args`` (if any) only when kept."""
     ex.active.pop(r.id, None)
     ex.set_status(r.id, ResponseStatus.FAILED)
-    ex.record(
-        ev.ResponseFailed,
-        response=r.id,
-        response_kind=r.kind,
-        reason=reason.format(*args) if args and ex.log else reason,
-        audience=audience(ex, r),
-    )
+    if ex.log:
+        ex.record(
+            ev.ResponseFailed,
+            response=r.id,
+            response_kind=r.kind,
+            reason=reason.format(*args) if args else reason,
+            audience=audience(ex, r),
+        )
+    else:  # not a record the exercise notes: counted only
+        ex.recorded += 1
     ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
 
 
@@ -155,12 +161,16 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
         delay = sample(r.delay, ex.rng(f"response:{r.id}"))
         _begin(ex, r, cause, ex.now + delay, action)
         if delay > 0:
-            timer(ex.env, delay, deliver)
+            Timer(ex.env, delay, deliver)
         else:
             deliver(None)
 
     def deliver(_e: simpy.Event | None) -> None:
         age = _age(ex, r.about)
+        if not ex.log:  # not a record the exercise notes: counted only
+            ex.recorded += 1
+            _succeed(ex, r, "", {"age": age if age is not None else 0.0})
+            return
         ex.record(
             ev.NotificationDelivered,
             response=r.id,
@@ -171,9 +181,9 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
             audience=audience(ex, r),
         )
         extra = {"age": age if age is not None else 0.0}
-        _succeed(ex, r, f"delivered to {', '.join(r.to)}" if ex.log else "", extra)
+        _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
 
-    soon(ex.env, begin)
+    Soon(ex.env, begin)
 
 
 def _age(ex: Context, about: str | None) -> float | None:
@@ -195,20 +205,23 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
         req = resource.request()
         first = action
         if not req.triggered:
-            ex.record(
-                ev.ResponseQueued,
-                response=r.id,
-                actor=r.actor,
-                audience=audience(ex, r),
-                action=action,
-            )
+            if ex.log:
+                ex.record(
+                    ev.ResponseQueued,
+                    response=r.id,
+                    actor=r.actor,
+                    audience=audience(ex, r),
+                    action=action,
+                )
+            else:  # not a record the exercise notes: counted only
+                ex.recorded += 1
             first = None
 
         def granted(_e: simpy.Event) -> None:
             duration = sample(r.duration, rng)
             _begin(ex, r, cause, ex.now + duration, first)
             if duration > 0:
-                timer(ex.env, duration, done)
+                Timer(ex.env, duration, done)
             else:
                 done(None)
 
@@ -218,22 +231,25 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
 
         req.callbacks.append(granted)  # as a process's ``yield req``, once granted
 
-    soon(ex.env, begin)
+    Soon(ex.env, begin)
 
 
 def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:
     p = ex.probability(r.success, "response:%s.success", r.id)
-    if not chance(p, rng):
+    # chance(p, rng), inline: no draw at p <= 0 or p >= 1
+    if p <= 0 or (not p >= 1 and not rng.random() < p):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
     by = Cause(CauseKind.RESPONSE, r.id)
-    done = [stop(ex, ex.threats[t], by) for t in r.stops]
-    done += [slow(ex, ex.threats[t], f, by) for t, f in r.slows.items()]
+    threats = ex.threats
+    done = [stop(ex, threats[t], by) for t in r.stops]
+    if r.slows:
+        done += [slow(ex, threats[t], f, by) for t, f in r.slows.items()]
     for t in r.reveals:
         if ex.value(t) == ThreatStatus.UNDETECTED:
-            detect(ex, ex.threats[t], by)
+            detect(ex, threats[t], by)
             done.append(f"revealed {t}")
-    _succeed(ex, r, "; ".join(d for d in done if d) or "done")
+    _succeed(ex, r, ("; ".join(d for d in done if d) or "done") if ex.log else "")
 
 
 class _Bill:

@@ -16,10 +16,10 @@ from sim import events as ev
 from sim.branches import MAX_REPEATS as MAX_REPEATS
 from sim.branches import stage_path
 from sim.cause import Cause, CauseKind
-from sim.chance import chance, sample
+from sim.chance import sample
 from sim.detection import time_to_detection
 from sim.schema import Stage, Threat
-from sim.timers import soon, timer
+from sim.timers import Timer, soon
 from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
@@ -47,7 +47,12 @@ def start_threat(ex: Context, threat: Threat) -> None:
         return
     ex.set_status(threat.id, ThreatStatus.UNDETECTED)
     ex.mark_time(threat.id)
-    ex.record(ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
+    if ex.log:
+        ex.record(
+            ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY
+        )
+    else:  # not a record the exercise notes: counted only
+        ex.recorded += 1
     ex.campaigns.running[threat.id] = Campaign(ex, threat)
 
 
@@ -59,15 +64,19 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
     ex.mark_time(f"{threat.id}:detected")
     if ex.value(threat.id) == ThreatStatus.UNDETECTED:
         ex.set_status(threat.id, ThreatStatus.DETECTED)
-    ex.record(
-        ev.ThreatDetected,
-        threat=threat.id,
-        stage=ex.campaigns.stage.get(threat.id, ""),
-        by=by.text if ex.log else "",
-        origin=by.parts,
-        audience=ex.players,
-    )
-    ex.apply_effects(threat.detection_effects, Cause(CauseKind.THREAT, threat.id, "detected"))
+    if ex.log:
+        ex.record(
+            ev.ThreatDetected,
+            threat=threat.id,
+            stage=ex.campaigns.stage.get(threat.id, ""),
+            by=by.text,
+            origin=by.parts,
+            audience=ex.players,
+        )
+    else:  # not a record the exercise notes: counted only
+        ex.recorded += 1
+    if threat.detection_effects:
+        ex.apply_effects(threat.detection_effects, Cause(CauseKind.THREAT, threat.id, "detected"))
 
 
 def stop(ex: Context, threat: Threat, by: Cause) -> str:
@@ -75,14 +84,17 @@ def stop(ex: Context, threat: Threat, by: Cause) -> str:
     status = ex.value(threat.id)
     if status == ThreatStatus.PENDING:
         ex.set_status(threat.id, ThreatStatus.STOPPED)
-        ex.record(
-            ev.ThreatStopped,
-            threat=threat.id,
-            stage="",
-            by=by.text if ex.log else "",
-            origin=by.parts,
-            audience=_told(ex, threat),
-        )
+        if ex.log:
+            ex.record(
+                ev.ThreatStopped,
+                threat=threat.id,
+                stage="",
+                by=by.text,
+                origin=by.parts,
+                audience=_told(ex, threat),
+            )
+        else:  # not a record the exercise notes: counted only
+            ex.recorded += 1
         return _summary(ex, threat, "prevented {}", threat.id)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
         ex.campaigns.running[threat.id].interrupt(Stop(by))
@@ -161,37 +173,47 @@ class Campaign:
     def _next_stage(self) -> None:
         """Run stages until one has to wait (or the campaign completes)."""
         ex, threat, rng = self.ex, self.threat, self.rng
+        tid, campaigns, log = threat.id, ex.campaigns, ex.log
         for stage in self.stages:
             self.stage = stage
-            ex.campaigns.stage[threat.id] = stage.id
-            seen = threat.id in ex.campaigns.detected
-            ex.record(
-                ev.ThreatStageReached,
-                threat=threat.id,
-                stage=stage.id,
-                detected=seen,
-                audience=ex.players if seen else ev.FACILITATOR_ONLY,
-            )
+            campaigns.stage[tid] = stage.id
+            seen = tid in campaigns.detected
+            if log:
+                ex.record(
+                    ev.ThreatStageReached,
+                    threat=tid,
+                    stage=stage.id,
+                    detected=seen,
+                    audience=ex.players if seen else ev.FACILITATOR_ONLY,
+                )
+            else:  # not a record the exercise notes: counted only
+                ex.recorded += 1
             remaining = self.remaining = sample(stage.duration, rng) * self.factor
             detect_in: float | None = None
             if not seen:
-                p = ex.probability(stage.detect, "threat:%s.%s", threat.id, stage.id)
-                if chance(p, rng):
-                    detect_in = float(rng.uniform(0.0, remaining))
-                by_rate = time_to_detection(ex, threat, stage, remaining)
-                if by_rate is not None:
-                    detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
+                p = ex.probability(stage.detect, "threat:%s.%s", tid, stage.id)
+                # chance(p, rng), inline: no draw at p <= 0 or p >= 1
+                if not p <= 0 and (p >= 1 or rng.random() < p):
+                    detect_in = rng.uniform(0.0, remaining)
+                if stage.detect_rate is not None:  # (v2) detection at a rate
+                    by_rate = time_to_detection(ex, threat, stage, remaining)
+                    if by_rate is not None:
+                        detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
             self.detect_in = detect_in
             if self._wait():
                 return
-            ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
+            if stage.effects:
+                ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, tid, stage.id))
         self.alive = False
-        ex.set_status(threat.id, ThreatStatus.COMPLETED)
-        ex.record(
-            ev.ThreatCompleted,
-            threat=threat.id,
-            audience=ex.players if threat.id in ex.campaigns.detected else ev.FACILITATOR_ONLY,
-        )
+        ex.set_status(tid, ThreatStatus.COMPLETED)
+        if log:
+            ex.record(
+                ev.ThreatCompleted,
+                threat=tid,
+                audience=ex.players if tid in campaigns.detected else ev.FACILITATOR_ONLY,
+            )
+        else:
+            ex.recorded += 1
 
     def _wait(self) -> bool:
         """Wait for the end of the stage or its detection, whichever comes first, if either is
@@ -199,14 +221,16 @@ class Campaign:
         remaining, detect_in = self.remaining, self.detect_in
         if remaining > 0 or detect_in is not None:
             wait = self.wait = remaining if detect_in is None else min(detect_in, remaining)
-            self.began = self.ex.now
-            self.timeout = timer(self.ex.env, wait, self._waited)
+            ex = self.ex
+            self.began = ex.now
+            self.timeout = Timer(ex.env, wait, self._waited)
             return True
         return False
 
     def _stage_done(self) -> None:
-        threat, stage = self.threat, self.stage
-        self.ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, threat.id, stage.id))
+        stage = self.stage
+        if stage.effects:
+            self.ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, self.threat.id, stage.id))
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:
@@ -238,25 +262,31 @@ class Campaign:
         self.remaining *= cause.factor
         if self.detect_in is not None:
             self.detect_in *= cause.factor
-        ex.record(
-            ev.ThreatSlowed,
-            threat=threat.id,
-            factor=cause.factor,
-            by=cause.by.text if ex.log else "",
-            origin=cause.by.parts,
-            audience=_told(ex, threat),
-        )
+        if ex.log:
+            ex.record(
+                ev.ThreatSlowed,
+                threat=threat.id,
+                factor=cause.factor,
+                by=cause.by.text,
+                origin=cause.by.parts,
+                audience=_told(ex, threat),
+            )
+        else:  # not a record the exercise notes: counted only
+            ex.recorded += 1
         if not self._wait():
             self._stage_done()
 
 
 def _stopped(ex: Context, threat: Threat, stage: Stage, by: Cause) -> None:
     ex.set_status(threat.id, ThreatStatus.STOPPED)
-    ex.record(
-        ev.ThreatStopped,
-        threat=threat.id,
-        stage=stage.id,
-        by=by.text if ex.log else "",
-        origin=by.parts,
-        audience=_told(ex, threat),
-    )
+    if ex.log:
+        ex.record(
+            ev.ThreatStopped,
+            threat=threat.id,
+            stage=stage.id,
+            by=by.text,
+            origin=by.parts,
+            audience=_told(ex, threat),
+        )
+    else:  # not a record the exercise notes: counted only
+        ex.recorded += 1

@@ -13,9 +13,10 @@ nobody waits on, can go without reordering the others.
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappush
 
 import simpy
-from simpy.events import URGENT
+from simpy.events import NORMAL, URGENT
 
 Callback = Callable[[simpy.Event], None]
 
@@ -30,7 +31,8 @@ class Soon(simpy.Event):
         self.callbacks = [then]
         self._value = None
         self._ok = True
-        env.schedule(self, URGENT)
+        # env.schedule(self, URGENT), inline: the same entry in SimPy's queue
+        heappush(env._queue, (env._now + 0, URGENT, next(env._eid), self))
 
 
 def soon(env: simpy.Environment, then: Callback) -> None:
@@ -38,10 +40,24 @@ def soon(env: simpy.Environment, then: Callback) -> None:
     Soon(env, then)
 
 
+class Timer(simpy.Timeout):
+    """``env.timeout(delay)`` with ``then`` as its callback, made in one call: the same fields,
+    set the same way, and the same entry in SimPy's queue."""
+
+    def __init__(self, env: simpy.Environment, delay: float, then: Callback) -> None:
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.env = env
+        self.callbacks = [then]
+        self._value = None
+        self._delay = delay
+        self._ok = True
+        # env.schedule(self, NORMAL, delay), inline
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+
+
 def timer(env: simpy.Environment, delay: float, then: Callback) -> simpy.Timeout:
     """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes it;
     returns the timeout (removing ``then`` from its callbacks cancels it, as an interrupt
     does)."""
-    t = env.timeout(delay)
-    t.callbacks.append(then)
-    return t
+    return Timer(env, delay, then)
