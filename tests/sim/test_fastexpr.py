@@ -96,6 +96,8 @@ def outcome(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
         value = fn(*args)
     except ExprError as exc:
         return "error", (exc.message, exc.offset)
+    except Exception as exc:  # a state the engine never makes (the clock 'now' as None): the
+        return "raised", (type(exc).__name__, str(exc))  # reference's own error, alike
     if isinstance(value, float) and math.isnan(value):
         return "nan", None
     return type(value).__name__, (value, math.copysign(1, value) if isinstance(value, float) else 0)
