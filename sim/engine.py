@@ -81,7 +81,7 @@ from sim.state import Campaigns
 from sim.state import MselEntry as MselEntry
 from sim.state import OpenDecision as OpenDecision
 from sim.threats import detect, start_threat
-from sim.timers import Soon
+from sim.timers import Soon, Timer
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
 
 _SOON, _TIMER = 0, 1
@@ -787,7 +787,7 @@ class Exercise:
 
     def _timer(self, delay: float, then: Callable[[simpy.Event], None]) -> None:
         """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes."""
-        self.env.timeout(delay).callbacks.append(then)
+        Timer(self.env, delay, then)
 
     def _due_after(self, delay: float, then: Callable[[], None]) -> None:
         """After ``delay``, queue ``then`` as the instant's own work: what a process that waits

@@ -14,7 +14,7 @@ from sim.chance import Stream, chance, sample
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
 from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
-from sim.timers import Soon, Timer, soon, timer
+from sim.timers import Soon, Timer
 from sim.vocab import ResponseStatus, ThreatStatus
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ class _Bill:
         self.stage = 0
         self.attempt = 1
         self.req: Request | None = None
-        soon(ex.env, self._begin)
+        Soon(ex.env, self._begin)
 
     def _begin(self, _e: simpy.Event) -> None:
         ex, r = self.ex, self.r
@@ -297,7 +297,7 @@ class _Bill:
         ex.record(
             ev.BillProgress, response=r.id, stage=stage.id, step="started", attempt=self.attempt
         )
-        timer(ex.env, sample(stage.duration, self.rng), self._ended)
+        Timer(ex.env, sample(stage.duration, self.rng), self._ended)
 
     def _ended(self, _e: simpy.Event) -> None:
         ex, r, attempt = self.ex, self.r, self.attempt
@@ -319,7 +319,7 @@ class _Bill:
                 ev.BillProgress, response=r.id, stage=stage.id, step="stalled", attempt=attempt
             )
             self.attempt += 1
-            timer(ex.env, sample(stage.stall, self.rng), self._stalled)
+            Timer(ex.env, sample(stage.stall, self.rng), self._stalled)
             return
         _fail(ex, r, "defeated at {}", stage.title or stage.id)
 

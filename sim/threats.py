@@ -19,7 +19,7 @@ from sim.cause import Cause, CauseKind
 from sim.chance import sample
 from sim.detection import time_to_detection
 from sim.schema import Stage, Threat
-from sim.timers import Timer, soon
+from sim.timers import Soon, Timer
 from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
@@ -157,11 +157,11 @@ class Campaign:
         """Until the campaign completes or is stopped (a later interrupt is ignored)."""
         self.timeout: simpy.Event | None = None
         """The timer the campaign waits on."""
-        soon(ex.env, self._start)
+        Soon(ex.env, self._start)
 
     def interrupt(self, cause: Stop | Slow) -> None:
         """Stop or slow the campaign at the current instant, as ``Process.interrupt`` would."""
-        soon(self.ex.env, lambda _e: self._interrupted(cause))
+        Soon(self.ex.env, lambda _e: self._interrupted(cause))
 
     def _start(self, _e: simpy.Event) -> None:
         ex, threat = self.ex, self.threat

@@ -3,9 +3,10 @@
 A process that waits and then acts costs SimPy an event for its start (``Initialize``: urgent,
 at the current instant), one per ``yield``, and one for its end, plus a generator resume per
 event. The engine's timers and the mechanics (sim/threats.py, sim/responses.py) keep the
-events a process would wait on, created at the same moments, and drop the process: ``soon``
-calls back where the process would have started, ``timer`` where its ``yield
-env.timeout(delay)`` would have resumed it. SimPy orders events by (time, priority, creation),
+events a process would wait on, created at the same moments, and drop the process:
+``Soon`` calls back where the process would have started, ``Timer`` where its ``yield
+env.timeout(delay)`` would have resumed it (removing the callback from a ``Timer``'s
+callbacks cancels it, as an interrupt does). SimPy orders events by (time, priority, creation),
 so events at the same time still come in the same order, and the process's end event, which
 nobody waits on, can go without reordering the others.
 """
@@ -35,11 +36,6 @@ class Soon(simpy.Event):
         heappush(env._queue, (env._now + 0, URGENT, next(env._eid), self))
 
 
-def soon(env: simpy.Environment, then: Callback) -> None:
-    """Call back at the current instant, before ordinary events, as a process starts."""
-    Soon(env, then)
-
-
 class Timer(simpy.Timeout):
     """``env.timeout(delay)`` with ``then`` as its callback, made in one call: the same fields,
     set the same way, and the same entry in SimPy's queue."""
@@ -54,10 +50,3 @@ class Timer(simpy.Timeout):
         self._ok = True
         # env.schedule(self, NORMAL, delay), inline
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
-
-
-def timer(env: simpy.Environment, delay: float, then: Callback) -> simpy.Timeout:
-    """Call back after ``delay``, as a process's ``yield env.timeout(delay)`` resumes it;
-    returns the timeout (removing ``then`` from its callbacks cancels it, as an interrupt
-    does)."""
-    return Timer(env, delay, then)
