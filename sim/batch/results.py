@@ -304,6 +304,11 @@ def _num(x: float | None) -> str:
     return "n/a" if x is None or x != x else f"{x:.4g}"
 
 
+def _num_ci(d: dict[str, float]) -> str:
+    """A number and its 95% interval: '1.5 [1.2, 1.8]'."""
+    return f"{_num(d['estimate'])} [{_num(d['low'])}, {_num(d['high'])}]"
+
+
 def to_text(data: dict[str, Any]) -> str:
     """A readable summary; every text from the scenario passes through printable()."""
     p = _safe
@@ -325,8 +330,8 @@ def to_text(data: dict[str, Any]) -> str:
         for v in pol["variables"]:
             m = v["mean"]
             lines.append(
-                f"    {p(v['label']):<28} {_num(m['estimate'])} [{_num(m['low'])}, "
-                f"{_num(m['high'])}]  {_num(v['p5'])}  {_num(v['p50'])}  {_num(v['p95'])} "
+                f"    {p(v['label']):<28} {_num_ci(m)}  "
+                f"{_num(v['p5'])}  {_num(v['p50'])}  {_num(v['p95'])} "
                 f"{p(v['unit'])}".rstrip()
             )
         lines.append("  Injects fired")
@@ -377,10 +382,7 @@ def to_text(data: dict[str, Any]) -> str:
             mark = "*" if v["significant"] else " "
             d = v["difference"]
             pv = p_text(v["p_value"])
-            lines.append(
-                f"  {mark} {p(v['id']):<28} {_num(d['estimate'])} [{_num(d['low'])}, "
-                f"{_num(d['high'])}]  p={pv}"
-            )
+            lines.append(f"  {mark} {p(v['id']):<28} {_num_ci(d)}  p={pv}")
     for s in data["sensitivity"]:
         lines += ["", f"Sensitivity ({p(s['policy'])} decider): decisions that move each objective"]
         for o in s["objectives"]:
