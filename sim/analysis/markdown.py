@@ -1,8 +1,12 @@
 """Markdown renderers: the same documents as plain text that any Markdown viewer shows safely.
 
-Every text from a scenario or a session goes through :func:`md` (or :func:`cell` in tables),
-which backslash-escapes Markdown's punctuation and writes ``<``, ``>`` and ``&`` as entities,
-so no text can become a link, an image, raw HTML or a table break.
+Every text from a scenario or a session goes through :func:`md`, which backslash-escapes
+Markdown's punctuation and writes ``<``, ``>`` and ``&`` as entities, so no text can become a
+link, an image, raw HTML or a table break. Where a text goes decides its helper, so that a
+multi-line text cannot leave its place either: :func:`cell` (a table cell) and :func:`line`
+(a heading) put it on one line, :func:`inline` (a list item, a labelled line) keeps its line
+breaks inside one block, and :func:`paragraph` keeps its paragraphs; none lets a line start
+indented, which after a blank line would be a code block.
 """
 
 from __future__ import annotations
@@ -32,6 +36,21 @@ def cell(text: str) -> str:
     return md(" ".join(text.split()))
 
 
+line = cell
+"""Text for a heading: escaped, on one line (a line break would end the heading)."""
+
+
+def _lines(text: str) -> list[str]:
+    """The text's non-blank lines, without the indentation that could make them code."""
+    return [s for s in (raw.strip() for raw in text.splitlines()) if s]
+
+
+def inline(text: str) -> str:
+    """Text inside one block (a list item, a labelled line): its lines joined by hard line
+    breaks, blank lines dropped, so that no line of it starts a block of its own."""
+    return "  \n  ".join(md(s) for s in _lines(text))
+
+
 def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     """A pipe table; the cells are escaped here."""
     out = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
@@ -40,9 +59,13 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
 
 
 def paragraph(text: str) -> list[str]:
-    """A paragraph whose line breaks survive."""
-    lines = [md(line) for line in text.strip().splitlines()]
-    return ["  \n".join(lines), ""] if lines else []
+    """Paragraphs whose line breaks survive (a blank line in the text starts the next one)."""
+    out: list[str] = []
+    for part in re.split(r"\n[ \t]*\n", text.strip()):
+        lines = [md(s) for s in _lines(part)]
+        if lines:
+            out += ["  \n".join(lines), ""]
+    return out
 
 
 def aar_markdown(aar: Aar, caveat: str = "") -> str:
@@ -54,7 +77,7 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
     out += [
         "# After-Action Report and Improvement Plan",
         "",
-        f"{md(o.title)} ({edition})",
+        f"{inline(o.title)} ({edition})",
         "",
         "## 1. Exercise overview",
         "",
@@ -74,14 +97,14 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
         ("Wall-clock time", wall),
         ("Participants", ", ".join(o.participants)),
     ]
-    out += [f"- **{k}:** {md(v)}" for k, v in facts] + ["", "## 2. Objectives", ""]
+    out += [f"- **{k}:** {inline(v)}" for k, v in facts] + ["", "## 2. Objectives", ""]
     for i, ob in enumerate(aar.objectives, start=1):
-        out += [f"### {i}. {md(ob.description)}: {ob.rating_label}", ""]
+        out += [f"### {i}. {line(ob.description)}: {ob.rating_label}", ""]
         if ob.evidence:
-            out += [f"Evidence: {md(ob.evidence)}", ""]
+            out += [f"Evidence: {inline(ob.evidence)}", ""]
         elif aar.audience == "players":
             out += ["Evidence: discussed in the debrief.", ""]
-        out += [f"- {md(e)}" for e in ob.events] or ["No events in this edition bear on it."]
+        out += [f"- {inline(e)}" for e in ob.events] or ["No events in this edition bear on it."]
         out.append("")
     out += ["## 3. Timeline of injects and decisions", ""]
     out += table(
@@ -111,7 +134,7 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
         out += [f"### {title}", ""]
         for f in found:
             tag = f" ({f.objective}{', observed' if f.source == 'observation' else ''})"
-            out.append(f"- {md(f.text)}{md(tag) if f.objective else ''}")
+            out.append(f"- {inline(f.text)}{md(tag) if f.objective else ''}")
         out += ([] if found else ["None recorded."]) + [""]
     out += ["## 5. The situation over time", "", "Charts are in the HTML and PDF editions.", ""]
     out += table(
@@ -124,7 +147,7 @@ def aar_markdown(aar: Aar, caveat: str = "") -> str:
     number = 6
     if aar.comparison is not None:
         c = aar.comparison
-        out += [f"## 6. What if: {md(c.label_a)} compared with {md(c.label_b)}", ""]
+        out += [f"## 6. What if: {line(c.label_a)} compared with {line(c.label_b)}", ""]
         for title, rows, first in (
             ("Objectives", c.objectives, "Objective"),
             ("Decisions", c.decisions, "Decision"),
@@ -158,7 +181,7 @@ def _caveat(out: list[str], caveat: str) -> None:
 
 
 def _items(items: Iterable[str], numbered: bool = False) -> list[str]:
-    lines = [f"{i}. {md(x)}" if numbered else f"- {md(x)}" for i, x in enumerate(items, 1)]
+    lines = [f"{i}. {inline(x)}" if numbered else f"- {inline(x)}" for i, x in enumerate(items, 1)]
     return [*lines, ""] if lines else []
 
 
@@ -166,10 +189,10 @@ def manual_markdown(m: SituationManual) -> str:
     """The Situation Manual in Markdown."""
     out: list[str] = []
     _caveat(out, m.caveat)
-    out += ["# Situation Manual", "", f"{md(m.title)} (for the players)", ""]
+    out += ["# Situation Manual", "", f"{inline(m.title)} (for the players)", ""]
     out += ["## 1. Purpose", "", *paragraph(m.purpose), "## 2. Scope", "", *paragraph(m.scope)]
     if m.audience:
-        out.append(f"- **For:** {md(m.audience)}")
+        out.append(f"- **For:** {inline(m.audience)}")
     count = len(m.agenda)
     out += [
         f"- **Session:** {m.session_minutes} minutes, in {count} module{'s' if count != 1 else ''}",
@@ -191,15 +214,15 @@ def manual_markdown(m: SituationManual) -> str:
         "",
     ]
     for r in m.roles:
-        out += [f"### {md(r.name)}", "", *paragraph(r.description)]
+        out += [f"### {line(r.name)}", "", *paragraph(r.description)]
         if r.brief:
-            out += [f"**Your brief:** {md(r.brief)}", ""]
+            out += [f"**Your brief:** {inline(r.brief)}", ""]
     if m.others:
-        others = md(", ".join(m.others))
+        others = inline(", ".join(m.others))
         out += [f"Also in the scenario, played by the exercise staff: {others}.", ""]
     out += ["## 7. Ground rules", "", *_items(m.ground_rules)]
     for mod in m.modules:
-        out += [f"## {md(mod.title)}", "", f"Scenario time: from {md(mod.starts)}", ""]
+        out += [f"## {line(mod.title)}", "", f"Scenario time: from {md(mod.starts)}", ""]
         out += ["### The situation", "", *paragraph(mod.summary), "### Discussion questions", ""]
         none = ["The facilitator will pose the questions.", ""]
         out += _items(mod.questions, numbered=True) or none
@@ -211,10 +234,15 @@ def handbook_markdown(h: Handbook) -> str:
     """The Controller and Evaluator Handbook in Markdown."""
     out: list[str] = []
     _caveat(out, h.caveat)
-    out += ["# Controller and Evaluator Handbook", "", f"{md(h.title)} (exercise staff only)", ""]
+    out += [
+        "# Controller and Evaluator Handbook",
+        "",
+        f"{inline(h.title)} (exercise staff only)",
+        "",
+    ]
     out += ["## 1. Facilitator notes", "", *(paragraph(h.facilitator_notes) or ["None.", ""])]
     for mod in h.modules:
-        out += [f"### {md(mod.title)} (from {md(mod.starts)})", ""]
+        out += [f"### {line(mod.title)} (from {line(mod.starts)})", ""]
         out += paragraph(mod.facilitator_notes) or ["No notes.", ""]
     out += ["## 2. Master Scenario Events List", ""]
     out += table(
@@ -259,22 +287,22 @@ def handbook_markdown(h: Handbook) -> str:
     )
     out += ["## 4. Evaluation guide", ""]
     for i, o in enumerate(h.objectives, start=1):
-        out += [f"### {i}. {md(o.description)}", ""]
-        out.append(f"- **Met when:** {md(o.met)} ({md(o.judged)})")
+        out += [f"### {i}. {line(o.description)}", ""]
+        out.append(f"- **Met when:** {inline(o.met)} ({inline(o.judged)})")
         if o.partially:
-            out.append(f"- **Partially met when:** {md(o.partially)}")
+            out.append(f"- **Partially met when:** {inline(o.partially)}")
         if o.module:
-            out.append(f"- **Module:** {md(o.module)}")
+            out.append(f"- **Module:** {inline(o.module)}")
         out.append("")
         if o.look_for:
             out += ["Watch for:", "", *_items(o.look_for)]
         if o.related:
-            out += [f"Related: {md('; '.join(o.related))}", ""]
+            out += [f"Related: {inline('; '.join(o.related))}", ""]
     out += ["## 5. The control cell", ""]
     for r in h.control_cell:
-        out += [f"### {md(r.name)} ({md(r.affiliation)})", "", *paragraph(r.description)]
+        out += [f"### {line(r.name)} ({line(r.affiliation)})", "", *paragraph(r.description)]
         if r.brief:
-            out += [f"**Brief:** {md(r.brief)}", ""]
+            out += [f"**Brief:** {inline(r.brief)}", ""]
     if h.threats:
         out += ["### Adversary campaigns (hidden from the players until detected)", ""]
         out += table(
