@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sim.schema import Inject, Scenario
+from sim.spreadsheet import spreadsheet_safe
 
 DEFAULT_GROUND_RULES = (
     "This is a no-fault, open discussion: there are no trick questions and no hidden agendas.",
@@ -36,8 +37,6 @@ MSEL_COLUMNS = (
     "notes",
     "contingency",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""Cell starts that a spreadsheet may read as a formula (CSV injection)."""
 
 
 @dataclass(frozen=True)
@@ -433,13 +432,9 @@ def package(scenario: Scenario) -> Package:
 # --- the MSEL as CSV --------------------------------------------------------------------------
 
 
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def msel_csv(book: Handbook) -> str:
-    """The MSEL, contingency injects last, one row per inject, every cell formula-safe."""
+    """The MSEL, contingency injects last, one row per inject, every cell formula-safe
+    (:mod:`sim.spreadsheet`: `tabletop msel import` reads such a cell back as its text)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(MSEL_COLUMNS)

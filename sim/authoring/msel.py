@@ -1,7 +1,9 @@
 """`tabletop msel import`: injects from a spreadsheet export (CSV) appended to a scenario's YAML.
 
 The spreadsheet comes from elsewhere, so it is read like any untrusted file: bounded in size,
-UTF-8 only, no control characters, no cells that a spreadsheet would run as a formula. Every
+UTF-8 only, no control characters, no cells that a spreadsheet would run as a formula (a cell
+that starts with an apostrophe before a formula character is text: the apostrophe is dropped,
+as `tabletop pack` writes such text; see sim.spreadsheet). Every
 bad row is reported as `file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header
 is row 1), all at once, and nothing is written unless every row is good.
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from sim.problems import did_you_mean
 from sim.safetext import is_unsafe_char, printable
 from sim.schema import ID_PATTERN, UNIT_HOURS, Scenario
+from sim.spreadsheet import is_neutralised, spreadsheet_text
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 2_000
@@ -244,10 +247,12 @@ def _row(
             char = unsafe or next(c for c in value if c in "\r\n\t")
             bad(f"'{name}' holds a control character (U+{ord(char):04X})")
             continue
-        if _FORMULA.match(value):
+        if is_neutralised(value):
+            value = spreadsheet_text(value)  # text that `tabletop pack` made safe
+        elif _FORMULA.match(value):
             bad(
                 f"'{name}' starts with '{value[0]}' like a spreadsheet formula; "
-                "export values, or start the text with a letter"
+                "export values, or start the text with a letter or an apostrophe"
             )
             continue
         values[name] = value.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -1,0 +1,113 @@
+"""The MSEL as a spreadsheet: text that looks like a formula goes out neutralised and comes
+back as it was.
+
+`tabletop pack` writes a cell that starts like a formula (``=``, ``+``, ``-``, ``@``, tab,
+carriage return) with a leading apostrophe (OWASP's advice on CSV injection), and
+`tabletop msel import` reads a cell that starts with an apostrophe before such a character
+as the text after the apostrophe. A text that itself starts with apostrophes before a
+formula character gets one more, so every text survives the trip: the rule is one-to-one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.analysis.pack import handbook, msel_csv, spreadsheet_safe
+from sim.bundled import resolve
+from sim.loader import load_scenario
+from tui.cli import main
+
+TEXTS = [
+    "=1+1",
+    "+1 more",
+    "-2",
+    "@SUM(A1:A9)",
+    '=HYPERLINK("http://example.invalid","click")',
+    "'=already quoted",
+    "''+twice quoted",
+    "'quoted' is plain",
+    "plain = text, with a comma",
+    'a "quote", a comma\nand a second line',
+    "=cmd|' /C calc'!A0",
+]
+"""Inject texts a spreadsheet must never run; each must come back unchanged."""
+
+
+def test_the_rule_is_one_to_one() -> None:
+    seen = {spreadsheet_safe(t): t for t in TEXTS}
+    assert len(seen) == len(TEXTS)
+    assert spreadsheet_safe("'=already quoted") == "''=already quoted"
+    assert spreadsheet_safe("'quoted' is plain") == "'quoted' is plain"
+    for cell in seen:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    """Quickstart with one inject per hostile text (as its title, text and notes)."""
+    source = resolve("quickstart")
+    assert source is not None
+    path = tmp_path / "quickstart.yaml"
+    shutil.copy(source, path)
+    text = path.read_text(encoding="utf-8")
+    added = "".join(
+        f"  - id: hostile_{k}\n    at: {k + 1}\n    from: ally\n    to: [mofa]\n"
+        f"    invented: true\n    title: {quote(t.splitlines()[0])}\n    text: {quote(t)}\n"
+        f"    notes: {quote(t)}\n    expected_actions: [{quote(t.splitlines()[0])}]\n"
+        for k, t in enumerate(TEXTS)
+    )
+    start = text.index("\ninjects:\n") + len("\ninjects:\n")
+    path.write_text(text[:start] + added + text[start:], encoding="utf-8")
+    return path
+
+
+def quote(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def test_exported_msel_imports_back_with_the_same_text(tmp_path: Path, scenario: Path) -> None:
+    """Export with `pack`, keep the columns `msel import` reads (as a planner does in the
+    sheet), import into the same scenario: every text is the one exported."""
+    model = load_scenario(scenario)
+    rows = list(csv.DictReader(io.StringIO(msel_csv(handbook(model)))))
+    hostile = [r for r in rows if r["id"].startswith("hostile_")]
+    assert [r["text"] for r in hostile] == [spreadsheet_safe(t) for t in TEXTS]
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(["time", "from", "to", "title", "text", "notes", "expected actions"])
+    for r in hostile:
+        cells = [r["planned"], r["from"], r["to"], r["title"], r["text"], r["notes"]]
+        writer.writerow([*cells, r["expected_actions"]])
+    path = tmp_path / "msel-edited.csv"
+    path.write_text(sheet.getvalue(), encoding="utf-8", newline="")
+    result = CliRunner().invoke(main, ["msel", "import", str(path), "--into", str(scenario)])
+    assert result.exit_code == 0, result.stderr
+    after = load_scenario(scenario).injects[-len(TEXTS) :]
+    assert [i.text for i in after] == TEXTS
+    assert [i.notes for i in after] == TEXTS
+    assert [i.title for i in after] == [t.splitlines()[0] for t in TEXTS]
+    assert [i.expected_actions for i in after] == [[t.splitlines()[0]] for t in TEXTS]
+
+
+def test_an_unquoted_formula_is_still_refused(tmp_path: Path, scenario: Path) -> None:
+    path = tmp_path / "typed.csv"
+    path.write_text(
+        'time,from,to,text\n1,ally,mofa,"=HYPERLINK(""http://x"")"\n2,ally,mofa,"\'=kept"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["msel", "import", str(path), "--into", str(scenario)])
+    assert result.exit_code == 1
+    assert "typed.csv:2: 'text' starts with '=' like a spreadsheet formula" in result.stderr
+    assert "typed.csv:3" not in result.stderr  # the quoted one is text
+    path.write_text('time,from,to,text\n2,ally,mofa,"\'=kept"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["msel", "import", str(path), "--into", str(scenario)])
+    assert result.exit_code == 0, result.stderr
+    assert load_scenario(scenario).injects[-1].text == "=kept"
