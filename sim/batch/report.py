@@ -1,7 +1,8 @@
 """The HTML report of a batch: histograms of final variables (matplotlib) and the comparison.
 
 One self-contained file: the charts are inline SVG with their text drawn as paths, there is
-no script and no URL, so it opens offline and cannot fetch anything. Every text from the
+no script and no URL, so it opens offline, and its Content-Security-Policy forbids fetching
+anything even so (no image either: the charts are inline). Every text from the
 scenario is HTML-escaped. matplotlib is a dependency of
 tabletop (the after-action reports need it too).
 """
@@ -17,6 +18,9 @@ from sim.batch.results import p_text
 from sim.batch.runner import BatchResult
 from sim.problems import TabletopError
 
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+"""The page may load nothing: no script, font, stylesheet or image from anywhere (the same
+policy as the after-action report's)."""
 _XMLNS = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
@@ -94,6 +98,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         f"<title>{e(data['title'])}: batch of {data['runs_done']} runs</title>",
         "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"

@@ -87,9 +87,14 @@ def _replace(node: Any, where: str, make: Callable[[str], str]) -> None:
             _replace(value, f"{where}{i}", make)
 
 
-def twin(name: str, make: Callable[[str], str]) -> Scenario:
+def twin_text(name: str, make: Callable[[str], str]) -> str:
+    """The twin as scenario text (JSON, which is YAML), for commands that read a file."""
     path = resolve(name)
     assert path is not None, name
     data = read_yaml_text(path.read_text(encoding="utf-8"), str(path)).data
     _replace(data, "", make)
-    return load_scenario_text(json.dumps(data, ensure_ascii=False), f"<{name} twin>")
+    return json.dumps(data, ensure_ascii=False)
+
+
+def twin(name: str, make: Callable[[str], str]) -> Scenario:
+    return load_scenario_text(twin_text(name, make), f"<{name} twin>")
