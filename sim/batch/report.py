@@ -73,7 +73,7 @@ def histograms(result: BatchResult, data: dict[str, Any]) -> list[tuple[str, str
                         label=tally.policies[p],
                     )
         label = str(var["label"]) + (f" ({var['unit']})" if var["unit"] else "")
-        ax.set_title(label, parse_math=False, fontsize=10)
+        # the label is the figure's caption (HTML text, of any length), not drawn in the chart
         ax.set_ylabel("runs", fontsize=8)
         ax.tick_params(labelsize=8)
         if len(tally.policies) > 1 and flat:  # no runs, no bars: nothing to label
@@ -103,7 +103,8 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"
         "padding:.2rem .5rem;text-align:left}td.n{text-align:right}.sig{font-weight:bold}"
-        ".partial{color:#b00;font-weight:bold}</style></head><body>",
+        ".partial{color:#b00;font-weight:bold}figure{margin:1rem 0}"
+        "figcaption{font-weight:bold;white-space:pre-line}</style></head><body>",
         f"<h1>{e(data['title'])}</h1>",
         f"<p>{data['runs_done']} of {data['runs_requested']} runs per policy, "
         f"root seed {data['root_seed']}.</p>",
@@ -170,7 +171,10 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         parts.append("</table>")
     parts.append("<h2>Final variables</h2>")
     for label, svg in histograms(result, data):
-        parts.append(f'<figure role="img" aria-label="{e(label)}">{svg}</figure>')
+        parts.append(
+            f'<figure role="img" aria-label="{e(label)}"><figcaption>{e(label)}</figcaption>'
+            f"{svg}</figure>"
+        )
     if data["failures"]["count"]:
         parts.append(f"<h2>Failed replications: {data['failures']['count']}</h2><ul>")
         for f in data["failures"]["first"]:
