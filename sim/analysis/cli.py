@@ -13,12 +13,12 @@ FORMATS = ("html", "md", "json", "pdf")
 
 
 def _write(text: str, out: str | None) -> None:
+    from sim.safetext import printable
+
     if out:
         Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        click.echo(f"wrote {printable(out, one_line=True)}", err=True)
     else:
-        from sim.safetext import printable
-
         click.echo(printable(text), nl=False)
 
 
@@ -63,6 +63,7 @@ def report(
     from sim.analysis.sources import headless_input, is_session_id, session_input, with_branch
     from sim.cli import _fail_problems, _load
     from sim.problems import InputProblems
+    from sim.safetext import printable
 
     if fmt == "pdf" and not out:
         raise click.UsageError("--format pdf writes a file: give --out FILE.pdf")
@@ -96,7 +97,7 @@ def report(
 
         assert out is not None
         html_to_pdf(aar_html(aar, caveat), Path(out))
-        click.echo(f"wrote {out}", err=True)
+        click.echo(f"wrote {printable(out, one_line=True)}", err=True)
         return
     _write(render_aar(aar, fmt, caveat), out)
 

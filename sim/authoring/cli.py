@@ -40,8 +40,10 @@ def graph(scenario: str, fmt: str, no_variables: bool, out: str | None) -> None:
     else:
         text = to_mermaid(flow, variables=not no_variables)
     if out:
+        from sim.safetext import printable
+
         Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        click.echo(f"wrote {printable(out, one_line=True)}", err=True)
     else:
         click.echo(text, nl=False)
 
