@@ -261,11 +261,7 @@ def _row(
             bad(f"'{name}' is empty")
     at = _time(values.get("time", ""), scenario, bad) if values.get("time") else None
     sender = _actor(values.get("from", ""), "from", actors, by_name, bad)
-    to = [
-        a
-        for part in re.split(r"[;,|]", values.get("to", ""))
-        if part.strip() and (a := _actor(part.strip(), "to", actors, by_name, bad)) is not None
-    ]
+    to = _recipients(values.get("to", ""), actors, by_name, bad)
     inject_id = values.get("id", "")
     if inject_id:
         if not re.fullmatch(ID_PATTERN, inject_id):
@@ -332,11 +328,42 @@ def _actor(
 ) -> str | None:
     if not value:
         return None
-    found = actors.get(value) or actors.get(value.lower()) or by_name.get(value.lower())
+    found = _known(value, actors, by_name)
     if found is None:
         hint = did_you_mean(value, [*actors, *by_name])
         bad(f"unknown actor '{_short(value)}' in '{column}'{hint}")
     return found
+
+
+def _known(value: str, actors: dict[str, str], by_name: dict[str, str]) -> str | None:
+    return actors.get(value) or actors.get(value.lower()) or by_name.get(value.lower())
+
+
+def _recipients(value: str, actors: dict[str, str], by_name: dict[str, str], bad: Bad) -> list[str]:
+    """The actors of a 'to' cell, separated by ';', ',' or '|'. A name that itself holds a
+    separator ('Foreign Affairs, Ministry of') is found whole: from each part on, the longest
+    run of parts that names an actor is taken (`tabletop pack` joins names with ', ')."""
+    cuts = [m.start() for m in re.finditer(r"[;,|]", value)]
+    starts, ends = [0, *(c + 1 for c in cuts)], [*cuts, len(value)]
+    longest = max((len(n) for n in [*actors, *by_name]), default=0)
+    out: list[str] = []
+    i = 0
+    while i < len(starts):
+        found, last = None, i
+        for j in range(i + 1, len(starts)):
+            text = value[starts[i] : ends[j]].strip()
+            if len(text) > longest:  # it only grows with j
+                break
+            actor = _known(text, actors, by_name)
+            if actor is not None:
+                found, last = actor, j
+        if found is None:
+            part = value[starts[i] : ends[i]].strip()
+            found = _actor(part, "to", actors, by_name, bad) if part else None
+        if found is not None and found not in out:
+            out.append(found)
+        i = last + 1
+    return out
 
 
 def _new_id(text: str, row: int, taken: set[str]) -> str:

@@ -111,3 +111,30 @@ def test_an_unquoted_formula_is_still_refused(tmp_path: Path, scenario: Path) ->
     result = CliRunner().invoke(main, ["msel", "import", str(path), "--into", str(scenario)])
     assert result.exit_code == 0, result.stderr
     assert load_scenario(scenario).injects[-1].text == "=kept"
+
+
+def test_actor_names_with_commas_semicolons_and_pipes_come_back(
+    tmp_path: Path, scenario: Path
+) -> None:
+    """The MSEL names the recipients joined by ', '; a name that holds ',', ';' or '|' (the
+    import's separators) is still found whole."""
+    text = scenario.read_text(encoding="utf-8")
+    text = text.replace(
+        "name: Ministry of Foreign Affairs,", 'name: "Foreign Affairs, Ministry of",'
+    )
+    text = text.replace("name: Cabinet Office,", 'name: "Cabinet; Office | of the PM",')
+    text = text.replace("to: [mofa]\n", "to: [mofa, cabinet, nisc]\n")
+    scenario.write_text(text, encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(msel_csv(handbook(load_scenario(scenario))))))
+    row = next(r for r in rows if r["id"] == "hostile_8")
+    assert row["to"] == (
+        "Foreign Affairs, Ministry of, Cabinet; Office | of the PM, National cyber security centre"
+    )
+    path = tmp_path / "names.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(
+            [["time", "from", "to", "text"], ["3", row["from"], row["to"], "x"]]
+        )
+    result = CliRunner().invoke(main, ["msel", "import", str(path), "--into", str(scenario)])
+    assert result.exit_code == 0, result.stderr
+    assert load_scenario(scenario).injects[-1].to == ["mofa", "cabinet", "nisc"]
