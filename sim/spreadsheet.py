@@ -7,9 +7,15 @@ apostrophe before one of those characters is the text after the apostrophe. A te
 itself starts with apostrophes before a formula character gets one more, so the rule is
 one-to-one: every text comes back as it went out. Numbers are not text and are written as
 they are.
+
+A list (an inject's expected actions) is one cell: its items joined by '; ', or by line
+breaks when an item holds a ';'. Read back, a cell with line breaks has one item per line,
+any other one item per ';' (as a planner types them).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts that a spreadsheet may read as a formula (CSV injection)."""
@@ -28,3 +34,15 @@ def is_neutralised(cell: str) -> bool:
 def spreadsheet_text(cell: str) -> str:
     """The text of a cell :func:`spreadsheet_safe` wrote (any other cell as it is)."""
     return cell[1:] if is_neutralised(cell) else cell
+
+
+def list_cell(items: Iterable[str]) -> str:
+    """Items as one cell: joined by '; ', or one per line when an item holds a ';'."""
+    items = list(items)
+    return ("\n" if any(";" in i for i in items) else "; ").join(items)
+
+
+def cell_list(cell: str) -> list[str]:
+    """The items of a cell :func:`list_cell` wrote, or that a planner typed with ';'."""
+    parts = cell.splitlines() if "\n" in cell or "\r" in cell else cell.split(";")
+    return [s for s in (p.strip() for p in parts) if s]

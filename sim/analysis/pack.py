@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sim.schema import Inject, Scenario
-from sim.spreadsheet import spreadsheet_safe
+from sim.spreadsheet import list_cell, spreadsheet_safe
 
 DEFAULT_GROUND_RULES = (
     "This is a no-fault, open discussion: there are no trick questions and no hidden agendas.",
@@ -450,7 +450,7 @@ def msel_csv(book: Handbook) -> str:
             r.title,
             r.text,
             r.decision,
-            "; ".join(r.expected_actions),
+            list_cell(r.expected_actions),
             r.notes,
             "yes" if r.contingency else "no",
         )

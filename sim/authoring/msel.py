@@ -28,7 +28,7 @@ from pathlib import Path
 from sim.problems import did_you_mean
 from sim.safetext import is_unsafe_char, printable
 from sim.schema import ID_PATTERN, UNIT_HOURS, Scenario
-from sim.spreadsheet import is_neutralised, spreadsheet_text
+from sim.spreadsheet import cell_list, is_neutralised, spreadsheet_text
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 2_000
@@ -272,7 +272,7 @@ def _row(
         inject_id = _new_id(values.get("title") or values.get("text", ""), row, taken)
     if len(problems) > before or at is None or sender is None or not to:
         return None
-    actions = [a.strip() for a in re.split(r"[;\n]", values.get("expected_actions", ""))]
+    actions = cell_list(values.get("expected_actions", ""))
     return ImportedInject(
         row=row,
         id=inject_id,
@@ -282,7 +282,7 @@ def _row(
         text=values["text"],
         title=values.get("title", ""),
         notes=values.get("notes", ""),
-        expected_actions=[a for a in actions if a],
+        expected_actions=actions,
     )
 
 

@@ -138,3 +138,34 @@ def test_actor_names_with_commas_semicolons_and_pipes_come_back(
     result = CliRunner().invoke(main, ["msel", "import", str(path), "--into", str(scenario)])
     assert result.exit_code == 0, result.stderr
     assert load_scenario(scenario).injects[-1].to == ["mofa", "cabinet", "nisc"]
+
+
+def test_expected_actions_holding_semicolons_come_back_whole(
+    tmp_path: Path, scenario: Path
+) -> None:
+    actions = ["Call the ally; agree one line", "=Tell the press", "Brief the cabinet"]
+    text = scenario.read_text(encoding="utf-8")
+    old = '    expected_actions: ["=1+1"]\n'
+    assert old in text
+    scenario.write_text(text.replace(old, f"    expected_actions: {quote_list(actions)}\n"))
+    rows = list(csv.DictReader(io.StringIO(msel_csv(handbook(load_scenario(scenario))))))
+    row = next(r for r in rows if r["id"] == "hostile_0")
+    path = tmp_path / "actions.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(
+            [
+                ["time", "from", "to", "text", "expected actions"],
+                ["3", "ally", "mofa", "x", row["expected_actions"]],
+            ]
+        )
+    result = CliRunner().invoke(main, ["msel", "import", str(path), "--into", str(scenario)])
+    assert result.exit_code == 0, result.stderr
+    assert load_scenario(scenario).injects[-1].expected_actions == actions
+    assert (
+        row["expected_actions"]
+        == "Call the ally; agree one line\n=Tell the press\nBrief the cabinet"
+    )
+
+
+def quote_list(items: list[str]) -> str:
+    return "[" + ", ".join(quote(i) for i in items) + "]"
