@@ -85,3 +85,39 @@ def test_a_multi_line_title_stays_in_its_heading(
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     objective = next(h for h in headings if "objectives0.description" in h)
     assert "first line" in objective and "indented four" in objective and "fence" in objective
+
+
+def session(make: Any) -> Any:
+    """Quickstart as a facilitated session whose every typed text is ``make(where)``."""
+    from aar_helpers import scenario
+
+    from sim.analysis.model import AarInput, PlanRow
+    from sim.deciders import DefaultDecider, play
+    from sim.engine import Exercise
+
+    ex = Exercise(scenario("quickstart"), 2020)
+    ex.run_until_decision()
+    ex.decide("answer_ally", "deny", by="players", reason=make("reason"))
+    ex.observe(make("observation"), assessment="improvement")
+    ex.observe(make("strength"), assessment="strength")
+    ex.note(make("note"))
+    var = next(n for n, v in ex.scenario.variables.items() if not v.hidden)
+    ex.adjust(var, float(ex.value(var)) + 0.01, make("adjust"))
+    play(ex, DefaultDecider())
+    row = PlanRow("keep_the_alliance", make("issue"), make("action"), make("owner"), make("due"))
+    return AarInput(ex, plan=(row,))
+
+
+@pytest.mark.parametrize("audience", ["players", "controller"])
+def test_text_typed_in_a_session_keeps_the_markdown_structure(audience: str) -> None:
+    """Observations, rationale, notes and plan rows typed by the facilitator (control codes
+    and all) are escaped like the scenario's text."""
+    typed = {k: f"={k}: \x1b[2J\u202e {hostile(k)}" for k in ("observation", "reason", "issue")}
+    bad = aar_markdown(build_aar(session(lambda k: typed.get(k, hostile(k))), audience))
+    good = aar_markdown(build_aar(session(plain), audience))
+    assert "=observation" in bad and "=issue" in bad and "\x1b" not in bad
+    kinds = {t.type for t in parse(bad)} | {
+        c.type for t in parse(bad) if t.type == "inline" for c in t.children or ()
+    }
+    assert not kinds & NEVER, kinds & NEVER
+    assert structure(bad) == structure(good)
