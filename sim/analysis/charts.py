@@ -30,9 +30,20 @@ RC: dict[str, Any] = {
     "axes.spines.right": False,
     "path.simplify": False,
 }
+TITLE_CHARS = 80
+"""A chart's title (its variable's label) is cut to one line this long, which fits its width;
+the whole label is in the report's table of final values."""
+UNIT_CHARS = 30
 AS_PLAYED = "#1f4e79"
 BRANCH = "#b35900"
 DECISION = "#777777"
+
+
+def one_line(text: str, most: int) -> str:
+    """``text`` on one line of at most ``most`` characters (cut with an ellipsis): a title of
+    several lines would be drawn above the chart's top edge and cut off."""
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[: most - 1] + "…"
 
 
 def charts(aar: Aar) -> tuple[Chart, ...]:
@@ -94,8 +105,8 @@ def _svg(
                 color=DECISION,
             )
         ax.set_xlabel(f"scenario {axis} from the start")
-        ax.set_ylabel(series.unit or "value")
-        ax.set_title(series.label, loc="left", fontsize=10, pad=12)
+        ax.set_ylabel(one_line(series.unit, UNIT_CHARS) or "value")
+        ax.set_title(one_line(series.label, TITLE_CHARS), loc="left", fontsize=10, pad=12)
         ax.margins(x=0.01)
         values = [*series.values, *(branch.values if branch else ())]
         if values and min(values) == max(values):

@@ -11,6 +11,7 @@ the scenario, and no address to load anything from.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -168,3 +169,25 @@ def test_a_real_browser_runs_nothing_and_fetches_nothing(
     tags = {t for t, *_ in page(dom).outside} | page(dom).svg_tags
     assert not {"script", "img", "a", "iframe"} & tags, tags
     assert "&lt;script&gt;s()&lt;/script&gt;" in dom
+
+
+def test_a_long_label_of_many_lines_fits_its_chart() -> None:
+    """A chart's title is its variable's label (unit: its axis): drawn on one line that fits,
+    cut with an ellipsis, never with lines above the chart's top edge (they were cut off and
+    the label's start was lost); the whole label is in the table below the charts."""
+    from sim.analysis.charts import charts
+
+    sc = twin("showcase", hostile)
+    aar = build_aar(headless_input(sc, 3, "showcase--together"), "controller")
+    for chart in charts(aar):
+        box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', chart.svg)
+        assert box is not None
+        height = float(box.group(2))
+        for attrs, text in re.findall(r"<text([^>]*)>([^<]*)</text>", chart.svg):
+            at = re.search(r'\by="([-\d.]+)"|translate\([-\d.]+ ([-\d.]+)\)', attrs)
+            assert at is not None, attrs
+            y = float(at.group(1) or at.group(2))
+            assert 0 <= y <= height, (chart.label[:40], y, text[:40])
+            assert len(html.unescape(text)) <= 80, text
+        first = chart.label.split("\n")[0][:40]
+        assert html.escape(first, quote=False) in chart.svg, first
