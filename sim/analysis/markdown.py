@@ -36,8 +36,10 @@ def cell(text: str) -> str:
     return md(" ".join(text.split()))
 
 
-line = cell
-"""Text for a heading: escaped, on one line (a line break would end the heading)."""
+def line(text: str) -> str:
+    """Text for a heading: escaped, on one line (a line break would end the heading), its
+    trailing '#' escaped (Markdown would drop it as the heading's optional closing marks)."""
+    return re.sub(r"#(?=#*$)", r"\\#", cell(text), count=1)
 
 
 def _lines(text: str) -> list[str]:

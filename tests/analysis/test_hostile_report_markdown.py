@@ -121,3 +121,20 @@ def test_text_typed_in_a_session_keeps_the_markdown_structure(audience: str) -> 
     }
     assert not kinds & NEVER, kinds & NEVER
     assert structure(bad) == structure(good)
+
+
+def test_a_heading_keeps_the_hashes_its_text_ends_with() -> None:
+    """'Module 2 ##' as a heading would lose its '##' (Markdown's optional closing marks)."""
+    sc = twin("showcase", lambda where: f"{where} in C# ##")
+    made = package(sc)
+    for text in (manual_markdown(made.manual), handbook_markdown(made.handbook)):
+        tokens = parse(text)
+        headings = [
+            "".join(c.content for c in tokens[i + 1].children or ())
+            for i, t in enumerate(tokens)
+            if t.type == "heading_open"
+        ]
+        ours = [h for h in headings if "in C#" in h]
+        assert ours, headings
+        for heading in ours:
+            assert "in C# ##" in heading, heading
