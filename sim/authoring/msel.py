@@ -3,9 +3,9 @@
 The spreadsheet comes from elsewhere, so it is read like any untrusted file: bounded in size,
 UTF-8 only, no control characters, no cells that a spreadsheet would run as a formula (a cell
 that starts with an apostrophe before a formula character is text: the apostrophe is dropped,
-as `tabletop pack` writes such text; see sim.spreadsheet). Every
-bad row is reported as `file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header
-is row 1), all at once, and nothing is written unless every row is good.
+as `tabletop pack` writes such text; see sim.spreadsheet). Every bad row is reported as
+`file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header is row 1), all at
+once, and nothing is written unless every row is good.
 
 The scenario file is edited as text: the new injects are appended at the end of its `injects:`
 section, so every other line, comment and blank line stays as it was. The result is loaded
