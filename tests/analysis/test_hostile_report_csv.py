@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -68,8 +69,6 @@ def scenario(tmp_path: Path) -> Path:
 
 
 def quote(text: str) -> str:
-    import json
-
     return json.dumps(text)
 
 

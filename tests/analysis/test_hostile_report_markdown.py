@@ -12,12 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aar_helpers import scenario
 from hostile_text import hostile, plain, twin
 
 from sim.analysis.markdown import aar_markdown, handbook_markdown, manual_markdown
-from sim.analysis.model import build_aar
+from sim.analysis.model import AarInput, PlanRow, build_aar
 from sim.analysis.pack import package
 from sim.analysis.sources import headless_input, with_branch
+from sim.deciders import DefaultDecider, play
+from sim.engine import Exercise
 
 markdown_it = pytest.importorskip("markdown_it")
 
@@ -87,14 +90,8 @@ def test_a_multi_line_title_stays_in_its_heading(
     assert "first line" in objective and "indented four" in objective and "fence" in objective
 
 
-def session(make: Any) -> Any:
+def session(make: Any) -> AarInput:
     """Quickstart as a facilitated session whose every typed text is ``make(where)``."""
-    from aar_helpers import scenario
-
-    from sim.analysis.model import AarInput, PlanRow
-    from sim.deciders import DefaultDecider, play
-    from sim.engine import Exercise
-
     ex = Exercise(scenario("quickstart"), 2020)
     ex.run_until_decision()
     ex.decide("answer_ally", "deny", by="players", reason=make("reason"))
