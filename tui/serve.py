@@ -237,7 +237,7 @@ async def run_session(
     what = "projector" if viewer else "session"
     width, height = clamp_size(request.query.get("width"), request.query.get("height"))
     session = Session(websocket, request)
-    sessions.add(session)
+    sessions.add(session)  # before any await: the callers' cap checks hold (see their tests)
     config.echo(f"{what} started ({len(sessions)} open)")
     pump: asyncio.Task[None] | None = None
     try:
