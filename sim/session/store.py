@@ -245,6 +245,13 @@ class SessionStore:
         shown = printable(str(p), one_line=True)
         if p.is_dir():
             raise StoreError(f"the session store {shown} is a folder, not a file: use --store FILE")
+        if p.exists() and not p.is_file():
+            # A FIFO would hang or fail with an I/O error, a device would swallow the sessions
+            # (and SQLite would make its journal beside it, e.g. in /dev): refuse them first.
+            raise StoreError(
+                f"the session store {shown} is not a regular file (a device, pipe or socket): "
+                "use --store FILE"
+            )
         if readonly and not p.exists():
             raise StoreError(f"there is no session store at {shown}")
         if not readonly:
@@ -291,6 +298,11 @@ class SessionStore:
                     f"{shown} is a SQLite database but not a tabletop session store; "
                     "it was left untouched: use --store PATH to choose another file"
                 )
+            if version < 0:
+                raise StoreError(
+                    f"{shown} is a damaged tabletop session store (store schema {version}); "
+                    "it was left untouched: use --store PATH to choose another file"
+                )
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the session store {shown} was written by a newer tabletop (store schema "
@@ -322,7 +334,8 @@ class SessionStore:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O)
+                conn.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
@@ -532,7 +545,7 @@ class SessionStore:
         ):
             out.append(
                 StoredCommand(
-                    seq=int(seq),
+                    seq=_whole(seq, session_id, "command number"),
                     at=_number(at, session_id, seq),
                     command=_decode(body, session_id, seq),
                     undone=bool(undone),
@@ -637,25 +650,43 @@ def _info(row: tuple[Any, ...]) -> SessionInfo:
             players = []
     except (TypeError, ValueError):
         players = []
+    sid = int(row[0])  # the rowid: always an integer
     return SessionInfo(
-        id=int(row[0]),
+        id=sid,
         scenario_id=str(row[1]),
         scenario_path=str(row[2]),
         scenario_sha256=str(row[3]),
-        seed=int(row[4]),
+        seed=_whole(row[4], sid, "seed"),
         players=tuple(str(p) for p in players),
         created=str(row[6]),
         last_activity=str(row[7]),
         status=str(row[8]),
         origin=str(row[9]),
         engine_version=str(row[10]),
-        scenario_format=int(row[11]),
-        command_format=int(row[12]),
-        parent_id=None if row[13] is None else int(row[13]),
-        branch_seq=None if row[14] is None else int(row[14]),
+        scenario_format=_whole(row[11], sid, "scenario format"),
+        command_format=_whole(row[12], sid, "command format"),
+        parent_id=None if row[13] is None else _whole(row[13], sid, "parent session"),
+        branch_seq=None if row[14] is None else _whole(row[14], sid, "branch point"),
         commands=int(row[15]),
         decisions=int(row[16]),
     )
+
+
+def _whole(value: object, session_id: int, what: str) -> int:
+    """A stored whole number; a StoreError naming the session if the store holds something else
+    (SQLite keeps any value in any column: a store edited by hand or by another program)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if (
+        isinstance(value, str)
+        and len(value) <= 40
+        and value.isascii()
+        and value.lstrip("-").isdigit()
+    ):
+        return int(value)
+    raise StoreError(f"session {session_id}: the stored {what} is damaged (not a whole number)")
 
 
 def _decode(body: object, session_id: int, seq: int) -> Command:
