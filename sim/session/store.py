@@ -464,27 +464,26 @@ class SessionStore:
     # --- commands ---------------------------------------------------------------------------
 
     def append(
-        self, session_id: int, at: float, command: Command, *, after: int | None = None
+        self,
+        session_id: int,
+        at: float,
+        command: Command,
+        *,
+        after: int | None = None,
+        undone: int | None = None,
     ) -> int:
         """Commit one command to the session (before it takes effect); return its seq.
 
-        With ``after``, the command must follow that seq: if another process has added
-        commands to the session since (two consoles on one session), nothing is written and
-        a StoreError says so.
+        With ``after``, the command must follow that seq, and with ``undone``, the session must
+        have that many commands undone (see :meth:`log_mark`): if another process has added or
+        undone commands since (two consoles on one session), nothing is written and a
+        StoreError says so.
         """
         body = command_to_json(command)
         stamp = now_iso()
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?", (session_id,)
-            ).fetchone()
-            if after is not None and int(row[0]) != after:
-                raise StoreError(
-                    f"session {session_id} was changed by another tabletop (another console is "
-                    "playing it): nothing was saved; resume it again with "
-                    f"`tabletop play --resume {session_id}` to see where it stands"
-                )
-            seq = int(row[0]) + 1
+            last = _check_unchanged(conn, session_id, after, undone, "saved")
+            seq = last + 1
             conn.execute(
                 "INSERT INTO commands (session_id, seq, at, kind, body, wall)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -492,6 +491,12 @@ class SessionStore:
             )
             conn.execute("UPDATE sessions SET last_activity = ? WHERE id = ?", (stamp, session_id))
             return seq
+
+    def log_mark(self, session_id: int) -> tuple[int, int]:
+        """(seq of the last command, number of commands undone): what a console knows of the
+        session's log. It changes whenever any process adds or undoes a command."""
+        rows = self._read(_MARK, (session_id,))
+        return int(rows[0][0]), int(rows[0][1])
 
     def last_seq(self, session_id: int) -> int:
         """The seq of the session's last command (undone and refused ones included), or 0."""
@@ -508,10 +513,22 @@ class SessionStore:
                 (session_id, seq),
             )
 
-    def undo_last(self, session_id: int, *, skip: tuple[str, ...] = ("advance",)) -> int | None:
-        """Mark the last effective command (of a kind not in skip) undone; return its seq."""
+    def undo_last(
+        self,
+        session_id: int,
+        *,
+        skip: tuple[str, ...] = ("advance",),
+        after: int | None = None,
+        undone: int | None = None,
+    ) -> int | None:
+        """Mark the last effective command (of a kind not in skip) undone; return its seq.
+
+        ``after`` and ``undone`` as for :meth:`append`: a console never takes back a command
+        it has not seen (another console's), nor undoes on top of another console's undo.
+        """
         marks = ",".join("?" for _ in skip) or "''"
         with self._write() as conn:
+            _check_unchanged(conn, session_id, after, undone, "undone")
             row = conn.execute(
                 "SELECT max(seq) FROM commands WHERE session_id = ? AND undone = 0"
                 f" AND refused = 0 AND kind NOT IN ({marks})",
@@ -629,6 +646,26 @@ class SessionStore:
             (session_id,),
         )
         return [PlanRow(*(str(v) for v in r)) for r in rows]
+
+
+_MARK = "SELECT coalesce(max(seq), 0), coalesce(sum(undone), 0) FROM commands WHERE session_id = ?"
+
+
+def _check_unchanged(
+    conn: sqlite3.Connection, session_id: int, after: int | None, undone: int | None, what: str
+) -> int:
+    """The session's last seq, inside a write transaction; StoreError if another process
+    changed its log since this one's mark (after, undone)."""
+    last, now_undone = conn.execute(_MARK, (session_id,)).fetchone()
+    if (after is not None and int(last) != after) or (
+        undone is not None and int(now_undone) != undone
+    ):
+        raise StoreError(
+            f"session {session_id} was changed by another tabletop (another console is "
+            f"playing it): nothing was {what}; resume it again with "
+            f"`tabletop play --resume {session_id}` to see where it stands"
+        )
+    return int(last)
 
 
 _SESSION_SELECT = """
