@@ -52,6 +52,10 @@ MAX_MESSAGE = 64 * 1024
 MAX_PING = 64
 CLOSE_WAIT = 2.0
 """Seconds to close a browser's connection politely before cutting it."""
+IDLE_TIMEOUT = 60.0
+"""Seconds a connection may go without a whole request (half-sent headers, trickled or not,
+or an idle keep-alive) before it is closed; aiohttp's own default is an hour. A console's
+websocket is a request in progress, never idle."""
 STATIC_FILES = (
     "css/xterm.css",
     "js/textual.js",
@@ -380,7 +384,13 @@ def open_socket(bind: Bind, port: int) -> socket.socket:
 
 async def start_site(app: web.Application, sock: socket.socket) -> web.AppRunner:
     """Run app on an already listening socket; await runner.cleanup() to stop."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5)
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=5,
+        keepalive_timeout=IDLE_TIMEOUT,
+    )
     await runner.setup()
     await web.SockSite(runner, sock).start()
     return runner

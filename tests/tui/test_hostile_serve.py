@@ -28,6 +28,7 @@ from test_serve import (
     ws_refusal,
 )
 
+import tui.serve
 from tui.serve import SESSIONS
 
 
@@ -353,3 +354,34 @@ async def test_a_foreign_origin_on_the_upgrade_starts_nothing_even_with_the_toke
     assert await ws_refusal(s.ws, origin=origin, headers={"Host": "evil.example"}) == 403
     await asyncio.sleep(0.3)
     assert s.starts() == []
+
+
+async def test_a_connection_that_never_sends_a_whole_request_is_closed(
+    serve: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half-sent headers, trickled or not, must not hold a connection (a file descriptor and its
+    buffers) for long: aiohttp's own limit is an hour. Made short here to see it happen; a
+    console connection in use is not idle and stays open."""
+    monkeypatch.setattr(tui.serve, "IDLE_TIMEOUT", 0.5, raising=False)
+    s = await serve()
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(s.ws)
+        reader, writer = await asyncio.open_connection("127.0.0.1", s.port)
+        writer.write(f"GET /?token={s.token} HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\r\n".encode())
+        await writer.drain()
+        try:
+            trickled = 0
+            while not reader.at_eof():
+                assert trickled < LIMIT / 0.1, "the half-sent request was never closed"
+                writer.write(b"X")  # a byte at a time, as slowloris does
+                with contextlib.suppress(ConnectionError):
+                    await writer.drain()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(reader.read(100), 0.1)
+                trickled += 1
+        finally:
+            writer.close()
+        await ws.send_json(["stdin", "still here"])
+        echoed = await ws.receive(timeout=LIMIT)
+        assert echoed.data == b"echo:still here"
+        await ws.close()
