@@ -113,12 +113,22 @@ class Session:
     child: ConsoleChild | None = None
 
     async def close(self, code: int = 1000, message: bytes = b"") -> None:
-        """Close the browser's connection; cut it if the browser does not read (no hang)."""
+        """Close the browser's connection; cut it if the browser does not read (no hang).
+
+        Cut, not closed: a graceful close waits for the data already queued to be read, and a
+        browser that stopped reading would hold the connection and that data for ever. The
+        transport is taken first: aiohttp lets go of it when a close fails.
+        """
+        transport = self.request.transport
         try:
             await asyncio.wait_for(self.websocket.close(code=code, message=message), CLOSE_WAIT)
         except Exception:
-            if self.request.transport is not None:
-                self.request.transport.abort()
+            if transport is not None:
+                transport.abort()
+        except BaseException:  # cancelled meanwhile: cut it all the same
+            if transport is not None:
+                transport.abort()
+            raise
 
 
 SESSIONS = web.AppKey("sessions", set[Session])
@@ -261,8 +271,10 @@ async def run_session(
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
-        await session.close()
-        config.echo(f"{what} ended ({len(sessions)} open)")
+        try:
+            await session.close()
+        finally:
+            config.echo(f"{what} ended ({len(sessions)} open)")
     return websocket
 
 

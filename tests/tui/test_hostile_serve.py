@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 import string
 
 import aiohttp
@@ -29,6 +30,7 @@ from test_serve import (
 )
 
 import tui.serve
+import tui.serve_child
 from tui.serve import SESSIONS
 
 
@@ -385,3 +387,36 @@ async def test_a_connection_that_never_sends_a_whole_request_is_closed(
         echoed = await ws.receive(timeout=LIMIT)
         assert echoed.data == b"echo:still here"
         await ws.close()
+
+
+async def test_a_browser_that_floods_and_never_reads_is_cut_off(
+    serve: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys sent as fast as possible by a page that reads nothing back: the echoes back up, the
+    console stops reading, the session ends, and the connection is cut. Before, it was only
+    closed politely, which waits for the browser to read what is queued: the connection and
+    megabytes of queued screen data stayed for as long as the page stayed open."""
+    monkeypatch.setattr(tui.serve_child, "WRITE_TIMEOUT", 0.5)  # seconds; the server's are 5
+    monkeypatch.setattr(tui.serve, "CLOSE_WAIT", 0.5)
+    s = await serve()
+    sock = await asyncio.to_thread(_raw_websocket, s.port, f"/ws/{s.token}")
+    key = client_frame(json.dumps(["stdin", "x" * 60_000]).encode(), 0x1, final=True)
+
+    def flood() -> None:  # 300 MB, far more than any buffer on the way; never reads
+        with contextlib.suppress(OSError):
+            for _ in range(5_000):
+                sock.sendall(key)
+
+    flooding = asyncio.create_task(asyncio.to_thread(flood))
+    try:
+        started = await poll(lambda: s.starts(), "the console")
+        pid = int(started[0]["started"])  # type: ignore[index]
+        await poll(lambda: not alive(pid), "the console to end")
+        await poll(lambda: not s.app[SESSIONS], "the session to end")
+        await poll(flooding.done, "the connection to be cut (the flood to stop)")
+        assert any("session ended" in line for line in s.echoed)
+    finally:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)  # unblocks the flood if the server did not cut it
+        await flooding
+        sock.close()
