@@ -648,6 +648,7 @@ class SessionStore:
         return [PlanRow(*(str(v) for v in r)) for r in rows]
 
 
+_LAST = "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?"
 _MARK = "SELECT coalesce(max(seq), 0), coalesce(sum(undone), 0) FROM commands WHERE session_id = ?"
 
 
@@ -656,9 +657,13 @@ def _check_unchanged(
 ) -> int:
     """The session's last seq, inside a write transaction; StoreError if another process
     changed its log since this one's mark (after, undone)."""
-    last, now_undone = conn.execute(_MARK, (session_id,)).fetchone()
+    if undone is None:  # the last seq alone is read from the key's index, not the rows
+        last = conn.execute(_LAST, (session_id,)).fetchone()[0]
+        now_undone = None
+    else:
+        last, now_undone = conn.execute(_MARK, (session_id,)).fetchone()
     if (after is not None and int(last) != after) or (
-        undone is not None and int(now_undone) != undone
+        now_undone is not None and int(now_undone) != undone
     ):
         raise StoreError(
             f"session {session_id} was changed by another tabletop (another console is "
