@@ -18,15 +18,10 @@ class DecisionPanel(Static):
         super().__init__("", id=id)
         self.scenario = scenario
         self.current: OpenDecision | None = None
-        self.controller = False
 
-    def show(self, snapshot: Snapshot, index: int, controller: bool = False) -> None:
-        """The current open decision. In the players' view (controller False) an option the
-        scenario does not offer now (a v2 ``if`` that is false) is left out; the controller's
-        view shows it, marked. Each option keeps its own number (its key) either way."""
+    def show(self, snapshot: Snapshot, index: int) -> None:
         opened = snapshot.open_decisions
         self.current = opened[index % len(opened)] if opened else None
-        self.controller = controller
         self.set_class(self.current is not None, "-open")
         self.update(self.text(snapshot, index))
 
@@ -48,32 +43,17 @@ class DecisionPanel(Static):
         out.append("\n")
         out.append_text(literal(d.prompt, "bold"))
         out.append("\n")
-        numbers = []
         for n, option in enumerate(d.options, start=1):
-            withheld = bool(od.offered) and option.id not in od.offered
-            if withheld and not self.controller:
-                continue  # hidden from the players: not even its number shows
-            if n <= 9:
-                numbers.append(n)
             key = f" {n} " if n <= 9 else "   "
-            out.append(key, style="dim" if withheld else "bold reverse")
+            out.append(key, style="bold reverse")
             out.append(" ")
-            out.append_text(literal(option.label, "dim" if withheld else ""))
+            out.append_text(literal(option.label))
             if option.id == d.default:
                 out.append("  (default at the deadline)", style="dim italic")
-            if withheld:
-                out.append("  (not offered now; hidden from the players)", style="dim italic")
             out.append("\n")
-        keys = f"[{_keys(numbers)}] choose"
+        keys = f"[1-{min(len(d.options), 9)}] choose"
         others = len(snapshot.open_decisions) - 1
         if others:
             keys += f"   [o] next open decision ({others} more)"
         out.append(keys, style="dim")
         return out
-
-
-def _keys(numbers: list[int]) -> str:
-    """The option keys shown, as '1-3', or '1 3' when one between them is not shown."""
-    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"{numbers[0]}-{numbers[-1]}"
-    return " ".join(str(n) for n in numbers)
