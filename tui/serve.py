@@ -52,6 +52,10 @@ MAX_MESSAGE = 64 * 1024
 MAX_PING = 64
 CLOSE_WAIT = 2.0
 """Seconds to close a browser's connection politely before cutting it."""
+IDLE_TIMEOUT = 60.0
+"""Seconds a connection may go without a whole request (half-sent headers, trickled or not,
+or an idle keep-alive) before it is closed; aiohttp's own default is an hour. A console's
+websocket is a request in progress, never idle."""
 STATIC_FILES = (
     "css/xterm.css",
     "js/textual.js",
@@ -109,12 +113,22 @@ class Session:
     child: ConsoleChild | None = None
 
     async def close(self, code: int = 1000, message: bytes = b"") -> None:
-        """Close the browser's connection; cut it if the browser does not read (no hang)."""
+        """Close the browser's connection; cut it if the browser does not read (no hang).
+
+        Cut, not closed: a graceful close waits for the data already queued to be read, and a
+        browser that stopped reading would hold the connection and that data for ever. The
+        transport is taken first: aiohttp lets go of it when a close fails.
+        """
+        transport = self.request.transport
         try:
             await asyncio.wait_for(self.websocket.close(code=code, message=message), CLOSE_WAIT)
         except Exception:
-            if self.request.transport is not None:
-                self.request.transport.abort()
+            if transport is not None:
+                transport.abort()
+        except BaseException:  # cancelled meanwhile: cut it all the same
+            if transport is not None:
+                transport.abort()
+            raise
 
 
 SESSIONS = web.AppKey("sessions", set[Session])
@@ -237,7 +251,7 @@ async def run_session(
     what = "projector" if viewer else "session"
     width, height = clamp_size(request.query.get("width"), request.query.get("height"))
     session = Session(websocket, request)
-    sessions.add(session)
+    sessions.add(session)  # before any await: the callers' cap checks hold (see their tests)
     config.echo(f"{what} started ({len(sessions)} open)")
     pump: asyncio.Task[None] | None = None
     try:
@@ -257,8 +271,10 @@ async def run_session(
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
-        await session.close()
-        config.echo(f"{what} ended ({len(sessions)} open)")
+        try:
+            await session.close()
+        finally:
+            config.echo(f"{what} ended ({len(sessions)} open)")
     return websocket
 
 
@@ -380,7 +396,13 @@ def open_socket(bind: Bind, port: int) -> socket.socket:
 
 async def start_site(app: web.Application, sock: socket.socket) -> web.AppRunner:
     """Run app on an already listening socket; await runner.cleanup() to stop."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5)
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=5,
+        keepalive_timeout=IDLE_TIMEOUT,
+    )
     await runner.setup()
     await web.SockSite(runner, sock).start()
     return runner

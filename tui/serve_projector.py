@@ -21,7 +21,7 @@ from aiohttp import web
 
 from sim.problems import TabletopError
 from sim.session.store import SessionStore
-from tui.serve import CONFIG, MAX_MESSAGE, TEMPLATE, VIEWERS, _refuse, run_session
+from tui.serve import CONFIG, MAX_MESSAGE, TEMPLATE, VIEWERS, Session, _refuse, run_session
 from tui.serve_guard import DEFAULT_MAX_VIEWERS, token_ok
 
 PROJECTOR_TITLE = "tabletop: projector (players' view)"
@@ -101,19 +101,27 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
     websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
     if not websocket.can_prepare(request).ok:
         raise _refuse(web.HTTPBadRequest, "expected a websocket")
-    if len(viewers) >= projector.max_viewers:
-        raise _refuse(
-            web.HTTPServiceUnavailable,
-            f"{projector.max_viewers} projector pages are already open (see --max-viewers)",
-        )
+    _check_room(viewers, projector)
     chosen = await asyncio.to_thread(pick_session, projector, wanted)
     if chosen is None:
         raise _refuse(
             web.HTTPNotFound,
             "no session to show yet: start one in the facilitator's console, then reload",
         )
+    # Again: other pages may have been let in while the store was read. From here to
+    # run_session's taking its place there is no await, so the cap holds.
+    _check_room(viewers, projector)
     command = [*projector.command, str(chosen)]
     return await run_session(request, websocket, command, viewers, viewer=True)
+
+
+def _check_room(viewers: set[Session], projector: Projector) -> None:
+    """503 if the projector pages are at their cap."""
+    if len(viewers) >= projector.max_viewers:
+        raise _refuse(
+            web.HTTPServiceUnavailable,
+            f"{projector.max_viewers} projector pages are already open (see --max-viewers)",
+        )
 
 
 def add_projector_routes(app: web.Application) -> None:

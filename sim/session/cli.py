@@ -79,9 +79,13 @@ def sessions_text(rows: list[SessionInfo]) -> str:
         if len(name) > 26:
             name = name[:25] + "…"
         extra = f"  (branch of {s.parent_id})" if s.parent_id is not None else ""
+        # A store may come from anywhere: its times and status are shown terminal-safe too.
+        created = printable(_short(s.created), one_line=True)
+        active = printable(_short(s.last_activity), one_line=True)
+        status = printable(s.status, one_line=True)
         lines.append(
-            f"{s.id:>4}  {name:<26} {_short(s.created):<16}  {_short(s.last_activity):<16}  "
-            f"{s.status:<9} {s.decisions:>9}{extra}"
+            f"{s.id:>4}  {name:<26} {created:<16}  {active:<16}  "
+            f"{status:<9} {s.decisions:>9}{extra}"
         )
     return "\n".join(lines) + "\n"
 

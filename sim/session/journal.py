@@ -21,22 +21,34 @@ from sim.session.store import SessionStore
 class Journal:
     """Where a recorded exercise commits its commands: one session of one store.
 
-    It remembers the last command it knows of, so that a second console writing to the same
-    session is noticed at the next command (and that command refused) instead of interleaving.
+    It remembers the last command it knows of and how many are undone, so that a second
+    console writing to the same session (a command, or an undo) is noticed at the next command
+    or undo (and that one refused) instead of interleaving.
     """
 
     store: SessionStore
     session_id: int
     last: int | None = None
     """Seq of the session's last command as this journal knows it (None: read it now)."""
+    undone: int | None = None
+    """How many of the session's commands are undone, as this journal knows (None: read it)."""
 
     def __post_init__(self) -> None:
-        if self.last is None:
-            self.last = self.store.last_seq(self.session_id)
+        if self.last is None or self.undone is None:
+            self.last, self.undone = self.store.log_mark(self.session_id)
 
     def append(self, at: float, command: Command) -> int:
-        seq = self.store.append(self.session_id, at, command, after=self.last)
+        seq = self.store.append(self.session_id, at, command, after=self.last, undone=self.undone)
         self.last = seq
+        return seq
+
+    def undo_last(self) -> int | None:
+        """Mark the last command (not a clock step) undone, unless another console changed the
+        session meanwhile (StoreError); its seq, or None if there is nothing to undo."""
+        seq = self.store.undo_last(self.session_id, after=self.last, undone=self.undone)
+        if seq is not None:
+            assert self.undone is not None
+            self.undone += 1
         return seq
 
     def refused(self, seq: int) -> None:

@@ -204,7 +204,8 @@ def resume_session(store: SessionStore, ident: str | int, *, force: bool = False
             source.scenario, info.seed, commands, store=store, session_id=info.id
         )
         last = everything[-1].seq if everything else 0
-        replayed.exercise.journal = Journal(store, info.id, last=last)
+        undone = sum(1 for c in everything if c.undone)  # the same read as last: one mark
+        replayed.exercise.journal = Journal(store, info.id, last=last, undone=undone)
         if info.status != "live" and not replayed.exercise.finished:
             store.set_status(info.id, "live")
         return Resumed(info.id, replayed.exercise, replayed, source)

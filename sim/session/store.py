@@ -245,6 +245,8 @@ class SessionStore:
         shown = printable(str(p), one_line=True)
         if p.is_dir():
             raise StoreError(f"the session store {shown} is a folder, not a file: use --store FILE")
+        if p.exists() and not p.is_file():  # /dev/null, a FIFO: SQLite's errors say nothing
+            raise StoreError(f"the session store {shown} is not a regular file: use --store FILE")
         if readonly and not p.exists():
             raise StoreError(f"there is no session store at {shown}")
         if not readonly:
@@ -291,6 +293,11 @@ class SessionStore:
                     f"{shown} is a SQLite database but not a tabletop session store; "
                     "it was left untouched: use --store PATH to choose another file"
                 )
+            if version < 0:
+                raise StoreError(
+                    f"{shown} is a damaged tabletop session store (store schema {version}); "
+                    "it was left untouched: use --store PATH to choose another file"
+                )
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the session store {shown} was written by a newer tabletop (store schema "
@@ -322,7 +329,8 @@ class SessionStore:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O)
+                conn.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
@@ -451,27 +459,26 @@ class SessionStore:
     # --- commands ---------------------------------------------------------------------------
 
     def append(
-        self, session_id: int, at: float, command: Command, *, after: int | None = None
+        self,
+        session_id: int,
+        at: float,
+        command: Command,
+        *,
+        after: int | None = None,
+        undone: int | None = None,
     ) -> int:
         """Commit one command to the session (before it takes effect); return its seq.
 
-        With ``after``, the command must follow that seq: if another process has added
-        commands to the session since (two consoles on one session), nothing is written and
-        a StoreError says so.
+        With ``after``, the command must follow that seq, and with ``undone``, the session must
+        have that many commands undone (see :meth:`log_mark`): if another process has added or
+        undone commands since (two consoles on one session), nothing is written and a
+        StoreError says so.
         """
         body = command_to_json(command)
         stamp = now_iso()
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?", (session_id,)
-            ).fetchone()
-            if after is not None and int(row[0]) != after:
-                raise StoreError(
-                    f"session {session_id} was changed by another tabletop (another console is "
-                    "playing it): nothing was saved; resume it again with "
-                    f"`tabletop play --resume {session_id}` to see where it stands"
-                )
-            seq = int(row[0]) + 1
+            last = _check_unchanged(conn, session_id, after, undone, "saved")
+            seq = last + 1
             conn.execute(
                 "INSERT INTO commands (session_id, seq, at, kind, body, wall)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -479,6 +486,12 @@ class SessionStore:
             )
             conn.execute("UPDATE sessions SET last_activity = ? WHERE id = ?", (stamp, session_id))
             return seq
+
+    def log_mark(self, session_id: int) -> tuple[int, int]:
+        """(seq of the last command, number of commands undone): what a console knows of the
+        session's log. It changes whenever any process adds or undoes a command."""
+        rows = self._read(_MARK, (session_id,))
+        return int(rows[0][0]), int(rows[0][1])
 
     def last_seq(self, session_id: int) -> int:
         """The seq of the session's last command (undone and refused ones included), or 0."""
@@ -495,10 +508,22 @@ class SessionStore:
                 (session_id, seq),
             )
 
-    def undo_last(self, session_id: int, *, skip: tuple[str, ...] = ("advance",)) -> int | None:
-        """Mark the last effective command (of a kind not in skip) undone; return its seq."""
+    def undo_last(
+        self,
+        session_id: int,
+        *,
+        skip: tuple[str, ...] = ("advance",),
+        after: int | None = None,
+        undone: int | None = None,
+    ) -> int | None:
+        """Mark the last effective command (of a kind not in skip) undone; return its seq.
+
+        ``after`` and ``undone`` as for :meth:`append`: a console never takes back a command
+        it has not seen (another console's), nor undoes on top of another console's undo.
+        """
         marks = ",".join("?" for _ in skip) or "''"
         with self._write() as conn:
+            _check_unchanged(conn, session_id, after, undone, "undone")
             row = conn.execute(
                 "SELECT max(seq) FROM commands WHERE session_id = ? AND undone = 0"
                 f" AND refused = 0 AND kind NOT IN ({marks})",
@@ -532,7 +557,7 @@ class SessionStore:
         ):
             out.append(
                 StoredCommand(
-                    seq=int(seq),
+                    seq=_whole(seq, session_id, "command number"),
                     at=_number(at, session_id, seq),
                     command=_decode(body, session_id, seq),
                     undone=bool(undone),
@@ -618,6 +643,31 @@ class SessionStore:
         return [PlanRow(*(str(v) for v in r)) for r in rows]
 
 
+_LAST = "SELECT coalesce(max(seq), 0) FROM commands WHERE session_id = ?"
+_MARK = "SELECT coalesce(max(seq), 0), coalesce(sum(undone), 0) FROM commands WHERE session_id = ?"
+
+
+def _check_unchanged(
+    conn: sqlite3.Connection, session_id: int, after: int | None, undone: int | None, what: str
+) -> int:
+    """The session's last seq, inside a write transaction; StoreError if another process
+    changed its log since this one's mark (after, undone)."""
+    if undone is None:  # the last seq alone is read from the key's index, not the rows
+        last = conn.execute(_LAST, (session_id,)).fetchone()[0]
+        now_undone = None
+    else:
+        last, now_undone = conn.execute(_MARK, (session_id,)).fetchone()
+    if (after is not None and int(last) != after) or (
+        now_undone is not None and int(now_undone) != undone
+    ):
+        raise StoreError(
+            f"session {session_id} was changed by another tabletop (another console is "
+            f"playing it): nothing was {what}; resume it again with "
+            f"`tabletop play --resume {session_id}` to see where it stands"
+        )
+    return int(last)
+
+
 _SESSION_SELECT = """
 SELECT s.id, s.scenario_id, s.scenario_path, s.scenario_sha256, s.seed, s.players, s.created,
        s.last_activity, s.status, s.origin, s.engine_version, s.scenario_format,
@@ -637,25 +687,43 @@ def _info(row: tuple[Any, ...]) -> SessionInfo:
             players = []
     except (TypeError, ValueError):
         players = []
+    sid = int(row[0])  # the rowid: always an integer
     return SessionInfo(
-        id=int(row[0]),
+        id=sid,
         scenario_id=str(row[1]),
         scenario_path=str(row[2]),
         scenario_sha256=str(row[3]),
-        seed=int(row[4]),
+        seed=_whole(row[4], sid, "seed"),
         players=tuple(str(p) for p in players),
         created=str(row[6]),
         last_activity=str(row[7]),
         status=str(row[8]),
         origin=str(row[9]),
         engine_version=str(row[10]),
-        scenario_format=int(row[11]),
-        command_format=int(row[12]),
-        parent_id=None if row[13] is None else int(row[13]),
-        branch_seq=None if row[14] is None else int(row[14]),
+        scenario_format=_whole(row[11], sid, "scenario format"),
+        command_format=_whole(row[12], sid, "command format"),
+        parent_id=None if row[13] is None else _whole(row[13], sid, "parent session"),
+        branch_seq=None if row[14] is None else _whole(row[14], sid, "branch point"),
         commands=int(row[15]),
         decisions=int(row[16]),
     )
+
+
+def _whole(value: object, session_id: int, what: str) -> int:
+    """A stored whole number; a StoreError naming the session if the store holds something else
+    (SQLite keeps any value in any column: a store edited by hand or by another program)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if (
+        isinstance(value, str)
+        and len(value) <= 40
+        and value.isascii()
+        and value.lstrip("-").isdigit()
+    ):
+        return int(value)
+    raise StoreError(f"session {session_id}: the stored {what} is damaged (not a whole number)")
 
 
 def _decode(body: object, session_id: int, seq: int) -> Command:

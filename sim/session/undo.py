@@ -35,7 +35,7 @@ def undo_last(exercise: RecordedExercise) -> tuple[RecordedExercise, Command]:
             _submit_quietly(rebuilt, command)
         return rebuilt, log[index].command
     store, sid = journal.store, journal.session_id
-    seq = store.undo_last(sid)
+    seq = journal.undo_last()
     if seq is None:
         raise ExerciseError("there is nothing to undo")
     undone = next(c for c in store.commands(sid, everything=True) if c.seq == seq)

@@ -1,0 +1,178 @@
+"""Hostile audit of the session store: files that are not what they claim, damaged rows, and two
+consoles on one session. What the other store tests do not try.
+
+Every bad store must give one clear line and exit 1 (never a traceback), leave the file as it
+was, and lose no decision already committed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.bundled import resolve
+from sim.problems import TabletopError
+from sim.session.cli import sessions_text
+from sim.session.journal import RecordedExercise, start_session
+from sim.session.resume import load_text
+from sim.session.store import SessionStore, StoreError
+from tui.cli import main
+
+QUICKSTART = resolve("quickstart")
+assert QUICKSTART is not None
+
+
+def invoke(*args: str, color: bool = False) -> tuple[int, str, str]:
+    """Run tabletop in-process; a traceback (any exception but an exit) fails the test.
+
+    Our own errors (TabletopError) are printed by the entry point, run_main, as one line and
+    exit 1: so they count as that here.
+    """
+    result = CliRunner().invoke(main, list(args), color=color)
+    if isinstance(result.exception, TabletopError):
+        return 1, result.stdout, f"error: {result.exception}\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def recorded_store(path: Path) -> None:
+    code, _, err = invoke("run", "quickstart", "--record", "--store", str(path))
+    assert code == 0, err
+
+
+def new_session(store: SessionStore, seed: int = 5) -> RecordedExercise:
+    text = QUICKSTART.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    return start_session(store, load_text(text, str(QUICKSTART)), text, QUICKSTART, seed)
+
+
+# --- paths that are not files -------------------------------------------------------------------
+
+
+def test_a_fifo_as_the_store_is_refused_before_sqlite_touches_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "store.fifo"
+    os.mkfifo(fifo)
+    for args in (("sessions",), ("run", "quickstart", "--record"), ("watch", "1", "--plain")):
+        code, out, err = invoke(*args, "--store", str(fifo))
+        assert code == 1, (args, out, err)
+        assert "not a regular file" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.fifo"]  # no journal beside it
+
+
+def test_a_socket_as_the_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))
+        with pytest.raises(StoreError, match="not a regular file"):
+            SessionStore.open(path)
+        with pytest.raises(StoreError, match="not a regular file"):
+            SessionStore.open(path, readonly=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.sock"]
+
+
+# --- damaged rows -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("damage", "commands"),
+    [
+        ("UPDATE sessions SET seed = 'abc'", ("sessions", "watch", "report", "compare")),
+        ("UPDATE sessions SET scenario_format = 'zz'", ("sessions", "watch", "branch")),
+        ("UPDATE sessions SET parent_id = 'q'", ("sessions", "report")),
+        ("UPDATE sessions SET command_format = x'00ff'", ("sessions", "watch")),
+        ("UPDATE commands SET seq = 'x' WHERE seq = 1", ("watch", "report", "compare")),
+    ],
+)
+def test_a_damaged_value_in_a_row_is_one_clear_line(
+    tmp_path: Path, damage: str, commands: tuple[str, ...]
+) -> None:
+    """A store edited by hand or by another program (SQLite keeps any type in any column)."""
+    path = tmp_path / "s.sqlite3"
+    recorded_store(path)
+    conn = sqlite3.connect(path)
+    conn.execute(damage)
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    argv = {
+        "sessions": ("sessions",),
+        "watch": ("watch", "1", "--plain"),
+        "report": ("report", "1", "--format", "md"),
+        "compare": ("compare", "1", "1"),
+        "branch": ("branch", "1", "--at", "answer_ally", "--option", "deny"),
+    }
+    for name in commands:
+        code, _, err = invoke(*argv[name], "--store", str(path))
+        assert code == 1, (name, err)
+        assert "session 1" in err and "damaged" in err, (name, err)
+        assert "Traceback" not in err
+    assert path.read_bytes() == before
+
+
+def test_a_store_with_a_negative_schema_version_is_damaged_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    recorded_store(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = -1")
+    conn.close()
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="damaged") as err:
+            SessionStore.open(path, readonly=readonly)
+        assert "duplicate column" not in str(err.value)
+    assert path.read_bytes() == before
+
+
+def test_control_codes_in_a_listed_row_are_shown_literally(tmp_path: Path) -> None:
+    """`tabletop sessions` in a terminal: a hostile store must not drive the terminal (the
+    status and the times are printed as they are stored)."""
+    path = tmp_path / "s.sqlite3"
+    recorded_store(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "UPDATE sessions SET status = char(27) || ']52;c;cHduZWQ=' || char(7),"
+        " created = char(27) || '[2J' || char(27) || '[31m', last_activity = char(155) || '2J'"
+    )
+    conn.commit()
+    conn.close()
+    with SessionStore.open(path, readonly=True) as store:
+        text = sessions_text(store.sessions())
+    assert not any((ord(c) < 32 and c != "\n") or 127 <= ord(c) < 160 for c in text), repr(text)
+    code, out, _ = invoke("sessions", "--store", str(path), color=True)
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
+
+
+# --- a failed write reports the real reason -----------------------------------------------------
+
+
+class _RollsBackOnCreate(sqlite3.Connection):
+    """A connection whose disk fills while the store's tables are made: SQLite then rolls the
+    whole transaction back by itself (as it may for SQLITE_FULL and I/O errors)."""
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+        if sql.startswith("CREATE TABLE commands"):
+            super().execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().execute(sql, *args)  # type: ignore[arg-type]
+
+
+def test_a_write_that_sqlite_already_rolled_back_reports_the_real_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect = sqlite3.connect
+
+    def full_disk_connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        return connect(*args, factory=_RollsBackOnCreate, **kwargs)  # type: ignore[arg-type, call-overload, no-any-return]
+
+    monkeypatch.setattr(sqlite3, "connect", full_disk_connect)
+    with pytest.raises(StoreError) as err:
+        SessionStore.open(tmp_path / "s.sqlite3")
+    assert "cannot rollback" not in str(err.value)
+    assert "full" in str(err.value)
