@@ -240,12 +240,15 @@ def schema(out: str | None, playbook: bool) -> None:
 
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
-    from sim.exits import output_failed
+    from sim.exits import interrupted, mind_closed_streams, output_failed
     from sim.problems import TabletopError
     from sim.safetext import printable
 
+    mind_closed_streams()
     try:
         main()
+    except KeyboardInterrupt:  # before or after click's own handling
+        interrupted()
     except TabletopError as exc:
         click.echo(printable(f"error: {exc}"), err=True)
         sys.exit(INVALID)

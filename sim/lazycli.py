@@ -7,7 +7,10 @@ that line without importing the module (a test checks the lines against the real
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import click
 
@@ -31,6 +34,26 @@ class LazyGroup(click.Group):
     def add_lazy(self, name: str, module: str, short_help: str, attribute: str = "") -> None:
         """Register command NAME, defined as `attribute` (default: NAME) in module."""
         self.lazy_commands[name] = LazyCommand(module, attribute or name, short_help)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _literal_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command named: its usage errors shown literally, Ctrl-C as one line."""
+        with _literal_errors():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                from sim.exits import interrupted
+
+                interrupted()
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(self.lazy_commands))
@@ -64,3 +87,16 @@ class LazyGroup(click.Group):
             limit = formatter.width - 6 - max(len(name) for name, _ in rows)
             with formatter.section("Commands"):
                 formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+
+@contextmanager
+def _literal_errors() -> Iterator[None]:
+    """Show the text of a usage error literally: click echoes arguments as typed (`Got
+    unexpected extra argument (...)`), and our own messages may hold a value too."""
+    try:
+        yield
+    except click.ClickException as exc:
+        from sim.safetext import printable
+
+        exc.message = printable(exc.message, one_line=True)  # type: ignore[misc]
+        raise
