@@ -9,13 +9,16 @@ from pathlib import Path
 
 import click
 
+from sim.cli import no_empty_name
+
 FORMATS = ("html", "md", "json", "pdf")
 
 
 def _write(text: str, out: str | None) -> None:
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        from sim.cli import write_out
+
+        write_out(out, text)
     else:
         from sim.safetext import printable
 
@@ -42,7 +45,10 @@ def _write(text: str, out: str | None) -> None:
     help="players: only what the players' view shows; controller: everything.",
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=no_empty_name,
+    help="Write here, not to stdout.",
 )
 @click.option("--store", metavar="PATH", help="Session store file, for a session id.")
 def report(
@@ -76,6 +82,15 @@ def report(
             found = with_branch(found, session_input(what_if, store))
     else:
         model = _load(source)
+        from sim.bundled import resolve
+        from sim.cli import _scenario_path, check_outputs
+
+        books = {
+            f"the playbook {name}": resolve(name, "playbook")
+            for name in (playbook, what_if)
+            if name is not None
+        }
+        check_outputs({"the scenario": _scenario_path(source), **books}, out=out)
         try:
             found = headless_input(model, seed, playbook)
             if what_if is not None:
@@ -116,6 +131,7 @@ PACK_FILES = (
     "--out",
     required=True,
     type=click.Path(file_okay=False, writable=True),
+    callback=no_empty_name,
     help="Directory to write the package into (made if missing).",
 )
 def pack(scenario: str, out: str) -> None:
@@ -127,7 +143,7 @@ def pack(scenario: str, out: str) -> None:
     from sim.analysis.html import handbook_html, manual_html
     from sim.analysis.markdown import handbook_markdown, manual_markdown
     from sim.analysis.pack import msel_csv, package
-    from sim.cli import _load
+    from sim.cli import _load, write_out
     from sim.safetext import printable
 
     model = _load(scenario)
@@ -148,6 +164,4 @@ def pack(scenario: str, out: str) -> None:
         msel_csv(made.handbook),
     )
     for name, text in zip(PACK_FILES, texts, strict=True):
-        path = directory / name
-        path.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"wrote {printable(str(path), one_line=True)}", err=True)
+        write_out(str(directory / name), text, newline="")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from sim.cli import _load, main
+from sim.cli import _load, _scenario_path, check_outputs, main, no_empty_name, write_out
 
 if TYPE_CHECKING:
     from sim.problems import Problem
@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     "--no-variables", is_flag=True, help="Leave out variables and the links through them."
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=no_empty_name,
+    help="Write here, not to stdout.",
 )
 def graph(scenario: str, fmt: str, no_variables: bool, out: str | None) -> None:
     """Draw the flow of SCENARIO: injects, decisions, options, responses, laws, threat stages.
@@ -34,14 +37,14 @@ def graph(scenario: str, fmt: str, no_variables: bool, out: str | None) -> None:
     from sim.flow import scenario_flow
 
     model = _load(scenario)
+    check_outputs({"the scenario": _scenario_path(scenario)}, out=out)
     flow = scenario_flow(model)
     if fmt == "dot":
         text = to_dot(flow, variables=not no_variables, title=model.scenario.title)
     else:
         text = to_mermaid(flow, variables=not no_variables)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        write_out(out, text)
     else:
         click.echo(text, nl=False)
 
@@ -129,6 +132,7 @@ def _is_playbook(path: Path) -> bool:
     type=click.Path(file_okay=False),
     default=".",
     show_default=True,
+    callback=no_empty_name,
     help="Where to write the files.",
 )
 def new(name: str, template: str | None, directory: str) -> None:

@@ -5,6 +5,7 @@ one clear line and the right exit code (2 for a usage error), the value echoed l
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -48,3 +49,72 @@ def test_a_usage_error_shows_the_value_literally(args: tuple[str, ...]) -> None:
     assert RAW.search(err) is None, err
     assert "\\x1b]8;;http://evil.example" in err
     assert "\\u202e" in err
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "99999"])
+def test_a_dask_port_out_of_range_is_a_usage_error_at_once(port: str) -> None:
+    code, out, err = invoke(
+        "batch", "quickstart", "--runs", "1", "--executor", f"dask://localhost:{port}"
+    )
+    assert code == 2, err
+    assert "Invalid value for '--executor'" in err and "1 to 65535" in err
+    assert out == ""
+
+
+def _specials(tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """Paths that exist but are no scenario file: (path, what the message must say)."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "loop-a.yaml").symlink_to(tmp_path / "loop-b.yaml")
+    (tmp_path / "loop-b.yaml").symlink_to(tmp_path / "loop-a.yaml")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone.yaml")
+    return {
+        "folder": (str(folder), "is a folder, not a scenario file"),
+        "fifo": (str(fifo), "is not a regular file"),
+        "device": ("/dev/zero", "is not a regular file"),
+        "stdin": ("/dev/stdin", "is not a regular file"),
+        "loop": (str(tmp_path / "loop-a.yaml"), "is a broken symbolic link"),
+        "dangling": (str(tmp_path / "dangling.yaml"), "is a broken symbolic link"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device", "stdin", "loop", "dangling"])
+@pytest.mark.parametrize("command", ["run", "graph", "batch"])
+def test_a_path_that_is_no_scenario_file_is_named_for_what_it_is(
+    tmp_path: Path, kind: str, command: str
+) -> None:
+    path, says = _specials(tmp_path)[kind]
+    if not Path(path).exists() and kind in ("device", "stdin"):
+        pytest.skip(f"no {path} here")
+    extra = ["--runs", "1"] if command == "batch" else []
+    code, out, err = invoke(command, path, *extra)
+    assert code == 2, err
+    assert f"'{path}' {says}" in err
+    assert out == ""
+
+
+OUT_FLAGS = [
+    ("run", QUICKSTART, "--out"),
+    ("schema", "--out"),
+    ("graph", QUICKSTART, "--out"),
+    ("report", QUICKSTART, "--format", "md", "--out"),
+    ("batch", "quickstart", "--runs", "1", "--out"),
+    ("batch", "quickstart", "--runs", "1", "--report"),
+    ("pack", QUICKSTART, "--out"),
+    ("new", "starter", "--dir"),
+]
+
+
+@pytest.mark.parametrize("args", OUT_FLAGS, ids=lambda a: f"{a[0]} {a[-1]}")
+def test_an_empty_output_name_is_a_usage_error_not_stdout_or_here(
+    args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--out "$UNSET"` must not print to the terminal instead, nor write into this folder."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke(*args, "")
+    assert code == 2, err
+    assert f"Invalid value for '{args[-1]}': an empty name" in err
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,46 @@
+"""Output files written whole or not at all (no click here).
+
+A command writes its result beside the target and renames it over the target in one step,
+so a write that fails half-way (a full disk, a size limit, Ctrl-C) leaves the previous file
+as it was and no half-written file in its place. A target that is not a regular file (a
+device such as /dev/null or /dev/full, a FIFO) is written directly; a symbolic link is
+followed, so the link stays and its target gets the new text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+
+
+def _new_file_mode() -> int:
+    """The mode a plain open() would give a new file (0o666 less the umask)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_text_file(path: str, text: str, *, newline: str | None = None) -> None:
+    """Write text (UTF-8) to path whole, or raise OSError and leave path as it was."""
+    target = os.path.realpath(path)
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(target, "w", encoding="utf-8", newline=newline) as handle:
+            handle.write(text)
+        return
+    folder, name = os.path.split(target)
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            handle.write(text)
+        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else _new_file_mode())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
