@@ -103,13 +103,21 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
             continue
         found = resolve(name)
         if found is None:
-            raise click.BadParameter(f"'{name}' does not exist", param_hint="PATHS")
+            from sim.cli import _not_a_file
+            from sim.safetext import printable
+
+            why = _not_a_file(name) or "does not exist"
+            raise click.BadParameter(
+                printable(f"'{name}' {why}", one_line=True), param_hint="PATHS"
+            )
         out.append(found)
     return out
 
 
 def _is_playbook(path: Path) -> bool:
     """Playbooks sit beside scenarios; they are checked against a scenario, not linted."""
+    if not path.is_file():  # a FIFO would wait for a writer; the linter reports it
+        return False
     try:
         with path.open(encoding="utf-8", errors="replace") as f:
             head = f.read(4096)

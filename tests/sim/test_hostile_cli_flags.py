@@ -118,3 +118,33 @@ def test_an_empty_output_name_is_a_usage_error_not_stdout_or_here(
     assert f"Invalid value for '{args[-1]}': an empty name" in err
     assert out == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_lint_of_a_folder_holding_a_fifo_reports_it_and_does_not_wait(tmp_path: Path) -> None:
+    """Before, lint opened the FIFO to see whether it is a playbook, and waited for a writer."""
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "ok.yaml").write_bytes(Path(QUICKSTART).read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "lint", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{tmp_path / 'pipe.yaml'}:1:1: " in done.stdout
+    assert "not a regular file" in done.stdout
+    assert "2 files: 1 errors" in done.stderr
+
+
+def test_lint_of_a_path_that_is_no_scenario_file_names_it(tmp_path: Path) -> None:
+    folder_fifo = _specials(tmp_path)
+    for kind in ("fifo", "dangling"):
+        path, says = folder_fifo[kind]
+        code, out, err = invoke("lint", path)
+        assert out == ""
+        assert code == 2, err
+        assert f"'{path}' {says}" in err
