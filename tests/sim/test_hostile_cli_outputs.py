@@ -122,3 +122,18 @@ def test_an_output_through_a_symbolic_link_is_written_to_its_target(tmp_path: Pa
     assert code == 0, err
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8").startswith("flowchart")
+
+
+def test_msel_import_into_a_linked_scenario_keeps_the_link(tmp_path: Path) -> None:
+    """An author's scenario reached through a symbolic link: the injects go into the real
+    file, and the link stays a link (before, the link was replaced by a copy)."""
+    real = tmp_path / "real.yaml"
+    shutil.copy(QUICKSTART, real)
+    link = tmp_path / "linked.yaml"
+    link.symlink_to(real)
+    csv = tmp_path / "msel.csv"
+    csv.write_text("time,from,to,title,text\n10,ally,cabinet,A call,The ally calls\n")
+    code, _, err = invoke("msel", "import", str(csv), "--into", str(link))
+    assert code == 0, err
+    assert link.is_symlink()
+    assert "A call" in real.read_text(encoding="utf-8")
