@@ -55,6 +55,14 @@ class LazyGroup(click.Group):
 
                 interrupted()
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not isinstance(command, click.Group):
+            _refuse_repeats(ctx, name, command, rest)
+        return name, command, rest
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(self.lazy_commands))
 
@@ -100,3 +108,27 @@ def _literal_errors() -> Iterator[None]:
 
         exc.message = printable(exc.message, one_line=True)  # type: ignore[misc]
         raise
+
+
+def _refuse_repeats(
+    parent: click.Context, name: str | None, command: click.Command, args: list[str]
+) -> None:
+    """A usage error for an option given twice that takes one value (`--seed 1 --seed 2`:
+    which was meant?), where click would silently take the last. Options that repeat by
+    design (`--playbook` of batch) and plain flags (`-q -q`) may repeat."""
+    probe = click.Context(command, info_name=name, parent=parent, resilient_parsing=True)
+    try:
+        _, _, order = command.make_parser(probe).parse_args(args=list(args))
+    except click.UsageError:
+        return  # the command's own parsing says what is wrong
+    seen: set[str] = set()
+    for param in order:
+        if not isinstance(param, click.Option) or param.multiple or param.count:
+            continue
+        if param.is_flag and not param.secondary_opts:
+            continue
+        key = param.name or ""
+        if key in seen:
+            spelled = max(param.opts, key=len)
+            raise click.UsageError(f"{spelled} is given twice: give it once", ctx=probe)
+        seen.add(key)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from sim.cli import _load, _scenario_path, check_outputs, main, no_empty_name, write_out
+from sim.lazycli import LazyGroup
 
 if TYPE_CHECKING:
     from sim.problems import Problem
@@ -179,7 +180,7 @@ def new(name: str, template: str | None, directory: str) -> None:
     click.echo(f"next: tabletop lint {printable(str(scenario), one_line=True)}")
 
 
-@main.group()
+@main.group(cls=LazyGroup)
 def msel() -> None:
     """The MSEL as a spreadsheet: import injects from a CSV export."""
 

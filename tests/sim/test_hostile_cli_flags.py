@@ -148,3 +148,40 @@ def test_lint_of_a_path_that_is_no_scenario_file_names_it(tmp_path: Path) -> Non
         assert out == ""
         assert code == 2, err
         assert f"'{path}' {says}" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", QUICKSTART, "--seed", "1", "--seed", "2"),
+        ("run", QUICKSTART, "--out=a.txt", "--format", "json", "--out", "b.txt"),
+        ("batch", "quickstart", "--runs", "1000", "--runs", "10"),
+        ("report", QUICKSTART, "--format", "md", "--audience", "players", "--audience=controller"),
+        ("msel", "import", "x.csv", "--into", "a.yaml", "--into", "b.yaml"),
+        ("serve", "nothere", "--port", "8001", "--port", "8002"),
+    ],
+    ids=lambda a: " ".join(a[:1] + a[-2:-1]),
+)
+def test_a_value_option_given_twice_is_a_usage_error(
+    args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which of two --seed (or --out, or --runs) was meant? Not silently the last."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke(*args)
+    assert code == 2, err
+    option = next(a for a in reversed(args) if a.startswith("--")).split("=")[0]
+    assert f"{option} is given twice: give it once" in err
+    assert f"Usage: main {args[0]}" in err  # the command's usage, not the group's
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_options_that_repeat_by_design_still_do() -> None:
+    code, out, err = invoke(
+        "batch", "quickstart", "--runs", "2", "--playbook", "quickstart--cooperate",
+        "--playbook", "quickstart--go-it-alone", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert '"quickstart--go-it-alone"' in out
+    code, _, err = invoke("validate", "-q", "-q", QUICKSTART)
+    assert code == 0, err
