@@ -324,7 +324,11 @@ def run_main() -> None:
     except KeyboardInterrupt:  # before or after click's own handling
         interrupted()
     except TabletopError as exc:
-        click.echo(printable(f"error: {exc}"), err=True)
+        from sim.problems import InputProblems
+
+        if isinstance(exc, InputProblems):
+            _fail_problems(exc.problems)
+        click.echo(printable(f"error: {exc}", one_line=True), err=True)
         sys.exit(INVALID)
     except OSError as exc:  # `tabletop run x | head` (the reader left), a full disk, ...
         output_failed(exc)
