@@ -245,6 +245,8 @@ class SessionStore:
         shown = printable(str(p), one_line=True)
         if p.is_dir():
             raise StoreError(f"the session store {shown} is a folder, not a file: use --store FILE")
+        if p.exists() and not p.is_file():  # /dev/null, a FIFO: SQLite's errors say nothing
+            raise StoreError(f"the session store {shown} is not a regular file: use --store FILE")
         if readonly and not p.exists():
             raise StoreError(f"there is no session store at {shown}")
         if not readonly:

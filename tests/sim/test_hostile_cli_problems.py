@@ -43,3 +43,18 @@ def test_an_error_naming_a_value_with_a_newline_is_one_line(tmp_path: Path) -> N
     assert (
         line == "error: no playbook file or bundled playbook 'gone\\x0aquickstart.yaml:1:1: fake'"
     )
+
+
+def test_a_session_store_that_is_a_device_or_a_fifo_is_named_for_what_it_is(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    fifo = tmp_path / "store.db"
+    os.mkfifo(fifo)
+    for store in (str(fifo), "/dev/null"):
+        result = CliRunner().invoke(main, ["sessions", "--store", store])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.strip() == (
+            f"error: the session store {store} is not a regular file: use --store FILE"
+        )
