@@ -103,6 +103,8 @@ def _literal_errors() -> Iterator[None]:
     unexpected extra argument (...)`), and our own messages may hold a value too."""
     try:
         yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # its message is the command's own help, in lines
     except click.ClickException as exc:
         from sim.safetext import printable
 

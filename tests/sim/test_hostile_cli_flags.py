@@ -185,3 +185,12 @@ def test_options_that_repeat_by_design_still_do() -> None:
     assert '"quickstart--go-it-alone"' in out
     code, _, err = invoke("validate", "-q", "-q", QUICKSTART)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("args", [(), ("msel",)], ids=["tabletop", "msel"])
+def test_a_group_without_its_command_shows_its_help_as_lines(args: tuple[str, ...]) -> None:
+    """The help click shows as a usage error is ours, lines and all: not escaped to one line."""
+    code, _, err = invoke(*args)
+    assert code == 2
+    assert "\\x0a" not in err
+    assert "\nOptions:\n" in err and "\nCommands:\n" in err
