@@ -3,14 +3,16 @@
 A command writes its result beside the target and renames it over the target in one step,
 so a write that fails half-way (a full disk, a size limit, Ctrl-C) leaves the previous file
 as it was and no half-written file in its place. A target that is not a regular file (a
-device such as /dev/null or /dev/full, a FIFO) is written directly; a symbolic link is
-followed, so the link stays and its target gets the new text.
+device such as /dev/null or /dev/full, a FIFO) is written directly, and /dev/stdout (or
+/dev/fd/N) is appended to, as the shell opened it; a symbolic link is followed, so the link
+stays and its target gets the new text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 
@@ -22,8 +24,17 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+_STREAM = re.compile(r"/dev/(stdout|stderr|fd/[0-9]+)|/proc/(self|[0-9]+)/fd/[0-9]+")
+"""A stream this process was given (`--out /dev/stdout >> all.txt`): written where the shell
+opened it, appending as it does (never truncated, never replaced)."""
+
+
 def write_text_file(path: str, text: str, *, newline: str | None = None) -> None:
     """Write text (UTF-8) to path whole, or raise OSError and leave path as it was."""
+    if _STREAM.fullmatch(os.path.normpath(path)):
+        with open(path, "a", encoding="utf-8", newline=newline) as handle:
+            handle.write(text)
+        return
     target = os.path.realpath(path)
     try:
         mode: int | None = os.stat(target).st_mode

@@ -137,3 +137,23 @@ def test_msel_import_into_a_linked_scenario_keeps_the_link(tmp_path: Path) -> No
     assert code == 0, err
     assert link.is_symlink()
     assert "A call" in real.read_text(encoding="utf-8")
+
+
+def test_out_to_dev_stdout_appends_where_the_shell_appends(tmp_path: Path) -> None:
+    """`--out /dev/stdout >> all.txt`: the file the shell opened for appending keeps what it
+    had (opening /dev/stdout to write truncated it, and a rename would replace it)."""
+    if not Path("/dev/stdout").exists():
+        pytest.skip("no /dev/stdout here")
+    log = tmp_path / "all.txt"
+    log.write_text("first\n", encoding="utf-8")
+    done = subprocess.run(
+        f"'{TABLETOP}' schema --out /dev/stdout >> '{log}'",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("first\n{")
+    assert text.rstrip().endswith("}")
