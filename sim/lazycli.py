@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -47,6 +47,8 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command named: its usage errors shown literally, Ctrl-C as one line."""
+        from sim.problems import TabletopError
+
         with _literal_errors():
             try:
                 return super().invoke(ctx)
@@ -54,6 +56,8 @@ class LazyGroup(click.Group):
                 from sim.exits import interrupted
 
                 interrupted()
+            except TabletopError as exc:  # as the entry point says it, for any caller of click
+                _say_error(exc)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -134,3 +138,18 @@ def _refuse_repeats(
             spelled = max(param.opts, key=len)
             raise click.UsageError(f"{spelled} is given twice: give it once", ctx=probe)
         seen.add(key)
+
+
+def _say_error(exc: Exception) -> NoReturn:
+    """One of our errors as the entry point says it: problem lines, or one line; exit 1."""
+    import sys
+
+    from sim.cli import _fail_problems
+    from sim.exits import INVALID
+    from sim.problems import InputProblems
+    from sim.safetext import printable
+
+    if isinstance(exc, InputProblems):
+        _fail_problems(exc.problems)
+    click.echo(printable(f"error: {exc}", one_line=True), err=True)
+    sys.exit(INVALID)

@@ -58,3 +58,17 @@ def test_a_session_store_that_is_a_device_or_a_fifo_is_named_for_what_it_is(
         assert result.stderr.strip() == (
             f"error: the session store {store} is not a regular file: use --store FILE"
         )
+
+
+def test_a_command_called_in_process_says_its_error_as_the_program_does(tmp_path: Path) -> None:
+    """Through click alone (as CliRunner, or another program embedding the group), an error of
+    ours is the same one line and exit 1, not an exception."""
+    cases = [
+        (["report", "quickstart", "--playbook", "gone"], "error: no playbook file"),
+        (["report", "7", "--store", str(tmp_path / "none.db")], "error: there is no session"),
+    ]
+    for args, says in cases:
+        result = CliRunner().invoke(main, args)
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(says), result.stderr
