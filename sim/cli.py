@@ -56,13 +56,22 @@ def _cannot_write(out: str, reason: str) -> NoReturn:
     sys.exit(INVALID)
 
 
-def no_empty_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def output_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Callback of every option naming an output: `--out ""` (say, `--out "$UNSET"`) is a usage
-    error, not the terminal or the current folder instead."""
+    error, not the terminal or the current folder instead; so is a folder option naming
+    something that exists and is no folder (click lets a device such as /dev/null through)."""
+    import os
+
+    from sim.safetext import printable
+
+    folder = isinstance(param.type, click.Path) and not param.type.file_okay
     if value is not None and not value.strip():
-        folder = isinstance(param.type, click.Path) and not param.type.file_okay
         raise click.BadParameter(
             f"an empty name: give a {'folder' if folder else 'file'} name", ctx=ctx, param=param
+        )
+    if value is not None and folder and os.path.exists(value) and not os.path.isdir(value):
+        raise click.BadParameter(
+            printable(f"'{value}' is not a folder", one_line=True), ctx=ctx, param=param
         )
     return value
 
@@ -204,7 +213,7 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False),
-    callback=no_empty_name,
+    callback=output_name,
     help="Write here, not to stdout.",
 )
 @click.option("--record", is_flag=True, help="Save the run as a session (see `tabletop sessions`).")
@@ -292,7 +301,7 @@ def list_() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False),
-    callback=no_empty_name,
+    callback=output_name,
     help="Write here, not to stdout.",
 )
 @click.option("--playbook", is_flag=True, help="The playbook schema, not the scenario's.")

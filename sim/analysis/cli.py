@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli import no_empty_name
+from sim.cli import output_name
 
 FORMATS = ("html", "md", "json", "pdf")
 
@@ -47,7 +47,7 @@ def _write(text: str, out: str | None) -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True),
-    callback=no_empty_name,
+    callback=output_name,
     help="Write here, not to stdout.",
 )
 @click.option("--store", metavar="PATH", help="Session store file, for a session id.")
@@ -131,7 +131,7 @@ PACK_FILES = (
     "--out",
     required=True,
     type=click.Path(file_okay=False, writable=True),
-    callback=no_empty_name,
+    callback=output_name,
     help="Directory to write the package into (made if missing).",
 )
 def pack(scenario: str, out: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from sim.cli import _load, _scenario_path, check_outputs, main, no_empty_name, write_out
+from sim.cli import _load, _scenario_path, check_outputs, main, output_name, write_out
 from sim.lazycli import LazyGroup
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True),
-    callback=no_empty_name,
+    callback=output_name,
     help="Write here, not to stdout.",
 )
 def graph(scenario: str, fmt: str, no_variables: bool, out: str | None) -> None:
@@ -141,7 +141,7 @@ def _is_playbook(path: Path) -> bool:
     type=click.Path(file_okay=False),
     default=".",
     show_default=True,
-    callback=no_empty_name,
+    callback=output_name,
     help="Where to write the files.",
 )
 def new(name: str, template: str | None, directory: str) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sim.cli import no_empty_name
+from sim.cli import output_name
 
 if TYPE_CHECKING:
     from sim.batch.runner import Progress
@@ -74,13 +74,13 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True),
-    callback=no_empty_name,
+    callback=output_name,
     help="Write here, not to stdout.",
 )
 @click.option(
     "--report",
     type=click.Path(dir_okay=False, writable=True),
-    callback=no_empty_name,
+    callback=output_name,
     help="Also write an offline HTML report with histograms.",
 )
 def batch(

@@ -194,3 +194,11 @@ def test_a_group_without_its_command_shows_its_help_as_lines(args: tuple[str, ..
     assert code == 2
     assert "\\x0a" not in err
     assert "\nOptions:\n" in err and "\nCommands:\n" in err
+
+
+@pytest.mark.parametrize("args", [("new", "starter", "--dir"), ("pack", "quickstart", "--out")])
+def test_a_folder_option_given_a_device_says_it_is_no_folder(args: tuple[str, ...]) -> None:
+    code, out, err = invoke(*args, "/dev/null")
+    assert code == 2, err
+    assert f"Invalid value for '{args[-1]}': '/dev/null' is not a folder" in err
+    assert out == ""
