@@ -6,10 +6,14 @@ Registered in sim/cli.py. Heavy imports (jinja2, matplotlib) happen only when a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sim.cli import output_name
+
+if TYPE_CHECKING:
+    from sim.schema import Scenario
 
 FORMATS = ("html", "md", "json", "pdf")
 
@@ -91,6 +95,7 @@ def report(
             if name is not None
         }
         check_outputs({"the scenario": _scenario_path(source), **books}, out=out)
+        _check_playbooks(model, [path for path in books.values() if path is not None])
         try:
             found = headless_input(model, seed, playbook)
             if what_if is not None:
@@ -114,6 +119,22 @@ def report(
         click.echo(f"wrote {out}", err=True)
         return
     _write(render_aar(aar, fmt, caveat), out)
+
+
+def _check_playbooks(model: Scenario, paths: list[Path]) -> None:
+    """Every problem of the playbook and the 'what if' playbook at once, before either plays."""
+    from sim.cli import _fail_problems
+    from sim.playbook import load_playbook
+    from sim.problems import InputProblems, Problem
+
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            load_playbook(path, model)
+        except InputProblems as exc:
+            problems += exc.problems
+    if problems:
+        _fail_problems(problems)
 
 
 PACK_FILES = (

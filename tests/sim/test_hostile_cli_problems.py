@@ -72,3 +72,18 @@ def test_a_command_called_in_process_says_its_error_as_the_program_does(tmp_path
         assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert result.exit_code == 1
         assert result.stderr.startswith(says), result.stderr
+
+
+def test_report_reports_the_problems_of_both_playbooks_at_once(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text("playbook: {id: one, scenario: quickstart}\ndecisions:\n  nosuch: x\n")
+    two = tmp_path / "two.yaml"
+    two.write_text("playbook: {id: two, scenario: quickstart}\ndecisions:\n  answer_ally: nope\n")
+    result = CliRunner().invoke(
+        main, ["report", "quickstart", "--playbook", str(one), "--what-if", str(two)]
+    )
+    assert result.exit_code == 1, result.output
+    assert f"{one}:3:3: unknown decision 'nosuch'" in result.stderr
+    assert f"{two}:3:16: 'nope' is not an option of 'answer_ally'" in result.stderr
+    assert result.stderr.strip().endswith("2 errors")
+    assert result.stdout == ""
