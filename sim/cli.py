@@ -82,6 +82,7 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
 
     ``inputs`` maps what a file is ("the scenario") to its path; ``outputs`` maps the name of
     an option of the current command to its value."""
+    import errno
     import os
 
     from sim.safetext import printable
@@ -100,7 +101,8 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
                 )
         folder = os.path.dirname(os.path.realpath(value))
         if not os.path.isdir(folder):
-            _cannot_write(value, os.strerror(2))  # ENOENT: "No such file or directory"
+            missing = not os.path.lexists(folder)
+            _cannot_write(value, os.strerror(errno.ENOENT if missing else errno.ENOTDIR))
 
 
 def _scenario_path(name: str) -> Path:

@@ -157,3 +157,13 @@ def test_out_to_dev_stdout_appends_where_the_shell_appends(tmp_path: Path) -> No
     text = log.read_text(encoding="utf-8")
     assert text.startswith("first\n{")
     assert text.rstrip().endswith("}")
+
+
+def test_an_output_under_a_file_says_it_is_not_a_folder(tmp_path: Path) -> None:
+    under = tmp_path / "plain.txt"
+    under.write_text("a file, not a folder\n", encoding="utf-8")
+    target = under / "out.txt"
+    code, out, err = invoke("batch", "quickstart", "--runs", "2", "--out", str(target))
+    assert code == 1, err
+    assert err.strip() == f"error: cannot write {target}: Not a directory"
+    assert out == ""
