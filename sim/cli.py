@@ -12,6 +12,8 @@ from sim.commandlist import MAIN_HELP, SIM_COMMANDS, VERSION
 from sim.lazycli import LazyGroup
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sim.problems import Problem
     from sim.schema import Scenario
 
@@ -33,18 +35,74 @@ def _fail_problems(problems: list[Problem]) -> NoReturn:
     sys.exit(INVALID)
 
 
-def write_out(out: str, text: str) -> None:
-    """Write a result file, or exit 1 with one line saying why it could not be written."""
-    from sim.safetext import printable
+def write_out(out: str, text: str, *, newline: str | None = None) -> None:
+    """Write a result file whole (the old file stays if the write fails half-way), or exit 1
+    with one line saying why it could not be written."""
+    from sim.outfile import write_text_file
 
     try:
-        with open(out, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_text_file(out, text, newline=newline)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        click.echo(printable(f"error: cannot write '{out}': {reason}", one_line=True), err=True)
-        sys.exit(INVALID)
-    say(f"wrote {out}", err=True)
+        _cannot_write(out, exc.strerror or type(exc).__name__)
+    from sim.safetext import printable
+
+    click.echo(printable(f"wrote {out}", one_line=True), err=True)
+
+
+def _cannot_write(out: str, reason: str) -> NoReturn:
+    from sim.safetext import printable
+
+    click.echo(printable(f"error: cannot write {out}: {reason}", one_line=True), err=True)
+    sys.exit(INVALID)
+
+
+def output_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback of every option naming an output: `--out ""` (say, `--out "$UNSET"`) is a usage
+    error, not the terminal or the current folder instead; so is a folder option naming
+    something that exists and is no folder (click lets a device such as /dev/null through)."""
+    import os
+
+    from sim.safetext import printable
+
+    folder = isinstance(param.type, click.Path) and not param.type.file_okay
+    if value is not None and not value.strip():
+        raise click.BadParameter(
+            f"an empty name: give a {'folder' if folder else 'file'} name", ctx=ctx, param=param
+        )
+    if value is not None and folder and os.path.exists(value) and not os.path.isdir(value):
+        raise click.BadParameter(
+            printable(f"'{value}' is not a folder", one_line=True), ctx=ctx, param=param
+        )
+    return value
+
+
+def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> None:
+    """Before any work: refuse an output that is one of the inputs (usage error: it would be
+    overwritten), and exit 1 if an output's folder is missing (not after a long batch).
+
+    ``inputs`` maps what a file is ("the scenario") to its path; ``outputs`` maps the name of
+    an option of the current command to its value."""
+    import errno
+    import os
+
+    from sim.safetext import printable
+
+    ctx = click.get_current_context()
+    for name, value in outputs.items():
+        if value is None:
+            continue
+        for what, path in inputs.items():
+            if path is not None and os.path.exists(value) and os.path.samefile(value, path):
+                param = next(p for p in ctx.command.params if p.name == name)
+                raise click.BadParameter(
+                    printable(f"'{value}' is {what}; it would be overwritten", one_line=True),
+                    ctx=ctx,
+                    param=param,
+                )
+        folder = os.path.dirname(os.path.realpath(value))
+        if not os.path.isdir(folder):
+            missing = not os.path.lexists(folder)
+            _cannot_write(value, os.strerror(errno.ENOENT if missing else errno.ENOTDIR))
 
 
 def _scenario_path(name: str) -> Path:
@@ -54,16 +112,32 @@ def _scenario_path(name: str) -> Path:
 
     path = resolve(name)
     if path is None:
-        hint = did_you_mean(name, bundled_names())
+        what = _not_a_file(name)
+        hint = "" if what else did_you_mean(name, bundled_names())
         raise click.BadParameter(
             printable(
-                f"no file or bundled scenario '{name}'{hint}; "
+                f"'{name}' {what}"
+                if what
+                else f"no file or bundled scenario '{name}'{hint}; "
                 f"bundled: {', '.join(bundled_names())}",
                 one_line=True,
             ),
             param_hint="SCENARIO",
         )
     return path
+
+
+def _not_a_file(name: str) -> str:
+    """Why a path that exists in some form is no scenario file ('' if it does not exist)."""
+    import os
+
+    if not name or not os.path.lexists(name):
+        return ""
+    if not os.path.exists(name):
+        return "is a broken symbolic link (its target is missing, or links loop)"
+    if os.path.isdir(name):
+        return "is a folder, not a scenario file"
+    return "is not a regular file (a device or a pipe cannot be read as a scenario)"
 
 
 def _load(name: str) -> Scenario:
@@ -138,7 +212,12 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     show_default=True,
     help="Everything, or only what players know (text and JSON).",
 )
-@click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    callback=output_name,
+    help="Write here, not to stdout.",
+)
 @click.option("--record", is_flag=True, help="Save the run as a session (see `tabletop sessions`).")
 @click.option("--store", metavar="PATH", help="Session store file for --record.")
 def run(
@@ -167,15 +246,16 @@ def run(
     run_seed = model.scenario.seed if seed is None else seed
     chooser: Decider
     label = None
-    if playbook_name is not None:
-        path = resolve(playbook_name, "playbook")
-        if path is None:
-            raise click.BadParameter(
-                printable(f"no playbook file '{playbook_name}'", one_line=True),
-                param_hint="--playbook",
-            )
+    book_path = None if playbook_name is None else resolve(playbook_name, "playbook")
+    if playbook_name is not None and book_path is None:
+        raise click.BadParameter(
+            printable(f"no playbook file '{playbook_name}'", one_line=True),
+            param_hint="--playbook",
+        )
+    check_outputs({"the scenario": _scenario_path(scenario), "the playbook": book_path}, out=out)
+    if book_path is not None:
         try:
-            book = load_playbook(path, model)
+            book = load_playbook(book_path, model)
         except InputProblems as exc:
             _fail_problems(exc.problems)
         chooser = PlaybookDecider(book)
@@ -220,7 +300,12 @@ def list_() -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    callback=output_name,
+    help="Write here, not to stdout.",
+)
 @click.option("--playbook", is_flag=True, help="The playbook schema, not the scenario's.")
 def schema(out: str | None, playbook: bool) -> None:
     """Print the JSON Schema of the scenario (or playbook) format (draft-07, for editors)."""
@@ -240,14 +325,21 @@ def schema(out: str | None, playbook: bool) -> None:
 
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
-    from sim.exits import output_failed
+    from sim.exits import interrupted, mind_closed_streams, output_failed
     from sim.problems import TabletopError
     from sim.safetext import printable
 
+    mind_closed_streams()
     try:
         main()
+    except KeyboardInterrupt:  # before or after click's own handling
+        interrupted()
     except TabletopError as exc:
-        click.echo(printable(f"error: {exc}"), err=True)
+        from sim.problems import InputProblems
+
+        if isinstance(exc, InputProblems):
+            _fail_problems(exc.problems)
+        click.echo(printable(f"error: {exc}", one_line=True), err=True)
         sys.exit(INVALID)
     except OSError as exc:  # `tabletop run x | head` (the reader left), a full disk, ...
         output_failed(exc)

@@ -1,13 +1,56 @@
-"""Exit codes and the last words of a command whose output cannot be written (no click here:
-the click-free validate path uses them too)."""
+"""Exit codes and the last words of a command whose output cannot be written, or that was
+interrupted (no click here: the click-free start-up paths use them too)."""
 
 from __future__ import annotations
 
+import errno
+import io
 import sys
 from typing import NoReturn
 
 INVALID = 1
 """Exit code: invalid input, or an output that cannot be written."""
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (the shell's convention for SIGINT)."""
+
+
+class ClosedOutput(io.TextIOBase):
+    """Standard output when the program was started with it closed (`tabletop run x >&-`):
+    every write fails as writing to a closed file does, so the command says so and exits 1
+    instead of losing its output silently or failing on ``None``."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def flush(self) -> None:
+        pass  # nothing was written; the interpreter's last flush must not fail
+
+
+def mind_closed_streams() -> None:
+    """Give a closed stdout a stream that fails on use, and a closed stderr one that drops
+    what is written (there is nowhere to say anything). Call first thing."""
+    import os
+
+    if sys.stdout is None:
+        sys.stdout = ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
+
+
+def interrupted() -> NoReturn:
+    """Exit 130 with one line after Ctrl-C (never a traceback)."""
+    try:
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(INTERRUPTED)
 
 
 def quiet_stdout() -> None:

@@ -37,7 +37,17 @@ def command_help() -> list[tuple[str, str]]:
 
 
 def run_main() -> None:
-    """Entry point of the `tabletop` console script."""
+    """Entry point of the `tabletop` console script: Ctrl-C anywhere is one line, exit 130."""
+    from sim.exits import interrupted, mind_closed_streams
+
+    mind_closed_streams()
+    try:
+        _run()
+    except KeyboardInterrupt:
+        interrupted()
+
+
+def _run() -> None:
     from sim.quickhelp import quick_answer
 
     text = quick_answer(sys.argv[1:], command_help())

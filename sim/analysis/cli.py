@@ -6,8 +6,14 @@ Registered in sim/cli.py. Heavy imports (jinja2, matplotlib) happen only when a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from sim.cli import output_name
+
+if TYPE_CHECKING:
+    from sim.schema import Scenario
 
 FORMATS = ("html", "md", "json", "pdf")
 
@@ -16,8 +22,9 @@ def _write(text: str, out: str | None) -> None:
     from sim.safetext import printable
 
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {printable(out, one_line=True)}", err=True)
+        from sim.cli import write_out
+
+        write_out(out, text)
     else:
         click.echo(printable(text), nl=False)
 
@@ -42,7 +49,10 @@ def _write(text: str, out: str | None) -> None:
     help="players: only what the players' view shows; controller: everything.",
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=output_name,
+    help="Write here, not to stdout.",
 )
 @click.option("--store", metavar="PATH", help="Session store file, for a session id.")
 def report(
@@ -77,6 +87,16 @@ def report(
             found = with_branch(found, session_input(what_if, store))
     else:
         model = _load(source)
+        from sim.bundled import resolve
+        from sim.cli import _scenario_path, check_outputs
+
+        books = {
+            f"the playbook {name}": resolve(name, "playbook")
+            for name in (playbook, what_if)
+            if name is not None
+        }
+        check_outputs({"the scenario": _scenario_path(source), **books}, out=out)
+        _check_playbooks(model, [path for path in books.values() if path is not None])
         try:
             found = headless_input(model, seed, playbook)
             if what_if is not None:
@@ -102,6 +122,22 @@ def report(
     _write(render_aar(aar, fmt, caveat), out)
 
 
+def _check_playbooks(model: Scenario, paths: list[Path]) -> None:
+    """Every problem of the playbook and the 'what if' playbook at once, before either plays."""
+    from sim.cli import _fail_problems
+    from sim.playbook import load_playbook
+    from sim.problems import InputProblems, Problem
+
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            load_playbook(path, model)
+        except InputProblems as exc:
+            problems += exc.problems
+    if problems:
+        _fail_problems(problems)
+
+
 PACK_FILES = (
     "situation-manual.html",
     "situation-manual.md",
@@ -117,6 +153,7 @@ PACK_FILES = (
     "--out",
     required=True,
     type=click.Path(file_okay=False, writable=True),
+    callback=output_name,
     help="Directory to write the package into (made if missing).",
 )
 def pack(scenario: str, out: str) -> None:
@@ -128,7 +165,7 @@ def pack(scenario: str, out: str) -> None:
     from sim.analysis.html import handbook_html, manual_html
     from sim.analysis.markdown import handbook_markdown, manual_markdown
     from sim.analysis.pack import msel_csv, package
-    from sim.cli import _load
+    from sim.cli import _load, write_out
     from sim.safetext import printable
 
     model = _load(scenario)
@@ -149,6 +186,4 @@ def pack(scenario: str, out: str) -> None:
         msel_csv(made.handbook),
     )
     for name, text in zip(PACK_FILES, texts, strict=True):
-        path = directory / name
-        path.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"wrote {printable(str(path), one_line=True)}", err=True)
+        write_out(str(directory / name), text, newline="")

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from sim.cli import _load, main
+from sim.cli import _load, _scenario_path, check_outputs, main, output_name, write_out
+from sim.lazycli import LazyGroup
 
 if TYPE_CHECKING:
     from sim.problems import Problem
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
     "--no-variables", is_flag=True, help="Leave out variables and the links through them."
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=output_name,
+    help="Write here, not to stdout.",
 )
 def graph(scenario: str, fmt: str, no_variables: bool, out: str | None) -> None:
     """Draw the flow of SCENARIO: injects, decisions, options, responses, laws, threat stages.
@@ -34,16 +38,14 @@ def graph(scenario: str, fmt: str, no_variables: bool, out: str | None) -> None:
     from sim.flow import scenario_flow
 
     model = _load(scenario)
+    check_outputs({"the scenario": _scenario_path(scenario)}, out=out)
     flow = scenario_flow(model)
     if fmt == "dot":
         text = to_dot(flow, variables=not no_variables, title=model.scenario.title)
     else:
         text = to_mermaid(flow, variables=not no_variables)
     if out:
-        from sim.safetext import printable
-
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {printable(out, one_line=True)}", err=True)
+        write_out(out, text)
     else:
         click.echo(text, nl=False)
 
@@ -102,13 +104,21 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
             continue
         found = resolve(name)
         if found is None:
-            raise click.BadParameter(f"'{name}' does not exist", param_hint="PATHS")
+            from sim.cli import _not_a_file
+            from sim.safetext import printable
+
+            why = _not_a_file(name) or "does not exist"
+            raise click.BadParameter(
+                printable(f"'{name}' {why}", one_line=True), param_hint="PATHS"
+            )
         out.append(found)
     return out
 
 
 def _is_playbook(path: Path) -> bool:
     """Playbooks sit beside scenarios; they are checked against a scenario, not linted."""
+    if not path.is_file():  # a FIFO would wait for a writer; the linter reports it
+        return False
     try:
         with path.open(encoding="utf-8", errors="replace") as f:
             head = f.read(4096)
@@ -131,6 +141,7 @@ def _is_playbook(path: Path) -> bool:
     type=click.Path(file_okay=False),
     default=".",
     show_default=True,
+    callback=output_name,
     help="Where to write the files.",
 )
 def new(name: str, template: str | None, directory: str) -> None:
@@ -169,7 +180,7 @@ def new(name: str, template: str | None, directory: str) -> None:
     click.echo(f"next: tabletop lint {printable(str(scenario), one_line=True)}")
 
 
-@main.group()
+@main.group(cls=LazyGroup)
 def msel() -> None:
     """The MSEL as a spreadsheet: import injects from a CSV export."""
 

@@ -133,8 +133,8 @@ def lint_file(
 
     shown = str(path)
     try:
+        doc = read_yaml_file(path, display_path=shown)  # first: refuses a FIFO, a huge file
         text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
-        doc = read_yaml_file(path, display_path=shown)
     except InputProblems as exc:
         return sorted(_from_problems(exc.problems))
     except OSError as exc:

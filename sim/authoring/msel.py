@@ -450,7 +450,9 @@ def append_injects(text: str, injects: list[ImportedInject], source: str) -> str
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step: a crash leaves the old file or the new, never half."""
+    """Replace the file in one step: a crash leaves the old file or the new, never half.
+    A symbolic link is followed: its target is replaced, the link stays."""
+    path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

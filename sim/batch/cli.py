@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from sim.cli import output_name
 
 if TYPE_CHECKING:
     from sim.batch.runner import Progress
@@ -23,8 +24,15 @@ _DASK_ADDRESS = re.compile(r"^dask://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$")
 
 
 def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if value in ("local", "dask-local") or _DASK_ADDRESS.match(value):
+    if value in ("local", "dask-local"):
         return value
+    if _DASK_ADDRESS.match(value):
+        port = int(value.rsplit(":", 1)[1])
+        if 1 <= port <= 65535:
+            return value
+        raise click.BadParameter(
+            f"port {port} of '{value}': a port is 1 to 65535", ctx=ctx, param=param
+        )
     raise click.BadParameter(
         f"'{value}' is not local, dask-local or dask://HOST:PORT", ctx=ctx, param=param
     )
@@ -64,11 +72,15 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=output_name,
+    help="Write here, not to stdout.",
 )
 @click.option(
     "--report",
     type=click.Path(dir_okay=False, writable=True),
+    callback=output_name,
     help="Also write an offline HTML report with histograms.",
 )
 def batch(
@@ -93,7 +105,7 @@ def batch(
     from sim.batch.results import batch_data, to_csv, to_json, to_text
     from sim.batch.runner import run_batch
     from sim.bundled import resolve
-    from sim.cli import _fail_problems, _scenario_path
+    from sim.cli import _fail_problems, _scenario_path, check_outputs, write_out
     from sim.problems import InputProblems
     from sim.safetext import printable
 
@@ -115,6 +127,9 @@ def batch(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--playbook") from None
 
+    inputs = {"the scenario": scenario_path}
+    inputs |= {f"the playbook {p}": p for p in book_paths}
+    check_outputs(inputs, out=out, report=report)  # before the runs, not after them
     if report is not None:
         from sim.batch.report import check_report_support
 
@@ -123,15 +138,13 @@ def batch(
     data = batch_data(result)
     text = {"json": to_json, "csv": to_csv}.get(fmt, to_text)(data)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {printable(out, one_line=True)}", err=True)
+        write_out(out, text)
     else:
         click.echo(text, nl=False)
     if report is not None:
-        from sim.batch.report import write_report
+        from sim.batch.report import render
 
-        write_report(result, data, report)
-        click.echo(f"wrote {printable(report, one_line=True)}", err=True)
+        write_out(report, render(result, data))
     if result.failure is not None:
         click.echo(f"error: {printable(result.failure, one_line=True)}", err=True)
         click.echo(

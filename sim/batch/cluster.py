@@ -8,12 +8,16 @@ function as the local process pool. Install with ``pip install 'tabletop[cluster
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 from sim.batch.recipe import Recipe
 from sim.batch.replicate import RunSummary, run_chunk
 from sim.batch.runner import WINDOW_PER_JOB, ExecutorError
+
+CONNECT_TIMEOUT_S = 10
+"""Seconds to reach a dask://HOST:PORT scheduler and hear its greeting."""
 
 
 def _distributed() -> Any:
@@ -37,11 +41,39 @@ def _client(address: str | None, jobs: int) -> tuple[Any, Any]:
             silence_logs=40,
         )
         return dd.Client(cluster), cluster
-    target = "tcp://" + address[len("dask://") :]
-    try:
-        return dd.Client(target, timeout=10), None
-    except (OSError, TimeoutError) as exc:
+    return _connect(dd, "tcp://" + address[len("dask://") :]), None
+
+
+def _connect(dd: Any, target: str) -> Any:
+    """A client of the scheduler at target, or ExecutorError within the timeout: Dask bounds
+    the TCP connection but not its handshake, so a server that accepts and never answers
+    would hold the batch for ever; the client is made on a thread that is waited for."""
+    made: list[Any] = []
+    failed: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            made.append(dd.Client(target, timeout=CONNECT_TIMEOUT_S))
+        except BaseException as exc:  # handed to the waiting thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=connect, name="tabletop-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT_S * 1.5)
+    if thread.is_alive():
+        raise ExecutorError(
+            f"no answer from the Dask scheduler at {target} within {CONNECT_TIMEOUT_S} s: "
+            "is a Dask scheduler listening there?"
+        )
+    if made:
+        return made[0]
+    exc = failed[0]
+    if isinstance(exc, (OSError, TimeoutError)):
         raise ExecutorError(f"cannot reach the Dask scheduler at {target}: {exc}") from None
+    raise ExecutorError(  # a web server or another service: its reply read as a Dask message
+        # can be anything, such as a MemoryError for a length of exabytes
+        f"{target} does not answer as a Dask scheduler: is it another service?"
+    ) from None
 
 
 def dask_chunks(

@@ -64,14 +64,22 @@ def recipe_from_files(
     """
     from sim.loader import load_scenario_text
     from sim.playbook import load_playbook_text
+    from sim.problems import InputProblems, Problem
 
     text = _read(scenario)
     model = load_scenario_text(text, str(scenario))
     policies = []
-    for path in playbooks:
-        book_text = _read(path)
-        book = load_playbook_text(book_text, model, str(path))
+    problems: list[Problem] = []
+    for path in playbooks:  # every playbook's problems at once, not the first one's
+        try:
+            book_text = _read(path)
+            book = load_playbook_text(book_text, model, str(path))
+        except InputProblems as exc:
+            problems += exc.problems
+            continue
         policies.append(PolicyText(book.playbook.id, book_text, str(path)))
+    if problems:
+        raise InputProblems(problems)
     names = [p.name for p in policies]
     if len(set(names)) != len(names):
         raise ValueError(f"the same playbook id appears twice: {', '.join(names)}")

@@ -256,8 +256,3 @@ def _outcomes(data: dict[str, Any]) -> list[str]:
 def _share(pol: dict[str, Any], section: str, i: int, status: str) -> float | None:
     runs = pol["runs"]
     return pol[section][i]["outcomes"].get(status, 0) / runs if runs else None
-
-
-def write_report(result: BatchResult, data: dict[str, Any], path: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(render(result, data))

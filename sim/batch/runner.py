@@ -205,6 +205,7 @@ def _executor_chunks(
     kind: str,
     stop: Callable[[], bool] = lambda: False,
 ) -> Chunks:
+    jobs = max(1, min(jobs, len(ranges)))  # a worker with no chunk to run is a wasted process
     if kind == "local":
         return _serial(recipe, ranges) if jobs == 1 else _pool(recipe, ranges, jobs, stop)
     if kind == "dask-local" or kind.startswith("dask://"):

@@ -1,0 +1,62 @@
+"""`tabletop batch --executor dask://HOST:PORT` pointed at something that is no Dask scheduler:
+a server that accepts and never answers, or one that answers in another protocol (a web
+server). Either way one clear line and exit 1 within the connection timeout, never a hang.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HARNESS = """
+import socket, sys, threading
+import sim.batch.cluster as cluster
+cluster.CONNECT_TIMEOUT_S = 1  # the test's patience, not the user's
+mode = sys.argv[1]
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(8)
+held = []
+def serve():
+    while True:
+        conn, _ = server.accept()
+        held.append(conn)  # 'silent': accepted, never answered
+        if mode == "http":
+            conn.recv(100)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\\r\\nContent-Length: 0\\r\\n\\r\\n")
+            conn.close()
+threading.Thread(target=serve, daemon=True).start()
+port = server.getsockname()[1]
+sys.argv = ["tabletop", "batch", "quickstart", "--runs", "2", "--executor",
+            f"dask://127.0.0.1:{port}"]
+from tui.entry import run_main
+run_main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        ("silent", "no answer from the Dask scheduler at tcp://127.0.0.1:"),
+        ("http", "does not answer as a Dask scheduler"),
+    ],
+)
+def test_a_scheduler_that_is_not_one_is_a_clear_error_not_a_hang(mode: str, says: str) -> None:
+    pytest.importorskip("distributed")
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS, mode],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,  # before the fix 'silent' waited for ever
+    )
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: ") and says in line
+    assert "MemoryError" not in line
+    assert done.stdout == ""
