@@ -14,6 +14,7 @@ from sim.expr import ExprError, Expression
 from sim.flow import build_flow
 from sim.problems import Reporter, did_you_mean
 from sim.schema import (
+    NUMBER_TEXT,
     RESERVED_NAMES,
     Countermeasure,
     Decision,
@@ -151,6 +152,13 @@ def check_references(
             if not doubtful(source):
                 report.add(path, str(exc), offset=exc.offset)
 
+    def chance(path: Path_, source: str | float | None) -> None:
+        """A probability: an expression, and if written as a number, one from 0 to 1."""
+        expr(path, source)
+        problem = written_chance_problem(source)
+        if problem is not None:
+            report.add(path, problem)
+
     def effects(path: Path_, fx: Mapping[str, str | float], notification: bool = False) -> None:
         for var, source in fx.items():
             if var not in var_ids:
@@ -220,7 +228,7 @@ def check_references(
         )
         for j, stage in enumerate(threat.stages):
             sp = (*p, "stages", j)
-            expr((*sp, "detect"), stage.detect)
+            chance((*sp, "detect"), stage.detect)
             effects((*sp, "effects"), stage.effects)
             if stage.repeat and stage.duration.mean() <= 0:
                 report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
@@ -274,7 +282,7 @@ def check_references(
                     report.add(
                         (*p, "slows", t), "a slowing factor must be above 0 (2 = twice as slow)"
                     )
-            expr((*p, "success"), r.success)
+            chance((*p, "success"), r.success)
             effects((*p, "effects"), r.effects)
             effects((*p, "failure_effects"), r.failure_effects)
         elif isinstance(r, Legislation):
@@ -284,7 +292,7 @@ def check_references(
             )
             for j, bill_stage in enumerate(r.stages):
                 ref((*p, "stages", j, "actor"), bill_stage.actor, actor_ids, "actor")
-                expr((*p, "stages", j, "passes"), bill_stage.passes)
+                chance((*p, "stages", j, "passes"), bill_stage.passes)
             effects((*p, "effects"), r.effects)
             effects((*p, "failure_effects"), r.failure_effects)
 
@@ -303,6 +311,7 @@ def check_references(
     check_v2(
         valid,
         expr=expr,
+        chance=chance,
         ref=ref,
         actors=actor_ids,
         threats=threat_ids,
@@ -315,6 +324,7 @@ def check_references(
         report,
         valid,
         expr=expr,
+        chance=chance,
         effects=effects,
         broken=broken,
         horizon=horizon,
@@ -454,6 +464,17 @@ def _loops(report: Reporter, graph: dict[str, list[Any]], message: str) -> None:
                 position[nxt] = len(trail)
                 trail.append(nxt)
                 stack.append((nxt, 0))
+
+
+def written_chance_problem(source: str | float | None) -> str | None:
+    """Why a chance written as a number (quoted or not) is not one, or None. An expression's
+    result is clamped into 0..1 when it is read; a written 5 is most likely 5 %."""
+    if isinstance(source, str) and len(source) <= 40 and NUMBER_TEXT.fullmatch(source.strip()):
+        source = float(source)
+    if isinstance(source, bool) or not isinstance(source, int | float) or 0 <= source <= 1:
+        return None
+    hint = f" (for {source:g} %, write {source / 100:g})" if 1 < source <= 100 else ""
+    return f"a chance is a number from 0 to 1, not {source:g}{hint}"
 
 
 def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: float) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from sim.compiled import compiled
 from sim.expr import ExprError
 from sim.problems import InputProblems, did_you_mean, hint_budget
-from sim.schema import MAX_TIME, ExprText, Id, Model, Scenario
+from sim.schema import MAX_TIME, NOT_BOOL, ExprText, Id, Model, Scenario
 from sim.yamlread import Document, read_yaml_file, read_yaml_text
 
 
@@ -21,7 +21,7 @@ class Rule(Model):
     """The option to choose."""
     only_if: ExprText | None = Field(default=None, alias="if")
     """Condition checked when the decision is posed; if false, the next rule is tried."""
-    after: float = Field(default=0.0, ge=0, le=MAX_TIME)
+    after: Annotated[float, Field(ge=0, le=MAX_TIME), NOT_BOOL] = 0.0
     """How long the players take to decide, in scenario time units (0: at once)."""
 
     @model_validator(mode="before")
