@@ -234,8 +234,6 @@ def check_references(
                 report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
         check_branches(report, i, threat)
 
-    _warn_if_huge(report, threats, horizon)
-
     for i, d in decisions:
         p = ("decisions", i)
         ref((*p, "owner"), d.owner, actor_ids, "actor")
@@ -308,6 +306,7 @@ def check_references(
                 severity="warning",
             )
 
+    _warn_if_huge(report, threats, variables, responses, horizon)
     check_v2(
         valid,
         expr=expr,
@@ -477,14 +476,30 @@ def written_chance_problem(source: str | float | None) -> str | None:
     return f"a chance is a number from 0 to 1, not {source:g}{hint}"
 
 
-def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: float) -> None:
-    """Warn when repeating stages alone would use up a run's engine-event budget."""
-    from sim.limits import MAX_EVENTS, MAX_REPEATS
+class Repeater:
+    """Something that repeats by itself during a run, and about how many engine steps it
+    takes at most over the horizon."""
 
-    if horizon == float("inf"):
-        return
-    total = 0.0
-    worst: tuple[float, Path_] | None = None
+    __slots__ = ("advice", "path", "steps", "what")
+
+    def __init__(self, steps: float, path: Path_, what: str, advice: str) -> None:
+        self.steps = steps
+        self.path = path
+        self.what = what
+        self.advice = advice
+
+
+def repeaters(
+    threats: Iterable[tuple[int, Threat]],
+    variables: Mapping[str, Any],
+    responses: Iterable[tuple[int, Any]],
+    horizon: float,
+) -> list[Repeater]:
+    """What repeats by itself: repeating threat stages, drifting variables and bills'
+    'during' effects (each step an engine event), with about how many steps each may take."""
+    from sim.limits import MAX_REPEATS
+
+    out: list[Repeater] = []
     for i, threat in threats:
         events = 0.0
         for stage in threat.stages:
@@ -493,14 +508,88 @@ def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: 
                 events += 2 * rounds  # a timeout and its record, each round
             else:
                 events += 2
-        total += events
-        if worst is None or events > worst[0]:
-            worst = (events, ("threats", i, "stages"))
-    if worst is not None and total > MAX_EVENTS:
-        report.add(
-            worst[1],
-            f"repeating stages may need about {total:,.0f} engine events, more than the "
-            f"{MAX_EVENTS:,} one run may use: a run would stop early (repeat less often, "
-            "or share fewer stages among threats)",
-            severity="warning",
+        out.append(
+            Repeater(
+                events,
+                ("threats", i, "stages"),
+                f"threat '{threat.id}' repeats its stages",
+                "repeat less often, or share fewer stages among threats",
+            )
         )
+    for name, var in variables.items():
+        drift = getattr(var, "drift", None)
+        if drift is not None:
+            out.append(
+                Repeater(
+                    horizon / drift.every,
+                    ("variables", name, "drift", "every"),
+                    f"variable '{name}' drifts every {drift.every:g}",
+                    "drift less often: a larger 'every'",
+                )
+            )
+    for i, r in responses:
+        if not isinstance(r, Legislation):
+            continue
+        for j, step in enumerate(r.stages):
+            if step.during is not None:
+                span = min(horizon, step.duration.mean() * step.attempts)
+                out.append(
+                    Repeater(
+                        span / step.during.every,
+                        ("responses", i, "stages", j, "during", "every"),
+                        f"bill '{r.id}' applies the 'during' effects of stage '{step.id}' "
+                        f"every {step.during.every:g}",
+                        "a larger 'every'",
+                    )
+                )
+    return out
+
+
+def budget_hint(scenario: Any, max_events: int) -> str:
+    """Why a run of this scenario may have used up its engine-event budget, for its message:
+    what repeats most, if that alone could use a tenth of it."""
+    found = repeaters(
+        enumerate(scenario.threats),
+        scenario.variables,
+        enumerate(scenario.responses),
+        scenario.scenario.horizon,
+    )
+    worst = max(found, key=lambda r: r.steps, default=None)
+    if worst is None or worst.steps < max_events / 10 or worst.path[0] == "threats":
+        return (
+            "the scenario repeats too much (look at repeating stages and at threats or "
+            "responses that start each other)"
+        )
+    return (
+        f"the scenario repeats too much: {worst.what}, about {worst.steps:,.0f} steps over "
+        f"the horizon ({worst.advice})"
+    )
+
+
+def _warn_if_huge(
+    report: Reporter,
+    threats: list[tuple[int, Threat]],
+    variables: Mapping[str, Any],
+    responses: list[tuple[int, Any]],
+    horizon: float,
+) -> None:
+    """Warn when what repeats by itself would use up a run's engine-event budget."""
+    from sim.limits import MAX_EVENTS
+
+    if horizon == float("inf"):
+        return
+    found = repeaters(threats, variables, responses, horizon)
+    total = sum(r.steps for r in found)
+    worst = max(found, key=lambda r: r.steps, default=None)
+    if worst is None or total <= MAX_EVENTS:
+        return
+    if worst.path[0] == "threats":
+        message = f"repeating stages may need about {total:,.0f} engine events"
+    else:
+        message = f"{worst.what}: it may need about {worst.steps:,.0f} engine events"
+    report.add(
+        worst.path,
+        f"{message}, more than the {MAX_EVENTS:,} one run may use: a run would stop early "
+        f"({worst.advice})",
+        severity="warning",
+    )
