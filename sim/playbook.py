@@ -57,9 +57,21 @@ class Playbook(Model):
     @model_validator(mode="before")
     @classmethod
     def _normalise(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "decisions" in value and value["decisions"] is None:
+            value = {**value, "decisions": {}}  # written empty: none, as a scenario's sections
         if isinstance(value, dict) and isinstance(value.get("decisions"), dict):
             value = {**value, "decisions": {k: _as_rules(v) for k, v in value["decisions"].items()}}
         return value
+
+
+LISTED = 20
+"""Most options a problem names (a decision may have thousands)."""
+
+
+def _listed(options: list[str]) -> str:
+    if len(options) <= LISTED:
+        return ", ".join(options)
+    return f"{', '.join(options[:LISTED])} and {len(options) - LISTED:,} more"
 
 
 def load_playbook(path: str | os.PathLike[str], scenario: Scenario) -> Playbook:
@@ -119,7 +131,7 @@ def _check_playbook(doc: Document, scenario: Scenario) -> Playbook:
                 report.add(
                     (*where, "choose"),
                     f"'{rule.choose}' is not an option of '{did}'"
-                    f"{did_you_mean(rule.choose, options)}; options: {', '.join(options)}",
+                    f"{did_you_mean(rule.choose, options)}; options: {_listed(options)}",
                 )
             if rule.after >= d.deadline:
                 report.add(
