@@ -28,6 +28,11 @@ from sim.schema import (
 from sim.yamlread import Path_
 
 
+def _short(text: str) -> str:
+    """A name from the file as a problem quotes it (a hostile one may be 90,000 characters)."""
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 class _Anything(set[str]):
     """The ids of a section too broken to read: any reference to it is given the benefit."""
 
@@ -163,7 +168,9 @@ def check_references(
         for var, source in fx.items():
             if var not in var_ids:
                 report.add(
-                    (*path, var), f"unknown variable '{var}'{did_you_mean(var, var_ids)}", key=True
+                    (*path, var),
+                    f"unknown variable '{_short(var)}'{did_you_mean(var, var_ids)}",
+                    key=True,
                 )
                 continue
             try:
