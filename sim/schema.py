@@ -408,6 +408,17 @@ class ScenarioInfo(Model):
     ground_rules: list[str] = Field(default_factory=_empty_list)
     """Rules of play for the Situation Manual (default: the usual no-fault rules)."""
 
+    @field_validator("start", mode="before")
+    @classmethod
+    def _not_a_number(cls, start: Any) -> Any:
+        # pydantic reads a number, or a number in quotes, as a Unix time: `start: 1` was
+        # 1970-01-01T00:00:01 without a word
+        if isinstance(start, int | float) or (
+            isinstance(start, str) and NUMBER_TEXT.fullmatch(start.strip())
+        ):
+            raise PydanticCustomError("datetime_number", "a number is not a date-time")
+        return start
+
     @field_validator("start")
     @classmethod
     def _dates_exist(cls, start: datetime) -> datetime:

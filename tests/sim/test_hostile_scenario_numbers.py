@@ -217,3 +217,12 @@ def test_the_console_loading_path_reports_the_same(tmp_path: Path) -> None:
     assert code == 1
     assert problems(played) == problems(checked)
     assert len(problems(checked)) == 6
+
+
+@pytest.mark.parametrize("start", ["1", "1700000000", "'1700000000'", "1.5e9", "true"])
+def test_a_number_is_not_a_start_date(tmp_path: Path, start: str) -> None:
+    """`start: 1` was read as one second after 1 January 1970 (a Unix time), without a word."""
+    text = scenario().replace("start: 2020-01-01T00:00:00Z", f"start: {start}")
+    assert refused_everywhere(tmp_path, text) == [
+        "s.yaml:6:10: expected a date-time such as 2020-07-01T09:00:00+09:00"
+    ]
