@@ -116,8 +116,12 @@ def check_references(
             report.add(path, f"unknown {what} '{value}'{did_you_mean(value, pool)}")
 
     def refs(path: Path_, values: Iterable[str], pool: set[str], what: str) -> None:
+        named: set[str] = set()
         for j, v in enumerate(values):
             ref((*path, j), v, pool, what)
+            if v in named:  # told twice, stopped twice, started twice: never meant
+                report.add((*path, j), f"'{v}' is named twice in '{path[-1]}'")
+            named.add(v)
 
     compiled = Compiled(
         expression_names(
