@@ -491,13 +491,21 @@ class Repeater:
     """Something that repeats by itself during a run, and about how many engine steps it
     takes at most over the horizon."""
 
-    __slots__ = ("advice", "path", "steps", "what")
+    __slots__ = ("advice", "kind", "path", "steps", "what")
 
-    def __init__(self, steps: float, path: Path_, what: str, advice: str) -> None:
+    def __init__(self, kind: str, steps: float, path: Path_, what: str, advice: str) -> None:
+        self.kind = kind  # "stages", "drift" or "during"
         self.steps = steps
         self.path = path
         self.what = what
         self.advice = advice
+
+
+_MANY = {
+    "drift": ("{n:,} drifting variables", "{n:,} variables drift"),
+    "during": ("the 'during' effects of {n:,} bill stages", "{n:,} bill stages repeat effects"),
+}
+"""How a warning and a run's budget message name many repeaters of one kind."""
 
 
 def repeaters(
@@ -521,6 +529,7 @@ def repeaters(
                 events += 2
         out.append(
             Repeater(
+                "stages",
                 events,
                 ("threats", i, "stages"),
                 f"threat '{threat.id}' repeats its stages",
@@ -532,6 +541,7 @@ def repeaters(
         if drift is not None:
             out.append(
                 Repeater(
+                    "drift",
                     horizon / drift.every,
                     ("variables", name, "drift", "every"),
                     f"variable '{name}' drifts every {drift.every:g}",
@@ -546,6 +556,7 @@ def repeaters(
                 span = min(horizon, step.duration.mean() * step.attempts)
                 out.append(
                     Repeater(
+                        "during",
                         span / step.during.every,
                         ("responses", i, "stages", j, "during", "every"),
                         f"bill '{r.id}' applies the 'during' effects of stage '{step.id}' "
@@ -556,24 +567,40 @@ def repeaters(
     return out
 
 
+def _heaviest(found: list[Repeater]) -> tuple[str, float, list[Repeater]] | None:
+    """The kind of repeater with the most steps in all: (kind, its steps, its repeaters, the
+    heaviest first)."""
+    kinds: dict[str, list[Repeater]] = {}
+    for r in found:
+        kinds.setdefault(r.kind, []).append(r)
+    if not kinds:
+        return None
+    kind, group = max(kinds.items(), key=lambda item: sum(r.steps for r in item[1]))
+    group.sort(key=lambda r: -r.steps)
+    return kind, sum(r.steps for r in group), group
+
+
 def budget_hint(scenario: Any, max_events: int) -> str:
     """Why a run of this scenario may have used up its engine-event budget, for its message:
-    what repeats most, if that alone could use a tenth of it."""
+    what repeats most (one drift, or many), if that could use a tenth of it."""
     found = repeaters(
         enumerate(scenario.threats),
         scenario.variables,
         enumerate(scenario.responses),
         scenario.scenario.horizon,
     )
-    worst = max(found, key=lambda r: r.steps, default=None)
-    if worst is None or worst.steps < max_events / 10 or worst.path[0] == "threats":
+    heaviest = _heaviest(found)
+    if heaviest is None or heaviest[0] == "stages" or heaviest[1] < max_events / 10:
         return (
             "the scenario repeats too much (look at repeating stages and at threats or "
             "responses that start each other)"
         )
+    kind, steps, group = heaviest
+    worst = group[0]
+    what = worst.what if worst.steps * 2 >= steps else _MANY[kind][1].format(n=len(group))
     return (
-        f"the scenario repeats too much: {worst.what}, about {worst.steps:,.0f} steps over "
-        f"the horizon ({worst.advice})"
+        f"the scenario repeats too much: {what}, about {steps:,.0f} steps over the horizon "
+        f"({worst.advice})"
     )
 
 
@@ -591,13 +618,19 @@ def _warn_if_huge(
         return
     found = repeaters(threats, variables, responses, horizon)
     total = sum(r.steps for r in found)
-    worst = max(found, key=lambda r: r.steps, default=None)
-    if worst is None or total <= MAX_EVENTS:
+    heaviest = _heaviest(found)
+    if heaviest is None or total <= MAX_EVENTS:
         return
-    if worst.path[0] == "threats":
+    kind, steps, group = heaviest
+    worst = group[0]
+    if kind == "stages":
+        worst = max(group, key=lambda r: r.steps)
         message = f"repeating stages may need about {total:,.0f} engine events"
+    elif worst.steps * 2 >= steps:
+        message = f"{worst.what}: it may need about {steps:,.0f} engine events"
     else:
-        message = f"{worst.what}: it may need about {worst.steps:,.0f} engine events"
+        many = _MANY[kind][0].format(n=len(group))
+        message = f"{many} may need about {steps:,.0f} engine events"
     report.add(
         worst.path,
         f"{message}, more than the {MAX_EVENTS:,} one run may use: a run would stop early "

@@ -104,3 +104,33 @@ def test_a_batch_run_stopped_by_its_budget_says_why(
     _, out = invoke("batch", write(tmp_path, DRIFT), "--runs", "2", "--jobs", "1")
     assert "Policy random: 0 runs, 2 failed" in out  # the batch goes on; each run says why
     assert out.count("variable 'v' drifts every 1e-06") == 2, out
+
+
+MANY = scenario(horizon="1000").replace(
+    "  v: {initial: 0}\n",
+    "".join(f"  d{i}: {{initial: 0, drift: {{rate: 1, every: 1}}}}\n" for i in range(5_000)),
+)
+
+
+def test_validate_warns_of_many_drifts_that_together_use_up_the_budget(tmp_path: Path) -> None:
+    """5,000 variables drifting every 1 over 1,000: 5,000,000 steps. The warning named one of
+    them and said it 'may need about 1,000 engine events, more than the 1,000,000'."""
+    code, out = invoke("validate", write(tmp_path, MANY))
+    assert code == 0
+    assert problems(out) == [
+        "s.yaml:13:44: warning: 5,000 drifting variables may need about 5,000,000 engine "
+        "events, more than the 1,000,000 one run may use: a run would stop early (drift less "
+        "often: a larger 'every')"
+    ]
+
+
+def test_a_run_stopped_by_many_drifts_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "MAX_EVENTS", 2_000)
+    code, out = invoke("run", write(tmp_path, MANY))
+    assert code == 1
+    assert (
+        "the scenario repeats too much: 5,000 variables drift, about 5,000,000 steps over the "
+        "horizon (drift less often: a larger 'every')"
+    ) in out
