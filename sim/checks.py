@@ -316,6 +316,13 @@ def check_references(
                 f"'by' ({obj.by:g}) is after the horizon ({horizon:g})",
                 severity="warning",
             )
+        if obj.at is not None and obj.at > horizon:
+            report.add(
+                (*p, "at"),
+                f"'at' ({obj.at:g}) is after the horizon ({horizon:g}): the objective is "
+                "never rated at that time",
+                severity="warning",
+            )
 
     _warn_if_huge(report, threats, variables, responses, horizon)
     check_v2(

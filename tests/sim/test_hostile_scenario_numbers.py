@@ -226,3 +226,17 @@ def test_a_number_is_not_a_start_date(tmp_path: Path, start: str) -> None:
     assert refused_everywhere(tmp_path, text) == [
         "s.yaml:6:10: expected a date-time such as 2020-07-01T09:00:00+09:00"
     ]
+
+
+def test_an_objective_rated_at_a_time_after_the_horizon_is_warned_of(tmp_path: Path) -> None:
+    """`at: 500` in a 100-hour exercise is never reached; 'by' after the horizon was warned of,
+    'at' was not."""
+    text = scenario(
+        ONE_INJECT + "objectives:\n  - {id: o, description: D, met: 'v > 0', at: 500}\n"
+    )
+    code, out = validated(tmp_path, text)
+    assert code == 0
+    assert problems(out) == [
+        "s.yaml:17:47: warning: 'at' (500) is after the horizon (100): the objective is never "
+        "rated at that time"
+    ]
