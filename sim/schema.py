@@ -79,6 +79,16 @@ def _not_bool_whole(value: Any) -> Any:
     return value
 
 
+def _not_blank(value: str) -> str:
+    """Text the room reads says something: not empty, not only spaces."""
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "must not be empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+"""Text the room reads (a name, a title, a prompt, an option's label): never blank. (An
+AfterValidator: the JSON Schema stays as it was.)"""
 NOT_BOOL = BeforeValidator(_not_bool)
 """After a number's constraints in its Annotated (the constraints then stay in the core schema)."""
 NOT_BOOL_WHOLE = BeforeValidator(_not_bool_whole)
@@ -352,7 +362,7 @@ class Module(Model):
     """A phase of the exercise, with its own discussion questions (HSEEP module)."""
 
     id: Id
-    title: str
+    title: Text
     """Shown in the briefing and the console."""
     start: Time = 0.0
     """Scenario time at which this module begins."""
@@ -373,7 +383,7 @@ class ScenarioInfo(Model):
     """The scenario's id, e.g. 'diplomatic-cable-breach'."""
     format: FormatVersion | None = None
     """The format version the file is written in (1 or 2; the same as a top-level 'format')."""
-    title: str
+    title: Text
     """Title shown in the picker and the console."""
     summary: str
     """A paragraph for the picker and the briefing."""
@@ -437,7 +447,7 @@ class Actor(Model):
     """An agency, ally, adversary, operator, the public or the media."""
 
     id: Id
-    name: str
+    name: Text
     """Full name shown to players."""
     affiliation: Affiliation
     """government, ally, adversary, operator, public or media."""
@@ -564,7 +574,7 @@ class Inject(Triggered):
     """The actor it comes from."""
     to: list[Id] = Field(min_length=1)
     """The actors it is delivered to."""
-    text: str = Field(min_length=1)
+    text: Text = Field(min_length=1)
     """What the players read or hear."""
     title: str | None = None
     """A short headline for the MSEL (default: the id)."""
@@ -713,7 +723,7 @@ class Option(Model):
     """One choice the players can make."""
 
     id: Id
-    label: str
+    label: Text
     """The option as players read it."""
     description: str = ""
     effects: Effects = Field(default_factory=dict)
@@ -767,7 +777,7 @@ class Decision(Model):
     id: Id
     owner: Id
     """The actor who decides."""
-    prompt: str
+    prompt: Text
     """The question put to the players."""
     description: str = ""
     options: list[Option] = Field(min_length=2)
