@@ -62,11 +62,12 @@ def test_a_playbook_written_with_empty_decisions_names_nothing(tmp_path: Path) -
 
 
 def test_the_options_listed_in_a_problem_are_bounded(tmp_path: Path) -> None:
-    """A decision with 15,000 options: one problem was a 109 kB line naming every one."""
-    options = "".join(f"      - {{id: o{i}, label: L}}\n" for i in range(15_000))
+    """A decision with 15,000 options: one problem was a 109 kB line naming every one (1,000
+    options here)."""
+    options = "".join(f"      - {{id: o{i}, label: L}}\n" for i in range(1_000))
     text = scenario(DECISION.split("    options:\n")[0] + "    options:\n" + options)
     book = "playbook: {id: p, scenario: h}\ndecisions:\n  d: nope\n"
     (found,) = refused_everywhere(tmp_path, text.replace("default: a", "default: o0"), book)
     assert found.startswith("p.yaml:3:6: 'nope' is not an option of 'd'; options: o0, o1, o2")
-    assert found.endswith(", o19 and 14,980 more")
+    assert found.endswith(", o19 and 980 more")
     assert len(found) < 300
