@@ -74,9 +74,10 @@ def check_bounds(
     bad: Callable[[Path_, str], None],
 ) -> None:
     """Each bound compiles, reads no bound of its own variable, and the initial value obeys it."""
-    from sim.checks_branches import cycles
+    from sim.checks_branches import cycles, shown_loop
 
     order = list(variables)
+    position = {name: n for n, name in enumerate(order)}
     reads: dict[int, set[int]] = {n: set() for n in range(len(order))}
     initial = {k: v.initial for k, v in variables.items()}
     for n, (name, var) in enumerate(variables.items()):
@@ -91,7 +92,7 @@ def check_bounds(
                 continue
             if name in read:
                 bad(path, f"the bound of '{name}' reads '{name}' itself: bound it by others")
-            reads[n] |= {order.index(r) for r in read if r in variables and r != name}
+            reads[n] |= {position[r] for r in read if r in variables and r != name}
             if read <= set(variables):
                 limit = value(source, initial)
                 if limit is None:
@@ -109,7 +110,7 @@ def check_bounds(
     for part in cycles(reads):
         if len(part) == 1:
             continue  # reading itself: reported above
-        members = " → ".join(order[n] for n in part) + f" → {order[part[0]]}"
+        members = shown_loop([order[n] for n in part])
         first = variables[order[part[0]]]
         key = "at_most" if first.at_most is not None else "at_least"
         bad(

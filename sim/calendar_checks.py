@@ -22,6 +22,7 @@ def check_calendar(
     valid: Mapping[str, Any],
     *,
     expr: ExprCheck,
+    chance: ExprCheck,
     effects: EffectsCheck,
     broken: set[str],
     horizon: float,
@@ -60,7 +61,7 @@ def check_calendar(
             )
         if s.dissolution is not None:
             expr((*p, "dissolution", "if"), s.dissolution.only_if)
-            expr((*p, "dissolution", "chance"), s.dissolution.chance)
+            chance((*p, "dissolution", "chance"), s.dissolution.chance)
 
     for i, r in valid.get("responses", []):
         p = ("responses", i)
@@ -72,7 +73,7 @@ def check_calendar(
                 seen.add(law)
         if not isinstance(r, Legislation):
             continue
-        expr((*p, "carry_over"), r.carry_over)
+        chance((*p, "carry_over"), r.carry_over)
         sits = False
         for j, stage in enumerate(r.stages):
             sp: Path_ = (*p, "stages", j)

@@ -14,6 +14,7 @@ from sim.expr import ExprError, Expression
 from sim.flow import build_flow
 from sim.problems import Reporter, did_you_mean
 from sim.schema import (
+    NUMBER_TEXT,
     RESERVED_NAMES,
     Countermeasure,
     Decision,
@@ -25,6 +26,11 @@ from sim.schema import (
     Threat,
 )
 from sim.yamlread import Path_
+
+
+def _short(text: str) -> str:
+    """A name from the file as a problem quotes it (a hostile one may be 90,000 characters)."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class _Anything(set[str]):
@@ -110,8 +116,12 @@ def check_references(
             report.add(path, f"unknown {what} '{value}'{did_you_mean(value, pool)}")
 
     def refs(path: Path_, values: Iterable[str], pool: set[str], what: str) -> None:
+        named: set[str] = set()
         for j, v in enumerate(values):
             ref((*path, j), v, pool, what)
+            if v in named:  # told twice, stopped twice, started twice: never meant
+                report.add((*path, j), f"'{v}' is named twice in '{path[-1]}'")
+            named.add(v)
 
     compiled = Compiled(
         expression_names(
@@ -151,11 +161,20 @@ def check_references(
             if not doubtful(source):
                 report.add(path, str(exc), offset=exc.offset)
 
+    def chance(path: Path_, source: str | float | None) -> None:
+        """A probability: an expression, and if written as a number, one from 0 to 1."""
+        expr(path, source)
+        problem = written_chance_problem(source)
+        if problem is not None:
+            report.add(path, problem)
+
     def effects(path: Path_, fx: Mapping[str, str | float], notification: bool = False) -> None:
         for var, source in fx.items():
             if var not in var_ids:
                 report.add(
-                    (*path, var), f"unknown variable '{var}'{did_you_mean(var, var_ids)}", key=True
+                    (*path, var),
+                    f"unknown variable '{_short(var)}'{did_you_mean(var, var_ids)}",
+                    key=True,
                 )
                 continue
             try:
@@ -220,13 +239,11 @@ def check_references(
         )
         for j, stage in enumerate(threat.stages):
             sp = (*p, "stages", j)
-            expr((*sp, "detect"), stage.detect)
+            chance((*sp, "detect"), stage.detect)
             effects((*sp, "effects"), stage.effects)
             if stage.repeat and stage.duration.mean() <= 0:
                 report.add((*sp, "duration"), "a repeating stage needs a duration above 0")
         check_branches(report, i, threat)
-
-    _warn_if_huge(report, threats, horizon)
 
     for i, d in decisions:
         p = ("decisions", i)
@@ -274,7 +291,7 @@ def check_references(
                     report.add(
                         (*p, "slows", t), "a slowing factor must be above 0 (2 = twice as slow)"
                     )
-            expr((*p, "success"), r.success)
+            chance((*p, "success"), r.success)
             effects((*p, "effects"), r.effects)
             effects((*p, "failure_effects"), r.failure_effects)
         elif isinstance(r, Legislation):
@@ -284,7 +301,7 @@ def check_references(
             )
             for j, bill_stage in enumerate(r.stages):
                 ref((*p, "stages", j, "actor"), bill_stage.actor, actor_ids, "actor")
-                expr((*p, "stages", j, "passes"), bill_stage.passes)
+                chance((*p, "stages", j, "passes"), bill_stage.passes)
             effects((*p, "effects"), r.effects)
             effects((*p, "failure_effects"), r.failure_effects)
 
@@ -299,10 +316,19 @@ def check_references(
                 f"'by' ({obj.by:g}) is after the horizon ({horizon:g})",
                 severity="warning",
             )
+        if obj.at is not None and obj.at > horizon:
+            report.add(
+                (*p, "at"),
+                f"'at' ({obj.at:g}) is after the horizon ({horizon:g}): the objective is "
+                "never rated at that time",
+                severity="warning",
+            )
 
+    _warn_if_huge(report, threats, variables, responses, horizon)
     check_v2(
         valid,
         expr=expr,
+        chance=chance,
         ref=ref,
         actors=actor_ids,
         threats=threat_ids,
@@ -315,6 +341,7 @@ def check_references(
         report,
         valid,
         expr=expr,
+        chance=chance,
         effects=effects,
         broken=broken,
         horizon=horizon,
@@ -456,14 +483,49 @@ def _loops(report: Reporter, graph: dict[str, list[Any]], message: str) -> None:
                 stack.append((nxt, 0))
 
 
-def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: float) -> None:
-    """Warn when repeating stages alone would use up a run's engine-event budget."""
-    from sim.limits import MAX_EVENTS, MAX_REPEATS
+def written_chance_problem(source: str | float | None) -> str | None:
+    """Why a chance written as a number (quoted or not) is not one, or None. An expression's
+    result is clamped into 0..1 when it is read; a written 5 is most likely 5 %."""
+    if isinstance(source, str) and len(source) <= 40 and NUMBER_TEXT.fullmatch(source.strip()):
+        source = float(source)
+    if isinstance(source, bool) or not isinstance(source, int | float) or 0 <= source <= 1:
+        return None
+    hint = f" (for {source:g} %, write {source / 100:g})" if 1 < source <= 100 else ""
+    return f"a chance is a number from 0 to 1, not {source:g}{hint}"
 
-    if horizon == float("inf"):
-        return
-    total = 0.0
-    worst: tuple[float, Path_] | None = None
+
+class Repeater:
+    """Something that repeats by itself during a run, and about how many engine steps it
+    takes at most over the horizon."""
+
+    __slots__ = ("advice", "kind", "path", "steps", "what")
+
+    def __init__(self, kind: str, steps: float, path: Path_, what: str, advice: str) -> None:
+        self.kind = kind  # "stages", "drift" or "during"
+        self.steps = steps
+        self.path = path
+        self.what = what
+        self.advice = advice
+
+
+_MANY = {
+    "drift": ("{n:,} drifting variables", "{n:,} variables drift"),
+    "during": ("the 'during' effects of {n:,} bill stages", "{n:,} bill stages repeat effects"),
+}
+"""How a warning and a run's budget message name many repeaters of one kind."""
+
+
+def repeaters(
+    threats: Iterable[tuple[int, Threat]],
+    variables: Mapping[str, Any],
+    responses: Iterable[tuple[int, Any]],
+    horizon: float,
+) -> list[Repeater]:
+    """What repeats by itself: repeating threat stages, drifting variables and bills'
+    'during' effects (each step an engine event), with about how many steps each may take."""
+    from sim.limits import MAX_REPEATS
+
+    out: list[Repeater] = []
     for i, threat in threats:
         events = 0.0
         for stage in threat.stages:
@@ -472,14 +534,113 @@ def _warn_if_huge(report: Reporter, threats: list[tuple[int, Threat]], horizon: 
                 events += 2 * rounds  # a timeout and its record, each round
             else:
                 events += 2
-        total += events
-        if worst is None or events > worst[0]:
-            worst = (events, ("threats", i, "stages"))
-    if worst is not None and total > MAX_EVENTS:
-        report.add(
-            worst[1],
-            f"repeating stages may need about {total:,.0f} engine events, more than the "
-            f"{MAX_EVENTS:,} one run may use: a run would stop early (repeat less often, "
-            "or share fewer stages among threats)",
-            severity="warning",
+        out.append(
+            Repeater(
+                "stages",
+                events,
+                ("threats", i, "stages"),
+                f"threat '{threat.id}' repeats its stages",
+                "repeat less often, or share fewer stages among threats",
+            )
         )
+    for name, var in variables.items():
+        drift = getattr(var, "drift", None)
+        if drift is not None:
+            out.append(
+                Repeater(
+                    "drift",
+                    horizon / drift.every,
+                    ("variables", name, "drift", "every"),
+                    f"variable '{name}' drifts every {drift.every:g}",
+                    "drift less often: a larger 'every'",
+                )
+            )
+    for i, r in responses:
+        if not isinstance(r, Legislation):
+            continue
+        for j, step in enumerate(r.stages):
+            if step.during is not None:
+                span = min(horizon, step.duration.mean() * step.attempts)
+                out.append(
+                    Repeater(
+                        "during",
+                        span / step.during.every,
+                        ("responses", i, "stages", j, "during", "every"),
+                        f"bill '{r.id}' applies the 'during' effects of stage '{step.id}' "
+                        f"every {step.during.every:g}",
+                        "a larger 'every'",
+                    )
+                )
+    return out
+
+
+def _heaviest(found: list[Repeater]) -> tuple[str, float, list[Repeater]] | None:
+    """The kind of repeater with the most steps in all: (kind, its steps, its repeaters, the
+    heaviest first)."""
+    kinds: dict[str, list[Repeater]] = {}
+    for r in found:
+        kinds.setdefault(r.kind, []).append(r)
+    if not kinds:
+        return None
+    kind, group = max(kinds.items(), key=lambda item: sum(r.steps for r in item[1]))
+    group.sort(key=lambda r: -r.steps)
+    return kind, sum(r.steps for r in group), group
+
+
+def budget_hint(scenario: Any, max_events: int) -> str:
+    """Why a run of this scenario may have used up its engine-event budget, for its message:
+    what repeats most (one drift, or many), if that could use a tenth of it."""
+    found = repeaters(
+        enumerate(scenario.threats),
+        scenario.variables,
+        enumerate(scenario.responses),
+        scenario.scenario.horizon,
+    )
+    heaviest = _heaviest(found)
+    if heaviest is None or heaviest[0] == "stages" or heaviest[1] < max_events / 10:
+        return (
+            "the scenario repeats too much (look at repeating stages and at threats or "
+            "responses that start each other)"
+        )
+    kind, steps, group = heaviest
+    worst = group[0]
+    what = worst.what if worst.steps * 2 >= steps else _MANY[kind][1].format(n=len(group))
+    return (
+        f"the scenario repeats too much: {what}, about {steps:,.0f} steps over the horizon "
+        f"({worst.advice})"
+    )
+
+
+def _warn_if_huge(
+    report: Reporter,
+    threats: list[tuple[int, Threat]],
+    variables: Mapping[str, Any],
+    responses: list[tuple[int, Any]],
+    horizon: float,
+) -> None:
+    """Warn when what repeats by itself would use up a run's engine-event budget."""
+    from sim.limits import MAX_EVENTS
+
+    if horizon == float("inf"):
+        return
+    found = repeaters(threats, variables, responses, horizon)
+    total = sum(r.steps for r in found)
+    heaviest = _heaviest(found)
+    if heaviest is None or total <= MAX_EVENTS:
+        return
+    kind, steps, group = heaviest
+    worst = group[0]
+    if kind == "stages":
+        worst = max(group, key=lambda r: r.steps)
+        message = f"repeating stages may need about {total:,.0f} engine events"
+    elif worst.steps * 2 >= steps:
+        message = f"{worst.what}: it may need about {steps:,.0f} engine events"
+    else:
+        many = _MANY[kind][0].format(n=len(group))
+        message = f"{many} may need about {steps:,.0f} engine events"
+    report.add(
+        worst.path,
+        f"{message}, more than the {MAX_EVENTS:,} one run may use: a run would stop early "
+        f"({worst.advice})",
+        severity="warning",
+    )

@@ -32,7 +32,7 @@ def check_branches(report: Reporter, i: int, threat: Threat) -> None:
     for component in cycles(graph):
         if len(component) == 1 and not threat.stages[component[0]].next:
             continue  # a plain repeating stage: checked with 'repeat'
-        names = " → ".join(ids[n] for n in component) + f" → {ids[component[0]]}"
+        names = shown_loop([ids[n] for n in component])
         first = component[0]
         path: Path_ = ("threats", i, "stages", first, "next")
         if threat.stages[first].next is None:
@@ -67,6 +67,14 @@ def _graph(threat: Threat) -> dict[int, set[int]]:
         out[i] = targets
     out[n] = set()
     return out
+
+
+def shown_loop(names: list[str], *, close: bool = True) -> str:
+    """A loop as a problem names it: 'a → b → a', or for a hostile loop of thousands its
+    first 10 members and its length ('a → … (5,000 in the loop)'), as for 'after' chains."""
+    if len(names) <= 12:
+        return " → ".join([*names, names[0]] if close else names)
+    return " → ".join(names[:10]) + f" → … ({len(names):,} in the loop)"
 
 
 def cycles(graph: dict[int, set[int]]) -> list[list[int]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.checks_branches import cycles
+from sim.checks_branches import cycles, shown_loop
 from sim.schema import Countermeasure, Legislation, Notification
 from sim.yamlread import Path_
 
@@ -61,7 +61,7 @@ def _failure_loops(
         if not any(a in members and b in members for a, b in failing):
             continue  # a loop of 'starts' only: reported by the v1 check
         first = next(n for n in part if any(a == n and b in members for a, b in failing))
-        names = " → ".join(responses[n][1].id for n in part)
+        names = shown_loop([responses[n][1].id for n in part], close=False)
         i = responses[first][0]
         bad(
             ("responses", i, "on_failure"),

@@ -21,6 +21,7 @@ def check_v2(
     valid: Mapping[str, Any],
     *,
     expr: ExprCheck,
+    chance: ExprCheck,
     ref: RefCheck,
     actors: set[str],
     threats: set[str],
@@ -58,12 +59,12 @@ def check_v2(
             expr(("variables", name, "drift", "while"), var.drift.while_)
     inj: Inject
     for i, inj in valid.get("injects", []):
-        expr(("injects", i, "probability"), inj.probability)
+        chance(("injects", i, "probability"), inj.probability)
     t: Threat
     for i, t in valid.get("threats", []):
         expr(("threats", i, "abort_if"), t.abort_if)
         if t.reentry is not None:
-            expr(("threats", i, "reentry", "chance"), t.reentry.chance)
+            chance(("threats", i, "reentry", "chance"), t.reentry.chance)
         for j, stage in enumerate(t.stages):
             rate_path: Path_ = ("threats", i, "stages", j, "detect_rate")
             expr(rate_path, stage.detect_rate)
@@ -81,7 +82,7 @@ def check_v2(
             expr((*p, "if"), o.only_if)
             if o.consent is not None:
                 ref((*p, "consent", "actor"), o.consent.actor, actors, "actor")
-                expr((*p, "consent", "chance"), o.consent.chance)
+                chance((*p, "consent", "chance"), o.consent.chance)
     check_failure_keys(
         valid.get("responses", []), expr=expr, ref=ref, bad=bad, response_ids=responses
     )

@@ -3,10 +3,10 @@
 ``now`` is the scenario time in the scenario's time unit (0 at the start). It is a name like a
 variable's, read when an expression is evaluated: in effects, ``if`` conditions, chances,
 rates, drift, branch conditions and playbook rules. It is refused where a condition is
-*watched* for a change (``when``, ``abort_if``, ``reopen.when``, objectives, bounds): time
-moves without any change being noticed, so such a condition would depend on when something
-else happened to change; ``at``, ``not_before`` and objectives' ``by``/``at``/``within`` say
-"at a time" instead.
+*watched* for a change (``when``, ``abort_if``, ``reopen.when``, a dissolution's ``if``,
+objectives, bounds): time moves without any change being noticed, so such a condition would
+depend on when something else happened to change; ``at``, ``not_before`` and objectives'
+``by``/``at``/``within`` say "at a time" instead.
 
 Ids share one namespace with ``now``: in a file that says ``format: 2`` an id ``now`` is an
 error; in other files an id ``now`` keeps its meaning (v1 files are unchanged) and hides the
@@ -56,6 +56,10 @@ def watched_places(valid: Mapping[str, Any]) -> list[tuple[Path_, str | float | 
     for i, d in valid.get("decisions", []):
         if d.reopen is not None:
             out.append((("decisions", i, "reopen", "when"), d.reopen.when, "'reopen: when'"))
+    for i, s in valid.get("calendar", []):
+        if s.dissolution is not None:
+            where = ("calendar", i, "dissolution", "if")
+            out.append((where, s.dissolution.only_if, "a dissolution's 'if'"))
     for i, o in valid.get("objectives", []):
         out.append((("objectives", i, "met"), o.met, "an objective"))
         out.append((("objectives", i, "partially"), o.partially, "an objective"))

@@ -476,10 +476,11 @@ class Exercise:
         env._now = t if isinstance(t, int) else float(t)
 
     def _over_budget(self) -> None:
+        from sim.checks import budget_hint  # what repeats most, named (only when it stops)
+
         raise BudgetExceeded(
             f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
-            "limit for one run: the scenario repeats too much (look at repeating stages "
-            "and at threats or responses that start each other)"
+            f"limit for one run: {budget_hint(self.scenario, self.max_events)}"
         )
 
     def _end(self, reason: str, action: int | None = None) -> None:

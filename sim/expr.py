@@ -808,7 +808,23 @@ def _call(self: _Compiler, node: ast.Call) -> tuple[_Fn, Kind]:
     if func.id == "max":
         return (lambda env: max(f(env) for f in fns)), "number"
     x, low, high = fns
+    if _is_constant(node.args[1]) and _is_constant(node.args[2]):
+        bounds = _constant_values(low, high)
+        if bounds is not None and bounds[0] > bounds[1]:
+            self.fail(
+                f"clamp() needs low <= high (got {bounds[0]:g}, {bounds[1]:g}): "
+                "the bounds are inverted",
+                node,
+            )
     return (lambda env: min(max(x(env), low(env)), high(env))), "number"
+
+
+def _constant_values(*fns: _Fn) -> tuple[float, ...] | None:
+    """The values of expressions that read no names, or None if one fails (reported elsewhere)."""
+    try:
+        return tuple(float(f({})) for f in fns)
+    except (ExprError, ArithmeticError, TypeError, ValueError):
+        return None
 
 
 _HANDLERS: dict[type[ast.AST], Callable[[_Compiler, Any], tuple[_Fn, Kind]]] = {

@@ -127,10 +127,27 @@ class Flow(Value):
         self.edges.append(Edge(source, target, kind, path))
 
     def out(self, key: str, *kinds: EdgeKind) -> list[Edge]:
-        return [e for e in self.edges if e.source == key and (not kinds or e.kind in kinds)]
+        found = self._ends()[0].get(key, ())
+        return [e for e in found if not kinds or e.kind in kinds]
 
     def into(self, key: str, *kinds: EdgeKind) -> list[Edge]:
-        return [e for e in self.edges if e.target == key and (not kinds or e.kind in kinds)]
+        found = self._ends()[1].get(key, ())
+        return [e for e in found if not kinds or e.kind in kinds]
+
+    def _ends(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        """The edges by source and by target, in written order: built once, again only if the
+        edges changed (a hostile file's long 'after' chain asked for one pass per inject)."""
+        stamp = (id(self.edges), len(self.edges))
+        cached = self.__dict__.get("_by_end")
+        if cached is not None and cached[0] == stamp:
+            return cached[1], cached[2]
+        by_source: dict[str, list[Edge]] = {}
+        by_target: dict[str, list[Edge]] = {}
+        for e in self.edges:
+            by_source.setdefault(e.source, []).append(e)
+            by_target.setdefault(e.target, []).append(e)
+        self.__dict__["_by_end"] = (stamp, by_source, by_target)
+        return by_source, by_target
 
     def successors(self, key: str, *kinds: EdgeKind) -> list[str]:
         return [e.target for e in self.out(key, *kinds)]

@@ -87,7 +87,8 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
         return None, report.problems
     for key in data:
         if key not in SECTIONS and key != "format":
-            report.add((key,), f"unknown section '{key}'{did_you_mean(key, SECTIONS)}", key=True)
+            hint = did_you_mean(key, SECTIONS)
+            report.add((key,), f"unknown section '{_short(key)}'{hint}", key=True)
     for key in REQUIRED:
         if key not in data:
             report.add((), f"missing section '{key}'")
@@ -284,7 +285,7 @@ class _Report:
         if kind == "extra_forbidden":
             name = str(loc[-1])
             fields = _fields_at(model, loc[:-1])
-            self.add(path, f"unknown key '{name}'{did_you_mean(name, fields)}", key=True)
+            self.add(path, f"unknown key '{_short(name)}'{did_you_mean(name, fields)}", key=True)
             return
         if kind == "missing":
             self.add(path[:-1], f"missing key '{loc[-1]}'")
@@ -364,11 +365,12 @@ def _message(err: Any, value: Any) -> str:
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
-        return f"'{value}' is not allowed here{did_you_mean(str(value), options)}; use {expected}"
+        hint = did_you_mean(str(value), options)
+        return f"'{_short(str(value))}' is not allowed here{hint}; use {expected}"
     if kind in ("union_tag_invalid",):
         tag = str(ctx.get("tag", value))
         return (
-            f"unknown response kind '{tag}'{did_you_mean(tag, RESPONSE_KINDS)}; "
+            f"unknown response kind '{_short(tag)}'{did_you_mean(tag, RESPONSE_KINDS)}; "
             f"use notification, countermeasure or legislation"
         )
     if kind == "union_tag_not_found":

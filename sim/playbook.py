@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from sim.compiled import compiled
 from sim.expr import ExprError
 from sim.problems import InputProblems, did_you_mean, hint_budget
-from sim.schema import MAX_TIME, ExprText, Id, Model, Scenario
+from sim.schema import MAX_TIME, NOT_BOOL, ExprText, Id, Model, Scenario
 from sim.yamlread import Document, read_yaml_file, read_yaml_text
 
 
@@ -21,7 +21,7 @@ class Rule(Model):
     """The option to choose."""
     only_if: ExprText | None = Field(default=None, alias="if")
     """Condition checked when the decision is posed; if false, the next rule is tried."""
-    after: float = Field(default=0.0, ge=0, le=MAX_TIME)
+    after: Annotated[float, Field(ge=0, le=MAX_TIME), NOT_BOOL] = 0.0
     """How long the players take to decide, in scenario time units (0: at once)."""
 
     @model_validator(mode="before")
@@ -57,9 +57,21 @@ class Playbook(Model):
     @model_validator(mode="before")
     @classmethod
     def _normalise(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "decisions" in value and value["decisions"] is None:
+            value = {**value, "decisions": {}}  # written empty: none, as a scenario's sections
         if isinstance(value, dict) and isinstance(value.get("decisions"), dict):
             value = {**value, "decisions": {k: _as_rules(v) for k, v in value["decisions"].items()}}
         return value
+
+
+LISTED = 20
+"""Most options a problem names (a decision may have thousands)."""
+
+
+def _listed(options: list[str]) -> str:
+    if len(options) <= LISTED:
+        return ", ".join(options)
+    return f"{', '.join(options[:LISTED])} and {len(options) - LISTED:,} more"
 
 
 def load_playbook(path: str | os.PathLike[str], scenario: Scenario) -> Playbook:
@@ -119,7 +131,7 @@ def _check_playbook(doc: Document, scenario: Scenario) -> Playbook:
                 report.add(
                     (*where, "choose"),
                     f"'{rule.choose}' is not an option of '{did}'"
-                    f"{did_you_mean(rule.choose, options)}; options: {', '.join(options)}",
+                    f"{did_you_mean(rule.choose, options)}; options: {_listed(options)}",
                 )
             if rule.after >= d.deadline:
                 report.add(

@@ -38,11 +38,25 @@ class Problem(Ordered):
         set_field(self, "severity", severity)
 
     def __str__(self) -> str:
-        """One line, with any control character in the path or message shown as an escape."""
+        """One line, with any control character in the path or message shown as an escape,
+        and any character that prints as nothing or breaks a line (a zero-width space, a soft
+        hyphen, U+2028, a wide space) too: a problem about them would otherwise read
+        "'i0' is not a valid id"."""
         prefix = "" if self.severity == "error" else "warning: "
-        return printable(
+        text = printable(
             f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}", one_line=True
         )
+        return text if text.isprintable() else "".join(map(_visible, text))
+
+
+def _visible(ch: str) -> str:
+    return (
+        ch
+        if ch.isprintable()
+        else f"\\u{ord(ch):04x}"
+        if ord(ch) < 0x10000
+        else f"\\U{ord(ch):08x}"
+    )
 
 
 class Reporter(Protocol):

@@ -10,12 +10,14 @@ A class used before it is defined is named in quotes.
 
 import keyword
 import math
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -57,7 +59,42 @@ Id = Annotated[
     ),
     AfterValidator(_not_keyword),
 ]
-Time = Annotated[float, Field(ge=0, le=MAX_TIME)]
+
+
+def _not_bool(value: Any) -> Any:
+    """true and false are not numbers in a scenario (pydantic would read `deadline: true` as 1)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "bool_number", "expected a number, got '{word}'", {"word": str(value).lower()}
+        )
+    return value
+
+
+def _not_bool_whole(value: Any) -> Any:
+    """true and false are not whole numbers (pydantic would read `capacity: true` as 1)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "bool_number", "expected a whole number, got '{word}'", {"word": str(value).lower()}
+        )
+    return value
+
+
+def _not_blank(value: str) -> str:
+    """Text the room reads says something: not empty, not only spaces."""
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "must not be empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+"""Text the room reads (a name, a title, a prompt, an option's label): never blank. (An
+AfterValidator: the JSON Schema stays as it was.)"""
+NOT_BOOL = BeforeValidator(_not_bool)
+"""After a number's constraints in its Annotated (the constraints then stay in the core schema)."""
+NOT_BOOL_WHOLE = BeforeValidator(_not_bool_whole)
+Number = Annotated[float, NOT_BOOL]
+"""A number written in the file: any int or float (or a numeric text), never true or false."""
+Time = Annotated[float, Field(ge=0, le=MAX_TIME), NOT_BOOL]
 """A scenario time or a duration, in time units."""
 ExprText = Annotated[
     str | float,
@@ -122,7 +159,19 @@ class Model(BaseModel):
 DISTRIBUTION_KINDS = ("fixed", "uniform", "triangular", "normal", "lognormal", "exponential")
 
 
+NUMBER_TEXT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+"""A number as YAML 1.2 writes it. The YAML reader leaves some as text (``1e3``: PyYAML wants a
+dot), and a quoted number is text: every other number field reads them as numbers, and so does
+a distribution."""
+
+
+def _is_number_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= 40 and NUMBER_TEXT.fullmatch(value) is not None
+
+
 def _number(value: Any, what: str) -> float:
+    if _is_number_text(value):
+        value = float(value)  # 1e400 is inf: refused below
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PydanticCustomError("distribution", "{what} must be a number", {"what": what})
     if not -MAX_TIME <= value <= MAX_TIME:  # also refuses NaN
@@ -177,7 +226,8 @@ class Distribution(Model):
     def _parse(cls, value: Any) -> Any:
         if isinstance(value, dict) and set(value) == {"kind", "params"}:
             value = _author_form(value["kind"], value["params"])  # checked like any other
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number or _is_number_text(value):
             v = _number(value, "a fixed value")
             if v < 0:
                 raise PydanticCustomError("distribution", "durations cannot be negative")
@@ -312,7 +362,7 @@ class Module(Model):
     """A phase of the exercise, with its own discussion questions (HSEEP module)."""
 
     id: Id
-    title: str
+    title: Text
     """Shown in the briefing and the console."""
     start: Time = 0.0
     """Scenario time at which this module begins."""
@@ -322,7 +372,7 @@ class Module(Model):
     """Questions the facilitator puts to the players in this module."""
     facilitator_notes: str = ""
     """Notes for the facilitator only (never shown to players)."""
-    minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    minutes: Annotated[int, Field(ge=1, le=24 * 60), NOT_BOOL_WHOLE] | None = None
     """Planned real minutes for this module on the agenda (default: a share of the session)."""
 
 
@@ -333,7 +383,7 @@ class ScenarioInfo(Model):
     """The scenario's id, e.g. 'diplomatic-cable-breach'."""
     format: FormatVersion | None = None
     """The format version the file is written in (1 or 2; the same as a top-level 'format')."""
-    title: str
+    title: Text
     """Title shown in the picker and the console."""
     summary: str
     """A paragraph for the picker and the briefing."""
@@ -341,11 +391,11 @@ class ScenarioInfo(Model):
     """Scenario date-time at time 0, e.g. 2020-07-01T09:00:00+09:00."""
     time_unit: TimeUnit = "hours"
     """The unit of every time and duration in the file."""
-    horizon: float = Field(gt=0, le=MAX_TIME)
+    horizon: Annotated[float, Field(gt=0, le=MAX_TIME), NOT_BOOL]
     """How long the exercise runs, in time units."""
-    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1), NOT_BOOL_WHOLE] = 0
     """Default random seed."""
-    session_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    session_minutes: Annotated[int, Field(ge=5, le=24 * 60), NOT_BOOL_WHOLE] = 120
     """Planned length of a facilitated session, in real minutes."""
     audience: str = ""
     """Who the exercise is for."""
@@ -368,6 +418,17 @@ class ScenarioInfo(Model):
     ground_rules: list[str] = Field(default_factory=_empty_list)
     """Rules of play for the Situation Manual (default: the usual no-fault rules)."""
 
+    @field_validator("start", mode="before")
+    @classmethod
+    def _not_a_number(cls, start: Any) -> Any:
+        # pydantic reads a number, or a number in quotes, as a Unix time: `start: 1` was
+        # 1970-01-01T00:00:01 without a word
+        if isinstance(start, int | float) or (
+            isinstance(start, str) and NUMBER_TEXT.fullmatch(start.strip())
+        ):
+            raise PydanticCustomError("datetime_number", "a number is not a date-time")
+        return start
+
     @field_validator("start")
     @classmethod
     def _dates_exist(cls, start: datetime) -> datetime:
@@ -386,11 +447,11 @@ class Actor(Model):
     """An agency, ally, adversary, operator, the public or the media."""
 
     id: Id
-    name: str
+    name: Text
     """Full name shown to players."""
     affiliation: Affiliation
     """government, ally, adversary, operator, public or media."""
-    capacity: int = Field(default=1, ge=1, le=100)
+    capacity: Annotated[int, Field(ge=1, le=100), NOT_BOOL_WHOLE] = 1
     """How many responses this actor can work on at once."""
     player: StrictBool | None = None
     """Whether players act for this actor (default: true for government, false otherwise)."""
@@ -410,7 +471,7 @@ class Drift(Model):
     rate: ExprText
     """Change per time unit: a number or an expression (e.g. '(50 - trust) * 0.1' recovers
     toward 50). Negative values decay."""
-    every: float = Field(default=1.0, gt=0, le=MAX_TIME)
+    every: Annotated[float, Field(gt=0, le=MAX_TIME), NOT_BOOL] = 1.0
     """How often the change is applied, in time units (smaller: smoother, more work)."""
     while_: ExprText | None = Field(default=None, alias="while")
     """A condition: the variable drifts only while it holds (e.g. during a heatwave)."""
@@ -419,11 +480,11 @@ class Drift(Model):
 class Variable(Model):
     """A named number of the world's state, kept within its bounds."""
 
-    initial: float
+    initial: Number
     """Value at time 0."""
-    min: float | None = None
+    min: Number | None = None
     """Lowest value (changes are clamped)."""
-    max: float | None = None
+    max: Number | None = None
     """Highest value (changes are clamped)."""
     description: str = ""
     """What the number means, shown on the dashboard."""
@@ -513,7 +574,7 @@ class Inject(Triggered):
     """The actor it comes from."""
     to: list[Id] = Field(min_length=1)
     """The actors it is delivered to."""
-    text: str = Field(min_length=1)
+    text: Text = Field(min_length=1)
     """What the players read or hear."""
     title: str | None = None
     """A short headline for the MSEL (default: the id)."""
@@ -582,7 +643,7 @@ class Branch(Model):
     """True: the campaign ends here, 'completed' (the adversary goes quiet)."""
     only_if: ExprText | None = Field(default=None, alias="if")
     """A condition read when the stage ends: the branch is possible only while it holds."""
-    weight: float = Field(default=1.0, gt=0, le=MAX_TIME)
+    weight: Annotated[float, Field(gt=0, le=MAX_TIME), NOT_BOOL] = 1.0
     """The branch's share among the possible ones: taken with chance weight / (sum of the
     possible branches' weights)."""
 
@@ -625,7 +686,7 @@ class Reentry(Model):
     """How long after the eviction the adversary is back."""
     chance: Probability = 1.0
     """Chance it comes back at all (checked once per eviction)."""
-    times: int = Field(default=1, ge=1, le=100)
+    times: Annotated[int, Field(ge=1, le=100), NOT_BOOL_WHOLE] = 1
     """How many times at most it comes back."""
 
 
@@ -662,7 +723,7 @@ class Option(Model):
     """One choice the players can make."""
 
     id: Id
-    label: str
+    label: Text
     """The option as players read it."""
     description: str = ""
     effects: Effects = Field(default_factory=dict)
@@ -694,11 +755,11 @@ class Reopen(Model):
     when: ExprText | None = None
     """A condition: posed again each time it becomes true again (e.g. after a failed
     eviction)."""
-    every: float | None = Field(default=None, gt=0, le=MAX_TIME)
+    every: Annotated[float, Field(gt=0, le=MAX_TIME), NOT_BOOL] | None = None
     """Posed again this long after it was last decided, ..."""
     while_: ExprText | None = Field(default=None, alias="while")
     """... while this condition holds (with 'every'; default: always)."""
-    times: int = Field(default=10, ge=1, le=100)
+    times: Annotated[int, Field(ge=1, le=100), NOT_BOOL_WHOLE] = 10
     """How many times at most it is posed again."""
 
     @model_validator(mode="after")
@@ -716,13 +777,13 @@ class Decision(Model):
     id: Id
     owner: Id
     """The actor who decides."""
-    prompt: str
+    prompt: Text
     """The question put to the players."""
     description: str = ""
     options: list[Option] = Field(min_length=2)
     default: Id
     """The option that takes effect if nobody decides by the deadline."""
-    deadline: float = Field(gt=0, le=MAX_TIME)
+    deadline: Annotated[float, Field(gt=0, le=MAX_TIME), NOT_BOOL]
     """Time the players have, from the moment the decision is posed."""
     reopen: Reopen | None = None
     """(v2) The decision comes back after it was made: when a condition becomes true again,
@@ -767,11 +828,11 @@ class Start(Model):
 class Retry(Model):
     """(v2) A failed response is tried again after a delay, a limited number of times."""
 
-    attempts: int = Field(default=1, ge=1, le=20)
+    attempts: Annotated[int, Field(ge=1, le=20), NOT_BOOL_WHOLE] = 1
     """How many times at most it is tried again after failing (in the whole exercise)."""
     delay: Distribution
     """How long after a failure the next attempt starts (never 0)."""
-    backoff: float = Field(default=1.0, ge=1, le=10)
+    backoff: Annotated[float, Field(ge=1, le=10), NOT_BOOL] = 1.0
     """Each further delay is this many times the one before (2: each wait doubles)."""
     while_: ExprText | None = Field(default=None, alias="while")
     """A condition read when an attempt is due: it is made only if it holds (e.g. while the
@@ -848,13 +909,15 @@ class Countermeasure(ResponseBase):
     """Chance it works."""
     stops: list[Id] = Field(default_factory=_empty_list)
     """Threats stopped on success."""
-    slows: dict[str, Annotated[float, Field(le=MAX_FACTOR)]] = Field(default_factory=dict)
+    slows: dict[str, Annotated[float, Field(le=MAX_FACTOR), NOT_BOOL]] = Field(default_factory=dict)
     """Threats slowed on success: remaining stage times multiplied by this factor."""
     reveals: list[Id] = Field(default_factory=_empty_list)
     """Threats detected on success (if still hidden)."""
     failure_effects: Effects = Field(default_factory=dict)
     """Changes to variables when it fails."""
-    mitigates: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    mitigates: dict[str, Annotated[float, Field(ge=0, le=1), NOT_BOOL]] = Field(
+        default_factory=dict
+    )
     """(v2) Threats whose later effects it scales on success: 0.25 keeps a quarter of each
     change a stage makes (several mitigations multiply)."""
 
@@ -869,7 +932,7 @@ class BillStage(Model):
     """Chance the bill gets through this stage."""
     stall: Distribution | None = None
     """If it does not pass: how long it stalls before another attempt (none: it fails)."""
-    attempts: int = Field(default=1, ge=1, le=10)
+    attempts: Annotated[int, Field(ge=1, le=10), NOT_BOOL_WHOLE] = 1
     """How many tries this stage gets before the bill dies."""
     actor: Id | None = None
     """An actor whose capacity this stage holds (e.g. the Diet, one bill at a time)."""
@@ -889,7 +952,7 @@ class BillStage(Model):
 class During(Model):
     """(v2) Changes repeated every so often while a stage is in progress."""
 
-    every: float = Field(gt=0, le=MAX_TIME)
+    every: Annotated[float, Field(gt=0, le=MAX_TIME), NOT_BOOL]
     """How often, in time units of progress (for a sitting stage: of sitting time)."""
     effects: Effects
     """The changes applied each time."""

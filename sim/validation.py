@@ -129,6 +129,8 @@ def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -
     info = doc.data.get("playbook")
     sid = info.get("scenario") if isinstance(info, dict) else None
     scenario = scenarios.get(sid) if isinstance(sid, str) else None
+    if sid is None and len(scenarios) == 1:  # `validate s.yaml p.yaml`: p is for s, as in run
+        (scenario,) = scenarios.values()
     if scenario is None and isinstance(sid, str):
         bundled = next((p for p in bundled_scenarios() if p.stem == sid), None)
         if bundled is not None:  # a bundled id only: a playbook never names a path to read
@@ -138,7 +140,17 @@ def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -
             book = check_playbook(doc, scenario)
         else:
             book = check_playbook_shape(doc)
-            if isinstance(sid, str):
+            if sid is None and isinstance(info, dict):
+                checked.problems.append(
+                    Problem(
+                        str(path),
+                        *_where(doc, ("playbook",)),
+                        "this playbook names no scenario ('scenario:' under 'playbook'), "
+                        "so its decisions were not checked",
+                        "warning",
+                    )
+                )
+            elif isinstance(sid, str):
                 checked.problems.append(
                     Problem(
                         str(path),

@@ -157,6 +157,7 @@ def _earliest(ctx: Context) -> dict[str, float]:
     s = ctx.s
     out: dict[str, float] = {}
     for _ in range(len(s.injects) + 1):
+        before = dict(out)  # a pass that changes nothing: every later one would be the same
         for inj in s.injects:
             if inj.contingency or inj.when is not None:
                 t = 0.0
@@ -169,6 +170,8 @@ def _earliest(ctx: Context) -> dict[str, float]:
             out[inj.id] = t
             if inj.decision is not None:
                 out[inj.decision] = min(out.get(inj.decision, t), t)
+        if out == before:
+            break
     return out
 
 
