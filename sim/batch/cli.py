@@ -157,6 +157,18 @@ def batch(
             err=True,
         )
         sys.exit(INTERRUPTED)
+    tally = result.tally
+    if tally.failure_count and not any(pt.runs for pt in tally.per_policy):
+        first = tally.failures[0]
+        click.echo(
+            printable(
+                f"error: every run failed, so there are no results: run {first.index} "
+                f"(seed {first.seed}, {first.policy}): {first.error}",
+                one_line=True,
+            ),
+            err=True,
+        )
+        sys.exit(1)
 
 
 def _run_with_progress(run: Any, recipe: Any, **kw: Any) -> Any:

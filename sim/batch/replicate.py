@@ -113,10 +113,11 @@ class Layout:
 
 
 class Prepared:
-    """A recipe parsed once per process: the scenario, its layout and one decider per policy."""
+    """A recipe's texts parsed once per process: the scenario, its layout and one decider per
+    policy. It holds no seed: batches of the same texts with other seeds or run counts share it,
+    so every run is told its batch's root seed."""
 
     def __init__(self, recipe: Recipe, *, log: bool = False) -> None:
-        self.recipe = recipe
         self.log = log
         """Whether runs keep their log (a batch's do not: it reads only their outcomes, which
         tests/batch/test_records_off.py checks are the same either way)."""
@@ -134,9 +135,10 @@ class Prepared:
             return RandomDecider(seed)
         return PlaybookDecider(book)
 
-    def replicate(self, index: int, policy: int) -> RunSummary:
-        """Play run ``index`` under one policy; an exception is recorded, not raised."""
-        seed = replication_seed(self.recipe.root_seed, index)
+    def replicate(self, root_seed: int, index: int, policy: int) -> RunSummary:
+        """Play run ``index`` of a batch with root seed ``root_seed`` under one policy; an
+        exception is recorded, not raised."""
+        seed = replication_seed(root_seed, index)
         try:
             ex = Exercise(self.scenario, seed, log=self.log)
             play(ex, self.decider(policy, seed))
@@ -225,4 +227,5 @@ def run_chunk(recipe: Recipe, start: int, stop: int) -> list[RunSummary]:
     """
     prep = prepared(recipe)
     n = len(recipe.policies)
-    return [prep.replicate(i, p) for i in range(start, stop) for p in range(n)]
+    root = recipe.root_seed
+    return [prep.replicate(root, i, p) for i in range(start, stop) for p in range(n)]

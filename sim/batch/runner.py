@@ -105,12 +105,12 @@ def pick_chunk_size(recipe: Recipe, jobs: int) -> int:
     prep = prepared(recipe)
     policies = range(len(recipe.policies))
     for p in policies:  # the first run compiles what later runs reuse: not a fair sample
-        prep.replicate(0, p)
+        prep.replicate(recipe.root_seed, 0, p)
     t0 = time.perf_counter()
     timed = 0
     while timed < 10 and (timed < 1 or time.perf_counter() - t0 < 0.02):
         for p in policies:
-            prep.replicate(timed + 1, p)
+            prep.replicate(recipe.root_seed, timed + 1, p)
         timed += 1
     per_run = max((time.perf_counter() - t0) / timed, 1e-6)
     size = max(1, round(CHUNK_SECONDS / per_run))

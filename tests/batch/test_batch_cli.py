@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from batch_helpers import QUICKSTART
@@ -241,3 +242,48 @@ def test_partial_results_after_ctrl_c(tmp_path: Path) -> None:
     assert data["partial"] is True
     assert 0 <= data["runs_done"] < 1_000_000
     assert data["policies"][0]["runs"] == data["runs_done"]
+
+
+def test_a_batch_in_which_every_run_failed_exits_1_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No run gave a result: the figures are empty, so the batch is not a success (exit 1),
+    the failed runs are still written (with their seeds, to replay one), and stderr says why."""
+    from sim.batch import replicate
+
+    def broken(ex: object, decider: object) -> None:
+        raise RuntimeError("the run stopped: over budget")
+
+    monkeypatch.setattr(replicate, "play", broken)
+    out = tmp_path / "out.json"
+    code, _, err = invoke(
+        "batch", "quickstart", "--runs", "3", "--playbook", BOOK, "--format", "json",
+        "--out", str(out), "--jobs", "1",
+    )  # fmt: skip
+    assert code == 1
+    assert "every run failed" in err and "over budget" in err
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["failures"]["count"] == 3 and not data["partial"]
+
+
+def test_a_batch_in_which_some_runs_failed_still_succeeds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from sim.batch import replicate
+    from sim.batch.replicate import replication_seed
+
+    real = replicate.play
+    bad = replication_seed(5, 1)
+
+    def flaky(ex: Any, decider: Any) -> None:
+        if ex.seed == bad:
+            raise RuntimeError("boom")
+        real(ex, decider)
+
+    monkeypatch.setattr(replicate, "play", flaky)
+    code, out, err = invoke(
+        "batch", "quickstart", "--runs", "3", "--playbook", BOOK, "--format", "json",
+        "--jobs", "1", "--seed", "5",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["failures"]["count"] == 1

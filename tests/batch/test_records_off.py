@@ -32,7 +32,11 @@ def _both_ways(recipe: Recipe) -> tuple[list[RunSummary], list[RunSummary]]:
     logged, quiet = Prepared(recipe, log=True), Prepared(recipe, log=False)
     n = len(recipe.policies)
     runs = [(i, p) for i in range(recipe.runs) for p in range(n)]
-    return [logged.replicate(i, p) for i, p in runs], [quiet.replicate(i, p) for i, p in runs]
+    root = recipe.root_seed
+    return (
+        [logged.replicate(root, i, p) for i, p in runs],
+        [quiet.replicate(root, i, p) for i, p in runs],
+    )
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)

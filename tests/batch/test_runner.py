@@ -260,3 +260,17 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     pytest.importorskip("distributed")
     with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler"):
         run_batch(quick_recipe(), executor="dask://127.0.0.1:9", chunk_size=60)
+
+
+def test_a_second_batch_of_the_same_files_in_one_process_uses_its_own_seed() -> None:
+    """A process keeps the parsed scenario between batches (a Dask worker serves many): a
+    batch with another root seed must still play its own seeds, not the previous batch's."""
+    first = recipe_from_files(QUICKSTART, [COOPERATE], runs=20, seed=1)
+    second = recipe_from_files(QUICKSTART, [COOPERATE], runs=20, seed=2)
+    assert first.key == second.key  # the same texts: the parsed scenario is shared
+    alone = batch_data(run_batch(second))
+    batch_data(run_batch(first))
+    after = batch_data(run_batch(second))
+    assert after["root_seed"] == 2
+    assert after["policies"] == alone["policies"]
+    assert batch_data(run_batch(first))["policies"] != alone["policies"]
