@@ -266,14 +266,14 @@ class Exercise:
         )
         # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
         # armed on a condition are the plan's first watchers (_Setup.watchers).
-        fire = self._fire_back
+        fire, env = self._fire_back, self.env
         for how, item, delay in setup.armed:
             if how == _TIMER:
                 # Armed before anything runs: created now, the timer comes after the same
                 # events as when a process created it at time 0 (every timer is created later).
-                self._timer(delay, partial(fire, item))
+                Timer(env, delay, partial(fire, item))
             else:
-                self._soon(partial(fire, item))
+                Soon(env, partial(fire, item))
         self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
@@ -297,6 +297,8 @@ class Exercise:
 
     @property
     def now(self) -> float:
+        """The scenario time. (The engine's own hot paths read ``float(self.env._now)``, what
+        this returns, without the property's call.)"""
         return float(self.env._now)  # what ``env.now`` returns, without a second property call
 
     @property
@@ -306,7 +308,7 @@ class Exercise:
 
     def mark_time(self, key: str) -> None:
         """Note when something first happened (see ``happened_at``)."""
-        self.happened_at.setdefault(key, self.now)
+        self.happened_at.setdefault(key, float(self.env._now))
 
     def clock(self, t: float | None = None) -> datetime:
         """Scenario date-time of time t (default: now)."""
@@ -462,7 +464,7 @@ class Exercise:
                 return
             if on_decision and self._opened != opened:
                 return
-        if not self.finished and t > self.now:
+        if not self.finished and t > env._now:
             self._clock_to(t)
         if not self.finished and t >= self.horizon:
             self._end(EndReason.HORIZON)
@@ -647,7 +649,8 @@ class Exercise:
             raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
         if od.offered and option not in od.offered:
             raise ExerciseError(f"option '{option}' of '{decision}' is not offered now")
-        if self.now >= od.deadline:
+        now = float(self.env._now)
+        if now >= od.deadline:
             raise ExerciseError(
                 f"too late: the deadline of '{decision}' was {self._when(od.deadline)}; "
                 f"its default '{d.default}' applies"
@@ -669,10 +672,11 @@ class Exercise:
                 if decision in self.open_decisions:
                     self._make_decision(d, option, by, rationale=rationale, action=seq)
 
-            if at is None or at <= self.now:
+            now = float(self.env._now)
+            if at is None or at <= now:
                 self._queue.append(choose)
             else:
-                self._due_after(at - self.now, choose)
+                self._due_after(at - now, choose)
 
         return apply
 
@@ -723,7 +727,7 @@ class Exercise:
         ``step()`` (``"record"``) does, without an ``Advance`` command: a batch's run
         (``Exercise(..., log=False)``) keeps no command log, nobody reads one."""
         self._unlogged()
-        if self.finished or (self.horizon <= self.now and not self.due_now()):
+        if self.finished or (self.horizon <= self.env._now and not self.due_now()):
             return
         self._advance_to(self.horizon, stop)
 
@@ -792,7 +796,12 @@ class Exercise:
     def _due_after(self, delay: float, then: Callable[[], None]) -> None:
         """After ``delay``, queue ``then`` as the instant's own work: what a process that waits
         ``delay`` and then queues ``then`` would do, in two events instead of three."""
-        self._soon(lambda _e: self._timer(delay, lambda _e: self._due.append(then)))
+        env, due = self.env, self._due
+
+        def start(_e: simpy.Event) -> None:
+            Timer(env, delay, lambda _e: due.append(then))
+
+        Soon(env, start)
 
     def set_status(self, name: str, status: str) -> None:
         if self._state[name] != status:
@@ -920,7 +929,7 @@ class Exercise:
 
     def happened(self, key: str) -> None:
         """Note that an inject or decision happened, and start what follows it."""
-        self.happened_at.setdefault(key, self.now)
+        self.happened_at.setdefault(key, float(self.env._now))
         for item in self._followers.pop(key, ()):
             delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
             self._trigger_soon(item, delay)
@@ -937,11 +946,11 @@ class Exercise:
 
         def start(_e: simpy.Event) -> None:
             if delay > 0:
-                self._timer(delay, lambda _e: self._fire(item))
+                Timer(self.env, delay, lambda _e: self._fire(item))
             else:
                 self._fire(item)
 
-        self._soon(start)
+        Soon(self.env, start)
 
     def _fire(self, item: Triggered) -> None:
         if isinstance(item, Inject):
@@ -1009,7 +1018,8 @@ class Exercise:
         if d.id in self.open_decisions or (self._state[d.id] != UNDECIDED and not again):
             return
         offered = self.v2.offered(d) if self.v2 is not None else ()
-        od = OpenDecision(d, self.now, self.now + d.deadline, offered)
+        now = float(self.env._now)
+        od = OpenDecision(d, now, now + d.deadline, offered)
         self.open_decisions[d.id] = od
         self._opened += 1
         self._emit(
@@ -1020,7 +1030,12 @@ class Exercise:
             options=offered or self._option_lists[d.id],
             deadline=od.deadline,
         )
-        self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
+        env = self.env
+
+        def start(_e: simpy.Event) -> None:
+            Timer(env, d.deadline, lambda _e: self._deadline(d))
+
+        Soon(env, start)
 
     def _deadline(self, d: Decision) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
@@ -1047,7 +1062,7 @@ class Exercise:
     ) -> None:
         del self.open_decisions[d.id]
         if by == DecidedBy.DEADLINE:
-            self._defaulted[d.id] = self.now
+            self._defaulted[d.id] = float(self.env._now)
         option = self._options[d.id][option_id]
         self.set_status(d.id, option_id)
         self._emit(
@@ -1133,9 +1148,10 @@ class Exercise:
         """A watched objective's condition checked ('by': when it first held; 'throughout':
         when it first stopped holding)."""
         if ok:
-            self._objective_first_true.setdefault(obj.id, self.now)
-        elif obj.throughout:
-            self._objective_broken.setdefault(obj.id, self.now)
+            if obj.id not in self._objective_first_true:
+                self._objective_first_true[obj.id] = float(self.env._now)
+        elif obj.throughout and obj.id not in self._objective_broken:
+            self._objective_broken[obj.id] = float(self.env._now)
 
     # --- objectives ---------------------------------------------------------------------------
 

@@ -93,7 +93,8 @@ def _begin(
     action: int | None = None,
 ) -> None:
     actor = _actor(r)
-    ex.active[r.id] = ActiveResponse(r.id, r.kind, actor, ex.now, expected_end)
+    now = float(ex.env._now)  # ex.now, without the property's call
+    ex.active[r.id] = ActiveResponse(r.id, r.kind, actor, now, expected_end)
     if not ex.log:  # only what the exercise notes of it (sim.engine._NOTES)
         ex.record(ev.ResponseStarted, response=r.id, origin=cause.parts)  # type: ignore[call-arg]
         return
@@ -159,7 +160,7 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
 
     def begin(_e: simpy.Event) -> None:
         delay = sample(r.delay, ex.rng(f"response:{r.id}"))
-        _begin(ex, r, cause, ex.now + delay, action)
+        _begin(ex, r, cause, float(ex.env._now) + delay, action)
         if delay > 0:
             Timer(ex.env, delay, deliver)
         else:
@@ -219,7 +220,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
 
         def granted(_e: simpy.Event) -> None:
             duration = sample(r.duration, rng)
-            _begin(ex, r, cause, ex.now + duration, first)
+            _begin(ex, r, cause, float(ex.env._now) + duration, first)
             if duration > 0:
                 Timer(ex.env, duration, done)
             else:

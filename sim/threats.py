@@ -221,9 +221,9 @@ class Campaign:
         remaining, detect_in = self.remaining, self.detect_in
         if remaining > 0 or detect_in is not None:
             wait = self.wait = remaining if detect_in is None else min(detect_in, remaining)
-            ex = self.ex
-            self.began = ex.now
-            self.timeout = Timer(ex.env, wait, self._waited)
+            env = self.ex.env
+            self.began = float(env._now)  # ex.now, without the property's call
+            self.timeout = Timer(env, wait, self._waited)
             return True
         return False
 
