@@ -80,6 +80,7 @@ from sim.state import ActiveResponse as ActiveResponse
 from sim.state import Campaigns
 from sim.state import MselEntry as MselEntry
 from sim.state import OpenDecision as OpenDecision
+from sim.state import Outcomes as Outcomes
 from sim.threats import detect, start_threat
 from sim.timers import Soon, Timer
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
@@ -117,27 +118,6 @@ class Rating:
     evidence: str
     """The evidence in words, for the controller (see ``facts`` for the data)."""
     facts: Evidence
-
-
-@dataclass(slots=True)
-class Outcomes:
-    """What a batch reads from a run's records, noted as they would have been recorded, by an
-    exercise without a log (``Exercise(..., log=False)``)."""
-
-    ratings: dict[str, str] = field(default_factory=dict)
-    """Each objective's final rating (what its ``ObjectiveEvaluated`` says)."""
-    decisions: dict[str, str | None] = field(default_factory=dict)
-    """Each decision posed: the option taken last, None while open (``DecisionOpened``,
-    ``DecisionMade``)."""
-    succeeded: set[str] = field(default_factory=set)
-    """Responses that finished successfully at least once (``ResponseFinished``)."""
-    branches: set[tuple[str, str, str]] = field(default_factory=set)
-    """(v2) Branches taken at least once: (threat, stage, to) (``ThreatBranched``)."""
-    retries: dict[str, int] = field(default_factory=dict)
-    """(v2) Per response: how many times a retry started it again (``ResponseStarted`` with
-    the origin ``("response", ID, "retry")``)."""
-    expression_failures: int = 0
-    """``ExpressionFailed`` records."""
 
 
 def _opened(o: Outcomes, fields: Mapping[str, Any]) -> None:
@@ -178,7 +158,10 @@ _NOTES: dict[Callable[..., ev.Event], Callable[[Outcomes, Mapping[str, Any]], No
     ev.ExpressionFailed: _failed,
     ev.ObjectiveEvaluated: _evaluated,
 }
-"""The records whose outcomes an exercise without a log notes, and how."""
+"""The records whose outcomes an exercise without a log notes, and how. (The frequent ones are
+noted where they happen, as these note them, without building their fields: decisions opened
+and made and objectives rated by the engine, responses finished by sim.responses;
+tests/batch/test_records_off.py checks every tally against the logged runs'.)"""
 
 
 class Exercise:
@@ -261,9 +244,12 @@ class Exercise:
         self.hand_ratings: dict[str, tuple[str, str, float]] = {}
         """Objectives rated by an evaluator: (rating, note, when) (see sim/handrating.py)."""
 
-        self._emit(
-            ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
-        )
+        if log:
+            self._emit(
+                ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
+            )
+        else:  # not a record the exercise notes (_NOTES): counted only
+            self.recorded += 1
         # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
         # armed on a condition are the plan's first watchers (_Setup.watchers).
         fire, env = self._fire_back, self.env
@@ -488,9 +474,9 @@ class Exercise:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self._clock_to(self.horizon)  # nothing is due before the horizon (_advance_to)
         for obj in self.scenario.objectives:
-            if not self.log:  # the rating alone: no evidence in words
-                rating = self._level(obj, True)
-                self._emit(ev.ObjectiveEvaluated, objective=obj.id, rating=rating, evidence="")
+            if not self.log:  # the rating alone, noted (_evaluated): no evidence in words
+                self.outcomes.ratings[obj.id] = self._level(obj, True)
+                self.recorded += 1
                 continue
             r = self._rate(obj, final=True)
             self._emit(
@@ -504,7 +490,10 @@ class Exercise:
                 stopped_holding=r.facts.stopped_holding,
                 deadline=r.facts.deadline,
             )
-        self._emit(ev.ExerciseEnded, reason=reason, action=action)
+        if self.log:
+            self._emit(ev.ExerciseEnded, reason=reason, action=action)
+        else:  # not a record the exercise notes: counted only
+            self.recorded += 1
         self.finished = True
 
     # --- commands: the one entry point ---------------------------------------------------------
@@ -992,19 +981,23 @@ class Exercise:
             )
             return
         self.set_status(inj.id, InjectStatus.DELIVERED)
-        self._emit(
-            ev.InjectDelivered,
-            inject=inj.id,
-            sender=inj.sender,
-            recipients=tuple(inj.to),
-            text=inj.text,
-            contingency=inj.contingency,
-            by_facilitator=by_facilitator,
-            reason=reason,
-            audience=(inj.sender, *inj.to),
-            action=action,
-        )
-        self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
+        if self.log:
+            self._emit(
+                ev.InjectDelivered,
+                inject=inj.id,
+                sender=inj.sender,
+                recipients=tuple(inj.to),
+                text=inj.text,
+                contingency=inj.contingency,
+                by_facilitator=by_facilitator,
+                reason=reason,
+                audience=(inj.sender, *inj.to),
+                action=action,
+            )
+        else:  # not a record the exercise notes: counted only
+            self.recorded += 1
+        if inj.effects:
+            self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
         if inj.reveals:
             for threat in inj.reveals:
                 detect(self, self.threats[threat], Cause(CauseKind.INJECT, inj.id))
@@ -1022,14 +1015,18 @@ class Exercise:
         od = OpenDecision(d, now, now + d.deadline, offered)
         self.open_decisions[d.id] = od
         self._opened += 1
-        self._emit(
-            ev.DecisionOpened,
-            decision=d.id,
-            owner=d.owner,
-            prompt=d.prompt,
-            options=offered or self._option_lists[d.id],
-            deadline=od.deadline,
-        )
+        if self.log:
+            self._emit(
+                ev.DecisionOpened,
+                decision=d.id,
+                owner=d.owner,
+                prompt=d.prompt,
+                options=offered or self._option_lists[d.id],
+                deadline=od.deadline,
+            )
+        else:  # noted as _opened notes it
+            self.outcomes.decisions[d.id] = None
+            self.recorded += 1
         env = self.env
 
         def start(_e: simpy.Event) -> None:
@@ -1065,15 +1062,19 @@ class Exercise:
             self._defaulted[d.id] = float(self.env._now)
         option = self._options[d.id][option_id]
         self.set_status(d.id, option_id)
-        self._emit(
-            ev.DecisionMade,
-            decision=d.id,
-            option=option_id,
-            by=by,
-            reason=reason,
-            rationale=rationale,
-            action=action,
-        )
+        if self.log:
+            self._emit(
+                ev.DecisionMade,
+                decision=d.id,
+                option=option_id,
+                by=by,
+                reason=reason,
+                rationale=rationale,
+                action=action,
+            )
+        else:  # noted as _made notes it
+            self.outcomes.decisions[d.id] = option_id
+            self.recorded += 1
         if self.v2 is not None:
             self.v2.decided(d)
             if not self.v2.consents(d, option):
@@ -1081,9 +1082,10 @@ class Exercise:
                 option_id = option.id
                 self.set_status(d.id, option_id)
         cause = Cause(CauseKind.DECISION, d.id, option_id)
-        self.apply_effects(option.effects, cause)
+        if option.effects:
+            self.apply_effects(option.effects, cause)
         for response in option.responses:
-            self.launch(response, cause)
+            start_response(self, self.responses[response], cause, None)
         self.happened(d.id)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------

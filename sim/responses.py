@@ -95,8 +95,11 @@ def _begin(
     actor = _actor(r)
     now = float(ex.env._now)  # ex.now, without the property's call
     ex.active[r.id] = ActiveResponse(r.id, r.kind, actor, now, expected_end)
-    if not ex.log:  # only what the exercise notes of it (sim.engine._NOTES)
-        ex.record(ev.ResponseStarted, response=r.id, origin=cause.parts)  # type: ignore[call-arg]
+    if not ex.log:
+        if cause.detail == "retry":  # (v2) noted (sim.engine._NOTES): only what it reads
+            ex.record(ev.ResponseStarted, response=r.id, origin=cause.parts)  # type: ignore[call-arg]
+        else:  # any other start is counted only
+            ex.recorded += 1
         return
     ex.record(
         ev.ResponseStarted,
@@ -124,8 +127,9 @@ def _succeed(
             summary=summary,
             audience=audience(ex, r),
         )
-    else:  # only what the exercise notes of it (sim.engine._NOTES)
-        ex.record(ev.ResponseFinished, response=r.id)  # type: ignore[call-arg]
+    else:  # counted, and noted as sim.engine._NOTES notes it
+        ex.recorded += 1
+        ex.outcomes.succeeded.add(r.id)
     if r.effects:
         ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
     if r.starts:
@@ -146,7 +150,8 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
         )
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
-    ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
+    if r.failure_effects:
+        ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
 
 
 def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:

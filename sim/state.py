@@ -45,6 +45,27 @@ class MselEntry:
 
 
 @dataclass(slots=True)
+class Outcomes:
+    """What a batch reads from a run's records, noted as they would have been recorded, by an
+    exercise without a log (``Exercise(..., log=False)``; see ``sim.engine._NOTES``)."""
+
+    ratings: dict[str, str] = field(default_factory=dict)
+    """Each objective's final rating (what its ``ObjectiveEvaluated`` says)."""
+    decisions: dict[str, str | None] = field(default_factory=dict)
+    """Each decision posed: the option taken last, None while open (``DecisionOpened``,
+    ``DecisionMade``)."""
+    succeeded: set[str] = field(default_factory=set)
+    """Responses that finished successfully at least once (``ResponseFinished``)."""
+    branches: set[tuple[str, str, str]] = field(default_factory=set)
+    """(v2) Branches taken at least once: (threat, stage, to) (``ThreatBranched``)."""
+    retries: dict[str, int] = field(default_factory=dict)
+    """(v2) Per response: how many times a retry started it again (``ResponseStarted`` with
+    the origin ``("response", ID, "retry")``)."""
+    expression_failures: int = 0
+    """``ExpressionFailed`` records."""
+
+
+@dataclass(slots=True)
 class Campaigns:
     """The bookkeeping of adversary campaigns (kept by ``sim.threats``)."""
 
