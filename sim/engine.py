@@ -167,6 +167,63 @@ tests/batch/test_records_off.py checks every tally against the logged runs'.)"""
 class Exercise:
     """One play of a scenario with one seed."""
 
+    # Its fields in slots: read and written without an instance dictionary, which (with more
+    # than 30 fields) CPython would otherwise build field by field for every run. ``__dict__``
+    # keeps room for fields added elsewhere (a subclass's, a caller's).
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_actions",
+        "_choice_waiting",
+        "_defaulted",
+        "_dirty",
+        "_due",
+        "_expressions",
+        "_fire_waiting",
+        "_followers",
+        "_limits",
+        "_live",
+        "_objective_broken",
+        "_objective_first_true",
+        "_opened",
+        "_option_lists",
+        "_options",
+        "_own_watchers",
+        "_queue",
+        "_state",
+        "_watch_index",
+        "_watchers",
+        "_when_words",
+        "active",
+        "audiences",
+        "calendar",
+        "campaigns",
+        "command_log",
+        "compiled",
+        "decisions",
+        "env",
+        "events_processed",
+        "finished",
+        "hand_ratings",
+        "happened_at",
+        "horizon",
+        "injects",
+        "log",
+        "max_events",
+        "open_decisions",
+        "outcomes",
+        "players",
+        "recorded",
+        "records",
+        "resources",
+        "responses",
+        "rng",
+        "scenario",
+        "seed",
+        "threats",
+        "v2",
+    )
+
     def __init__(self, scenario: Scenario, seed: int | None = None, *, log: bool = True) -> None:
         self.scenario = scenario
         self.log = log
