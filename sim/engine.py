@@ -1306,17 +1306,16 @@ class _Capacity(simpy.Resource):
 
 class _Environment(simpy.Environment):
     """A SimPy environment made without ``BoundClass.bind_early`` (which walks the class's
-    attributes: a tenth of an exercise's set-up): the same fields, and the two event types the
-    engine makes most bound the same way; the others are bound when asked, as SimPy's class
-    attributes bind them."""
+    attributes: a tenth of an exercise's set-up): the same fields; its event types
+    (``timeout``, ``process``...) are bound when asked, as SimPy's class attributes bind them
+    (the engine and the mechanics make their timers with sim.timers; only the v2 calendar
+    asks)."""
 
     def __init__(self) -> None:
         self._now = 0
         self._queue = []
         self._eid = count()
         self._active_proc = None
-        self.timeout = MethodType(simpy.Timeout, self)  # type: ignore[method-assign]
-        self.process = MethodType(simpy.Process, self)  # type: ignore[method-assign]
 
 
 class _Resources(Mapping[str, simpy.Resource]):
