@@ -478,6 +478,7 @@ class Exercise:
         on_record, on_decision = stop == "record", stop == "decision"
         limit = self.max_events
         opened = self._opened
+        dirty = self._dirty  # one set for the run: names changed since the watchers' last check
         while not self.finished:
             nxt = heap[0][0] if heap else _NEVER
             if before:
@@ -487,10 +488,10 @@ class Exercise:
                 break
             # One engine step: the instant's own work and queued actions once its events are
             # done, else the next SimPy event, else the end of time.
-            self.events_processed += 1
-            if self.events_processed > limit:
+            steps = self.events_processed = self.events_processed + 1
+            if steps > limit:
                 self._over_budget()
-            if nxt > env._now and (due or queue):
+            if (due or queue) and nxt > env._now:
                 (due or queue).popleft()()
             elif nxt >= horizon:
                 self._end(EndReason.HORIZON)
@@ -501,7 +502,7 @@ class Exercise:
                     callback(event)
                 if not event._ok and not hasattr(event, "_defused"):
                     _crash(event)
-            if self._dirty and not self.finished:
+            if dirty and not self.finished:
                 self._check_watchers()
             if on_record and self.recorded > start:
                 return
