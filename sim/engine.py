@@ -34,7 +34,7 @@ from simpy.resources.resource import Release, Request
 
 from sim import events as ev
 from sim.calendar import Calendar, uses_calendar
-from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
+from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind, shared_cause
 from sim.chance import Streams, sample
 from sim.clock import CLOCK, NOW
 from sim.commands import (
@@ -1055,10 +1055,10 @@ class Exercise:
         else:  # not a record the exercise notes: counted only
             self.recorded += 1
         if inj.effects:
-            self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
+            self.apply_effects(inj.effects, shared_cause(CauseKind.INJECT, inj.id))
         if inj.reveals:
             for threat in inj.reveals:
-                detect(self, self.threats[threat], Cause(CauseKind.INJECT, inj.id))
+                detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, inj.id))
         if inj.decision is not None:
             self._open_decision(self.decisions[inj.decision])
         self.happened(inj.id)
@@ -1139,7 +1139,7 @@ class Exercise:
                 option = self._options[d.id][d.default]
                 option_id = option.id
                 self.set_status(d.id, option_id)
-        cause = Cause(CauseKind.DECISION, d.id, option_id)
+        cause = shared_cause(CauseKind.DECISION, d.id, option_id)
         if option.effects:
             self.apply_effects(option.effects, cause)
         for response in option.responses:

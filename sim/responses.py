@@ -9,7 +9,7 @@ import simpy
 from simpy.resources.resource import Request
 
 from sim import events as ev
-from sim.cause import Cause, CauseKind
+from sim.cause import Cause, CauseKind, shared_cause
 from sim.chance import Stream, chance, sample
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
 from sim.state import ActiveResponse
@@ -131,7 +131,7 @@ def _succeed(
         ex.recorded += 1
         ex.outcomes.succeeded.add(r.id)
     if r.effects:
-        ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
+        ex.apply_effects(r.effects, shared_cause(CauseKind.RESPONSE, r.id), extra=extra)
     if r.starts:
         _follow_on(ex, r, extra)
 
@@ -151,13 +151,13 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
     if r.failure_effects:
-        ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
+        ex.apply_effects(r.failure_effects, shared_cause(CauseKind.RESPONSE, r.id, "failed"))
 
 
 def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:
     for follow in r.starts:
         if follow.only_if is None or ex.truth(follow.only_if, "response:%s.starts", r.id):
-            ex.launch(follow.response, Cause(CauseKind.RESPONSE, r.id))
+            ex.launch(follow.response, shared_cause(CauseKind.RESPONSE, r.id))
 
 
 def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> None:
@@ -246,7 +246,7 @@ def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:
     if p <= 0 or (not p >= 1 and not rng.random() < p):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
-    by = Cause(CauseKind.RESPONSE, r.id)
+    by = shared_cause(CauseKind.RESPONSE, r.id)
     threats = ex.threats
     done = [stop(ex, threats[t], by) for t in r.stops]
     if r.slows:
