@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class CauseKind(StrEnum):
@@ -62,3 +63,9 @@ class Cause:
 
 FACILITATOR = Cause(CauseKind.FACILITATOR)
 UNEXPLAINED = Cause(CauseKind.UNEXPLAINED)
+
+shared_cause = lru_cache(maxsize=4096, typed=True)(Cause)
+"""``Cause(kind, id, detail)``, made once per value and shared (a cause is frozen and compared
+by value): the engine and the mechanics name the same few causes run after run, one for
+every effect they apply and every response that ends. (``typed``: a kind given as plain text
+is kept apart, so a cause found here always has the kind it was asked with.)"""

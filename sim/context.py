@@ -19,7 +19,7 @@ from sim.cause import Cause
 from sim.chance import Stream
 from sim.expr import Value
 from sim.schema import Countermeasure, Legislation, Notification, Threat
-from sim.state import ActiveResponse, Campaigns
+from sim.state import ActiveResponse, Campaigns, Outcomes
 
 if TYPE_CHECKING:
     from sim.calendar import Calendar
@@ -47,7 +47,13 @@ class Context(Protocol):
     recorded: int
     """Records so far, kept or not. Without a log, a mechanic may count a record here instead
     of handing it to ``record``, when the record is not one whose outcomes the exercise notes
-    (``sim.engine._NOTES``): nothing else of it is read."""
+    (``sim.engine._NOTES``): nothing else of it is read; or count it and note its outcome in
+    ``outcomes`` as ``_NOTES`` would."""
+
+    @property
+    def outcomes(self) -> Outcomes:
+        """(without a log) What the records would have said that a batch reads."""
+        ...
 
     @property
     def audiences(self) -> dict[str, tuple[str, ...]]:

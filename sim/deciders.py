@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.engine import Exercise, OpenDecision
-from sim.playbook import Playbook
+from sim.playbook import Playbook, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +69,25 @@ class PlaybookDecider:
             if rule.only_if is None or exercise.truth(
                 rule.only_if, "playbook:%s", pending.decision.id
             ):
-                why = f"playbook {self.playbook.playbook.id}"
+                book = self.playbook.playbook.id
+                found = _CHOICES.get((id(rule), book))
+                if found is not None and found[0] is rule:
+                    return found[1]
+                why = f"playbook {book}"
                 if rule.only_if is not None:
                     why += f" (because {rule.only_if})"
-                return Choice(rule.choose, rule.after, why)
+                choice = Choice(rule.choose, rule.after, why)
+                if len(_CHOICES) >= _CHOICES_KEPT:
+                    _CHOICES.clear()
+                _CHOICES[id(rule), book] = (rule, choice)  # the rule kept alive: its id stays
+                return choice
         return None
+
+
+_CHOICES: dict[tuple[int, str], tuple[Rule, Choice]] = {}
+"""Each playbook rule's choice, by the rule's identity and the playbook's id: a choice is
+frozen, and a batch asks the same rules run after run (a decider per run)."""
+_CHOICES_KEPT = 4096
 
 
 def play(exercise: Exercise, decider: Decider) -> None:

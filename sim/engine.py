@@ -34,7 +34,7 @@ from simpy.resources.resource import Release, Request
 
 from sim import events as ev
 from sim.calendar import Calendar, uses_calendar
-from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind
+from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind, shared_cause
 from sim.chance import Streams, sample
 from sim.clock import CLOCK, NOW
 from sim.commands import (
@@ -80,6 +80,7 @@ from sim.state import ActiveResponse as ActiveResponse
 from sim.state import Campaigns
 from sim.state import MselEntry as MselEntry
 from sim.state import OpenDecision as OpenDecision
+from sim.state import Outcomes as Outcomes
 from sim.threats import detect, start_threat
 from sim.timers import Soon, Timer
 from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
@@ -117,27 +118,6 @@ class Rating:
     evidence: str
     """The evidence in words, for the controller (see ``facts`` for the data)."""
     facts: Evidence
-
-
-@dataclass(slots=True)
-class Outcomes:
-    """What a batch reads from a run's records, noted as they would have been recorded, by an
-    exercise without a log (``Exercise(..., log=False)``)."""
-
-    ratings: dict[str, str] = field(default_factory=dict)
-    """Each objective's final rating (what its ``ObjectiveEvaluated`` says)."""
-    decisions: dict[str, str | None] = field(default_factory=dict)
-    """Each decision posed: the option taken last, None while open (``DecisionOpened``,
-    ``DecisionMade``)."""
-    succeeded: set[str] = field(default_factory=set)
-    """Responses that finished successfully at least once (``ResponseFinished``)."""
-    branches: set[tuple[str, str, str]] = field(default_factory=set)
-    """(v2) Branches taken at least once: (threat, stage, to) (``ThreatBranched``)."""
-    retries: dict[str, int] = field(default_factory=dict)
-    """(v2) Per response: how many times a retry started it again (``ResponseStarted`` with
-    the origin ``("response", ID, "retry")``)."""
-    expression_failures: int = 0
-    """``ExpressionFailed`` records."""
 
 
 def _opened(o: Outcomes, fields: Mapping[str, Any]) -> None:
@@ -178,11 +158,71 @@ _NOTES: dict[Callable[..., ev.Event], Callable[[Outcomes, Mapping[str, Any]], No
     ev.ExpressionFailed: _failed,
     ev.ObjectiveEvaluated: _evaluated,
 }
-"""The records whose outcomes an exercise without a log notes, and how."""
+"""The records whose outcomes an exercise without a log notes, and how. (The frequent ones are
+noted where they happen, as these note them, without building their fields: decisions opened
+and made and objectives rated by the engine, responses finished by sim.responses;
+tests/batch/test_records_off.py checks every tally against the logged runs'.)"""
 
 
 class Exercise:
     """One play of a scenario with one seed."""
+
+    # Its fields in slots: read and written without an instance dictionary, which (with more
+    # than 30 fields) CPython would otherwise build field by field for every run. ``__dict__``
+    # keeps room for fields added elsewhere (a subclass's, a caller's).
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_actions",
+        "_choice_waiting",
+        "_defaulted",
+        "_dirty",
+        "_due",
+        "_expressions",
+        "_fire_waiting",
+        "_followers",
+        "_limits",
+        "_live",
+        "_objective_broken",
+        "_objective_first_true",
+        "_opened",
+        "_option_lists",
+        "_options",
+        "_own_watchers",
+        "_queue",
+        "_state",
+        "_watch_index",
+        "_watchers",
+        "_when_words",
+        "active",
+        "audiences",
+        "calendar",
+        "campaigns",
+        "command_log",
+        "compiled",
+        "decisions",
+        "env",
+        "events_processed",
+        "finished",
+        "hand_ratings",
+        "happened_at",
+        "horizon",
+        "injects",
+        "log",
+        "max_events",
+        "open_decisions",
+        "outcomes",
+        "players",
+        "recorded",
+        "records",
+        "resources",
+        "responses",
+        "rng",
+        "scenario",
+        "seed",
+        "threats",
+        "v2",
+    )
 
     def __init__(self, scenario: Scenario, seed: int | None = None, *, log: bool = True) -> None:
         self.scenario = scenario
@@ -261,19 +301,22 @@ class Exercise:
         self.hand_ratings: dict[str, tuple[str, str, float]] = {}
         """Objectives rated by an evaluator: (rating, note, when) (see sim/handrating.py)."""
 
-        self._emit(
-            ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
-        )
+        if log:
+            self._emit(
+                ev.ExerciseStarted, scenario=scenario.scenario.id, seed=self.seed, start=setup.start
+            )
+        else:  # not a record the exercise notes (_NOTES): counted only
+            self.recorded += 1
         # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
         # armed on a condition are the plan's first watchers (_Setup.watchers).
-        fire = self._fire_back
+        fire, env = self._fire_back, self.env
         for how, item, delay in setup.armed:
             if how == _TIMER:
                 # Armed before anything runs: created now, the timer comes after the same
                 # events as when a process created it at time 0 (every timer is created later).
-                self._timer(delay, partial(fire, item))
+                Timer(env, delay, partial(fire, item))
             else:
-                self._soon(partial(fire, item))
+                Soon(env, partial(fire, item))
         self.v2: Dynamics | None = Dynamics(self) if setup.v2 else None
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
@@ -297,6 +340,8 @@ class Exercise:
 
     @property
     def now(self) -> float:
+        """The scenario time. (The engine's own hot paths read ``float(self.env._now)``, what
+        this returns, without the property's call.)"""
         return float(self.env._now)  # what ``env.now`` returns, without a second property call
 
     @property
@@ -306,7 +351,7 @@ class Exercise:
 
     def mark_time(self, key: str) -> None:
         """Note when something first happened (see ``happened_at``)."""
-        self.happened_at.setdefault(key, self.now)
+        self.happened_at.setdefault(key, float(self.env._now))
 
     def clock(self, t: float | None = None) -> datetime:
         """Scenario date-time of time t (default: now)."""
@@ -433,6 +478,7 @@ class Exercise:
         on_record, on_decision = stop == "record", stop == "decision"
         limit = self.max_events
         opened = self._opened
+        dirty = self._dirty  # one set for the run: names changed since the watchers' last check
         while not self.finished:
             nxt = heap[0][0] if heap else _NEVER
             if before:
@@ -442,10 +488,10 @@ class Exercise:
                 break
             # One engine step: the instant's own work and queued actions once its events are
             # done, else the next SimPy event, else the end of time.
-            self.events_processed += 1
-            if self.events_processed > limit:
+            steps = self.events_processed = self.events_processed + 1
+            if steps > limit:
                 self._over_budget()
-            if nxt > env._now and (due or queue):
+            if (due or queue) and nxt > env._now:
                 (due or queue).popleft()()
             elif nxt >= horizon:
                 self._end(EndReason.HORIZON)
@@ -456,13 +502,13 @@ class Exercise:
                     callback(event)
                 if not event._ok and not hasattr(event, "_defused"):
                     _crash(event)
-            if self._dirty and not self.finished:
+            if dirty and not self.finished:
                 self._check_watchers()
             if on_record and self.recorded > start:
                 return
             if on_decision and self._opened != opened:
                 return
-        if not self.finished and t > self.now:
+        if not self.finished and t > env._now:
             self._clock_to(t)
         if not self.finished and t >= self.horizon:
             self._end(EndReason.HORIZON)
@@ -487,9 +533,9 @@ class Exercise:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self._clock_to(self.horizon)  # nothing is due before the horizon (_advance_to)
         for obj in self.scenario.objectives:
-            if not self.log:  # the rating alone: no evidence in words
-                rating = self._level(obj, True)
-                self._emit(ev.ObjectiveEvaluated, objective=obj.id, rating=rating, evidence="")
+            if not self.log:  # the rating alone, noted (_evaluated): no evidence in words
+                self.outcomes.ratings[obj.id] = self._level(obj, True)
+                self.recorded += 1
                 continue
             r = self._rate(obj, final=True)
             self._emit(
@@ -503,7 +549,10 @@ class Exercise:
                 stopped_holding=r.facts.stopped_holding,
                 deadline=r.facts.deadline,
             )
-        self._emit(ev.ExerciseEnded, reason=reason, action=action)
+        if self.log:
+            self._emit(ev.ExerciseEnded, reason=reason, action=action)
+        else:  # not a record the exercise notes: counted only
+            self.recorded += 1
         self.finished = True
 
     # --- commands: the one entry point ---------------------------------------------------------
@@ -648,7 +697,8 @@ class Exercise:
             raise ExerciseError(f"'{option}' is not an option of decision '{decision}'")
         if od.offered and option not in od.offered:
             raise ExerciseError(f"option '{option}' of '{decision}' is not offered now")
-        if self.now >= od.deadline:
+        now = float(self.env._now)
+        if now >= od.deadline:
             raise ExerciseError(
                 f"too late: the deadline of '{decision}' was {self._when(od.deadline)}; "
                 f"its default '{d.default}' applies"
@@ -670,10 +720,11 @@ class Exercise:
                 if decision in self.open_decisions:
                     self._make_decision(d, option, by, rationale=rationale, action=seq)
 
-            if at is None or at <= self.now:
+            now = float(self.env._now)
+            if at is None or at <= now:
                 self._queue.append(choose)
             else:
-                self._due_after(at - self.now, choose)
+                self._due_after(at - now, choose)
 
         return apply
 
@@ -724,7 +775,7 @@ class Exercise:
         ``step()`` (``"record"``) does, without an ``Advance`` command: a batch's run
         (``Exercise(..., log=False)``) keeps no command log, nobody reads one."""
         self._unlogged()
-        if self.finished or (self.horizon <= self.now and not self.due_now()):
+        if self.finished or (self.horizon <= self.env._now and not self.due_now()):
             return
         self._advance_to(self.horizon, stop)
 
@@ -793,7 +844,12 @@ class Exercise:
     def _due_after(self, delay: float, then: Callable[[], None]) -> None:
         """After ``delay``, queue ``then`` as the instant's own work: what a process that waits
         ``delay`` and then queues ``then`` would do, in two events instead of three."""
-        self._soon(lambda _e: self._timer(delay, lambda _e: self._due.append(then)))
+        env, due = self.env, self._due
+
+        def start(_e: simpy.Event) -> None:
+            Timer(env, delay, lambda _e: due.append(then))
+
+        Soon(env, start)
 
     def set_status(self, name: str, status: str) -> None:
         if self._state[name] != status:
@@ -921,7 +977,7 @@ class Exercise:
 
     def happened(self, key: str) -> None:
         """Note that an inject or decision happened, and start what follows it."""
-        self.happened_at.setdefault(key, self.now)
+        self.happened_at.setdefault(key, float(self.env._now))
         for item in self._followers.pop(key, ()):
             delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
             self._trigger_soon(item, delay)
@@ -938,11 +994,11 @@ class Exercise:
 
         def start(_e: simpy.Event) -> None:
             if delay > 0:
-                self._timer(delay, lambda _e: self._fire(item))
+                Timer(self.env, delay, lambda _e: self._fire(item))
             else:
                 self._fire(item)
 
-        self._soon(start)
+        Soon(self.env, start)
 
     def _fire(self, item: Triggered) -> None:
         if isinstance(item, Inject):
@@ -984,22 +1040,26 @@ class Exercise:
             )
             return
         self.set_status(inj.id, InjectStatus.DELIVERED)
-        self._emit(
-            ev.InjectDelivered,
-            inject=inj.id,
-            sender=inj.sender,
-            recipients=tuple(inj.to),
-            text=inj.text,
-            contingency=inj.contingency,
-            by_facilitator=by_facilitator,
-            reason=reason,
-            audience=(inj.sender, *inj.to),
-            action=action,
-        )
-        self.apply_effects(inj.effects, Cause(CauseKind.INJECT, inj.id))
+        if self.log:
+            self._emit(
+                ev.InjectDelivered,
+                inject=inj.id,
+                sender=inj.sender,
+                recipients=tuple(inj.to),
+                text=inj.text,
+                contingency=inj.contingency,
+                by_facilitator=by_facilitator,
+                reason=reason,
+                audience=(inj.sender, *inj.to),
+                action=action,
+            )
+        else:  # not a record the exercise notes: counted only
+            self.recorded += 1
+        if inj.effects:
+            self.apply_effects(inj.effects, shared_cause(CauseKind.INJECT, inj.id))
         if inj.reveals:
             for threat in inj.reveals:
-                detect(self, self.threats[threat], Cause(CauseKind.INJECT, inj.id))
+                detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, inj.id))
         if inj.decision is not None:
             self._open_decision(self.decisions[inj.decision])
         self.happened(inj.id)
@@ -1010,18 +1070,28 @@ class Exercise:
         if d.id in self.open_decisions or (self._state[d.id] != UNDECIDED and not again):
             return
         offered = self.v2.offered(d) if self.v2 is not None else ()
-        od = OpenDecision(d, self.now, self.now + d.deadline, offered)
+        now = float(self.env._now)
+        od = OpenDecision(d, now, now + d.deadline, offered)
         self.open_decisions[d.id] = od
         self._opened += 1
-        self._emit(
-            ev.DecisionOpened,
-            decision=d.id,
-            owner=d.owner,
-            prompt=d.prompt,
-            options=offered or self._option_lists[d.id],
-            deadline=od.deadline,
-        )
-        self._soon(lambda _e: self._timer(d.deadline, lambda _e: self._deadline(d)))
+        if self.log:
+            self._emit(
+                ev.DecisionOpened,
+                decision=d.id,
+                owner=d.owner,
+                prompt=d.prompt,
+                options=offered or self._option_lists[d.id],
+                deadline=od.deadline,
+            )
+        else:  # noted as _opened notes it
+            self.outcomes.decisions[d.id] = None
+            self.recorded += 1
+        env = self.env
+
+        def start(_e: simpy.Event) -> None:
+            Timer(env, d.deadline, lambda _e: self._deadline(d))
+
+        Soon(env, start)
 
     def _deadline(self, d: Decision) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
@@ -1048,28 +1118,33 @@ class Exercise:
     ) -> None:
         del self.open_decisions[d.id]
         if by == DecidedBy.DEADLINE:
-            self._defaulted[d.id] = self.now
+            self._defaulted[d.id] = float(self.env._now)
         option = self._options[d.id][option_id]
         self.set_status(d.id, option_id)
-        self._emit(
-            ev.DecisionMade,
-            decision=d.id,
-            option=option_id,
-            by=by,
-            reason=reason,
-            rationale=rationale,
-            action=action,
-        )
+        if self.log:
+            self._emit(
+                ev.DecisionMade,
+                decision=d.id,
+                option=option_id,
+                by=by,
+                reason=reason,
+                rationale=rationale,
+                action=action,
+            )
+        else:  # noted as _made notes it
+            self.outcomes.decisions[d.id] = option_id
+            self.recorded += 1
         if self.v2 is not None:
             self.v2.decided(d)
             if not self.v2.consents(d, option):
                 option = self._options[d.id][d.default]
                 option_id = option.id
                 self.set_status(d.id, option_id)
-        cause = Cause(CauseKind.DECISION, d.id, option_id)
-        self.apply_effects(option.effects, cause)
+        cause = shared_cause(CauseKind.DECISION, d.id, option_id)
+        if option.effects:
+            self.apply_effects(option.effects, cause)
         for response in option.responses:
-            self.launch(response, cause)
+            start_response(self, self.responses[response], cause, None)
         self.happened(d.id)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------
@@ -1134,9 +1209,10 @@ class Exercise:
         """A watched objective's condition checked ('by': when it first held; 'throughout':
         when it first stopped holding)."""
         if ok:
-            self._objective_first_true.setdefault(obj.id, self.now)
-        elif obj.throughout:
-            self._objective_broken.setdefault(obj.id, self.now)
+            if obj.id not in self._objective_first_true:
+                self._objective_first_true[obj.id] = float(self.env._now)
+        elif obj.throughout and obj.id not in self._objective_broken:
+            self._objective_broken[obj.id] = float(self.env._now)
 
     # --- objectives ---------------------------------------------------------------------------
 
@@ -1232,17 +1308,16 @@ class _Capacity(simpy.Resource):
 
 class _Environment(simpy.Environment):
     """A SimPy environment made without ``BoundClass.bind_early`` (which walks the class's
-    attributes: a tenth of an exercise's set-up): the same fields, and the two event types the
-    engine makes most bound the same way; the others are bound when asked, as SimPy's class
-    attributes bind them."""
+    attributes: a tenth of an exercise's set-up): the same fields; its event types
+    (``timeout``, ``process``...) are bound when asked, as SimPy's class attributes bind them
+    (the engine and the mechanics make their timers with sim.timers; only the v2 calendar
+    asks)."""
 
     def __init__(self) -> None:
         self._now = 0
         self._queue = []
         self._eid = count()
         self._active_proc = None
-        self.timeout = MethodType(simpy.Timeout, self)  # type: ignore[method-assign]
-        self.process = MethodType(simpy.Process, self)  # type: ignore[method-assign]
 
 
 class _Resources(Mapping[str, simpy.Resource]):

@@ -9,7 +9,7 @@ import simpy
 from simpy.resources.resource import Request
 
 from sim import events as ev
-from sim.cause import Cause, CauseKind
+from sim.cause import Cause, CauseKind, shared_cause
 from sim.chance import Stream, chance, sample
 from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
 from sim.state import ActiveResponse
@@ -93,9 +93,13 @@ def _begin(
     action: int | None = None,
 ) -> None:
     actor = _actor(r)
-    ex.active[r.id] = ActiveResponse(r.id, r.kind, actor, ex.now, expected_end)
-    if not ex.log:  # only what the exercise notes of it (sim.engine._NOTES)
-        ex.record(ev.ResponseStarted, response=r.id, origin=cause.parts)  # type: ignore[call-arg]
+    now = float(ex.env._now)  # ex.now, without the property's call
+    ex.active[r.id] = ActiveResponse(r.id, r.kind, actor, now, expected_end)
+    if not ex.log:
+        if cause.detail == "retry":  # (v2) noted (sim.engine._NOTES): only what it reads
+            ex.record(ev.ResponseStarted, response=r.id, origin=cause.parts)  # type: ignore[call-arg]
+        else:  # any other start is counted only
+            ex.recorded += 1
         return
     ex.record(
         ev.ResponseStarted,
@@ -123,10 +127,11 @@ def _succeed(
             summary=summary,
             audience=audience(ex, r),
         )
-    else:  # only what the exercise notes of it (sim.engine._NOTES)
-        ex.record(ev.ResponseFinished, response=r.id)  # type: ignore[call-arg]
+    else:  # counted, and noted as sim.engine._NOTES notes it
+        ex.recorded += 1
+        ex.outcomes.succeeded.add(r.id)
     if r.effects:
-        ex.apply_effects(r.effects, Cause(CauseKind.RESPONSE, r.id), extra=extra)
+        ex.apply_effects(r.effects, shared_cause(CauseKind.RESPONSE, r.id), extra=extra)
     if r.starts:
         _follow_on(ex, r, extra)
 
@@ -145,13 +150,14 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
         )
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
-    ex.apply_effects(r.failure_effects, Cause(CauseKind.RESPONSE, r.id, "failed"))
+    if r.failure_effects:
+        ex.apply_effects(r.failure_effects, shared_cause(CauseKind.RESPONSE, r.id, "failed"))
 
 
 def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:
     for follow in r.starts:
         if follow.only_if is None or ex.truth(follow.only_if, "response:%s.starts", r.id):
-            ex.launch(follow.response, Cause(CauseKind.RESPONSE, r.id))
+            ex.launch(follow.response, shared_cause(CauseKind.RESPONSE, r.id))
 
 
 def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> None:
@@ -159,7 +165,7 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
 
     def begin(_e: simpy.Event) -> None:
         delay = sample(r.delay, ex.rng(f"response:{r.id}"))
-        _begin(ex, r, cause, ex.now + delay, action)
+        _begin(ex, r, cause, float(ex.env._now) + delay, action)
         if delay > 0:
             Timer(ex.env, delay, deliver)
         else:
@@ -219,7 +225,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
 
         def granted(_e: simpy.Event) -> None:
             duration = sample(r.duration, rng)
-            _begin(ex, r, cause, ex.now + duration, first)
+            _begin(ex, r, cause, float(ex.env._now) + duration, first)
             if duration > 0:
                 Timer(ex.env, duration, done)
             else:
@@ -240,7 +246,7 @@ def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:
     if p <= 0 or (not p >= 1 and not rng.random() < p):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
-    by = Cause(CauseKind.RESPONSE, r.id)
+    by = shared_cause(CauseKind.RESPONSE, r.id)
     threats = ex.threats
     done = [stop(ex, threats[t], by) for t in r.stops]
     if r.slows:

@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sim.schema import Decision, Inject
 
 if TYPE_CHECKING:
     from sim.threats import Campaign
 
+T = TypeVar("T")
 
+
+def slot_init(cls: type[T]) -> type[T]:
+    """Give a frozen, slotted dataclass an ``__init__`` that stores its fields through their
+    slots' descriptors: the same parameters in the same order, with the same defaults; the
+    instance stays frozen (assigning a field still raises ``FrozenInstanceError``).
+
+    The generated ``__init__`` of a frozen dataclass stores each field with
+    ``object.__setattr__``: about 10,000 instructions to build an ``ActiveResponse``, about
+    6,000 this way, for views a batch run builds several of per run (as sim.events does for
+    records; tests/sim/test_state_classes.py checks each class against a generated one)."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    assert not hasattr(cls, "__post_init__")
+    assert all(
+        f.init and not f.kw_only and f.default_factory is dataclasses.MISSING for f in fields
+    )
+    namespace: dict[str, Any] = {}
+    params, body = [], []
+    for f in fields:
+        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body) + "\n"
+    exec(source, namespace)  # as dataclasses itself does; only field names reach the source
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
+
+
+@slot_init
 @dataclass(frozen=True, slots=True)
 class OpenDecision:
     """A decision the players face now."""
@@ -22,6 +58,7 @@ class OpenDecision:
     """(v2) The options offered, where some are conditional; empty: all of them."""
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ActiveResponse:
     """A response in progress, for the console's actors panel."""
@@ -42,6 +79,27 @@ class MselEntry:
     time: float | None
     """Delivery time if known (delivered, or scheduled at a fixed time), else None."""
     status: str
+
+
+@dataclass(slots=True)
+class Outcomes:
+    """What a batch reads from a run's records, noted as they would have been recorded, by an
+    exercise without a log (``Exercise(..., log=False)``; see ``sim.engine._NOTES``)."""
+
+    ratings: dict[str, str] = field(default_factory=dict)
+    """Each objective's final rating (what its ``ObjectiveEvaluated`` says)."""
+    decisions: dict[str, str | None] = field(default_factory=dict)
+    """Each decision posed: the option taken last, None while open (``DecisionOpened``,
+    ``DecisionMade``)."""
+    succeeded: set[str] = field(default_factory=set)
+    """Responses that finished successfully at least once (``ResponseFinished``)."""
+    branches: set[tuple[str, str, str]] = field(default_factory=set)
+    """(v2) Branches taken at least once: (threat, stage, to) (``ThreatBranched``)."""
+    retries: dict[str, int] = field(default_factory=dict)
+    """(v2) Per response: how many times a retry started it again (``ResponseStarted`` with
+    the origin ``("response", ID, "retry")``)."""
+    expression_failures: int = 0
+    """``ExpressionFailed`` records."""
 
 
 @dataclass(slots=True)

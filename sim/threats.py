@@ -15,7 +15,7 @@ import simpy
 from sim import events as ev
 from sim.branches import MAX_REPEATS as MAX_REPEATS
 from sim.branches import stage_path
-from sim.cause import Cause, CauseKind
+from sim.cause import Cause, CauseKind, shared_cause
 from sim.chance import sample
 from sim.detection import time_to_detection
 from sim.schema import Stage, Threat
@@ -24,6 +24,10 @@ from sim.vocab import ThreatStatus
 
 if TYPE_CHECKING:
     from sim.context import Context
+
+
+_MONITORING = Cause(CauseKind.MONITORING)
+"""What detects a campaign by a stage's own chance of detection."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,9 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
     if threat.detection_effects:
-        ex.apply_effects(threat.detection_effects, Cause(CauseKind.THREAT, threat.id, "detected"))
+        ex.apply_effects(
+            threat.detection_effects, shared_cause(CauseKind.THREAT, threat.id, "detected")
+        )
 
 
 def stop(ex: Context, threat: Threat, by: Cause) -> str:
@@ -203,7 +209,7 @@ class Campaign:
             if self._wait():
                 return
             if stage.effects:
-                ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, tid, stage.id))
+                ex.apply_effects(stage.effects, shared_cause(CauseKind.THREAT, tid, stage.id))
         self.alive = False
         ex.set_status(tid, ThreatStatus.COMPLETED)
         if log:
@@ -221,16 +227,18 @@ class Campaign:
         remaining, detect_in = self.remaining, self.detect_in
         if remaining > 0 or detect_in is not None:
             wait = self.wait = remaining if detect_in is None else min(detect_in, remaining)
-            ex = self.ex
-            self.began = ex.now
-            self.timeout = Timer(ex.env, wait, self._waited)
+            env = self.ex.env
+            self.began = float(env._now)  # ex.now, without the property's call
+            self.timeout = Timer(env, wait, self._waited)
             return True
         return False
 
     def _stage_done(self) -> None:
         stage = self.stage
         if stage.effects:
-            self.ex.apply_effects(stage.effects, Cause(CauseKind.THREAT, self.threat.id, stage.id))
+            self.ex.apply_effects(
+                stage.effects, shared_cause(CauseKind.THREAT, self.threat.id, stage.id)
+            )
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:
@@ -240,7 +248,7 @@ class Campaign:
             self.detect_in -= wait
             if self.detect_in <= 0:
                 self.detect_in = None
-                detect(self.ex, self.threat, Cause(CauseKind.MONITORING))
+                detect(self.ex, self.threat, _MONITORING)
         if self.remaining <= 1e-12 or not self._wait():
             self._stage_done()
 
