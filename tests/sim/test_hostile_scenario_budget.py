@@ -101,9 +101,11 @@ def test_a_batch_run_stopped_by_its_budget_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine, "MAX_EVENTS", 2_000)
-    _, out = invoke("batch", write(tmp_path, DRIFT), "--runs", "2", "--jobs", "1")
+    code, out = invoke("batch", write(tmp_path, DRIFT), "--runs", "2", "--jobs", "1")
     assert "Policy random: 0 runs, 2 failed" in out  # the batch goes on; each run says why
-    assert out.count("variable 'v' drifts every 1e-06") == 2, out
+    # each failed run listed, then the error line: every run failed, so exit 1
+    assert out.count("variable 'v' drifts every 1e-06") == 3, out
+    assert code == 1 and "every run failed" in out
 
 
 MANY = scenario(horizon="1000").replace(
