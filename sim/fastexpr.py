@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from sim.expr import _is_constant
+from sim.expr import ExprError, _is_constant
 
 if TYPE_CHECKING:
     from sim.expr import Effect, Env, Expression, _Fn, _Plan
@@ -102,6 +102,12 @@ def expression_form(expr: Expression, form: str) -> Callable[[Env], Any]:
     """``expr``'s ``truth``, ``number`` or ``probability`` as a plain function."""
     slow: Callable[[Env], Any] = getattr(expr, f"slow_{form}")
     plan = expr._plan
+    if plan is None and not expr.names and not expr.draws:  # a number or true/false as written
+        try:
+            value = slow({})
+        except ExprError:
+            return slow  # raises the same error every time
+        return lambda _env: value
     if plan is None or expr.draws or (form != "truth" and expr.kind == "text"):
         return slow
     builder = _Builder(plan)

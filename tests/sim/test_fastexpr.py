@@ -152,6 +152,18 @@ def test_values_and_errors_are_the_reference_ones(source: str, env: dict[str, Va
             assert outcome(getattr(expr, form), env) == outcome(getattr(expr, f"slow_{form}"), env)
 
 
+@pytest.mark.parametrize("literal", [0, 1, 0.6, -0.0, -2.5, 1e15, 7, True, False])
+def test_numbers_written_as_such_are_worked_out_once(literal: float | bool) -> None:
+    """A chance or condition written as a number (`success: 0.6`) is a constant function,
+    with the reference's value in every form, whatever the state it is given."""
+    expr = compile_expr(literal, NAMES)
+    for form in ("truth", "number", "probability"):
+        fast = expression_form(expr, form)
+        assert fast is not getattr(expr, f"slow_{form}")
+        for env in ({}, {"a": 3.0}):
+            assert outcome(fast, env) == outcome(getattr(expr, f"slow_{form}"), env)
+
+
 def test_effects_that_draw_keep_the_reference_form() -> None:
     effect = compile_effect("+ uniform(1, 3)", NAMES)
     assert effect_form(effect) == effect.slow_apply
