@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
@@ -31,6 +32,7 @@ from tui.fmt import when
 from tui.livereload import POLL, ReloadRefused, ScenarioReloaded, Watched, problem_lines
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
 from tui.recording import Recording
+from tui.widgets.textinput import guard_paste
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
 """Play speeds, in scenario hours per real second."""
@@ -93,6 +95,10 @@ class TabletopApp(App[None]):
         self.resume_after_decision = False
         self.debrief_shown = False
         self.timer: Timer | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        guard_paste(event)  # a paste reaches every field (the palette's too) as printable text
+        await super().on_event(event)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error ends the app with exit code 1 (Textual's rule)."""

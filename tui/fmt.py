@@ -42,6 +42,14 @@ def literal(text: str, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
+def typed_line(text: str) -> str:
+    """Text pasted (or put) into a one-line field, made safe to show and to record: its lines
+    joined with a space (none is dropped), tabs as spaces, and any other control character
+    shown as a visible escape (``\\x1b``), never sent to the terminal."""
+    joined = " ".join(text.splitlines()).replace("\t", " ")
+    return printable(joined, one_line=True)
+
+
 def actor_name(scenario: Scenario, actor_id: str) -> str:
     for a in scenario.actors:
         if a.id == actor_id:

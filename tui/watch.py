@@ -12,6 +12,7 @@ import time
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -28,6 +29,7 @@ from tui.widgets.dashboard import Dashboard
 from tui.widgets.decision import DecisionPanel
 from tui.widgets.eventlog import EventLog
 from tui.widgets.feed import InjectFeed
+from tui.widgets.textinput import guard_paste
 
 POLL = 0.2
 """Seconds between looks at the store (a cheap read of SQLite's data_version)."""
@@ -102,6 +104,10 @@ class WatchApp(App[None]):
         self.follower = follower
         self.poll_every = poll
         self.snapshot: Snapshot | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        guard_paste(event)  # the command palette's search: pasted text shown literally
+        await super().on_event(event)
 
     def compose(self) -> ComposeResult:
         s = self.follower.scenario

@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 
 from sim.schema import Inject, Scenario
 from tui.fmt import literal, number, variable_label
+from tui.widgets.textinput import TextInput
 
 T = TypeVar("T")
 
@@ -107,7 +108,7 @@ class FireInjectDialog(Dialog[FireRequest]):
                     prompt = Text.assemble((f"held inject {n}", "bold"), route)
                 options.append(Option(prompt, id=inj.id))
             yield OptionList(*options, id="choices", markup=False)
-            yield Input(placeholder="why now? (recorded as a note; optional)", id="reason")
+            yield TextInput(placeholder="why now? (recorded as a note; optional)", id="reason")
             yield Label(Text("↑↓ choose  enter/tab next  enter fire  escape cancel", style="dim"))
             yield self.buttons("Fire")
 
@@ -167,7 +168,7 @@ class SendInjectDialog(Dialog[SendRequest]):
         sender_id = default_sender(self.scenario)
         with Vertical(classes="dialog send"):
             yield Label(Text("Free-text inject", style="bold"))
-            yield Input(placeholder="what the players read or hear", id="text")
+            yield TextInput(placeholder="what the players read or hear", id="text")
             with Horizontal(classes="pickers"):
                 with Vertical():
                     yield Label("From")
@@ -246,8 +247,8 @@ class AdjustDialog(Dialog[AdjustRequest]):
                 )
                 options.append(Option(prompt, id=name))
             yield OptionList(*options, id="choices", markup=False)
-            yield Input(placeholder="new value", id="value", type="number")
-            yield Input(placeholder="reason (required, recorded in the log)", id="reason")
+            yield TextInput(placeholder="new value", id="value", type="number")
+            yield TextInput(placeholder="reason (required, recorded in the log)", id="reason")
             yield Label(Text("↑↓ choose  tab next field  enter apply  escape cancel", style="dim"))
             yield self.buttons("Apply")
 
@@ -290,7 +291,7 @@ class NoteDialog(Dialog[str]):
             yield Label(
                 Text("Facilitator note (only in the controller view and the log)", style="bold")
             )
-            yield Input(placeholder="note", id="text")
+            yield TextInput(placeholder="note", id="text")
             yield Label(Text("enter save  escape cancel", style="dim"))
             yield self.buttons("Save")
 
