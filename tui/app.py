@@ -26,6 +26,7 @@ from sim.pacing import Stop, StopReason
 from sim.problems import TabletopError
 from sim.safetext import printable
 from sim.schema import Scenario
+from sim.views import offered
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
 from tui.fmt import when
@@ -407,7 +408,7 @@ class TabletopApp(App[None]):
             self.notify("No decision is open", severity="warning")
             return
         od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
-        options = od.decision.options
+        options = offered(od)
         if not 1 <= number <= len(options):
             self.notify(f"Choose 1 to {len(options)}", severity="warning")
             return
@@ -435,6 +436,8 @@ class TabletopApp(App[None]):
 
     def action_toggle_view(self) -> None:
         self.controller = not self.controller
+        if not self.controller:  # a notice given in the controller view may name its secrets
+            self.clear_notifications()
         view = "Controller view: everything is shown" if self.controller else "Players' view"
         self.notify(view, timeout=3)
         self.refresh_views(full=True)
@@ -599,7 +602,7 @@ class TabletopApp(App[None]):
             if req is not None:
                 self.act(lambda ex: ex.send_inject(req.text, req.sender, req.recipients), "send")
 
-        self.push_screen(SendInjectDialog(self.scenario), done)
+        self.push_screen(SendInjectDialog(self.scenario, controller=self.controller), done)
 
     def action_adjust(self) -> None:
         from tui.screens.dialogs import AdjustDialog, AdjustRequest
@@ -696,7 +699,7 @@ class TabletopApp(App[None]):
         snap = self.snapshot
         if snap is not None and snap.open_decisions:
             od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
-            for n, option in enumerate(od.decision.options, start=1):
+            for n, option in enumerate(offered(od), start=1):
                 out.append(
                     (
                         f"Choose {n}: {option.label}",

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from textual.app import App
 
+from sim.loader import load_scenario_text
+from sim.schema import Scenario
+
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """A character that must never reach the terminal as itself (tab and newline aside)."""
 
@@ -47,3 +50,129 @@ def frame(app: App[object]) -> Frame:
                         out.actions.append(f"{key}={value}")
     out.text = "\n".join(lines)
     return out
+
+
+SECRETS_YAML = """\
+format: 2
+scenario:
+  id: quiet_room
+  title: "What the room must not see"
+  summary: "A scenario that hides things from the players."
+  start: 2024-01-01T09:00:00+00:00
+  time_unit: hours
+  horizon: 96
+  seed: 1
+  facilitator_notes: "SECRET01 scenario facilitator notes"
+  assumptions: ["SECRET02 assumption"]
+  sources:
+    - {id: src, title: "SECRET03 source title", publisher: "SECRET04 publisher"}
+  modules:
+    - id: m1
+      title: "Module one"
+      start: 0
+      summary: "Public module summary"
+      facilitator_notes: "SECRET05 module facilitator notes"
+actors:
+  - {id: gov, name: Government, affiliation: government}
+  - {id: ally, name: Ally, affiliation: ally}
+  - id: secretadv
+    name: "SECRET06 adversary name"
+    affiliation: adversary
+    description: "SECRET07 adversary description"
+    brief: "SECRET08 brief"
+variables:
+  trust: {initial: 0.5, min: 0, max: 1, label: "trust"}
+  secretvar:
+    initial: 0
+    min: 0
+    label: "SECRET09 hidden label"
+    unit: "SECRET10"
+    hidden: true
+    description: "SECRET11 hidden description"
+threats:
+  - id: secretthreat
+    actor: secretadv
+    title: "SECRET12 threat title"
+    description: "SECRET13 threat description"
+    at: 0
+    stages:
+      - id: secretstage
+        title: "SECRET14 stage title"
+        duration: 2
+        effects: {secretvar: "+ 1", trust: "- 0.01"}
+        repeat: true
+injects:
+  - id: opener
+    at: 1
+    from: ally
+    to: [gov]
+    title: "Public opener"
+    text: "The ally calls."
+    controllers_title: "SECRET15 controllers title"
+    notes: "SECRET16 inject notes"
+    expected_actions: ["SECRET17 expected action"]
+    source: {ref: src, quote: "SECRET18 source quote"}
+    decision: answer
+  - id: secretinj
+    at: 2
+    from: secretadv
+    to: [ally]
+    title: "SECRET19 facilitator-only inject title"
+    text: "SECRET20 facilitator-only inject text"
+    invented: true
+  - id: secretreserve
+    contingency: true
+    from: secretadv
+    to: [ally]
+    title: "SECRET21 contingency title"
+    text: "SECRET22 contingency text"
+    notes: "SECRET23 contingency notes"
+    invented: true
+  - id: later
+    at: 95
+    from: ally
+    to: [gov]
+    title: "SECRET24 future inject title"
+    text: "SECRET25 future inject text"
+    invented: true
+decisions:
+  - id: answer
+    owner: gov
+    prompt: "How do you answer?"
+    deadline: 10
+    default: thank
+    options:
+      - {id: thank, label: "Thank them"}
+      - id: secretopt
+        label: "SECRET26 option not offered"
+        description: "SECRET27 option description"
+        if: "secretvar > 1000"
+      - {id: hunt, label: "Hunt together", responses: [allyhelp]}
+responses:
+  - id: allyhelp
+    kind: countermeasure
+    actor: ally
+    title: "Ally help"
+    duration: 30
+    success: 1
+objectives:
+  - id: little_taken
+    description: "Little is taken"
+    met: "secretvar < 3"
+  - id: trust_ok
+    description: "Trust holds"
+    met: "trust > 0.2"
+"""
+"""Every string marked SECRET (and every id starting 'secret') is for the controller only
+while the exercise runs: the future inject (SECRET24/25) until t=95."""
+
+SECRET = re.compile(r"SECRET\d\d|\bsecret[a-z]+")
+
+
+def secrets() -> Scenario:
+    return load_scenario_text(SECRETS_YAML, "quiet_room.yaml")
+
+
+def leaks(text: str) -> list[str]:
+    """The lines of ``text`` that show something the players may not see."""
+    return [line.strip() for line in text.splitlines() if SECRET.search(line)]
