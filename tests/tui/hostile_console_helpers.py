@@ -176,3 +176,76 @@ def secrets() -> Scenario:
 def leaks(text: str) -> list[str]:
     """The lines of ``text`` that show something the players may not see."""
     return [line.strip() for line in text.splitlines() if SECRET.search(line)]
+
+
+TEXT_KEYS = frozenset(
+    [
+        "title",
+        "summary",
+        "audience",
+        "name",
+        "description",
+        "label",
+        "text",
+        "prompt",
+        "message",
+        "refusal",
+        "facilitator_notes",
+        "notes",
+        "quote",
+        "publisher",
+        "players_title",
+        "controllers_title",
+        "brief",
+    ]
+)
+"""Keys of a scenario whose values are free text (shown somewhere, or kept for the report)."""
+LIST_KEYS = frozenset({"discussion_questions", "assumptions", "expected_actions", "evaluation"})
+MARKUP = "[link=https://evil.example]L[/link] [@click=app.quit]Q[/] :skull: \\[ [/] [/bold] ["
+"""Rich and Textual markup: a link, an action, an emoji code, an escape, closing tags with
+nothing to close and an unbalanced bracket."""
+
+
+def token(n: int) -> str:
+    """The marker of field n: shown as written, it reads '[b]Knn[/b]'; parsed, 'Knn'."""
+    return f"[b]K{n:02d}[/b]"
+
+
+def poison(text: str) -> tuple[str, dict[int, str]]:
+    """The scenario ``text`` with markup at the start of every free-text value, and where
+    each marker went (its number → the key path)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """YAML 1.2 booleans only: an option id 'no' stays text."""
+
+    Loader.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile("^(?:true|false)$"), list("tf")
+    )
+    data = yaml.load(text, Loader)
+    where: dict[int, str] = {}
+
+    def mark(path: str, value: str) -> str:
+        where[len(where) + 1] = path
+        return f"{token(len(where))} {MARKUP} {value}"
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                here = f"{path}.{key}"
+                if key in TEXT_KEYS and isinstance(value, str):
+                    node[key] = mark(here, value)
+                elif key in LIST_KEYS and isinstance(value, list):
+                    node[key] = [mark(f"{here}[{i}]", v) for i, v in enumerate(value)]
+                else:
+                    walk(value, here)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]")
+
+    walk(data, "")
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False), where
