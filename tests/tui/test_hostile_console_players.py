@@ -161,3 +161,21 @@ async def test_watch_shows_no_option_the_players_are_not_offered(tmp_path: Path)
         ex.run_until_decision()
         await wait_for(pilot, lambda: "Hunt together" in frame(app).text, "the decision")
         assert leaks(frame(app).text) == []
+
+
+async def test_the_picker_names_no_adversary(tmp_path: Path) -> None:
+    """The picker is the first screen (the projector may be on): like the briefing's players'
+    view, it lists the actors without the adversaries."""
+    from hostile_console_helpers import SECRETS_YAML
+
+    path = tmp_path / "quiet_room.yaml"
+    path.write_text(SECRETS_YAML, encoding="utf-8")
+    app = TabletopApp(folder=tmp_path, files=[path])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "What the room must not see" in frame(app).text, "picker")
+        table = app.screen.query_one("DataTable")
+        table.move_cursor(row=table.row_count - 1)  # type: ignore[attr-defined]
+        await pilot.pause()
+        shown = frame(app).text
+        assert "Government" in shown
+        assert leaks(shown) == []
