@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hostile_console_helpers import frame, leaks, secrets
+from hostile_console_helpers import SECRETS_YAML, frame, leaks, secrets
+from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 from tui_helpers import press, settle, wait_for
 
 from sim import events as ev
 from sim.session.journal import start_session
+from sim.session.resume import load_text
 from sim.session.store import SessionStore
 from sim.session.watch import Follower
 from tui.app import TabletopApp
+from tui.recording import Recording
 from tui.screens.whatif import alternatives
 from tui.watch import WatchApp
 from tui.widgets.decision import DecisionPanel
@@ -28,12 +31,12 @@ from tui.widgets.decision import DecisionPanel
 SIZE = (160, 50)
 
 
-async def to_decision(app: TabletopApp, pilot: object) -> None:
+async def to_decision(app: TabletopApp, pilot: Pilot[None]) -> None:
     for _ in range(6):
         snap = app.snapshot
         if snap is not None and snap.open_decisions:
             return
-        await press(app, pilot, "n")  # type: ignore[arg-type]
+        await press(app, pilot, "n")
     raise AssertionError("the decision did not open")
 
 
@@ -125,16 +128,9 @@ async def test_every_players_screen_of_a_whole_session_hides_the_secrets() -> No
 async def test_switching_to_the_players_view_clears_the_controllers_notices(
     tmp_path: Path,
 ) -> None:
-    from tui_helpers import ROOT
 
-    from sim.session.resume import load_text
-    from tui.recording import Recording
-
-    del ROOT
     store = SessionStore.open(tmp_path / "s.sqlite3")
     path = tmp_path / "quiet_room.yaml"
-    from hostile_console_helpers import SECRETS_YAML
-
     path.write_text(SECRETS_YAML, encoding="utf-8")
     scenario = load_text(SECRETS_YAML, str(path))
     app = TabletopApp(scenario, recording=Recording(store, path=path, text=SECRETS_YAML))
@@ -150,8 +146,6 @@ async def test_switching_to_the_players_view_clears_the_controllers_notices(
 
 
 async def test_watch_shows_no_option_the_players_are_not_offered(tmp_path: Path) -> None:
-    from hostile_console_helpers import SECRETS_YAML
-
     store = SessionStore.open(tmp_path / "s.sqlite3")
     path = tmp_path / "quiet_room.yaml"
     ex = start_session(store, secrets(), SECRETS_YAML, path, 1)
@@ -166,8 +160,6 @@ async def test_watch_shows_no_option_the_players_are_not_offered(tmp_path: Path)
 async def test_the_picker_names_no_adversary(tmp_path: Path) -> None:
     """The picker is the first screen (the projector may be on): like the briefing's players'
     view, it lists the actors without the adversaries."""
-    from hostile_console_helpers import SECRETS_YAML
-
     path = tmp_path / "quiet_room.yaml"
     path.write_text(SECRETS_YAML, encoding="utf-8")
     app = TabletopApp(folder=tmp_path, files=[path])
