@@ -16,6 +16,7 @@ from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -33,7 +34,7 @@ from tui.fmt import when
 from tui.livereload import POLL, ReloadRefused, ScenarioReloaded, Watched, problem_lines
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
 from tui.recording import Recording
-from tui.widgets.textinput import guard_paste
+from tui.widgets.textinput import guard_paste, safe_notice
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
 """Play speeds, in scenario hours per real second."""
@@ -96,6 +97,20 @@ class TabletopApp(App[None]):
         self.resume_after_decision = False
         self.debrief_shown = False
         self.timer: Timer | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice (from any screen) shown literally: markup off, control characters
+        as visible escapes (a notice may quote a prompt, a label or an error)."""
+        message, title = safe_notice(message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         guard_paste(event)  # a paste reaches every field (the palette's too) as printable text

@@ -8,10 +8,11 @@ does not crash.
 
 from __future__ import annotations
 
-from hostile_console_helpers import ATTACK, RAW_CONTROL, frame
+import pytest
+from hostile_console_helpers import ATTACK, RAW_CONTROL, frame, poison
 from rich.cells import cell_len
 from textual import events
-from tui_helpers import press, quickstart, settle, text_of
+from tui_helpers import ROOT, press, quickstart, settle, text_of
 
 from sim.loader import load_scenario_text
 from sim.schema import Scenario
@@ -95,3 +96,41 @@ async def test_a_megabyte_inject_is_cut_saying_so_and_keeps_its_heading() -> Non
         assert app.driver is not None
         sent = app.driver.exercise.records[-1]
         assert len(getattr(sent, "text", "")) >= 999_999  # recorded whole
+
+
+async def test_control_codes_in_every_field_past_the_loader_never_reach_the_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The loader refuses control characters; if a future path let them through, every
+    screen, dialog and notice still shows them as escapes (here: deadline notices, the
+    adjust dialog's variable labels)."""
+    import hostile_console_helpers
+
+    import sim.yamlread
+
+    monkeypatch.setattr(sim.yamlread, "_first_unsafe", lambda text: None)
+    monkeypatch.setattr(hostile_console_helpers, "MARKUP", ATTACK)
+    text, _where = poison((ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8"))
+    scenario = load_scenario_text(text, "poisoned.yaml")
+    assert "\x1b" in scenario.scenario.title
+    app = TabletopApp(scenario)
+    raw: list[str] = []
+
+    def look(what: str) -> None:
+        raw.extend(
+            f"{what}: {line!r}" for line in frame(app).text.split("\n") if RAW_CONTROL.search(line)
+        )
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        for step in range(8):  # past the first decision's deadline: held, then applied
+            await press(app, pilot, "n")
+            look(f"n{step}")
+        for view in ("players", "controller"):
+            for keys in (("a",), ("i",), ("t",), ("1",), ("b",), ("d",)):
+                await press(app, pilot, *keys)
+                look(f"{view} {keys}")
+                await press(app, pilot, "escape")
+            await press(app, pilot, "v")
+        assert app.is_running
+    assert raw == []

@@ -258,8 +258,8 @@ class AdjustDialog(Dialog[AdjustRequest]):
                 bounds = f"  [{number(spec.min) if spec.min is not None else '…'}"
                 bounds += f"–{number(spec.max) if spec.max is not None else '…'}]"
                 prompt = Text.assemble(
-                    (variable_label(self.scenario, name), "bold"),
-                    f"  now {number(self.values.get(name, spec.initial))}{spec.unit}",
+                    literal(variable_label(self.scenario, name), "bold"),
+                    literal(f"  now {number(self.values.get(name, spec.initial))}{spec.unit}"),
                     (bounds, "dim"),
                 )
                 options.append(Option(prompt, id=name))

@@ -1,4 +1,4 @@
-"""Fields the facilitator types into: whatever is pasted or put in them is shown literally.
+"""Fields the facilitator types into, and notices: whatever is in them is shown literally.
 
 A terminal delivers a paste as one event holding whatever was copied: escape sequences, C1
 controls, bidi overrides, several lines. Textual's Input would keep them and draw them raw
@@ -15,6 +15,7 @@ from typing import Literal
 from textual import events
 from textual.widgets import Input
 
+from sim.safetext import printable
 from tui.fmt import typed_line
 
 
@@ -35,6 +36,12 @@ class TextInput(Input):
 
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(typed_line(text), start, end)
+
+
+def safe_notice(message: str, title: str) -> tuple[str, str]:
+    """A notice's text and title as shown: control characters as visible escapes (a notice
+    may quote a prompt, a label or an error message; apps pass it with markup off)."""
+    return printable(message), printable(title, one_line=True)
 
 
 def guard_paste(event: events.Event) -> None:
