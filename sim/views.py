@@ -24,6 +24,7 @@ from sim.evidence import Evidence, Measure, evidence_text
 
 if TYPE_CHECKING:
     from sim.engine import ActiveResponse, Exercise, OpenDecision
+    from sim.schema import Option
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +299,23 @@ def actors(
         )
         out.append(ActorView(a.id, used, cap, jobs))
     return out
+
+
+def offered(od: OpenDecision) -> tuple[Option, ...]:
+    """The options of an open decision the room may choose now, in the scenario's order: an
+    option whose condition (v2 ``if``) was false when it was posed is hidden from the players
+    and refused if chosen, so it is neither shown nor numbered."""
+    options = od.decision.options
+    if not od.offered:
+        return tuple(options)
+    return tuple(o for o in options if o.id in od.offered)
+
+
+def not_offered(od: OpenDecision) -> tuple[Option, ...]:
+    """The options of an open decision not offered now (the controller view may list them)."""
+    if not od.offered:
+        return ()
+    return tuple(o for o in od.decision.options if o.id not in od.offered)
 
 
 def describe_for(ex: Exercise, controller: bool) -> Sequence[str]:

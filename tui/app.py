@@ -12,9 +12,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -25,12 +27,14 @@ from sim.pacing import Stop, StopReason
 from sim.problems import TabletopError
 from sim.safetext import printable
 from sim.schema import Scenario
+from sim.views import offered
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
 from tui.fmt import when
 from tui.livereload import POLL, ReloadRefused, ScenarioReloaded, Watched, problem_lines
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
 from tui.recording import Recording
+from tui.widgets.textinput import guard_paste, safe_notice
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
 """Play speeds, in scenario hours per real second."""
@@ -93,6 +97,24 @@ class TabletopApp(App[None]):
         self.resume_after_decision = False
         self.debrief_shown = False
         self.timer: Timer | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice (from any screen) shown literally: markup off, control characters
+        as visible escapes (a notice may quote a prompt, a label or an error)."""
+        message, title = safe_notice(message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        guard_paste(event)  # a paste reaches every field (the palette's too) as printable text
+        await super().on_event(event)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error ends the app with exit code 1 (Textual's rule)."""
@@ -401,7 +423,7 @@ class TabletopApp(App[None]):
             self.notify("No decision is open", severity="warning")
             return
         od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
-        options = od.decision.options
+        options = offered(od)
         if not 1 <= number <= len(options):
             self.notify(f"Choose 1 to {len(options)}", severity="warning")
             return
@@ -429,6 +451,8 @@ class TabletopApp(App[None]):
 
     def action_toggle_view(self) -> None:
         self.controller = not self.controller
+        if not self.controller:  # a notice given in the controller view may name its secrets
+            self.clear_notifications()
         view = "Controller view: everything is shown" if self.controller else "Players' view"
         self.notify(view, timeout=3)
         self.refresh_views(full=True)
@@ -593,7 +617,7 @@ class TabletopApp(App[None]):
             if req is not None:
                 self.act(lambda ex: ex.send_inject(req.text, req.sender, req.recipients), "send")
 
-        self.push_screen(SendInjectDialog(self.scenario), done)
+        self.push_screen(SendInjectDialog(self.scenario, controller=self.controller), done)
 
     def action_adjust(self) -> None:
         from tui.screens.dialogs import AdjustDialog, AdjustRequest
@@ -690,7 +714,7 @@ class TabletopApp(App[None]):
         snap = self.snapshot
         if snap is not None and snap.open_decisions:
             od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
-            for n, option in enumerate(od.decision.options, start=1):
+            for n, option in enumerate(offered(od), start=1):
                 out.append(
                     (
                         f"Choose {n}: {option.label}",

@@ -36,10 +36,29 @@ def duration(scenario: Scenario, dt: float) -> str:
     return f"{days} d {rest} h" if rest else f"{days} d"
 
 
+MAX_SHOWN = 20_000
+"""Most characters of one text the console draws (a longer one is cut, saying how much is
+left out): drawing a free-text inject of a megabyte would hold the console for seconds at
+every redraw, and push its own heading out of the feed. The text is recorded whole."""
+
+
 def literal(text: str, style: str = "") -> Text:
-    """Scenario-provided text, shown as written: never parsed as markup, and any control
-    character shown as a visible escape (``\\x1b``), never sent to the terminal."""
-    return Text(printable(text), style=style)
+    """Scenario-provided text, shown as written: never parsed as markup, any control
+    character shown as a visible escape (``\\x1b``), never sent to the terminal, and at most
+    MAX_SHOWN characters of it."""
+    if len(text) <= MAX_SHOWN:
+        return Text(printable(text), style=style)
+    out = Text(printable(text[:MAX_SHOWN]), style=style)
+    out.append(f" … ({len(text) - MAX_SHOWN:,} more characters not shown)", style="dim italic")
+    return out
+
+
+def typed_line(text: str) -> str:
+    """Text pasted (or put) into a one-line field, made safe to show and to record: its lines
+    joined with a space (none is dropped), tabs as spaces, and any other control character
+    shown as a visible escape (``\\x1b``), never sent to the terminal."""
+    joined = " ".join(text.splitlines()).replace("\t", " ")
+    return printable(joined, one_line=True)
 
 
 def actor_name(scenario: Scenario, actor_id: str) -> str:

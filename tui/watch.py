@@ -12,10 +12,12 @@ import time
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.widgets import Static
 
 from sim.describe import describe
@@ -28,6 +30,7 @@ from tui.widgets.dashboard import Dashboard
 from tui.widgets.decision import DecisionPanel
 from tui.widgets.eventlog import EventLog
 from tui.widgets.feed import InjectFeed
+from tui.widgets.textinput import guard_paste, safe_notice
 
 POLL = 0.2
 """Seconds between looks at the store (a cheap read of SQLite's data_version)."""
@@ -102,6 +105,24 @@ class WatchApp(App[None]):
         self.follower = follower
         self.poll_every = poll
         self.snapshot: Snapshot | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice (from any screen) shown literally: markup off, control characters
+        as visible escapes (a notice may quote a prompt, a label or an error)."""
+        message, title = safe_notice(message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        guard_paste(event)  # the command palette's search: pasted text shown literally
+        await super().on_event(event)
 
     def compose(self) -> ComposeResult:
         s = self.follower.scenario

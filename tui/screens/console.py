@@ -146,7 +146,7 @@ class ConsoleScreen(Screen[None]):
         if snap is None:
             return
         self.query_one(MselPanel).show(snap, controller)
-        self.query_one(DecisionPanel).show(snap, app.decision_index)
+        self.query_one(DecisionPanel).show(snap, app.decision_index, controller)
         self.query_one(ActorsPanel).show(snap, controller)
         self.query_one(Dashboard).show(snap, controller)
         visible = snap.visible(controller)

@@ -76,9 +76,9 @@ def variables_text(scenario: Scenario, records: Sequence[ev.Event], shown: Colle
             continue
         changes = variable_changes(records, name)
         out.append_text(literal(variable_label(scenario, name), "bold"))
-        out.append(f"  from {number(spec.initial)}{spec.unit}")
+        out.append_text(literal(f"  from {number(spec.initial)}{spec.unit}"))
         if changes:
-            out.append(f" to {number(changes[-1].new)}{spec.unit}")
+            out.append_text(literal(f" to {number(changes[-1].new)}{spec.unit}"))
         out.append("\n")
         for c in changes:
             arrow = "▲" if c.new > c.old else "▼"

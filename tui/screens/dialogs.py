@@ -19,8 +19,9 @@ from textual.widgets import Button, Input, Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from sim.schema import Inject, Scenario
+from sim.schema import Actor, Inject, Scenario
 from tui.fmt import literal, number, variable_label
+from tui.widgets.textinput import TextInput
 
 T = TypeVar("T")
 
@@ -98,16 +99,16 @@ class FireInjectDialog(Dialog[FireRequest]):
                 )
             options = []
             for n, inj in enumerate(self.injects, start=1):
-                route = f"  {inj.sender} → {', '.join(inj.to)}"
                 if self.controller:
+                    route = f"  {inj.sender} → {', '.join(inj.to)}"
                     prompt = Text.assemble(
-                        (inj.title or inj.id, "bold"), f"{route}\n", literal(inj.text, "dim")
+                        literal(inj.title or inj.id, "bold"), f"{route}\n", literal(inj.text, "dim")
                     )
-                else:
-                    prompt = Text.assemble((f"held inject {n}", "bold"), route)
+                else:  # not even who sends it to whom: the sender may be a hidden adversary
+                    prompt = Text(f"held inject {n}", style="bold")
                 options.append(Option(prompt, id=inj.id))
             yield OptionList(*options, id="choices", markup=False)
-            yield Input(placeholder="why now? (recorded as a note; optional)", id="reason")
+            yield TextInput(placeholder="why now? (recorded as a note; optional)", id="reason")
             yield Label(Text("↑↓ choose  enter/tab next  enter fire  escape cancel", style="dim"))
             yield self.buttons("Fire")
 
@@ -140,14 +141,20 @@ class RecipientList(SelectionList[str]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.send", "Send", show=False)]
 
 
-def default_sender(scenario: Scenario) -> str:
+def shown_actors(scenario: Scenario, controller: bool) -> list[Actor]:
+    """The actors a dialog may list: in the players' view not the adversaries (as in the
+    briefing: the room does not know who is behind the attack)."""
+    return [a for a in scenario.actors if controller or a.affiliation != "adversary"]
+
+
+def default_sender(scenario: Scenario, controller: bool = True) -> str:
     """Who a free-text inject comes from unless the facilitator says otherwise.
 
     The first actor outside the players' side and outside government (an ally, an operator,
     the press…): free-text injects are mostly news from outside the room. Else the first actor
     outside the players' side, else the first actor.
     """
-    actors = scenario.actors
+    actors = shown_actors(scenario, controller)
     outside = [a for a in actors if not a.is_player]
     for a in outside:
         if a.affiliation not in ("government", "adversary"):
@@ -158,16 +165,27 @@ def default_sender(scenario: Scenario) -> str:
 class SendInjectDialog(Dialog[SendRequest]):
     """Write a free-text inject: the text, who it comes from, who receives it."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, *, controller: bool = True) -> None:
         super().__init__()
         self.scenario = scenario
+        self.controller = controller
+        """In the players' view (on the projector) the adversaries are not listed."""
+        self.actors = shown_actors(scenario, controller)
 
     def compose(self) -> ComposeResult:
-        actors = self.scenario.actors
-        sender_id = default_sender(self.scenario)
+        actors = self.actors
+        sender_id = default_sender(self.scenario, self.controller)
         with Vertical(classes="dialog send"):
             yield Label(Text("Free-text inject", style="bold"))
-            yield Input(placeholder="what the players read or hear", id="text")
+            if not self.controller:
+                yield Label(
+                    Text(
+                        "Players' view: the adversaries are not listed. "
+                        "Escape, then v for the controller view, to send as or to them.",
+                        style="italic",
+                    )
+                )
+            yield TextInput(placeholder="what the players read or hear", id="text")
             with Horizontal(classes="pickers"):
                 with Vertical():
                     yield Label("From")
@@ -191,7 +209,7 @@ class SendInjectDialog(Dialog[SendRequest]):
 
     def on_mount(self) -> None:
         sender = self.query_one("#sender", OptionList)
-        ids = [a.id for a in self.scenario.actors]
+        ids = [a.id for a in self.actors]
         sender.highlighted = ids.index(self.default_sender)
 
     def action_send(self) -> None:
@@ -240,14 +258,14 @@ class AdjustDialog(Dialog[AdjustRequest]):
                 bounds = f"  [{number(spec.min) if spec.min is not None else '…'}"
                 bounds += f"–{number(spec.max) if spec.max is not None else '…'}]"
                 prompt = Text.assemble(
-                    (variable_label(self.scenario, name), "bold"),
-                    f"  now {number(self.values.get(name, spec.initial))}{spec.unit}",
+                    literal(variable_label(self.scenario, name), "bold"),
+                    literal(f"  now {number(self.values.get(name, spec.initial))}{spec.unit}"),
                     (bounds, "dim"),
                 )
                 options.append(Option(prompt, id=name))
             yield OptionList(*options, id="choices", markup=False)
-            yield Input(placeholder="new value", id="value", type="number")
-            yield Input(placeholder="reason (required, recorded in the log)", id="reason")
+            yield TextInput(placeholder="new value", id="value", type="number")
+            yield TextInput(placeholder="reason (required, recorded in the log)", id="reason")
             yield Label(Text("↑↓ choose  tab next field  enter apply  escape cancel", style="dim"))
             yield self.buttons("Apply")
 
@@ -290,7 +308,7 @@ class NoteDialog(Dialog[str]):
             yield Label(
                 Text("Facilitator note (only in the controller view and the log)", style="bold")
             )
-            yield Input(placeholder="note", id="text")
+            yield TextInput(placeholder="note", id="text")
             yield Label(Text("enter save  escape cancel", style="dim"))
             yield self.buttons("Save")
 

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label
 from sim.analysis.export import AUDIENCES, EXPORT_FORMATS, ExportError, export_folder
 from sim.safetext import printable
 from tui.screens.dialogs import Dialog
+from tui.widgets.textinput import TextInput
 
 
 class ExportDialog(Dialog[Path]):
@@ -42,7 +43,7 @@ class ExportDialog(Dialog[Path]):
                     "them). Folder:"
                 )
             )
-            yield Input(
+            yield TextInput(
                 value=printable(str(self.default), one_line=True),
                 placeholder="folder (empty: next to the session store)",
                 id="folder",

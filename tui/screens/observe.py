@@ -24,6 +24,7 @@ from sim.safetext import printable
 from sim.schema import Objective
 from tui.fmt import literal
 from tui.screens.dialogs import Dialog
+from tui.widgets.textinput import TextInput
 
 if TYPE_CHECKING:
     from tui.app import TabletopApp
@@ -57,7 +58,7 @@ class ObserveDialog(Dialog[ObserveRequest]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Observation for the after-action report", style="bold"))
-            yield Input(placeholder="what the evaluator saw, in one line", id="text")
+            yield TextInput(placeholder="what the evaluator saw, in one line", id="text")
             yield OptionList(
                 Option("No objective", id=NO_OBJECTIVE),
                 *[Option(literal(o.description), id=o.id) for o in self.objectives],

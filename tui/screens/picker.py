@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from sim.bundled import bundled_scenarios
 from sim.loader import check_scenario_file
-from sim.schema import Scenario
+from sim.schema import Actor, Scenario
 from tui.fmt import literal
 from tui.widgets.keys import KeyBar
 
@@ -54,6 +54,12 @@ def find_scenarios(
         else:
             found.append(Choice(path, scenario, False))
     return found, invalid
+
+
+def known_actors(scenario: Scenario) -> list[Actor]:
+    """The actors the picker names: not the adversaries (the projector may be on; the
+    briefing's players' view hides them too)."""
+    return [a for a in scenario.actors if a.affiliation != "adversary"]
 
 
 class PickerScreen(Screen[None]):
@@ -95,7 +101,7 @@ class PickerScreen(Screen[None]):
         table.clear()
         for c in found:
             info = c.scenario.scenario
-            actors = ", ".join(a.id for a in c.scenario.actors)
+            actors = ", ".join(a.id for a in known_actors(c.scenario))
             table.add_row(
                 literal(info.title, "bold"),
                 literal(c.path.name + (" (bundled)" if c.bundled else "")),
@@ -119,12 +125,13 @@ class PickerScreen(Screen[None]):
         info = c.scenario.scenario
         out = Text()
         out.append_text(literal(info.title, "bold"))
-        out.append(f"   {info.session_minutes} min session · {len(c.scenario.actors)} actors\n")
+        known = known_actors(c.scenario)
+        out.append(f"   {info.session_minutes} min session · {len(known)} actors\n")
         out.append_text(literal(info.summary.strip()))
         out.append("\nFile: ", style="bold")
         out.append_text(literal("bundled: " + c.path.name if c.bundled else str(c.path)))
         out.append("\nActors: ", style="bold")
-        out.append_text(literal(", ".join(a.name for a in c.scenario.actors)))
+        out.append_text(literal(", ".join(a.name for a in known)))
         if self.invalid:
             names = ", ".join(p.name for p in self.invalid)
             out.append_text(

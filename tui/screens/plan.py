@@ -23,6 +23,7 @@ from sim.safetext import printable
 from sim.session.store import PlanRow
 from tui.fmt import literal
 from tui.screens.dialogs import ConfirmDialog, Dialog
+from tui.widgets.textinput import TextInput
 
 if TYPE_CHECKING:
     from tui.app import TabletopApp
@@ -55,7 +56,7 @@ class PlanRowDialog(Dialog[PlanEntry]):
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text, style="bold"))
             for name in FIELDS:
-                yield Input(
+                yield TextInput(
                     value=getattr(self.row, name), placeholder=hints[name], id=f"plan-{name}"
                 )
             yield Label("", id="problem", markup=False)

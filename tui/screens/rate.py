@@ -21,6 +21,7 @@ from sim.safetext import printable
 from sim.schema import Objective
 from tui.fmt import literal
 from tui.screens.dialogs import Dialog
+from tui.widgets.textinput import TextInput
 
 RATINGS: tuple[tuple[str, str], ...] = (
     ("met", "Met"),
@@ -56,7 +57,9 @@ class RateDialog(Dialog[RateRequest]):
                 id="rating",
                 markup=False,
             )
-            yield Input(placeholder="note: what the evaluator saw (optional, one line)", id="note")
+            yield TextInput(
+                placeholder="note: what the evaluator saw (optional, one line)", id="note"
+            )
             yield Label("", id="problem", markup=False)
             yield Label(Text("↑↓ choose  enter next  enter rate  escape cancel", style="dim"))
             yield self.buttons("Rate")

@@ -18,6 +18,7 @@ from sim.analysis.entries import MAX_LINE, line_problems
 from sim.safetext import printable
 from tui.fmt import literal
 from tui.screens.dialogs import Dialog
+from tui.widgets.textinput import TextInput
 
 
 class RationaleDialog(Dialog[str]):
@@ -32,7 +33,7 @@ class RationaleDialog(Dialog[str]):
         with Vertical(classes="dialog"):
             yield Label(literal(self.prompt, "bold"))
             yield Label(Text.assemble("The room chooses: ", literal(self.option, "bold reverse")))
-            yield Input(
+            yield TextInput(
                 placeholder="why the room chose it, in one line (optional: enter skips)",
                 id="rationale",
             )

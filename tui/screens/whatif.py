@@ -28,16 +28,24 @@ class WhatIf:
 
 
 def alternatives(scenario: Scenario, records: list[ev.Event]) -> list[tuple[WhatIf, Text]]:
-    """Every other option of every decision made so far, with a line saying what it means."""
-    made = {r.decision: r for r in records if isinstance(r, ev.DecisionMade)}
+    """Every other option of every decision made so far, with a line saying what it means:
+    the options the room was offered when it chose (one whose condition was false was hidden
+    from the players and could not be chosen)."""
+    posed: dict[str, tuple[str, ...]] = {}
+    made: dict[str, tuple[ev.DecisionMade, tuple[str, ...]]] = {}
+    for r in records:
+        if isinstance(r, ev.DecisionOpened):
+            posed[r.decision] = tuple(r.options)
+        elif isinstance(r, ev.DecisionMade):
+            made[r.decision] = (r, posed.get(r.decision, ()))
     out = []
     for d in scenario.decisions:
-        chosen = made.get(d.id)
-        if chosen is None:
+        if d.id not in made:
             continue
+        chosen, options = made[d.id]
         how = "its default" if chosen.by == "deadline" else chosen.option
         for o in d.options:
-            if o.id == chosen.option:
+            if o.id == chosen.option or (options and o.id not in options):
                 continue
             line = Text()
             line.append_text(literal(d.id, "bold"))

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from sim.engine import OpenDecision
 from sim.schema import Scenario
+from sim.views import not_offered, offered
 from tui.driver import Snapshot
 from tui.fmt import actor_name, duration, literal, when
 
@@ -19,13 +20,15 @@ class DecisionPanel(Static):
         self.scenario = scenario
         self.current: OpenDecision | None = None
 
-    def show(self, snapshot: Snapshot, index: int) -> None:
+    def show(self, snapshot: Snapshot, index: int, controller: bool = False) -> None:
         opened = snapshot.open_decisions
         self.current = opened[index % len(opened)] if opened else None
         self.set_class(self.current is not None, "-open")
-        self.update(self.text(snapshot, index))
+        self.update(self.text(snapshot, index, controller))
 
-    def text(self, snapshot: Snapshot, index: int) -> Text:
+    def text(self, snapshot: Snapshot, index: int, controller: bool = False) -> Text:
+        """The open decision: the options offered now, numbered (an option whose condition
+        is false is hidden from the players; the controller view lists it, unnumbered)."""
         od = self.current
         if od is None:
             msg = "The exercise has ended." if snapshot.finished else "No decision is open."
@@ -43,7 +46,8 @@ class DecisionPanel(Static):
         out.append("\n")
         out.append_text(literal(d.prompt, "bold"))
         out.append("\n")
-        for n, option in enumerate(d.options, start=1):
+        options = offered(od)
+        for n, option in enumerate(options, start=1):
             key = f" {n} " if n <= 9 else "   "
             out.append(key, style="bold reverse")
             out.append(" ")
@@ -51,7 +55,11 @@ class DecisionPanel(Static):
             if option.id == d.default:
                 out.append("  (default at the deadline)", style="dim italic")
             out.append("\n")
-        keys = f"[1-{min(len(d.options), 9)}] choose"
+        for option in not_offered(od) if controller else ():
+            out.append("    ")
+            out.append_text(literal(option.label, "dim strike"))
+            out.append("  (not offered now: its condition is false)\n", style="dim italic")
+        keys = f"[1-{min(len(options), 9)}] choose"
         others = len(snapshot.open_decisions) - 1
         if others:
             keys += f"   [o] next open decision ({others} more)"
