@@ -181,7 +181,7 @@ def _rows(shown: str, text: str, scenario: Scenario) -> list[ImportedInject]:
         csv.field_size_limit(old_limit)
     actors = {a.id: a.id for a in scenario.actors}
     by_name = {a.name.strip().lower(): a.id for a in scenario.actors}
-    taken = _ids_in(scenario)
+    taken = dict.fromkeys(_ids_in(scenario), 0)  # id: the row that took it (0: the scenario)
     names = _names(scenario, rows, columns.get("id"))
     out: list[ImportedInject] = []
     for row, cells in rows:
@@ -190,7 +190,7 @@ def _rows(shown: str, text: str, scenario: Scenario) -> list[ImportedInject]:
             continue
         inj = _row(shown, row, cells, columns, scenario, actors, by_name, taken, names, problems)
         if inj is not None:
-            taken.add(inj.id)
+            taken[inj.id] = row
             out.append(inj)
     if not rows and not problems:
         problems.append(RowProblem(shown, 2, "no rows below the header"))
@@ -278,7 +278,7 @@ def _row(
     scenario: Scenario,
     actors: dict[str, str],
     by_name: dict[str, str],
-    taken: set[str],
+    taken: dict[str, int],
     names: dict[str, NameSpec],
     problems: list[RowProblem],
 ) -> ImportedInject | None:
@@ -330,11 +330,16 @@ def _row(
     if inject_id:
         if not re.fullmatch(ID_PATTERN, inject_id):
             bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
+        elif taken.get(inject_id, 0):
+            bad(
+                f"id '{inject_id}' is already used by row {taken[inject_id]}: give the row "
+                "another id, or empty its id cell (an id is then made up)"
+            )
         elif inject_id in taken:
             bad(
-                f"id '{inject_id}' is already used in the scenario or by an earlier row: to "
-                "replace that inject, delete it from the scenario first; to add a new one, "
-                "give the row another id or empty its id cell (an id is then made up)"
+                f"id '{inject_id}' is already used in the scenario (an import only adds "
+                "injects): to replace that inject, delete it from the scenario first; to add "
+                "a new one, give the row another id or empty its id cell (an id is then made up)"
             )
     else:
         inject_id = _new_id(values.get("title") or values.get("text", ""), row, taken)
@@ -545,7 +550,7 @@ def _recipients(value: str, actors: dict[str, str], by_name: dict[str, str], bad
     return out
 
 
-def _new_id(text: str, row: int, taken: set[str]) -> str:
+def _new_id(text: str, row: int, taken: dict[str, int]) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower())[:6]
     base = "_".join(words)[:50].strip("_") or f"inject_row_{row}"
     if not base[0].isalpha():

@@ -200,6 +200,10 @@ def test_bad_pack_rows_are_each_reported_and_nothing_is_written(
         row(decision="@SUM(A1)"),  # 13: a formula
         row(planned="=NOW()"),  # 14: a formula
         row(id="ally_warning"),  # 15: the id is taken
+        row(id="good_one"),  # 16: the id is taken by row 2
+        row(cont="=TRUE()"),  # 17: a formula
+        row(trigger="at 2020-07-01 12:00\x1b[2J (t=3 hours)"),  # 18: a control character
+        row(condition="(" * 5_000 + "1" + ")" * 5_000),  # 19: nested too deeply
     )
     code, _, err = invoke("msel", "import", str(sheet), "--into", str(scenario))
     assert code == 1
@@ -207,7 +211,7 @@ def test_bad_pack_rows_are_each_reported_and_nothing_is_written(
     assert "Traceback" not in err
     problems = [line for line in err.splitlines() if line.startswith(str(sheet))]
     rows = [int(line[len(str(sheet)) + 1 :].split(":")[0]) for line in problems]
-    assert rows == list(range(3, 16))
+    assert rows == list(range(3, 20))
     by_row = dict(zip(rows, problems, strict=True))
     assert "'planned' is empty" in by_row[3]
     assert "unknown decision 'Shall we dance?'" in by_row[4]
@@ -220,8 +224,13 @@ def test_bad_pack_rows_are_each_reported_and_nothing_is_written(
     assert "'contingency' is no, but the inject is 'held'" in by_row[11]
     for n in (12, 13, 14):
         assert "like a spreadsheet formula" in by_row[n]
-    assert "id 'ally_warning' is already used" in by_row[15]
-    assert "13 problem(s) in 13 row(s); nothing imported" in err
+    assert "id 'ally_warning' is already used in the scenario" in by_row[15]
+    assert "delete it from the scenario first" in by_row[15]
+    assert "id 'good_one' is already used by row 2" in by_row[16]
+    assert "like a spreadsheet formula" in by_row[17]
+    assert "control character (U+001B)" in by_row[18] and "\x1b" not in err
+    assert "'condition': " in by_row[19]
+    assert "17 problem(s) in 17 row(s); nothing imported" in err
 
 
 def test_pack_columns_are_read_back(tmp_path: Path, scenario: Path) -> None:
