@@ -263,3 +263,17 @@ def test_pack_columns_are_read_back(tmp_path: Path, scenario: Path) -> None:
     assert got["held_blank"].contingency
     assert got["moved"].at == 15
     assert got["by_id"].title == "A title" and got["by_id"].module is None
+
+
+def test_a_time_to_the_second_comes_back_exactly(tmp_path: Path) -> None:
+    source = tmp_path / "quickstart.yaml"
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8")
+    assert "    at: 6\n" in text
+    source.write_text(text.replace("    at: 6\n", "    at: 6.123456789\n", 1), encoding="utf-8")
+    original = load_scenario(source)
+    sheet = keep_rows(packed(source, tmp_path), {"ally_warning"}, tmp_path / "one.csv")
+    assert "(t=6.123456789 hours)" in sheet.read_text(encoding="utf-8")
+    (inj,) = read_msel_csv(sheet, without_injects(original))
+    assert inj.at == 6.123456789
+    back = Inject.model_validate(yaml.safe_load(inject_yaml(inj, "", "msel.csv"))[0])
+    assert back.at == 6.123456789
