@@ -9,8 +9,9 @@ The spreadsheet comes from elsewhere, so it is read like any untrusted file: bou
 UTF-8 only, no control characters, no cells that a spreadsheet would run as a formula (a cell
 that starts with an apostrophe before a formula character is text: the apostrophe is dropped,
 as `tabletop pack` writes such text; see sim.spreadsheet). Every bad row is reported as
-`file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header is row 1), all at
-once, and nothing is written unless every row is good.
+`file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header is row 1; a condition's
+problem as `file.csv:ROW:CHAR`, CHAR the character in its cell), all at once, and nothing is
+written unless every row is good.
 
 The scenario file is edited as text: the new injects are appended at the end of its `injects:`
 section, so every other line, comment and blank line stays as it was. The result is loaded
@@ -421,7 +422,7 @@ def _when(
         return False, None
     if when.lower().startswith("about ") or when.lower().startswith("when "):
         bad(
-            f"planned '{_short(when)}' is an estimate, not a time: this inject follows "
+            f"{column} '{_short(when)}' is an estimate, not a time: this inject follows "
             "another event; keep it in the scenario's YAML, or write a fixed time"
         )
         return False, None
