@@ -207,12 +207,18 @@ def _planned_times(scenario: Scenario) -> dict[str, float | None]:
     return out
 
 
+def _exact(t: float) -> str:
+    """A time as short as it reads, and exact (`tabletop msel import` reads it back)."""
+    short = f"{t:g}"
+    return short if float(short) == t else repr(t)
+
+
 def _trigger(scenario: Scenario, inj: Inject) -> str:
     unit = _unit(scenario)
     if inj.contingency:
         return "held: the facilitator fires it"
     if inj.at is not None:
-        return f"at {_clock(scenario, inj.at)} (t={inj.at:g} {unit})"
+        return f"at {_clock(scenario, inj.at)} (t={_exact(inj.at)} {unit})"
     if inj.after is not None:
         delay = f"{inj.delay.describe()} {unit} " if inj.delay else ""
         return f"{delay}after {inj.after}".strip()

@@ -198,7 +198,10 @@ def msel() -> None:
 def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     """Append the injects of CSV_FILE (time, from, to, title, text, notes, expected actions).
 
-    Every bad row is reported as file.csv:ROW: message, and nothing is written unless all rows
+    It reads back the msel.csv of `tabletop pack` (planned, trigger, condition, decision,
+    contingency; module is ignored): injects at a fixed time and contingency injects come
+    back; one that follows an event or waits for a condition is a row problem. Every bad row
+    is reported as file.csv:ROW: message, and nothing is written unless all rows
     are good. The scenario's other lines and comments are kept as they are.
     """
     from sim.authoring.msel import (
@@ -229,7 +232,8 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     except MselImportError as exc:
         for p in exc.problems:
             click.echo(str(p), err=True)
-        click.echo(f"{len(exc.problems)} bad row(s); nothing imported", err=True)
+        rows = len({p.row for p in exc.problems})
+        click.echo(f"{len(exc.problems)} problem(s) in {rows} row(s); nothing imported", err=True)
         sys.exit(1)
     text = target.read_text(encoding="utf-8")
     try:

@@ -1,11 +1,17 @@
 """`tabletop msel import`: injects from a spreadsheet export (CSV) appended to a scenario's YAML.
 
+It reads the `msel.csv` that `tabletop pack` writes (so the MSEL round-trips through a
+spreadsheet) as well as a planner's own sheet. What the sheet cannot say exactly (an inject
+that follows another event or waits for a condition, its effects) is a row problem, never
+guessed: such injects stay in the scenario's YAML.
+
 The spreadsheet comes from elsewhere, so it is read like any untrusted file: bounded in size,
 UTF-8 only, no control characters, no cells that a spreadsheet would run as a formula (a cell
 that starts with an apostrophe before a formula character is text: the apostrophe is dropped,
 as `tabletop pack` writes such text; see sim.spreadsheet). Every bad row is reported as
-`file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header is row 1), all at
-once, and nothing is written unless every row is good.
+`file.csv:ROW: message` (ROW as the spreadsheet numbers it: the header is row 1; a condition's
+problem as `file.csv:ROW:CHAR`, CHAR the character in its cell), all at once, and nothing is
+written unless every row is good.
 
 The scenario file is edited as text: the new injects are appended at the end of its `injects:`
 section, so every other line, comment and blank line stays as it was. The result is loaded
@@ -25,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sim.compiled import expression_names
+from sim.expr import ExprError, NameSpec, compile_expr
 from sim.problems import did_you_mean
 from sim.safetext import is_unsafe_char, printable
 from sim.schema import ID_PATTERN, UNIT_HOURS, Scenario
@@ -45,8 +53,22 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "facilitator notes", "controller notes"),
     "expected_actions": ("expected actions", "expected_actions", "expected action", "actions"),
     "id": ("id", "inject id"),
+    # the other columns of `tabletop pack`'s msel.csv
+    "planned": ("planned", "planned time"),
+    "trigger": ("trigger",),
+    "condition": ("condition", "if", "only if"),
+    "decision": ("decision",),
+    "contingency": ("contingency",),
+    "module": ("module", "phase"),
 }
-REQUIRED = ("time", "from", "to", "text")
+REQUIRED = ("from", "to", "text")
+"""Besides one of 'time' and 'planned' (the time when there is no 'time' column)."""
+IGNORED = ("module",)
+"""Read for information only (an inject's module stays as the scenario's YAML says)."""
+MULTI_LINE = ("text", "notes", "expected_actions", "condition", "decision")
+_AT_TRIGGER = re.compile(r"at (\d{4}-\d\d-\d\d \d\d:\d\d) \(t=(\S+) (\w+)\)")
+"""The trigger `tabletop pack` writes for an inject at a fixed time."""
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
 _FORMULA = re.compile(r"^[=@]|^[+\-][^\d\s.]|^\t|^\r")
 
 
@@ -55,9 +77,12 @@ class RowProblem:
     path: str
     row: int
     message: str
+    col: int = 0
+    """For a condition: the character of the cell where the problem is (1-based), else 0."""
 
     def __str__(self) -> str:
-        return f"{printable(self.path, one_line=True)}:{self.row}: {printable(self.message)}"
+        where = f"{self.row}:{self.col}" if self.col else f"{self.row}"
+        return f"{printable(self.path, one_line=True)}:{where}: {printable(self.message)}"
 
 
 class MselImportError(Exception):
@@ -72,13 +97,17 @@ class MselImportError(Exception):
 class ImportedInject:
     row: int
     id: str
-    at: float
+    at: float | None
+    """None for a contingency inject (the facilitator fires it)."""
     sender: str
     to: list[str]
     text: str
     title: str = ""
     notes: str = ""
     expected_actions: list[str] = field(default_factory=list)
+    contingency: bool = False
+    decision: str = ""
+    only_if: str | float | None = None
 
 
 def read_msel_csv(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
@@ -153,15 +182,16 @@ def _rows(shown: str, text: str, scenario: Scenario) -> list[ImportedInject]:
         csv.field_size_limit(old_limit)
     actors = {a.id: a.id for a in scenario.actors}
     by_name = {a.name.strip().lower(): a.id for a in scenario.actors}
-    taken = _ids_in(scenario)
+    taken = dict.fromkeys(_ids_in(scenario), 0)  # id: the row that took it (0: the scenario)
+    names = _names(scenario, rows, columns.get("id"))
     out: list[ImportedInject] = []
     for row, cells in rows:
         if any(c.strip() for c in cells[width:]):
             problems.append(RowProblem(shown, row, "more cells than the header has columns"))
             continue
-        inj = _row(shown, row, cells, columns, scenario, actors, by_name, taken, problems)
+        inj = _row(shown, row, cells, columns, scenario, actors, by_name, taken, names, problems)
         if inj is not None:
-            taken.add(inj.id)
+            taken[inj.id] = row
             out.append(inj)
     if not rows and not problems:
         problems.append(RowProblem(shown, 2, "no rows below the header"))
@@ -186,19 +216,41 @@ def _columns(shown: str, header: list[str]) -> dict[str, int]:
                     shown,
                     1,
                     f"unknown column '{_short(raw)}'{hint}; columns: "
-                    "time, from, to, title, text, notes, expected actions (and id)",
+                    "time (or planned), from, to, title, text, notes, expected actions, id, "
+                    "trigger, condition, decision, contingency, module",
                 )
             )
         elif ours in found:
             problems.append(RowProblem(shown, 1, f"two columns for '{ours}'"))
         else:
             found[ours] = i
+    if "time" not in found and "planned" not in found:
+        problems.append(RowProblem(shown, 1, "missing column 'time' (or 'planned')"))
     for name in REQUIRED:
         if name not in found:
             problems.append(RowProblem(shown, 1, f"missing column '{name}'"))
     if problems:
         raise MselImportError(problems)
     return found
+
+
+def _names(
+    scenario: Scenario, rows: list[tuple[int, list[str]]], id_column: int | None
+) -> dict[str, NameSpec]:
+    """The names a condition may use: the scenario's, and the injects the sheet names."""
+    sheet_ids = (
+        {c for _, cells in rows if id_column < len(cells) and (c := cells[id_column].strip())}
+        if id_column is not None
+        else set()
+    )
+    return expression_names(
+        scenario.variables,
+        scenario.decisions,
+        (t.id for t in scenario.threats),
+        (r.id for r in scenario.responses),
+        {*(i.id for i in scenario.injects), *sheet_ids},
+        (s.id for s in scenario.calendar),
+    )
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -227,7 +279,8 @@ def _row(
     scenario: Scenario,
     actors: dict[str, str],
     by_name: dict[str, str],
-    taken: set[str],
+    taken: dict[str, int],
+    names: dict[str, NameSpec],
     problems: list[RowProblem],
 ) -> ImportedInject | None:
     before = len(problems)
@@ -237,12 +290,14 @@ def _row(
 
     values: dict[str, str] = {}
     for name, i in columns.items():
+        if name in IGNORED:
+            continue
         value = cells[i] if i < len(cells) else ""
         if len(value) > MAX_FIELD:
             bad(f"'{name}' is longer than {MAX_FIELD:,} characters")
             continue
         unsafe = next((c for c in value if is_unsafe_char(c) and c not in "\r\n\t"), None)
-        one_line = name not in ("text", "notes", "expected_actions")
+        one_line = name not in MULTI_LINE
         if unsafe is not None or (one_line and any(c in value for c in "\r\n\t")):
             char = unsafe or next(c for c in value if c in "\r\n\t")
             bad(f"'{name}' holds a control character (U+{ord(char):04X})")
@@ -259,20 +314,42 @@ def _row(
     for name in REQUIRED:
         if name in values and not values[name]:
             bad(f"'{name}' is empty")
-    at = _time(values.get("time", ""), scenario, bad) if values.get("time") else None
+    contingency, at = _when(values, "time" if "time" in columns else "planned", scenario, bad)
     sender = _actor(values.get("from", ""), "from", actors, by_name, bad)
     to = _recipients(values.get("to", ""), actors, by_name, bad)
+    decision = _decision(values.get("decision", ""), scenario, bad)
+    only_if: str | float | None = None
+    condition = values.get("condition", "")
+    if condition:
+        only_if = float(condition) if _NUMBER.fullmatch(condition) else condition
+        try:
+            compile_expr(only_if, names)
+        except ExprError as exc:
+            col = (exc.offset or 0) + 1
+            problems.append(RowProblem(shown, row, f"'condition': {exc.message}", col))
     inject_id = values.get("id", "")
     if inject_id:
         if not re.fullmatch(ID_PATTERN, inject_id):
             bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
+        elif taken.get(inject_id, 0):
+            bad(
+                f"id '{inject_id}' is already used by row {taken[inject_id]}: give the row "
+                "another id, or empty its id cell (an id is then made up)"
+            )
         elif inject_id in taken:
-            bad(f"id '{inject_id}' is already used in the scenario or an earlier row")
+            bad(
+                f"id '{inject_id}' is already used in the scenario (an import only adds "
+                "injects): to replace that inject, delete it from the scenario first; to add "
+                "a new one, give the row another id or empty its id cell (an id is then made up)"
+            )
     else:
         inject_id = _new_id(values.get("title") or values.get("text", ""), row, taken)
-    if len(problems) > before or at is None or sender is None or not to:
+    if len(problems) > before or (at is None and not contingency) or sender is None or not to:
         return None
     actions = cell_list(values.get("expected_actions", ""))
+    title = values.get("title", "")
+    if title == values.get("id"):
+        title = ""  # `tabletop pack` writes the id as the title of an untitled inject
     return ImportedInject(
         row=row,
         id=inject_id,
@@ -280,13 +357,121 @@ def _row(
         sender=sender,
         to=list(dict.fromkeys(to)),
         text=values["text"],
-        title=values.get("title", ""),
+        title=title,
         notes=values.get("notes", ""),
         expected_actions=actions,
+        contingency=contingency,
+        decision=decision,
+        only_if=only_if,
     )
 
 
 Bad = Callable[[str], None]
+
+
+def _when(
+    values: dict[str, str], column: str, scenario: Scenario, bad: Bad
+) -> tuple[bool, float | None]:
+    """Whether the row is a contingency inject, and its time (from the 'time' column, else
+    'planned'; a `tabletop pack` trigger 'at CLOCK (t=N unit)' whose clock is the planned
+    date-time gives the exact N). Anything but a fixed time or a held inject is refused."""
+    unit = scenario.scenario.time_unit
+    if column not in values:
+        return False, None  # its cell was refused (reported)
+    when = values[column]
+    trigger = values.get("trigger", "")
+    flag = values.get("contingency", "").lower()
+    held_planned = column == "planned" and when.lower() == "held"
+    held_trigger = trigger.lower().startswith("held")
+    plain = _AT_TRIGGER.fullmatch(trigger)
+    if trigger and not held_trigger and plain is None:
+        name = f"'{values['id']}'" if values.get("id") else "this inject"
+        bad(
+            f"trigger '{_short(trigger)}' is not a fixed time: a sheet can only give an "
+            f"inject a fixed time or hold it as a contingency; keep {name} in the "
+            f"scenario's YAML, or write a time in '{column}' and empty 'trigger'"
+        )
+        return False, None
+    if flag in ("true", "yes"):
+        contingency = True
+    elif flag in ("false", "no"):
+        contingency = False
+        if held_planned or held_trigger:
+            bad(
+                "'contingency' is no, but the inject is 'held': set 'contingency' to yes, "
+                f"or give a time in '{column}' and empty 'trigger'"
+            )
+            return False, None
+    elif not flag:
+        contingency = held_planned or held_trigger
+    else:
+        bad(f"contingency '{_short(flag)}' must be true, false, yes, no or empty")
+        return False, None
+    if contingency:
+        if (when and not held_planned) or plain is not None:
+            bad(
+                "a contingency inject has no time (the facilitator fires it): "
+                f"empty '{column}' and 'trigger', or set 'contingency' to no"
+            )
+        return True, None
+    if not when:
+        bad(
+            f"'{column}' is empty: give a date-time such as "
+            f"{scenario.scenario.start:%Y-%m-%d %H:%M}, or a number of {unit}"
+        )
+        return False, None
+    if when.lower().startswith("about ") or when.lower().startswith("when "):
+        bad(
+            f"{column} '{_short(when)}' is an estimate, not a time: this inject follows "
+            "another event; keep it in the scenario's YAML, or write a fixed time"
+        )
+        return False, None
+    at = _time(when, scenario, bad)
+    if at is not None and plain is not None and column == "planned":
+        clock, number, its_unit = plain.groups()
+        exact = _float(number)
+        if (
+            clock == when
+            and its_unit == unit
+            and exact is not None
+            and 0 <= exact < scenario.scenario.horizon
+            and abs(exact - at) * UNIT_HOURS[unit] < 1 / 60
+        ):
+            at = exact  # the planned clock is to the minute; pack's t= is the time itself
+    return False, at
+
+
+def _float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+def _decision(value: str, scenario: Scenario, bad: Bad) -> str:
+    """The decision a 'decision' cell names: its id, or its prompt (as `tabletop pack`
+    writes it)."""
+    if not value:
+        return ""
+    if any(d.id == value for d in scenario.decisions):
+        return value
+    wanted = " ".join(value.split())
+    found = [d.id for d in scenario.decisions if " ".join(d.prompt.split()) == wanted]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        bad(
+            f"decision '{_short(value)}' is the prompt of {len(found)} decisions "
+            f"({', '.join(found)}): write the id of the one the inject poses"
+        )
+        return ""
+    hint = did_you_mean(value, [d.id for d in scenario.decisions])
+    bad(
+        f"unknown decision '{_short(value)}'{hint}: write a decision's id or its prompt "
+        "as the scenario has it (an import cannot add a decision)"
+    )
+    return ""
 
 
 def _time(value: str, scenario: Scenario, bad: Bad) -> float | None:
@@ -366,7 +551,7 @@ def _recipients(value: str, actors: dict[str, str], by_name: dict[str, str], bad
     return out
 
 
-def _new_id(text: str, row: int, taken: set[str]) -> str:
+def _new_id(text: str, row: int, taken: dict[str, int]) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower())[:6]
     base = "_".join(words)[:50].strip("_") or f"inject_row_{row}"
     if not base[0].isalpha():
@@ -391,21 +576,40 @@ def _quote(text: str) -> str:
 def inject_yaml(inj: ImportedInject, indent: str, source: str) -> str:
     """One inject as YAML text, in the same indentation as the file's other injects."""
     pad = indent + "  "
-    lines = [
-        f"{indent}- id: {inj.id}",
-        f"{pad}at: {inj.at:g}",
-        f"{pad}from: {inj.sender}",
-        f"{pad}to: [{', '.join(inj.to)}]",
-    ]
+    lines = [f"{indent}- id: {inj.id}"]
+    if inj.contingency:
+        lines.append(f"{pad}contingency: true")
+    if inj.at is not None:
+        lines.append(f"{pad}at: {_number(inj.at)}")
+    if inj.only_if is not None:
+        only_if = inj.only_if
+        lines.append(
+            f"{pad}if: {_number(only_if) if isinstance(only_if, float) else _quote(only_if)}"
+        )
+    lines += [f"{pad}from: {inj.sender}", f"{pad}to: [{', '.join(inj.to)}]"]
     if inj.title:
         lines.append(f"{pad}title: {_quote(inj.title)}")
     lines.append(f"{pad}text: {_quote(inj.text)}")
+    if inj.decision:
+        lines.append(f"{pad}decision: {inj.decision}")
     if inj.expected_actions:
         lines.append(f"{pad}expected_actions:")
         lines += [f"{pad}  - {_quote(a)}" for a in inj.expected_actions]
     if inj.notes:
         lines.append(f"{pad}notes: {_quote(inj.notes)}")
     return "\n".join([f"{indent}# imported from {_comment(source)}, row {inj.row}", *lines])
+
+
+def _number(value: float) -> str:
+    """A number YAML reads back as the same float (no exponent, which YAML 1.1 reads as text
+    without a dot)."""
+    short = f"{value:g}"
+    if "e" not in short and float(short) == value:
+        return short
+    text = repr(value)
+    if "e" in text:
+        text = f"{value:.20f}".rstrip("0").rstrip(".")
+    return text
 
 
 def _comment(text: str) -> str:
