@@ -342,6 +342,8 @@ def _row(
                 "injects): to replace that inject, delete it from the scenario first; to add "
                 "a new one, give the row another id or empty its id cell (an id is then made up)"
             )
+        else:  # taken even if this row has problems: a later row with the same id is told
+            taken[inject_id] = row
     else:
         inject_id = _new_id(values.get("title") or values.get("text", ""), row, taken)
     if len(problems) > before or (at is None and not contingency) or sender is None or not to:

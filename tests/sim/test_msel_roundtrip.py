@@ -233,6 +233,19 @@ def test_bad_pack_rows_are_each_reported_and_nothing_is_written(
     assert "17 problem(s) in 17 row(s); nothing imported" in err
 
 
+def test_two_rows_with_the_same_new_id_clash_even_when_the_first_has_problems(
+    tmp_path: Path, scenario: Path
+) -> None:
+    """Both rows are told: the first its own problem, the second that its id is taken."""
+    sheet = write_sheet(tmp_path, row(id="twice", planned=""), row(id="twice"))
+    code, _, err = invoke("msel", "import", str(sheet), "--into", str(scenario))
+    assert code == 1
+    problems = [line for line in err.splitlines() if line.startswith(str(sheet))]
+    assert len(problems) == 2
+    assert "'planned' is empty" in problems[0]
+    assert "id 'twice' is already used by row 2" in problems[1]
+
+
 def test_pack_columns_are_read_back(tmp_path: Path, scenario: Path) -> None:
     sheet = write_sheet(
         tmp_path,
