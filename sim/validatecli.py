@@ -20,6 +20,10 @@ Echo = Callable[[str, bool], None]
 """Print one line (already made printable) to stdout, or to stderr when the flag is true."""
 
 
+TITLE_SHOWN = 120
+"""Characters of a title shown on an ok line (a file may hold a title of 100,000)."""
+
+
 def before_validating() -> None:
     """Call before importing sim.validation (its import builds pydantic validators)."""
     from sim.noplugins import skip_plugin_search
@@ -44,7 +48,12 @@ def validate(paths: Sequence[str], quiet: bool, echo: Echo) -> int:
         if not checked.ok:
             failed += 1
         elif not quiet:
-            echo(printable(f"{checked.path}: ok ({checked.kind}: {checked.title})"), False)
+            title = (
+                checked.title
+                if len(checked.title) <= TITLE_SHOWN
+                else (checked.title[: TITLE_SHOWN - 1] + "…")
+            )
+            echo(printable(f"{checked.path}: ok ({checked.kind}: {title})", one_line=True), False)
     if not quiet and len(results) > 1:
         echo(f"{len(results)} files checked, {failed} invalid", False)
     return INVALID if failed else 0

@@ -118,3 +118,16 @@ def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "binary" in proc.stderr
+
+
+def test_validate_ok_line_stays_short_whatever_the_title(tmp_path: Path) -> None:
+    """A title of 90,000 characters (within the limits) is cut on the ok line."""
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8")
+    old = '  title: "Quickstart: a warning from an ally"'
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace(old, "  title: " + "W" * 90_000), encoding="utf-8")
+    code, out, _ = invoke("validate", str(path))
+    assert code == 0, out
+    (line,) = out.splitlines()
+    assert line.startswith(f"{path}: ok (scenario: WWW") and line.endswith("W…)")
+    assert len(line) < len(str(path)) + 160
