@@ -3,16 +3,18 @@ day beside an evening start, and a variable's description."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from tui_helpers import ROOT, press, settle, text_of
+from tui_helpers import QUICKSTART, ROOT, press, settle, text_of
 
 from sim import events as ev
-from sim.loader import load_scenario
+from sim.loader import load_scenario, load_scenario_text
 from sim.schema import Scenario
 from tui.app import TabletopApp
 from tui.screens.rationale import RationaleDialog
 from tui.widgets.decision import DecisionPanel
+from tui.widgets.eventlog import EventLog
 
 SIZE = (120, 40)
 SHOWCASE = ROOT / "scenarios" / "showcase.yaml"
@@ -61,3 +63,33 @@ async def test_a_decision_at_its_deadline_instant_is_not_offered_for_choosing() 
         assert app.snapshot is not None
         made = [r for r in app.snapshot.records if isinstance(r, ev.DecisionMade)]
         assert (made[-1].decision, made[-1].option, made[-1].by) == ("evict", "watch", "deadline")
+
+
+EVENING = re.compile(r"^day (\d+) (\d\d-\d\d \d\d:\d\d)  ")
+
+
+def evening_quickstart() -> Scenario:
+    """The quickstart, starting at 21:00: the ally's warning (6 h in) comes at 03:00 on the
+    next calendar day, still within the exercise's first 24 hours (day 1)."""
+    text = QUICKSTART.read_text(encoding="utf-8")
+    text = text.replace("start: 2020-07-01T09:00:00+09:00", "start: 2020-07-01T21:00:00+09:00")
+    assert "T21:00" in text
+    return load_scenario_text(text, "evening.yaml")
+
+
+async def test_the_event_log_says_the_calendar_date_beside_the_exercise_day() -> None:
+    """The event log labels each line with the exercise day (24 h from the start) and the
+    calendar date and time (docs/scenario-format.md, 'Time'): an evening start must not read
+    'day 1 21:00' before 'day 1 03:00', and the labels sort as the lines do."""
+    app = TabletopApp(evening_quickstart())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "n")
+        lines = [s.text for s in app.screen.query_one(EventLog).lines if s.text.startswith("day")]
+        labels = [(int(m[1]), m[2]) for m in map(EVENING.match, lines) if m]
+        assert len(labels) == len(lines) >= 2, lines  # a wrapped line's rest has no label
+        assert labels[0] == (1, "07-01 21:00")
+        assert (1, "07-02 03:00") in labels
+        assert labels == sorted(labels)
+        panel = text_of(app.screen.query_one(DecisionPanel))
+        assert re.search(r"\(day \d+ \d\d-\d\d \d\d:\d\d\)", panel), panel
