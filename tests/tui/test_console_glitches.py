@@ -6,13 +6,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tui_helpers import QUICKSTART, ROOT, press, settle, text_of
+from rich.text import Text
+from textual.widgets import OptionList
+from tui_helpers import QUICKSTART, ROOT, press, settle, text_of, wait_for
 
 from sim import events as ev
 from sim.loader import load_scenario, load_scenario_text
 from sim.schema import Scenario
 from tui.app import TabletopApp
+from tui.screens.dialogs import AdjustDialog
 from tui.screens.rationale import RationaleDialog
+from tui.widgets.dashboard import VariableRow
 from tui.widgets.decision import DecisionPanel
 from tui.widgets.eventlog import EventLog
 
@@ -93,3 +97,53 @@ async def test_the_event_log_says_the_calendar_date_beside_the_exercise_day() ->
         assert labels == sorted(labels)
         panel = text_of(app.screen.query_one(DecisionPanel))
         assert re.search(r"\(day \d+ \d\d-\d\d \d\d:\d\d\)", panel), panel
+
+
+def described_quickstart() -> Scenario:
+    """The quickstart with markup in ally_trust's description (the loader refuses control
+    characters in a scenario)."""
+    text = QUICKSTART.read_text(encoding="utf-8")
+    old = 'description: "The ally\'s confidence in sharing intelligence"'
+    assert old in text
+    new = 'description: "[bold]The ally\'s[/bold] confidence [@click=app.quit]in sharing[/]"'
+    return load_scenario_text(text.replace(old, new), "described.yaml")
+
+
+def tooltip(app: TabletopApp, name: str) -> str | None:
+    row = app.screen.query_one(f"#var-{name}", VariableRow)
+    tip = row.tooltip
+    return None if tip is None else tip.plain if isinstance(tip, Text) else str(tip)
+
+
+def adjust_text(app: TabletopApp) -> str:
+    """The variables the adjust dialog lists, as shown."""
+    choices = app.screen.query_one("#choices", OptionList)
+    prompts = [choices.get_option_at_index(i).prompt for i in range(choices.option_count)]
+    return "\n".join(p.plain if isinstance(p, Text) else str(p) for p in prompts)
+
+
+async def test_a_variables_description_is_shown_literally_and_a_hidden_ones_only_to_the_controller() -> (
+    None
+):
+    """docs/scenario-format.md: a variable's description is 'shown on the dashboard' (its row's
+    tooltip) and in the adjust dialog; as written (markup shown, not applied); a hidden variable's only in the
+    controller view."""
+    app = TabletopApp(described_quickstart())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        shown = "[bold]The ally's[/bold] confidence [@click=app.quit]in sharing[/]"
+        assert tooltip(app, "ally_trust") == shown
+        assert tooltip(app, "monitoring") == "How well government networks are watched"
+        assert tooltip(app, "data_exposed") is None  # hidden: not in the players' view
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustDialog), "the adjust dialog")
+        dialog = adjust_text(app)
+        assert shown in dialog
+        assert "Diplomatic cables read" not in dialog
+        await pilot.press("escape")
+        await press(app, pilot, "v")
+        assert app.controller
+        assert tooltip(app, "data_exposed") == "Diplomatic cables read by the intruders (thousands)"
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustDialog), "the adjust dialog")
+        assert "Diplomatic cables read by the intruders" in adjust_text(app)
