@@ -19,6 +19,7 @@ from tui.screens.rationale import RationaleDialog
 from tui.widgets.dashboard import VariableRow
 from tui.widgets.decision import DecisionPanel
 from tui.widgets.eventlog import EventLog
+from tui.widgets.msel import MselPanel
 
 SIZE = (120, 40)
 SHOWCASE = ROOT / "scenarios" / "showcase.yaml"
@@ -97,6 +98,8 @@ async def test_the_event_log_says_the_calendar_date_beside_the_exercise_day() ->
         assert labels == sorted(labels)
         panel = text_of(app.screen.query_one(DecisionPanel))
         assert re.search(r"\(day \d+ \d\d-\d\d \d\d:\d\d\)", panel), panel
+        msel = text_of(app.screen.query_one(MselPanel))
+        assert "d1  07-02 03:00" in msel, msel  # the MSEL's short form says the same
 
 
 def described_quickstart() -> Scenario:
