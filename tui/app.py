@@ -34,6 +34,7 @@ from tui.fmt import when
 from tui.livereload import POLL, ReloadRefused, ScenarioReloaded, Watched, problem_lines
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
 from tui.recording import Recording
+from tui.widgets.decision import default_label
 from tui.widgets.textinput import guard_paste, safe_notice
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
@@ -423,6 +424,14 @@ class TabletopApp(App[None]):
             self.notify("No decision is open", severity="warning")
             return
         od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
+        if od.deadline <= snap.now:  # the engine would refuse it: say so, open no dialog
+            self.notify(
+                f"Too late: the deadline of {od.decision.prompt} has come; its default "
+                f"'{default_label(od)}' applies (press n or space)",
+                severity="warning",
+                markup=False,
+            )
+            return
         options = offered(od)
         if not 1 <= number <= len(options):
             self.notify(f"Choose 1 to {len(options)}", severity="warning")
@@ -714,7 +723,8 @@ class TabletopApp(App[None]):
         snap = self.snapshot
         if snap is not None and snap.open_decisions:
             od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
-            for n, option in enumerate(offered(od), start=1):
+            late = od.deadline <= snap.now  # its default applies this instant: no choice
+            for n, option in enumerate(() if late else offered(od), start=1):
                 out.append(
                     (
                         f"Choose {n}: {option.label}",

@@ -21,8 +21,10 @@ def day_of(scenario: Scenario, t: float) -> int:
 
 
 def when(scenario: Scenario, t: float) -> str:
-    """'day 3 14:00'."""
-    return f"day {day_of(scenario, t)} {clock_at(scenario, t):%H:%M}"
+    """'day 3 07-03 14:00': the exercise day (24 h from time 0, docs/scenario-format.md) and
+    the calendar date and time, so that after an evening start 'day 1 07-02 03:00' reads as
+    coming after 'day 1 07-01 21:00'."""
+    return f"day {day_of(scenario, t)} {clock_at(scenario, t):%m-%d %H:%M}"
 
 
 def duration(scenario: Scenario, dt: float) -> str:

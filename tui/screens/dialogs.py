@@ -262,6 +262,9 @@ class AdjustDialog(Dialog[AdjustRequest]):
                     literal(f"  now {number(self.values.get(name, spec.initial))}{spec.unit}"),
                     (bounds, "dim"),
                 )
+                if spec.description:  # the names are those this view may see
+                    prompt.append("\n")
+                    prompt.append_text(literal(spec.description, "dim"))
                 options.append(Option(prompt, id=name))
             yield OptionList(*options, id="choices", markup=False)
             yield TextInput(placeholder="new value", id="value", type="number")

@@ -88,6 +88,8 @@ class VariableRow(Horizontal):
             self.add_class("-changed")
             self.set_timer(1.5, lambda: self.remove_class("-changed"))
         self.last = value
+        # docs/scenario-format.md: the description is "shown on the dashboard" (as written)
+        self.tooltip = literal(spec.description) if spec.description else None
 
 
 def objectives_text(
@@ -148,6 +150,8 @@ class Dashboard(Horizontal):
             row.display = row.name_ in shown
             if row.display:
                 row.show(snapshot)
+            else:  # a hidden variable's description is the controller's
+                row.tooltip = None
         panel = self.query_one("#objectives", Static)
         width = panel.content_region.width
         panel.update(objectives_text(snapshot.view(controller).ratings, width=width))

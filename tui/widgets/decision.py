@@ -46,6 +46,8 @@ class DecisionPanel(Static):
         out.append("\n")
         out.append_text(literal(d.prompt, "bold"))
         out.append("\n")
+        if left <= 0:  # the deadline instant: the engine takes no choice now (see closing)
+            return out.append_text(closing(od, len(snapshot.open_decisions) - 1))
         options = offered(od)
         for n, option in enumerate(options, start=1):
             key = f" {n} " if n <= 9 else "   "
@@ -65,3 +67,22 @@ class DecisionPanel(Static):
             keys += f"   [o] next open decision ({others} more)"
         out.append(keys, style="dim")
         return out
+
+
+def default_label(od: OpenDecision) -> str:
+    d = od.decision
+    return next((o.label for o in d.options if o.id == d.default), d.default)
+
+
+def closing(od: OpenDecision, others: int) -> Text:
+    """A decision at its deadline instant: the engine refuses a choice from that instant on,
+    and the default applies when the instant ends, so no option is offered."""
+    out = Text()
+    out.append("No choice was made before the deadline: the default '", style="bold")
+    out.append_text(literal(default_label(od), "bold"))
+    out.append("' applies at the end of this instant.\n", style="bold")
+    keys = "[n] or [space] let it apply"
+    if others:
+        keys += f"   [o] next open decision ({others} more)"
+    out.append(keys, style="dim")
+    return out

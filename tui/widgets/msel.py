@@ -11,7 +11,7 @@ from tui.fmt import clock_at, day_of, literal
 
 
 class MselPanel(Static):
-    """One line per inject: status mark, day and time (or '(?)' if unknown), title."""
+    """One line per inject: status mark, day, date and time (or '(?)' if unknown), title."""
 
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
         super().__init__("", id=id)
@@ -39,9 +39,10 @@ class MselPanel(Static):
                 mark, style = "·", ""
             if e.time is not None:
                 t = e.time
-                when = f"d{day_of(self.scenario, t):<2} {clock_at(self.scenario, t):%H:%M}"
+                # the exercise day and the calendar date, as tui.fmt.when writes them
+                when = f"d{day_of(self.scenario, t):<2} {clock_at(self.scenario, t):%m-%d %H:%M}"
             else:
-                when = "── ──:──"
+                when = "── ──-── ──:──"
             out.append(f"{mark} {when} ", style=style)
             out.append_text(literal(e.title, style))
             if e.time is None and e.status == "pending":
