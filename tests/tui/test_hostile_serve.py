@@ -129,6 +129,26 @@ async def test_two_host_headers_are_refused(serve: Start) -> None:
         assert s.token.encode() not in answer
 
 
+async def test_a_mapped_loopback_host_header_is_served_and_a_mapped_other_host_is_not(
+    serve: Start,
+) -> None:
+    """`[::ffff:7f00:1]` is 127.0.0.1 written as IPv6 (a browser's address bar sends this)."""
+    s = await serve()
+    for host, expected in (
+        (f"[::ffff:127.0.0.1]:{s.port}", 200),
+        (f"[::ffff:7f00:1]:{s.port}", 200),
+        (f"[::ffff:10.0.0.1]:{s.port}", 403),
+        (f"[::ffff:8.8.8.8]:{s.port}", 403),
+        (f"[::ffff:127.0.0.1]:{s.port + 1 if s.port < 65535 else 1}", 403),
+    ):
+        origin = f"Origin: http://{host}\r\n" if expected == 200 else ""
+        answer = await raw_request(
+            s.port,
+            f"GET /?token={s.token} HTTP/1.1\r\nHost: {host}\r\n{origin}\r\n".encode(),
+        )
+        assert status(answer) == expected, (host, answer[:80])
+
+
 async def test_an_absolute_url_naming_another_host_does_not_get_past_the_host_check(
     serve: Start,
 ) -> None:
