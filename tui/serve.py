@@ -22,6 +22,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -394,6 +395,56 @@ def open_socket(bind: Bind, port: int) -> socket.socket:
     return sock
 
 
+def error_answer(status: int) -> web.Response:
+    """The whole answer to a request that failed before the app saw it: its status, nothing of it."""
+    try:
+        phrase = HTTPStatus(status).phrase.lower()
+    except ValueError:
+        phrase = "error"
+    response = web.Response(
+        status=status, text=f"tabletop serve: {phrase}\n", content_type="text/plain"
+    )
+    _secure(response, None)
+    response.force_close()
+    return response
+
+
+class _PlainErrors(web.RequestHandler):
+    """aiohttp's handler of one connection, answering what it could not parse with error_answer.
+
+    aiohttp answers a malformed request (a bad request line, bytes a URL or header may not hold,
+    a line too long) itself, before any middleware, and its answer quotes the offending bytes,
+    as text/plain without nosniff: a web page could make a browser send bytes of its choosing
+    and have them come back from this machine. aiohttp has no hook for that answer (its issues
+    3287 and 9882); handle_error is where it is made, so it is replaced here.
+    """
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        super().handle_error(request, status, exc, None)  # logs; raises if an answer had begun
+        return error_answer(status)
+
+
+class _Site(web.SockSite):
+    """A SockSite whose connections are handled by _PlainErrors (made as aiohttp's Server would)."""
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)  # registers the site with its runner (stopped by cleanup)
+        server = self._runner.server
+        assert server is not None
+        loop = asyncio.get_running_loop()
+
+        def connection() -> _PlainErrors:
+            return _PlainErrors(server, loop=loop, **server._kwargs)
+
+        self._server = await loop.create_server(connection, sock=self._sock, backlog=self._backlog)
+
+
 async def start_site(app: web.Application, sock: socket.socket) -> web.AppRunner:
     """Run app on an already listening socket; await runner.cleanup() to stop."""
     runner = web.AppRunner(
@@ -404,7 +455,7 @@ async def start_site(app: web.Application, sock: socket.socket) -> web.AppRunner
         keepalive_timeout=IDLE_TIMEOUT,
     )
     await runner.setup()
-    await web.SockSite(runner, sock).start()
+    await _Site(runner, sock).start()
     return runner
 
 
@@ -480,7 +531,7 @@ def serve_console(
 
 
 def _quiet_aiohttp() -> None:
-    """Malformed requests are answered 400 by aiohttp; don't print its tracebacks for them."""
+    """Malformed requests are answered 400 (see _PlainErrors); don't print tracebacks for them."""
     quiet = logging.getLogger("aiohttp")
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False

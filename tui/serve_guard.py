@@ -61,25 +61,59 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+MAX_HOST_NAME = 253
+"""Longest --host accepted (the longest DNS name); longer is refused before any look-up."""
+
+
+def _unmapped(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IPv4-mapped IPv6 address (``::ffff:a.b.c.d``) as the IPv4 address it stands for.
+
+    Only the mapped form (``::ffff:0:0/96``) is the same machine as its IPv4 address; the
+    look-alikes (IPv4-compatible ``::a.b.c.d``, NAT64 ``64:ff9b::``, 6to4 ``2002::``) name a
+    gateway or nothing, and stay as they are.
+    """
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def _shown(text: str) -> str:
+    """text quoted for a one-line message: control characters escaped, at most 60 shown."""
+    return repr(text if len(text) <= 60 else text[:60] + "...")
+
+
 def resolve_bind(host: str, *, allow_remote: bool) -> Bind:
-    """The address to listen on for --host; a non-loopback one needs allow_remote."""
+    """The address to listen on for --host; a non-loopback one needs allow_remote.
+
+    An IPv4-mapped address (``::ffff:127.0.0.1``) is listened on in its IPv4 form, and is
+    loopback exactly when that form is.
+    """
     import ipaddress
     import socket
 
-    name = host.strip().strip("[]")
+    name = host.strip()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
     if not name:
         raise BindError("--host is empty")
+    if len(name) > MAX_HOST_NAME or not name.isprintable() or "[" in name or "]" in name:
+        raise BindError(f"--host {_shown(name)} is not a host name or IP address")
     if name.lower() == "localhost":
         return Bind(socket.AF_INET, "127.0.0.1", True)
     ip = _ip(name)
     if ip is None:
         try:
             infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError):
-            raise BindError(f"cannot resolve --host {name!r}") from None
+        except (OSError, UnicodeError, ValueError):
+            raise BindError(f"cannot resolve --host {_shown(name)}") from None
         if not infos:
-            raise BindError(f"cannot resolve --host {name!r}")
+            raise BindError(f"cannot resolve --host {_shown(name)}")
         ip = ipaddress.ip_address(str(infos[0][4][0]).split("%")[0])
+    elif ip.version == 6 and ip.ipv4_mapped is not None and ip.scope_id is not None:
+        raise BindError(f"--host {_shown(name)}: an IPv4-mapped address has no zone (%...)")
+    ip = _unmapped(ip)
     family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
     if ip.is_loopback:
         return Bind(family, str(ip), True)
@@ -127,13 +161,14 @@ def _is_loopback_name(name: str) -> bool:
     if name == "localhost":
         return True
     ip = _ip(name)
-    return ip is not None and ip.is_loopback
+    return ip is not None and _unmapped(ip).is_loopback
 
 
 def host_ok(header: str | None, port: int, *, remote_names: frozenset[str] | None) -> bool:
     """True for a Host header that names this server (the defence against DNS rebinding).
 
-    Loopback names are always accepted. With remote access on (remote_names not None), so are
+    Loopback names are always accepted, an IPv4-mapped one (``[::ffff:7f00:1]``, as a browser
+    writes ``[::ffff:127.0.0.1]``) included. With remote access on (remote_names not None), so are
     IP literals and the given machine names: a DNS-rebinding page reaches us under a name of
     its own, never under an IP address or ours.
     """

@@ -129,6 +129,26 @@ async def test_two_host_headers_are_refused(serve: Start) -> None:
         assert s.token.encode() not in answer
 
 
+async def test_a_mapped_loopback_host_header_is_served_and_a_mapped_other_host_is_not(
+    serve: Start,
+) -> None:
+    """`[::ffff:7f00:1]` is 127.0.0.1 written as IPv6 (a browser's address bar sends this)."""
+    s = await serve()
+    for host, expected in (
+        (f"[::ffff:127.0.0.1]:{s.port}", 200),
+        (f"[::ffff:7f00:1]:{s.port}", 200),
+        (f"[::ffff:10.0.0.1]:{s.port}", 403),
+        (f"[::ffff:8.8.8.8]:{s.port}", 403),
+        (f"[::ffff:127.0.0.1]:{s.port + 1 if s.port < 65535 else 1}", 403),
+    ):
+        origin = f"Origin: http://{host}\r\n" if expected == 200 else ""
+        answer = await raw_request(
+            s.port,
+            f"GET /?token={s.token} HTTP/1.1\r\nHost: {host}\r\n{origin}\r\n".encode(),
+        )
+        assert status(answer) == expected, (host, answer[:80])
+
+
 async def test_an_absolute_url_naming_another_host_does_not_get_past_the_host_check(
     serve: Start,
 ) -> None:
@@ -178,6 +198,96 @@ async def test_very_long_urls_and_headers_are_refused_whole(serve: Start) -> Non
         answer = await raw_request(s.port, request.encode())
         assert status(answer) in (400, 413, 414, 431), answer[:80]
     assert await status_of(s.page) == 200  # and the server still serves
+
+
+# --- requests the server cannot parse: answered, never echoed ----------------------------------
+
+ECHO = b"tt-echo-7q"
+"""In every malformed request below: seen anywhere in the answer, the server echoed the attacker."""
+SCRIPT = b"<script>alert(1)</script>"
+
+
+def malformed_requests(port: int) -> dict[str, bytes]:
+    host = f"Host: 127.0.0.1:{port}\r\nConnection: close\r\n".encode()
+    line = b" HTTP/1.1\r\n" + host + b"\r\n"
+    get = b"GET / HTTP/1.1\r\n" + host
+    return {
+        "control characters in the path": b"GET /\x01\x1b[2J" + ECHO + SCRIPT + line,
+        "bytes that are not UTF-8": b"GET /\xff\xfe" + ECHO + SCRIPT + line,
+        "NUL in the path": b"GET /\x00" + ECHO + SCRIPT + line,
+        "a space inside the path": b"GET /a " + ECHO + SCRIPT + line,
+        "a URL longer than any line": b"GET /" + ECHO + SCRIPT * 1000 + line,
+        "a bad HTTP version": b"GET /" + ECHO + SCRIPT + b" HTTP/9.<b>\r\n" + host + b"\r\n",
+        "a bad method": b"G<" + ECHO + b">T /" + line,
+        "not HTTP at all": SCRIPT + ECHO + b"\r\n\r\n",
+        "a broken absolute URL": b"GET http://[" + ECHO + SCRIPT + line,
+        "a bad header name": get + b"X" + ECHO + SCRIPT + b": y\r\n\r\n",
+        "a bad header value": get + b"X: " + ECHO + SCRIPT + b"\x01\r\n\r\n",
+        "a bad Content-Length": get + b"Content-Length: " + ECHO + b"\r\n\r\n",
+    }
+
+
+async def whole_answer(port: int, data: bytes) -> bytes:
+    """Send bytes as they are; every byte the server sends back until it closes."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(), LIMIT)
+    finally:
+        writer.close()
+
+
+def head_and_body(answer: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.split(b"\r\n")
+    headers = dict(line.lower().split(b": ", 1) for line in lines)
+    return int(status_line.split(b" ")[1]), headers, body
+
+
+async def test_malformed_requests_get_a_fixed_plain_answer_that_echoes_nothing(
+    serve: Start,
+) -> None:
+    """aiohttp's own 400 quotes the request line back; a page that makes a browser send such a
+    request must get nothing of its own back, and nothing a browser would run or sniff."""
+    s = await serve()
+    bodies: dict[int, set[bytes]] = {}
+    for what, request in malformed_requests(s.port).items():
+        answer = await whole_answer(s.port, request)
+        code, headers, body = head_and_body(answer)
+        assert 400 <= code < 500, (what, answer[:200])
+        for echoed in (ECHO, b"<script", b"\xff", b"\x1b", b"\x00", b"<b>"):
+            assert echoed not in answer, (what, echoed, answer[:400])
+        assert headers.get(b"content-type", b"").startswith(b"text/plain"), (what, headers)
+        assert headers.get(b"x-content-type-options") == b"nosniff", (what, headers)
+        assert int(headers[b"content-length"]) == len(body), what
+        bodies.setdefault(code, set()).add(body)
+    # One fixed answer for each status, whatever was sent. (aiohttp's pure-Python parser lets
+    # the bytes that are not UTF-8 through to the app, which refuses them 403: as fixed.)
+    assert all(len(fixed) == 1 for fixed in bodies.values()), bodies
+    assert 400 in bodies
+    assert await status_of(s.page) == 200  # and the server still serves
+
+
+async def test_a_malformed_request_after_a_good_one_is_answered_the_same_way(serve: Start) -> None:
+    """On a kept-alive connection: the good request is served, the bad one echoes nothing."""
+    s = await serve()
+    good = f"GET /?token={s.token} HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\r\n\r\n".encode()
+    bad = malformed_requests(s.port)["control characters in the path"]
+    reader, writer = await asyncio.open_connection("127.0.0.1", s.port)
+    try:
+        writer.write(good)
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), LIMIT)
+        code, headers, _ = head_and_body(head)
+        assert code == 200
+        await reader.readexactly(int(headers[b"content-length"]))
+        writer.write(bad)
+        second = await asyncio.wait_for(reader.read(), LIMIT)
+    finally:
+        writer.close()
+    assert 400 <= head_and_body(second)[0] < 500
+    assert ECHO not in second and b"<script" not in second
+    assert head_and_body(second)[1].get(b"x-content-type-options") == b"nosniff"
 
 
 # --- websocket messages -------------------------------------------------------------------------

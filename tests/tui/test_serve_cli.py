@@ -79,7 +79,19 @@ def fetch(url: str) -> int:
             time.sleep(0.1)
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "example.invalid.0.0.0.0"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "0.0.0.0",
+        "::",
+        "192.0.2.10",
+        "example.invalid.0.0.0.0",
+        "::ffff:192.0.2.10",
+        "[::ffff:127.0.0.1%eth0]",
+        "[::ffff:127.0.0.1",
+        "::ffff:127.0.0.1\x1b[2J",
+    ],
+)
 def test_a_host_other_machines_can_reach_needs_allow_remote(host: str) -> None:
     result = tabletop("serve", "--host", host, "--port", "0", timeout=60)
     assert result.returncode == 2, result
@@ -129,6 +141,16 @@ def test_each_start_prints_a_new_secret_address() -> None:
         token = first.split("token=")[1]
         assert token != second.split("token=")[1]
         assert len(token) >= 40
+
+
+def test_a_mapped_loopback_host_serves_this_machine_only() -> None:
+    """`--host ::ffff:127.0.0.1` is 127.0.0.1 written as IPv6: no --allow-remote, no warning."""
+    with serving("--host", "::ffff:127.0.0.1") as (url, proc):
+        assert url.startswith("http://127.0.0.1:")
+        assert fetch(url) == 200
+    assert proc.stderr is not None
+    errors = proc.stderr.read()
+    assert "warning" not in errors and "Traceback" not in errors
 
 
 def test_allow_remote_warns_and_serves() -> None:

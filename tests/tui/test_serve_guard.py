@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+
 import pytest
 
 from tui.serve_guard import (
@@ -85,3 +88,117 @@ def test_sizes_are_clamped() -> None:
     assert clamp_size("abc", None) == (80, 24)
     assert clamp_size(True, 3.5) == (80, 24)
     assert clamp_size("9" * 50, "1" * 7) == (80, 24)
+
+
+# --- IPv4-mapped IPv6 addresses (::ffff:a.b.c.d): judged by their IPv4 form ---------------------
+
+MAPPED_LOOPBACK = [
+    "::ffff:127.0.0.1",
+    "[::ffff:127.0.0.1]",
+    "::ffff:7f00:1",
+    "::FFFF:7F00:1",
+    "0:0:0:0:0:ffff:127.0.0.1",
+    "::ffff:127.9.9.9",
+]
+
+
+@pytest.mark.parametrize("host", MAPPED_LOOPBACK)
+def test_a_mapped_loopback_bind_is_this_machine_and_listens_on_its_ipv4_form(host: str) -> None:
+    bind = resolve_bind(host, allow_remote=False)
+    assert bind.loopback
+    assert bind.family == socket.AF_INET
+    assert ipaddress.ip_address(bind.address).is_loopback and "." in bind.address
+
+
+MAPPED_REMOTE = [
+    "::ffff:10.0.0.1",
+    "::ffff:8.8.8.8",
+    "[::ffff:192.168.1.1]",
+    "::ffff:0.0.0.0",  # every IPv4 address of this machine
+    "::ffff:7f00:1:1",  # looks mapped, is not (five zero groups, not six)
+    "::127.0.0.1",  # IPv4-compatible (obsolete), not mapped
+    "64:ff9b::127.0.0.1",  # NAT64: a gateway's address, not ours
+    "2002:7f00:1::",  # 6to4: likewise
+]
+
+
+@pytest.mark.parametrize("host", MAPPED_REMOTE)
+def test_a_mapped_address_of_another_machine_still_needs_allow_remote(host: str) -> None:
+    with pytest.raises(BindError, match="--allow-remote"):
+        resolve_bind(host, allow_remote=False)
+    assert not resolve_bind(host, allow_remote=True).loopback
+
+
+MALFORMED_BINDS = [
+    "::ffff:127.0.0.1.1",
+    "[::ffff:127.0.0.1",
+    "::ffff:127.0.0.1]",
+    "[[::ffff:127.0.0.1]]",
+    "::ffff:127.1",
+    "::ffff:0127.0.0.1",
+    "::ffff:127.0.0.256",
+    "::ffff:127.0.0.1%eth0",
+    "[::ffff:127.0.0.1%eth0]",
+    "::ffff:127.0.0.1%25eth0",
+    "::ffff:7f00:1%lo",
+    "::ffff:10.0.0.1%eth0",
+    "::ffff:127.0.0.1\x00",
+    "::ffff:127.0.0.1\x1b[31m",
+    "::ffff:127.0.0.1%\x1b]0;owned\x07",
+    "::ffff:" + "0" * 300 + "127.0.0.1",
+    "::ffff:127.0.0.1" + "a" * 300,
+]
+
+
+@pytest.mark.parametrize("host", MALFORMED_BINDS)
+@pytest.mark.parametrize("allow_remote", [False, True])
+def test_malformed_mapped_binds_are_refused_in_one_printable_line(
+    host: str, allow_remote: bool
+) -> None:
+    with pytest.raises(BindError) as refused:
+        resolve_bind(host, allow_remote=allow_remote)
+    message = str(refused.value)
+    assert message.isprintable() and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "[::ffff:127.0.0.1]:8000",
+        "[::ffff:7f00:1]:8000",  # as browsers write it
+        "[::FFFF:7F00:1]:8000",
+        "[0:0:0:0:0:ffff:127.0.0.1]:8000",
+    ],
+)
+def test_a_mapped_loopback_host_header_is_this_machine(header: str) -> None:
+    assert host_ok(header, 8000, remote_names=None)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "[::ffff:10.0.0.1]:8000",
+        "[::ffff:8.8.8.8]:8000",
+        "[::ffff:a00:1]:8000",
+        "[::ffff:0.0.0.0]:8000",
+        "[::ffff:7f00:1:1]:8000",
+        "[::127.0.0.1]:8000",
+        "[64:ff9b::7f00:1]:8000",
+        "[::ffff:127.0.0.1]:8001",
+        "[::ffff:127.0.0.1.1]:8000",
+        "[::ffff:127.0.0.1:8000",
+        "::ffff:127.0.0.1:8000",
+        "::ffff:127.0.0.1",
+        "[::ffff:127.0.0.1]]:8000",
+        "[[::ffff:127.0.0.1]]:8000",
+        "[::ffff:127.0.0.1]8000",
+        "[::ffff:127.0.0.1%eth0]:8000",
+        "[::ffff:127.0.0.1%25eth0]:8000",
+        "[::ffff:127.0.0.1\x00]:8000",
+        "[::ffff:127.0.0.1]\x1b[31m:8000",
+        "[::ffff:127.0.0.1\r\nX-Evil: 1]:8000",
+        "[::ffff:" + "0" * 300 + "127.0.0.1]:8000",
+    ],
+)
+def test_other_or_malformed_mapped_host_headers_are_refused(header: str) -> None:
+    assert not host_ok(header, 8000, remote_names=None)
