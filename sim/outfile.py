@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+from typing import IO, Any
 
 
 def _new_file_mode() -> int:
@@ -31,9 +32,24 @@ opened it, appending as it does (never truncated, never replaced)."""
 
 def write_text_file(path: str, text: str, *, newline: str | None = None) -> None:
     """Write text (UTF-8) to path whole, or raise OSError and leave path as it was."""
+    _write_whole(path, text, newline)
+
+
+def write_bytes_file(path: str, data: bytes) -> None:
+    """Write bytes (a PDF) to path whole, or raise OSError and leave path as it was."""
+    _write_whole(path, data, None)
+
+
+def _open(target: str | int, how: str, data: str | bytes, newline: str | None) -> IO[Any]:
+    if isinstance(data, bytes):
+        return open(target, how + "b")
+    return open(target, how, encoding="utf-8", newline=newline)
+
+
+def _write_whole(path: str, data: str | bytes, newline: str | None) -> None:
     if _STREAM.fullmatch(os.path.normpath(path)):
-        with open(path, "a", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
+        with _open(path, "a", data, newline) as handle:
+            handle.write(data)
         return
     target = os.path.realpath(path)
     try:
@@ -41,14 +57,14 @@ def write_text_file(path: str, text: str, *, newline: str | None = None) -> None
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
-        with open(target, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
+        with _open(target, "w", data, newline) as handle:
+            handle.write(data)
         return
     folder, name = os.path.split(target)
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
+        with _open(fd, "w", data, newline) as handle:
+            handle.write(data)
         os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else _new_file_mode())
         os.replace(temporary, target)
     except BaseException:

@@ -118,7 +118,12 @@ def report(
         from sim.analysis.pdf import html_to_pdf
 
         assert out is not None
-        html_to_pdf(aar_html(aar, caveat), Path(out))
+        try:
+            html_to_pdf(aar_html(aar, caveat), Path(out))
+        except OSError as exc:
+            from sim.cli import _cannot_write
+
+            _cannot_write(out, exc.strerror or type(exc).__name__)
         click.echo(f"wrote {printable(out, one_line=True)}", err=True)
         return
     _write(render_aar(aar, fmt, caveat), out)
