@@ -145,6 +145,17 @@ def _check_playbooks(model: Scenario, paths: list[Path]) -> None:
         _fail_problems(problems)
 
 
+def _write_into(path: Path, text: str) -> None:
+    """Write one file of a package; an OSError names it (a full disk names no file)."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
+
+
 PACK_FILES = (
     "situation-manual.html",
     "situation-manual.md",
@@ -189,8 +200,7 @@ def pack(scenario: str, out: str) -> None:
     try:
         with whole_folder(out) as stage:
             for name, render in zip(PACK_FILES, renderers, strict=True):
-                with open(stage / name, "w", encoding="utf-8", newline="") as handle:
-                    handle.write(render())
+                _write_into(stage / name, render())
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) else out
         _cannot_write(where, exc.strerror or type(exc).__name__)

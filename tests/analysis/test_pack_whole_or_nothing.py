@@ -217,3 +217,56 @@ def test_pack_into_the_current_folder(tmp_path: Path, monkeypatch: pytest.Monkey
     (tmp_path / "keep.txt").write_text("mine\n", encoding="utf-8")
     assert pack(".").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*PACK_FILES, "keep.txt"])
+
+
+# --- a real full disk, in a process of its own ------------------------------------------------
+
+
+def _package_sizes() -> list[int]:
+    from aar_helpers import scenario
+
+    from sim.analysis.html import handbook_html, manual_html
+    from sim.analysis.markdown import handbook_markdown, manual_markdown
+    from sim.analysis.pack import msel_csv, package
+
+    made = package(scenario("quickstart"))
+    texts = (
+        manual_html(made.manual),
+        manual_markdown(made.manual),
+        handbook_html(made.handbook),
+        handbook_markdown(made.handbook),
+        msel_csv(made.handbook),
+    )
+    return [len(t.encode("utf-8")) for t in texts]
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["old package", "new folder"])
+def test_a_disk_that_fills_up_part_way_leaves_the_target_unchanged(
+    tmp_path: Path, existing: bool
+) -> None:
+    """The first two files fit, a later one does not (a file size limit: EFBIG)."""
+    import resource
+    import subprocess
+    import sys
+
+    sizes = _package_sizes()
+    limit = max(sizes[:2]) + 1
+    assert max(sizes[2:]) > limit, "the limit must stop a later file"
+    out = tmp_path / "pkg"
+    if existing:
+        old_package(out)
+    before = snapshot(tmp_path)
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [Path(sys.executable).with_name("tabletop"), "pack", "quickstart", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == f"error: cannot write {out / PACK_FILES[2]}: File too large"
+    assert snapshot(tmp_path) == before
