@@ -113,6 +113,18 @@ def _move_files_in(stage: Path, target: Path) -> None:
         raise
 
 
+def write_staged(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Write one file (UTF-8) into the temporary folder; an OSError names the file (a full
+    disk names none), and :func:`whole_folder` says it by the name it was going to have."""
+    try:
+        with open(path, "w", encoding="utf-8", newline=newline) as handle:
+            handle.write(text)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
+
+
 def _as_given(path: str, folders: tuple[Path, ...], out: str | os.PathLike[str]) -> str:
     """A path in the temporary folder or the target, as the user named the target: the file
     being written is named by where it was going, not by where it was built."""

@@ -145,17 +145,6 @@ def _check_playbooks(model: Scenario, paths: list[Path]) -> None:
         _fail_problems(problems)
 
 
-def _write_into(path: Path, text: str) -> None:
-    """Write one file of a package; an OSError names it (a full disk names no file)."""
-    try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except OSError as exc:
-        if exc.filename is None:
-            exc.filename = str(path)
-        raise
-
-
 PACK_FILES = (
     "situation-manual.html",
     "situation-manual.md",
@@ -185,7 +174,7 @@ def pack(scenario: str, out: str) -> None:
     from sim.analysis.markdown import handbook_markdown, manual_markdown
     from sim.analysis.pack import msel_csv, package
     from sim.cli import _cannot_write, _load
-    from sim.outfolder import whole_folder
+    from sim.outfolder import whole_folder, write_staged
     from sim.safetext import printable
 
     model = _load(scenario)
@@ -200,7 +189,7 @@ def pack(scenario: str, out: str) -> None:
     try:
         with whole_folder(out) as stage:
             for name, render in zip(PACK_FILES, renderers, strict=True):
-                _write_into(stage / name, render())
+                write_staged(stage / name, render(), newline="")
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) else out
         _cannot_write(where, exc.strerror or type(exc).__name__)
