@@ -63,9 +63,10 @@ def _remove_empty(made: list[Path]) -> None:
             os.rmdir(path)
 
 
-def _checked(stage: Path, target: Path) -> list[tuple[str, bool]]:
+def _checked(stage: Path, target: Path, replace: bool) -> list[tuple[str, bool]]:
     """Each file in stage and whether the target has a namesake, after checking that every
-    namesake is a file or a link that may be replaced (OSError naming it if not)."""
+    namesake may be replaced (a file or a link, and only with ``replace``): OSError naming
+    the first that may not."""
     plan: list[tuple[str, bool]] = []
     for name in sorted(os.listdir(stage)):
         dest = target / name
@@ -74,6 +75,8 @@ def _checked(stage: Path, target: Path) -> list[tuple[str, bool]]:
         except FileNotFoundError:
             plan.append((name, False))
             continue
+        if not replace:
+            raise FileExistsError(errno.EEXIST, "exists; not overwritten", str(dest))
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(dest))
         if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
@@ -92,9 +95,10 @@ def _keep(dest: Path, backup: Path) -> None:
         os.replace(dest, backup)
 
 
-def _move_files_in(stage: Path, target: Path) -> None:
-    """Move each file of stage over its namesake in target, all or none."""
-    plan = _checked(stage, target)
+def _move_files_in(stage: Path, target: Path, replace: bool) -> None:
+    """Move each file of stage over its namesake in target (without ``replace``: only where
+    there is none), all or none."""
+    plan = _checked(stage, target, replace)
     backups = Path(tempfile.mkdtemp(prefix=".old-", dir=stage))
     moved: list[tuple[str, bool]] = []
     try:
@@ -102,13 +106,19 @@ def _move_files_in(stage: Path, target: Path) -> None:
             if had:
                 _keep(target / name, backups / name)
             moved.append((name, had))
-            os.replace(stage / name, target / name)
+            if replace:
+                os.replace(stage / name, target / name)
+            else:  # a link cannot take the place of a file made meanwhile
+                os.link(stage / name, target / name)
+                os.unlink(stage / name)
     except BaseException:
         for name, had in reversed(moved):
             with contextlib.suppress(OSError):
                 if had:
                     os.replace(backups / name, target / name)
-                elif not (stage / name).exists():  # it was moved: take it out again
+                elif not os.path.lexists(stage / name) or os.path.samefile(
+                    stage / name, target / name
+                ):  # it was moved (or linked): take it out again
                     os.unlink(target / name)
         raise
 
@@ -136,9 +146,11 @@ def _as_given(path: str, folders: tuple[Path, ...], out: str | os.PathLike[str])
 
 
 @contextlib.contextmanager
-def whole_folder(out: str | os.PathLike[str]) -> Iterator[Path]:
+def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterator[Path]:
     """Yield an empty temporary folder to write files into; when the block ends without an
-    exception, move them into ``out`` (see the module's docstring), all or none.
+    exception, move them into ``out`` (see the module's docstring), all or none. Without
+    ``replace``, a file already in ``out`` under one of their names stops it all
+    (FileExistsError naming it), and none is ever overwritten.
 
     On any exception (KeyboardInterrupt too) the temporary folder and any parent folders made
     for ``out`` are removed, ``out`` is left as it was, and the exception goes on. An OSError
@@ -169,9 +181,9 @@ def whole_folder(out: str | os.PathLike[str]) -> Iterator[Path]:
             except OSError as exc:  # made meanwhile, and not empty: as for an existing one
                 if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
                     raise
-                _move_files_in(stage, target)
+                _move_files_in(stage, target, replace)
         else:
-            _move_files_in(stage, target)
+            _move_files_in(stage, target, replace)
     except BaseException as exc:
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty(made)
