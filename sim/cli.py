@@ -49,6 +49,21 @@ def write_out(out: str, text: str, *, newline: str | None = None) -> None:
     click.echo(printable(f"wrote {out}", one_line=True), err=True)
 
 
+def write_outs(files: list[tuple[str, str]]) -> None:
+    """Write result files (path, text) all or none, each whole (the old files stay if any one
+    fails), or exit 1 with one line naming the one that could not be written."""
+    from sim.outfile import write_text_files
+    from sim.safetext import printable
+
+    try:
+        write_text_files(files)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else files[0][0]
+        _cannot_write(where, exc.strerror or type(exc).__name__)
+    for out, _ in files:
+        click.echo(printable(f"wrote {out}", one_line=True), err=True)
+
+
 def _cannot_write(out: str, reason: str) -> NoReturn:
     from sim.safetext import printable
 

@@ -15,6 +15,8 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Sequence
+from typing import IO, Any
 
 
 def _new_file_mode() -> int:
@@ -31,25 +33,124 @@ opened it, appending as it does (never truncated, never replaced)."""
 
 def write_text_file(path: str, text: str, *, newline: str | None = None) -> None:
     """Write text (UTF-8) to path whole, or raise OSError and leave path as it was."""
+    _write_whole(path, text, newline)
+
+
+def write_bytes_file(path: str, data: bytes) -> None:
+    """Write bytes (a PDF) to path whole, or raise OSError and leave path as it was."""
+    _write_whole(path, data, None)
+
+
+def write_text_files(files: Sequence[tuple[str, str]]) -> None:
+    """Write each (path, text) whole, and all or none: every regular file is first written
+    beside its target, and only then are they renamed into place, one by one; if a write or
+    a rename fails (or Ctrl-C comes), the temporary files are removed and the files already
+    renamed are put back as they were. Raises OSError. A stream or a device (see the module)
+    cannot be taken back: it is written last."""
+    staged: list[tuple[str, str, bool, str]] = []  # (temporary, target, had a file, path)
+    direct: list[tuple[str, str]] = []
+    done: list[tuple[str, str | None, bool]] = []  # (target, the old file's second name, had)
+    kept: str | None = None
+    path = ""
+    try:
+        for path, text in files:
+            target = _regular_target(path)
+            if target is None:
+                direct.append((path, text))
+                continue
+            staged.append((_staged(target, text, None), target, os.path.lexists(target), path))
+        for temporary, target, had, named in staged:
+            path = named
+            kept = _kept(target) if had else None
+            os.replace(temporary, target)
+            done.append((target, kept, had))
+            kept = None
+    except BaseException as exc:
+        if isinstance(exc, OSError):
+            exc.filename, exc.filename2 = path, None  # the file as named, not its temporary
+        for temporary, _, _, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        if kept is not None:  # the rename that failed left its target as it was
+            with contextlib.suppress(OSError):
+                os.unlink(kept)
+        for target, old, had in reversed(done):
+            with contextlib.suppress(OSError):
+                if old is not None:
+                    os.replace(old, target)
+                elif not had:
+                    os.unlink(target)
+        raise
+    for _, old, _ in done:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
+    for path, text in direct:
+        _write_whole(path, text, None)
+
+
+def _kept(target: str) -> str | None:
+    """A second name (a hard link) for the file at target, to put it back; None if the
+    filesystem has no hard links."""
+    folder, name = os.path.split(target)
+    fd, kept = tempfile.mkstemp(prefix=f".{name}.", suffix=".old", dir=folder)
+    os.close(fd)
+    os.unlink(kept)
+    try:
+        os.link(target, kept)
+    except OSError:
+        return None
+    return kept
+
+
+def _regular_target(path: str) -> str | None:
+    """Where a file at path is written by a rename, or None for a stream or a device."""
     if _STREAM.fullmatch(os.path.normpath(path)):
-        with open(path, "a", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
-        return
+        return None
     target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    return target if stat.S_ISREG(mode) else None
+
+
+def _staged(target: str, data: str | bytes, newline: str | None) -> str:
+    """A temporary file beside target holding data, with target's mode (or a new file's)."""
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        with open(target, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
-        return
     folder, name = os.path.split(target)
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
+        with _open(fd, "w", data, newline) as handle:
+            handle.write(data)
         os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else _new_file_mode())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary
+
+
+def _open(target: str | int, how: str, data: str | bytes, newline: str | None) -> IO[Any]:
+    if isinstance(data, bytes):
+        return open(target, how + "b")
+    return open(target, how, encoding="utf-8", newline=newline)
+
+
+def _write_whole(path: str, data: str | bytes, newline: str | None) -> None:
+    target = _regular_target(path)
+    if target is None:  # a stream is appended to, as the shell opened it; a device written
+        appending = _STREAM.fullmatch(os.path.normpath(path)) is not None
+        with _open(
+            path if appending else os.path.realpath(path), "a" if appending else "w", data, newline
+        ) as handle:
+            handle.write(data)
+        return
+    temporary = _staged(target, data, newline)
+    try:
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

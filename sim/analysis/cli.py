@@ -13,6 +13,8 @@ import click
 from sim.cli import output_name
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sim.schema import Scenario
 
 FORMATS = ("html", "md", "json", "pdf")
@@ -116,7 +118,12 @@ def report(
         from sim.analysis.pdf import html_to_pdf
 
         assert out is not None
-        html_to_pdf(aar_html(aar, caveat), Path(out))
+        try:
+            html_to_pdf(aar_html(aar, caveat), Path(out))
+        except OSError as exc:
+            from sim.cli import _cannot_write
+
+            _cannot_write(out, exc.strerror or type(exc).__name__)
         click.echo(f"wrote {printable(out, one_line=True)}", err=True)
         return
     _write(render_aar(aar, fmt, caveat), out)
@@ -154,7 +161,8 @@ PACK_FILES = (
     required=True,
     type=click.Path(file_okay=False, writable=True),
     callback=output_name,
-    help="Directory to write the package into (made if missing).",
+    help="Directory to write the package into (made if missing). All five files are "
+    "written, or none: on any failure DIR is left as it was.",
 )
 def pack(scenario: str, out: str) -> None:
     """Write the exercise package of SCENARIO: Situation Manual, controllers' handbook, MSEL.
@@ -165,25 +173,25 @@ def pack(scenario: str, out: str) -> None:
     from sim.analysis.html import handbook_html, manual_html
     from sim.analysis.markdown import handbook_markdown, manual_markdown
     from sim.analysis.pack import msel_csv, package
-    from sim.cli import _load, write_out
+    from sim.cli import _cannot_write, _load
+    from sim.outfolder import whole_folder, write_staged
     from sim.safetext import printable
 
     model = _load(scenario)
     made = package(model)
-    directory = Path(out)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise click.BadParameter(
-            f"cannot make directory '{printable(out, one_line=True)}': {exc.strerror}",
-            param_hint="--out",
-        ) from None
-    texts = (
-        manual_html(made.manual),
-        manual_markdown(made.manual),
-        handbook_html(made.handbook),
-        handbook_markdown(made.handbook),
-        msel_csv(made.handbook),
+    renderers: tuple[Callable[[], str], ...] = (
+        lambda: manual_html(made.manual),
+        lambda: manual_markdown(made.manual),
+        lambda: handbook_html(made.handbook),
+        lambda: handbook_markdown(made.handbook),
+        lambda: msel_csv(made.handbook),
     )
-    for name, text in zip(PACK_FILES, texts, strict=True):
-        write_out(str(directory / name), text, newline="")
+    try:
+        with whole_folder(out) as stage:
+            for name, render in zip(PACK_FILES, renderers, strict=True):
+                write_staged(stage / name, render(), newline="")
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else out
+        _cannot_write(where, exc.strerror or type(exc).__name__)
+    for name in PACK_FILES:
+        click.echo(printable(f"wrote {Path(out) / name}", one_line=True), err=True)

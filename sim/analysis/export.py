@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,40 +89,46 @@ def export_session(
 ) -> Exported:
     """Write the session's report, in each format and edition, into ``folder``.
 
-    Each file is written whole or not at all (a temporary file renamed into place); a file of
-    the same name is replaced. Raises ExportError (nothing half-written) or StoreError. With
-    ``pdf``, each edition is also printed to PDF from its HTML where a browser is installed;
-    where none is, or printing fails, the other files are still written and ``pdf_note`` says
-    why there is no PDF.
+    All the files are written or none (:func:`sim.outfolder.whole_folder`): they are built in
+    a temporary folder and then each replaces its namesake, so a failure part-way (a full
+    disk, Ctrl-C, a folder where a file goes) leaves ``folder`` as it was; files of other names
+    stay. Raises ExportError or StoreError. With ``pdf``, each edition is also printed to PDF
+    from its HTML where a browser is installed; where none is, or printing fails, the other
+    files are still written and ``pdf_note`` says why there is no PDF.
     """
     from sim.analysis.model import build_aar
     from sim.analysis.render import render_aar
     from sim.analysis.sources import stored_session_input
+    from sim.outfolder import whole_folder, write_staged
 
     found = stored_session_input(store, session_id)
     caveat = found.scenario.scenario.handling
-    texts: list[tuple[Path, str]] = []
-    pages: list[tuple[Path, str]] = []
-    for audience in audiences:
-        aar = build_aar(found, "players" if audience == "players" else "controller")
-        for fmt in formats:
-            name = export_name(session_id, audience, fmt)
-            texts.append((folder / name, render_aar(aar, fmt, caveat)))
-        if pdf:
-            html = render_aar(aar, "html", caveat)
-            pages.append((folder / export_name(session_id, audience, "pdf"), html))
-    written = []
-    for path, text in texts:
-        _write_whole(path, text)
-        written.append(path)
+    names: list[str] = []
     note = ""
-    if pages:
-        note = _print_pdfs(pages, written)
-    return Exported(folder, tuple(written), note)
+    try:
+        with whole_folder(folder) as stage:
+            pages: list[tuple[str, str]] = []
+            for audience in audiences:
+                aar = build_aar(found, "players" if audience == "players" else "controller")
+                for fmt in formats:
+                    name = export_name(session_id, audience, fmt)
+                    write_staged(stage / name, render_aar(aar, fmt, caveat))
+                    names.append(name)
+                if pdf:
+                    html = render_aar(aar, "html", caveat)
+                    pages.append((export_name(session_id, audience, "pdf"), html))
+            if pages:
+                note = _print_pdfs(pages, stage, names)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else str(folder)
+        raise ExportError(
+            f"cannot write {_shown(where)}: {exc.strerror or exc} (choose another folder)"
+        ) from None
+    return Exported(folder, tuple(folder / name for name in names), note)
 
 
-def _print_pdfs(pages: list[tuple[Path, str]], written: list[Path]) -> str:
-    """Print each page to its PDF (whole or not at all); '' or why there is no PDF."""
+def _print_pdfs(pages: list[tuple[str, str]], stage: Path, names: list[str]) -> str:
+    """Print each page to its PDF in stage (whole or not at all); '' or why there is none."""
     from sim.analysis.pdf import find_browser, html_to_pdf
 
     if find_browser() is None:
@@ -131,36 +136,21 @@ def _print_pdfs(pages: list[tuple[Path, str]], written: list[Path]) -> str:
             "no PDF: no Chromium-based browser is installed (see `tabletop report --help`); "
             "the HTML prints from any browser"
         )
-    for path, html in pages:
-        tmp = path.with_name(f".export-{path.name}")
+    printed: list[str] = []
+    for name, html in pages:
         try:
-            html_to_pdf(html, tmp)
-            os.replace(tmp, path)
+            html_to_pdf(html, stage / name)
         except TabletopError as exc:
-            return f"no PDF: {_shown(str(exc))}"
+            note = f"no PDF: {_shown(str(exc))}"
+            break
         except OSError as exc:
-            return f"no PDF: cannot write {_shown(str(path))}: {exc.strerror or exc}"
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-        written.append(path)
-    return ""
-
-
-def _write_whole(path: Path, text: str) -> None:
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".export-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)  # as an ordinary file (mkstemp makes it private)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise ExportError(
-            f"cannot write {_shown(str(path))}: {exc.strerror or exc} (choose another folder)"
-        ) from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            note = f"no PDF: cannot write it: {exc.strerror or exc}"
+            break
+        printed.append(name)
+    else:
+        names += printed
+        return ""
+    for name in printed:  # both editions or neither
+        with contextlib.suppress(OSError):
+            (stage / name).unlink()
+    return note

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from sim.outfile import write_bytes_file
 from sim.problems import TabletopError
 from sim.safetext import printable
 
@@ -59,7 +60,10 @@ def browser_args(browser: str, profile: Path) -> list[str]:
 
 
 def html_to_pdf(html: str, out: Path) -> None:
-    """Print one HTML page to a PDF file (A4, as the page's print stylesheet says)."""
+    """Print one HTML page to a PDF file (A4, as the page's print stylesheet says).
+
+    The PDF is written whole or not at all (:mod:`sim.outfile`): if the browser or the write
+    fails, a file already at ``out`` stays as it was. OSError if ``out`` cannot be written."""
     browser = find_browser()
     if browser is None:
         raise NoBrowser(HOW_TO_GET_ONE)
@@ -84,4 +88,4 @@ def html_to_pdf(html: str, out: Path) -> None:
             raise TabletopError(
                 f"the browser ({browser}) did not write a PDF (exit {done.returncode}): {tail}"
             )
-        out.write_bytes(target.read_bytes())
+        write_bytes_file(str(out), target.read_bytes())

@@ -148,7 +148,7 @@ def new(name: str, template: str | None, directory: str) -> None:
     """Write a commented starter scenario NAME.yaml and a playbook for it.
 
     The JSON Schemas are written beside them (if missing), so that editors complete and check
-    both files. Existing files are never overwritten.
+    both files. Existing files are never overwritten, and the files are written all or none.
     """
     import re
 
@@ -171,8 +171,13 @@ def new(name: str, template: str | None, directory: str) -> None:
         )
     try:
         written = scaffold(name, Path(directory), template)
-    except (ScaffoldError, OSError) as exc:
+    except ScaffoldError as exc:
         click.echo(f"error: {printable(str(exc), one_line=True)}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # nothing was written (see sim/outfolder.py)
+        where = exc.filename if isinstance(exc.filename, str) else directory
+        reason = exc.strerror or type(exc).__name__
+        click.echo(printable(f"error: cannot write {where}: {reason}", one_line=True), err=True)
         sys.exit(1)
     for w in written:
         click.echo(f"wrote {printable(str(w.path), one_line=True)} ({w.what})")

@@ -72,6 +72,7 @@ def scaffold(name: str, directory: Path, template: str | None = None) -> list[Wr
     """Write NAME.yaml, NAME--POLICY.yaml and (if missing) the schemas; never overwrite."""
     from sim.authoring.playbookschema import playbook_json_schema_text
     from sim.jsonschema import scenario_json_schema_text
+    from sim.outfolder import whole_folder, write_staged
 
     if template is None:
         scenario, book, policy = starter_scenario(name), starter_playbook(name), "example"
@@ -86,22 +87,20 @@ def scaffold(name: str, directory: Path, template: str | None = None) -> list[Wr
         names = ", ".join(str(p) for p in taken)
         verb = "exists" if len(taken) == 1 else "exist"
         raise ScaffoldError(f"{names} already {verb}; not overwritten")
-    directory.mkdir(parents=True, exist_ok=True)
     written: list[Written] = []
-    for path, text, what in files:
-        with path.open("x", encoding="utf-8") as f:  # 'x': never replaces a file
-            f.write(text)
-        written.append(Written(path, what))
-    for file_name, text in (
-        (SCENARIO_SCHEMA, scenario_json_schema_text()),
-        (PLAYBOOK_SCHEMA, playbook_json_schema_text()),
-    ):
-        path = directory / file_name
-        if path.exists() or path.is_symlink():
-            continue
-        with path.open("x", encoding="utf-8") as f:
-            f.write(text)
-        written.append(Written(path, "schema for editors"))
+    with whole_folder(directory, replace=False) as stage:
+        for path, text, what in files:
+            write_staged(stage / path.name, text)
+            written.append(Written(path, what))
+        for file_name, schema in (
+            (SCENARIO_SCHEMA, scenario_json_schema_text),
+            (PLAYBOOK_SCHEMA, playbook_json_schema_text),
+        ):
+            path = directory / file_name
+            if path.exists() or path.is_symlink():
+                continue
+            write_staged(stage / file_name, schema())
+            written.append(Written(path, "schema for editors"))
     return written
 
 

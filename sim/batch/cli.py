@@ -105,7 +105,7 @@ def batch(
     from sim.batch.results import batch_data, to_csv, to_json, to_text
     from sim.batch.runner import run_batch
     from sim.bundled import resolve
-    from sim.cli import _fail_problems, _scenario_path, check_outputs, write_out
+    from sim.cli import _fail_problems, _scenario_path, check_outputs, write_outs
     from sim.problems import InputProblems
     from sim.safetext import printable
 
@@ -137,14 +137,17 @@ def batch(
     result = _run_with_progress(run_batch, recipe, jobs=jobs, executor=executor)
     data = batch_data(result)
     text = {"json": to_json, "csv": to_csv}.get(fmt, to_text)(data)
+    outputs: list[tuple[str, str]] = []  # written together: both or neither
     if out:
-        write_out(out, text)
+        outputs.append((out, text))
     else:
         click.echo(text, nl=False)
     if report is not None:
         from sim.batch.report import render
 
-        write_out(report, render(result, data))
+        outputs.append((report, render(result, data)))
+    if outputs:
+        write_outs(outputs)
     if result.failure is not None:
         click.echo(f"error: {printable(result.failure, one_line=True)}", err=True)
         click.echo(

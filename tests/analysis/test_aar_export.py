@@ -152,3 +152,83 @@ def test_with_a_browser_each_edition_is_also_a_pdf(tmp_path: Path) -> None:
     for audience in ("players", "controller"):
         assert (tmp_path / export_name(sid, audience, "pdf")).read_bytes().startswith(b"%PDF")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]
+
+
+# --- whole or nothing: a failure part-way leaves the folder as it was -------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | None]:
+    return {
+        str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def _old_export(folder: Path, sid: int) -> None:
+    folder.mkdir()
+    for audience in ("players", "controller"):
+        for fmt in ("html", "md", "json"):
+            (folder / export_name(sid, audience, fmt)).write_text("an older export\n")
+    (folder / "my-notes.txt").write_text("the facilitator's own notes\n")
+
+
+@pytest.mark.parametrize("failure", ["disk", "ctrl-c"])
+def test_a_failure_part_way_leaves_the_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    import errno
+
+    import sim.analysis.render
+
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    out = tmp_path / "out"
+    _old_export(out, sid)
+    before = _snapshot(out)
+    real = sim.analysis.render.render_aar
+    calls: list[str] = []
+
+    def render(*args: object, **kwargs: object) -> str:
+        calls.append("")
+        if len(calls) == 4:  # the controller's edition, after the players' was rendered
+            if failure == "ctrl-c":
+                raise KeyboardInterrupt
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sim.analysis.render, "render_aar", render)
+    with SessionStore.open(store) as st:
+        if failure == "ctrl-c":
+            with pytest.raises(KeyboardInterrupt):
+                export_session(st, sid, out)
+        else:
+            with pytest.raises(ExportError, match="No space left on device"):
+                export_session(st, sid, out)
+    assert _snapshot(out) == before
+
+
+def test_a_folder_in_the_way_of_one_file_changes_none_of_the_others(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    out = tmp_path / "out"
+    _old_export(out, sid)
+    (out / export_name(sid, "controller", "json")).unlink()
+    (out / export_name(sid, "controller", "json")).mkdir()
+    before = _snapshot(out)
+    with SessionStore.open(store) as st, pytest.raises(ExportError, match="cannot write"):
+        export_session(st, sid, out)
+    assert _snapshot(out) == before
+
+
+def test_an_export_keeps_the_facilitators_own_files(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    out = tmp_path / "out"
+    _old_export(out, sid)
+    with SessionStore.open(store) as st:
+        done = export_session(st, sid, out)
+    assert len(done.files) == 6
+    after = _snapshot(out)
+    assert sorted(after) == sorted(["my-notes.txt", *(p.name for p in done.files)])
+    assert after["my-notes.txt"] == b"the facilitator's own notes\n"
+    assert b"an older export\n" not in after.values()
