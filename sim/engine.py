@@ -220,6 +220,7 @@ class Exercise:
         "rng",
         "scenario",
         "seed",
+        "streams",
         "threats",
         "v2",
     )
@@ -251,6 +252,10 @@ class Exercise:
         self._when_words = setup.when_words
         self.audiences = setup.audiences
         """Each response's record audience, worked out once per scenario (sim.responses)."""
+        self.streams = setup.streams
+        """Each threat's, inject's and response's stream name ('threat:<id>'), made once per
+        scenario: ``rng(streams[id])`` finds its stream by a name already hashed, where a
+        name built at each use is a new string, hashed anew."""
 
         self._state: dict[str, Value] = dict(setup.state)
         if setup.clock_now:  # (v2) 'now' reads the clock
@@ -283,7 +288,7 @@ class Exercise:
         self._defaulted: dict[str, float] = {}
         """Decisions whose deadline default applied, and when."""
         self._fire_waiting: set[str] = set()
-        self._followers: dict[str, tuple[Triggered, ...]] = dict(setup.followers)
+        self._followers: dict[str, tuple[Inject | Threat, ...]] = dict(setup.followers)
         """What starts after each inject or decision (see ``happened``); armed per scenario."""
         # The watchers (a ``when`` trigger, a watched objective) are planned once per scenario
         # (_Setup.watchers, .watch_index, shared); a run keeps which are still live, and extends
@@ -979,7 +984,7 @@ class Exercise:
         """Note that an inject or decision happened, and start what follows it."""
         self.happened_at.setdefault(key, float(self.env._now))
         for item in self._followers.pop(key, ()):
-            delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
+            delay = sample(item.delay, self.rng(self.streams[item.id])) if item.delay else 0.0
             self._trigger_soon(item, delay)
 
     # --- injects, threats and their triggers ----------------------------------------------------
@@ -1373,7 +1378,7 @@ class _Setup:
     """How each threat and inject not armed on a condition (those are ``watchers``) is
     triggered, in the order they are armed: (_SOON, item, 0) at the start, (_TIMER, item, at)
     at a time. Contingency injects and followers are not armed."""
-    followers: Mapping[str, tuple[Triggered, ...]]
+    followers: Mapping[str, tuple[Inject | Threat, ...]]
     """What starts after each inject or decision (``after``)."""
     watchers: list[_Watcher]
     """The watchers, in the order they are set up: the triggers armed on a condition (as
@@ -1390,6 +1395,9 @@ class _Setup:
     calendar: bool
     limits: Mapping[str, tuple[float | None, float | None, bool]]
     """Each variable's min, max and whether it is hidden."""
+    streams: Mapping[str, str]
+    """Each threat's, inject's and response's random stream name, by id: 'threat:<id>',
+    'inject:<id>', 'response:<id>' (sim.chance)."""
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
     audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -1425,8 +1433,9 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
     armed: list[tuple[int, Triggered, float]] = []
     watchers: list[_Watcher] = []  # the triggers armed on a condition, then the objectives
-    followers: dict[str, list[Triggered]] = {}
-    for item in (*scenario.threats, *scenario.injects):
+    followers: dict[str, list[Inject | Threat]] = {}
+    items: tuple[Inject | Threat, ...] = (*scenario.threats, *scenario.injects)
+    for item in items:
         if isinstance(item, Inject) and item.contingency:
             continue
         if item.after is not None:
@@ -1473,6 +1482,11 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         v2=v2,
         calendar=calendar,
         limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
+        streams={
+            **{t.id: f"threat:{t.id}" for t in scenario.threats},
+            **{i.id: f"inject:{i.id}" for i in scenario.injects},
+            **{r.id: f"response:{r.id}" for r in scenario.responses},
+        },
     )
 
 
@@ -1529,12 +1543,6 @@ def _crash(event: simpy.Event) -> None:
 
 def _order(w: _Watcher) -> int:
     return w.order
-
-
-def _stream(item: Triggered) -> str:
-    kind = "inject" if isinstance(item, Inject) else "threat"
-    assert isinstance(item, Inject | Threat)
-    return f"{kind}:{item.id}"
 
 
 def _finite(x: float) -> bool:

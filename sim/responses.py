@@ -164,7 +164,7 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
     """Wait the delay, deliver: what a process would do, as callbacks (sim/timers.py)."""
 
     def begin(_e: simpy.Event) -> None:
-        delay = sample(r.delay, ex.rng(f"response:{r.id}"))
+        delay = sample(r.delay, ex.rng(ex.streams[r.id]))
         _begin(ex, r, cause, float(ex.env._now) + delay, action)
         if delay > 0:
             Timer(ex.env, delay, deliver)
@@ -206,7 +206,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
     released where the process would leave the ``with`` block: when its duration is over."""
 
     def begin(_e: simpy.Event) -> None:
-        rng = ex.rng(f"response:{r.id}")
+        rng = ex.rng(ex.streams[r.id])
         resource = ex.resources[r.actor]
         req = resource.request()
         first = action
@@ -274,7 +274,7 @@ class _Bill:
 
     def _begin(self, _e: simpy.Event) -> None:
         ex, r = self.ex, self.r
-        self.rng = ex.rng(f"response:{r.id}")
+        self.rng = ex.rng(ex.streams[r.id])
         _begin(ex, r, self.cause, None, self.action)
         self._try()
 

@@ -171,7 +171,7 @@ class Campaign:
 
     def _start(self, _e: simpy.Event) -> None:
         ex, threat = self.ex, self.threat
-        self.rng = ex.rng(f"threat:{threat.id}")
+        self.rng = ex.rng(ex.streams[threat.id])
         self.factor = ex.campaigns.slowed.get(threat.id, 1.0)
         self.stages = iter(stage_path(ex, threat))
         self._next_stage()
