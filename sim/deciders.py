@@ -104,14 +104,15 @@ def play(exercise: Exercise, decider: Decider) -> None:
     while not exercise.finished:
         advance()
         for pending in list(exercise.open_decisions.values()):
-            key = (pending.decision.id, pending.opened)  # a decision may be posed again (v2)
+            decision = pending.decision.id
+            key = (decision, pending.opened)  # a decision may be posed again (v2)
             if key in asked:
                 continue
             asked.add(key)
             choice = decider.choose(exercise, pending)
             if choice is not None:
                 decide(
-                    pending.decision.id,
+                    decision,
                     choice.option,
                     by=decider.name,
                     at=pending.opened + choice.after,

@@ -92,6 +92,10 @@ _WHEN_KEPT = 4096
 P = ParamSpec("P")
 _NEVER = math.inf
 """The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
+# MODEL_FIELDS_ARE_SLOW: reading a field of a scenario model (``inj.id``, ``d.deadline``) costs
+# about 350 instructions where a plain object's costs about 15: pydantic's ``BaseModel`` defines
+# ``__getattr__``, and CPython cannot specialise an attribute read on a class that does. The hot
+# paths (here and in the mechanics) read such a field once, into a local.
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
@@ -1023,10 +1027,11 @@ class Exercise:
         reason: str = "",
         action: int | None = None,
     ) -> None:
-        if self._state[inj.id] != InjectStatus.PENDING:
+        iid = inj.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        if self._state[iid] != InjectStatus.PENDING:
             return
-        if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", inj.id):
-            self.set_status(inj.id, InjectStatus.SKIPPED)
+        if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", iid):
+            self.set_status(iid, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
                 inject=inj.id,
@@ -1044,7 +1049,7 @@ class Exercise:
                 audience=ev.FACILITATOR_ONLY,
             )
             return
-        self.set_status(inj.id, InjectStatus.DELIVERED)
+        self.set_status(iid, InjectStatus.DELIVERED)
         if self.log:
             self._emit(
                 ev.InjectDelivered,
@@ -1061,50 +1066,53 @@ class Exercise:
         else:  # not a record the exercise notes: counted only
             self.recorded += 1
         if inj.effects:
-            self.apply_effects(inj.effects, shared_cause(CauseKind.INJECT, inj.id))
+            self.apply_effects(inj.effects, shared_cause(CauseKind.INJECT, iid))
         if inj.reveals:
             for threat in inj.reveals:
-                detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, inj.id))
+                detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, iid))
         if inj.decision is not None:
             self._open_decision(self.decisions[inj.decision])
-        self.happened(inj.id)
+        self.happened(iid)
 
     # --- decisions ----------------------------------------------------------------------------
 
     def _open_decision(self, d: Decision, *, again: bool = False) -> None:
-        if d.id in self.open_decisions or (self._state[d.id] != UNDECIDED and not again):
+        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        if did in self.open_decisions or (self._state[did] != UNDECIDED and not again):
             return
         offered = self.v2.offered(d) if self.v2 is not None else ()
         now = float(self.env._now)
-        od = OpenDecision(d, now, now + d.deadline, offered)
-        self.open_decisions[d.id] = od
+        deadline = d.deadline
+        od = OpenDecision(d, now, now + deadline, offered)
+        self.open_decisions[did] = od
         self._opened += 1
         if self.log:
             self._emit(
                 ev.DecisionOpened,
-                decision=d.id,
+                decision=did,
                 owner=d.owner,
                 prompt=d.prompt,
-                options=offered or self._option_lists[d.id],
+                options=offered or self._option_lists[did],
                 deadline=od.deadline,
             )
         else:  # noted as _opened notes it
-            self.outcomes.decisions[d.id] = None
+            self.outcomes.decisions[did] = None
             self.recorded += 1
         env = self.env
 
         def start(_e: simpy.Event) -> None:
-            Timer(env, d.deadline, lambda _e: self._deadline(d))
+            Timer(env, deadline, lambda _e: self._deadline(d))
 
         Soon(env, start)
 
     def _deadline(self, d: Decision) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
         choice was made meanwhile."""
-        if d.id in self.open_decisions:
+        did = d.id
+        if did in self.open_decisions:
 
             def default() -> None:
-                if d.id in self.open_decisions:
+                if did in self.open_decisions:
                     self._make_decision(
                         d, d.default, DecidedBy.DEADLINE, "no decision by the deadline"
                     )
@@ -1121,15 +1129,17 @@ class Exercise:
         rationale: str = "",
         action: int | None = None,
     ) -> None:
-        del self.open_decisions[d.id]
+        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        del self.open_decisions[did]
         if by == DecidedBy.DEADLINE:
-            self._defaulted[d.id] = float(self.env._now)
-        option = self._options[d.id][option_id]
-        self.set_status(d.id, option_id)
+            self._defaulted[did] = float(self.env._now)
+        options = self._options[did]
+        option = options[option_id]
+        self.set_status(did, option_id)
         if self.log:
             self._emit(
                 ev.DecisionMade,
-                decision=d.id,
+                decision=did,
                 option=option_id,
                 by=by,
                 reason=reason,
@@ -1137,20 +1147,20 @@ class Exercise:
                 action=action,
             )
         else:  # noted as _made notes it
-            self.outcomes.decisions[d.id] = option_id
+            self.outcomes.decisions[did] = option_id
             self.recorded += 1
         if self.v2 is not None:
             self.v2.decided(d)
             if not self.v2.consents(d, option):
-                option = self._options[d.id][d.default]
+                option = options[d.default]
                 option_id = option.id
-                self.set_status(d.id, option_id)
-        cause = shared_cause(CauseKind.DECISION, d.id, option_id)
+                self.set_status(did, option_id)
+        cause = shared_cause(CauseKind.DECISION, did, option_id)
         if option.effects:
             self.apply_effects(option.effects, cause)
         for response in option.responses:
             start_response(self, self.responses[response], cause, None)
-        self.happened(d.id)
+        self.happened(did)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------
 
@@ -1247,9 +1257,9 @@ class Exercise:
             return self._rate(obj, final=final).rating
         if obj.throughout:
             met = obj.id not in self._objective_broken
-        elif obj.by is not None:
+        elif (by := obj.by) is not None:
             first = self._objective_first_true.get(obj.id)
-            met = first is not None and first <= obj.by
+            met = first is not None and first <= by
         else:
             met = self.truth(obj.met, "objective:%s", obj.id)
         if met:

@@ -47,32 +47,32 @@ class Slow:
 
 def start_threat(ex: Context, threat: Threat) -> None:
     """Begin a campaign (unless a countermeasure already prevented it)."""
-    if ex.value(threat.id) != ThreatStatus.PENDING:
+    tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    if ex.value(tid) != ThreatStatus.PENDING:
         return
-    ex.set_status(threat.id, ThreatStatus.UNDETECTED)
-    ex.mark_time(threat.id)
+    ex.set_status(tid, ThreatStatus.UNDETECTED)
+    ex.mark_time(tid)
     if ex.log:
-        ex.record(
-            ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY
-        )
+        ex.record(ev.ThreatStarted, threat=tid, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
-    ex.campaigns.running[threat.id] = Campaign(ex, threat)
+    ex.campaigns.running[tid] = Campaign(ex, threat)
 
 
 def detect(ex: Context, threat: Threat, by: Cause) -> None:
     """The defenders learn of the campaign."""
-    if threat.id in ex.campaigns.detected or ex.value(threat.id) != ThreatStatus.UNDETECTED:
+    tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    if tid in ex.campaigns.detected or ex.value(tid) != ThreatStatus.UNDETECTED:
         return
-    ex.campaigns.detected.add(threat.id)
-    ex.mark_time(f"{threat.id}:detected")
-    if ex.value(threat.id) == ThreatStatus.UNDETECTED:
-        ex.set_status(threat.id, ThreatStatus.DETECTED)
+    ex.campaigns.detected.add(tid)
+    ex.mark_time(f"{tid}:detected")
+    if ex.value(tid) == ThreatStatus.UNDETECTED:
+        ex.set_status(tid, ThreatStatus.DETECTED)
     if ex.log:
         ex.record(
             ev.ThreatDetected,
-            threat=threat.id,
-            stage=ex.campaigns.stage.get(threat.id, ""),
+            threat=tid,
+            stage=ex.campaigns.stage.get(tid, ""),
             by=by.text,
             origin=by.parts,
             audience=ex.players,
@@ -80,20 +80,19 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
     if threat.detection_effects:
-        ex.apply_effects(
-            threat.detection_effects, shared_cause(CauseKind.THREAT, threat.id, "detected")
-        )
+        ex.apply_effects(threat.detection_effects, shared_cause(CauseKind.THREAT, tid, "detected"))
 
 
 def stop(ex: Context, threat: Threat, by: Cause) -> str:
     """Stop a campaign; returns what happened, for the response's summary."""
-    status = ex.value(threat.id)
+    tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    status = ex.value(tid)
     if status == ThreatStatus.PENDING:
-        ex.set_status(threat.id, ThreatStatus.STOPPED)
+        ex.set_status(tid, ThreatStatus.STOPPED)
         if ex.log:
             ex.record(
                 ev.ThreatStopped,
-                threat=threat.id,
+                threat=tid,
                 stage="",
                 by=by.text,
                 origin=by.parts,
@@ -101,11 +100,11 @@ def stop(ex: Context, threat: Threat, by: Cause) -> str:
             )
         else:  # not a record the exercise notes: counted only
             ex.recorded += 1
-        return _summary(ex, threat, "prevented {}", threat.id)
+        return _summary(ex, threat, "prevented {}", tid)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
-        ex.campaigns.running[threat.id].interrupt(Stop(by))
-        return _summary(ex, threat, "stopped {}", threat.id)
-    return _summary(ex, threat, "{} was already {}", threat.id, status)
+        ex.campaigns.running[tid].interrupt(Stop(by))
+        return _summary(ex, threat, "stopped {}", tid)
+    return _summary(ex, threat, "{} was already {}", tid, status)
 
 
 def _told(ex: Context, threat: Threat) -> tuple[str, ...]:
