@@ -151,6 +151,7 @@ class Campaign:
         "stage",
         "stages",
         "threat",
+        "tid",
         "timeout",
         "wait",
     )
@@ -158,6 +159,8 @@ class Campaign:
     def __init__(self, ex: Context, threat: Threat) -> None:
         self.ex = ex
         self.threat = threat
+        self.tid = threat.id
+        """The threat's id, read once (see sim.engine's MODEL_FIELDS_ARE_SLOW)."""
         self.alive = True
         """Until the campaign completes or is stopped (a later interrupt is ignored)."""
         self.timeout: simpy.Event | None = None
@@ -169,16 +172,16 @@ class Campaign:
         Soon(self.ex.env, lambda _e: self._interrupted(cause))
 
     def _start(self, _e: simpy.Event) -> None:
-        ex, threat = self.ex, self.threat
-        self.rng = ex.rng(ex.streams[threat.id])
-        self.factor = ex.campaigns.slowed.get(threat.id, 1.0)
+        ex, threat, tid = self.ex, self.threat, self.tid
+        self.rng = ex.rng(ex.streams[tid])
+        self.factor = ex.campaigns.slowed.get(tid, 1.0)
         self.stages = iter(stage_path(ex, threat))
         self._next_stage()
 
     def _next_stage(self) -> None:
         """Run stages until one has to wait (or the campaign completes)."""
         ex, threat, rng = self.ex, self.threat, self.rng
-        tid, campaigns, log = threat.id, ex.campaigns, ex.log
+        tid, campaigns, log = self.tid, ex.campaigns, ex.log
         for stage in self.stages:
             self.stage = stage
             campaigns.stage[tid] = stage.id
@@ -235,9 +238,7 @@ class Campaign:
     def _stage_done(self) -> None:
         stage = self.stage
         if stage.effects:
-            self.ex.apply_effects(
-                stage.effects, shared_cause(CauseKind.THREAT, self.threat.id, stage.id)
-            )
+            self.ex.apply_effects(stage.effects, shared_cause(CauseKind.THREAT, self.tid, stage.id))
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:
