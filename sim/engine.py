@@ -1407,7 +1407,7 @@ class _Setup:
     """Each variable's min, max and whether it is hidden."""
     streams: Mapping[str, str]
     """Each threat's, inject's and response's random stream name, by id: 'threat:<id>',
-    'inject:<id>', 'response:<id>' (sim.chance)."""
+    'inject:<id>', 'response:<id>' (sim.chance; ids are one namespace, sim.checks)."""
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
     audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
