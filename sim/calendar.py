@@ -303,7 +303,7 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
     crowding."""
     cal = ex.calendar
     assert cal is not None
-    rng = ex.rng(f"response:{r.id}")
+    rng = ex.rng(ex.streams[r.id])
     begin(ex, r, cause, None, action)
     cal.submitted.discard(r.id)
 

@@ -62,6 +62,12 @@ class Context(Protocol):
         ...
 
     @property
+    def streams(self) -> Mapping[str, str]:
+        """Each threat's, inject's and response's random stream name, by id ('threat:<id>',
+        'response:<id>'), made once per scenario: ``rng(streams[id])``."""
+        ...
+
+    @property
     def threats(self) -> Mapping[str, Threat]: ...
 
     @property

@@ -61,21 +61,24 @@ class PlaybookDecider:
 
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
+        # read once (see sim.engine's MODEL_FIELDS_ARE_SLOW): asked at every decision
+        self._rules = playbook.decisions
+        self._book = playbook.playbook.id
 
     def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
-        for rule in self.playbook.decisions.get(pending.decision.id, []):
+        decision = pending.decision.id
+        for rule in self._rules.get(decision, []):
             if pending.offered and rule.choose not in pending.offered:
                 continue  # a conditional option not offered now: the next rule
-            if rule.only_if is None or exercise.truth(
-                rule.only_if, "playbook:%s", pending.decision.id
-            ):
-                book = self.playbook.playbook.id
+            only_if = rule.only_if
+            if only_if is None or exercise.truth(only_if, "playbook:%s", decision):
+                book = self._book
                 found = _CHOICES.get((id(rule), book))
                 if found is not None and found[0] is rule:
                     return found[1]
                 why = f"playbook {book}"
-                if rule.only_if is not None:
-                    why += f" (because {rule.only_if})"
+                if only_if is not None:
+                    why += f" (because {only_if})"
                 choice = Choice(rule.choose, rule.after, why)
                 if len(_CHOICES) >= _CHOICES_KEPT:
                     _CHOICES.clear()
@@ -104,14 +107,15 @@ def play(exercise: Exercise, decider: Decider) -> None:
     while not exercise.finished:
         advance()
         for pending in list(exercise.open_decisions.values()):
-            key = (pending.decision.id, pending.opened)  # a decision may be posed again (v2)
+            decision = pending.decision.id
+            key = (decision, pending.opened)  # a decision may be posed again (v2)
             if key in asked:
                 continue
             asked.add(key)
             choice = decider.choose(exercise, pending)
             if choice is not None:
                 decide(
-                    pending.decision.id,
+                    decision,
                     choice.option,
                     by=decider.name,
                     at=pending.opened + choice.after,

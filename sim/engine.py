@@ -92,6 +92,10 @@ _WHEN_KEPT = 4096
 P = ParamSpec("P")
 _NEVER = math.inf
 """The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
+# MODEL_FIELDS_ARE_SLOW: reading a field of a scenario model (``inj.id``, ``d.deadline``) costs
+# about 350 instructions where a plain object's costs about 15: pydantic's ``BaseModel`` defines
+# ``__getattr__``, and CPython cannot specialise an attribute read on a class that does. The hot
+# paths (here and in the mechanics) read such a field once, into a local.
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
@@ -220,6 +224,7 @@ class Exercise:
         "rng",
         "scenario",
         "seed",
+        "streams",
         "threats",
         "v2",
     )
@@ -251,6 +256,10 @@ class Exercise:
         self._when_words = setup.when_words
         self.audiences = setup.audiences
         """Each response's record audience, worked out once per scenario (sim.responses)."""
+        self.streams = setup.streams
+        """Each threat's, inject's and response's stream name ('threat:<id>'), made once per
+        scenario: ``rng(streams[id])`` finds its stream by a name already hashed, where a
+        name built at each use is a new string, hashed anew."""
 
         self._state: dict[str, Value] = dict(setup.state)
         if setup.clock_now:  # (v2) 'now' reads the clock
@@ -283,7 +292,7 @@ class Exercise:
         self._defaulted: dict[str, float] = {}
         """Decisions whose deadline default applied, and when."""
         self._fire_waiting: set[str] = set()
-        self._followers: dict[str, tuple[Triggered, ...]] = dict(setup.followers)
+        self._followers: dict[str, tuple[Inject | Threat, ...]] = dict(setup.followers)
         """What starts after each inject or decision (see ``happened``); armed per scenario."""
         # The watchers (a ``when`` trigger, a watched objective) are planned once per scenario
         # (_Setup.watchers, .watch_index, shared); a run keeps which are still live, and extends
@@ -979,7 +988,7 @@ class Exercise:
         """Note that an inject or decision happened, and start what follows it."""
         self.happened_at.setdefault(key, float(self.env._now))
         for item in self._followers.pop(key, ()):
-            delay = sample(item.delay, self.rng(_stream(item))) if item.delay else 0.0
+            delay = sample(item.delay, self.rng(self.streams[item.id])) if item.delay else 0.0
             self._trigger_soon(item, delay)
 
     # --- injects, threats and their triggers ----------------------------------------------------
@@ -1018,10 +1027,11 @@ class Exercise:
         reason: str = "",
         action: int | None = None,
     ) -> None:
-        if self._state[inj.id] != InjectStatus.PENDING:
+        iid = inj.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        if self._state[iid] != InjectStatus.PENDING:
             return
-        if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", inj.id):
-            self.set_status(inj.id, InjectStatus.SKIPPED)
+        if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", iid):
+            self.set_status(iid, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
                 inject=inj.id,
@@ -1039,7 +1049,7 @@ class Exercise:
                 audience=ev.FACILITATOR_ONLY,
             )
             return
-        self.set_status(inj.id, InjectStatus.DELIVERED)
+        self.set_status(iid, InjectStatus.DELIVERED)
         if self.log:
             self._emit(
                 ev.InjectDelivered,
@@ -1056,50 +1066,53 @@ class Exercise:
         else:  # not a record the exercise notes: counted only
             self.recorded += 1
         if inj.effects:
-            self.apply_effects(inj.effects, shared_cause(CauseKind.INJECT, inj.id))
+            self.apply_effects(inj.effects, shared_cause(CauseKind.INJECT, iid))
         if inj.reveals:
             for threat in inj.reveals:
-                detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, inj.id))
+                detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, iid))
         if inj.decision is not None:
             self._open_decision(self.decisions[inj.decision])
-        self.happened(inj.id)
+        self.happened(iid)
 
     # --- decisions ----------------------------------------------------------------------------
 
     def _open_decision(self, d: Decision, *, again: bool = False) -> None:
-        if d.id in self.open_decisions or (self._state[d.id] != UNDECIDED and not again):
+        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        if did in self.open_decisions or (self._state[did] != UNDECIDED and not again):
             return
         offered = self.v2.offered(d) if self.v2 is not None else ()
         now = float(self.env._now)
-        od = OpenDecision(d, now, now + d.deadline, offered)
-        self.open_decisions[d.id] = od
+        deadline = d.deadline
+        od = OpenDecision(d, now, now + deadline, offered)
+        self.open_decisions[did] = od
         self._opened += 1
         if self.log:
             self._emit(
                 ev.DecisionOpened,
-                decision=d.id,
+                decision=did,
                 owner=d.owner,
                 prompt=d.prompt,
-                options=offered or self._option_lists[d.id],
+                options=offered or self._option_lists[did],
                 deadline=od.deadline,
             )
         else:  # noted as _opened notes it
-            self.outcomes.decisions[d.id] = None
+            self.outcomes.decisions[did] = None
             self.recorded += 1
         env = self.env
 
         def start(_e: simpy.Event) -> None:
-            Timer(env, d.deadline, lambda _e: self._deadline(d))
+            Timer(env, deadline, lambda _e: self._deadline(d))
 
         Soon(env, start)
 
     def _deadline(self, d: Decision) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
         choice was made meanwhile."""
-        if d.id in self.open_decisions:
+        did = d.id
+        if did in self.open_decisions:
 
             def default() -> None:
-                if d.id in self.open_decisions:
+                if did in self.open_decisions:
                     self._make_decision(
                         d, d.default, DecidedBy.DEADLINE, "no decision by the deadline"
                     )
@@ -1116,15 +1129,17 @@ class Exercise:
         rationale: str = "",
         action: int | None = None,
     ) -> None:
-        del self.open_decisions[d.id]
+        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        del self.open_decisions[did]
         if by == DecidedBy.DEADLINE:
-            self._defaulted[d.id] = float(self.env._now)
-        option = self._options[d.id][option_id]
-        self.set_status(d.id, option_id)
+            self._defaulted[did] = float(self.env._now)
+        options = self._options[did]
+        option = options[option_id]
+        self.set_status(did, option_id)
         if self.log:
             self._emit(
                 ev.DecisionMade,
-                decision=d.id,
+                decision=did,
                 option=option_id,
                 by=by,
                 reason=reason,
@@ -1132,20 +1147,20 @@ class Exercise:
                 action=action,
             )
         else:  # noted as _made notes it
-            self.outcomes.decisions[d.id] = option_id
+            self.outcomes.decisions[did] = option_id
             self.recorded += 1
         if self.v2 is not None:
             self.v2.decided(d)
             if not self.v2.consents(d, option):
-                option = self._options[d.id][d.default]
+                option = options[d.default]
                 option_id = option.id
-                self.set_status(d.id, option_id)
-        cause = shared_cause(CauseKind.DECISION, d.id, option_id)
+                self.set_status(did, option_id)
+        cause = shared_cause(CauseKind.DECISION, did, option_id)
         if option.effects:
             self.apply_effects(option.effects, cause)
         for response in option.responses:
             start_response(self, self.responses[response], cause, None)
-        self.happened(d.id)
+        self.happened(did)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------
 
@@ -1242,9 +1257,9 @@ class Exercise:
             return self._rate(obj, final=final).rating
         if obj.throughout:
             met = obj.id not in self._objective_broken
-        elif obj.by is not None:
+        elif (by := obj.by) is not None:
             first = self._objective_first_true.get(obj.id)
-            met = first is not None and first <= obj.by
+            met = first is not None and first <= by
         else:
             met = self.truth(obj.met, "objective:%s", obj.id)
         if met:
@@ -1373,7 +1388,7 @@ class _Setup:
     """How each threat and inject not armed on a condition (those are ``watchers``) is
     triggered, in the order they are armed: (_SOON, item, 0) at the start, (_TIMER, item, at)
     at a time. Contingency injects and followers are not armed."""
-    followers: Mapping[str, tuple[Triggered, ...]]
+    followers: Mapping[str, tuple[Inject | Threat, ...]]
     """What starts after each inject or decision (``after``)."""
     watchers: list[_Watcher]
     """The watchers, in the order they are set up: the triggers armed on a condition (as
@@ -1390,6 +1405,9 @@ class _Setup:
     calendar: bool
     limits: Mapping[str, tuple[float | None, float | None, bool]]
     """Each variable's min, max and whether it is hidden."""
+    streams: Mapping[str, str]
+    """Each threat's, inject's and response's random stream name, by id: 'threat:<id>',
+    'inject:<id>', 'response:<id>' (sim.chance; ids are one namespace, sim.checks)."""
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
     audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -1425,8 +1443,9 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
     armed: list[tuple[int, Triggered, float]] = []
     watchers: list[_Watcher] = []  # the triggers armed on a condition, then the objectives
-    followers: dict[str, list[Triggered]] = {}
-    for item in (*scenario.threats, *scenario.injects):
+    followers: dict[str, list[Inject | Threat]] = {}
+    items: tuple[Inject | Threat, ...] = (*scenario.threats, *scenario.injects)
+    for item in items:
         if isinstance(item, Inject) and item.contingency:
             continue
         if item.after is not None:
@@ -1473,6 +1492,11 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         v2=v2,
         calendar=calendar,
         limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
+        streams={
+            **{t.id: f"threat:{t.id}" for t in scenario.threats},
+            **{i.id: f"inject:{i.id}" for i in scenario.injects},
+            **{r.id: f"response:{r.id}" for r in scenario.responses},
+        },
     )
 
 
@@ -1529,12 +1553,6 @@ def _crash(event: simpy.Event) -> None:
 
 def _order(w: _Watcher) -> int:
     return w.order
-
-
-def _stream(item: Triggered) -> str:
-    kind = "inject" if isinstance(item, Inject) else "threat"
-    assert isinstance(item, Inject | Threat)
-    return f"{kind}:{item.id}"
 
 
 def _finite(x: float) -> bool:

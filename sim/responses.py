@@ -26,7 +26,8 @@ AnyResponse = Notification | Countermeasure | Legislation
 def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None = None) -> None:
     """Start a response, or record why it cannot start (``action``: the facilitator's action
     that started it, linked from its first record)."""
-    status = ex.value(r.id)
+    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    status = ex.value(rid)
     if status == ResponseStatus.LOCKED:
         laws = r.laws()
         missing = [law for law in laws if ex.value(law) != ResponseStatus.SUCCEEDED] or laws
@@ -50,7 +51,7 @@ def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None
             action=action,
         )
         return
-    ex.set_status(r.id, ResponseStatus.RUNNING)
+    ex.set_status(rid, ResponseStatus.RUNNING)
     if isinstance(r, Countermeasure):
         _countermeasure(ex, r, cause, action)
     elif isinstance(r, Notification):
@@ -94,16 +95,17 @@ def _begin(
 ) -> None:
     actor = _actor(r)
     now = float(ex.env._now)  # ex.now, without the property's call
-    ex.active[r.id] = ActiveResponse(r.id, r.kind, actor, now, expected_end)
+    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    ex.active[rid] = ActiveResponse(rid, r.kind, actor, now, expected_end)
     if not ex.log:
         if cause.detail == "retry":  # (v2) noted (sim.engine._NOTES): only what it reads
-            ex.record(ev.ResponseStarted, response=r.id, origin=cause.parts)  # type: ignore[call-arg]
+            ex.record(ev.ResponseStarted, response=rid, origin=cause.parts)  # type: ignore[call-arg]
         else:  # any other start is counted only
             ex.recorded += 1
         return
     ex.record(
         ev.ResponseStarted,
-        response=r.id,
+        response=rid,
         response_kind=r.kind,
         actor=actor,
         cause=cause.text,
@@ -117,33 +119,35 @@ def _begin(
 def _succeed(
     ex: Context, r: AnyResponse, summary: str, extra: dict[str, float] | None = None
 ) -> None:
-    ex.active.pop(r.id, None)
-    ex.set_status(r.id, ResponseStatus.SUCCEEDED)
+    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    ex.active.pop(rid, None)
+    ex.set_status(rid, ResponseStatus.SUCCEEDED)
     if ex.log:
         ex.record(
             ev.ResponseFinished,
-            response=r.id,
+            response=rid,
             response_kind=r.kind,
             summary=summary,
             audience=audience(ex, r),
         )
     else:  # counted, and noted as sim.engine._NOTES notes it
         ex.recorded += 1
-        ex.outcomes.succeeded.add(r.id)
+        ex.outcomes.succeeded.add(rid)
     if r.effects:
-        ex.apply_effects(r.effects, shared_cause(CauseKind.RESPONSE, r.id), extra=extra)
+        ex.apply_effects(r.effects, shared_cause(CauseKind.RESPONSE, rid), extra=extra)
     if r.starts:
         _follow_on(ex, r, extra)
 
 
 def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: object) -> None:
     """The response failed; ``reason`` is formatted with ``args`` (if any) only when kept."""
-    ex.active.pop(r.id, None)
-    ex.set_status(r.id, ResponseStatus.FAILED)
+    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    ex.active.pop(rid, None)
+    ex.set_status(rid, ResponseStatus.FAILED)
     if ex.log:
         ex.record(
             ev.ResponseFailed,
-            response=r.id,
+            response=rid,
             response_kind=r.kind,
             reason=reason.format(*args) if args else reason,
             audience=audience(ex, r),
@@ -151,20 +155,21 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
     if r.failure_effects:
-        ex.apply_effects(r.failure_effects, shared_cause(CauseKind.RESPONSE, r.id, "failed"))
+        ex.apply_effects(r.failure_effects, shared_cause(CauseKind.RESPONSE, rid, "failed"))
 
 
 def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:
+    rid = r.id
     for follow in r.starts:
-        if follow.only_if is None or ex.truth(follow.only_if, "response:%s.starts", r.id):
-            ex.launch(follow.response, shared_cause(CauseKind.RESPONSE, r.id))
+        if follow.only_if is None or ex.truth(follow.only_if, "response:%s.starts", rid):
+            ex.launch(follow.response, shared_cause(CauseKind.RESPONSE, rid))
 
 
 def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> None:
     """Wait the delay, deliver: what a process would do, as callbacks (sim/timers.py)."""
 
     def begin(_e: simpy.Event) -> None:
-        delay = sample(r.delay, ex.rng(f"response:{r.id}"))
+        delay = sample(r.delay, ex.rng(ex.streams[r.id]))
         _begin(ex, r, cause, float(ex.env._now) + delay, action)
         if delay > 0:
             Timer(ex.env, delay, deliver)
@@ -206,7 +211,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
     released where the process would leave the ``with`` block: when its duration is over."""
 
     def begin(_e: simpy.Event) -> None:
-        rng = ex.rng(f"response:{r.id}")
+        rng = ex.rng(ex.streams[r.id])
         resource = ex.resources[r.actor]
         req = resource.request()
         first = action
@@ -241,12 +246,13 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
 
 
 def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:
-    p = ex.probability(r.success, "response:%s.success", r.id)
+    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    p = ex.probability(r.success, "response:%s.success", rid)
     # chance(p, rng), inline: no draw at p <= 0 or p >= 1
     if p <= 0 or (not p >= 1 and not rng.random() < p):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
-    by = shared_cause(CauseKind.RESPONSE, r.id)
+    by = shared_cause(CauseKind.RESPONSE, rid)
     threats = ex.threats
     done = [stop(ex, threats[t], by) for t in r.stops]
     if r.slows:
@@ -274,7 +280,7 @@ class _Bill:
 
     def _begin(self, _e: simpy.Event) -> None:
         ex, r = self.ex, self.r
-        self.rng = ex.rng(f"response:{r.id}")
+        self.rng = ex.rng(ex.streams[r.id])
         _begin(ex, r, self.cause, None, self.action)
         self._try()
 

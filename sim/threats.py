@@ -47,32 +47,32 @@ class Slow:
 
 def start_threat(ex: Context, threat: Threat) -> None:
     """Begin a campaign (unless a countermeasure already prevented it)."""
-    if ex.value(threat.id) != ThreatStatus.PENDING:
+    tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    if ex.value(tid) != ThreatStatus.PENDING:
         return
-    ex.set_status(threat.id, ThreatStatus.UNDETECTED)
-    ex.mark_time(threat.id)
+    ex.set_status(tid, ThreatStatus.UNDETECTED)
+    ex.mark_time(tid)
     if ex.log:
-        ex.record(
-            ev.ThreatStarted, threat=threat.id, actor=threat.actor, audience=ev.FACILITATOR_ONLY
-        )
+        ex.record(ev.ThreatStarted, threat=tid, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
-    ex.campaigns.running[threat.id] = Campaign(ex, threat)
+    ex.campaigns.running[tid] = Campaign(ex, threat)
 
 
 def detect(ex: Context, threat: Threat, by: Cause) -> None:
     """The defenders learn of the campaign."""
-    if threat.id in ex.campaigns.detected or ex.value(threat.id) != ThreatStatus.UNDETECTED:
+    tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    if tid in ex.campaigns.detected or ex.value(tid) != ThreatStatus.UNDETECTED:
         return
-    ex.campaigns.detected.add(threat.id)
-    ex.mark_time(f"{threat.id}:detected")
-    if ex.value(threat.id) == ThreatStatus.UNDETECTED:
-        ex.set_status(threat.id, ThreatStatus.DETECTED)
+    ex.campaigns.detected.add(tid)
+    ex.mark_time(f"{tid}:detected")
+    if ex.value(tid) == ThreatStatus.UNDETECTED:
+        ex.set_status(tid, ThreatStatus.DETECTED)
     if ex.log:
         ex.record(
             ev.ThreatDetected,
-            threat=threat.id,
-            stage=ex.campaigns.stage.get(threat.id, ""),
+            threat=tid,
+            stage=ex.campaigns.stage.get(tid, ""),
             by=by.text,
             origin=by.parts,
             audience=ex.players,
@@ -80,20 +80,19 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
     if threat.detection_effects:
-        ex.apply_effects(
-            threat.detection_effects, shared_cause(CauseKind.THREAT, threat.id, "detected")
-        )
+        ex.apply_effects(threat.detection_effects, shared_cause(CauseKind.THREAT, tid, "detected"))
 
 
 def stop(ex: Context, threat: Threat, by: Cause) -> str:
     """Stop a campaign; returns what happened, for the response's summary."""
-    status = ex.value(threat.id)
+    tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    status = ex.value(tid)
     if status == ThreatStatus.PENDING:
-        ex.set_status(threat.id, ThreatStatus.STOPPED)
+        ex.set_status(tid, ThreatStatus.STOPPED)
         if ex.log:
             ex.record(
                 ev.ThreatStopped,
-                threat=threat.id,
+                threat=tid,
                 stage="",
                 by=by.text,
                 origin=by.parts,
@@ -101,11 +100,11 @@ def stop(ex: Context, threat: Threat, by: Cause) -> str:
             )
         else:  # not a record the exercise notes: counted only
             ex.recorded += 1
-        return _summary(ex, threat, "prevented {}", threat.id)
+        return _summary(ex, threat, "prevented {}", tid)
     if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
-        ex.campaigns.running[threat.id].interrupt(Stop(by))
-        return _summary(ex, threat, "stopped {}", threat.id)
-    return _summary(ex, threat, "{} was already {}", threat.id, status)
+        ex.campaigns.running[tid].interrupt(Stop(by))
+        return _summary(ex, threat, "stopped {}", tid)
+    return _summary(ex, threat, "{} was already {}", tid, status)
 
 
 def _told(ex: Context, threat: Threat) -> tuple[str, ...]:
@@ -152,6 +151,7 @@ class Campaign:
         "stage",
         "stages",
         "threat",
+        "tid",
         "timeout",
         "wait",
     )
@@ -159,6 +159,8 @@ class Campaign:
     def __init__(self, ex: Context, threat: Threat) -> None:
         self.ex = ex
         self.threat = threat
+        self.tid = threat.id
+        """The threat's id, read once (see sim.engine's MODEL_FIELDS_ARE_SLOW)."""
         self.alive = True
         """Until the campaign completes or is stopped (a later interrupt is ignored)."""
         self.timeout: simpy.Event | None = None
@@ -170,16 +172,16 @@ class Campaign:
         Soon(self.ex.env, lambda _e: self._interrupted(cause))
 
     def _start(self, _e: simpy.Event) -> None:
-        ex, threat = self.ex, self.threat
-        self.rng = ex.rng(f"threat:{threat.id}")
-        self.factor = ex.campaigns.slowed.get(threat.id, 1.0)
+        ex, threat, tid = self.ex, self.threat, self.tid
+        self.rng = ex.rng(ex.streams[tid])
+        self.factor = ex.campaigns.slowed.get(tid, 1.0)
         self.stages = iter(stage_path(ex, threat))
         self._next_stage()
 
     def _next_stage(self) -> None:
         """Run stages until one has to wait (or the campaign completes)."""
         ex, threat, rng = self.ex, self.threat, self.rng
-        tid, campaigns, log = threat.id, ex.campaigns, ex.log
+        tid, campaigns, log = self.tid, ex.campaigns, ex.log
         for stage in self.stages:
             self.stage = stage
             campaigns.stage[tid] = stage.id
@@ -236,9 +238,7 @@ class Campaign:
     def _stage_done(self) -> None:
         stage = self.stage
         if stage.effects:
-            self.ex.apply_effects(
-                stage.effects, shared_cause(CauseKind.THREAT, self.threat.id, stage.id)
-            )
+            self.ex.apply_effects(stage.effects, shared_cause(CauseKind.THREAT, self.tid, stage.id))
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:
