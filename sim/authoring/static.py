@@ -153,25 +153,56 @@ def _actors(ctx: Context) -> None:
 
 
 def _earliest(ctx: Context) -> dict[str, float]:
-    """The earliest time each inject may be delivered and each decision posed (lower bound)."""
+    """The earliest time each inject may be delivered and each decision posed (lower bound).
+
+    Each inject's time is worked out once, after the time of what it follows ('after'), so a
+    chain of thousands written in any order costs one step per link (passes over the file until
+    nothing changed cost one pass per link of a chain written last link first)."""
     s = ctx.s
+    injects = {inj.id: inj for inj in s.injects}
+    posers: dict[str, list[str]] = {}
+    for inj in s.injects:
+        if inj.decision is not None:
+            posers.setdefault(inj.decision, []).append(inj.id)
     out: dict[str, float] = {}
-    for _ in range(len(s.injects) + 1):
-        before = dict(out)  # a pass that changes nothing: every later one would be the same
-        for inj in s.injects:
-            if inj.contingency or inj.when is not None:
-                t = 0.0
-            elif inj.at is not None:
-                t = inj.at
-            elif inj.after is not None:
-                t = out.get(inj.after, 0.0) + min_duration(inj.delay)
-            else:
-                t = 0.0
-            out[inj.id] = t
-            if inj.decision is not None:
-                out[inj.decision] = min(out.get(inj.decision, t), t)
-        if out == before:
-            break
+
+    def follows(id_: str) -> list[str]:
+        """What an inject's or a decision's time is worked out from."""
+        inj = injects.get(id_)
+        if inj is None:
+            return posers.get(id_, [])
+        if inj.contingency or inj.when is not None or inj.at is not None or inj.after is None:
+            return []
+        return [inj.after]
+
+    def time(id_: str) -> float:
+        inj = injects.get(id_)
+        if inj is None:
+            return min((out.get(p, 0.0) for p in posers.get(id_, [])), default=0.0)
+        if inj.contingency or inj.when is not None:
+            return 0.0
+        if inj.at is not None:
+            return inj.at
+        if inj.after is not None:
+            return out.get(inj.after, 0.0) + min_duration(inj.delay)
+        return 0.0
+
+    busy: set[str] = set()  # on the stack: a loop (refused by validate) counts as time 0
+    for first in [*injects, *posers]:
+        stack = [first]
+        while stack:
+            id_ = stack[-1]
+            if id_ in out:
+                stack.pop()
+                continue
+            busy.add(id_)
+            todo = [f for f in follows(id_) if f not in out and f not in busy]
+            if todo:
+                stack.extend(todo)
+                continue
+            out[id_] = time(id_)
+            busy.discard(id_)
+            stack.pop()
     return out
 
 
