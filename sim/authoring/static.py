@@ -63,12 +63,12 @@ def run_rules(scenario: Scenario, path: str, where: Located) -> list[Finding]:
 
 def _never_fires(ctx: Context) -> None:
     reach, horizon = ctx.reach, ctx.s.scenario.horizon
+    decisions = {d.id for d in ctx.s.decisions}  # once: once per inject was n² on a long chain
     for i, inj in enumerate(ctx.s.injects):
         if inj.id in reach.fired or (inj.at is not None and inj.at >= horizon):
             continue  # (the loader already warns of 'at' after the horizon)
         p: Path_ = ("injects", i)
         if inj.after is not None and inj.after not in reach.fired:
-            decisions = {d.id for d in ctx.s.decisions}
             what = "decision is never posed" if inj.after in decisions else "inject never fires"
             ctx.add("TT101", (*p, "after"), f"inject '{inj.id}' never fires: its 'after' {what}")
         elif inj.when is not None and True not in reach.outcomes(inj.when):

@@ -6,12 +6,20 @@ to the file, and the findings on a long chain must be right."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import reach_reference
-from hostile_shapes import SHAPES, after_chain_reversed, threshold_chain, when_chain
+from hostile_shapes import (
+    SHAPES,
+    after_chain_reversed,
+    decision_chain,
+    threshold_chain,
+    when_chain,
+)
 
 import sim.authoring.reach as reach
+import sim.authoring.static as static
 from sim.authoring.lint import Finding, lint_paths
 from sim.loader import check_scenario_file
 
@@ -134,3 +142,32 @@ def test_what_may_happen_is_what_the_passes_over_the_file_found(tmp_path: Path) 
         for part in ("fired", "posed", "started", "enacted", "ranges", "statuses"):
             assert getattr(new, part) == getattr(old, part), (path.name, part)
     assert compared >= 50
+
+
+class _CountedDecisions(list[Any]):
+    passes = 0
+
+    def __iter__(self) -> Any:
+        _CountedDecisions.passes += 1
+        return super().__iter__()
+
+
+def test_a_long_chain_of_decisions_that_never_starts_is_reported_in_a_few_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each inject that never fires gathered every decision's id to say what its 'after'
+    names: n²/4 steps for a chain of n injects and decisions whose first inject never fires."""
+    real = static.Context.__init__
+
+    def counted(ctx: static.Context, *args: Any) -> None:
+        real(ctx, *args)
+        object.__setattr__(ctx.s, "decisions", _CountedDecisions(ctx.s.decisions))
+
+    monkeypatch.setattr(static.Context, "__init__", counted)
+    for n in (200, 800):
+        _CountedDecisions.passes = 0
+        text = decision_chain(n).replace("id: i0, at: 1,", "id: i0, at: 1000000,")
+        never = [f for f in _lint(tmp_path, text) if f.code == "TT101"]
+        assert len(never) == n // 2 - 1
+        assert never[-1].message == "inject 'i1' never fires: its 'after' decision is never posed"
+        assert _CountedDecisions.passes <= 20, (n, _CountedDecisions.passes)
