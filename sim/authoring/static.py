@@ -92,9 +92,10 @@ def _options_change_nothing(ctx: Context) -> None:
         ) or any(ctx.flow.into(f"decision:{d.id}", "after"))
         if read:
             continue  # something follows the decision or reads which option was taken
-        idle = [o for o in d.options if not o.effects and not o.responses]
+        # by position: 'o in idle' compared options field by field, n² for n options
+        idle = {j for j, o in enumerate(d.options) if not o.effects and not o.responses}
         for j, o in enumerate(d.options):
-            if o in idle and (o.id != d.default or len(idle) == len(d.options)):
+            if j in idle and (o.id != d.default or len(idle) == len(d.options)):
                 ctx.add(
                     "TT102",
                     ("decisions", i, "options", j, "id"),

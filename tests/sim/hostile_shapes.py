@@ -142,6 +142,18 @@ def fan_out(n: int) -> str:
     return HEAD + _injects(lines)
 
 
+def wide_decision(n: int) -> str:
+    """One decision with n options, none of which changes anything."""
+    options = "".join(f"      - {{id: o{k}, label: O}}\n" for k in range(n))
+    return (
+        HEAD
+        + _injects([f"id: i0, at: 1, decision: d, {_SAY}"])
+        + "decisions:\n  - id: d\n    owner: gov\n    prompt: P\n    deadline: 1\n"
+        + "    default: o0\n    options:\n"
+        + options
+    )
+
+
 def deep_nesting(n: int) -> str:
     """n injects, each with a condition nested as deep as an expression may be (50 brackets)
     reading the inject before it, written last first."""
@@ -166,6 +178,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
         variable_chain,
         threshold_chain,
         fan_out,
+        wide_decision,
         deep_nesting,
     )
 }

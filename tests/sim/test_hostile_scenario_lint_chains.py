@@ -16,12 +16,14 @@ from hostile_shapes import (
     decision_chain,
     threshold_chain,
     when_chain,
+    wide_decision,
 )
 
 import sim.authoring.reach as reach
 import sim.authoring.static as static
 from sim.authoring.lint import Finding, lint_paths
 from sim.loader import check_scenario_file
+from sim.schema import Option
 
 REPO = Path(__file__).resolve().parents[2]
 CHAINS = [
@@ -34,6 +36,7 @@ CHAINS = [
     "variable_chain",
     "threshold_chain",
     "fan_out",
+    "wide_decision",
     "deep_nesting",
 ]
 
@@ -171,3 +174,28 @@ def test_a_long_chain_of_decisions_that_never_starts_is_reported_in_a_few_passes
         assert len(never) == n // 2 - 1
         assert never[-1].message == "inject 'i1' never fires: its 'after' decision is never posed"
         assert _CountedDecisions.passes <= 20, (n, _CountedDecisions.passes)
+
+
+def test_a_decision_with_thousands_of_options_is_linted_without_comparing_them_in_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TT102 asked of each option whether it was among the idle ones by comparing it with each
+    of them: n²/2 comparisons of options for one decision of n options (4,000: 16 s)."""
+    compared = 0
+    real = Option.__eq__
+
+    def counted(self: Option, other: object) -> bool:
+        nonlocal compared
+        compared += 1
+        return real(self, other)
+
+    monkeypatch.setattr(Option, "__eq__", counted)
+    for n in (200, 800):
+        compared = 0
+        idle = [f for f in _lint(tmp_path, wide_decision(n)) if f.code == "TT102"]
+        assert len(idle) == n  # every option changes nothing, the default too
+        assert idle[-1].message == (
+            f"option 'o{n - 1}' changes nothing: no effects, no responses, and no condition "
+            "reads 'd'"
+        )
+        assert compared <= 4 * n, (n, compared)
