@@ -221,7 +221,7 @@ class _Fixpoint:
             changed = self._update_values()
             if not changed:
                 return self.reach
-            for name in changed:
+            for name in sorted(changed):  # in a fixed order: the same result every time
                 self.queue.extend(self.readers.get(name, ()))
 
     def _listen(self, task: _Task, after: str | None, *conditions: str | float | None) -> None:
