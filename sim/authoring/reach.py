@@ -143,7 +143,7 @@ def analyse(scenario: Scenario) -> Reach:
     is looked at again only when what it waits for happens ('after', a law enacted, a decision
     posed) or when a name its conditions read may take new values. A chain of 10,000 injects
     written last link first took one pass over the file per link; now each link is looked at a
-    few times, so the work is in proportion to the file (docs/lint-rules.md, 'Work')."""
+    few times, so the work is in proportion to the file (docs/lint-rules.md, 'Work and memory')."""
     return _Fixpoint(scenario).run()
 
 
