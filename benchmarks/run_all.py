@@ -20,6 +20,7 @@ FULL = [
     ["batch_parallel.py", "--runs", "2000", "--pairs", "3"],
     ["batch_memory.py", "--runs", "100000"],
     ["tui_startup.py"],
+    ["lint_chains.py", "--size", "2000"],
 ]
 QUICK = [
     ["engine.py", "--pairs", "5"],
@@ -27,6 +28,7 @@ QUICK = [
     ["batch_parallel.py", "--runs", "200", "--pairs", "1"],
     ["batch_memory.py", "--runs", "3000"],
     ["tui_startup.py", "3"],
+    ["lint_chains.py", "--size", "100", "--shapes", "after_chain_reversed"],
 ]
 
 

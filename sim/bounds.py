@@ -77,6 +77,7 @@ def check_bounds(
     from sim.checks_branches import cycles, shown_loop
 
     order = list(variables)
+    known = set(order)  # once: a set of every variable per bound was n² for n bounds
     position = {name: n for n, name in enumerate(order)}
     reads: dict[int, set[int]] = {n: set() for n in range(len(order))}
     initial = {k: v.initial for k, v in variables.items()}
@@ -93,7 +94,7 @@ def check_bounds(
             if name in read:
                 bad(path, f"the bound of '{name}' reads '{name}' itself: bound it by others")
             reads[n] |= {position[r] for r in read if r in variables and r != name}
-            if read <= set(variables):
+            if read <= known:
                 limit = value(source, initial)
                 if limit is None:
                     continue

@@ -63,12 +63,12 @@ def run_rules(scenario: Scenario, path: str, where: Located) -> list[Finding]:
 
 def _never_fires(ctx: Context) -> None:
     reach, horizon = ctx.reach, ctx.s.scenario.horizon
+    decisions = {d.id for d in ctx.s.decisions}  # once: once per inject was n² on a long chain
     for i, inj in enumerate(ctx.s.injects):
         if inj.id in reach.fired or (inj.at is not None and inj.at >= horizon):
             continue  # (the loader already warns of 'at' after the horizon)
         p: Path_ = ("injects", i)
         if inj.after is not None and inj.after not in reach.fired:
-            decisions = {d.id for d in ctx.s.decisions}
             what = "decision is never posed" if inj.after in decisions else "inject never fires"
             ctx.add("TT101", (*p, "after"), f"inject '{inj.id}' never fires: its 'after' {what}")
         elif inj.when is not None and True not in reach.outcomes(inj.when):
@@ -92,9 +92,10 @@ def _options_change_nothing(ctx: Context) -> None:
         ) or any(ctx.flow.into(f"decision:{d.id}", "after"))
         if read:
             continue  # something follows the decision or reads which option was taken
-        idle = [o for o in d.options if not o.effects and not o.responses]
+        # by position: 'o in idle' compared options field by field, n² for n options
+        idle = {j for j, o in enumerate(d.options) if not o.effects and not o.responses}
         for j, o in enumerate(d.options):
-            if o in idle and (o.id != d.default or len(idle) == len(d.options)):
+            if j in idle and (o.id != d.default or len(idle) == len(d.options)):
                 ctx.add(
                     "TT102",
                     ("decisions", i, "options", j, "id"),
@@ -153,25 +154,56 @@ def _actors(ctx: Context) -> None:
 
 
 def _earliest(ctx: Context) -> dict[str, float]:
-    """The earliest time each inject may be delivered and each decision posed (lower bound)."""
+    """The earliest time each inject may be delivered and each decision posed (lower bound).
+
+    Each inject's time is worked out once, after the time of what it follows ('after'), so a
+    chain of thousands written in any order costs one step per link (passes over the file until
+    nothing changed cost one pass per link of a chain written last link first)."""
     s = ctx.s
+    injects = {inj.id: inj for inj in s.injects}
+    posers: dict[str, list[str]] = {}
+    for inj in s.injects:
+        if inj.decision is not None:
+            posers.setdefault(inj.decision, []).append(inj.id)
     out: dict[str, float] = {}
-    for _ in range(len(s.injects) + 1):
-        before = dict(out)  # a pass that changes nothing: every later one would be the same
-        for inj in s.injects:
-            if inj.contingency or inj.when is not None:
-                t = 0.0
-            elif inj.at is not None:
-                t = inj.at
-            elif inj.after is not None:
-                t = out.get(inj.after, 0.0) + min_duration(inj.delay)
-            else:
-                t = 0.0
-            out[inj.id] = t
-            if inj.decision is not None:
-                out[inj.decision] = min(out.get(inj.decision, t), t)
-        if out == before:
-            break
+
+    def follows(id_: str) -> list[str]:
+        """What an inject's or a decision's time is worked out from."""
+        inj = injects.get(id_)
+        if inj is None:
+            return posers.get(id_, [])
+        if inj.contingency or inj.when is not None or inj.at is not None or inj.after is None:
+            return []
+        return [inj.after]
+
+    def time(id_: str) -> float:
+        inj = injects.get(id_)
+        if inj is None:
+            return min((out.get(p, 0.0) for p in posers.get(id_, [])), default=0.0)
+        if inj.contingency or inj.when is not None:
+            return 0.0
+        if inj.at is not None:
+            return inj.at
+        if inj.after is not None:
+            return out.get(inj.after, 0.0) + min_duration(inj.delay)
+        return 0.0
+
+    busy: set[str] = set()  # on the stack: a loop (refused by validate) counts as time 0
+    for first in [*injects, *posers]:
+        stack = [first]
+        while stack:
+            id_ = stack[-1]
+            if id_ in out:
+                stack.pop()
+                continue
+            busy.add(id_)
+            todo = [f for f in follows(id_) if f not in out and f not in busy]
+            if todo:
+                stack.extend(todo)
+                continue
+            out[id_] = time(id_)
+            busy.discard(id_)
+            stack.pop()
     return out
 
 
