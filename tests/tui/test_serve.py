@@ -61,7 +61,8 @@ class Running:
     def entries(self) -> list[dict[str, object]]:
         if not self.record.exists():
             return []
-        lines = self.record.read_text(encoding="utf-8").splitlines()
+        # the stub may be mid-way through writing its last line: only whole lines are entries
+        lines = self.record.read_text(encoding="utf-8").split("\n")[:-1]
         return [json.loads(line) for line in lines]
 
     def starts(self) -> list[dict[str, object]]:
