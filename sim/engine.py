@@ -63,6 +63,7 @@ from sim.numbers import stored
 from sim.observing import accept_observe
 from sim.problems import TabletopError
 from sim.responses import start_response
+from sim.runviews import ObjectiveView, RunViews
 from sim.schema import (
     UNDECIDED,
     Countermeasure,
@@ -227,6 +228,7 @@ class Exercise:
         "streams",
         "threats",
         "v2",
+        "views",
     )
 
     def __init__(self, scenario: Scenario, seed: int | None = None, *, log: bool = True) -> None:
@@ -260,6 +262,9 @@ class Exercise:
         """Each threat's, inject's and response's stream name ('threat:<id>'), made once per
         scenario: ``rng(streams[id])`` finds its stream by a name already hashed, where a
         name built at each use is a new string, hashed anew."""
+        self.views: RunViews = setup.views
+        """The fields a run reads of the scenario's elements, in plain objects made once per
+        scenario (sim.runviews: a scenario model's fields are slow to read)."""
 
         self._state: dict[str, Value] = dict(setup.state)
         if setup.clock_now:  # (v2) 'now' reads the clock
@@ -541,11 +546,12 @@ class Exercise:
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self._clock_to(self.horizon)  # nothing is due before the horizon (_advance_to)
-        for obj in self.scenario.objectives:
+        for view in self.views.objectives:
             if not self.log:  # the rating alone, noted (_evaluated): no evidence in words
-                self.outcomes.ratings[obj.id] = self._level(obj, True)
+                self.outcomes.ratings[view.id] = self._level(view, True)
                 self.recorded += 1
                 continue
+            obj = view.model
             r = self._rate(obj, final=True)
             self._emit(
                 ev.ObjectiveEvaluated,
@@ -1220,7 +1226,7 @@ class Exercise:
                     live[w.order] = 0
                     w.act(self, w.arg, ok)
 
-    def _objective_seen(self, obj: Objective, ok: bool) -> None:
+    def _objective_seen(self, obj: ObjectiveView, ok: bool) -> None:
         """A watched objective's condition checked ('by': when it first held; 'throughout':
         when it first stopped holding)."""
         if ok:
@@ -1236,7 +1242,7 @@ class Exercise:
             return hand_rating(self, obj, final)
         if self.v2 is not None and (obj.at is not None or obj.within is not None):
             return self.v2.rate(obj, final)
-        level = self._level(obj, final)
+        level = self._level(self.views.objective(obj), final)
         expr = self.compiled.expr(obj.met)
         values = {n: self._state[n] for n in sorted(expr.names)}
         if obj.throughout:
@@ -1249,12 +1255,10 @@ class Exercise:
             facts = Evidence(Measure.END, values, final, self.now)
         return Rating(obj.id, level, evidence_text(facts, self._when), facts)
 
-    def _level(self, obj: Objective, final: bool) -> str:
+    def _level(self, obj: ObjectiveView, final: bool) -> str:
         """An objective's rating level (what ``_rate`` says, without the evidence)."""
-        if obj.rated_by == "evaluator" or (
-            self.v2 is not None and (obj.at is not None or obj.within is not None)
-        ):
-            return self._rate(obj, final=final).rating
+        if not obj.by_engine:  # rated by an evaluator, or on a (v2) window
+            return self._rate(obj.model, final=final).rating
         if obj.throughout:
             met = obj.id not in self._objective_broken
         elif (by := obj.by) is not None:
@@ -1408,6 +1412,8 @@ class _Setup:
     streams: Mapping[str, str]
     """Each threat's, inject's and response's random stream name, by id: 'threat:<id>',
     'inject:<id>', 'response:<id>' (sim.chance; ids are one namespace, sim.checks)."""
+    views: RunViews
+    """The fields a run reads of the scenario's elements, in plain objects (sim.runviews)."""
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
     audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -1457,7 +1463,8 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
             armed.append((_TIMER, item, item.at))
         else:
             armed.append((_SOON, item, 0.0))
-    for o in scenario.objectives:
+    views = RunViews(scenario)
+    for o in views.objectives:
         if o.by is not None or o.throughout:
             watchers.append(
                 _Watcher(len(watchers), comp.expr(o.met), Exercise._objective_seen, o, True)
@@ -1497,6 +1504,7 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
             **{i.id: f"inject:{i.id}" for i in scenario.injects},
             **{r.id: f"response:{r.id}" for r in scenario.responses},
         },
+        views=views,
     )
 
 
@@ -1536,7 +1544,7 @@ def _initial_check(
                 return None
             continue
         obj = w.arg
-        assert isinstance(obj, Objective) and w.act is Exercise._objective_seen
+        assert isinstance(obj, ObjectiveView) and w.act is Exercise._objective_seen
         if ok:
             held.setdefault(obj.id, 0.0)
         elif obj.throughout:
