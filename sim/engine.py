@@ -988,7 +988,7 @@ class Exercise:
         )
 
     def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
-        start_response(self, self.responses[response], cause, action)
+        start_response(self, self.views.responses[response], cause, action)
 
     def happened(self, key: str) -> None:
         """Note that an inject or decision happened, and start what follows it."""
@@ -1165,7 +1165,7 @@ class Exercise:
         if option.effects:
             self.apply_effects(option.effects, cause)
         for response in option.responses:
-            start_response(self, self.responses[response], cause, None)
+            start_response(self, self.views.responses[response], cause, None)
         self.happened(did)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sim.schema import Branch, Distribution, Objective, Scenario, Stage
+from sim.schema import (
+    Branch,
+    Countermeasure,
+    Distribution,
+    Legislation,
+    Notification,
+    Objective,
+    Scenario,
+    Stage,
+)
 
 
 class ObjectiveView:
@@ -50,10 +59,65 @@ class StageView:
         self.next: tuple[Branch, ...] = tuple(stage.next or ())
 
 
+class ResponseView:
+    """What a run reads of every response (sim.responses); a bill's stages are read from its
+    ``model``."""
+
+    __slots__ = ("actor", "effects", "failure_effects", "id", "kind", "model", "starts")
+
+    def __init__(self, r: Notification | Countermeasure | Legislation) -> None:
+        self.model = r
+        self.id = r.id
+        self.kind = r.kind
+        self.actor = (
+            r.actor
+            if isinstance(r, Countermeasure)
+            else r.sender
+            if isinstance(r, Notification)
+            else r.sponsor
+        )
+        """Who acts: a countermeasure's actor, a notification's sender, a bill's sponsor."""
+        self.effects: Mapping[str, str | float] = r.effects
+        self.failure_effects: Mapping[str, str | float] = (
+            {} if isinstance(r, Notification) else r.failure_effects
+        )
+        self.starts = tuple((s.response, s.only_if) for s in r.starts)
+        """The responses it starts when it succeeds: (response id, condition or None)."""
+
+
+class NotificationView(ResponseView):
+    __slots__ = ("about", "delay")
+    model: Notification
+
+    def __init__(self, r: Notification) -> None:
+        super().__init__(r)
+        self.delay = r.delay
+        self.about = r.about
+
+
+class CountermeasureView(ResponseView):
+    __slots__ = ("duration", "reveals", "slows", "stops", "success")
+    model: Countermeasure
+
+    def __init__(self, r: Countermeasure) -> None:
+        super().__init__(r)
+        self.duration = r.duration
+        self.success = r.success
+        self.stops = tuple(r.stops)
+        self.slows: Mapping[str, float] = r.slows
+        self.reveals = tuple(r.reveals)
+
+
+def response_view(r: Notification | Countermeasure | Legislation) -> ResponseView:
+    if isinstance(r, Countermeasure):
+        return CountermeasureView(r)
+    return NotificationView(r) if isinstance(r, Notification) else ResponseView(r)
+
+
 class RunViews:
     """The run views of one scenario's elements (kept with its run set-up, sim.engine)."""
 
-    __slots__ = ("_objective", "objectives", "stages")
+    __slots__ = ("_objective", "objectives", "responses", "stages")
 
     def __init__(self, scenario: Scenario) -> None:
         self.objectives = tuple(ObjectiveView(o) for o in scenario.objectives)
@@ -63,6 +127,10 @@ class RunViews:
             t.id: tuple(StageView(s) for s in t.stages) for t in scenario.threats
         }
         """Each threat's stages, in file order, by the threat's id."""
+        self.responses: Mapping[str, ResponseView] = {
+            r.id: response_view(r) for r in scenario.responses
+        }
+        """Each response, by id."""
 
     def objective(self, obj: Objective) -> ObjectiveView:
         """The view of one of the scenario's objectives (of another, a new one)."""
