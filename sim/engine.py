@@ -63,7 +63,7 @@ from sim.numbers import stored
 from sim.observing import accept_observe
 from sim.problems import TabletopError
 from sim.responses import start_response
-from sim.runviews import ObjectiveView, RunViews
+from sim.runviews import InjectView, ObjectiveView, RunViews, Trigger
 from sim.schema import (
     UNDECIDED,
     Countermeasure,
@@ -75,7 +75,6 @@ from sim.schema import (
     Option,
     Scenario,
     Threat,
-    Triggered,
 )
 from sim.state import ActiveResponse as ActiveResponse
 from sim.state import Campaigns
@@ -297,7 +296,7 @@ class Exercise:
         self._defaulted: dict[str, float] = {}
         """Decisions whose deadline default applied, and when."""
         self._fire_waiting: set[str] = set()
-        self._followers: dict[str, tuple[Inject | Threat, ...]] = dict(setup.followers)
+        self._followers: dict[str, tuple[Trigger, ...]] = dict(setup.followers)
         """What starts after each inject or decision (see ``happened``); armed per scenario."""
         # The watchers (a ``when`` trigger, a watched objective) are planned once per scenario
         # (_Setup.watchers, .watch_index, shared); a run keeps which are still live, and extends
@@ -599,7 +598,7 @@ class Exercise:
             case Decide():
                 return self._accept_choice(c.decision, c.option, c.by, c.rationale, c.at)
             case FireInject():
-                inj = self.injects.get(c.inject)
+                inj = self.views.injects.get(c.inject)
                 if inj is None:
                     raise ExerciseError(f"there is no inject '{c.inject}'")
                 if self._state[c.inject] != InjectStatus.PENDING:
@@ -999,11 +998,11 @@ class Exercise:
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
-    def _fire_back(self, item: Triggered, _why: object) -> None:
+    def _fire_back(self, item: Trigger, _why: object) -> None:
         """``_fire`` as a callback (of a timer's event, or a watcher's truth)."""
         self._fire(item)
 
-    def _trigger_soon(self, item: Triggered, delay: float) -> None:
+    def _trigger_soon(self, item: Trigger, delay: float) -> None:
         """Fire ``item`` after ``delay``, as a process started now that waits ``delay`` (if
         any) would, without the process."""
 
@@ -1015,58 +1014,59 @@ class Exercise:
 
         Soon(self.env, start)
 
-    def _fire(self, item: Triggered) -> None:
-        if isinstance(item, Inject):
+    def _fire(self, item: Trigger) -> None:
+        if isinstance(item, InjectView):
             self._deliver(item)
-        elif isinstance(item, Threat):
-            wait = self.v2.threat_due(item) if self.v2 is not None else 0.0
+        else:
+            wait = self.v2.threat_due(item.model) if self.v2 is not None else 0.0
             if wait > 0:
                 self._trigger_soon(item, wait)
                 return
             if item.only_if is None or self.truth(item.only_if, "threat:%s", item.id):
-                start_threat(self, item)
+                start_threat(self, item.model)
 
     def _deliver(
         self,
-        inj: Inject,
+        inj: InjectView,
         by_facilitator: bool = False,
         reason: str = "",
         action: int | None = None,
     ) -> None:
-        iid = inj.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        iid = inj.id
         if self._state[iid] != InjectStatus.PENDING:
             return
         if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", iid):
             self.set_status(iid, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
-                inject=inj.id,
+                inject=iid,
                 reason=f"condition false: {inj.only_if}",
                 audience=ev.FACILITATOR_ONLY,
                 action=action,
             )
             return
-        if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj):
-            self.set_status(inj.id, InjectStatus.SKIPPED)
+        if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj.model):
+            self.set_status(iid, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
-                inject=inj.id,
-                reason=f"did not happen (probability {inj.probability})",
+                inject=iid,
+                reason=f"did not happen (probability {inj.model.probability})",
                 audience=ev.FACILITATOR_ONLY,
             )
             return
         self.set_status(iid, InjectStatus.DELIVERED)
         if self.log:
+            model = inj.model
             self._emit(
                 ev.InjectDelivered,
-                inject=inj.id,
-                sender=inj.sender,
-                recipients=tuple(inj.to),
-                text=inj.text,
-                contingency=inj.contingency,
+                inject=iid,
+                sender=model.sender,
+                recipients=tuple(model.to),
+                text=model.text,
+                contingency=model.contingency,
                 by_facilitator=by_facilitator,
                 reason=reason,
-                audience=(inj.sender, *inj.to),
+                audience=(model.sender, *model.to),
                 action=action,
             )
         else:  # not a record the exercise notes: counted only
@@ -1388,11 +1388,11 @@ class _Setup:
     """Each decision's options by id (a choice is checked against them)."""
     option_lists: Mapping[str, tuple[str, ...]]
     """Each decision's option ids in order (as ``DecisionOpened`` lists them)."""
-    armed: tuple[tuple[int, Triggered, float], ...]
+    armed: tuple[tuple[int, Trigger, float], ...]
     """How each threat and inject not armed on a condition (those are ``watchers``) is
     triggered, in the order they are armed: (_SOON, item, 0) at the start, (_TIMER, item, at)
     at a time. Contingency injects and followers are not armed."""
-    followers: Mapping[str, tuple[Inject | Threat, ...]]
+    followers: Mapping[str, tuple[Trigger, ...]]
     """What starts after each inject or decision (``after``)."""
     watchers: list[_Watcher]
     """The watchers, in the order they are set up: the triggers armed on a condition (as
@@ -1447,23 +1447,26 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         state[i.id] = InjectStatus.PENDING
     for r in scenario.responses:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
-    armed: list[tuple[int, Triggered, float]] = []
+    views = RunViews(scenario)
+    armed: list[tuple[int, Trigger, float]] = []
     watchers: list[_Watcher] = []  # the triggers armed on a condition, then the objectives
-    followers: dict[str, list[Inject | Threat]] = {}
+    followers: dict[str, list[Trigger]] = {}
     items: tuple[Inject | Threat, ...] = (*scenario.threats, *scenario.injects)
     for item in items:
         if isinstance(item, Inject) and item.contingency:
             continue
+        trigger: Trigger = (
+            views.injects[item.id] if isinstance(item, Inject) else views.threats[item.id]
+        )
         if item.after is not None:
-            followers.setdefault(item.after, []).append(item)
+            followers.setdefault(item.after, []).append(trigger)
         elif item.when is not None:
             expr = comp.expr(item.when)
-            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, item, False))
+            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, trigger, False))
         elif item.at is not None and item.at > 0:
-            armed.append((_TIMER, item, item.at))
+            armed.append((_TIMER, trigger, item.at))
         else:
-            armed.append((_SOON, item, 0.0))
-    views = RunViews(scenario)
+            armed.append((_SOON, trigger, 0.0))
     for o in views.objectives:
         if o.by is not None or o.throughout:
             watchers.append(

@@ -19,12 +19,46 @@ from sim.schema import (
     Branch,
     Countermeasure,
     Distribution,
+    Inject,
     Legislation,
     Notification,
     Objective,
     Scenario,
     Stage,
+    Threat,
 )
+
+
+class InjectView:
+    """An inject as the engine triggers and delivers it (sim.engine)."""
+
+    __slots__ = ("decision", "delay", "effects", "id", "model", "only_if", "reveals")
+
+    def __init__(self, inj: Inject) -> None:
+        self.model = inj
+        self.id = inj.id
+        self.delay: Distribution | None = inj.delay
+        """The wait after what it follows ('after')."""
+        self.only_if = inj.only_if
+        self.effects: Mapping[str, str | float] = inj.effects
+        self.reveals = tuple(inj.reveals)
+        self.decision = inj.decision
+
+
+class ThreatView:
+    """A threat as the engine triggers it (sim.engine); a campaign reads its model."""
+
+    __slots__ = ("delay", "id", "model", "only_if")
+
+    def __init__(self, threat: Threat) -> None:
+        self.model = threat
+        self.id = threat.id
+        self.delay: Distribution | None = threat.delay
+        self.only_if = threat.only_if
+
+
+Trigger = InjectView | ThreatView
+"""What the engine triggers: an inject or a threat."""
 
 
 class ObjectiveView:
@@ -117,9 +151,13 @@ def response_view(r: Notification | Countermeasure | Legislation) -> ResponseVie
 class RunViews:
     """The run views of one scenario's elements (kept with its run set-up, sim.engine)."""
 
-    __slots__ = ("_objective", "objectives", "responses", "stages")
+    __slots__ = ("_objective", "injects", "objectives", "responses", "stages", "threats")
 
     def __init__(self, scenario: Scenario) -> None:
+        self.injects = {i.id: InjectView(i) for i in scenario.injects}
+        """Each inject, by id."""
+        self.threats = {t.id: ThreatView(t) for t in scenario.threats}
+        """Each threat, by id."""
         self.objectives = tuple(ObjectiveView(o) for o in scenario.objectives)
         """Every objective, in file order."""
         self._objective = {id(v.model): v for v in self.objectives}
