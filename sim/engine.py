@@ -63,7 +63,7 @@ from sim.numbers import stored
 from sim.observing import accept_observe
 from sim.problems import TabletopError
 from sim.responses import start_response
-from sim.runviews import InjectView, ObjectiveView, RunViews, Trigger
+from sim.runviews import DecisionView, InjectView, ObjectiveView, RunViews, Trigger
 from sim.schema import (
     UNDECIDED,
     Countermeasure,
@@ -727,12 +727,13 @@ class Exercise:
         if decision in self._choice_waiting:
             raise ExerciseError(f"a choice for '{decision}' is already waiting to apply")
         self._choice_waiting.add(decision)
+        view = self.views.decisions[decision]
 
         def apply(seq: int) -> None:
             def choose() -> None:
                 self._choice_waiting.discard(decision)
                 if decision in self.open_decisions:
-                    self._make_decision(d, option, by, rationale=rationale, action=seq)
+                    self._make_decision(view, option, by, rationale=rationale, action=seq)
 
             now = float(self.env._now)
             if at is None or at <= now:
@@ -1077,27 +1078,27 @@ class Exercise:
             for threat in inj.reveals:
                 detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, iid))
         if inj.decision is not None:
-            self._open_decision(self.decisions[inj.decision])
+            self._open_decision(self.views.decisions[inj.decision])
         self.happened(iid)
 
     # --- decisions ----------------------------------------------------------------------------
 
-    def _open_decision(self, d: Decision, *, again: bool = False) -> None:
-        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+    def _open_decision(self, d: DecisionView, *, again: bool = False) -> None:
+        did = d.id
         if did in self.open_decisions or (self._state[did] != UNDECIDED and not again):
             return
-        offered = self.v2.offered(d) if self.v2 is not None else ()
+        offered = self.v2.offered(d.model) if self.v2 is not None else ()
         now = float(self.env._now)
         deadline = d.deadline
-        od = OpenDecision(d, now, now + deadline, offered)
+        od = OpenDecision(d.model, now, now + deadline, offered)
         self.open_decisions[did] = od
         self._opened += 1
         if self.log:
             self._emit(
                 ev.DecisionOpened,
                 decision=did,
-                owner=d.owner,
-                prompt=d.prompt,
+                owner=d.model.owner,
+                prompt=d.model.prompt,
                 options=offered or self._option_lists[did],
                 deadline=od.deadline,
             )
@@ -1111,7 +1112,7 @@ class Exercise:
 
         Soon(env, start)
 
-    def _deadline(self, d: Decision) -> None:
+    def _deadline(self, d: DecisionView) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
         choice was made meanwhile."""
         did = d.id
@@ -1127,7 +1128,7 @@ class Exercise:
 
     def _make_decision(
         self,
-        d: Decision,
+        d: DecisionView,
         option_id: str,
         by: str,
         reason: str = "",
@@ -1135,11 +1136,11 @@ class Exercise:
         rationale: str = "",
         action: int | None = None,
     ) -> None:
-        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        did = d.id
         del self.open_decisions[did]
         if by == DecidedBy.DEADLINE:
             self._defaulted[did] = float(self.env._now)
-        options = self._options[did]
+        options = d.options
         option = options[option_id]
         self.set_status(did, option_id)
         if self.log:
@@ -1156,8 +1157,8 @@ class Exercise:
             self.outcomes.decisions[did] = option_id
             self.recorded += 1
         if self.v2 is not None:
-            self.v2.decided(d)
-            if not self.v2.consents(d, option):
+            self.v2.decided(d.model)
+            if not self.v2.consents(d.model, option.model):
                 option = options[d.default]
                 option_id = option.id
                 self.set_status(did, option_id)

@@ -18,15 +18,43 @@ from collections.abc import Mapping
 from sim.schema import (
     Branch,
     Countermeasure,
+    Decision,
     Distribution,
     Inject,
     Legislation,
     Notification,
     Objective,
+    Option,
     Scenario,
     Stage,
     Threat,
 )
+
+
+class OptionView:
+    """A decision's option as the engine applies it (sim.engine)."""
+
+    __slots__ = ("effects", "id", "model", "responses")
+
+    def __init__(self, option: Option) -> None:
+        self.model = option
+        self.id = option.id
+        self.effects: Mapping[str, str | float] = option.effects
+        self.responses = tuple(option.responses)
+
+
+class DecisionView:
+    """A decision as the engine opens, times and makes it (sim.engine)."""
+
+    __slots__ = ("deadline", "default", "id", "model", "options")
+
+    def __init__(self, d: Decision) -> None:
+        self.model = d
+        self.id = d.id
+        self.deadline = d.deadline
+        self.default = d.default
+        self.options = {o.id: OptionView(o) for o in d.options}
+        """Its options by id."""
 
 
 class InjectView:
@@ -151,9 +179,19 @@ def response_view(r: Notification | Countermeasure | Legislation) -> ResponseVie
 class RunViews:
     """The run views of one scenario's elements (kept with its run set-up, sim.engine)."""
 
-    __slots__ = ("_objective", "injects", "objectives", "responses", "stages", "threats")
+    __slots__ = (
+        "_objective",
+        "decisions",
+        "injects",
+        "objectives",
+        "responses",
+        "stages",
+        "threats",
+    )
 
     def __init__(self, scenario: Scenario) -> None:
+        self.decisions = {d.id: DecisionView(d) for d in scenario.decisions}
+        """Each decision, by id."""
         self.injects = {i.id: InjectView(i) for i in scenario.injects}
         """Each inject, by id."""
         self.threats = {t.id: ThreatView(t) for t in scenario.threats}
