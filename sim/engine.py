@@ -95,7 +95,8 @@ _NEVER = math.inf
 # MODEL_FIELDS_ARE_SLOW: reading a field of a scenario model (``inj.id``, ``d.deadline``) costs
 # about 350 instructions where a plain object's costs about 15: pydantic's ``BaseModel`` defines
 # ``__getattr__``, and CPython cannot specialise an attribute read on a class that does. The hot
-# paths (here and in the mechanics) read such a field once, into a local.
+# paths (here and in the mechanics) read the elements through their run views (sim/runviews.py:
+# plain copies made once per scenario), or read a model's field once, into a local.
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
