@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from sim import events as ev
 from sim.limits import MAX_REPEATS as MAX_REPEATS
-from sim.schema import Stage, Threat
+from sim.runviews import StageView
+from sim.schema import Threat
 
 if TYPE_CHECKING:
     from sim.chance import Stream
@@ -27,9 +28,9 @@ if TYPE_CHECKING:
 # stages per stage it has (a hostile file cannot loop forever; the run budget bounds it too).
 
 
-def stage_path(ex: Context, threat: Threat) -> Iterator[Stage]:
-    """The stages a campaign runs, one per round, decided as each round ends."""
-    stages = threat.stages
+def stage_path(ex: Context, threat: Threat, stages: tuple[StageView, ...]) -> Iterator[StageView]:
+    """The stages a campaign runs (``stages``: the threat's, as run views), one per round,
+    decided as each round ends."""
     if not any(s.next for s in stages):
         for stage in stages:
             for _round in range(MAX_REPEATS):
@@ -64,7 +65,7 @@ _DEFAULT = _Default()
 
 
 def _after(
-    ex: Context, threat: Threat, stage: Stage, index: Mapping[str, int], rng: Stream
+    ex: Context, threat: Threat, stage: StageView, index: Mapping[str, int], rng: Stream
 ) -> int | _Default | None:
     """Where the campaign goes after a round of ``stage``: a stage index, None (it ends), or
     _DEFAULT."""

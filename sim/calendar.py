@@ -304,7 +304,8 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
     cal = ex.calendar
     assert cal is not None
     rng = ex.rng(ex.streams[r.id])
-    begin(ex, r, cause, None, action)
+    view = ex.views.responses[r.id]
+    begin(ex, view, cause, None, action)
     cal.submitted.discard(r.id)
 
     def attempt_at(stage: BillStage, attempt: int) -> Steps:
@@ -331,7 +332,7 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
             else:
                 died = yield from attempt_at(stage, attempt)
             if died:
-                fail(ex, r, died)
+                fail(ex, view, died)
                 return
             p = ex.probability(stage.passes, "response:%s.%s", r.id, stage.id)
             if chance(p, rng):
@@ -345,10 +346,10 @@ def legislate(ex: Exercise, r: Legislation, cause: Cause, action: int | None) ->
                 )
                 died = yield from cal.progress(r, stage, sample(stage.stall, rng), during=False)
                 if died:
-                    fail(ex, r, died)
+                    fail(ex, view, died)
                     return
                 continue
-            fail(ex, r, f"defeated at {stage.title or stage.id}")
+            fail(ex, view, f"defeated at {stage.title or stage.id}")
             return
     unlock(ex, r)
-    succeed(ex, r, "enacted")
+    succeed(ex, view, "enacted")

@@ -18,6 +18,7 @@ from sim import events as ev
 from sim.cause import Cause
 from sim.chance import Stream
 from sim.expr import Value
+from sim.runviews import RunViews
 from sim.schema import Countermeasure, Legislation, Notification, Threat
 from sim.state import ActiveResponse, Campaigns, Outcomes
 
@@ -65,6 +66,12 @@ class Context(Protocol):
     def streams(self) -> Mapping[str, str]:
         """Each threat's, inject's and response's random stream name, by id ('threat:<id>',
         'response:<id>'), made once per scenario: ``rng(streams[id])``."""
+        ...
+
+    @property
+    def views(self) -> RunViews:
+        """The fields a run reads of the scenario's elements, in plain objects made once per
+        scenario (sim.runviews: a scenario model's fields are slow to read)."""
         ...
 
     @property

@@ -235,7 +235,7 @@ class Dynamics:
         if re.while_ is not None and not ex.truth(re.while_, "decision:%s.reopen", d.id):
             return
         self.reopened[d.id] = n + 1
-        ex._open_decision(d, again=True)
+        ex._open_decision(ex.views.decisions[d.id], again=True)
 
     def decided(self, d: Decision) -> None:
         """A decision was made: schedule its next posing if it comes back every N."""

@@ -63,6 +63,7 @@ from sim.numbers import stored
 from sim.observing import accept_observe
 from sim.problems import TabletopError
 from sim.responses import start_response
+from sim.runviews import DecisionView, InjectView, ObjectiveView, RunViews, Trigger
 from sim.schema import (
     UNDECIDED,
     Countermeasure,
@@ -74,7 +75,6 @@ from sim.schema import (
     Option,
     Scenario,
     Threat,
-    Triggered,
 )
 from sim.state import ActiveResponse as ActiveResponse
 from sim.state import Campaigns
@@ -95,7 +95,8 @@ _NEVER = math.inf
 # MODEL_FIELDS_ARE_SLOW: reading a field of a scenario model (``inj.id``, ``d.deadline``) costs
 # about 350 instructions where a plain object's costs about 15: pydantic's ``BaseModel`` defines
 # ``__getattr__``, and CPython cannot specialise an attribute read on a class that does. The hot
-# paths (here and in the mechanics) read such a field once, into a local.
+# paths (here and in the mechanics) read the elements through their run views (sim/runviews.py:
+# plain copies made once per scenario), or read a model's field once, into a local.
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
 
@@ -227,6 +228,7 @@ class Exercise:
         "streams",
         "threats",
         "v2",
+        "views",
     )
 
     def __init__(self, scenario: Scenario, seed: int | None = None, *, log: bool = True) -> None:
@@ -260,6 +262,9 @@ class Exercise:
         """Each threat's, inject's and response's stream name ('threat:<id>'), made once per
         scenario: ``rng(streams[id])`` finds its stream by a name already hashed, where a
         name built at each use is a new string, hashed anew."""
+        self.views: RunViews = setup.views
+        """The fields a run reads of the scenario's elements, in plain objects made once per
+        scenario (sim.runviews: a scenario model's fields are slow to read)."""
 
         self._state: dict[str, Value] = dict(setup.state)
         if setup.clock_now:  # (v2) 'now' reads the clock
@@ -292,7 +297,7 @@ class Exercise:
         self._defaulted: dict[str, float] = {}
         """Decisions whose deadline default applied, and when."""
         self._fire_waiting: set[str] = set()
-        self._followers: dict[str, tuple[Inject | Threat, ...]] = dict(setup.followers)
+        self._followers: dict[str, tuple[Trigger, ...]] = dict(setup.followers)
         """What starts after each inject or decision (see ``happened``); armed per scenario."""
         # The watchers (a ``when`` trigger, a watched objective) are planned once per scenario
         # (_Setup.watchers, .watch_index, shared); a run keeps which are still live, and extends
@@ -541,11 +546,12 @@ class Exercise:
     def _end(self, reason: str, action: int | None = None) -> None:
         if reason == EndReason.HORIZON and self.env.now < self.horizon:
             self._clock_to(self.horizon)  # nothing is due before the horizon (_advance_to)
-        for obj in self.scenario.objectives:
+        for view in self.views.objectives:
             if not self.log:  # the rating alone, noted (_evaluated): no evidence in words
-                self.outcomes.ratings[obj.id] = self._level(obj, True)
+                self.outcomes.ratings[view.id] = self._level(view, True)
                 self.recorded += 1
                 continue
+            obj = view.model
             r = self._rate(obj, final=True)
             self._emit(
                 ev.ObjectiveEvaluated,
@@ -593,7 +599,7 @@ class Exercise:
             case Decide():
                 return self._accept_choice(c.decision, c.option, c.by, c.rationale, c.at)
             case FireInject():
-                inj = self.injects.get(c.inject)
+                inj = self.views.injects.get(c.inject)
                 if inj is None:
                     raise ExerciseError(f"there is no inject '{c.inject}'")
                 if self._state[c.inject] != InjectStatus.PENDING:
@@ -722,12 +728,13 @@ class Exercise:
         if decision in self._choice_waiting:
             raise ExerciseError(f"a choice for '{decision}' is already waiting to apply")
         self._choice_waiting.add(decision)
+        view = self.views.decisions[decision]
 
         def apply(seq: int) -> None:
             def choose() -> None:
                 self._choice_waiting.discard(decision)
                 if decision in self.open_decisions:
-                    self._make_decision(d, option, by, rationale=rationale, action=seq)
+                    self._make_decision(view, option, by, rationale=rationale, action=seq)
 
             now = float(self.env._now)
             if at is None or at <= now:
@@ -982,7 +989,7 @@ class Exercise:
         )
 
     def launch(self, response: str, cause: Cause, action: int | None = None) -> None:
-        start_response(self, self.responses[response], cause, action)
+        start_response(self, self.views.responses[response], cause, action)
 
     def happened(self, key: str) -> None:
         """Note that an inject or decision happened, and start what follows it."""
@@ -993,11 +1000,11 @@ class Exercise:
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
-    def _fire_back(self, item: Triggered, _why: object) -> None:
+    def _fire_back(self, item: Trigger, _why: object) -> None:
         """``_fire`` as a callback (of a timer's event, or a watcher's truth)."""
         self._fire(item)
 
-    def _trigger_soon(self, item: Triggered, delay: float) -> None:
+    def _trigger_soon(self, item: Trigger, delay: float) -> None:
         """Fire ``item`` after ``delay``, as a process started now that waits ``delay`` (if
         any) would, without the process."""
 
@@ -1009,58 +1016,59 @@ class Exercise:
 
         Soon(self.env, start)
 
-    def _fire(self, item: Triggered) -> None:
-        if isinstance(item, Inject):
+    def _fire(self, item: Trigger) -> None:
+        if isinstance(item, InjectView):
             self._deliver(item)
-        elif isinstance(item, Threat):
-            wait = self.v2.threat_due(item) if self.v2 is not None else 0.0
+        else:
+            wait = self.v2.threat_due(item.model) if self.v2 is not None else 0.0
             if wait > 0:
                 self._trigger_soon(item, wait)
                 return
             if item.only_if is None or self.truth(item.only_if, "threat:%s", item.id):
-                start_threat(self, item)
+                start_threat(self, item.model)
 
     def _deliver(
         self,
-        inj: Inject,
+        inj: InjectView,
         by_facilitator: bool = False,
         reason: str = "",
         action: int | None = None,
     ) -> None:
-        iid = inj.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        iid = inj.id
         if self._state[iid] != InjectStatus.PENDING:
             return
         if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", iid):
             self.set_status(iid, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
-                inject=inj.id,
+                inject=iid,
                 reason=f"condition false: {inj.only_if}",
                 audience=ev.FACILITATOR_ONLY,
                 action=action,
             )
             return
-        if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj):
-            self.set_status(inj.id, InjectStatus.SKIPPED)
+        if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj.model):
+            self.set_status(iid, InjectStatus.SKIPPED)
             self._emit(
                 ev.InjectSkipped,
-                inject=inj.id,
-                reason=f"did not happen (probability {inj.probability})",
+                inject=iid,
+                reason=f"did not happen (probability {inj.model.probability})",
                 audience=ev.FACILITATOR_ONLY,
             )
             return
         self.set_status(iid, InjectStatus.DELIVERED)
         if self.log:
+            model = inj.model
             self._emit(
                 ev.InjectDelivered,
-                inject=inj.id,
-                sender=inj.sender,
-                recipients=tuple(inj.to),
-                text=inj.text,
-                contingency=inj.contingency,
+                inject=iid,
+                sender=model.sender,
+                recipients=tuple(model.to),
+                text=model.text,
+                contingency=model.contingency,
                 by_facilitator=by_facilitator,
                 reason=reason,
-                audience=(inj.sender, *inj.to),
+                audience=(model.sender, *model.to),
                 action=action,
             )
         else:  # not a record the exercise notes: counted only
@@ -1071,27 +1079,27 @@ class Exercise:
             for threat in inj.reveals:
                 detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, iid))
         if inj.decision is not None:
-            self._open_decision(self.decisions[inj.decision])
+            self._open_decision(self.views.decisions[inj.decision])
         self.happened(iid)
 
     # --- decisions ----------------------------------------------------------------------------
 
-    def _open_decision(self, d: Decision, *, again: bool = False) -> None:
-        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+    def _open_decision(self, d: DecisionView, *, again: bool = False) -> None:
+        did = d.id
         if did in self.open_decisions or (self._state[did] != UNDECIDED and not again):
             return
-        offered = self.v2.offered(d) if self.v2 is not None else ()
+        offered = self.v2.offered(d.model) if self.v2 is not None else ()
         now = float(self.env._now)
         deadline = d.deadline
-        od = OpenDecision(d, now, now + deadline, offered)
+        od = OpenDecision(d.model, now, now + deadline, offered)
         self.open_decisions[did] = od
         self._opened += 1
         if self.log:
             self._emit(
                 ev.DecisionOpened,
                 decision=did,
-                owner=d.owner,
-                prompt=d.prompt,
+                owner=d.model.owner,
+                prompt=d.model.prompt,
                 options=offered or self._option_lists[did],
                 deadline=od.deadline,
             )
@@ -1105,7 +1113,7 @@ class Exercise:
 
         Soon(env, start)
 
-    def _deadline(self, d: Decision) -> None:
+    def _deadline(self, d: DecisionView) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
         choice was made meanwhile."""
         did = d.id
@@ -1121,7 +1129,7 @@ class Exercise:
 
     def _make_decision(
         self,
-        d: Decision,
+        d: DecisionView,
         option_id: str,
         by: str,
         reason: str = "",
@@ -1129,11 +1137,11 @@ class Exercise:
         rationale: str = "",
         action: int | None = None,
     ) -> None:
-        did = d.id  # read once: see MODEL_FIELDS_ARE_SLOW
+        did = d.id
         del self.open_decisions[did]
         if by == DecidedBy.DEADLINE:
             self._defaulted[did] = float(self.env._now)
-        options = self._options[did]
+        options = d.options
         option = options[option_id]
         self.set_status(did, option_id)
         if self.log:
@@ -1150,8 +1158,8 @@ class Exercise:
             self.outcomes.decisions[did] = option_id
             self.recorded += 1
         if self.v2 is not None:
-            self.v2.decided(d)
-            if not self.v2.consents(d, option):
+            self.v2.decided(d.model)
+            if not self.v2.consents(d.model, option.model):
                 option = options[d.default]
                 option_id = option.id
                 self.set_status(did, option_id)
@@ -1159,7 +1167,7 @@ class Exercise:
         if option.effects:
             self.apply_effects(option.effects, cause)
         for response in option.responses:
-            start_response(self, self.responses[response], cause, None)
+            start_response(self, self.views.responses[response], cause, None)
         self.happened(did)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------
@@ -1220,7 +1228,7 @@ class Exercise:
                     live[w.order] = 0
                     w.act(self, w.arg, ok)
 
-    def _objective_seen(self, obj: Objective, ok: bool) -> None:
+    def _objective_seen(self, obj: ObjectiveView, ok: bool) -> None:
         """A watched objective's condition checked ('by': when it first held; 'throughout':
         when it first stopped holding)."""
         if ok:
@@ -1236,7 +1244,7 @@ class Exercise:
             return hand_rating(self, obj, final)
         if self.v2 is not None and (obj.at is not None or obj.within is not None):
             return self.v2.rate(obj, final)
-        level = self._level(obj, final)
+        level = self._level(self.views.objective(obj), final)
         expr = self.compiled.expr(obj.met)
         values = {n: self._state[n] for n in sorted(expr.names)}
         if obj.throughout:
@@ -1249,12 +1257,10 @@ class Exercise:
             facts = Evidence(Measure.END, values, final, self.now)
         return Rating(obj.id, level, evidence_text(facts, self._when), facts)
 
-    def _level(self, obj: Objective, final: bool) -> str:
+    def _level(self, obj: ObjectiveView, final: bool) -> str:
         """An objective's rating level (what ``_rate`` says, without the evidence)."""
-        if obj.rated_by == "evaluator" or (
-            self.v2 is not None and (obj.at is not None or obj.within is not None)
-        ):
-            return self._rate(obj, final=final).rating
+        if not obj.by_engine:  # rated by an evaluator, or on a (v2) window
+            return self._rate(obj.model, final=final).rating
         if obj.throughout:
             met = obj.id not in self._objective_broken
         elif (by := obj.by) is not None:
@@ -1384,11 +1390,11 @@ class _Setup:
     """Each decision's options by id (a choice is checked against them)."""
     option_lists: Mapping[str, tuple[str, ...]]
     """Each decision's option ids in order (as ``DecisionOpened`` lists them)."""
-    armed: tuple[tuple[int, Triggered, float], ...]
+    armed: tuple[tuple[int, Trigger, float], ...]
     """How each threat and inject not armed on a condition (those are ``watchers``) is
     triggered, in the order they are armed: (_SOON, item, 0) at the start, (_TIMER, item, at)
     at a time. Contingency injects and followers are not armed."""
-    followers: Mapping[str, tuple[Inject | Threat, ...]]
+    followers: Mapping[str, tuple[Trigger, ...]]
     """What starts after each inject or decision (``after``)."""
     watchers: list[_Watcher]
     """The watchers, in the order they are set up: the triggers armed on a condition (as
@@ -1408,6 +1414,8 @@ class _Setup:
     streams: Mapping[str, str]
     """Each threat's, inject's and response's random stream name, by id: 'threat:<id>',
     'inject:<id>', 'response:<id>' (sim.chance; ids are one namespace, sim.checks)."""
+    views: RunViews
+    """The fields a run reads of the scenario's elements, in plain objects (sim.runviews)."""
     when_words: dict[float, str] = field(default_factory=dict)
     """Scenario times in words, as evidence gives them (deadlines recur from run to run)."""
     audiences: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -1441,23 +1449,27 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         state[i.id] = InjectStatus.PENDING
     for r in scenario.responses:
         state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
-    armed: list[tuple[int, Triggered, float]] = []
+    views = RunViews(scenario)
+    armed: list[tuple[int, Trigger, float]] = []
     watchers: list[_Watcher] = []  # the triggers armed on a condition, then the objectives
-    followers: dict[str, list[Inject | Threat]] = {}
+    followers: dict[str, list[Trigger]] = {}
     items: tuple[Inject | Threat, ...] = (*scenario.threats, *scenario.injects)
     for item in items:
         if isinstance(item, Inject) and item.contingency:
             continue
+        trigger: Trigger = (
+            views.injects[item.id] if isinstance(item, Inject) else views.threats[item.id]
+        )
         if item.after is not None:
-            followers.setdefault(item.after, []).append(item)
+            followers.setdefault(item.after, []).append(trigger)
         elif item.when is not None:
             expr = comp.expr(item.when)
-            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, item, False))
+            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, trigger, False))
         elif item.at is not None and item.at > 0:
-            armed.append((_TIMER, item, item.at))
+            armed.append((_TIMER, trigger, item.at))
         else:
-            armed.append((_SOON, item, 0.0))
-    for o in scenario.objectives:
+            armed.append((_SOON, trigger, 0.0))
+    for o in views.objectives:
         if o.by is not None or o.throughout:
             watchers.append(
                 _Watcher(len(watchers), comp.expr(o.met), Exercise._objective_seen, o, True)
@@ -1497,6 +1509,7 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
             **{i.id: f"inject:{i.id}" for i in scenario.injects},
             **{r.id: f"response:{r.id}" for r in scenario.responses},
         },
+        views=views,
     )
 
 
@@ -1536,7 +1549,7 @@ def _initial_check(
                 return None
             continue
         obj = w.arg
-        assert isinstance(obj, Objective) and w.act is Exercise._objective_seen
+        assert isinstance(obj, ObjectiveView) and w.act is Exercise._objective_seen
         if ok:
             held.setdefault(obj.id, 0.0)
         elif obj.throughout:

@@ -11,7 +11,8 @@ from simpy.resources.resource import Request
 from sim import events as ev
 from sim.cause import Cause, CauseKind, shared_cause
 from sim.chance import Stream, chance, sample
-from sim.schema import Countermeasure, Legislation, Notification, ResponseBase
+from sim.runviews import CountermeasureView, NotificationView, ResponseView
+from sim.schema import Countermeasure, Legislation, Notification
 from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
 from sim.timers import Soon, Timer
@@ -23,45 +24,49 @@ if TYPE_CHECKING:
 AnyResponse = Notification | Countermeasure | Legislation
 
 
-def start_response(ex: Context, r: AnyResponse, cause: Cause, action: int | None = None) -> None:
-    """Start a response, or record why it cannot start (``action``: the facilitator's action
-    that started it, linked from its first record)."""
-    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | None = None) -> None:
+    """Start a response (read through its run view, sim.runviews), or record why it cannot
+    start (``action``: the facilitator's action that started it, linked from its first
+    record)."""
+    rid = r.id
     status = ex.value(rid)
     if status == ResponseStatus.LOCKED:
-        laws = r.laws()
+        laws = r.model.laws()
         missing = [law for law in laws if ex.value(law) != ResponseStatus.SUCCEEDED] or laws
         ex.record(
             ev.ResponseBlocked,
-            response=r.id,
+            response=rid,
             reason=f"needs {_and(missing)} to be enacted first",
-            audience=audience(ex, r),
+            audience=audience(ex, r.model),
             action=action,
         )
         return
     if status == ResponseStatus.RUNNING or (
-        isinstance(r, Legislation) and status == ResponseStatus.SUCCEEDED
+        isinstance(r.model, Legislation) and status == ResponseStatus.SUCCEEDED
     ):
         reason = "already running" if status == ResponseStatus.RUNNING else "already enacted"
         ex.record(
             ev.ResponseBlocked,
-            response=r.id,
+            response=rid,
             reason=reason,
-            audience=audience(ex, r),
+            audience=audience(ex, r.model),
             action=action,
         )
         return
     ex.set_status(rid, ResponseStatus.RUNNING)
-    if isinstance(r, Countermeasure):
+    if isinstance(r, CountermeasureView):
         _countermeasure(ex, r, cause, action)
-    elif isinstance(r, Notification):
+    elif isinstance(r, NotificationView):
         _notify(ex, r, cause, action)
-    elif ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
-        from sim.calendar import legislate
-
-        ex.env.process(legislate(ex.calendar.ex, r, cause, action))
     else:
-        _Bill(ex, r, cause, action)
+        bill = r.model
+        assert isinstance(bill, Legislation)
+        if ex.calendar is not None:  # (v2) the legislative calendar: sim/calendar.py
+            from sim.calendar import legislate
+
+            ex.env.process(legislate(ex.calendar.ex, bill, cause, action))
+        else:
+            _Bill(ex, r, bill, cause, action)
 
 
 def _and(laws: Sequence[str]) -> str:
@@ -88,14 +93,14 @@ def audience(ex: Context, r: AnyResponse) -> tuple[str, ...]:
 
 def _begin(
     ex: Context,
-    r: AnyResponse,
+    r: ResponseView,
     cause: Cause,
     expected_end: float | None,
     action: int | None = None,
 ) -> None:
-    actor = _actor(r)
+    actor = r.actor
     now = float(ex.env._now)  # ex.now, without the property's call
-    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    rid = r.id
     ex.active[rid] = ActiveResponse(rid, r.kind, actor, now, expected_end)
     if not ex.log:
         if cause.detail == "retry":  # (v2) noted (sim.engine._NOTES): only what it reads
@@ -111,15 +116,15 @@ def _begin(
         cause=cause.text,
         origin=cause.parts,
         expected_end=expected_end,
-        audience=audience(ex, r),
+        audience=audience(ex, r.model),
         action=action,
     )
 
 
 def _succeed(
-    ex: Context, r: AnyResponse, summary: str, extra: dict[str, float] | None = None
+    ex: Context, r: ResponseView, summary: str, extra: dict[str, float] | None = None
 ) -> None:
-    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    rid = r.id
     ex.active.pop(rid, None)
     ex.set_status(rid, ResponseStatus.SUCCEEDED)
     if ex.log:
@@ -128,7 +133,7 @@ def _succeed(
             response=rid,
             response_kind=r.kind,
             summary=summary,
-            audience=audience(ex, r),
+            audience=audience(ex, r.model),
         )
     else:  # counted, and noted as sim.engine._NOTES notes it
         ex.recorded += 1
@@ -139,9 +144,9 @@ def _succeed(
         _follow_on(ex, r, extra)
 
 
-def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: object) -> None:
+def _fail(ex: Context, r: ResponseView, reason: str, *args: object) -> None:
     """The response failed; ``reason`` is formatted with ``args`` (if any) only when kept."""
-    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+    rid = r.id
     ex.active.pop(rid, None)
     ex.set_status(rid, ResponseStatus.FAILED)
     if ex.log:
@@ -150,7 +155,7 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
             response=rid,
             response_kind=r.kind,
             reason=reason.format(*args) if args else reason,
-            audience=audience(ex, r),
+            audience=audience(ex, r.model),
         )
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
@@ -158,14 +163,14 @@ def _fail(ex: Context, r: Countermeasure | Legislation, reason: str, *args: obje
         ex.apply_effects(r.failure_effects, shared_cause(CauseKind.RESPONSE, rid, "failed"))
 
 
-def _follow_on(ex: Context, r: ResponseBase, extra: dict[str, float] | None) -> None:
+def _follow_on(ex: Context, r: ResponseView, extra: dict[str, float] | None) -> None:
     rid = r.id
-    for follow in r.starts:
-        if follow.only_if is None or ex.truth(follow.only_if, "response:%s.starts", rid):
-            ex.launch(follow.response, shared_cause(CauseKind.RESPONSE, rid))
+    for response, only_if in r.starts:
+        if only_if is None or ex.truth(only_if, "response:%s.starts", rid):
+            ex.launch(response, shared_cause(CauseKind.RESPONSE, rid))
 
 
-def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> None:
+def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) -> None:
     """Wait the delay, deliver: what a process would do, as callbacks (sim/timers.py)."""
 
     def begin(_e: simpy.Event) -> None:
@@ -182,17 +187,18 @@ def _notify(ex: Context, r: Notification, cause: Cause, action: int | None) -> N
             ex.recorded += 1
             _succeed(ex, r, "", {"age": age if age is not None else 0.0})
             return
+        n = r.model
         ex.record(
             ev.NotificationDelivered,
-            response=r.id,
-            sender=r.sender,
-            recipients=tuple(r.to),
-            message=r.message or (r.title or r.id),
+            response=n.id,
+            sender=n.sender,
+            recipients=tuple(n.to),
+            message=n.message or (n.title or n.id),
             age=age,
-            audience=audience(ex, r),
+            audience=audience(ex, n),
         )
         extra = {"age": age if age is not None else 0.0}
-        _succeed(ex, r, f"delivered to {', '.join(r.to)}", extra)
+        _succeed(ex, r, f"delivered to {', '.join(n.to)}", extra)
 
     Soon(ex.env, begin)
 
@@ -205,7 +211,7 @@ def _age(ex: Context, about: str | None) -> float | None:
     return None if t is None else ex.now - t
 
 
-def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | None) -> None:
+def _countermeasure(ex: Context, r: CountermeasureView, cause: Cause, action: int | None) -> None:
     """Wait for the actor's capacity, then the duration, then draw success: what a process
     with ``with resource.request()`` would do, as callbacks (sim/timers.py). The capacity is
     released where the process would leave the ``with`` block: when its duration is over."""
@@ -221,7 +227,7 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
                     ev.ResponseQueued,
                     response=r.id,
                     actor=r.actor,
-                    audience=audience(ex, r),
+                    audience=audience(ex, r.model),
                     action=action,
                 )
             else:  # not a record the exercise notes: counted only
@@ -245,8 +251,8 @@ def _countermeasure(ex: Context, r: Countermeasure, cause: Cause, action: int | 
     Soon(ex.env, begin)
 
 
-def _countermeasure_done(ex: Context, r: Countermeasure, rng: Stream) -> None:
-    rid = r.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
+def _countermeasure_done(ex: Context, r: CountermeasureView, rng: Stream) -> None:
+    rid = r.id
     p = ex.probability(r.success, "response:%s.success", rid)
     # chance(p, rng), inline: no draw at p <= 0 or p >= 1
     if p <= 0 or (not p >= 1 and not rng.random() < p):
@@ -269,10 +275,12 @@ class _Bill:
     them), each stage's actor's capacity held while it runs: what a process would do, as
     callbacks (sim/timers.py)."""
 
-    __slots__ = ("action", "attempt", "cause", "ex", "r", "req", "rng", "stage")
+    __slots__ = ("action", "attempt", "cause", "ex", "r", "req", "rng", "stage", "view")
 
-    def __init__(self, ex: Context, r: Legislation, cause: Cause, action: int | None) -> None:
-        self.ex, self.r, self.cause, self.action = ex, r, cause, action
+    def __init__(
+        self, ex: Context, view: ResponseView, r: Legislation, cause: Cause, action: int | None
+    ) -> None:
+        self.ex, self.view, self.r, self.cause, self.action = ex, view, r, cause, action
         self.stage = 0
         self.attempt = 1
         self.req: Request | None = None
@@ -281,7 +289,7 @@ class _Bill:
     def _begin(self, _e: simpy.Event) -> None:
         ex, r = self.ex, self.r
         self.rng = ex.rng(ex.streams[r.id])
-        _begin(ex, r, self.cause, None, self.action)
+        _begin(ex, self.view, self.cause, None, self.action)
         self._try()
 
     def _try(self) -> None:
@@ -289,7 +297,7 @@ class _Bill:
         ex, r = self.ex, self.r
         if self.stage >= len(r.stages):
             unlock(ex, r)
-            _succeed(ex, r, "enacted")
+            _succeed(ex, self.view, "enacted")
             return
         stage = r.stages[self.stage]
         ex.active[r.id] = ActiveResponse(
@@ -333,7 +341,7 @@ class _Bill:
             self.attempt += 1
             Timer(ex.env, sample(stage.stall, self.rng), self._stalled)
             return
-        _fail(ex, r, "defeated at {}", stage.title or stage.id)
+        _fail(ex, self.view, "defeated at {}", stage.title or stage.id)
 
     def _stalled(self, _e: simpy.Event) -> None:
         self._try()

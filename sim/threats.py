@@ -18,7 +18,8 @@ from sim.branches import stage_path
 from sim.cause import Cause, CauseKind, shared_cause
 from sim.chance import sample
 from sim.detection import time_to_detection
-from sim.schema import Stage, Threat
+from sim.runviews import StageView
+from sim.schema import Threat
 from sim.timers import Soon, Timer
 from sim.vocab import ThreatStatus
 
@@ -175,7 +176,7 @@ class Campaign:
         ex, threat, tid = self.ex, self.threat, self.tid
         self.rng = ex.rng(ex.streams[tid])
         self.factor = ex.campaigns.slowed.get(tid, 1.0)
-        self.stages = iter(stage_path(ex, threat))
+        self.stages = iter(stage_path(ex, threat, ex.views.stages[tid]))
         self._next_stage()
 
     def _next_stage(self) -> None:
@@ -204,7 +205,7 @@ class Campaign:
                 if not p <= 0 and (p >= 1 or rng.random() < p):
                     detect_in = rng.uniform(0.0, remaining)
                 if stage.detect_rate is not None:  # (v2) detection at a rate
-                    by_rate = time_to_detection(ex, threat, stage, remaining)
+                    by_rate = time_to_detection(ex, threat, stage.model, remaining)
                     if by_rate is not None:
                         detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
             self.detect_in = detect_in
@@ -285,7 +286,7 @@ class Campaign:
             self._stage_done()
 
 
-def _stopped(ex: Context, threat: Threat, stage: Stage, by: Cause) -> None:
+def _stopped(ex: Context, threat: Threat, stage: StageView, by: Cause) -> None:
     ex.set_status(threat.id, ThreatStatus.STOPPED)
     if ex.log:
         ex.record(

@@ -1,0 +1,74 @@
+"""Run views (sim/runviews.py): the engine reads a scenario's elements through plain copies.
+
+A view that fell out of step with its model would change what a run does without any error,
+so every view of every bundled scenario is compared with the model it was made from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.engine import Exercise
+from sim.loader import load_scenario
+from sim.runviews import CountermeasureView, NotificationView, RunViews
+from sim.schema import Countermeasure, Notification, Scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
+    (ROOT / "tests/data/v1/scenarios").glob("*.yaml")
+)
+
+
+def _same(view: object, model: object, fields: tuple[str, ...]) -> None:
+    for name in fields:
+        got, want = getattr(view, name), getattr(model, name)
+        if isinstance(want, list):
+            want = tuple(want)
+        assert got == want, (type(model).__name__, name)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_view_says_what_its_model_says(path: Path) -> None:
+    scenario: Scenario = load_scenario(path)
+    views = RunViews(scenario)
+    for obj, ov in zip(scenario.objectives, views.objectives, strict=True):
+        assert ov.model is obj
+        _same(ov, obj, ("id", "met", "partially", "throughout", "by"))
+        assert ov.by_engine == (obj.rated_by == "engine" and obj.at is None and not obj.within)
+    for t in scenario.threats:
+        assert views.threats[t.id].model is t
+        _same(views.threats[t.id], t, ("id", "delay", "only_if"))
+        for sv, stage in zip(views.stages[t.id], t.stages, strict=True):
+            _same(sv, stage, ("id", "duration", "detect", "detect_rate", "effects", "repeat"))
+            assert sv.next == tuple(stage.next or ())
+    for i in scenario.injects:
+        _same(views.injects[i.id], i, ("id", "delay", "only_if", "effects", "reveals", "decision"))
+    for d in scenario.decisions:
+        dv = views.decisions[d.id]
+        _same(dv, d, ("id", "deadline", "default"))
+        assert list(dv.options) == [o.id for o in d.options]
+        for o in d.options:
+            _same(dv.options[o.id], o, ("id", "effects", "responses"))
+    for r in scenario.responses:
+        rv = views.responses[r.id]
+        assert rv.model is r
+        _same(rv, r, ("id", "kind", "effects"))
+        assert rv.starts == tuple((s.response, s.only_if) for s in r.starts)
+        if isinstance(r, Countermeasure):
+            assert isinstance(rv, CountermeasureView) and rv.actor == r.actor
+            _same(rv, r, ("duration", "success", "stops", "slows", "reveals", "failure_effects"))
+        elif isinstance(r, Notification):
+            assert isinstance(rv, NotificationView) and rv.actor == r.sender
+            _same(rv, r, ("delay", "about"))
+        else:
+            assert rv.actor == r.sponsor
+            _same(rv, r, ("failure_effects",))
+
+
+def test_views_are_made_once_per_scenario_and_shared_by_its_runs() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "quickstart.yaml")
+    first, second = Exercise(scenario, 1, log=False), Exercise(scenario, 2)
+    assert first.views is second.views
+    other = load_scenario(ROOT / "scenarios" / "quickstart.yaml")
+    assert Exercise(other, 1).views is not first.views
