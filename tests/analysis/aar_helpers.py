@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 from sim.analysis.model import AarInput, Audience, build_aar
@@ -20,12 +21,15 @@ HOSTILE = HERE / "hostile_report.yaml"
 URL = re.compile(r"https?:", re.IGNORECASE)
 
 
+@cache
 def scenario(name: str) -> Scenario:
+    """A bundled scenario, parsed once per test process (it is frozen: tests only read it)."""
     path = resolve(name)
     assert path is not None, name
     return load_scenario(path)
 
 
+@cache
 def hostile() -> Scenario:
     return load_scenario(HOSTILE)
 

@@ -256,8 +256,13 @@ def test_a_broken_executor_keeps_the_runs_done(monkeypatch: pytest.MonkeyPatch) 
     assert result.failure == "the executor failed: OSError: worker lost"
 
 
-def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed")
+    from sim.batch import cluster
+
+    # Nothing listens on port 9: Dask retries the refused connection until its timeout, so
+    # the test's patience (3 s), not the user's (10 s), is what the refusal costs.
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 3)
     with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler"):
         run_batch(quick_recipe(), executor="dask://127.0.0.1:9", chunk_size=60)
 

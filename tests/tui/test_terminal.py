@@ -13,9 +13,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)")
-def test_play_in_a_real_terminal() -> None:
+def test_play_in_a_real_terminal(tmp_path: Path) -> None:
     tabletop = Path(sys.executable).with_name("tabletop")
-    term = Terminal(f"{tabletop} play scenarios/quickstart.yaml; echo EXITED-$?; sleep 30", ROOT)
+    store = tmp_path / "s.sqlite3"  # not the user's own store in their data folder
+    term = Terminal(
+        f"{tabletop} play scenarios/quickstart.yaml --store {store}; echo EXITED-$?; sleep 30",
+        ROOT,
+    )
     pane, keys = term.pane, term.keys
     try:
         poll(lambda: "MSEL" in (p := pane()) and "PLAYERS" in p and p, "the console")
