@@ -32,6 +32,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sim.outfile import temporary_prefix
+
 
 def _new_folder_mode() -> int:
     """The mode a plain mkdir() would give a new folder (0o777 less the umask)."""
@@ -165,7 +167,9 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
         if fresh:
             made = _make_parents(target.parent)
             stage = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+                tempfile.mkdtemp(
+                    prefix=temporary_prefix(target.name), suffix=".part", dir=target.parent
+                )
             )
         else:
             stage = Path(tempfile.mkdtemp(prefix=".tabletop-", suffix=".part", dir=target))
