@@ -109,7 +109,10 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
         if value is None:
             continue
         for what, path in inputs.items():
-            if path is not None and os.path.exists(value) and os.path.samefile(value, path):
+            if path is not None and (
+                os.path.realpath(value) == os.path.realpath(path)  # one not made yet: a store
+                or (os.path.exists(value) and os.path.samefile(value, path))
+            ):
                 param = next(p for p in ctx.command.params if p.name == name)
                 raise click.BadParameter(
                     printable(f"'{value}' is {what}; it would be overwritten", one_line=True),
@@ -302,7 +305,12 @@ def run(
             printable(f"no playbook file '{playbook_name}'", one_line=True),
             param_hint="--playbook",
         )
-    check_outputs({"the scenario": _scenario_path(scenario), "the playbook": book_path}, out=out)
+    inputs = {"the scenario": _scenario_path(scenario), "the playbook": book_path}
+    if record:
+        from sim.session.location import store_path
+
+        inputs["the session store"] = store_path(store)
+    check_outputs(inputs, out=out)
     if book_path is not None:
         try:
             book = load_playbook(book_path, model)
