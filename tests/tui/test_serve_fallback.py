@@ -91,3 +91,30 @@ async def test_with_aiohttps_insides_nothing_is_said(tmp_path: Any) -> None:
     runner = await start_site(build_app(config), sock, warn=said.append)
     await runner.cleanup()
     assert said == []
+
+
+@pytest.fixture
+def renamed_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aiohttp's SockSite as a later version might have it: its socket under another name."""
+    plain_init = web.SockSite.__init__
+
+    def init(self: Any, runner: web.BaseRunner, sock: socket.socket, **kwargs: Any) -> None:
+        plain_init(self, runner, sock, **kwargs)
+        self._listening = sock
+        del self._sock
+
+    async def start(self: Any) -> None:
+        await web.BaseSite.start(self)
+        loop = asyncio.get_running_loop()
+        server = self._runner.server
+        self._server = await loop.create_server(server, sock=self._listening)
+
+    monkeypatch.setattr(web.SockSite, "__init__", init)
+    monkeypatch.setattr(web.SockSite, "start", start)
+
+
+async def test_without_the_sites_socket_the_page_is_still_served(
+    renamed_socket: None, serve: Start
+) -> None:
+    s = await serve()
+    assert await status_of(s.page) == 200
