@@ -161,7 +161,9 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
     target = Path(os.path.abspath(out))
     fresh = not os.path.isdir(target)
     if fresh and os.path.lexists(target):
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out))
+        broken = os.path.islink(target) and not os.path.exists(target)
+        why = "a broken symbolic link (its target is missing)" if broken else None
+        raise NotADirectoryError(errno.ENOTDIR, why or os.strerror(errno.ENOTDIR), str(out))
     made: list[Path] = []
     try:
         if fresh:
