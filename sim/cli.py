@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -103,11 +104,15 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
     from sim.safetext import printable
 
     ctx = click.get_current_context()
+    _refuse_one_file_twice(ctx, outputs)
     for name, value in outputs.items():
         if value is None:
             continue
         for what, path in inputs.items():
-            if path is not None and os.path.exists(value) and os.path.samefile(value, path):
+            if path is not None and (
+                os.path.realpath(value) == os.path.realpath(path)  # one not made yet: a store
+                or (os.path.exists(value) and os.path.samefile(value, path))
+            ):
                 param = next(p for p in ctx.command.params if p.name == name)
                 raise click.BadParameter(
                     printable(f"'{value}' is {what}; it would be overwritten", one_line=True),
@@ -118,6 +123,39 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
         if not os.path.isdir(folder):
             missing = not os.path.lexists(folder)
             _cannot_write(value, os.strerror(errno.ENOENT if missing else errno.ENOTDIR))
+
+
+def _refuse_one_file_twice(ctx: click.Context, outputs: Mapping[str, str | None]) -> None:
+    """Two output options naming one file (another spelling, a symbolic or hard link to it) are
+    a usage error: the second would silently replace the first. A device (/dev/null) may take
+    both."""
+    import os
+    import stat
+
+    from sim.safetext import printable
+
+    seen: dict[object, str] = {}  # the file each option writes -> the option
+    for name, value in outputs.items():
+        if value is None:
+            continue
+        target: object = os.path.realpath(value)
+        with contextlib.suppress(OSError):
+            found = os.stat(value)
+            if not stat.S_ISREG(found.st_mode):
+                continue
+            target = (found.st_dev, found.st_ino)  # a hard link too
+        if target in seen:
+            first = next(p for p in ctx.command.params if p.name == seen[target])
+            param = next(p for p in ctx.command.params if p.name == name)
+            raise click.BadParameter(
+                printable(
+                    f"'{value}' is the file {first.opts[0]} writes; give each its own file",
+                    one_line=True,
+                ),
+                ctx=ctx,
+                param=param,
+            )
+        seen[target] = name
 
 
 def _scenario_path(name: str) -> Path:
@@ -267,7 +305,12 @@ def run(
             printable(f"no playbook file '{playbook_name}'", one_line=True),
             param_hint="--playbook",
         )
-    check_outputs({"the scenario": _scenario_path(scenario), "the playbook": book_path}, out=out)
+    inputs = {"the scenario": _scenario_path(scenario), "the playbook": book_path}
+    if record:
+        from sim.session.location import store_path
+
+        inputs["the session store"] = store_path(store)
+    check_outputs(inputs, out=out)
     if book_path is not None:
         try:
             book = load_playbook(book_path, model)

@@ -89,11 +89,18 @@ def write_text_files(files: Sequence[tuple[str, str]]) -> None:
         _write_whole(path, text, None)
 
 
+def temporary_prefix(name: str) -> str:
+    """The start of a temporary name beside a file (or folder) called name: a hidden name that
+    says whose it is, short enough that a name as long as the filesystem allows still leaves
+    room for the random part (at most 48 characters of name, 4 bytes each in UTF-8)."""
+    return f".{name[:48]}."
+
+
 def _kept(target: str) -> str | None:
     """A second name (a hard link) for the file at target, to put it back; None if the
     filesystem has no hard links."""
     folder, name = os.path.split(target)
-    fd, kept = tempfile.mkstemp(prefix=f".{name}.", suffix=".old", dir=folder)
+    fd, kept = tempfile.mkstemp(prefix=temporary_prefix(name), suffix=".old", dir=folder)
     os.close(fd)
     os.unlink(kept)
     try:
@@ -122,7 +129,7 @@ def _staged(target: str, data: str | bytes, newline: str | None) -> str:
     except FileNotFoundError:
         mode = None
     folder, name = os.path.split(target)
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    fd, temporary = tempfile.mkstemp(prefix=temporary_prefix(name), suffix=".part", dir=folder)
     try:
         with _open(fd, "w", data, newline) as handle:
             handle.write(data)

@@ -32,6 +32,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sim.outfile import temporary_prefix
+
 
 def _new_folder_mode() -> int:
     """The mode a plain mkdir() would give a new folder (0o777 less the umask)."""
@@ -159,13 +161,17 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
     target = Path(os.path.abspath(out))
     fresh = not os.path.isdir(target)
     if fresh and os.path.lexists(target):
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out))
+        broken = os.path.islink(target) and not os.path.exists(target)
+        why = "a broken symbolic link (its target is missing)" if broken else None
+        raise NotADirectoryError(errno.ENOTDIR, why or os.strerror(errno.ENOTDIR), str(out))
     made: list[Path] = []
     try:
         if fresh:
             made = _make_parents(target.parent)
             stage = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+                tempfile.mkdtemp(
+                    prefix=temporary_prefix(target.name), suffix=".part", dir=target.parent
+                )
             )
         else:
             stage = Path(tempfile.mkdtemp(prefix=".tabletop-", suffix=".part", dir=target))

@@ -431,22 +431,37 @@ class _PlainErrors(web.RequestHandler):
 
 
 class _Site(web.SockSite):
-    """A SockSite whose connections are handled by _PlainErrors (made as aiohttp's Server would)."""
+    """A SockSite whose connections are handled by _PlainErrors (made as aiohttp's Server would).
+
+    That needs aiohttp's private insides (the Server's handler settings, the site's socket);
+    an aiohttp without them gets its own handler (its own 400s) and ``plain_errors`` is False,
+    rather than a server that accepts connections and answers none."""
+
+    plain_errors = True
 
     async def start(self) -> None:
-        await web.BaseSite.start(self)  # registers the site with its runner (stopped by cleanup)
         server = self._runner.server
         assert server is not None
+        settings = getattr(server, "_kwargs", None)
+        insides = ("_sock", "_backlog", "_server")
+        if not isinstance(settings, dict) or not all(hasattr(self, a) for a in insides):
+            self.plain_errors = False
+            await super().start()
+            return
+        await web.BaseSite.start(self)  # registers the site with its runner (stopped by cleanup)
         loop = asyncio.get_running_loop()
 
         def connection() -> _PlainErrors:
-            return _PlainErrors(server, loop=loop, **server._kwargs)
+            return _PlainErrors(server, loop=loop, **settings)
 
         self._server = await loop.create_server(connection, sock=self._sock, backlog=self._backlog)
 
 
-async def start_site(app: web.Application, sock: socket.socket) -> web.AppRunner:
-    """Run app on an already listening socket; await runner.cleanup() to stop."""
+async def start_site(
+    app: web.Application, sock: socket.socket, *, warn: Callable[[str], None] | None = None
+) -> web.AppRunner:
+    """Run app on an already listening socket; await runner.cleanup() to stop. ``warn`` hears
+    one line if malformed requests get aiohttp's own answers (see _Site), not error_answer."""
     runner = web.AppRunner(
         app,
         access_log=None,
@@ -455,7 +470,13 @@ async def start_site(app: web.Application, sock: socket.socket) -> web.AppRunner
         keepalive_timeout=IDLE_TIMEOUT,
     )
     await runner.setup()
-    await _Site(runner, sock).start()
+    site = _Site(runner, sock)
+    await site.start()
+    if not site.plain_errors and warn is not None:
+        warn(
+            "warning: this aiohttp version cannot be given tabletop serve's own answer to "
+            "malformed requests: they get aiohttp's, which may quote the request back"
+        )
     return runner
 
 
@@ -527,7 +548,7 @@ def serve_console(
         f"At most {max_sessions} console sessions and {max_viewers} projector pages at once. "
         "Press ctrl+c to stop."
     )
-    asyncio.run(_run(build_app(config), sock))
+    asyncio.run(_run(build_app(config), sock, warn))
 
 
 def _quiet_aiohttp() -> None:
@@ -537,13 +558,15 @@ def _quiet_aiohttp() -> None:
     quiet.propagate = False
 
 
-async def _run(app: web.Application, sock: socket.socket) -> None:
+async def _run(
+    app: web.Application, sock: socket.socket, warn: Callable[[str], None] | None = None
+) -> None:
     _quiet_aiohttp()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    runner = await start_site(app, sock)
+    runner = await start_site(app, sock, warn=warn)
     try:
         await stop.wait()
     finally:

@@ -82,6 +82,10 @@ def report(
     if is_session_id(source):
         if playbook or seed is not None:
             raise click.UsageError("--playbook and --seed go with a scenario, not a session")
+        from sim.cli import check_outputs
+        from sim.session.location import store_path
+
+        check_outputs({"the session store": store_path(store)}, out=out)
         found = session_input(source, store)
         if what_if is not None:
             if not is_session_id(what_if):

@@ -48,3 +48,51 @@ def test_a_report_that_does_not_fit_leaves_both_old_outputs(tmp_path: Path) -> N
     assert out.read_text(encoding="utf-8") == "the previous results\n"
     assert html.read_text(encoding="utf-8") == "the previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "results.json", "sizes"]
+
+
+def _same_file_outputs(tmp_path: Path) -> list[tuple[str, str]]:
+    """--out and --report naming one file: the same name, another spelling, a symbolic link
+    to it (each report would silently replace the results)."""
+    (tmp_path / "kept.json").write_text("the previous results\n", encoding="utf-8")
+    (tmp_path / "link.json").symlink_to("kept.json")
+    (tmp_path / "hard.json").hardlink_to(tmp_path / "kept.json")
+    return [
+        ("hard.json", "kept.json"),
+        ("same.json", "same.json"),
+        ("same.json", "./sub/../same.json"),
+        ("link.json", "kept.json"),
+        ("kept.json", "link.json"),
+    ]
+
+
+def test_out_and_report_naming_one_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for out, report in _same_file_outputs(tmp_path):
+        done = subprocess.run(
+            [TABLETOP, *ARGS, "--out", out, "--report", report],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=300,
+        )
+        assert done.returncode == 2, (out, report, done.stderr)
+        assert "--report" in done.stderr and "--out" in done.stderr, done.stderr
+        assert not (tmp_path / "same.json").exists()
+        assert (tmp_path / "kept.json").read_text(encoding="utf-8") == "the previous results\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "hard.json",
+            "kept.json",
+            "link.json",
+            "sub",
+        ]
+
+
+def test_out_and_report_may_both_be_a_device(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [TABLETOP, *ARGS, "--out", "/dev/null", "--report", "/dev/null"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr

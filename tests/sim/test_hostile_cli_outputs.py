@@ -167,3 +167,42 @@ def test_an_output_under_a_file_says_it_is_not_a_folder(tmp_path: Path) -> None:
     assert code == 1, err
     assert err.strip() == f"error: cannot write {target}: Not a directory"
     assert out == ""
+
+
+def _store_with_a_session(tmp_path: Path) -> Path:
+    store = tmp_path / "sessions.db"
+    code, _, err = invoke("run", "quickstart", "--record", "--store", str(store))
+    assert code == 0, err
+    return store
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "pdf"])
+def test_a_report_onto_the_session_store_it_reads_is_refused_and_the_store_kept(
+    tmp_path: Path, fmt: str
+) -> None:
+    store = _store_with_a_session(tmp_path)
+    before = store.read_bytes()
+    alias = tmp_path / "alias.db"
+    alias.symlink_to(store.name)
+    for out in (store, alias):
+        code, text, err = invoke(
+            "report", "1", "--store", str(store), "--format", fmt, "--out", str(out)
+        )
+        assert code == 2, err
+        assert "Invalid value for '--out'" in err and "would be overwritten" in err
+        assert text == ""
+    assert store.read_bytes() == before
+    code, listed, _ = invoke("sessions", "--store", str(store))
+    assert code == 0 and "quickstart" in listed
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_a_recorded_run_onto_its_own_session_store_is_refused(tmp_path: Path, exists: bool) -> None:
+    store = _store_with_a_session(tmp_path) if exists else tmp_path / "new.db"
+    before = store.read_bytes() if exists else None
+    args = ("run", "quickstart", "--record", "--store", str(store), "--out", str(store))
+    code, _, err = invoke(*args)
+    assert code == 2, err
+    assert "Invalid value for '--out'" in err and "would be overwritten" in err
+    assert (store.read_bytes() if exists else None) == before
+    assert store.exists() == exists
