@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ installed (as for `tabletop report --format pdf`)."""
 AUDIENCES: tuple[str, ...] = ("players", "controller")
 MAX_PATH = 1024
 """The longest folder path accepted from the keyboard."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file (a session store among them)."""
 
 
 class ExportError(TabletopError):
@@ -78,6 +81,48 @@ def export_folder(typed: str, default: Path) -> Path:
     return folder
 
 
+def _is_sqlite(path: Path) -> bool:
+    """Whether path is a regular file (links followed) that starts as a SQLite database does."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # a FIFO or a device is never opened (whole_folder refuses those)
+        with open(path, "rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _is_store(path: Path, store: Path) -> bool:
+    """Whether path names the session store: the same name, or a link to the same file."""
+    if os.path.abspath(path) == os.path.abspath(store):
+        return True
+    if os.path.realpath(path) == os.path.realpath(store):
+        return True
+    try:
+        return os.path.samefile(path, store)
+    except OSError:
+        return False
+
+
+def check_not_a_database(store: SessionStore, folder: Path, names: list[str]) -> None:
+    """ExportError if one of the files to write in ``folder`` would replace the session store
+    (by its name or by a link to it) or any other SQLite database: a report written there would
+    lose every saved session in it."""
+    for name in names:
+        path = folder / name
+        if _is_store(path, store.path):
+            raise ExportError(
+                f"{_shown(name)} in {_shown(str(folder))} is the session store: writing the "
+                "report there would replace every saved session (choose another folder, or "
+                "rename the store)"
+            )
+        if _is_sqlite(path):
+            raise ExportError(
+                f"{_shown(name)} in {_shown(str(folder))} is a SQLite database, not a report: "
+                "it is not overwritten (choose another folder, or move it)"
+            )
+
+
 def export_session(
     store: SessionStore,
     session_id: int,
@@ -92,15 +137,23 @@ def export_session(
     All the files are written or none (:func:`sim.outfolder.whole_folder`): they are built in
     a temporary folder and then each replaces its namesake, so a failure part-way (a full
     disk, Ctrl-C, a folder where a file goes) leaves ``folder`` as it was; files of other names
-    stay. Raises ExportError or StoreError. With ``pdf``, each edition is also printed to PDF
-    from its HTML where a browser is installed; where none is, or printing fails, the other
-    files are still written and ``pdf_note`` says why there is no PDF.
+    stay. Never over the session store or any SQLite database (:func:`check_not_a_database`):
+    that is an ExportError, with nothing written. Raises ExportError or StoreError. With
+    ``pdf``, each edition is also printed to PDF from its HTML where a browser is installed;
+    where none is, or printing fails, the other files are still written and ``pdf_note`` says
+    why there is no PDF.
     """
     from sim.analysis.model import build_aar
     from sim.analysis.render import render_aar
     from sim.analysis.sources import stored_session_input
     from sim.outfolder import whole_folder, write_staged
 
+    wanted = [
+        export_name(session_id, audience, fmt)
+        for audience in audiences
+        for fmt in (*formats, *(("pdf",) if pdf else ()))
+    ]
+    check_not_a_database(store, folder, wanted)
     found = stored_session_input(store, session_id)
     caveat = found.scenario.scenario.handling
     names: list[str] = []

@@ -232,3 +232,56 @@ def test_an_export_keeps_the_facilitators_own_files(tmp_path: Path) -> None:
     assert sorted(after) == sorted(["my-notes.txt", *(p.name for p in done.files)])
     assert after["my-notes.txt"] == b"the facilitator's own notes\n"
     assert b"an older export\n" not in after.values()
+
+
+# --- never over the session store (or any SQLite database) -------------------------------------
+
+
+def _sessions_in(store: Path) -> list[int]:
+    with SessionStore.open(store, readonly=True) as st:
+        return [info.id for info in st.sessions()]
+
+
+@pytest.mark.parametrize(
+    ("audience", "fmt"), [("players", "html"), ("controller", "md"), ("players", "json")]
+)
+def test_an_export_onto_the_session_store_is_refused_and_writes_nothing(
+    tmp_path: Path, audience: str, fmt: str
+) -> None:
+    store = tmp_path / export_name(1, audience, fmt)  # the store has an export file's name
+    sid = saved_session(store)
+    assert sid == 1
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with SessionStore.open(store) as st, pytest.raises(ExportError) as caught:
+        export_session(st, sid, tmp_path, pdf=True)
+    message = str(caught.value)
+    assert "session store" in message and "\n" not in message
+    assert store.name in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+    assert _sessions_in(store) == [sid]  # every saved session kept
+
+
+def test_an_export_onto_a_link_to_the_session_store_is_refused(tmp_path: Path) -> None:
+    real = tmp_path / "real.sqlite3"
+    sid = saved_session(real)
+    out = tmp_path / "out"
+    out.mkdir()
+    alias = out / export_name(sid, "players", "md")
+    alias.symlink_to(real)
+    for opened in (real, alias):  # the store opened by either name
+        with SessionStore.open(opened) as st, pytest.raises(ExportError, match="session store"):
+            export_session(st, sid, out)
+        assert alias.is_symlink() and sorted(p.name for p in out.iterdir()) == [alias.name]
+    assert _sessions_in(real) == [sid] and _sessions_in(alias) == [sid]
+
+
+def test_an_export_onto_another_sqlite_database_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    other = tmp_path / export_name(sid, "controller", "json")
+    saved_session(other)  # another store, named like an export file
+    before = other.read_bytes()
+    with SessionStore.open(store) as st, pytest.raises(ExportError, match="SQLite database"):
+        export_session(st, sid, tmp_path)
+    assert other.read_bytes() == before
+    assert not (tmp_path / export_name(sid, "players", "html")).exists()

@@ -93,6 +93,39 @@ async def test_x_in_the_debrief_exports_and_says_where(tmp_path: Path) -> None:
     assert html == cli_report(tmp_path / "s.sqlite3", 1, "html", "players", tmp_path / "c.html")
 
 
+async def test_an_export_onto_the_session_store_is_a_notice_and_the_store_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / export_name(1, "players", "html")  # the store named like the export
+    store = SessionStore.open(path)
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1", "enter", "d")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        await pilot.press("enter")  # the default folder: the store's
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await app.workers.wait_for_complete()
+        await wait_for(
+            pilot,
+            lambda: any("not exported" in str(n.message) for n in app._notifications),
+            "the notice saying why not",
+        )
+        notice = next(
+            str(n.message) for n in app._notifications if "not exported" in str(n.message)
+        )
+        assert "session store" in notice and "\n" not in notice
+        assert app.is_running  # a notice, not a crash
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        path.name
+    ]
+    with SessionStore.open(path, readonly=True) as again:
+        assert [info.id for info in again.sessions()] == [1]
+        assert again.commands(1), "the decision is still saved"
+
+
 async def test_export_of_an_unsaved_session_says_why_not(tmp_path: Path) -> None:
     app = TabletopApp(load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART)))
     async with app.run_test(size=SIZE) as pilot:
