@@ -101,6 +101,7 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
     import errno
     import os
 
+    from sim.outfile import same_file
     from sim.safetext import printable
 
     ctx = click.get_current_context()
@@ -109,10 +110,7 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
         if value is None:
             continue
         for what, path in inputs.items():
-            if path is not None and (
-                os.path.realpath(value) == os.path.realpath(path)  # one not made yet: a store
-                or (os.path.exists(value) and os.path.samefile(value, path))
-            ):
+            if path is not None and same_file(value, path):
                 param = next(p for p in ctx.command.params if p.name == name)
                 raise click.BadParameter(
                     printable(f"'{value}' is {what}; it would be overwritten", one_line=True),

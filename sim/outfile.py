@@ -89,6 +89,17 @@ def write_text_files(files: Sequence[tuple[str, str]]) -> None:
         _write_whole(path, text, None)
 
 
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether writing to path a would write to path b: the same name once links are resolved
+    (either may not exist yet), or another name (a hard link) of one existing file."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
 def temporary_prefix(name: str) -> str:
     """The start of a temporary name beside a file (or folder) called name: a hidden name that
     says whose it is, short enough that a name as long as the filesystem allows still leaves

@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.outfile import same_file
 from sim.problems import TabletopError
 from sim.safetext import printable
 from sim.session.store import SessionStore
@@ -92,25 +93,13 @@ def _is_sqlite(path: Path) -> bool:
         return False
 
 
-def _is_store(path: Path, store: Path) -> bool:
-    """Whether path names the session store: the same name, or a link to the same file."""
-    if os.path.abspath(path) == os.path.abspath(store):
-        return True
-    if os.path.realpath(path) == os.path.realpath(store):
-        return True
-    try:
-        return os.path.samefile(path, store)
-    except OSError:
-        return False
-
-
 def check_not_a_database(store: SessionStore, folder: Path, names: list[str]) -> None:
     """ExportError if one of the files to write in ``folder`` would replace the session store
     (by its name or by a link to it) or any other SQLite database: a report written there would
     lose every saved session in it."""
     for name in names:
         path = folder / name
-        if _is_store(path, store.path):
+        if same_file(path, store.path):
             raise ExportError(
                 f"{_shown(name)} in {_shown(str(folder))} is the session store: writing the "
                 "report there would replace every saved session (choose another folder, or "

@@ -206,3 +206,16 @@ def test_a_recorded_run_onto_its_own_session_store_is_refused(tmp_path: Path, ex
     assert "Invalid value for '--out'" in err and "would be overwritten" in err
     assert (store.read_bytes() if exists else None) == before
     assert store.exists() == exists
+
+
+def test_a_recorded_run_into_a_new_store_may_replace_an_existing_output(tmp_path: Path) -> None:
+    """A store not made yet is no output's file: an existing --out beside it is replaced, as
+    without --record (the check for the store must not need the store to exist)."""
+    old = tmp_path / "timeline.txt"
+    old.write_text("an earlier run\n", encoding="utf-8")
+    store = tmp_path / "new.db"
+    args = ("run", "quickstart", "--record", "--store", str(store), "--out", str(old))
+    code, _, err = invoke(*args)
+    assert code == 0, err
+    assert old.read_text(encoding="utf-8") != "an earlier run\n"
+    assert store.exists()
