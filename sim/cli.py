@@ -59,8 +59,7 @@ def write_outs(files: list[tuple[str, str]]) -> None:
     try:
         write_text_files(files)
     except OSError as exc:
-        where = exc.filename if isinstance(exc.filename, str) else files[0][0]
-        _cannot_write(where, exc.strerror or type(exc).__name__)
+        write_failed(exc, files[0][0])
     for out, _ in files:
         click.echo(printable(f"wrote {out}", one_line=True), err=True)
 
@@ -70,6 +69,12 @@ def _cannot_write(out: str, reason: str) -> NoReturn:
 
     click.echo(printable(f"error: cannot write {out}: {reason}", one_line=True), err=True)
     sys.exit(INVALID)
+
+
+def write_failed(exc: OSError, where: str) -> NoReturn:
+    """Exit 1 with one line for a failed write: the file the error names, else ``where``."""
+    named = exc.filename if isinstance(exc.filename, str) else where
+    _cannot_write(named, exc.strerror or type(exc).__name__)
 
 
 def output_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -177,7 +177,7 @@ def pack(scenario: str, out: str) -> None:
     from sim.analysis.html import handbook_html, manual_html
     from sim.analysis.markdown import handbook_markdown, manual_markdown
     from sim.analysis.pack import msel_csv, package
-    from sim.cli import _cannot_write, _load
+    from sim.cli import _load, write_failed
     from sim.outfolder import whole_folder, write_staged
     from sim.safetext import printable
 
@@ -195,7 +195,6 @@ def pack(scenario: str, out: str) -> None:
             for name, render in zip(PACK_FILES, renderers, strict=True):
                 write_staged(stage / name, render(), newline="")
     except OSError as exc:
-        where = exc.filename if isinstance(exc.filename, str) else out
-        _cannot_write(where, exc.strerror or type(exc).__name__)
+        write_failed(exc, out)
     for name in PACK_FILES:
         click.echo(printable(f"wrote {Path(out) / name}", one_line=True), err=True)

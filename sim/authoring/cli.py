@@ -175,10 +175,9 @@ def new(name: str, template: str | None, directory: str) -> None:
         click.echo(f"error: {printable(str(exc), one_line=True)}", err=True)
         sys.exit(1)
     except OSError as exc:  # nothing was written (see sim/outfolder.py)
-        where = exc.filename if isinstance(exc.filename, str) else directory
-        reason = exc.strerror or type(exc).__name__
-        click.echo(printable(f"error: cannot write {where}: {reason}", one_line=True), err=True)
-        sys.exit(1)
+        from sim.cli import write_failed
+
+        write_failed(exc, directory)
     for w in written:
         click.echo(f"wrote {printable(str(w.path), one_line=True)} ({w.what})")
     scenario = written[0].path
