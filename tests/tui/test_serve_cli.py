@@ -143,6 +143,41 @@ def test_each_start_prints_a_new_secret_address() -> None:
         assert len(token) >= 40
 
 
+def banner_shape(text: str) -> list[str]:
+    """The banner's lines with the tokens, port and store path that change at each start."""
+    text = re.sub(r"token=\S+", "token=TOKEN", text)
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    text = re.sub(r"saved in \S+\.$", "saved in STORE.", text, flags=re.M)
+    return [line.rstrip() for line in text.strip().splitlines()]
+
+
+def test_the_facilitator_guide_shows_the_banner_serve_prints(tmp_path: Path) -> None:
+    """docs/facilitator-guide.md, "In a browser", quotes what `serve` prints at start."""
+    guide = (ROOT / "docs" / "facilitator-guide.md").read_text(encoding="utf-8")
+    quoted = re.search(r"^```\n(tabletop serve: .*?)^```", guide, re.M | re.S)
+    assert quoted, "the guide no longer quotes the banner"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "serve", "--port", "0", "--store", str(tmp_path / "s.db")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    printed: list[str] = []
+    try:
+        assert proc.stdout is not None
+        while len(printed) < 10 and not any("ctrl+c" in line for line in printed[-1:]):
+            printed.append(proc.stdout.readline())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert banner_shape("".join(printed)) == banner_shape(quoted.group(1))
+
+
 def test_a_mapped_loopback_host_serves_this_machine_only() -> None:
     """`--host ::ffff:127.0.0.1` is 127.0.0.1 written as IPv6: no --allow-remote, no warning."""
     with serving("--host", "::ffff:127.0.0.1") as (url, proc):
