@@ -210,6 +210,21 @@ def test_the_safety_limits_are_documented() -> None:
         assert number in text, number
 
 
+def test_the_reference_quotes_the_golden_files_messages_as_they_are() -> None:
+    """Every message the reference quotes from a file of tests/data/bad or tests/data/hostile
+    (`NAME.yaml:LINE:COL: message`) is one `tabletop validate` prints for that file today."""
+    data = ROOT / "tests" / "data"
+    checked = 0
+    for m in re.finditer(r"(?m)(?<![\w-])([\w-]+)\.yaml:\d+:\d+: [^`\n]+", reference()):
+        for folder in ("bad", "hostile"):
+            golden = data / folder / f"{m.group(1)}.expected"
+            if golden.exists():
+                lines = golden.read_text(encoding="utf-8").splitlines()
+                assert m.group(0).rstrip() in lines, f"not what validate says: {m.group(0)}"
+                checked += 1
+    assert checked >= 20
+
+
 # --- the tutorial's files ----------------------------------------------------------------------
 
 
