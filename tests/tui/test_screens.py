@@ -22,9 +22,11 @@ from tui.app import TabletopApp
 from tui.screens.briefing import BriefingScreen
 from tui.screens.console import ConsoleScreen
 from tui.screens.debrief import DebriefScreen
-from tui.screens.picker import PickerScreen
+from tui.screens.picker import PickerScreen, find_scenarios
 from tui.widgets.decision import DecisionPanel
 from tui.widgets.feed import InjectFeed
+
+PLAYBOOK = QUICKSTART.parent / "playbooks" / "quickstart--cooperate.yaml"
 
 
 async def test_picker_lists_bundled_and_folder_scenarios(tmp_path: Path) -> None:
@@ -47,6 +49,17 @@ async def test_picker_lists_bundled_and_folder_scenarios(tmp_path: Path) -> None
         assert isinstance(app.screen, BriefingScreen)
         await pilot.press("enter")
         assert isinstance(app.screen, ConsoleScreen)
+
+
+def test_picker_passes_over_playbooks_in_the_folder(tmp_path: Path) -> None:
+    """A folder made by `tabletop new` holds a playbook beside the scenario: it is no scenario
+    to pick, and no invalid one either (`tabletop validate` says it is ok)."""
+    shutil.copy(QUICKSTART, tmp_path / "my-copy.yaml")
+    shutil.copy(PLAYBOOK, tmp_path / "my-copy--cooperate.yaml")
+    (tmp_path / "broken.yaml").write_text("scenario: [not, valid]\n", encoding="utf-8")
+    found, invalid = find_scenarios(tmp_path)
+    assert "my-copy.yaml" in [c.path.name for c in found]
+    assert [p.name for p in invalid] == ["broken.yaml"]
 
 
 async def test_briefing_shows_facilitator_notes_only_in_controller_view() -> None:

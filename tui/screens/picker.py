@@ -16,8 +16,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from sim.bundled import bundled_scenarios
-from sim.loader import check_scenario_file
+from sim.loader import check_scenario, check_scenario_file
+from sim.problems import InputProblems
 from sim.schema import Actor, Scenario
+from sim.validation import is_playbook
+from sim.yamlread import read_yaml_file
 from tui.fmt import literal
 from tui.widgets.keys import KeyBar
 
@@ -35,8 +38,8 @@ class Choice:
 def find_scenarios(
     folder: Path, files: Sequence[Path] | None = None
 ) -> tuple[list[Choice], list[Path]]:
-    """Bundled scenarios, then the valid files named (or, if None, *.yaml in folder); and the
-    files that did not validate."""
+    """Bundled scenarios, then the valid files named (or, if None, *.yaml in folder but the
+    playbooks); and the files that did not validate."""
     found: list[Choice] = []
     invalid: list[Path] = []
     seen: set[Path] = set()
@@ -48,7 +51,14 @@ def find_scenarios(
     for path in sorted(folder.glob("*.yaml")) if files is None else files:
         if path.resolve() in seen:
             continue
-        scenario, _ = check_scenario_file(path)
+        try:
+            doc = read_yaml_file(path, display_path=str(path))
+        except (InputProblems, OSError):
+            invalid.append(path)
+            continue
+        if files is None and is_playbook(doc):
+            continue  # `tabletop new` writes one beside its scenario: nothing to pick
+        scenario, _ = check_scenario(doc, None)
         if scenario is None:
             invalid.append(path)
         else:
