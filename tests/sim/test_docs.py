@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from pydantic import BaseModel
 
 from sim import events, expr, playbook, schema, yamlread
-from sim.deciders import PlaybookDecider, play
+from sim.deciders import DefaultDecider, PlaybookDecider, play
 from sim.engine import Exercise
 from sim.loader import check_scenario, check_scenario_file, load_scenario
 from sim.playbook import load_playbook, load_playbook_text
@@ -189,6 +190,20 @@ def test_every_key_of_the_json_output_is_documented() -> None:
         if key not in scenario.variables:
             assert documented(key), key
     assert f"`{data['format']}`" in reference()
+
+
+def test_the_json_output_section_shows_the_keys_in_order_and_a_real_event() -> None:
+    """Section 25 lists the keys of `tabletop run --format json` in the order they come, and
+    its example event is one that `tabletop run quickstart --seed 7 --format json` prints."""
+    scenario = load_scenario(ROOT / "scenarios" / "quickstart.yaml")
+    ex = Exercise(scenario, 7)
+    play(ex, DefaultDecider())
+    data = RunResult(ex, None).to_json_data()
+    section = reference().split("## 25. ")[1].split("\n## ")[0]
+    table = section.split("The keys, in order:")[1].split("\n\n")[1]
+    assert re.findall(r"^\| `(\w+)` \|", table, re.M) == list(data)
+    (_, example), *_ = [b for b in code_blocks(REFERENCE, "json") if '"kind"' in b[1]]
+    assert json.loads(example) in data["events"]
 
 
 def test_the_safety_limits_are_documented() -> None:
