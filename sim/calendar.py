@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim import events as ev
-from sim.cause import Cause, CauseKind
+from sim.cause import CAUSE_RESPONSE, Cause
 from sim.chance import chance, sample
 from sim.expr import ExprError
 from sim.responses import begin, fail, succeed, unlock
@@ -282,7 +282,7 @@ class Calendar:
 
     def _effects(self, r: Legislation, stage: BillStage, effects: Effects, when: str) -> None:
         if effects:
-            self.ex.apply_effects(effects, Cause(CauseKind.RESPONSE, r.id, f"{stage.id}.{when}"))
+            self.ex.apply_effects(effects, Cause(CAUSE_RESPONSE, r.id, f"{stage.id}.{when}"))
 
     def factor(self, r: Legislation, stage: BillStage) -> float:
         """The stage's duration factor now (1 without one), within 0..MAX_FACTOR."""

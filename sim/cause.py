@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import Final
 
 
 class CauseKind(StrEnum):
@@ -31,6 +32,19 @@ class CauseKind(StrEnum):
     """(v2) A variable moving by itself at its rate; id: the variable."""
     BOUND = "bound"
     """(v2) A variable kept within a bound that reads other variables; id: the variable."""
+
+
+# The kinds as module constants too, for the hot paths (see sim/vocab.py: on Python 3.11 an
+# enum member read goes through a slow hook).
+CAUSE_DECISION: Final = CauseKind.DECISION
+CAUSE_INJECT: Final = CauseKind.INJECT
+CAUSE_RESPONSE: Final = CauseKind.RESPONSE
+CAUSE_THREAT: Final = CauseKind.THREAT
+CAUSE_FACILITATOR: Final = CauseKind.FACILITATOR
+CAUSE_MONITORING: Final = CauseKind.MONITORING
+CAUSE_UNEXPLAINED: Final = CauseKind.UNEXPLAINED
+CAUSE_DRIFT: Final = CauseKind.DRIFT
+CAUSE_BOUND: Final = CauseKind.BOUND
 
 
 @dataclass(frozen=True, slots=True)

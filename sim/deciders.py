@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-
 from sim.engine import Exercise, OpenDecision
 from sim.playbook import Playbook, Rule
 
@@ -47,6 +45,10 @@ class RandomDecider:
     name = "random"
 
     def __init__(self, seed: int) -> None:
+        # numpy is imported here, not with the module: a run with a playbook or no decider
+        # (`tabletop run`, the console) never needs it, and importing it costs tens of ms
+        import numpy as np
+
         self._rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
 
     def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:

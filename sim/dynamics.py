@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sim import events as ev
 from sim import retries
 from sim.bounds import Bounds
-from sim.cause import Cause, CauseKind
+from sim.cause import CAUSE_DRIFT, CAUSE_THREAT, Cause
 from sim.chance import chance, sample
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Value
@@ -139,7 +139,7 @@ class Dynamics:
         rate = self._number(drift.rate, "variable:%s.drift", name)
         if rate is None:
             return
-        ex._set(name, float(ex._state[name]) + rate * drift.every, Cause(CauseKind.DRIFT, name))
+        ex._set(name, float(ex._state[name]) + rate * drift.every, Cause(CAUSE_DRIFT, name))
 
     # --- (4) chance and mitigation --------------------------------------------------------
 
@@ -160,7 +160,7 @@ class Dynamics:
 
     def scale(self, cause: Cause, old: float, new: float) -> float:
         """A threat stage's change, scaled by the mitigations of its threat."""
-        if cause.kind != CauseKind.THREAT or cause.detail == "detected":
+        if cause.kind != CAUSE_THREAT or cause.detail == "detected":
             return new
         factor = self.mitigation.get(cause.id)
         return new if factor is None else old + (new - old) * factor
@@ -179,7 +179,7 @@ class Dynamics:
                 from sim.threats import stop
 
                 self.aborted.add(threat.id)
-                stop(ex, threat, Cause(CauseKind.THREAT, threat.id, "aborted"))
+                stop(ex, threat, Cause(CAUSE_THREAT, threat.id, "aborted"))
 
         return check
 

@@ -34,7 +34,13 @@ from simpy.resources.resource import Release, Request
 
 from sim import events as ev
 from sim.calendar import Calendar, uses_calendar
-from sim.cause import FACILITATOR, UNEXPLAINED, Cause, CauseKind, shared_cause
+from sim.cause import (
+    CAUSE_RESPONSE,
+    CAUSE_THREAT,
+    FACILITATOR,
+    UNEXPLAINED,
+    Cause,
+)
 from sim.chance import Streams, sample
 from sim.clock import CLOCK, NOW
 from sim.commands import (
@@ -83,7 +89,20 @@ from sim.state import OpenDecision as OpenDecision
 from sim.state import Outcomes as Outcomes
 from sim.threats import detect, start_threat
 from sim.timers import Soon, Timer
-from sim.vocab import DecidedBy, EndReason, InjectStatus, RatingLevel, ResponseStatus, ThreatStatus
+from sim.vocab import (
+    DECIDED_BY_DEADLINE,
+    END_FACILITATOR,
+    END_HORIZON,
+    INJECT_DELIVERED,
+    INJECT_PENDING,
+    INJECT_SKIPPED,
+    RATING_MET,
+    RATING_NOT_MET,
+    RATING_PARTIALLY,
+    RESPONSE_LOCKED,
+    RESPONSE_READY,
+    THREAT_PENDING,
+)
 
 _SOON, _TIMER = 0, 1
 """How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
@@ -142,7 +161,7 @@ def _branched(o: Outcomes, fields: Mapping[str, Any]) -> None:
 
 
 def _started(o: Outcomes, fields: Mapping[str, Any]) -> None:
-    if fields["origin"] == (CauseKind.RESPONSE, fields["response"], "retry"):
+    if fields["origin"] == (CAUSE_RESPONSE, fields["response"], "retry"):
         o.retries[fields["response"]] = o.retries.get(fields["response"], 0) + 1
 
 
@@ -508,7 +527,7 @@ class Exercise:
             if (due or queue) and nxt > env._now:
                 (due or queue).popleft()()
             elif nxt >= horizon:
-                self._end(EndReason.HORIZON)
+                self._end(END_HORIZON)
             else:  # what SimPy's Environment.step does, without the call
                 env._now, _, _, event = heappop(heap)
                 callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
@@ -525,7 +544,7 @@ class Exercise:
         if not self.finished and t > env._now:
             self._clock_to(t)
         if not self.finished and t >= self.horizon:
-            self._end(EndReason.HORIZON)
+            self._end(END_HORIZON)
 
     def _clock_to(self, t: float) -> None:
         """Move the clock to ``t`` when nothing is scheduled before or at it: what
@@ -544,7 +563,7 @@ class Exercise:
         )
 
     def _end(self, reason: str, action: int | None = None) -> None:
-        if reason == EndReason.HORIZON and self.env.now < self.horizon:
+        if reason == END_HORIZON and self.env.now < self.horizon:
             self._clock_to(self.horizon)  # nothing is due before the horizon (_advance_to)
         for view in self.views.objectives:
             if not self.log:  # the rating alone, noted (_evaluated): no evidence in words
@@ -602,7 +621,7 @@ class Exercise:
                 inj = self.views.injects.get(c.inject)
                 if inj is None:
                     raise ExerciseError(f"there is no inject '{c.inject}'")
-                if self._state[c.inject] != InjectStatus.PENDING:
+                if self._state[c.inject] != INJECT_PENDING:
                     raise ExerciseError(
                         f"inject '{c.inject}' has already been {self._state[c.inject]}"
                     )
@@ -676,7 +695,7 @@ class Exercise:
                 def end(seq: int) -> None:
                     self._advance_to(self.now, "")
                     if not self.finished:
-                        self._end(c.reason or EndReason.FACILITATOR, action=seq)
+                        self._end(c.reason or END_FACILITATOR, action=seq)
 
                 return end
         raise ExerciseError(f"the exercise does not take '{c.kind}' commands")
@@ -902,7 +921,7 @@ class Exercise:
             return
         audience = ev.FACILITATOR_ONLY if secret else ev.EVERYONE
         hidden: Cause | None = None
-        if cause.kind is CauseKind.THREAT and cause.id not in self.threat_detected:
+        if cause.kind is CAUSE_THREAT and cause.id not in self.threat_detected:
             cause, hidden = UNEXPLAINED, cause
         self._emit(
             ev.VariableChanged,
@@ -1035,10 +1054,10 @@ class Exercise:
         action: int | None = None,
     ) -> None:
         iid = inj.id
-        if self._state[iid] != InjectStatus.PENDING:
+        if self._state[iid] != INJECT_PENDING:
             return
         if inj.only_if is not None and not self.truth(inj.only_if, "inject:%s", iid):
-            self.set_status(iid, InjectStatus.SKIPPED)
+            self.set_status(iid, INJECT_SKIPPED)
             self._emit(
                 ev.InjectSkipped,
                 inject=iid,
@@ -1048,7 +1067,7 @@ class Exercise:
             )
             return
         if self.v2 is not None and not by_facilitator and not self.v2.inject_happens(inj.model):
-            self.set_status(iid, InjectStatus.SKIPPED)
+            self.set_status(iid, INJECT_SKIPPED)
             self._emit(
                 ev.InjectSkipped,
                 inject=iid,
@@ -1056,7 +1075,7 @@ class Exercise:
                 audience=ev.FACILITATOR_ONLY,
             )
             return
-        self.set_status(iid, InjectStatus.DELIVERED)
+        self.set_status(iid, INJECT_DELIVERED)
         if self.log:
             model = inj.model
             self._emit(
@@ -1074,10 +1093,10 @@ class Exercise:
         else:  # not a record the exercise notes: counted only
             self.recorded += 1
         if inj.effects:
-            self.apply_effects(inj.effects, shared_cause(CauseKind.INJECT, iid))
+            self.apply_effects(inj.effects, inj.cause)
         if inj.reveals:
             for threat in inj.reveals:
-                detect(self, self.threats[threat], shared_cause(CauseKind.INJECT, iid))
+                detect(self, self.threats[threat], inj.cause)
         if inj.decision is not None:
             self._open_decision(self.views.decisions[inj.decision])
         self.happened(iid)
@@ -1122,7 +1141,7 @@ class Exercise:
             def default() -> None:
                 if did in self.open_decisions:
                     self._make_decision(
-                        d, d.default, DecidedBy.DEADLINE, "no decision by the deadline"
+                        d, d.default, DECIDED_BY_DEADLINE, "no decision by the deadline"
                     )
 
             self._due.append(default)
@@ -1139,7 +1158,7 @@ class Exercise:
     ) -> None:
         did = d.id
         del self.open_decisions[did]
-        if by == DecidedBy.DEADLINE:
+        if by == DECIDED_BY_DEADLINE:
             self._defaulted[did] = float(self.env._now)
         options = d.options
         option = options[option_id]
@@ -1163,7 +1182,7 @@ class Exercise:
                 option = options[d.default]
                 option_id = option.id
                 self.set_status(did, option_id)
-        cause = shared_cause(CauseKind.DECISION, did, option_id)
+        cause = option.cause
         if option.effects:
             self.apply_effects(option.effects, cause)
         for response in option.responses:
@@ -1269,10 +1288,10 @@ class Exercise:
         else:
             met = self.truth(obj.met, "objective:%s", obj.id)
         if met:
-            return RatingLevel.MET
+            return RATING_MET
         if obj.partially is not None and self.truth(obj.partially, "objective:%s", obj.id):
-            return RatingLevel.PARTIALLY
-        return RatingLevel.NOT_MET
+            return RATING_PARTIALLY
+        return RATING_NOT_MET
 
     def _when(self, t: float) -> str:
         words = self._when_words
@@ -1444,11 +1463,11 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
     for d in scenario.decisions:
         state[d.id] = UNDECIDED
     for t in scenario.threats:
-        state[t.id] = ThreatStatus.PENDING
+        state[t.id] = THREAT_PENDING
     for i in scenario.injects:
-        state[i.id] = InjectStatus.PENDING
+        state[i.id] = INJECT_PENDING
     for r in scenario.responses:
-        state[r.id] = ResponseStatus.LOCKED if r.requires else ResponseStatus.READY
+        state[r.id] = RESPONSE_LOCKED if r.requires else RESPONSE_READY
     views = RunViews(scenario)
     armed: list[tuple[int, Trigger, float]] = []
     watchers: list[_Watcher] = []  # the triggers armed on a condition, then the objectives

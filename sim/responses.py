@@ -9,14 +9,21 @@ import simpy
 from simpy.resources.resource import Request
 
 from sim import events as ev
-from sim.cause import Cause, CauseKind, shared_cause
+from sim.cause import Cause
 from sim.chance import Stream, chance, sample
 from sim.runviews import CountermeasureView, NotificationView, ResponseView
 from sim.schema import Countermeasure, Legislation, Notification
 from sim.state import ActiveResponse
 from sim.threats import detect, slow, stop
 from sim.timers import Soon, Timer
-from sim.vocab import ResponseStatus, ThreatStatus
+from sim.vocab import (
+    RESPONSE_FAILED,
+    RESPONSE_LOCKED,
+    RESPONSE_READY,
+    RESPONSE_RUNNING,
+    RESPONSE_SUCCEEDED,
+    THREAT_UNDETECTED,
+)
 
 if TYPE_CHECKING:
     from sim.context import Context
@@ -30,9 +37,9 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
     record)."""
     rid = r.id
     status = ex.value(rid)
-    if status == ResponseStatus.LOCKED:
+    if status == RESPONSE_LOCKED:
         laws = r.model.laws()
-        missing = [law for law in laws if ex.value(law) != ResponseStatus.SUCCEEDED] or laws
+        missing = [law for law in laws if ex.value(law) != RESPONSE_SUCCEEDED] or laws
         ex.record(
             ev.ResponseBlocked,
             response=rid,
@@ -41,10 +48,10 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
             action=action,
         )
         return
-    if status == ResponseStatus.RUNNING or (
-        isinstance(r.model, Legislation) and status == ResponseStatus.SUCCEEDED
+    if status == RESPONSE_RUNNING or (
+        isinstance(r.model, Legislation) and status == RESPONSE_SUCCEEDED
     ):
-        reason = "already running" if status == ResponseStatus.RUNNING else "already enacted"
+        reason = "already running" if status == RESPONSE_RUNNING else "already enacted"
         ex.record(
             ev.ResponseBlocked,
             response=rid,
@@ -53,7 +60,7 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
             action=action,
         )
         return
-    ex.set_status(rid, ResponseStatus.RUNNING)
+    ex.set_status(rid, RESPONSE_RUNNING)
     if isinstance(r, CountermeasureView):
         _countermeasure(ex, r, cause, action)
     elif isinstance(r, NotificationView):
@@ -126,7 +133,7 @@ def _succeed(
 ) -> None:
     rid = r.id
     ex.active.pop(rid, None)
-    ex.set_status(rid, ResponseStatus.SUCCEEDED)
+    ex.set_status(rid, RESPONSE_SUCCEEDED)
     if ex.log:
         ex.record(
             ev.ResponseFinished,
@@ -139,7 +146,7 @@ def _succeed(
         ex.recorded += 1
         ex.outcomes.succeeded.add(rid)
     if r.effects:
-        ex.apply_effects(r.effects, shared_cause(CauseKind.RESPONSE, rid), extra=extra)
+        ex.apply_effects(r.effects, r.cause, extra=extra)
     if r.starts:
         _follow_on(ex, r, extra)
 
@@ -148,7 +155,7 @@ def _fail(ex: Context, r: ResponseView, reason: str, *args: object) -> None:
     """The response failed; ``reason`` is formatted with ``args`` (if any) only when kept."""
     rid = r.id
     ex.active.pop(rid, None)
-    ex.set_status(rid, ResponseStatus.FAILED)
+    ex.set_status(rid, RESPONSE_FAILED)
     if ex.log:
         ex.record(
             ev.ResponseFailed,
@@ -160,14 +167,14 @@ def _fail(ex: Context, r: ResponseView, reason: str, *args: object) -> None:
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
     if r.failure_effects:
-        ex.apply_effects(r.failure_effects, shared_cause(CauseKind.RESPONSE, rid, "failed"))
+        ex.apply_effects(r.failure_effects, r.failed_cause)
 
 
 def _follow_on(ex: Context, r: ResponseView, extra: dict[str, float] | None) -> None:
     rid = r.id
     for response, only_if in r.starts:
         if only_if is None or ex.truth(only_if, "response:%s.starts", rid):
-            ex.launch(response, shared_cause(CauseKind.RESPONSE, rid))
+            ex.launch(response, r.cause)
 
 
 def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) -> None:
@@ -258,13 +265,13 @@ def _countermeasure_done(ex: Context, r: CountermeasureView, rng: Stream) -> Non
     if p <= 0 or (not p >= 1 and not rng.random() < p):
         _fail(ex, r, "did not work (chance was {:.0%})", p)
         return
-    by = shared_cause(CauseKind.RESPONSE, rid)
+    by = r.cause
     threats = ex.threats
     done = [stop(ex, threats[t], by) for t in r.stops]
     if r.slows:
         done += [slow(ex, threats[t], f, by) for t, f in r.slows.items()]
     for t in r.reveals:
-        if ex.value(t) == ThreatStatus.UNDETECTED:
+        if ex.value(t) == THREAT_UNDETECTED:
             detect(ex, threats[t], by)
             done.append(f"revealed {t}")
     _succeed(ex, r, ("; ".join(d for d in done if d) or "done") if ex.log else "")
@@ -354,10 +361,10 @@ def unlock(ex: Context, r: Legislation) -> None:
         laws = other.laws()
         if (
             r.id in laws
-            and ex.value(other.id) == ResponseStatus.LOCKED
-            and all(law == r.id or ex.value(law) == ResponseStatus.SUCCEEDED for law in laws)
+            and ex.value(other.id) == RESPONSE_LOCKED
+            and all(law == r.id or ex.value(law) == RESPONSE_SUCCEEDED for law in laws)
         ):
-            ex.set_status(other.id, ResponseStatus.READY)
+            ex.set_status(other.id, RESPONSE_READY)
 
 
 begin = _begin

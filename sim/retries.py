@@ -15,11 +15,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim import events as ev
-from sim.cause import Cause, CauseKind
+from sim.cause import CAUSE_RESPONSE, Cause
 from sim.chance import sample
 from sim.responses import audience as response_audience
 from sim.schema import Countermeasure, Legislation, Notification, Scenario
-from sim.vocab import ResponseStatus
+from sim.vocab import RESPONSE_FAILED
 
 if TYPE_CHECKING:
     from sim.dynamics import Dynamics
@@ -53,7 +53,7 @@ def _on_status(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> Callable
 
 def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
     ex = dyn.ex
-    failed = Cause(CauseKind.RESPONSE, r.id, "failed")
+    failed = Cause(CAUSE_RESPONSE, r.id, "failed")
     for follow in r.on_failure:
         if follow.only_if is None or ex.truth(follow.only_if, "response:%s.on_failure", r.id):
             ex.launch(follow.response, failed)
@@ -70,7 +70,7 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
     )
 
     def attempt() -> None:
-        if ex.finished or ex.value(r.id) != ResponseStatus.FAILED:
+        if ex.finished or ex.value(r.id) != RESPONSE_FAILED:
             return  # started again meanwhile (by the facilitator or a follow-up)
         if retry.while_ is not None and not ex.truth(retry.while_, "response:%s.retry", r.id):
             tries[r.id] = retry.attempts  # the reason for trying has gone: no more retries
@@ -83,6 +83,6 @@ def _failed(dyn: Dynamics, r: AnyResponse, tries: dict[str, int]) -> None:
                 audience=audience,
             )
             return
-        ex.launch(r.id, Cause(CauseKind.RESPONSE, r.id, "retry"))
+        ex.launch(r.id, Cause(CAUSE_RESPONSE, r.id, "retry"))
 
     ex._due_after(delay, attempt)

@@ -6,6 +6,8 @@ that does (see sim.engine's MODEL_FIELDS_ARE_SLOW), so each read costs about 350
 where a plain slotted object's costs about 15. The mechanics' hot paths read the elements they
 run through these views instead: each copies, once per scenario, only the fields a run reads,
 and keeps its ``model`` for everything else (records in words, v2 mechanics, the calendar).
+An element's own cause (``cause``: what its effects and the responses it starts are recorded
+as caused by) is made here too, once, where a run would make it at every use.
 
 The schema models stay the validated format; a view is made from a validated model only, is
 shared by every run of the scenario and is never changed.
@@ -15,6 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sim.cause import (
+    CAUSE_DECISION,
+    CAUSE_INJECT,
+    CAUSE_RESPONSE,
+    CAUSE_THREAT,
+    Cause,
+    shared_cause,
+)
 from sim.schema import (
     Branch,
     Countermeasure,
@@ -34,13 +44,14 @@ from sim.schema import (
 class OptionView:
     """A decision's option as the engine applies it (sim.engine)."""
 
-    __slots__ = ("effects", "id", "model", "responses")
+    __slots__ = ("cause", "effects", "id", "model", "responses")
 
-    def __init__(self, option: Option) -> None:
+    def __init__(self, option: Option, decision: str) -> None:
         self.model = option
         self.id = option.id
         self.effects: Mapping[str, str | float] = option.effects
         self.responses = tuple(option.responses)
+        self.cause: Cause = shared_cause(CAUSE_DECISION, decision, option.id)
 
 
 class DecisionView:
@@ -53,18 +64,19 @@ class DecisionView:
         self.id = d.id
         self.deadline = d.deadline
         self.default = d.default
-        self.options = {o.id: OptionView(o) for o in d.options}
+        self.options = {o.id: OptionView(o, d.id) for o in d.options}
         """Its options by id."""
 
 
 class InjectView:
     """An inject as the engine triggers and delivers it (sim.engine)."""
 
-    __slots__ = ("decision", "delay", "effects", "id", "model", "only_if", "reveals")
+    __slots__ = ("cause", "decision", "delay", "effects", "id", "model", "only_if", "reveals")
 
     def __init__(self, inj: Inject) -> None:
         self.model = inj
         self.id = inj.id
+        self.cause: Cause = shared_cause(CAUSE_INJECT, inj.id)
         self.delay: Distribution | None = inj.delay
         """The wait after what it follows ('after')."""
         self.only_if = inj.only_if
@@ -108,11 +120,23 @@ class ObjectiveView:
 class StageView:
     """A campaign's stage as a campaign runs it (sim.threats, sim.branches)."""
 
-    __slots__ = ("detect", "detect_rate", "duration", "effects", "id", "model", "next", "repeat")
+    __slots__ = (
+        "cause",
+        "detect",
+        "detect_rate",
+        "duration",
+        "effects",
+        "id",
+        "model",
+        "next",
+        "repeat",
+    )
 
-    def __init__(self, stage: Stage) -> None:
+    def __init__(self, stage: Stage, threat: str) -> None:
         self.model = stage
         self.id = stage.id
+        self.cause: Cause = shared_cause(CAUSE_THREAT, threat, stage.id)
+        """What its effects are caused by: the threat, at this stage."""
         self.duration: Distribution = stage.duration
         self.detect = stage.detect
         self.detect_rate = stage.detect_rate
@@ -125,11 +149,25 @@ class ResponseView:
     """What a run reads of every response (sim.responses); a bill's stages are read from its
     ``model``."""
 
-    __slots__ = ("actor", "effects", "failure_effects", "id", "kind", "model", "starts")
+    __slots__ = (
+        "actor",
+        "cause",
+        "effects",
+        "failed_cause",
+        "failure_effects",
+        "id",
+        "kind",
+        "model",
+        "starts",
+    )
 
     def __init__(self, r: Notification | Countermeasure | Legislation) -> None:
         self.model = r
         self.id = r.id
+        self.cause: Cause = shared_cause(CAUSE_RESPONSE, r.id)
+        """What it causes when it succeeds (its effects, what it starts, stops or reveals)."""
+        self.failed_cause: Cause = shared_cause(CAUSE_RESPONSE, r.id, "failed")
+        """What its failure effects are caused by."""
         self.kind = r.kind
         self.actor = (
             r.actor
@@ -200,7 +238,7 @@ class RunViews:
         """Every objective, in file order."""
         self._objective = {id(v.model): v for v in self.objectives}
         self.stages: Mapping[str, tuple[StageView, ...]] = {
-            t.id: tuple(StageView(s) for s in t.stages) for t in scenario.threats
+            t.id: tuple(StageView(s, t.id) for s in t.stages) for t in scenario.threats
         }
         """Each threat's stages, in file order, by the threat's id."""
         self.responses: Mapping[str, ResponseView] = {

@@ -15,13 +15,19 @@ import simpy
 from sim import events as ev
 from sim.branches import MAX_REPEATS as MAX_REPEATS
 from sim.branches import stage_path
-from sim.cause import Cause, CauseKind, shared_cause
+from sim.cause import CAUSE_THREAT, Cause, CauseKind, shared_cause
 from sim.chance import sample
 from sim.detection import time_to_detection
 from sim.runviews import StageView
 from sim.schema import Threat
 from sim.timers import Soon, Timer
-from sim.vocab import ThreatStatus
+from sim.vocab import (
+    THREAT_COMPLETED,
+    THREAT_DETECTED,
+    THREAT_PENDING,
+    THREAT_STOPPED,
+    THREAT_UNDETECTED,
+)
 
 if TYPE_CHECKING:
     from sim.context import Context
@@ -49,9 +55,9 @@ class Slow:
 def start_threat(ex: Context, threat: Threat) -> None:
     """Begin a campaign (unless a countermeasure already prevented it)."""
     tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
-    if ex.value(tid) != ThreatStatus.PENDING:
+    if ex.value(tid) != THREAT_PENDING:
         return
-    ex.set_status(tid, ThreatStatus.UNDETECTED)
+    ex.set_status(tid, THREAT_UNDETECTED)
     ex.mark_time(tid)
     if ex.log:
         ex.record(ev.ThreatStarted, threat=tid, actor=threat.actor, audience=ev.FACILITATOR_ONLY)
@@ -63,12 +69,12 @@ def start_threat(ex: Context, threat: Threat) -> None:
 def detect(ex: Context, threat: Threat, by: Cause) -> None:
     """The defenders learn of the campaign."""
     tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
-    if tid in ex.campaigns.detected or ex.value(tid) != ThreatStatus.UNDETECTED:
+    if tid in ex.campaigns.detected or ex.value(tid) != THREAT_UNDETECTED:
         return
     ex.campaigns.detected.add(tid)
     ex.mark_time(f"{tid}:detected")
-    if ex.value(tid) == ThreatStatus.UNDETECTED:
-        ex.set_status(tid, ThreatStatus.DETECTED)
+    if ex.value(tid) == THREAT_UNDETECTED:
+        ex.set_status(tid, THREAT_DETECTED)
     if ex.log:
         ex.record(
             ev.ThreatDetected,
@@ -81,15 +87,15 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
     if threat.detection_effects:
-        ex.apply_effects(threat.detection_effects, shared_cause(CauseKind.THREAT, tid, "detected"))
+        ex.apply_effects(threat.detection_effects, shared_cause(CAUSE_THREAT, tid, "detected"))
 
 
 def stop(ex: Context, threat: Threat, by: Cause) -> str:
     """Stop a campaign; returns what happened, for the response's summary."""
     tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
     status = ex.value(tid)
-    if status == ThreatStatus.PENDING:
-        ex.set_status(tid, ThreatStatus.STOPPED)
+    if status == THREAT_PENDING:
+        ex.set_status(tid, THREAT_STOPPED)
         if ex.log:
             ex.record(
                 ev.ThreatStopped,
@@ -102,7 +108,7 @@ def stop(ex: Context, threat: Threat, by: Cause) -> str:
         else:  # not a record the exercise notes: counted only
             ex.recorded += 1
         return _summary(ex, threat, "prevented {}", tid)
-    if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
+    if status in (THREAT_UNDETECTED, THREAT_DETECTED):
         ex.campaigns.running[tid].interrupt(Stop(by))
         return _summary(ex, threat, "stopped {}", tid)
     return _summary(ex, threat, "{} was already {}", tid, status)
@@ -122,10 +128,10 @@ def _summary(ex: Context, threat: Threat, text: str, *args: object) -> str:
 def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     """Slow a running campaign now, or a campaign not yet begun for when it begins."""
     status = ex.value(threat.id)
-    if status in (ThreatStatus.UNDETECTED, ThreatStatus.DETECTED):
+    if status in (THREAT_UNDETECTED, THREAT_DETECTED):
         ex.campaigns.running[threat.id].interrupt(Slow(factor, by))
         return _summary(ex, threat, "slowed {} ×{:g}", threat.id, factor)
-    if status == ThreatStatus.PENDING:
+    if status == THREAT_PENDING:
         ex.campaigns.slowed[threat.id] = ex.campaigns.slowed.get(threat.id, 1.0) * factor
         return _summary(ex, threat, "{} will be slowed ×{:g} if it begins", threat.id, factor)
     return _summary(ex, threat, "{} was already {}", threat.id, status)
@@ -212,9 +218,9 @@ class Campaign:
             if self._wait():
                 return
             if stage.effects:
-                ex.apply_effects(stage.effects, shared_cause(CauseKind.THREAT, tid, stage.id))
+                ex.apply_effects(stage.effects, stage.cause)
         self.alive = False
-        ex.set_status(tid, ThreatStatus.COMPLETED)
+        ex.set_status(tid, THREAT_COMPLETED)
         if log:
             ex.record(
                 ev.ThreatCompleted,
@@ -239,7 +245,7 @@ class Campaign:
     def _stage_done(self) -> None:
         stage = self.stage
         if stage.effects:
-            self.ex.apply_effects(stage.effects, shared_cause(CauseKind.THREAT, self.tid, stage.id))
+            self.ex.apply_effects(stage.effects, stage.cause)
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:
@@ -287,7 +293,7 @@ class Campaign:
 
 
 def _stopped(ex: Context, threat: Threat, stage: StageView, by: Cause) -> None:
-    ex.set_status(threat.id, ThreatStatus.STOPPED)
+    ex.set_status(threat.id, THREAT_STOPPED)
     if ex.log:
         ex.record(
             ev.ThreatStopped,

@@ -7,6 +7,7 @@ keep the words the format documents, and mypy and readers see the closed sets.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 
 class ThreatStatus(StrEnum):
@@ -63,3 +64,37 @@ class EndReason(StrEnum):
 
     HORIZON = "horizon"
     FACILITATOR = "facilitator"
+
+
+# Each member as a module constant too, for the engine's and the mechanics' hot paths: on
+# Python 3.11, reading ``ThreatStatus.DETECTED`` goes through ``EnumType.__getattr__``'s hook
+# (about ten times a global read; Python 3.12 dropped it). See docs/performance.md, ninth round.
+THREAT_PENDING: Final = ThreatStatus.PENDING
+THREAT_UNDETECTED: Final = ThreatStatus.UNDETECTED
+THREAT_DETECTED: Final = ThreatStatus.DETECTED
+THREAT_STOPPED: Final = ThreatStatus.STOPPED
+THREAT_COMPLETED: Final = ThreatStatus.COMPLETED
+
+RESPONSE_LOCKED: Final = ResponseStatus.LOCKED
+RESPONSE_READY: Final = ResponseStatus.READY
+RESPONSE_RUNNING: Final = ResponseStatus.RUNNING
+RESPONSE_SUCCEEDED: Final = ResponseStatus.SUCCEEDED
+RESPONSE_FAILED: Final = ResponseStatus.FAILED
+
+INJECT_PENDING: Final = InjectStatus.PENDING
+INJECT_DELIVERED: Final = InjectStatus.DELIVERED
+INJECT_SKIPPED: Final = InjectStatus.SKIPPED
+
+RATING_MET: Final = RatingLevel.MET
+RATING_PARTIALLY: Final = RatingLevel.PARTIALLY
+RATING_NOT_MET: Final = RatingLevel.NOT_MET
+RATING_AWAITING: Final = RatingLevel.AWAITING
+
+DECIDED_BY_PLAYERS: Final = DecidedBy.PLAYERS
+DECIDED_BY_PLAYBOOK: Final = DecidedBy.PLAYBOOK
+DECIDED_BY_RANDOM: Final = DecidedBy.RANDOM
+DECIDED_BY_FACILITATOR: Final = DecidedBy.FACILITATOR
+DECIDED_BY_DEADLINE: Final = DecidedBy.DEADLINE
+
+END_HORIZON: Final = EndReason.HORIZON
+END_FACILITATOR: Final = EndReason.FACILITATOR

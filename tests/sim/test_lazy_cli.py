@@ -137,6 +137,28 @@ def test_a_commands_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:
     assert not set(HEAVY) & set(loaded), loaded
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "quickstart", "--playbook", "quickstart--cooperate"),
+        ("run", "quickstart"),
+        ("validate", "quickstart"),
+    ],
+)
+def test_a_run_without_the_random_decider_never_imports_numpy(args: tuple[str, ...]) -> None:
+    """numpy (tens of ms to import) serves only the random decider and batches."""
+    out = _tabletop(*args)
+    assert "EXIT 0 " in out, out
+    assert "numpy" not in out.split("LOADED", 1)[1].split()
+
+
+def test_the_random_decider_still_plays_when_numpy_comes_late() -> None:
+    out = _tabletop("run", "quickstart", "--decider", "random", "--format", "json")
+    assert "EXIT 0 " in out, out
+    assert "numpy" in out.split("LOADED", 1)[1].split()
+    assert '"random choice"' in out  # the decisions were the random decider's
+
+
 def test_help_on_a_full_disk_or_a_closed_pipe_is_one_line_and_exit_1() -> None:
     script = [sys.executable, "-m", "tui", "--help"]
     if Path("/dev/full").exists():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.cause import Cause, CauseKind
 from sim.engine import Exercise
 from sim.loader import load_scenario
 from sim.runviews import CountermeasureView, NotificationView, RunViews
@@ -42,19 +43,24 @@ def test_every_view_says_what_its_model_says(path: Path) -> None:
         for sv, stage in zip(views.stages[t.id], t.stages, strict=True):
             _same(sv, stage, ("id", "duration", "detect", "detect_rate", "effects", "repeat"))
             assert sv.next == tuple(stage.next or ())
+            assert sv.cause == Cause(CauseKind.THREAT, t.id, stage.id)
     for i in scenario.injects:
         _same(views.injects[i.id], i, ("id", "delay", "only_if", "effects", "reveals", "decision"))
+        assert views.injects[i.id].cause == Cause(CauseKind.INJECT, i.id)
     for d in scenario.decisions:
         dv = views.decisions[d.id]
         _same(dv, d, ("id", "deadline", "default"))
         assert list(dv.options) == [o.id for o in d.options]
         for o in d.options:
             _same(dv.options[o.id], o, ("id", "effects", "responses"))
+            assert dv.options[o.id].cause == Cause(CauseKind.DECISION, d.id, o.id)
     for r in scenario.responses:
         rv = views.responses[r.id]
         assert rv.model is r
         _same(rv, r, ("id", "kind", "effects"))
         assert rv.starts == tuple((s.response, s.only_if) for s in r.starts)
+        assert rv.cause == Cause(CauseKind.RESPONSE, r.id)
+        assert rv.failed_cause == Cause(CauseKind.RESPONSE, r.id, "failed")
         if isinstance(r, Countermeasure):
             assert isinstance(rv, CountermeasureView) and rv.actor == r.actor
             _same(rv, r, ("duration", "success", "stops", "slows", "reveals", "failure_effects"))
