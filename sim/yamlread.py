@@ -6,6 +6,7 @@ import math
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,12 @@ _BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _OLD_OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = Resolver().resolve
 _MAX_PROBLEMS = 100
+_INTERNED_LENGTH = 64
+"""Text values and keys up to this long (ids, references, names) are interned: every copy of
+an id in a file is then one string object, the same as the names in the engine's compiled
+conditions, so the engine's lookups by id match by identity instead of comparing the text
+(docs/performance.md, ninth round). Interned strings are freed when no longer used."""
+_intern = sys.intern
 _INVALID: Any = object()  # a scalar that does not fit its explicit tag
 
 
@@ -465,6 +472,8 @@ class _Reader:
         if value is _INVALID:
             self._add(mark, f"'{_short(text)}' is not a valid {_show_tag(tag)} value")
             value = text
+        if value is text and len(text) <= _INTERNED_LENGTH:
+            value = _intern(text)
         return value, tag
 
     def _start(self, event: yaml.CollectionStartEvent, is_map: bool) -> None:

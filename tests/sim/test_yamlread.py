@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -546,3 +547,17 @@ def test_mangled_yaml_raises_only_input_problems(data: object, at: int, char: st
     text = yaml.safe_dump({"a": data, "b": [data, data]}, allow_unicode=True)
     at %= len(text)
     read_or_problems(text[:at] + char + text[at + 1 :])
+
+
+def test_short_texts_are_one_object_per_spelling_and_long_ones_are_not_kept() -> None:
+    """Ids and references are interned (the engine's look-ups by id then match by identity):
+    every copy of an id, as a key or a value, is the same string as the interned one."""
+    long_text = "x" * 65
+    doc = read_yaml_text(
+        f"ally_trust: 1\neffects: {{ally_trust: '+ 1'}}\nto: [mofa, mofa]\ntext: {long_text}\n"
+    ).data
+    key = next(iter(doc))
+    assert key is sys.intern("ally_trust")
+    assert next(iter(doc["effects"])) is key
+    assert doc["to"][0] is doc["to"][1] is sys.intern("mofa")
+    assert doc["text"] == long_text and doc["text"] is not sys.intern("".join(["x"] * 65))
