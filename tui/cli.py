@@ -56,6 +56,8 @@ def play(
     `tabletop sessions`); resume it with --resume ID. With --watch (authors: one scenario file)
     every save reloads the file and replays what was done; that session is not saved.
     """
+    if force and resume is None:
+        raise click.UsageError("--force goes with --resume ID (it replays on a changed scenario)")
     if watch and (resume is not None or len(scenarios) != 1 or not Path(scenarios[0]).is_file()):
         raise click.UsageError("--watch needs one scenario FILE (not a bundled id or --resume)")
     scenario = scenarios[0] if len(scenarios) == 1 else None

@@ -171,9 +171,13 @@ def export_session(
 
 def _print_pdfs(pages: list[tuple[str, str]], stage: Path, names: list[str]) -> str:
     """Print each page to its PDF in stage (whole or not at all); '' or why there is none."""
-    from sim.analysis.pdf import find_browser, html_to_pdf
+    from sim.analysis.pdf import NoBrowser, html_to_pdf, locate_browser
 
-    if find_browser() is None:
+    try:
+        locate_browser()
+    except NoBrowser as exc:
+        if exc.reason:
+            return f"no PDF: {exc.reason}; the HTML prints from any browser"
         return (
             "no PDF: no Chromium-based browser is installed (see `tabletop report --help`); "
             "the HTML prints from any browser"

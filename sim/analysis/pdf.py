@@ -27,17 +27,57 @@ HOW_TO_GET_ONE = (
 class NoBrowser(TabletopError):
     """No headless browser is installed to print PDF with."""
 
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        """Why the browser TABLETOP_CHROMIUM names cannot be used ('' when it is not set)."""
 
-def find_browser() -> str | None:
-    """The browser to print with: $TABLETOP_CHROMIUM if set, else the first one on PATH."""
+
+def locate_browser() -> str:
+    """The browser to print with: $TABLETOP_CHROMIUM if set, else the first one on PATH.
+
+    NoBrowser if there is none, or if TABLETOP_CHROMIUM names nothing that can run (the
+    message names the variable and the path it holds)."""
     chosen = os.environ.get(ENV)
     if chosen:
-        return chosen if Path(chosen).is_file() else shutil.which(chosen)
+        return _chosen_browser(chosen)
     for name in BROWSERS:
         found = shutil.which(name)
         if found:
             return found
-    return None
+    raise NoBrowser(HOW_TO_GET_ONE)
+
+
+def find_browser() -> str | None:
+    """The browser locate_browser finds, or None."""
+    try:
+        return locate_browser()
+    except NoBrowser:
+        return None
+
+
+def _chosen_browser(chosen: str) -> str:
+    """The browser TABLETOP_CHROMIUM names (a path, or a program on PATH), or NoBrowser."""
+    path = Path(chosen)
+    if path.is_file():
+        if os.access(path, os.X_OK):
+            return chosen
+        why = "is not executable"
+    elif path.is_dir():
+        why = "is a folder, not a browser"
+    elif path.exists():
+        why = "is not a program file"
+    else:
+        found = shutil.which(chosen)
+        if found:
+            return found
+        why = "does not exist"
+    reason = f"{ENV} is set to '{printable(chosen, one_line=True)}', which {why}"
+    raise NoBrowser(
+        f"{reason}. Set {ENV} to the path of a Chromium-based browser, or unset it to look on "
+        f"PATH. Meanwhile '--format html' writes the same report, ready to print from any browser.",
+        reason,
+    )
 
 
 def browser_args(browser: str, profile: Path) -> list[str]:
@@ -64,9 +104,7 @@ def html_to_pdf(html: str, out: Path) -> None:
 
     The PDF is written whole or not at all (:mod:`sim.outfile`): if the browser or the write
     fails, a file already at ``out`` stays as it was. OSError if ``out`` cannot be written."""
-    browser = find_browser()
-    if browser is None:
-        raise NoBrowser(HOW_TO_GET_ONE)
+    browser = locate_browser()
     with tempfile.TemporaryDirectory(prefix="tabletop-pdf-") as tmp:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")

@@ -111,11 +111,11 @@ class Comparison:
             state = "ended" if t.exercise.finished else f"live at t={t.exercise.now:g}"
             lines.append(
                 f"  {side}: {printable(t.info.scenario_id, one_line=True)}, seed {t.info.seed},"
-                f" {len(t.commands)} commands, {state}"
+                f" {_count_commands(len(t.commands))}, {state}"
             )
         if not self.same_scenario():
             lines.append("  note: the two sessions were played with different scenario texts")
-        lines.append(f"They share their first {self.common_commands()} commands.")
+        lines.append(_shared_commands(self.common_commands()))
         first = self.first_difference(controller)
         if first is None:
             lines.append("The timelines are identical.")
@@ -140,6 +140,18 @@ class Comparison:
             mark = " " if rx == ry else "*"
             lines.append(f" {mark} {k:<28} A: {rx or '-':<12} B: {ry or '-'}")
         return "\n".join(printable(line, one_line=True) for line in lines) + "\n"
+
+
+def _count_commands(n: int) -> str:
+    return "1 command" if n == 1 else f"{n} commands"
+
+
+def _shared_commands(n: int) -> str:
+    if n == 0:
+        return "They share no commands at the start."
+    if n == 1:
+        return "They share their first command."
+    return f"They share their first {n} commands."
 
 
 def _num(v: float | None) -> str:

@@ -117,6 +117,51 @@ def test_pdf_without_a_browser_says_how_to_get_one(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def _unusable_browser(tmp_path: Path, kind: str) -> str:
+    """A TABLETOP_CHROMIUM value that names no browser tabletop can run."""
+    if kind == "missing":
+        return str(tmp_path / "no-such-chromium")
+    if kind == "hostile":
+        return str(tmp_path / "chromium\x1b[2J\nfake: ok")
+    if kind == "bare name":
+        return "no-such-chromium-anywhere"
+    if kind == "folder":
+        folder = tmp_path / "chromium-folder"
+        folder.mkdir()
+        return str(folder)
+    plain = tmp_path / "not-executable"
+    plain.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    plain.chmod(0o644)
+    return str(plain)
+
+
+@pytest.mark.parametrize("kind", ["missing", "hostile", "bare name", "folder", "not executable"])
+def test_pdf_with_an_unusable_tabletop_chromium_names_the_variable_and_path(
+    tmp_path: Path, kind: str
+) -> None:
+    from click.testing import CliRunner
+
+    from sim.safetext import printable
+    from tui.cli import main
+
+    chosen = _unusable_browser(tmp_path, kind)
+    out = tmp_path / "x.pdf"
+    result = CliRunner().invoke(
+        main,
+        ["report", "quickstart", "--format", "pdf", "--out", str(out)],
+        env={"TABLETOP_CHROMIUM": chosen, "PATH": str(tmp_path / "empty")},
+    )
+    err = result.stderr
+    assert result.exit_code == 1, err
+    assert "TABLETOP_CHROMIUM" in err
+    assert printable(chosen, one_line=True) in err
+    assert "found on PATH" not in err
+    assert "\x1b" not in err and err.count("\n") == 1  # one line, shown literally
+    assert "--format html" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
 def test_pdf_needs_an_out_file() -> None:
     cmd = [sys.executable, "-c", "from tui.cli import run_main; run_main()", "report"]
     done = subprocess.run([*cmd, "quickstart", "--format", "pdf"], capture_output=True, text=True)

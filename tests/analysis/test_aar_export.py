@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sim.analysis.export import ExportError, export_folder, export_name, export_session
 from sim.analysis.pdf import find_browser
 from sim.cli import main
+from sim.safetext import printable
 from sim.session.store import SessionStore
 
 
@@ -113,6 +114,26 @@ def test_without_a_browser_the_export_says_why_there_is_no_pdf(
         done = export_session(st, sid, tmp_path, pdf=True)
     assert len(done.files) == 6 and not list(tmp_path.glob("*.pdf"))
     assert "no PDF" in done.pdf_note and "browser" in done.pdf_note
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_the_export_names_an_unusable_tabletop_chromium(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    chosen = tmp_path / "chromium\x1b]0;pwn\x07"
+    if kind == "folder":
+        chosen.mkdir()
+    monkeypatch.setenv("TABLETOP_CHROMIUM", str(chosen))
+    store = tmp_path / "s.sqlite3"
+    sid = saved_session(store)
+    out = tmp_path / "out"
+    out.mkdir()
+    with SessionStore.open(store) as st:
+        done = export_session(st, sid, out, pdf=True)
+    assert len(done.files) == 6 and not list(out.glob("*.pdf"))
+    assert "TABLETOP_CHROMIUM" in done.pdf_note
+    assert printable(str(chosen), one_line=True) in done.pdf_note
+    assert "\x1b" not in done.pdf_note and "\x07" not in done.pdf_note
 
 
 def test_a_browser_that_fails_leaves_the_other_files_and_no_partial_pdf(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.batch import BatchResult, recipe_from_files, run_batch
+from sim.batch.replicate import Layout
 from sim.loader import check_scenario_file
 from sim.playbook import Playbook, load_playbook
 
@@ -84,7 +85,7 @@ def sweep(
     effects = []
     for d in decisions:
         best: DecisionEffect | None = None
-        for obj in (o.id for o in sc.objectives):
+        for obj in Layout.of(sc).objectives:  # not those rated by an evaluator
             for cut in CUTS:
                 shares = {
                     o.id: result.policy(names[(d.id, o.id)]).rate(obj, *cut) for o in d.options
@@ -130,7 +131,7 @@ def main(argv: list[str]) -> int:
     if "--detail" in argv:
         sc, _ = check_scenario_file(ROOT / "scenarios" / f"{scenario_id}.yaml")
         assert sc is not None
-        objectives = [o.id for o in sc.objectives]
+        objectives = Layout.of(sc).objectives  # not those rated by an evaluator
         print("\nmet share per option: " + ", ".join(objectives))
         for d in sc.decisions:
             for o in d.options:

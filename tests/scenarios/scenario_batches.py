@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from sim.batch import RANDOM, BatchResult, PolicyText, Recipe, run_batch
+from sim.batch.replicate import Layout
 from sim.batch.results import batch_data
 from sim.batch.view import PolicyView
 from sim.loader import check_scenario_file
@@ -70,6 +71,11 @@ def load(scenario_id: str) -> Scenario:
     sc, problems = check_scenario_file(scenario_path(scenario_id))
     assert sc is not None, [str(p) for p in problems]
     return sc
+
+
+def batch_objectives(sc: Scenario) -> tuple[str, ...]:
+    """The objectives a batch rates, in file order (not those rated by an evaluator)."""
+    return Layout.of(sc).objectives
 
 
 def playbook_names(scenario_id: str) -> tuple[str, ...]:
@@ -179,15 +185,14 @@ def _pct(x: float) -> str:
 def rate_table(result: BatchResult, sc: Scenario, names: list[str]) -> str:
     head = "| objective | " + " | ".join(f"`{n}`" for n in names) + " |"
     rows = [head, "|---" * (len(names) + 1) + "|"]
-    for o in sc.objectives:
+    for o in batch_objectives(sc):
         cells = []
         for n in names:
             v = result.policy(n)
             cells.append(
-                f"{_pct(v.rate(o.id))} / {_pct(v.rate(o.id, 'partially'))} / "
-                f"{_pct(v.rate(o.id, 'not_met'))}"
+                f"{_pct(v.rate(o))} / {_pct(v.rate(o, 'partially'))} / {_pct(v.rate(o, 'not_met'))}"
             )
-        rows.append(f"| `{o.id}` | " + " | ".join(cells) + " |")
+        rows.append(f"| `{o}` | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -214,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Rates met / partially / not met, {args.runs} runs, root seed {args.seed}\n")
     print(rate_table(result, sc, names), end="\n\n")
     print(mean_table(result, sc, names), end="\n\n")
-    objectives = tuple(o.id for o in sc.objectives)
+    objectives = batch_objectives(sc)
     print(f"One-at-a-time sweeps ({args.sweep_runs} runs, root seed {args.seed})\n")
     print("| decision | options | moves most | by |\n|---|---|---|---|")
     for d in sc.decisions:

@@ -290,6 +290,20 @@ def test_links_lead_somewhere(path: Path) -> None:
             assert anchor in anchors, f"{path.name}: no heading for #{anchor}"
 
 
+def test_the_readme_lists_the_options_of_tabletop_itself() -> None:
+    """README's everyday commands show `tabletop --version` (every option of the program)."""
+    from sim.cli import main
+
+    [commands] = [
+        body for _, body in code_blocks(ROOT / "README.md", "sh") if body.startswith("tabletop ")
+    ]
+    lines = [line.split("#")[0].split() for line in commands.splitlines()]
+    options = [opt for param in main.params for opt in param.opts]
+    assert "--version" in options
+    for opt in options:
+        assert ["tabletop", opt] in lines, opt
+
+
 def test_no_page_of_the_docs_holds_a_merge_conflict() -> None:
     """A reader never meets '<<<<<<< HEAD' in a page: conflict markers left by a merge."""
     marker = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)

@@ -143,6 +143,51 @@ def test_docs_describe_every_session_command_and_option() -> None:
         assert flag in docs
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--force", "quickstart"],
+        ["--force"],
+        ["--force", "--no-save", "quickstart"],
+        ["quickstart", "--seed", "3", "--force"],
+    ],
+)
+def test_play_force_without_resume_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """--force only means something with --resume: alone it is refused, the console never opens."""
+    import tui.cli
+    from tui.app import TabletopApp
+
+    opened: list[TabletopApp] = []
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)
+    monkeypatch.setattr(TabletopApp, "run", lambda self, *a, **k: opened.append(self))
+    store = tmp_path / "s.sqlite3"
+    code, _, err = invoke("play", *args, "--store", str(store))
+    assert code == 2
+    assert not opened
+    assert not store.exists()
+    said = [line for line in err.splitlines() if "--force" in line]
+    assert len(said) == 1 and "--resume" in said[0], err
+    assert "Traceback" not in err
+
+
+def test_play_resume_with_force_is_still_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.cli
+    from tui.app import TabletopApp
+
+    store = str(tmp_path / "s.sqlite3")
+    invoke("run", "quickstart", "--record", "--store", store)
+    opened: list[TabletopApp] = []
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)
+    monkeypatch.setattr(TabletopApp, "run", lambda self, *a, **k: opened.append(self))
+    code, _, err = invoke("play", "--resume", "1", "--force", "--store", store)
+    assert code == 0, err
+    assert len(opened) == 1
+
+
 def _immutable(paths: list[Path], on: bool) -> bool:
     import shutil
 

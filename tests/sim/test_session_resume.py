@@ -371,6 +371,28 @@ def test_compare_a_session_with_itself_is_identical(tmp_path: Path) -> None:
     assert "identical" in result.to_text()
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "said"),
+    [
+        (["a", "b"], ["a", "c"], "They share their first command."),
+        (["a", "b", "c"], ["a", "b", "d"], "They share their first 2 commands."),
+        (["a"], ["b"], "They share no commands at the start."),
+        ([], ["b"], "They share no commands at the start."),
+    ],
+)
+def test_compare_counts_shared_commands_in_plain_english(
+    tmp_path: Path, a: list[str], b: list[str], said: str
+) -> None:
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    for notes in (a, b):
+        ex = new_session(store)
+        for text in notes:
+            ex.submit(Note(text=text))
+    lines = compare_sessions(store, 1, 2).to_text().splitlines()
+    assert said in lines
+    assert not any(" 1 commands" in line or "first 0 " in line for line in lines)
+
+
 def test_branch_live_stops_at_the_branch_point(tmp_path: Path) -> None:
     store = _recorded_run(tmp_path, "--playbook", "quickstart--cooperate")
     result = CliRunner().invoke(

@@ -176,3 +176,27 @@ async def test_wide_terminal_shows_every_panel() -> None:
         screen = app.screen
         assert not screen.has_class("-narrow")
         assert all(p.region.height > 0 for p in screen.query(".panel"))
+
+
+async def test_help_names_every_tab_of_the_debrief() -> None:
+    """`?` describes `d` with each of the debrief's tabs, as the debrief shows them."""
+    from textual.widgets import Tab
+
+    from tui.screens.help import HelpScreen
+
+    app = TabletopApp(quickstart())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "d")
+        assert isinstance(app.screen, DebriefScreen)
+        tabs = [tab.label_text for tab in app.screen.query(Tab)]
+        assert len(tabs) == 4
+        await press(app, pilot, "escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        [line] = [
+            line
+            for line in text_of(app.screen.query_one("#help-keys")).splitlines()
+            if line.split()[:2] == ["d", "debrief:"]
+        ]
+        for tab in tabs:
+            assert tab.lower() in line.lower(), (tab, line)

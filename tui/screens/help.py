@@ -45,7 +45,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("v", "toggle players' view / controller view"),
             ("b", "briefing: situation, actors, objectives, modules"),
-            ("d", "debrief: decisions and consequences, objectives, variables"),
+            ("d", "debrief: decisions and consequences, objectives, variables, improvement plan"),
             ("e", "(in the debrief) end the exercise and rate the objectives"),
             ("w", "(in the debrief) what if: play another option out and compare"),
             ("x", "(in the debrief) export the after-action report (HTML, Markdown, JSON)"),
