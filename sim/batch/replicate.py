@@ -21,6 +21,7 @@ from sim.playbook import load_playbook_text
 from sim.schema import Scenario
 
 RATINGS = ("met", "partially", "not_met")
+_RATING_CODES = {r: i for i, r in enumerate(RATINGS)}
 NOT_POSED = -1
 """Decision code: the decision was never posed."""
 UNDECIDED_AT_END = -2
@@ -36,9 +37,11 @@ def replication_seed(root: int, index: int) -> int:
     return (int(state[0]) << 31) ^ int(state[1])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RunSummary:
-    """What one replication under one policy produced, flat and small.
+    """What one replication under one policy produced, flat and small (made once per run and
+    never changed; not frozen: a frozen dataclass sets each field through
+    ``object.__setattr__``, three times the cost, run after run).
 
     Tuples follow the scenario's order of objectives, variables, injects, decisions, threats,
     responses, threat branches and responses that can retry (see ``Layout``).
@@ -177,8 +180,9 @@ class Prepared:
     def _summary(
         self, ex: Exercise, out: Outcomes, index: int, seed: int, policy: int
     ) -> RunSummary:
+        # (lists made into tuples: a generator per tuple costs more than the list, run after run)
         lay = self.layout
-        codes = {r: i for i, r in enumerate(RATINGS)}
+        codes = _RATING_CODES
         ratings = out.ratings
         posed = out.decisions
         options = self._option_index
@@ -187,23 +191,25 @@ class Prepared:
             index=index,
             seed=seed,
             policy=policy,
-            ratings=tuple(codes[ratings[o]] if o in ratings else 2 for o in lay.objectives),
-            finals=tuple(float(state(v)) for v in lay.variables),
-            injects=tuple(state(i) == "delivered" for i in lay.injects),
+            ratings=tuple([codes[ratings[o]] if o in ratings else 2 for o in lay.objectives]),
+            finals=tuple([float(state(v)) for v in lay.variables]),
+            injects=tuple([state(i) == "delivered" for i in lay.injects]),
             decisions=tuple(
-                NOT_POSED
-                if d not in posed
-                else UNDECIDED_AT_END
-                if (taken := posed[d]) is None
-                else options[i][taken]
-                for i, d in enumerate(lay.decisions)
+                [
+                    NOT_POSED
+                    if d not in posed
+                    else UNDECIDED_AT_END
+                    if (taken := posed[d]) is None
+                    else options[i][taken]
+                    for i, d in enumerate(lay.decisions)
+                ]
             ),
-            threats=tuple(str(state(t)) for t in lay.threats),
-            responses=tuple(str(state(r)) for r in lay.responses),
-            succeeded=tuple(r in out.succeeded for r in lay.responses),
+            threats=tuple([str(state(t)) for t in lay.threats]),
+            responses=tuple([str(state(r)) for r in lay.responses]),
+            succeeded=tuple([r in out.succeeded for r in lay.responses]),
             expression_failures=out.expression_failures,
-            branches=tuple(b in out.branches for b in lay.branches),
-            retries=tuple(out.retries.get(r, 0) for r in lay.retrying),
+            branches=tuple([b in out.branches for b in lay.branches]),
+            retries=tuple([out.retries.get(r, 0) for r in lay.retrying]),
         )
 
 
