@@ -41,7 +41,7 @@ from sim.cause import (
     UNEXPLAINED,
     Cause,
 )
-from sim.chance import Streams, sample
+from sim.chance import Streams
 from sim.clock import CLOCK, NOW
 from sim.commands import (
     ADVANCE_STOPS,
@@ -1014,7 +1014,8 @@ class Exercise:
         """Note that an inject or decision happened, and start what follows it."""
         self.happened_at.setdefault(key, float(self.env._now))
         for item in self._followers.pop(key, ()):
-            delay = sample(item.delay, self.rng(self.streams[item.id])) if item.delay else 0.0
+            draw = item.draw_delay
+            delay = draw(self.rng(self.streams[item.id])) if draw is not None else 0.0
             self._trigger_soon(item, delay)
 
     # --- injects, threats and their triggers ----------------------------------------------------

@@ -181,7 +181,7 @@ def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) 
     """Wait the delay, deliver: what a process would do, as callbacks (sim/timers.py)."""
 
     def begin(_e: simpy.Event) -> None:
-        delay = sample(r.delay, ex.rng(ex.streams[r.id]))
+        delay = r.draw_delay(ex.rng(ex.streams[r.id]))
         _begin(ex, r, cause, float(ex.env._now) + delay, action)
         if delay > 0:
             Timer(ex.env, delay, deliver)
@@ -242,7 +242,7 @@ def _countermeasure(ex: Context, r: CountermeasureView, cause: Cause, action: in
             first = None
 
         def granted(_e: simpy.Event) -> None:
-            duration = sample(r.duration, rng)
+            duration = r.draw_duration(rng)
             _begin(ex, r, cause, float(ex.env._now) + duration, first)
             if duration > 0:
                 Timer(ex.env, duration, done)

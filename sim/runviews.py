@@ -25,6 +25,7 @@ from sim.cause import (
     Cause,
     shared_cause,
 )
+from sim.chance import Sampler, sampler
 from sim.schema import (
     Branch,
     Countermeasure,
@@ -71,7 +72,17 @@ class DecisionView:
 class InjectView:
     """An inject as the engine triggers and delivers it (sim.engine)."""
 
-    __slots__ = ("cause", "decision", "delay", "effects", "id", "model", "only_if", "reveals")
+    __slots__ = (
+        "cause",
+        "decision",
+        "delay",
+        "draw_delay",
+        "effects",
+        "id",
+        "model",
+        "only_if",
+        "reveals",
+    )
 
     def __init__(self, inj: Inject) -> None:
         self.model = inj
@@ -79,6 +90,7 @@ class InjectView:
         self.cause: Cause = shared_cause(CAUSE_INJECT, inj.id)
         self.delay: Distribution | None = inj.delay
         """The wait after what it follows ('after')."""
+        self.draw_delay: Sampler | None = None if inj.delay is None else sampler(inj.delay)
         self.only_if = inj.only_if
         self.effects: Mapping[str, str | float] = inj.effects
         self.reveals = tuple(inj.reveals)
@@ -88,12 +100,13 @@ class InjectView:
 class ThreatView:
     """A threat as the engine triggers it (sim.engine); a campaign reads its model."""
 
-    __slots__ = ("delay", "id", "model", "only_if")
+    __slots__ = ("delay", "draw_delay", "id", "model", "only_if")
 
     def __init__(self, threat: Threat) -> None:
         self.model = threat
         self.id = threat.id
         self.delay: Distribution | None = threat.delay
+        self.draw_delay: Sampler | None = None if threat.delay is None else sampler(threat.delay)
         self.only_if = threat.only_if
 
 
@@ -124,6 +137,7 @@ class StageView:
         "cause",
         "detect",
         "detect_rate",
+        "draw_duration",
         "duration",
         "effects",
         "id",
@@ -138,6 +152,8 @@ class StageView:
         self.cause: Cause = shared_cause(CAUSE_THREAT, threat, stage.id)
         """What its effects are caused by: the threat, at this stage."""
         self.duration: Distribution = stage.duration
+        self.draw_duration: Sampler = sampler(stage.duration)
+        """A draw of its duration (``sample(duration, rng)``, planned once)."""
         self.detect = stage.detect
         self.detect_rate = stage.detect_rate
         self.effects: Mapping[str, str | float] = stage.effects
@@ -186,22 +202,24 @@ class ResponseView:
 
 
 class NotificationView(ResponseView):
-    __slots__ = ("about", "delay")
+    __slots__ = ("about", "delay", "draw_delay")
     model: Notification
 
     def __init__(self, r: Notification) -> None:
         super().__init__(r)
         self.delay = r.delay
+        self.draw_delay: Sampler = sampler(r.delay)
         self.about = r.about
 
 
 class CountermeasureView(ResponseView):
-    __slots__ = ("duration", "reveals", "slows", "stops", "success")
+    __slots__ = ("draw_duration", "duration", "reveals", "slows", "stops", "success")
     model: Countermeasure
 
     def __init__(self, r: Countermeasure) -> None:
         super().__init__(r)
         self.duration = r.duration
+        self.draw_duration: Sampler = sampler(r.duration)
         self.success = r.success
         self.stops = tuple(r.stops)
         self.slows: Mapping[str, float] = r.slows

@@ -16,7 +16,6 @@ from sim import events as ev
 from sim.branches import MAX_REPEATS as MAX_REPEATS
 from sim.branches import stage_path
 from sim.cause import CAUSE_THREAT, Cause, CauseKind, shared_cause
-from sim.chance import sample
 from sim.detection import time_to_detection
 from sim.runviews import StageView
 from sim.schema import Threat
@@ -203,7 +202,7 @@ class Campaign:
                 )
             else:  # not a record the exercise notes: counted only
                 ex.recorded += 1
-            remaining = self.remaining = sample(stage.duration, rng) * self.factor
+            remaining = self.remaining = stage.draw_duration(rng) * self.factor
             detect_in: float | None = None
             if not seen:
                 p = ex.probability(stage.detect, "threat:%s.%s", tid, stage.id)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sim.cause import Cause, CauseKind
+from sim.chance import Stream, sample
 from sim.engine import Exercise
 from sim.loader import load_scenario
 from sim.runviews import CountermeasureView, NotificationView, RunViews
@@ -70,6 +71,37 @@ def test_every_view_says_what_its_model_says(path: Path) -> None:
         else:
             assert rv.actor == r.sponsor
             _same(rv, r, ("failure_effects",))
+
+
+def _draws_as_sample(draw: object, dist: object) -> None:
+    """A view's planned draw gives what ``sample`` gives, draw for draw, from the same stream."""
+    assert callable(draw)
+    mine, reference = Stream(7, "view"), Stream(7, "view")
+    assert [draw(mine) for _ in range(5)] == [sample(dist, reference) for _ in range(5)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_planned_draw_is_the_distributions_own(path: Path) -> None:
+    scenario: Scenario = load_scenario(path)
+    views = RunViews(scenario)
+    for t in scenario.threats:
+        for sv, stage in zip(views.stages[t.id], t.stages, strict=True):
+            _draws_as_sample(sv.draw_duration, stage.duration)
+        tv = views.threats[t.id]
+        assert (tv.draw_delay is None) == (t.delay is None)
+        if t.delay is not None:
+            _draws_as_sample(tv.draw_delay, t.delay)
+    for i in scenario.injects:
+        iv = views.injects[i.id]
+        assert (iv.draw_delay is None) == (i.delay is None)
+        if i.delay is not None:
+            _draws_as_sample(iv.draw_delay, i.delay)
+    for r in scenario.responses:
+        rv = views.responses[r.id]
+        if isinstance(rv, CountermeasureView):
+            _draws_as_sample(rv.draw_duration, rv.duration)
+        elif isinstance(rv, NotificationView):
+            _draws_as_sample(rv.draw_delay, rv.delay)
 
 
 def test_views_are_made_once_per_scenario_and_shared_by_its_runs() -> None:
