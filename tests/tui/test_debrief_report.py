@@ -126,6 +126,30 @@ async def test_an_export_onto_the_session_store_is_a_notice_and_the_store_kept(
         assert again.commands(1), "the decision is still saved"
 
 
+async def test_a_folder_the_system_cannot_look_at_is_said_in_the_dialog(tmp_path: Path) -> None:
+    """A typed folder whose name the system refuses (a name longer than a file name may be)
+    is a message in the dialog, which stays open: the console keeps running."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1", "enter", "d")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        folder = app.screen.query_one("#folder", Input)
+        for typed in (str(tmp_path / ("a" * 300)), str(tmp_path / ("b" * 300) / "reports")):
+            folder.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.is_running
+            assert isinstance(app.screen, ExportDialog)
+            assert "cannot use the folder" in text_of(app.screen)
+        await press(app, pilot, "escape")
+        assert isinstance(app.screen, DebriefScreen)
+    made = [p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))]
+    assert made == ["s.sqlite3"]
+
+
 async def test_export_of_an_unsaved_session_says_why_not(tmp_path: Path) -> None:
     app = TabletopApp(load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART)))
     async with app.run_test(size=SIZE) as pilot:
