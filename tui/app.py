@@ -565,14 +565,15 @@ class TabletopApp(App[None]):
         def done(yes: bool | None) -> None:
             if yes:
                 self.set_playing(False)
-                self.submit(self._undo_job, "undo")
+                controller = self.controller  # the notice is for the view undone from
+                self.submit(partial(self._undo_job, controller=controller), "undo")
 
         self.push_screen(
             ConfirmDialog("Undo the last command? (it stays in the session, marked undone)"), done
         )
 
-    def _undo_job(self, driver: EngineDriver) -> list[ev.Event]:
-        what = driver.undo()
+    def _undo_job(self, driver: EngineDriver, *, controller: bool = True) -> list[ev.Event]:
+        what = driver.undo(controller)
         self.call_from_thread(self.notify, f"Undone: {what}", title="Undo", markup=False, timeout=6)
         return []
 

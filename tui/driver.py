@@ -178,8 +178,9 @@ class EngineDriver:
         with self._lock:
             return self.exercise.end()
 
-    def undo(self) -> str:
-        """Take back the last command (see sim.session.undo); say what was undone."""
+    def undo(self, controller: bool = True) -> str:
+        """Take back the last command (see sim.session.undo); say what was undone, in the
+        players' view without what the scenario hides from them."""
         from sim.session.journal import RecordedExercise
         from sim.session.undo import undo_last
 
@@ -188,7 +189,7 @@ class EngineDriver:
             if not isinstance(ex, RecordedExercise):
                 raise ExerciseError("undo needs a recorded session")
             self.exercise, command = undo_last(ex)
-            return command_summary(command)
+            return command_summary(command, None if controller else self.scenario)
 
     def reload(self, path: str | os.PathLike[str]) -> Reloaded | list[Problem]:
         """Load the scenario file again and replay this exercise's commands on it (same seed).
@@ -208,13 +209,18 @@ class EngineDriver:
             return result
 
 
-def command_summary(command: Command) -> str:
-    """A command in a few words, for the console's notices."""
+def command_summary(command: Command, players: Scenario | None = None) -> str:
+    """A command in a few words, for the console's notices. For the players' view (``players``:
+    the scenario), a hidden variable's adjustment and a held inject go unnamed."""
     match command:
         case Decide():
             return f"decision {command.decision}: {command.option}"
+        case Adjust() if players is not None and _hidden(players, command.variable):
+            return "an adjustment"
         case Adjust():
             return f"adjustment of {command.variable} to {command.value:g}"
+        case FireInject() if players is not None:
+            return "firing of a held inject"
         case FireInject():
             return f"firing of inject {command.inject}"
         case SendInject():
@@ -224,3 +230,8 @@ def command_summary(command: Command) -> str:
         case End():
             return "end of the exercise"
     return command.kind.replace("_", " ")
+
+
+def _hidden(scenario: Scenario, variable: str) -> bool:
+    spec = scenario.variables.get(variable)
+    return spec is None or spec.hidden

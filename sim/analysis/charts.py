@@ -34,6 +34,10 @@ TITLE_CHARS = 80
 """A chart's title (its variable's label) is cut to one line this long, which fits its width;
 the whole label is in the report's table of final values."""
 UNIT_CHARS = 30
+DRAWN_AS_IS = 1e300
+"""Larger values are drawn divided by SCALE_DOWN (the axis says so): matplotlib's scale
+overflows for values near the largest float (1.8e308)."""
+SCALE_DOWN = 1e10
 AS_PLAYED = "#1f4e79"
 BRANCH = "#b35900"
 DECISION = "#777777"
@@ -69,13 +73,15 @@ def _svg(
     number: int,
 ) -> str:
     per = 24.0 if axis == "days" else 1.0
+    values = [*series.values, *(branch.values if branch else ())]
+    scale = SCALE_DOWN if max((abs(v) for v in values), default=0.0) > DRAWN_AS_IS else 1.0
     with rc_context(cast(Any, RC)):
         fig = Figure(figsize=(7.0, 2.2))
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         ax.step(
             [h / per for h in series.hours],
-            series.values,
+            [v / scale for v in series.values],
             where="post",
             color=AS_PLAYED,
             linewidth=1.6,
@@ -84,7 +90,7 @@ def _svg(
         if branch is not None:
             ax.step(
                 [h / per for h in branch.hours],
-                branch.values,
+                [v / scale for v in branch.values],
                 where="post",
                 color=BRANCH,
                 linewidth=1.4,
@@ -105,11 +111,11 @@ def _svg(
                 color=DECISION,
             )
         ax.set_xlabel(f"scenario {axis} from the start")
-        ax.set_ylabel(one_line(series.unit, UNIT_CHARS) or "value")
+        unit = one_line(series.unit, UNIT_CHARS) or "value"
+        ax.set_ylabel(unit if scale == 1.0 else f"{unit} (÷ {scale:g})")
         ax.set_title(one_line(series.label, TITLE_CHARS), loc="left", fontsize=10, pad=12)
         ax.margins(x=0.01)
-        values = [*series.values, *(branch.values if branch else ())]
-        if values and min(values) == max(values):
+        if values and min(values) == max(values) and scale == 1.0:
             v = values[0]
             pad = max(abs(v) * 0.5, 0.5)
             low = v - pad if series.low is None else max(series.low, v - pad)

@@ -65,10 +65,12 @@ def export_folder(typed: str, default: Path) -> Path:
     if any(ord(c) < 32 or ord(c) == 127 or 0x80 <= ord(c) < 0xA0 for c in raw):
         raise ExportError("the folder path holds control characters: type it again")
     folder = Path(os.path.expanduser(raw)) if raw else default
-    if folder.exists() and not folder.is_dir():
+    found = _look(folder)
+    if found is not None and not stat.S_ISDIR(found.st_mode):
         raise ExportError(f"{_shown(str(folder))} is a file, not a folder: choose a folder")
-    if not folder.exists():
-        if not folder.parent.is_dir():
+    if found is None:
+        parent = _look(folder.parent)
+        if parent is None or not stat.S_ISDIR(parent.st_mode):
             raise ExportError(
                 f"there is no folder {_shown(str(folder.parent))}: create it first, "
                 "or choose another folder"
@@ -80,6 +82,20 @@ def export_folder(typed: str, default: Path) -> Path:
                 f"cannot make the folder {_shown(str(folder))}: {exc.strerror or exc}"
             ) from None
     return folder
+
+
+def _look(path: Path) -> os.stat_result | None:
+    """What path is (links followed); None if there is nothing there. ExportError if the system
+    cannot even look (a name too long, a folder it may not enter): Path.exists() raises then."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise ExportError(
+            f"cannot use the folder {_shown(str(path))}: {exc.strerror or exc} "
+            "(choose another folder)"
+        ) from None
 
 
 def _is_sqlite(path: Path) -> bool:

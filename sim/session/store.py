@@ -475,6 +475,10 @@ class SessionStore:
         StoreError says so.
         """
         body = command_to_json(command)
+        try:  # resuming reads every saved command: one it could not read would lose them all
+            command_from_json(body)
+        except CommandError as exc:
+            raise StoreError(f"cannot save this command: {exc}") from None
         stamp = now_iso()
         with self._write() as conn:
             last = _check_unchanged(conn, session_id, after, undone, "saved")

@@ -76,10 +76,10 @@ class Follower:
         ex = self.exercise
         for stored in commands:
             self._applied.append(stored)
-            if ex.finished:
-                continue
-            if stored.at > ex.now:
+            if stored.at > ex.now and not ex.finished:
                 ex.catch_up(stored.at)
+            # After the end too: the debrief's ratings and observations are taken then (the
+            # engine refuses anything else, as it did when the command was played).
             try:
                 ex.submit(stored.command)
             except ExerciseError:

@@ -34,6 +34,8 @@ def cli_report(store: Path, sid: int, fmt: str, audience: str, out: Path) -> byt
         ("a\nb", "control characters"),
         ("x" * 5000, "too long"),
         ("no/such/parent/here", "there is no folder"),
+        ("a" * 300, "cannot use the folder .*: File name too long"),
+        ("b" * 300 + "/reports", "cannot use the folder .*: File name too long"),
     ],
 )
 def test_bad_folders_are_clear_messages(tmp_path: Path, typed: str, words: str) -> None:

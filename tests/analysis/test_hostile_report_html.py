@@ -191,3 +191,37 @@ def test_a_long_label_of_many_lines_fits_its_chart() -> None:
             assert len(html.unescape(text)) <= 80, text
         first = chart.label.split("\n")[0][:40]
         assert html.escape(first, quote=False) in chart.svg, first
+
+
+def test_the_largest_numbers_of_both_signs_are_charted(tmp_path: Path) -> None:
+    """A variable with no bounds set by hand to the largest numbers there are, of both signs:
+    the report is written (matplotlib's scale overflowed near 1.8e308) and its chart says how
+    its values are scaled."""
+    from sim.commands import Adjust
+    from sim.loader import load_scenario_text
+    from sim.session.journal import start_session
+    from sim.session.store import SessionStore
+
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml").read_text(
+        encoding="utf-8"
+    )
+    text = text.replace(
+        'monitoring: {initial: 0.1, min: 0, max: 1, label: "monitoring"',
+        'monitoring: {initial: 0.1, label: "monitoring"',
+    )
+    path = tmp_path / "unbounded.yaml"
+    path.write_text(text, encoding="utf-8")
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = start_session(store, load_scenario_text(text, str(path)), text, path, 1)
+    for value in (1.7e308, -1.7e308, 1e308):
+        ex.submit(Adjust(variable="monitoring", value=value, reason="typed"))
+        ex.run_until(ex.now + 1)
+    ex.end()
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        main, ["report", "1", "--store", str(store.path), "--format", "html", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "monitoring" in page and "<svg" in page
+    assert "(÷ 1e+10)" in page

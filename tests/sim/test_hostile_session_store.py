@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sim import events as ev
 from sim.bundled import resolve
+from sim.commands import Adjust, Decide
 from sim.problems import TabletopError
 from sim.session.cli import sessions_text
 from sim.session.journal import RecordedExercise, start_session
-from sim.session.resume import load_text
+from sim.session.resume import load_text, resume_session
 from sim.session.store import SessionStore, StoreError
 from tui.cli import main
 
@@ -176,3 +178,27 @@ def test_a_write_that_sqlite_already_rolled_back_reports_the_real_reason(
         SessionStore.open(tmp_path / "s.sqlite3")
     assert "cannot rollback" not in str(err.value)
     assert "full" in str(err.value)
+
+
+# --- commands the store could not read back -------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_command_the_store_could_not_read_back_is_never_saved(
+    tmp_path: Path, value: float
+) -> None:
+    """An adjustment to 'infinity' (1e999 typed as the new value) is refused; it must not be
+    saved either: resuming reads every saved command, and one it cannot read would leave the
+    whole session, and every decision in it, unresumable."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = new_session(store)
+    ex.run_until_decision()
+    (od,) = ex.open_decisions.values()
+    with pytest.raises(TabletopError, match=r"must be a .*number"):
+        ex.submit(Adjust(variable="ally_trust", value=value, reason="typed 1e999"))
+    ex.submit(Decide(decision=od.decision.id, option=od.decision.options[0].id, by="players"))
+    ex.run_until(ex.now + 1)
+    again = resume_session(store, 1)
+    made = [r for r in again.exercise.records if isinstance(r, ev.DecisionMade)]
+    assert [(r.decision, r.option) for r in made] == [(od.decision.id, od.decision.options[0].id)]
+    assert [r.to_dict() for r in again.exercise.records] == [r.to_dict() for r in ex.records]

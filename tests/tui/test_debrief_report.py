@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -124,6 +125,63 @@ async def test_an_export_onto_the_session_store_is_a_notice_and_the_store_kept(
     with SessionStore.open(path, readonly=True) as again:
         assert [info.id for info in again.sessions()] == [1]
         assert again.commands(1), "the decision is still saved"
+
+
+async def test_a_folder_the_system_cannot_look_at_is_said_in_the_dialog(tmp_path: Path) -> None:
+    """A typed folder whose name the system refuses (a name longer than a file name may be)
+    is a message in the dialog, which stays open: the console keeps running."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1", "enter", "d")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        folder = app.screen.query_one("#folder", Input)
+        for typed in (str(tmp_path / ("a" * 300)), str(tmp_path / ("b" * 300) / "reports")):
+            folder.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.is_running
+            assert isinstance(app.screen, ExportDialog)
+            assert "cannot use the folder" in text_of(app.screen)
+        await press(app, pilot, "escape")
+        assert isinstance(app.screen, DebriefScreen)
+    made = [p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))]
+    assert made == ["s.sqlite3"]
+
+
+async def test_an_export_that_fails_unexpectedly_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops the export (a bug in a report library included), the facilitator is told
+    the report was not exported, instead of waiting for a notice that never comes."""
+    import sim.analysis.export
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("arange: cannot compute length")
+
+    monkeypatch.setattr(sim.analysis.export, "export_session", broken)
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1", "enter", "d")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await app.workers.wait_for_complete()
+        await wait_for(
+            pilot,
+            lambda: any("not exported" in str(n.message) for n in app._notifications),
+            "the notice saying it was not exported",
+        )
+        notice = next(
+            str(n.message) for n in app._notifications if "not exported" in str(n.message)
+        )
+        assert "ValueError" in notice
+        assert app.is_running
 
 
 async def test_export_of_an_unsaved_session_says_why_not(tmp_path: Path) -> None:

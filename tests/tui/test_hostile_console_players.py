@@ -171,3 +171,31 @@ async def test_the_picker_names_no_adversary(tmp_path: Path) -> None:
         shown = frame(app).text
         assert "Government" in shown
         assert leaks(shown) == []
+
+
+async def test_an_undo_in_the_players_view_names_nothing_hidden(tmp_path: Path) -> None:
+    """u in the players' view (on the projector): the notice says what was undone without the
+    hidden variable or the held inject it concerned."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    path = tmp_path / "quiet_room.yaml"
+    path.write_text(SECRETS_YAML, encoding="utf-8")
+    scenario = load_text(SECRETS_YAML, str(path))
+    app = TabletopApp(scenario, recording=Recording(store, path=path, text=SECRETS_YAML))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "v", "i", "enter", "enter")  # fire the held inject
+        await press(app, pilot, "a")  # adjust the hidden variable (listed second)
+        await press(app, pilot, "down", "enter", "7", "enter", *"why", "enter")
+        await press(app, pilot, "v")
+        assert not app.controller
+        notices: list[str] = []
+        for _ in range(2):
+            await press(app, pilot, "u", "y")
+            await wait_for(pilot, lambda: "Undone" in frame(app).text, "the undo notice")
+            notices.append(frame(app).text)
+            app.clear_notifications()
+        assert leaks("\n".join(notices)) == []
+        assert app.driver is not None
+        assert app.driver.exercise.command_log == [] or all(
+            type(e.command).__name__ == "Advance" for e in app.driver.exercise.command_log
+        )

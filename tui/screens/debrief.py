@@ -212,10 +212,11 @@ class DebriefScreen(Screen[None]):
 
         try:
             done = export_session(store, session_id, folder, pdf=True)
-        except TabletopError as exc:
+        except Exception as exc:  # said, never silence: the dialog promised a notice
+            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
             self.app.call_from_thread(
                 self.notify,
-                printable(f"The report was not exported: {exc}"),
+                printable(f"The report was not exported: {why}"),
                 title="Export",
                 severity="error",
                 markup=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
@@ -56,6 +57,16 @@ def row_text(label: str, value: float, unit: str, arrow: str, *, hidden: bool = 
     return out
 
 
+def spark_data(data: list[float]) -> list[float]:
+    """What the sparkline draws: nothing for a flat history (Sparkline would show full bars);
+    halved when its span is larger than the largest number (Sparkline's scale would be NaN)."""
+    if not data or min(data) == max(data):
+        return []
+    if not math.isfinite(max(data) - min(data)):
+        return [v / 2 for v in data]
+    return data
+
+
 class VariableRow(Horizontal):
     """Label, value and trend, then a sparkline of the value over time."""
 
@@ -82,8 +93,7 @@ class VariableRow(Horizontal):
             )
         )
         data = sampled(snapshot.records, self.name_, spec.initial, snapshot.now, SAMPLES)
-        # A flat history has nothing to draw (Sparkline would show full bars).
-        self.query_one(Sparkline).data = data if min(data) != max(data) else []
+        self.query_one(Sparkline).data = spark_data(data)
         if self.last is not None and value != self.last:
             self.add_class("-changed")
             self.set_timer(1.5, lambda: self.remove_class("-changed"))
