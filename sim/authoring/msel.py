@@ -13,9 +13,10 @@ as `tabletop pack` writes such text; see sim.spreadsheet). Every bad row is repo
 problem as `file.csv:ROW:CHAR`, CHAR the character in its cell), all at once, and nothing is
 written unless every row is good.
 
-The scenario file is edited as text: the new injects are appended at the end of its `injects:`
-section, so every other line, comment and blank line stays as it was. The result is loaded
-and checked before it replaces the file.
+The scenario file is edited as text: the new injects are inserted right after the last inject of
+its `injects:` section (found from the YAML events, so that a block text whose lines look like
+comments stays whole), and every other line, comment and blank line stays as it was. The result
+is loaded and checked before it replaces the file.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import yaml
 
 from sim.compiled import expression_names
 from sim.expr import ExprError, NameSpec, compile_expr
@@ -623,36 +626,86 @@ class AppendError(Exception):
 
 
 def append_injects(text: str, injects: list[ImportedInject], source: str) -> str:
-    """The scenario text with the injects appended to its block-style `injects:` section."""
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if re.match(r"injects\s*:", line)), None)
-    if start is None:
-        raise AppendError("the scenario has no 'injects:' section at the start of a line")
-    rest = lines[start].split(":", 1)[1].split("#", 1)[0].strip()
-    if rest:
+    """The scenario text with the injects appended to its block-style `injects:` section,
+    right after the last character of its last inject: a block text's lines that look like
+    comments or blank lines are the text's own, and stay with it."""
+    at, item = _injects_end(text)
+    if at < 0:  # the last inject's line is the file's last and has no line break
+        head, tail = text + "\n", ""
+    else:
+        head, tail = text[:at], text[at:]
+    block = "\n".join(inject_yaml(inj, item, source) for inj in injects) + "\n"
+    return head + block + tail
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML (PyYAML) counts as a line break."""
+
+
+def _injects_end(text: str) -> tuple[int, str]:
+    """Where the new injects go (a character index; -1: at the end, after a line break) and
+    the indentation of the section's items, from the YAML events of the root mapping."""
+    try:  # the pure-Python parser: its marks count characters of this very text
+        events = iter(yaml.parse(text, Loader=yaml.SafeLoader))
+        for _ in range(2):  # the stream's and the document's start
+            next(events, None)
+        root = next(events, None)
+        if not isinstance(root, yaml.MappingStartEvent) or root.flow_style:
+            raise AppendError("the scenario is not a block mapping ('key: value' lines)")
+        key: str | None = None
+        for event in events:
+            if isinstance(event, yaml.MappingEndEvent):
+                break
+            if key is None:
+                key = event.value if isinstance(event, yaml.ScalarEvent) else ""
+                _skip(event, events)
+                continue
+            if key == "injects":
+                return _section_end(text, event, events)
+            _skip(event, events)
+            key = None
+    except yaml.YAMLError:  # the file loaded before the import: not expected
+        raise AppendError("the scenario is not YAML that the import can edit") from None
+    raise AppendError("the scenario has no 'injects:' section")
+
+
+def _skip(event: yaml.Event, events: Iterator[yaml.Event]) -> tuple[int, int]:
+    """Consume the rest of the node that ``event`` starts; the end of its last character
+    (index in the text, column)."""
+    end = _end(event)
+    if not isinstance(event, yaml.CollectionStartEvent):
+        return end
+    flow = bool(event.flow_style)
+    for inner in events:
+        if isinstance(inner, yaml.CollectionEndEvent):
+            return _end(inner) if flow else end
+        end = _skip(inner, events)
+    return end
+
+
+def _end(event: yaml.Event) -> tuple[int, int]:
+    mark = event.end_mark
+    if mark is None:  # the pure-Python parser always marks its events
+        raise AppendError("the scenario is not YAML that the import can edit")
+    return mark.index, mark.column
+
+
+def _section_end(text: str, event: yaml.Event, events: Iterator[yaml.Event]) -> tuple[int, str]:
+    if isinstance(event, yaml.ScalarEvent) and event.value == "" and event.implicit[0]:
+        (end, column), item = _end(event), "  "  # `injects:` with nothing under it yet
+    elif isinstance(event, yaml.SequenceStartEvent) and not event.flow_style:
+        start = event.start_mark.column if event.start_mark is not None else 2
+        (end, column), item = _skip(event, events), " " * start
+    elif isinstance(event, yaml.SequenceStartEvent):
         raise AppendError(
             "'injects:' is written in flow style ([...]); write it as a block list to import"
         )
-    end = len(lines)
-    for i in range(start + 1, len(lines)):
-        line = lines[i]
-        if line.strip() and not line.startswith((" ", "\t", "#", "-")):
-            end = i
-            break
-    # keep the blank lines and comments that lead into the next section with that section
-    insert = end
-    while insert > start + 1 and (
-        not lines[insert - 1].strip() or lines[insert - 1].lstrip().startswith("#")
-    ):
-        insert -= 1
-    item = next(
-        (m.group(1) for line in lines[start + 1 : end] if (m := re.match(r"( *)- ", line))), "  "
-    )
-    block = "\n".join(inject_yaml(inj, item, source) for inj in injects) + "\n"
-    head = "".join(lines[:insert])
-    if head and not head.endswith("\n"):
-        head += "\n"
-    return head + block + "".join(lines[insert:])
+    else:
+        raise AppendError("'injects:' is not a block list of injects ('- id: ...' lines)")
+    if column == 0:  # a block text ends after its own line breaks
+        return end, item
+    found = _LINE_BREAK.search(text, end)
+    return (found.end() if found else -1), item
 
 
 def write_atomically(path: Path, text: str) -> None:

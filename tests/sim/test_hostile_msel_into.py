@@ -1,0 +1,84 @@
+"""Hostile audit of `tabletop msel import --into`: the scenario file the injects go into.
+
+The import edits the scenario as text. Whatever that text holds (block scalars whose lines
+look like comments or blank lines, an injects section in any layout), every inject already
+there must read back exactly as it was, and only the new injects are added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sim.loader import load_scenario
+from tui.cli import main
+
+HEAD = """\
+format: 2
+scenario:
+  id: h
+  title: H
+  summary: S
+  start: 2020-01-01T00:00:00Z
+  horizon: 100
+actors:
+  - {id: gov, name: Gov, affiliation: government}
+  - {id: adv, name: Adv, affiliation: adversary}
+"""
+CSV = "time,from,to,text\n2,adv,gov,New one\n"
+
+
+def import_into(tmp_path: Path, scenario: str) -> tuple[int, str, Path]:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(scenario.encode("utf-8"))
+    csv = tmp_path / "m.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stderr, path
+
+
+def texts(path: Path) -> list[tuple[str, str]]:
+    return [(i.id, i.text) for i in load_scenario(path).injects]
+
+
+def test_a_block_text_whose_last_lines_look_like_comments_keeps_them(tmp_path: Path) -> None:
+    body = (
+        "injects:\n"
+        "  - id: i0\n"
+        "    at: 1\n"
+        "    from: gov\n"
+        "    to: [gov]\n"
+        "    invented: true\n"
+        "    text: |\n"
+        "      Hello\n"
+        "      # this line is part of the text\n"
+    )
+    code, err, path = import_into(tmp_path, HEAD + body)
+    assert code == 0, err
+    assert texts(path) == [
+        ("i0", "Hello\n# this line is part of the text\n"),
+        ("new_one", "New one"),
+    ]
+
+
+def test_a_kept_block_text_keeps_its_trailing_blank_lines(tmp_path: Path) -> None:
+    body = (
+        "injects:\n"
+        "  - id: i0\n"
+        "    at: 1\n"
+        "    from: gov\n"
+        "    to: [gov]\n"
+        "    invented: true\n"
+        "    text: |+\n"
+        "      Hello\n"
+        "\n"
+        "\n"
+        "# a comment before the next section\n"
+        "objectives: []\n"
+    )
+    code, err, path = import_into(tmp_path, HEAD + body)
+    assert code == 0, err
+    assert texts(path) == [("i0", "Hello\n\n\n"), ("new_one", "New one")]
+    assert "# a comment before the next section\nobjectives: []\n" in path.read_text("utf-8")
