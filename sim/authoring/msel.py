@@ -630,12 +630,14 @@ def append_injects(text: str, injects: list[ImportedInject], source: str) -> str
     right after the last character of its last inject: a block text's lines that look like
     comments or blank lines are the text's own, and stay with it."""
     at, item = _injects_end(text)
+    first = re.search("\r\n|[\r\n]", text)
+    newline = first.group() if first else "\n"  # the file's own: "\r\n" stays "\r\n"
     if at < 0:  # the last inject's line is the file's last and has no line break
-        head, tail = text + "\n", ""
+        head, tail = text + newline, ""
     else:
         head, tail = text[:at], text[at:]
-    block = "\n".join(inject_yaml(inj, item, source) for inj in injects) + "\n"
-    return head + block + tail
+    lines = "\n".join(inject_yaml(inj, item, source) for inj in injects).split("\n")
+    return head + "".join(line + newline for line in lines) + tail
 
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")

@@ -82,3 +82,24 @@ def test_a_kept_block_text_keeps_its_trailing_blank_lines(tmp_path: Path) -> Non
     assert code == 0, err
     assert texts(path) == [("i0", "Hello\n\n\n"), ("new_one", "New one")]
     assert "# a comment before the next section\nobjectives: []\n" in path.read_text("utf-8")
+
+
+def test_a_scenario_with_windows_line_endings_keeps_them_all(tmp_path: Path) -> None:
+    body = (
+        "injects:\n"
+        "  - id: i0\n"
+        "    at: 1\n"
+        "    from: gov\n"
+        "    to: [gov]\n"
+        "    invented: true\n"
+        "    text: Hello\n"
+        "# a comment\n"
+        "objectives: []\n"
+    )
+    code, err, path = import_into(tmp_path, (HEAD + body).replace("\n", "\r\n"))
+    assert code == 0, err
+    raw = path.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n") > (HEAD + body).count("\n")
+    assert raw.startswith((HEAD + "injects:\n").replace("\n", "\r\n").encode())
+    assert raw.endswith(b"\r\n# a comment\r\nobjectives: []\r\n")
+    assert texts(path) == [("i0", "Hello"), ("new_one", "New one")]
