@@ -36,7 +36,8 @@ import yaml
 
 from sim.compiled import expression_names
 from sim.expr import ExprError, NameSpec, compile_expr
-from sim.problems import did_you_mean
+from sim.loader import MAX_REPORTED  # problems shown at most, as for a scenario
+from sim.problems import did_you_mean, hint_budget
 from sim.safetext import is_unsafe_char, printable
 from sim.schema import ID_PATTERN, UNIT_HOURS, Scenario
 from sim.spreadsheet import cell_list, is_neutralised, spreadsheet_text
@@ -92,7 +93,15 @@ class MselImportError(Exception):
     """The import was refused; carries every problem found."""
 
     def __init__(self, problems: Iterable[RowProblem]) -> None:
-        self.problems = sorted(problems)
+        found = sorted(set(problems))
+        self.total = len(found)
+        """How many problems were found (``problems`` holds at most MAX_REPORTED of them)."""
+        self.rows = len({p.row for p in found})
+        self.problems = found[:MAX_REPORTED]
+        if self.total > MAX_REPORTED:  # a hostile sheet can have one in every cell
+            last, rest = found[MAX_REPORTED - 1], self.total - MAX_REPORTED
+            more = f"… and {rest:,} more problem{'s' if rest != 1 else ''} (fix these first)"
+            self.problems.append(RowProblem(last.path, last.row, more, last.col))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -115,6 +124,11 @@ class ImportedInject:
 
 def read_msel_csv(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
     """Read and check every row; raise MselImportError listing every bad row."""
+    with hint_budget():  # did-you-mean searches are bounded, however many cells are wrong
+        return _read(path, scenario)
+
+
+def _read(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
     shown = str(path)
     try:
         with open(path, "rb") as f:

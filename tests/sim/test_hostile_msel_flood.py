@@ -1,0 +1,52 @@
+"""Hostile audit of `tabletop msel import`: a sheet with a problem in every cell.
+
+As for a scenario (tests/sim/test_hardening.py), a flood of problems is reported capped, and
+the work of finding them (the did-you-mean searches) is bounded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sim.problems as problems_module
+from sim.loader import MAX_REPORTED
+from sim.problems import HINTS_PER_FILE
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_header_of_thousands_of_unknown_columns_is_capped_and_cheap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searches = 0
+    real = difflib.get_close_matches
+
+    def counted(*args: object, **kw: object) -> list[str]:
+        nonlocal searches
+        searches += 1
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(problems_module, "get_close_matches", counted)
+    scenario = tmp_path / "quickstart.yaml"
+    shutil.copy(ROOT / "scenarios" / "quickstart.yaml", scenario)
+    before = scenario.read_bytes()
+    n = 3_000
+    csv = tmp_path / "msel.csv"
+    header = "time,from,to,text," + ",".join(f"tme{i}" for i in range(n))
+    csv.write_text(header + "\n1,ally,mofa,x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(scenario)])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == MAX_REPORTED + 2, lines[-3:]
+    assert lines[-2].endswith(
+        f"/msel.csv:1: … and {n - MAX_REPORTED:,} more problems (fix these first)"
+    )
+    assert lines[-1] == f"{n} problem(s) in 1 row(s); nothing imported"
+    assert searches <= HINTS_PER_FILE
+    assert scenario.read_bytes() == before
