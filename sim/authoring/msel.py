@@ -73,6 +73,9 @@ MULTI_LINE = ("text", "notes", "expected_actions", "condition", "decision")
 _AT_TRIGGER = re.compile(r"at (\d{4}-\d\d-\d\d \d\d:\d\d) \(t=(\S+) (\w+)\)")
 """The trigger `tabletop pack` writes for an inject at a fixed time."""
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
+_YAML_FORBIDS = "\ufffe\uffff"
+"""The characters that neither YAML nor the control-character check lets through (a cell
+decoded from UTF-8 holds no surrogate)."""
 _FORMULA = re.compile(r"^[=@]|^[+\-][^\d\s.]|^\t|^\r")
 
 
@@ -312,6 +315,10 @@ def _row(
         value = cells[i] if i < len(cells) else ""
         if len(value) > MAX_FIELD:
             bad(f"'{name}' is longer than {MAX_FIELD:,} characters")
+            continue
+        forbidden = next((c for c in value if c in _YAML_FORBIDS), None)
+        if forbidden is not None:  # not even a double-quoted YAML string may hold it
+            bad(f"'{name}' holds U+{ord(forbidden):04X}, a character a scenario cannot hold")
             continue
         unsafe = next((c for c in value if is_unsafe_char(c) and c not in "\r\n\t"), None)
         one_line = name not in MULTI_LINE

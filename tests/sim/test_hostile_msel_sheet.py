@@ -1,7 +1,8 @@
-"""Hostile audit of `tabletop msel import`: a sheet with a problem in every cell.
+"""Hostile audit of `tabletop msel import`: the sheet (CSV) side.
 
-As for a scenario (tests/sim/test_hardening.py), a flood of problems is reported capped, and
-the work of finding them (the did-you-mean searches) is bounded.
+A flood of problems is reported capped, and the work of finding them (the did-you-mean
+searches) is bounded, as for a scenario (tests/sim/test_hardening.py). A cell the scenario
+could not hold is that cell's problem, reported at its row.
 """
 
 from __future__ import annotations
@@ -19,6 +20,29 @@ from sim.problems import HINTS_PER_FILE
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def import_sheet(tmp_path: Path, sheet: str) -> tuple[int, str, bytes, Path]:
+    scenario = tmp_path / "quickstart.yaml"
+    shutil.copy(ROOT / "scenarios" / "quickstart.yaml", scenario)
+    before = scenario.read_bytes()
+    csv = tmp_path / "msel.csv"
+    csv.write_text(sheet, encoding="utf-8")
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(scenario)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stderr, before, scenario
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff"])
+def test_a_character_yaml_forbids_is_the_cells_problem(tmp_path: Path, char: str) -> None:
+    sheet = f"time,from,to,title,text\n1,ally,mofa,Title,A{char}B\n"
+    code, err, before, scenario = import_sheet(tmp_path, sheet)
+    assert code == 1
+    assert err.splitlines()[0].endswith(
+        f"/msel.csv:2: 'text' holds U+{ord(char):04X}, a character a scenario cannot hold"
+    ), err
+    assert "would not load" not in err
+    assert scenario.read_bytes() == before
 
 
 def test_a_header_of_thousands_of_unknown_columns_is_capped_and_cheap(
