@@ -39,7 +39,7 @@ from sim.expr import ExprError, NameSpec, compile_expr
 from sim.loader import MAX_REPORTED  # problems shown at most, as for a scenario
 from sim.problems import did_you_mean, hint_budget
 from sim.safetext import is_unsafe_char, printable
-from sim.schema import ID_PATTERN, UNIT_HOURS, Scenario
+from sim.schema import ID_PATTERN, RESERVED_NAMES, UNIT_HOURS, Scenario
 from sim.spreadsheet import cell_list, is_neutralised, spreadsheet_text
 
 MAX_BYTES = 2_000_000
@@ -355,6 +355,8 @@ def _row(
     if inject_id:
         if not re.fullmatch(ID_PATTERN, inject_id):
             bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
+        elif inject_id in RESERVED_NAMES:
+            bad(f"'{inject_id}' is a reserved word in expressions; choose another id")
         elif taken.get(inject_id, 0):
             bad(
                 f"id '{inject_id}' is already used by row {taken[inject_id]}: give the row "
@@ -583,7 +585,7 @@ def _new_id(text: str, row: int, taken: dict[str, int]) -> str:
     if not base[0].isalpha():
         base = f"inject_{base}"[:50]
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate in taken or candidate in RESERVED_NAMES:
         candidate, n = f"{base}_{n}", n + 1
     return candidate
 
@@ -602,7 +604,7 @@ def _quote(text: str) -> str:
 def inject_yaml(inj: ImportedInject, indent: str, source: str) -> str:
     """One inject as YAML text, in the same indentation as the file's other injects."""
     pad = indent + "  "
-    lines = [f"{indent}- id: {inj.id}"]
+    lines = [f"{indent}- id: {_id(inj.id)}"]
     if inj.contingency:
         lines.append(f"{pad}contingency: true")
     if inj.at is not None:
@@ -612,18 +614,24 @@ def inject_yaml(inj: ImportedInject, indent: str, source: str) -> str:
         lines.append(
             f"{pad}if: {_number(only_if) if isinstance(only_if, float) else _quote(only_if)}"
         )
-    lines += [f"{pad}from: {inj.sender}", f"{pad}to: [{', '.join(inj.to)}]"]
+    lines += [f"{pad}from: {_id(inj.sender)}", f"{pad}to: [{', '.join(map(_id, inj.to))}]"]
     if inj.title:
         lines.append(f"{pad}title: {_quote(inj.title)}")
     lines.append(f"{pad}text: {_quote(inj.text)}")
     if inj.decision:
-        lines.append(f"{pad}decision: {inj.decision}")
+        lines.append(f"{pad}decision: {_id(inj.decision)}")
     if inj.expected_actions:
         lines.append(f"{pad}expected_actions:")
         lines += [f"{pad}  - {_quote(a)}" for a in inj.expected_actions]
     if inj.notes:
         lines.append(f"{pad}notes: {_quote(inj.notes)}")
     return "\n".join([f"{indent}# imported from {_comment(source)}, row {inj.row}", *lines])
+
+
+def _id(text: str) -> str:
+    """An id as YAML reads it back: plain, or quoted if plain it would not be text (an id such
+    as 'null', valid when the scenario quotes it)."""
+    return _quote(text) if text in ("null", "true", "false") else text
 
 
 def _number(value: float) -> str:

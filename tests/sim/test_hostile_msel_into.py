@@ -103,3 +103,46 @@ def test_a_scenario_with_windows_line_endings_keeps_them_all(tmp_path: Path) -> 
     assert raw.startswith((HEAD + "injects:\n").replace("\n", "\r\n").encode())
     assert raw.endswith(b"\r\n# a comment\r\nobjectives: []\r\n")
     assert texts(path) == [("i0", "Hello"), ("new_one", "New one")]
+
+
+def test_an_actor_whose_id_yaml_would_read_as_null_is_written_quoted(tmp_path: Path) -> None:
+    """`id: "null"` is a valid (quoted) id: the import must write it quoted too."""
+    head = HEAD.replace("{id: adv,", '{id: "null",')
+    body = "injects:\n  - {id: i0, at: 1, from: gov, to: [gov], invented: true, text: Hi}\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(head + body, encoding="utf-8")
+    csv = tmp_path / "m.csv"
+    csv.write_text("time,from,to,text\n2,null,null;gov,From null\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(path)])
+    assert result.exit_code == 0, result.stderr
+    new = load_scenario(path).injects[-1]
+    assert (new.sender, new.to, new.text) == ("null", ["null", "gov"], "From null")
+
+
+def test_a_sheet_id_that_is_a_reserved_word_is_the_rows_problem(tmp_path: Path) -> None:
+    body = "injects:\n  - {id: i0, at: 1, from: gov, to: [gov], invented: true, text: Hi}\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    before = path.read_bytes()
+    csv = tmp_path / "m.csv"
+    csv.write_text("id,time,from,to,text\nok,2,gov,gov,x\nfalse,3,gov,gov,x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].endswith(
+        "/m.csv:3: 'false' is a reserved word in expressions; choose another id"
+    ), result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_title_that_is_a_reserved_word_gets_an_id_that_is_not(tmp_path: Path) -> None:
+    body = "injects:\n  - {id: i0, at: 1, from: gov, to: [gov], invented: true, text: Hi}\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    csv = tmp_path / "m.csv"
+    csv.write_text(
+        "time,from,to,title,text\n2,gov,gov,Age,x\n3,gov,gov,True,y\n4,gov,gov,Undecided,z\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert [i.id for i in load_scenario(path).injects] == ["i0", "age_2", "true_2", "undecided_2"]
