@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from sim.clock import NOW
 from sim.compiled import expression_names
 from sim.expr import ExprError, NameSpec, compile_expr
 from sim.loader import MAX_REPORTED  # problems shown at most, as for a scenario
@@ -286,6 +287,7 @@ def _ids_in(scenario: Scenario) -> set[str]:
         scenario.decisions,
         scenario.responses,
         scenario.objectives,
+        scenario.calendar,
     ):
         ids |= {item.id for item in section}
     return ids
@@ -355,6 +357,8 @@ def _row(
     if inject_id:
         if not re.fullmatch(ID_PATTERN, inject_id):
             bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
+        elif inject_id == NOW and inject_id in _reserved(scenario):
+            bad(f"'{NOW}' is the current time in format 2 expressions; choose another id")
         elif inject_id in RESERVED_NAMES:
             bad(f"'{inject_id}' is a reserved word in expressions; choose another id")
         elif taken.get(inject_id, 0):
@@ -371,7 +375,8 @@ def _row(
         else:  # taken even if this row has problems: a later row with the same id is told
             taken[inject_id] = row
     else:
-        inject_id = _new_id(values.get("title") or values.get("text", ""), row, taken)
+        text = values.get("title") or values.get("text", "")
+        inject_id = _new_id(text, row, taken, _reserved(scenario))
     if len(problems) > before or (at is None and not contingency) or sender is None or not to:
         return None
     actions = cell_list(values.get("expected_actions", ""))
@@ -579,13 +584,20 @@ def _recipients(value: str, actors: dict[str, str], by_name: dict[str, str], bad
     return out
 
 
-def _new_id(text: str, row: int, taken: dict[str, int]) -> str:
+def _reserved(scenario: Scenario) -> frozenset[str]:
+    """The names no id may take: the words of expressions ('now' too in format 2)."""
+    if 2 in (scenario.format, scenario.scenario.format):
+        return RESERVED_NAMES | {NOW}
+    return RESERVED_NAMES
+
+
+def _new_id(text: str, row: int, taken: dict[str, int], reserved: frozenset[str]) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower())[:6]
     base = "_".join(words)[:50].strip("_") or f"inject_row_{row}"
     if not base[0].isalpha():
         base = f"inject_{base}"[:50]
     candidate, n = base, 2
-    while candidate in taken or candidate in RESERVED_NAMES:
+    while candidate in taken or candidate in reserved:
         candidate, n = f"{base}_{n}", n + 1
     return candidate
 

@@ -146,3 +146,32 @@ def test_a_title_that_is_a_reserved_word_gets_an_id_that_is_not(tmp_path: Path) 
     result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(path)])
     assert result.exit_code == 0, result.stderr
     assert [i.id for i in load_scenario(path).injects] == ["i0", "age_2", "true_2", "undecided_2"]
+
+
+def test_ids_of_calendar_sittings_and_now_are_taken(tmp_path: Path) -> None:
+    """Every id shares one namespace (calendar sittings too), and 'now' is the current time in
+    format 2: a sheet's id or title that would clash is the row's problem or gets another id."""
+    body = (
+        "injects:\n  - {id: i0, at: 1, from: gov, to: [gov], invented: true, text: Hi}\n"
+        "calendar:\n  - {id: autumn_2020, title: Autumn sitting, opens: 10, closes: 20}\n"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    assert load_scenario(path).calendar
+    csv = tmp_path / "m.csv"
+    csv.write_text(
+        "time,from,to,title,text\n2,gov,gov,Autumn 2020,x\n3,gov,gov,Now,y\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert [i.id for i in load_scenario(path).injects] == ["i0", "autumn_2020_2", "now_2"]
+    before = path.read_bytes()
+    csv.write_text("id,time,from,to,text\nautumn_2020,2,gov,gov,x\nnow,3,gov,gov,y\n", "utf-8")
+    result = CliRunner().invoke(main, ["msel", "import", str(csv), "--into", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "/m.csv:2: id 'autumn_2020' is already used in the scenario" in lines[0]
+    assert lines[1].endswith(
+        "/m.csv:3: 'now' is the current time in format 2 expressions; choose another id"
+    )
+    assert path.read_bytes() == before
