@@ -349,10 +349,14 @@ def _row(
     if condition:
         only_if = float(condition) if _NUMBER.fullmatch(condition) else condition
         try:
-            compile_expr(only_if, names)
+            expression = compile_expr(only_if, names)
         except ExprError as exc:
             col = (exc.offset or 0) + 1
             problems.append(RowProblem(shown, row, f"'condition': {exc.message}", col))
+        else:
+            for part, offset in expression.format2 if _says_format_1(scenario) else ():
+                message = f"'condition': '{part}' is format 2, but the scenario says 'format: 1'"
+                problems.append(RowProblem(shown, row, message, offset + 1))
     inject_id = values.get("id", "")
     if inject_id:
         if not re.fullmatch(ID_PATTERN, inject_id):
@@ -582,6 +586,12 @@ def _recipients(value: str, actors: dict[str, str], by_name: dict[str, str], bad
             out.append(found)
         i = last + 1
     return out
+
+
+def _says_format_1(scenario: Scenario) -> bool:
+    """Whether the file says 'format: 1' (then format 2 expressions are refused in it)."""
+    stated = scenario.format if "format" in scenario.model_fields_set else None
+    return 1 in (stated, scenario.scenario.format)
 
 
 def _reserved(scenario: Scenario) -> frozenset[str]:

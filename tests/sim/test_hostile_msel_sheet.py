@@ -22,9 +22,9 @@ from tui.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def import_sheet(tmp_path: Path, sheet: str) -> tuple[int, str, bytes, Path]:
+def import_sheet(tmp_path: Path, sheet: str, head: str = "") -> tuple[int, str, bytes, Path]:
     scenario = tmp_path / "quickstart.yaml"
-    shutil.copy(ROOT / "scenarios" / "quickstart.yaml", scenario)
+    scenario.write_text(head + (ROOT / "scenarios" / "quickstart.yaml").read_text("utf-8"))
     before = scenario.read_bytes()
     csv = tmp_path / "msel.csv"
     csv.write_text(sheet, encoding="utf-8")
@@ -73,4 +73,18 @@ def test_a_header_of_thousands_of_unknown_columns_is_capped_and_cheap(
     )
     assert lines[-1] == f"{n} problem(s) in 1 row(s); nothing imported"
     assert searches <= HINTS_PER_FILE
+    assert scenario.read_bytes() == before
+
+
+def test_a_format_2_condition_into_a_format_1_scenario_is_the_cells_problem(
+    tmp_path: Path,
+) -> None:
+    """'now' (format 2) in a sheet's condition, into a scenario that says 'format: 1', is that
+    cell's problem, at its character, not a line of the scenario the user's file does not have."""
+    sheet = "time,from,to,title,text,condition\n1,ally,mofa,Title,Text,ally_trust > now\n"
+    code, err, before, scenario = import_sheet(tmp_path, sheet, head="format: 1\n")
+    assert code == 1
+    assert err.splitlines()[0].endswith(
+        "/msel.csv:2:14: 'condition': 'now' is format 2, but the scenario says 'format: 1'"
+    ), err
     assert scenario.read_bytes() == before
