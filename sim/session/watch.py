@@ -72,6 +72,10 @@ class Follower:
         self._apply(commands[n:])
         return self._players_update()
 
+    def marked_finished(self) -> bool:
+        """Whether the store marks the session finished (set after its last command)."""
+        return self.store.session(self.info.id).status == "finished"
+
     def _apply(self, commands: list[StoredCommand]) -> None:
         ex = self.exercise
         for stored in commands:
