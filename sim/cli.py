@@ -97,6 +97,14 @@ def output_name(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 
+def store_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback of every --store option: `--store ""` (say, `--store "$UNSET"`) is a usage
+    error, not the store of $TABLETOP_STORE or of the data folder instead."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty name: give a file name", ctx=ctx, param=param)
+    return value
+
+
 def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> None:
     """Before any work: refuse an output that is one of the inputs (usage error: it would be
     overwritten), and exit 1 if an output's folder is missing (not after a long batch).
@@ -275,7 +283,9 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     help="Write here, not to stdout.",
 )
 @click.option("--record", is_flag=True, help="Save the run as a session (see `tabletop sessions`).")
-@click.option("--store", metavar="PATH", help="Session store file for --record.")
+@click.option(
+    "--store", metavar="PATH", callback=store_name, help="Session store file for --record."
+)
 def run(
     scenario: str,
     seed: int | None,

@@ -23,6 +23,7 @@ from textual.widgets import Static
 from sim.describe import describe
 from sim.problems import TabletopError
 from sim.safetext import printable
+from sim.session.store import StoreError
 from sim.session.watch import Follower, Update
 from tui.driver import EngineDriver, Snapshot
 from tui.widgets.clock import ClockBar
@@ -49,15 +50,25 @@ def players_lines(follower: Follower, update: Update) -> list[str]:
 
 
 def watch_plain(follower: Follower, *, poll: float = POLL, until_end: bool = True) -> None:
-    """Print the players' view of a session as lines, following it until it ends."""
+    """Print the players' view of a session as lines, following it until it ends.
+
+    A session the store marks finished (before and after a poll: an undo in between makes it
+    live again) whose replay of every command has not ended never will: a StoreError."""
     try:
         while True:
+            finished_before = until_end and follower.marked_finished()
             update = follower.poll()
             if update is not None:
                 for line in players_lines(follower, update):
                     print(line, flush=True)
             if until_end and follower.exercise.finished:
                 return
+            if finished_before and follower.marked_finished():
+                raise StoreError(
+                    f"session {follower.info.id} is finished, but its replay does not reach "
+                    "the end: the store was changed by another program, or written by a "
+                    "tabletop that replays it otherwise"
+                )
             time.sleep(poll)
     except KeyboardInterrupt:
         return

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sim.cli import output_name
+from sim.cli import output_name, store_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,7 +56,9 @@ def _write(text: str, out: str | None) -> None:
     callback=output_name,
     help="Write here, not to stdout.",
 )
-@click.option("--store", metavar="PATH", help="Session store file, for a session id.")
+@click.option(
+    "--store", metavar="PATH", callback=store_name, help="Session store file, for a session id."
+)
 def report(
     source: str,
     playbook: str | None,

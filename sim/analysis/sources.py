@@ -48,13 +48,11 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
     """:func:`session_input` from a store already open (the console's, for its export)."""
     from sim.analysis.walltime import decision_walls
     from sim.commands import End
-    from sim.session.resume import load_text, replay_stored
+    from sim.session.resume import replay_stored, saved_scenario
 
     info = st.session(source)
     stored = st.commands(info.id)
-    replayed = replay_stored(
-        load_text(st.scenario_text(info.id), info.scenario_path), info.seed, stored
-    )
+    replayed = replay_stored(saved_scenario(st, info), info.seed, stored)
     plan = st.plan_rows(info.id)
     edited = st.plan_edited(info.id)
     ex = replayed.exercise

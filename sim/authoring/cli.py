@@ -236,10 +236,10 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     except MselImportError as exc:
         for p in exc.problems:
             click.echo(str(p), err=True)
-        rows = len({p.row for p in exc.problems})
-        click.echo(f"{len(exc.problems)} problem(s) in {rows} row(s); nothing imported", err=True)
+        click.echo(f"{exc.total} problem(s) in {exc.rows} row(s); nothing imported", err=True)
         sys.exit(1)
-    text = target.read_text(encoding="utf-8")
+    with open(target, encoding="utf-8", newline="") as f:  # its line breaks kept as they are
+        text = f.read()
     try:
         new_text = append_injects(text, injects, Path(csv_file).name)
     except AppendError as exc:

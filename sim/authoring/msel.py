@@ -13,9 +13,10 @@ as `tabletop pack` writes such text; see sim.spreadsheet). Every bad row is repo
 problem as `file.csv:ROW:CHAR`, CHAR the character in its cell), all at once, and nothing is
 written unless every row is good.
 
-The scenario file is edited as text: the new injects are appended at the end of its `injects:`
-section, so every other line, comment and blank line stays as it was. The result is loaded
-and checked before it replaces the file.
+The scenario file is edited as text: the new injects are inserted right after the last inject of
+its `injects:` section (found from the YAML events, so that a block text whose lines look like
+comments stays whole), and every other line, comment and blank line stays as it was. The result
+is loaded and checked before it replaces the file.
 """
 
 from __future__ import annotations
@@ -26,16 +27,20 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import yaml
+
+from sim.clock import NOW
 from sim.compiled import expression_names
 from sim.expr import ExprError, NameSpec, compile_expr
-from sim.problems import did_you_mean
+from sim.loader import MAX_REPORTED  # problems shown at most, as for a scenario
+from sim.problems import did_you_mean, hint_budget
 from sim.safetext import is_unsafe_char, printable
-from sim.schema import ID_PATTERN, UNIT_HOURS, Scenario
+from sim.schema import ID_PATTERN, RESERVED_NAMES, UNIT_HOURS, Scenario
 from sim.spreadsheet import cell_list, is_neutralised, spreadsheet_text
 
 MAX_BYTES = 2_000_000
@@ -69,6 +74,9 @@ MULTI_LINE = ("text", "notes", "expected_actions", "condition", "decision")
 _AT_TRIGGER = re.compile(r"at (\d{4}-\d\d-\d\d \d\d:\d\d) \(t=(\S+) (\w+)\)")
 """The trigger `tabletop pack` writes for an inject at a fixed time."""
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
+_YAML_FORBIDS = "\ufffe\uffff"
+"""The characters that neither YAML nor the control-character check lets through (a cell
+decoded from UTF-8 holds no surrogate)."""
 _FORMULA = re.compile(r"^[=@]|^[+\-][^\d\s.]|^\t|^\r")
 
 
@@ -89,7 +97,15 @@ class MselImportError(Exception):
     """The import was refused; carries every problem found."""
 
     def __init__(self, problems: Iterable[RowProblem]) -> None:
-        self.problems = sorted(problems)
+        found = sorted(set(problems))
+        self.total = len(found)
+        """How many problems were found (``problems`` holds at most MAX_REPORTED of them)."""
+        self.rows = len({p.row for p in found})
+        self.problems = found[:MAX_REPORTED]
+        if self.total > MAX_REPORTED:  # a hostile sheet can have one in every cell
+            last, rest = found[MAX_REPORTED - 1], self.total - MAX_REPORTED
+            more = f"… and {rest:,} more problem{'s' if rest != 1 else ''} (fix these first)"
+            self.problems.append(RowProblem(last.path, last.row, more, last.col))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -112,6 +128,11 @@ class ImportedInject:
 
 def read_msel_csv(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
     """Read and check every row; raise MselImportError listing every bad row."""
+    with hint_budget():  # did-you-mean searches are bounded, however many cells are wrong
+        return _read(path, scenario)
+
+
+def _read(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
     shown = str(path)
     try:
         with open(path, "rb") as f:
@@ -266,6 +287,7 @@ def _ids_in(scenario: Scenario) -> set[str]:
         scenario.decisions,
         scenario.responses,
         scenario.objectives,
+        scenario.calendar,
     ):
         ids |= {item.id for item in section}
     return ids
@@ -296,6 +318,10 @@ def _row(
         if len(value) > MAX_FIELD:
             bad(f"'{name}' is longer than {MAX_FIELD:,} characters")
             continue
+        forbidden = next((c for c in value if c in _YAML_FORBIDS), None)
+        if forbidden is not None:  # not even a double-quoted YAML string may hold it
+            bad(f"'{name}' holds U+{ord(forbidden):04X}, a character a scenario cannot hold")
+            continue
         unsafe = next((c for c in value if is_unsafe_char(c) and c not in "\r\n\t"), None)
         one_line = name not in MULTI_LINE
         if unsafe is not None or (one_line and any(c in value for c in "\r\n\t")):
@@ -323,14 +349,22 @@ def _row(
     if condition:
         only_if = float(condition) if _NUMBER.fullmatch(condition) else condition
         try:
-            compile_expr(only_if, names)
+            expression = compile_expr(only_if, names)
         except ExprError as exc:
             col = (exc.offset or 0) + 1
             problems.append(RowProblem(shown, row, f"'condition': {exc.message}", col))
+        else:
+            for part, offset in expression.format2 if _says_format_1(scenario) else ():
+                message = f"'condition': '{part}' is format 2, but the scenario says 'format: 1'"
+                problems.append(RowProblem(shown, row, message, offset + 1))
     inject_id = values.get("id", "")
     if inject_id:
         if not re.fullmatch(ID_PATTERN, inject_id):
             bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
+        elif inject_id == NOW and inject_id in _reserved(scenario):
+            bad(f"'{NOW}' is the current time in format 2 expressions; choose another id")
+        elif inject_id in RESERVED_NAMES:
+            bad(f"'{inject_id}' is a reserved word in expressions; choose another id")
         elif taken.get(inject_id, 0):
             bad(
                 f"id '{inject_id}' is already used by row {taken[inject_id]}: give the row "
@@ -345,7 +379,8 @@ def _row(
         else:  # taken even if this row has problems: a later row with the same id is told
             taken[inject_id] = row
     else:
-        inject_id = _new_id(values.get("title") or values.get("text", ""), row, taken)
+        text = values.get("title") or values.get("text", "")
+        inject_id = _new_id(text, row, taken, _reserved(scenario))
     if len(problems) > before or (at is None and not contingency) or sender is None or not to:
         return None
     actions = cell_list(values.get("expected_actions", ""))
@@ -553,13 +588,26 @@ def _recipients(value: str, actors: dict[str, str], by_name: dict[str, str], bad
     return out
 
 
-def _new_id(text: str, row: int, taken: dict[str, int]) -> str:
+def _says_format_1(scenario: Scenario) -> bool:
+    """Whether the file says 'format: 1' (then format 2 expressions are refused in it)."""
+    stated = scenario.format if "format" in scenario.model_fields_set else None
+    return 1 in (stated, scenario.scenario.format)
+
+
+def _reserved(scenario: Scenario) -> frozenset[str]:
+    """The names no id may take: the words of expressions ('now' too in format 2)."""
+    if 2 in (scenario.format, scenario.scenario.format):
+        return RESERVED_NAMES | {NOW}
+    return RESERVED_NAMES
+
+
+def _new_id(text: str, row: int, taken: dict[str, int], reserved: frozenset[str]) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower())[:6]
     base = "_".join(words)[:50].strip("_") or f"inject_row_{row}"
     if not base[0].isalpha():
         base = f"inject_{base}"[:50]
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate in taken or candidate in reserved:
         candidate, n = f"{base}_{n}", n + 1
     return candidate
 
@@ -578,7 +626,7 @@ def _quote(text: str) -> str:
 def inject_yaml(inj: ImportedInject, indent: str, source: str) -> str:
     """One inject as YAML text, in the same indentation as the file's other injects."""
     pad = indent + "  "
-    lines = [f"{indent}- id: {inj.id}"]
+    lines = [f"{indent}- id: {_id(inj.id)}"]
     if inj.contingency:
         lines.append(f"{pad}contingency: true")
     if inj.at is not None:
@@ -588,18 +636,24 @@ def inject_yaml(inj: ImportedInject, indent: str, source: str) -> str:
         lines.append(
             f"{pad}if: {_number(only_if) if isinstance(only_if, float) else _quote(only_if)}"
         )
-    lines += [f"{pad}from: {inj.sender}", f"{pad}to: [{', '.join(inj.to)}]"]
+    lines += [f"{pad}from: {_id(inj.sender)}", f"{pad}to: [{', '.join(map(_id, inj.to))}]"]
     if inj.title:
         lines.append(f"{pad}title: {_quote(inj.title)}")
     lines.append(f"{pad}text: {_quote(inj.text)}")
     if inj.decision:
-        lines.append(f"{pad}decision: {inj.decision}")
+        lines.append(f"{pad}decision: {_id(inj.decision)}")
     if inj.expected_actions:
         lines.append(f"{pad}expected_actions:")
         lines += [f"{pad}  - {_quote(a)}" for a in inj.expected_actions]
     if inj.notes:
         lines.append(f"{pad}notes: {_quote(inj.notes)}")
     return "\n".join([f"{indent}# imported from {_comment(source)}, row {inj.row}", *lines])
+
+
+def _id(text: str) -> str:
+    """An id as YAML reads it back: plain, or quoted if plain it would not be text (an id such
+    as 'null', valid when the scenario quotes it)."""
+    return _quote(text) if text in ("null", "true", "false") else text
 
 
 def _number(value: float) -> str:
@@ -623,36 +677,88 @@ class AppendError(Exception):
 
 
 def append_injects(text: str, injects: list[ImportedInject], source: str) -> str:
-    """The scenario text with the injects appended to its block-style `injects:` section."""
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if re.match(r"injects\s*:", line)), None)
-    if start is None:
-        raise AppendError("the scenario has no 'injects:' section at the start of a line")
-    rest = lines[start].split(":", 1)[1].split("#", 1)[0].strip()
-    if rest:
+    """The scenario text with the injects appended to its block-style `injects:` section,
+    right after the last character of its last inject: a block text's lines that look like
+    comments or blank lines are the text's own, and stay with it."""
+    at, item = _injects_end(text)
+    first = re.search("\r\n|[\r\n]", text)
+    newline = first.group() if first else "\n"  # the file's own: "\r\n" stays "\r\n"
+    if at < 0:  # the last inject's line is the file's last and has no line break
+        head, tail = text + newline, ""
+    else:
+        head, tail = text[:at], text[at:]
+    lines = "\n".join(inject_yaml(inj, item, source) for inj in injects).split("\n")
+    return head + "".join(line + newline for line in lines) + tail
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML (PyYAML) counts as a line break."""
+
+
+def _injects_end(text: str) -> tuple[int, str]:
+    """Where the new injects go (a character index; -1: at the end, after a line break) and
+    the indentation of the section's items, from the YAML events of the root mapping."""
+    try:  # the pure-Python parser: its marks count characters of this very text
+        events = iter(yaml.parse(text, Loader=yaml.SafeLoader))
+        for _ in range(2):  # the stream's and the document's start
+            next(events, None)
+        root = next(events, None)
+        if not isinstance(root, yaml.MappingStartEvent) or root.flow_style:
+            raise AppendError("the scenario is not a block mapping ('key: value' lines)")
+        key: str | None = None
+        for event in events:
+            if isinstance(event, yaml.MappingEndEvent):
+                break
+            if key is None:
+                key = event.value if isinstance(event, yaml.ScalarEvent) else ""
+                _skip(event, events)
+                continue
+            if key == "injects":
+                return _section_end(text, event, events)
+            _skip(event, events)
+            key = None
+    except yaml.YAMLError:  # the file loaded before the import: not expected
+        raise AppendError("the scenario is not YAML that the import can edit") from None
+    raise AppendError("the scenario has no 'injects:' section")
+
+
+def _skip(event: yaml.Event, events: Iterator[yaml.Event]) -> tuple[int, int]:
+    """Consume the rest of the node that ``event`` starts; the end of its last character
+    (index in the text, column)."""
+    end = _end(event)
+    if not isinstance(event, yaml.CollectionStartEvent):
+        return end
+    flow = bool(event.flow_style)
+    for inner in events:
+        if isinstance(inner, yaml.CollectionEndEvent):
+            return _end(inner) if flow else end
+        end = _skip(inner, events)
+    return end
+
+
+def _end(event: yaml.Event) -> tuple[int, int]:
+    mark = event.end_mark
+    if mark is None:  # the pure-Python parser always marks its events
+        raise AppendError("the scenario is not YAML that the import can edit")
+    return mark.index, mark.column
+
+
+def _section_end(text: str, event: yaml.Event, events: Iterator[yaml.Event]) -> tuple[int, str]:
+    if isinstance(event, yaml.ScalarEvent) and event.value == "" and event.implicit[0]:
+        (end, column), item = _end(event), "  "  # `injects:` with nothing under it yet
+    elif isinstance(event, yaml.SequenceStartEvent) and not event.flow_style:
+        start = event.start_mark.column if event.start_mark is not None else 2
+        (end, column), item = _skip(event, events), " " * start
+    elif isinstance(event, yaml.SequenceStartEvent):
         raise AppendError(
             "'injects:' is written in flow style ([...]); write it as a block list to import"
         )
-    end = len(lines)
-    for i in range(start + 1, len(lines)):
-        line = lines[i]
-        if line.strip() and not line.startswith((" ", "\t", "#", "-")):
-            end = i
-            break
-    # keep the blank lines and comments that lead into the next section with that section
-    insert = end
-    while insert > start + 1 and (
-        not lines[insert - 1].strip() or lines[insert - 1].lstrip().startswith("#")
-    ):
-        insert -= 1
-    item = next(
-        (m.group(1) for line in lines[start + 1 : end] if (m := re.match(r"( *)- ", line))), "  "
-    )
-    block = "\n".join(inject_yaml(inj, item, source) for inj in injects) + "\n"
-    head = "".join(lines[:insert])
-    if head and not head.endswith("\n"):
-        head += "\n"
-    return head + block + "".join(lines[insert:])
+    else:
+        raise AppendError("'injects:' is not a block list of injects ('- id: ...' lines)")
+    if column == 0:  # a block text ends after its own line breaks
+        return end, item
+    found = _LINE_BREAK.search(text, end)
+    return (found.end() if found else -1), item
 
 
 def write_atomically(path: Path, text: str) -> None:

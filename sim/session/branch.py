@@ -13,7 +13,7 @@ from sim.engine import ExerciseError
 from sim.safetext import printable
 from sim.schema import UNDECIDED
 from sim.session.journal import Journal, RecordedExercise
-from sim.session.resume import load_text
+from sim.session.resume import saved_scenario
 from sim.session.store import SessionStore, StoreError
 
 
@@ -40,7 +40,7 @@ def branch_session(
     """
     info = store.session(parent)
     text = store.scenario_text(info.id)
-    scenario = load_text(text, info.scenario_path)
+    scenario = saved_scenario(store, info, text)
     decisions = {d.id: d for d in scenario.decisions}
     d_shown = printable(decision, one_line=True)
     if decision not in decisions:

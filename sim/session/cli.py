@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from sim.cli import main
+from sim.cli import main, store_name
 from sim.safetext import printable
 from sim.session.location import ENV_VAR
 
@@ -46,6 +46,7 @@ def store_option(func: F) -> F:
         "--store",
         "store",
         metavar="PATH",
+        callback=store_name,
         help=f"Session store file (default: ${ENV_VAR}, else your data folder).",
     )(func)
 

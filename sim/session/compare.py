@@ -10,7 +10,7 @@ from sim import events as ev
 from sim.describe import describe
 from sim.safetext import printable
 from sim.session.journal import RecordedExercise
-from sim.session.resume import load_text, replay_stored
+from sim.session.resume import replay_stored, saved_scenario
 from sim.session.store import SessionInfo, SessionStore, StoredCommand
 
 
@@ -204,7 +204,7 @@ def _record(t: Timeline, i: int, controller: bool = True) -> dict[str, Any] | No
 def timeline(store: SessionStore, ident: str | int) -> Timeline:
     """A session replayed from its saved scenario text and commands (read only)."""
     info = store.session(ident)
-    scenario = load_text(store.scenario_text(info.id), info.scenario_path)
+    scenario = saved_scenario(store, info)
     commands = store.commands(info.id)
     replayed = replay_stored(scenario, info.seed, commands)
     return Timeline(info, replayed.exercise, commands)

@@ -69,20 +69,27 @@ def load_text(text: str, path: str) -> Scenario:
     return load_scenario_text(text, path)
 
 
-def session_scenario(
-    store: SessionStore, info: SessionInfo, *, force: bool = False
-) -> SessionScenario:
-    """The scenario to replay ``info`` on, refusing (ScenarioChanged) if its file changed."""
-    saved_text = store.scenario_text(info.id)
-    shown = printable(info.scenario_path, one_line=True)
+def saved_scenario(store: SessionStore, info: SessionInfo, text: str | None = None) -> Scenario:
+    """The scenario saved with session ``info`` (``text``, if read already). If it no longer
+    loads, a StoreError naming the session: its problems are not the scenario file's on disk."""
+    saved_text = store.scenario_text(info.id) if text is None else text
     try:
-        saved = load_text(saved_text, info.scenario_path)
+        return load_text(saved_text, info.scenario_path)
     except InputProblems as exc:
         first = printable(str(exc.problems[0]), one_line=True) if exc.problems else ""
         raise StoreError(
             f"session {info.id}: the scenario saved with it no longer loads in this tabletop "
             f"({first})"
         ) from None
+
+
+def session_scenario(
+    store: SessionStore, info: SessionInfo, *, force: bool = False
+) -> SessionScenario:
+    """The scenario to replay ``info`` on, refusing (ScenarioChanged) if its file changed."""
+    saved_text = store.scenario_text(info.id)
+    shown = printable(info.scenario_path, one_line=True)
+    saved = saved_scenario(store, info, saved_text)
     path = Path(info.scenario_path)
     try:
         current_text = path.read_text(encoding="utf-8")

@@ -744,10 +744,21 @@ def _decode(body: object, session_id: int, seq: int) -> Command:
         raise StoreError(f"session {session_id}, command {seq}: {exc}") from None
 
 
+MAX_TIME = 1_000_000.0
+"""sim.schema.MAX_TIME, the latest time of any exercise (not imported: it loads pydantic)."""
+
+
 def _number(value: object, session_id: int, seq: int) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
-        return float(value)
-    raise StoreError(f"session {session_id}, command {seq}: the stored time is not a number")
+    """A command's stored scenario time. One that no exercise reaches (infinite, negative,
+    past any horizon) is damage: replay would run the clock to the end and drop the command."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+        raise StoreError(f"session {session_id}, command {seq}: the stored time is not a number")
+    if not 0 <= value <= MAX_TIME:
+        raise StoreError(
+            f"session {session_id}, command {seq}: the stored time is damaged "
+            f"({value:g} is not a time from 0 to {MAX_TIME:,.0f})"
+        )
+    return float(value)
 
 
 def _statements(script: str) -> list[str]:

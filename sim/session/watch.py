@@ -15,7 +15,7 @@ from sim import events as ev
 from sim.engine import ExerciseError
 from sim.schema import Scenario
 from sim.session.journal import RecordedExercise
-from sim.session.resume import load_text
+from sim.session.resume import saved_scenario
 from sim.session.store import SessionInfo, SessionStore, StoredCommand, StoreError
 
 
@@ -35,7 +35,7 @@ class Follower:
     def __init__(self, store: SessionStore, ident: str | int) -> None:
         self.store = store
         self.info: SessionInfo = store.session(ident)
-        self.scenario: Scenario = load_text(store.scenario_text(self.info.id), "session")
+        self.scenario: Scenario = saved_scenario(store, self.info)
         self.exercise = RecordedExercise(self.scenario, self.info.seed)
         self._applied: list[StoredCommand] = []
         self._version: int | None = None
@@ -71,6 +71,10 @@ class Follower:
             return Update(tuple(self._shown), reset=True)
         self._apply(commands[n:])
         return self._players_update()
+
+    def marked_finished(self) -> bool:
+        """Whether the store marks the session finished (set after its last command)."""
+        return self.store.session(self.info.id).status == "finished"
 
     def _apply(self, commands: list[StoredCommand]) -> None:
         ex = self.exercise
