@@ -362,7 +362,8 @@ async def test_r_rates_an_evaluator_objective_during_and_after_the_exercise(
     app = TabletopApp(load_text(text, str(path)), recording=Recording(store, path=path, text=text))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "d")
+        await press(app, pilot, "v", "d")  # an evaluator rates in the controller view
+        assert app.controller
         assert "awaiting evaluator" in text_of(app.screen.query_one("#debrief-objectives"))
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, RateDialog), "the rate dialog")
@@ -392,6 +393,34 @@ async def test_r_rates_an_evaluator_objective_during_and_after_the_exercise(
     )
     one = next(o for o in data["objectives"] if o["id"] == "one_voice")
     assert (one["rating"], one["rating_label"]) == ("met", "Met")
+
+
+async def test_r_in_the_players_view_is_refused_before_and_after_the_end(tmp_path: Path) -> None:
+    """What is typed in the rate dialog (the note) would be on the projector: as with
+    observations (s), the evaluator switches to the controller view first; nothing is rated."""
+    from sim.bundled import resolve
+    from sim.commands import Rate
+    from tui.screens.rate import RateDialog
+
+    path = resolve("showcase")
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = TabletopApp(load_text(text, str(path)), recording=Recording(store, path=path, text=text))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert not app.controller  # the console opens in the players' view
+        await press(app, pilot, "d")
+        for _ in range(2):  # while the exercise runs, then after it has ended
+            await press(app, pilot, "r")
+            assert isinstance(app.screen, DebriefScreen)
+            assert not isinstance(app.screen, RateDialog)
+            assert any("controller view" in str(n.message) for n in app._notifications)
+            app._notifications.clear()
+            if not app.snapshot or not app.snapshot.finished:
+                await press(app, pilot, "e", "y")
+                assert isinstance(app.screen, DebriefScreen)
+    assert not [c for c in store.commands(1) if isinstance(c.command, Rate)]
 
 
 async def test_r_in_a_scenario_without_evaluator_objectives_says_so() -> None:

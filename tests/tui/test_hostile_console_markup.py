@@ -106,6 +106,8 @@ async def tour(app: TabletopApp, pilot: Pilot[None]) -> list[Frame]:
         app.screen.query_one(TabbedContent).active = tab
         await pilot.pause()
         frames += [frame(app), whole(app)]
+    if not app.controller:  # the rate dialog opens in the controller view only
+        await press(app, pilot, "v")
     await press(app, pilot, "r")
     frames.append(frame(app))
     return frames

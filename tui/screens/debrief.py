@@ -165,6 +165,13 @@ class DebriefScreen(Screen[None]):
             )
             return
 
+        if not self.tabletop.controller:  # the note typed would be on the projector, as for s
+            self.notify(
+                "Ratings are for evaluators: switch to the controller view (v) first",
+                severity="warning",
+            )
+            return
+
         def done(req: RateRequest | None) -> None:
             if req is not None:
                 command = Rate(
