@@ -94,6 +94,23 @@ async def test_x_in_the_debrief_exports_and_says_where(tmp_path: Path) -> None:
     assert html == cli_report(tmp_path / "s.sqlite3", 1, "html", "players", tmp_path / "c.html")
 
 
+async def _export_to_the_default_folder_refused(app: TabletopApp, pilot: Pilot[None]) -> str:
+    """Decide, open the debrief, export (x) to the default folder (the store's): the notice
+    saying the report was not exported."""
+    await press(app, pilot, "n", "1", "enter", "d")
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+    await pilot.press("enter")  # the default folder: the store's
+    await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+    await app.workers.wait_for_complete()
+    await wait_for(
+        pilot,
+        lambda: any("not exported" in str(n.message) for n in app._notifications),
+        "the notice saying it was not exported",
+    )
+    return next(str(n.message) for n in app._notifications if "not exported" in str(n.message))
+
+
 async def test_an_export_onto_the_session_store_is_a_notice_and_the_store_kept(
     tmp_path: Path,
 ) -> None:
@@ -102,20 +119,7 @@ async def test_an_export_onto_the_session_store_is_a_notice_and_the_store_kept(
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter", "d")
-        await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
-        await pilot.press("enter")  # the default folder: the store's
-        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
-        await app.workers.wait_for_complete()
-        await wait_for(
-            pilot,
-            lambda: any("not exported" in str(n.message) for n in app._notifications),
-            "the notice saying why not",
-        )
-        notice = next(
-            str(n.message) for n in app._notifications if "not exported" in str(n.message)
-        )
+        notice = await _export_to_the_default_folder_refused(app, pilot)
         assert "session store" in notice and "\n" not in notice
         assert app.is_running  # a notice, not a crash
     store.close()
@@ -166,20 +170,7 @@ async def test_an_export_that_fails_unexpectedly_says_so(
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter", "d")
-        await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
-        await app.workers.wait_for_complete()
-        await wait_for(
-            pilot,
-            lambda: any("not exported" in str(n.message) for n in app._notifications),
-            "the notice saying it was not exported",
-        )
-        notice = next(
-            str(n.message) for n in app._notifications if "not exported" in str(n.message)
-        )
+        notice = await _export_to_the_default_folder_refused(app, pilot)
         assert "ValueError" in notice
         assert app.is_running
 
