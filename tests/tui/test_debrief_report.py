@@ -339,18 +339,26 @@ async def test_the_rationale_is_saved_and_reported_and_hidden_state_is_withheld(
 # --- ratings by an evaluator ------------------------------------------------------------------
 
 
-async def test_r_rates_an_evaluator_objective_during_and_after_the_exercise(
-    tmp_path: Path,
-) -> None:
+def showcase_recorded(tmp_path: Path) -> tuple[TabletopApp, SessionStore]:
+    """The console on showcase (it has an objective rated by an evaluator), recording into a
+    store in tmp_path."""
     from sim.bundled import resolve
-    from sim.commands import Rate
-    from tui.screens.rate import RateDialog
 
     path = resolve("showcase")
     assert path is not None
     text = path.read_text(encoding="utf-8")
     store = SessionStore.open(tmp_path / "s.sqlite3")
     app = TabletopApp(load_text(text, str(path)), recording=Recording(store, path=path, text=text))
+    return app, store
+
+
+async def test_r_rates_an_evaluator_objective_during_and_after_the_exercise(
+    tmp_path: Path,
+) -> None:
+    from sim.commands import Rate
+    from tui.screens.rate import RateDialog
+
+    app, store = showcase_recorded(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await press(app, pilot, "v", "d")  # an evaluator rates in the controller view
@@ -389,15 +397,10 @@ async def test_r_rates_an_evaluator_objective_during_and_after_the_exercise(
 async def test_r_in_the_players_view_is_refused_before_and_after_the_end(tmp_path: Path) -> None:
     """What is typed in the rate dialog (the note) would be on the projector: as with
     observations (s), the evaluator switches to the controller view first; nothing is rated."""
-    from sim.bundled import resolve
     from sim.commands import Rate
     from tui.screens.rate import RateDialog
 
-    path = resolve("showcase")
-    assert path is not None
-    text = path.read_text(encoding="utf-8")
-    store = SessionStore.open(tmp_path / "s.sqlite3")
-    app = TabletopApp(load_text(text, str(path)), recording=Recording(store, path=path, text=text))
+    app, store = showcase_recorded(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert not app.controller  # the console opens in the players' view
