@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
 
 from sim import events as ev
@@ -279,6 +280,44 @@ async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
     branch = store.session(2)
     assert branch.parent_id == 1 and branch.origin == "branch"
     assert store.session(1).status == "live"
+
+
+async def test_a_what_if_that_fails_unexpectedly_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops the other timeline (a bug in the engine or the comparison included), the
+    facilitator who pressed w and chose an option is told it was not played, literally, and
+    the console goes on; before, nothing happened at all."""
+    import sim.session.compare
+    from tui.screens.debrief import DebriefScreen
+    from tui.screens.whatif import WhatIfDialog
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("no timeline \x1b[2J here")
+
+    monkeypatch.setattr(sim.session.compare, "compare_sessions", broken)
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1", "enter", "d")
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WhatIfDialog), "the choices")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await app.workers.wait_for_complete()
+        await wait_for(
+            pilot,
+            lambda: any("not played" in str(n.message) for n in app._notifications),
+            "the notice saying the what-if was not played",
+        )
+        notices = [str(n.message) for n in app._notifications if "not played" in str(n.message)]
+        assert len(notices) == 1
+        assert "ValueError" in notices[0] and "no timeline" in notices[0]
+        assert "\x1b" not in notices[0]  # shown literally, never a terminal control code
+        assert "\\x1b[2J" in notices[0]
+        assert isinstance(app.screen, DebriefScreen)
+        assert app.is_running
 
 
 async def test_a_scenario_opened_from_the_picker_is_saved(tmp_path: Path) -> None:
