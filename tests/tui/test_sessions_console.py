@@ -254,6 +254,36 @@ async def test_watch_console_shows_the_players_view(tmp_path: Path) -> None:
         assert "SECRET" not in text_of(app.screen)
 
 
+async def test_a_watch_that_fails_unexpectedly_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops the projector following the store (not one of tabletop's own errors),
+    it says so once, literally, and keeps running; before, it froze with no notice at all."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    text = QUICKSTART.read_text(encoding="utf-8")
+    from sim.session.journal import start_session
+
+    start_session(store, load_text(text, str(QUICKSTART)), text, QUICKSTART, 5)
+    follower = Follower(SessionStore.open(store.path, readonly=True), 1)
+    polls: list[int] = []
+
+    def broken() -> None:
+        polls.append(1)
+        raise ValueError("replay \x1b[2J went wrong")
+
+    monkeypatch.setattr(follower, "poll", broken)
+    app = WatchApp(follower, poll=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(polls) >= 6, "several looks at the store")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notices = [str(n.message) for n in app._notifications]
+        assert len(notices) == 1  # once, not once per look at the store
+        assert "ValueError" in notices[0] and "went wrong" in notices[0]
+        assert "\x1b" not in notices[0]  # shown literally, never a terminal control code
+        assert app.is_running
+
+
 async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
     from tui.screens.debrief import DebriefScreen
     from tui.screens.whatif import ComparisonScreen, WhatIfDialog
