@@ -185,8 +185,10 @@ class TabletopApp(App[None]):
             self.post_message(EngineStarted(driver, driver.snapshot()))
         except TabletopError as exc:  # the store could not be used: say so, never a crash
             self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
-        except Exception as exc:  # shown, never a crash
-            self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
+        except Exception as exc:  # shown, never a crash, and says what failed
+            self.post_message(
+                EngineFailed(f"could not start the exercise: {type(exc).__name__}: {exc}")
+            )
 
     # --- the engine worker --------------------------------------------------------------------
 

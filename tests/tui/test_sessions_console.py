@@ -77,6 +77,28 @@ async def test_unsaved_console_says_so(tmp_path: Path) -> None:
         assert "not saved" in text_of(app.screen)
 
 
+async def test_an_exercise_that_fails_to_start_unexpectedly_says_what_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected failure starting the exercise (not one of tabletop's own errors, and one
+    with no message) names what failed; before, the notice ended with 'could not start the
+    exercise: ' and nothing after it."""
+    import tui.app
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AssertionError()
+
+    monkeypatch.setattr(tui.app, "EngineDriver", broken)
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        notices = [str(n.message) for n in app._notifications if "start" in str(n.message)]
+        assert len(notices) == 1
+        assert "AssertionError" in notices[0]
+        assert app.is_running
+
+
 async def test_undo_key_takes_back_a_choice(tmp_path: Path) -> None:
     store = SessionStore.open(tmp_path / "s.sqlite3")
     app = recorded_app(store)
