@@ -63,6 +63,17 @@ def test_picker_passes_over_playbooks_in_the_folder(tmp_path: Path) -> None:
     assert [p.name for p in invalid] == ["broken.yaml"]
 
 
+def test_picker_names_a_symlink_loop_in_the_folder_as_not_valid(tmp_path: Path) -> None:
+    """Two links to each other named *.yaml are no scenario: named as not valid, and every
+    other scenario still offered; before, the picker could not list the folder at all."""
+    shutil.copy(QUICKSTART, tmp_path / "my-copy.yaml")
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    found, invalid = find_scenarios(tmp_path)
+    assert "my-copy.yaml" in [c.path.name for c in found]
+    assert [p.name for p in invalid] == ["a.yaml", "b.yaml"]
+
+
 async def test_a_picker_that_fails_unexpectedly_says_so_and_keeps_running(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

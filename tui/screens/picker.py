@@ -50,7 +50,12 @@ def find_scenarios(
             found.append(Choice(path, scenario, True))
             seen.add(path.resolve())
     for path in sorted(folder.glob("*.yaml")) if files is None else files:
-        if path.resolve() in seen:
+        try:
+            where = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links (Python 3.11 says RuntimeError)
+            invalid.append(path)
+            continue
+        if where in seen:
             continue
         try:
             doc = read_yaml_file(path, display_path=str(path))
