@@ -185,8 +185,10 @@ class TabletopApp(App[None]):
             self.post_message(EngineStarted(driver, driver.snapshot()))
         except TabletopError as exc:  # the store could not be used: say so, never a crash
             self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
-        except Exception as exc:  # shown, never a crash
-            self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
+        except Exception as exc:  # shown, never a crash, and says what failed
+            self.post_message(
+                EngineFailed(f"could not start the exercise: {type(exc).__name__}: {exc}")
+            )
 
     # --- the engine worker --------------------------------------------------------------------
 
@@ -543,9 +545,15 @@ class TabletopApp(App[None]):
             text = compare_sessions(recording.store, session_id, made.session_id).to_text(
                 controller
             )
-        except TabletopError as exc:
+        except Exception as exc:  # said, never silence: w and a choice promised a timeline
+            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
             self.call_from_thread(
-                self.notify, str(exc), title="What if", severity="error", markup=False, timeout=8
+                self.notify,
+                printable(f"The what-if was not played: {why}"),
+                title="What if",
+                severity="error",
+                markup=False,
+                timeout=10,
             )
             return
         title = (

@@ -116,6 +116,8 @@ class WatchApp(App[None]):
         self.follower = follower
         self.poll_every = poll
         self.snapshot: Snapshot | None = None
+        self.failure: str | None = None
+        """The last failure said (said once, until the session is followed again)."""
 
     def notify(
         self,
@@ -168,16 +170,18 @@ class WatchApp(App[None]):
     def _poll(self) -> None:
         try:
             update = self.follower.poll()
-        except TabletopError as exc:
-            self.post_message(PollFailed(str(exc)))
+            if update is None:
+                return
+            ex = self.follower.exercise
+            snap = EngineDriver(ex.scenario, exercise=ex).snapshot()
+        except Exception as exc:  # said, never a view frozen in silence
+            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
+            self.post_message(PollFailed(why))
             return
-        if update is None:
-            return
-        ex = self.follower.exercise
-        snap = EngineDriver(ex.scenario, exercise=ex).snapshot()
         self.post_message(Polled(update, snap))
 
     def on_polled(self, message: Polled) -> None:
+        self.failure = None
         snap = message.snapshot
         self.snapshot = snap
         self.query_one(ClockBar).show(snap, playing=False, speed="", controller=False)
@@ -193,4 +197,7 @@ class WatchApp(App[None]):
             log.add(records)
 
     def on_poll_failed(self, message: PollFailed) -> None:
+        if message.text == self.failure:
+            return  # said already: not again at every look at the store
+        self.failure = message.text
         self.notify(message.text, title="Cannot follow", severity="error", markup=False)

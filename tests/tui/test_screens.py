@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from tui_helpers import (
     INJECTION,
     QUICKSTART,
@@ -60,6 +61,45 @@ def test_picker_passes_over_playbooks_in_the_folder(tmp_path: Path) -> None:
     found, invalid = find_scenarios(tmp_path)
     assert "my-copy.yaml" in [c.path.name for c in found]
     assert [p.name for p in invalid] == ["broken.yaml"]
+
+
+def test_picker_names_a_symlink_loop_in_the_folder_as_not_valid(tmp_path: Path) -> None:
+    """Two links to each other named *.yaml are no scenario: named as not valid, and every
+    other scenario still offered; before, the picker could not list the folder at all."""
+    shutil.copy(QUICKSTART, tmp_path / "my-copy.yaml")
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    found, invalid = find_scenarios(tmp_path)
+    assert "my-copy.yaml" in [c.path.name for c in found]
+    assert [p.name for p in invalid] == ["a.yaml", "b.yaml"]
+
+
+async def test_a_picker_that_fails_unexpectedly_says_so_and_keeps_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops the picker listing the scenarios (not one of tabletop's own errors), it
+    says so, literally, and the console keeps running; before, the console stopped on it."""
+    import tui.screens.picker
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("listing \x1b[2J went wrong")
+
+    monkeypatch.setattr(tui.screens.picker, "find_scenarios", broken)
+    app = TabletopApp(folder=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: any("not listed" in str(n.message) for n in app._notifications),
+            "the notice saying the scenarios were not listed",
+        )
+        notices = [str(n.message) for n in app._notifications if "not listed" in str(n.message)]
+        assert len(notices) == 1
+        assert "ValueError" in notices[0] and "went wrong" in notices[0]
+        assert "\x1b" not in notices[0]  # shown literally, never a terminal control code
+        assert isinstance(app.screen, PickerScreen)
+        assert "Loading" not in screen_text(app)
+        await pilot.press("enter")  # nothing to open, and no crash
+        assert app.is_running
 
 
 async def test_briefing_shows_facilitator_notes_only_in_controller_view() -> None:

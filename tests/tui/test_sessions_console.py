@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
 
 from sim import events as ev
@@ -74,6 +75,28 @@ async def test_unsaved_console_says_so(tmp_path: Path) -> None:
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         assert "not saved" in text_of(app.screen)
+
+
+async def test_an_exercise_that_fails_to_start_unexpectedly_says_what_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected failure starting the exercise (not one of tabletop's own errors, and one
+    with no message) names what failed; before, the notice ended with 'could not start the
+    exercise: ' and nothing after it."""
+    import tui.app
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AssertionError()
+
+    monkeypatch.setattr(tui.app, "EngineDriver", broken)
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        notices = [str(n.message) for n in app._notifications if "start" in str(n.message)]
+        assert len(notices) == 1
+        assert "AssertionError" in notices[0]
+        assert app.is_running
 
 
 async def test_undo_key_takes_back_a_choice(tmp_path: Path) -> None:
@@ -253,6 +276,36 @@ async def test_watch_console_shows_the_players_view(tmp_path: Path) -> None:
         assert "SECRET" not in text_of(app.screen)
 
 
+async def test_a_watch_that_fails_unexpectedly_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops the projector following the store (not one of tabletop's own errors),
+    it says so once, literally, and keeps running; before, it froze with no notice at all."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    text = QUICKSTART.read_text(encoding="utf-8")
+    from sim.session.journal import start_session
+
+    start_session(store, load_text(text, str(QUICKSTART)), text, QUICKSTART, 5)
+    follower = Follower(SessionStore.open(store.path, readonly=True), 1)
+    polls: list[int] = []
+
+    def broken() -> None:
+        polls.append(1)
+        raise ValueError("replay \x1b[2J went wrong")
+
+    monkeypatch.setattr(follower, "poll", broken)
+    app = WatchApp(follower, poll=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(polls) >= 6, "several looks at the store")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notices = [str(n.message) for n in app._notifications]
+        assert len(notices) == 1  # once, not once per look at the store
+        assert "ValueError" in notices[0] and "went wrong" in notices[0]
+        assert "\x1b" not in notices[0]  # shown literally, never a terminal control code
+        assert app.is_running
+
+
 async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
     from tui.screens.debrief import DebriefScreen
     from tui.screens.whatif import ComparisonScreen, WhatIfDialog
@@ -279,6 +332,44 @@ async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
     branch = store.session(2)
     assert branch.parent_id == 1 and branch.origin == "branch"
     assert store.session(1).status == "live"
+
+
+async def test_a_what_if_that_fails_unexpectedly_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops the other timeline (a bug in the engine or the comparison included), the
+    facilitator who pressed w and chose an option is told it was not played, literally, and
+    the console goes on; before, nothing happened at all."""
+    import sim.session.compare
+    from tui.screens.debrief import DebriefScreen
+    from tui.screens.whatif import WhatIfDialog
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("no timeline \x1b[2J here")
+
+    monkeypatch.setattr(sim.session.compare, "compare_sessions", broken)
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "1", "enter", "d")
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WhatIfDialog), "the choices")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await app.workers.wait_for_complete()
+        await wait_for(
+            pilot,
+            lambda: any("not played" in str(n.message) for n in app._notifications),
+            "the notice saying the what-if was not played",
+        )
+        notices = [str(n.message) for n in app._notifications if "not played" in str(n.message)]
+        assert len(notices) == 1
+        assert "ValueError" in notices[0] and "no timeline" in notices[0]
+        assert "\x1b" not in notices[0]  # shown literally, never a terminal control code
+        assert "\\x1b[2J" in notices[0]
+        assert isinstance(app.screen, DebriefScreen)
+        assert app.is_running
 
 
 async def test_a_scenario_opened_from_the_picker_is_saved(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ from textual.widgets import DataTable, Static
 
 from sim.bundled import bundled_scenarios
 from sim.loader import check_scenario, check_scenario_file
-from sim.problems import InputProblems
+from sim.problems import InputProblems, TabletopError
+from sim.safetext import printable
 from sim.schema import Actor, Scenario
 from sim.validation import is_playbook
 from sim.yamlread import read_yaml_file
@@ -49,7 +50,12 @@ def find_scenarios(
             found.append(Choice(path, scenario, True))
             seen.add(path.resolve())
     for path in sorted(folder.glob("*.yaml")) if files is None else files:
-        if path.resolve() in seen:
+        try:
+            where = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links (Python 3.11 says RuntimeError)
+            invalid.append(path)
+            continue
+        if where in seen:
             continue
         try:
             doc = read_yaml_file(path, display_path=str(path))
@@ -100,10 +106,25 @@ class PickerScreen(Screen[None]):
         table.add_columns("Scenario", "File", "Session", "Actors")
         self.load()
 
-    @work(thread=True, exclusive=True, group="picker")
+    @work(thread=True, exclusive=True, group="picker", exit_on_error=False)
     def load(self) -> None:
-        found, invalid = find_scenarios(self.folder, self.files)
+        try:
+            found, invalid = find_scenarios(self.folder, self.files)
+        except Exception as exc:  # said, and the console goes on: never a crash
+            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self.not_listed, why)
+            return
         self.app.call_from_thread(self.show, found, invalid)
+
+    def not_listed(self, why: str) -> None:
+        self.notify(
+            printable(f"The scenarios were not listed: {why}"),
+            title="Scenarios",
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
+        self.show([], [])
 
     def show(self, found: list[Choice], invalid: list[Path]) -> None:
         self.choices = found
