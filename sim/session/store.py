@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -249,7 +251,7 @@ class SessionStore:
             raise StoreError(f"the session store {shown} is not a regular file: use --store FILE")
         if readonly and not p.exists():
             raise StoreError(f"there is no session store at {shown}")
-        if not readonly:
+        if not readonly and not p.exists():
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -257,6 +259,7 @@ class SessionStore:
                     f"cannot create the folder for the session store {shown}: "
                     f"{exc.strerror or exc}; use --store PATH or {_env_hint()}"
                 ) from None
+            cls._create(p, timeout)
         try:
             if readonly:
                 conn = sqlite3.connect(
@@ -280,6 +283,33 @@ class SessionStore:
             raise
         return store
 
+    @classmethod
+    def _create(cls, path: Path, timeout: float) -> None:
+        """Make a new, empty store at path, whole: it is built beside it and linked into place,
+        so no tabletop ever finds path an empty file (which is no store, and refused)."""
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        try:
+            try:
+                conn = sqlite3.connect(temporary, timeout=timeout, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise _translate(exc, path, "open") from None
+            try:
+                store = cls(path, conn, readonly=False)  # named as path in any message
+                with store._errors("open"):
+                    store._migrate()
+            finally:
+                conn.close()
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another tabletop made it meanwhile: that one is used
+            except OSError:  # a file system without hard links
+                if not path.exists():
+                    os.replace(temporary, path)
+        finally:
+            with suppress(OSError):
+                temporary.unlink()
+
     def _prepare(self, timeout: float) -> None:
         with self._errors("open"):
             conn = self._conn
@@ -288,11 +318,8 @@ class SessionStore:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             shown = printable(str(self.path), one_line=True)
-            if app_id != APPLICATION_ID and (tables or version):
-                raise StoreError(
-                    f"{shown} is a SQLite database but not a tabletop session store; "
-                    "it was left untouched: use --store PATH to choose another file"
-                )
+            if app_id != APPLICATION_ID:  # a store is made whole (_create): this is no store
+                raise self._not_a_store(empty=not (tables or version))
             if version < 0:
                 raise StoreError(
                     f"{shown} is a damaged tabletop session store (store schema {version}); "
@@ -315,6 +342,20 @@ class SessionStore:
             conn.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 self._migrate()
+
+    def _not_a_store(self, *, empty: bool) -> StoreError:
+        shown = printable(str(self.path), one_line=True)
+        if empty:
+            with suppress(OSError):
+                if self.path.stat().st_size == 0:
+                    return StoreError(
+                        f"{shown} is not a tabletop session store (it is an empty file); it "
+                        "was left untouched: use --store PATH to choose another file"
+                    )
+        return StoreError(
+            f"{shown} is a SQLite database but not a tabletop session store; it was left "
+            "untouched: use --store PATH to choose another file"
+        )
 
     def _migrate(self) -> None:
         conn = self._conn

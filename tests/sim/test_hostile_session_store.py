@@ -8,8 +8,10 @@ was, and lose no decision already committed.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,112 @@ def test_a_socket_as_the_store_is_refused(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="not a regular file"):
             SessionStore.open(path, readonly=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.sock"]
+
+
+# --- files that are not stores -----------------------------------------------------------------
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _text(path: Path) -> None:
+    path.write_text("meeting notes\nnot a database\n", encoding="utf-8")
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(random.Random(7).randbytes(8192))
+
+
+def _someone_elses_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE accounts (name TEXT)")
+    conn.execute("INSERT INTO accounts VALUES ('alice')")
+    conn.commit()
+    conn.close()
+
+
+def _header_only_database(path: Path) -> None:
+    """A SQLite file with no tables at all (another program's, just made)."""
+    conn = sqlite3.connect(path)
+    conn.execute("VACUUM")
+    conn.close()
+    assert path.stat().st_size > 0
+
+
+NOT_STORES = {
+    "empty": _empty,
+    "text": _text,
+    "random": _random_bytes,
+    "other tables": _someone_elses_database,
+    "no tables": _header_only_database,
+}
+
+SESSION_COMMANDS = {
+    "sessions": ("sessions",),
+    "report": ("report", "1", "--format", "md"),
+    "compare": ("compare", "1", "2"),
+    "branch": ("branch", "1", "--at", "answer_ally", "--option", "deny"),
+    "watch": ("watch", "1", "--plain"),
+    "play --resume": ("play", "--resume", "1"),
+    "play": ("play", "quickstart"),
+    "run --record": ("run", "quickstart", "--record"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_STORES))
+@pytest.mark.parametrize("command", sorted(SESSION_COMMANDS))
+def test_a_file_that_is_not_a_store_is_said_so_and_left_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, command: str
+) -> None:
+    """`--store` naming a file that tabletop did not make: every session command says in one
+    line that it is not a session store (never "an older tabletop"), exits 1, and leaves the
+    file as it was: a command that writes never turns it into a store."""
+    import tui.cli
+    from tui.app import TabletopApp
+
+    opened: list[TabletopApp] = []
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)  # as at a real terminal
+    monkeypatch.setattr(TabletopApp, "run", lambda self, *a, **k: opened.append(self))
+    path = tmp_path / "notes.db"
+    NOT_STORES[kind](path)
+    before = path.read_bytes()
+    code, _, err = invoke(*SESSION_COMMANDS[command], "--store", str(path))
+    assert code == 1, (code, err)
+    said = err.strip().splitlines()
+    assert len(said) == 1, err
+    assert "not a tabletop session store" in said[0], err
+    assert "older tabletop" not in err
+    assert not opened
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]  # no journal beside it
+
+
+def test_tabletops_making_one_new_store_at_once_all_use_it(tmp_path: Path) -> None:
+    """A new store is made whole, never seen as an empty file: two consoles started together
+    on a new store both open it (neither is told it is not a store)."""
+    path = tmp_path / "s.sqlite3"
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            SessionStore.open(path).close()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        "s.sqlite3"
+    ]
+    with SessionStore.open(path, readonly=True) as store:
+        assert store.sessions() == []
 
 
 # --- damaged rows -------------------------------------------------------------------------------
@@ -178,6 +286,7 @@ def test_a_write_that_sqlite_already_rolled_back_reports_the_real_reason(
         SessionStore.open(tmp_path / "s.sqlite3")
     assert "cannot rollback" not in str(err.value)
     assert "full" in str(err.value)
+    assert list(tmp_path.iterdir()) == []  # no empty file left behind, which is no store
 
 
 # --- commands the store could not read back -------------------------------------------------------
