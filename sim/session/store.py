@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -171,6 +171,20 @@ class StoredCommand:
     def effective(self) -> bool:
         """Whether replay applies it (not undone, not refused by the engine)."""
         return not (self.undone or self.refused)
+
+
+@dataclass(slots=True)
+class CommandLog:
+    """A session's commands as read, and the refused ones that could not be read (skipped)."""
+
+    commands: list[StoredCommand] = field(default_factory=list)
+    unreadable: list[int] = field(default_factory=list)
+    """Seqs of commands the engine refused when played that this tabletop cannot read."""
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the last command read or skipped, or 0."""
+        return max([c.seq for c in self.commands[-1:]] + self.unreadable, default=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,23 +602,39 @@ class SessionStore:
             return seq
 
     def commands(self, session_id: int, *, everything: bool = False) -> list[StoredCommand]:
-        """The session's commands in order: the effective ones, or with everything=True all.
+        """The session's commands in order: the effective ones, or with everything=True all
+        (but those of :attr:`CommandLog.unreadable`).
 
         A command that cannot be read (bad JSON, an unknown kind) is a StoreError naming
-        the session and the command's seq.
+        the session and the command's seq, unless the engine refused it (never replayed).
         """
+        return self.command_log(session_id, everything=everything).commands
+
+    def command_log(self, session_id: int, *, everything: bool = False) -> CommandLog:
+        """:meth:`commands`, and the seqs of the refused commands that could not be read."""
         sql = "SELECT seq, at, body, undone, refused, wall FROM commands WHERE session_id = ?"
         if not everything:
             sql += " AND undone = 0 AND refused = 0"
-        out = []
+        out = CommandLog()
         for seq, at, body, undone, refused, wall in self._read(
             sql + " ORDER BY seq", (session_id,)
         ):
-            out.append(
+            number = _whole(seq, session_id, "command number")
+            when = _number(at, session_id, seq)
+            try:
+                command = _decode(body, session_id, seq)
+            except StoreError:
+                if not refused:  # it took effect: replay without it is another exercise
+                    raise
+                # e.g. an adjustment to 1e999, saved by a tabletop before commands were read
+                # back before saving: the engine refused it, so replay never needs it.
+                out.unreadable.append(number)
+                continue
+            out.commands.append(
                 StoredCommand(
-                    seq=_whole(seq, session_id, "command number"),
-                    at=_number(at, session_id, seq),
-                    command=_decode(body, session_id, seq),
+                    seq=number,
+                    at=when,
+                    command=command,
                     undone=bool(undone),
                     refused=bool(refused),
                     wall=str(wall),

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from sim import events as ev
 from sim.bundled import resolve
-from sim.commands import Adjust, Decide
+from sim.commands import Adjust, Decide, Note
 from sim.problems import TabletopError
 from sim.session.cli import sessions_text
 from sim.session.journal import RecordedExercise, start_session
@@ -311,3 +311,90 @@ def test_a_command_the_store_could_not_read_back_is_never_saved(
     made = [r for r in again.exercise.records if isinstance(r, ev.DecisionMade)]
     assert [(r.decision, r.option) for r in made] == [(od.decision.id, od.decision.options[0].id)]
     assert [r.to_dict() for r in again.exercise.records] == [r.to_dict() for r in ex.records]
+
+
+INFINITE_ADJUST = (
+    '{"by":"facilitator","format":1,"kind":"adjust","reason":"typed 1e999",'
+    '"value":Infinity,"variable":"ally_trust"}'
+)
+
+
+def _save_unreadable_refused(path: Path, session_id: int, at: float) -> int:
+    """What a tabletop before da0891b saved for an adjustment to 1e999: the command (which
+    cannot be read back), marked refused by the engine. Written by hand; returns its seq."""
+    conn = sqlite3.connect(path)
+    seq = int(
+        conn.execute(
+            "SELECT coalesce(max(seq), 0) + 1 FROM commands WHERE session_id = ?", (session_id,)
+        ).fetchone()[0]
+    )
+    conn.execute(
+        "INSERT INTO commands (session_id, seq, at, kind, body, refused, wall)"
+        " VALUES (?, ?, ?, 'adjust', ?, 1, '2026-12-01T10:00:00+00:00')",
+        (session_id, seq, at, INFINITE_ADJUST),
+    )
+    conn.commit()
+    conn.close()
+    return seq
+
+
+def test_a_refused_command_this_tabletop_cannot_read_does_not_lose_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store from a tabletop that saved an adjustment to 'infinity' (refused when played):
+    resuming skips that one command, says so, and keeps every decision; the session goes on."""
+    import tui.cli
+    from tui.app import TabletopApp
+
+    path = tmp_path / "s.sqlite3"
+    store = SessionStore.open(path)
+    ex = new_session(store)
+    ex.run_until_decision()
+    (od,) = ex.open_decisions.values()
+    ex.submit(Decide(decision=od.decision.id, option=od.decision.options[0].id, by="players"))
+    assert ex.journal is not None
+    sid = ex.journal.session_id
+    bad = _save_unreadable_refused(path, sid, ex.now)
+    ex.journal.last = bad  # this console saw it saved (and refused)
+    ex.note("after the bad adjustment")
+    ex.run_until(ex.now + 1)
+    store.close()
+
+    with SessionStore.open(path) as again:
+        resumed = resume_session(again, sid)
+        made = [r for r in resumed.exercise.records if isinstance(r, ev.DecisionMade)]
+        assert [(r.decision, r.option) for r in made] == [
+            (od.decision.id, od.decision.options[0].id)
+        ]
+        assert [r.to_dict() for r in resumed.exercise.records] == [r.to_dict() for r in ex.records]
+        said = [line for line in resumed.report() if "cannot read" in line]
+        assert len(said) == 1 and "1 saved command" in said[0] and str(bad) in said[0], said
+        resumed.exercise.note("the session goes on")  # the journal knows the last command
+        assert again.commands(sid)[-1].command == Note(text="the session goes on", by="facilitator")
+
+    opened: list[TabletopApp] = []
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)  # as at a real terminal
+    monkeypatch.setattr(TabletopApp, "run", lambda self, *a, **k: opened.append(self))
+    code, _, err = invoke("play", "--resume", str(sid), "--store", str(path))
+    assert code == 0, err
+    assert len(opened) == 1
+    assert "skipped 1 saved command" in err, err
+
+
+def test_an_unreadable_command_that_took_effect_still_stops_the_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a refused command (never replayed) may be skipped: skipping one that took effect
+    would replay another exercise than the room's."""
+    import tui.cli
+
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)  # as at a real terminal
+    path = tmp_path / "s.sqlite3"
+    recorded_store(path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE commands SET body = ? WHERE seq = 1", (INFINITE_ADJUST,))
+    conn.commit()
+    conn.close()
+    code, _, err = invoke("play", "--resume", "1", "--store", str(path))
+    assert code == 1
+    assert "session 1, command 1" in err, err
