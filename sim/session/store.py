@@ -493,6 +493,11 @@ class SessionStore:
         rows = self._read(_SESSION_SELECT + " ORDER BY s.last_activity DESC, s.id DESC")
         return [_info(r) for r in rows]
 
+    def check(self) -> None:
+        """Read the store as `tabletop sessions` does (every session and its command counts):
+        a damaged page there is a StoreError now, before a new session is written into it."""
+        self.sessions()
+
     def scenario_text(self, session_id: int) -> str:
         rows = self._read("SELECT scenario_text FROM sessions WHERE id = ?", (session_id,))
         if not rows:

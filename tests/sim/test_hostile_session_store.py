@@ -398,3 +398,55 @@ def test_an_unreadable_command_that_took_effect_still_stops_the_resume(
     code, _, err = invoke("play", "--resume", "1", "--store", str(path))
     assert code == 1
     assert "session 1, command 1" in err, err
+
+
+# --- a damaged page ------------------------------------------------------------------------------
+
+
+def _damage_first_sessions_page(path: Path) -> None:
+    """Overwrite the first leaf page of the sessions table (not the one a new session goes
+    to): the store reads as damaged, but a new session could still be written after it."""
+    conn = sqlite3.connect(path)
+    try:
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        rows = conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'sessions' AND pagetype = 'leaf'"
+            " ORDER BY pageno"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table to find a page with")
+    finally:
+        conn.close()
+    assert len(rows) >= 2, rows  # the last leaf, where a new session goes, is left whole
+    data = bytearray(path.read_bytes())
+    start = (int(rows[0][0]) - 1) * page_size
+    data[start : start + page_size] = b"\xa5" * page_size
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "command", [("run", "quickstart", "--record"), ("play", "quickstart")], ids=" ".join
+)
+def test_a_new_session_is_refused_in_a_damaged_store_as_the_other_commands_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    import tui.cli
+    from tui.app import TabletopApp
+
+    opened: list[TabletopApp] = []
+    monkeypatch.setattr(tui.cli, "_has_terminal", lambda: True)  # as at a real terminal
+    monkeypatch.setattr(TabletopApp, "run", lambda self, *a, **k: opened.append(self))
+    path = tmp_path / "s.sqlite3"
+    for _ in range(3):
+        recorded_store(path)
+    SessionStore.open(path).close()  # the last one to close folds the WAL into the file
+    _damage_first_sessions_page(path)
+    before = path.read_bytes()
+    code, _, listed = invoke("sessions", "--store", str(path))
+    assert code == 1 and "damaged" in listed, listed
+    code, out, err = invoke(*command, "--store", str(path))
+    assert code == 1, err
+    assert err == listed  # the same one line
+    assert "recording as session" not in err and out == ""
+    assert not opened
+    assert path.read_bytes() == before
