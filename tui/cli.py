@@ -90,8 +90,10 @@ def play(
     else:
         text_path = load_with_text(scenario) if scenario else None
         model = text_path[0] if text_path else None
+        st = open_store(store)
+        st.check()  # a damaged store is refused before the console opens, as run --record does
         recording = Recording(
-            open_store(store),
+            st,
             path=text_path[2] if text_path else None,
             text=text_path[1] if text_path else None,
             store_option=store or "",

@@ -222,6 +222,7 @@ def recorded_run(name: str, model: Scenario, seed: int, store: str | None) -> Ex
     loaded, text, path = load_with_text(name)
     try:
         st = open_store(store)
+        st.check()  # a damaged store is refused as every other command refuses it
         exercise = start_session(st, loaded, text, path, seed, origin="run")
     except TabletopError as exc:
         click.echo(printable(f"error: {exc}", one_line=True), err=True)

@@ -172,6 +172,8 @@ class Resumed:
     source: SessionScenario
     forked_from: int | None = None
     """With --force on a changed scenario: the session this new one continues."""
+    unreadable: list[int] = field(default_factory=list)
+    """Commands refused when played that this tabletop cannot read: skipped (see the store)."""
 
     def report(self) -> list[str]:
         """What a facilitator should be told about the resume (empty: nothing unusual)."""
@@ -193,6 +195,15 @@ class Resumed:
             )
         for s in r.skipped:
             lines.append(f"command {s.seq} ({s.command.kind}) was refused when played: skipped")
+        if self.unreadable:
+            n = len(self.unreadable)
+            seqs = ", ".join(str(seq) for seq in self.unreadable[:10])
+            more = ", …" if n > 10 else ""
+            lines.append(
+                f"skipped {n} saved command{'s' if n != 1 else ''} this tabletop cannot read "
+                f"(command{'s' if n != 1 else ''} {seqs}{more}): refused when played, so never "
+                "replayed"
+            )
         return lines
 
 
@@ -204,18 +215,18 @@ def resume_session(store: SessionStore, ident: str | int, *, force: bool = False
     """
     info = store.session(ident)
     source = session_scenario(store, info, force=force)
-    everything = store.commands(info.id, everything=True)
+    log = store.command_log(info.id, everything=True)
+    everything = log.commands
     commands = [c for c in everything if c.effective]
     if not source.changed:
         replayed = replay_stored(
             source.scenario, info.seed, commands, store=store, session_id=info.id
         )
-        last = everything[-1].seq if everything else 0
         undone = sum(1 for c in everything if c.undone)  # the same read as last: one mark
-        replayed.exercise.journal = Journal(store, info.id, last=last, undone=undone)
+        replayed.exercise.journal = Journal(store, info.id, last=log.last_seq, undone=undone)
         if info.status != "live" and not replayed.exercise.finished:
             store.set_status(info.id, "live")
-        return Resumed(info.id, replayed.exercise, replayed, source)
+        return Resumed(info.id, replayed.exercise, replayed, source, unreadable=log.unreadable)
     replayed = replay_stored(source.scenario, info.seed, commands, stop_on_refusal=True)
     last = replayed.applied[-1].seq if replayed.applied else 0
     new_id = store.create(
@@ -234,4 +245,6 @@ def resume_session(store: SessionStore, ident: str | int, *, force: bool = False
     if replayed.exercise.finished:
         journal.finished()
     replayed.exercise.journal = journal
-    return Resumed(new_id, replayed.exercise, replayed, source, forked_from=info.id)
+    return Resumed(
+        new_id, replayed.exercise, replayed, source, forked_from=info.id, unreadable=log.unreadable
+    )

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -171,6 +173,20 @@ class StoredCommand:
         return not (self.undone or self.refused)
 
 
+@dataclass(slots=True)
+class CommandLog:
+    """A session's commands as read, and the refused ones that could not be read (skipped)."""
+
+    commands: list[StoredCommand] = field(default_factory=list)
+    unreadable: list[int] = field(default_factory=list)
+    """Seqs of commands the engine refused when played that this tabletop cannot read."""
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the last command read or skipped, or 0."""
+        return max([c.seq for c in self.commands[-1:]] + self.unreadable, default=0)
+
+
 @dataclass(frozen=True, slots=True)
 class PlanRow:
     """One row of an improvement plan (for the after-action report)."""
@@ -249,7 +265,7 @@ class SessionStore:
             raise StoreError(f"the session store {shown} is not a regular file: use --store FILE")
         if readonly and not p.exists():
             raise StoreError(f"there is no session store at {shown}")
-        if not readonly:
+        if not readonly and not p.exists():
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -257,6 +273,7 @@ class SessionStore:
                     f"cannot create the folder for the session store {shown}: "
                     f"{exc.strerror or exc}; use --store PATH or {_env_hint()}"
                 ) from None
+            cls._create(p, timeout)
         try:
             if readonly:
                 conn = sqlite3.connect(
@@ -280,6 +297,33 @@ class SessionStore:
             raise
         return store
 
+    @classmethod
+    def _create(cls, path: Path, timeout: float) -> None:
+        """Make a new, empty store at path, whole: it is built beside it and linked into place,
+        so no tabletop ever finds path an empty file (which is no store, and refused)."""
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        try:
+            try:
+                conn = sqlite3.connect(temporary, timeout=timeout, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise _translate(exc, path, "open") from None
+            try:
+                store = cls(path, conn, readonly=False)  # named as path in any message
+                with store._errors("open"):
+                    store._migrate()
+            finally:
+                conn.close()
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another tabletop made it meanwhile: that one is used
+            except OSError:  # a file system without hard links
+                if not path.exists():
+                    os.replace(temporary, path)
+        finally:
+            with suppress(OSError):
+                temporary.unlink()
+
     def _prepare(self, timeout: float) -> None:
         with self._errors("open"):
             conn = self._conn
@@ -288,11 +332,8 @@ class SessionStore:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             shown = printable(str(self.path), one_line=True)
-            if app_id != APPLICATION_ID and (tables or version):
-                raise StoreError(
-                    f"{shown} is a SQLite database but not a tabletop session store; "
-                    "it was left untouched: use --store PATH to choose another file"
-                )
+            if app_id != APPLICATION_ID:  # a store is made whole (_create): this is no store
+                raise self._not_a_store(empty=not (tables or version))
             if version < 0:
                 raise StoreError(
                     f"{shown} is a damaged tabletop session store (store schema {version}); "
@@ -315,6 +356,20 @@ class SessionStore:
             conn.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 self._migrate()
+
+    def _not_a_store(self, *, empty: bool) -> StoreError:
+        shown = printable(str(self.path), one_line=True)
+        if empty:
+            with suppress(OSError):
+                if self.path.stat().st_size == 0:
+                    return StoreError(
+                        f"{shown} is not a tabletop session store (it is an empty file); it "
+                        "was left untouched: use --store PATH to choose another file"
+                    )
+        return StoreError(
+            f"{shown} is a SQLite database but not a tabletop session store; it was left "
+            "untouched: use --store PATH to choose another file"
+        )
 
     def _migrate(self) -> None:
         conn = self._conn
@@ -438,6 +493,11 @@ class SessionStore:
         rows = self._read(_SESSION_SELECT + " ORDER BY s.last_activity DESC, s.id DESC")
         return [_info(r) for r in rows]
 
+    def check(self) -> None:
+        """Read the store as `tabletop sessions` does (every session and its command counts):
+        a damaged page there is a StoreError now, before a new session is written into it."""
+        self.sessions()
+
     def scenario_text(self, session_id: int) -> str:
         rows = self._read("SELECT scenario_text FROM sessions WHERE id = ?", (session_id,))
         if not rows:
@@ -547,23 +607,39 @@ class SessionStore:
             return seq
 
     def commands(self, session_id: int, *, everything: bool = False) -> list[StoredCommand]:
-        """The session's commands in order: the effective ones, or with everything=True all.
+        """The session's commands in order: the effective ones, or with everything=True all
+        (but those of :attr:`CommandLog.unreadable`).
 
         A command that cannot be read (bad JSON, an unknown kind) is a StoreError naming
-        the session and the command's seq.
+        the session and the command's seq, unless the engine refused it (never replayed).
         """
+        return self.command_log(session_id, everything=everything).commands
+
+    def command_log(self, session_id: int, *, everything: bool = False) -> CommandLog:
+        """:meth:`commands`, and the seqs of the refused commands that could not be read."""
         sql = "SELECT seq, at, body, undone, refused, wall FROM commands WHERE session_id = ?"
         if not everything:
             sql += " AND undone = 0 AND refused = 0"
-        out = []
+        out = CommandLog()
         for seq, at, body, undone, refused, wall in self._read(
             sql + " ORDER BY seq", (session_id,)
         ):
-            out.append(
+            number = _whole(seq, session_id, "command number")
+            when = _number(at, session_id, seq)
+            try:
+                command = _decode(body, session_id, seq)
+            except StoreError:
+                if not refused:  # it took effect: replay without it is another exercise
+                    raise
+                # e.g. an adjustment to 1e999, saved by a tabletop before commands were read
+                # back before saving: the engine refused it, so replay never needs it.
+                out.unreadable.append(number)
+                continue
+            out.commands.append(
                 StoredCommand(
-                    seq=_whole(seq, session_id, "command number"),
-                    at=_number(at, session_id, seq),
-                    command=_decode(body, session_id, seq),
+                    seq=number,
+                    at=when,
+                    command=command,
                     undone=bool(undone),
                     refused=bool(refused),
                     wall=str(wall),
