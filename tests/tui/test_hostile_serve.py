@@ -52,13 +52,15 @@ def status(answer: bytes) -> int:
 
 def near_misses(token: str) -> list[str]:
     """Tokens a guesser might try: same length one character off, other case, cut, padded."""
-    last = token[-1]
-    other = next(c for c in string.ascii_letters + string.digits if c != last)
+
+    def other(c: str) -> str:
+        return next(o for o in string.ascii_letters + string.digits if o != c)
+
     swapped = token.swapcase()
     return [
-        token[:-1] + other,  # right length, wrong
-        other + token[1:],
-        swapped if swapped != token else token[:-1] + other,
+        token[:-1] + other(token[-1]),  # right length, wrong
+        other(token[0]) + token[1:],  # (each replacement differs from what it replaces)
+        swapped if swapped != token else token[:-1] + other(token[-1]),
         token[: len(token) // 2],
         token + token,
         " " + token,
