@@ -30,6 +30,7 @@ from sim.schema import Scenario
 from sim.views import offered
 from tui.commands import ConsoleCommands
 from tui.driver import EngineDriver, Job, Snapshot
+from tui.failures import failure_text, notify_failure
 from tui.fmt import when
 from tui.livereload import POLL, ReloadRefused, ScenarioReloaded, Watched, problem_lines
 from tui.messages import EngineFailed, EngineStarted, EngineUpdated
@@ -186,9 +187,7 @@ class TabletopApp(App[None]):
         except TabletopError as exc:  # the store could not be used: say so, never a crash
             self.post_message(EngineFailed(f"could not start the exercise: {exc}"))
         except Exception as exc:  # shown, never a crash, and says what failed
-            self.post_message(
-                EngineFailed(f"could not start the exercise: {type(exc).__name__}: {exc}")
-            )
+            self.post_message(EngineFailed(f"could not start the exercise: {failure_text(exc)}"))
 
     # --- the engine worker --------------------------------------------------------------------
 
@@ -216,7 +215,7 @@ class TabletopApp(App[None]):
             self.post_message(EngineFailed(f"not saved, so not done: {exc}"))
             return
         except Exception as exc:  # an engine bug must not take the session down
-            self.post_message(EngineFailed(f"internal error: {type(exc).__name__}: {exc}"))
+            self.post_message(EngineFailed(f"internal error: {failure_text(exc)}"))
             return
         self.post_message(EngineUpdated(driver.snapshot(), tuple(new), kind, driver.take_stop()))
 
@@ -335,7 +334,7 @@ class TabletopApp(App[None]):
         try:
             result = driver.reload(path)
         except Exception as exc:  # shown, never a crash; the old exercise keeps running
-            self.post_message(ReloadRefused([f"internal error: {type(exc).__name__}: {exc}"]))
+            self.post_message(ReloadRefused([f"internal error: {failure_text(exc)}"]))
             return
         if isinstance(result, Reloaded):
             scenario = result.exercise.scenario
@@ -546,15 +545,7 @@ class TabletopApp(App[None]):
                 controller
             )
         except Exception as exc:  # said, never silence: w and a choice promised a timeline
-            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
-            self.call_from_thread(
-                self.notify,
-                printable(f"The what-if was not played: {why}"),
-                title="What if",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
+            notify_failure(self, "The what-if was not played", exc, "What if")
             return
         title = (
             f"What if {choice.decision} had been {choice.option}? "

@@ -21,11 +21,11 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Static
 
 from sim.describe import describe
-from sim.problems import TabletopError
 from sim.safetext import printable
 from sim.session.store import StoreError
 from sim.session.watch import Follower, Update
 from tui.driver import EngineDriver, Snapshot
+from tui.failures import failure_text
 from tui.widgets.clock import ClockBar
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.decision import DecisionPanel
@@ -175,7 +175,7 @@ class WatchApp(App[None]):
             ex = self.follower.exercise
             snap = EngineDriver(ex.scenario, exercise=ex).snapshot()
         except Exception as exc:  # said, never a view frozen in silence
-            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
+            why = failure_text(exc)
             self.post_message(PollFailed(why))
             return
         self.post_message(Polled(update, snap))

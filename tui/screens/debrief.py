@@ -18,10 +18,10 @@ from sim import events as ev
 from sim.analysis.consequences import consequences
 from sim.analysis.history import changes as variable_changes
 from sim.describe import describe
-from sim.problems import TabletopError
 from sim.safetext import printable
 from sim.schema import Scenario
 from tui.driver import Snapshot
+from tui.failures import notify_failure
 from tui.fmt import literal, number, variable_label, when
 from tui.screens.plan import PlanEditor, PlanTable
 from tui.widgets.dashboard import VariableRow, objectives_text
@@ -220,15 +220,7 @@ class DebriefScreen(Screen[None]):
         try:
             done = export_session(store, session_id, folder, pdf=True)
         except Exception as exc:  # said, never silence: the dialog promised a notice
-            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
-            self.app.call_from_thread(
-                self.notify,
-                printable(f"The report was not exported: {why}"),
-                title="Export",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
+            notify_failure(self.app, "The report was not exported", exc, "Export")
             return
         names = "\n".join(f"  {p.name}" for p in done.files)
         also = f"\n({done.pdf_note})" if done.pdf_note else ""

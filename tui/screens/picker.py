@@ -17,11 +17,12 @@ from textual.widgets import DataTable, Static
 
 from sim.bundled import bundled_scenarios
 from sim.loader import check_scenario, check_scenario_file
-from sim.problems import InputProblems, TabletopError
+from sim.problems import InputProblems
 from sim.safetext import printable
 from sim.schema import Actor, Scenario
 from sim.validation import is_playbook
 from sim.yamlread import read_yaml_file
+from tui.failures import failure_text
 from tui.fmt import literal
 from tui.widgets.keys import KeyBar
 
@@ -111,7 +112,7 @@ class PickerScreen(Screen[None]):
         try:
             found, invalid = find_scenarios(self.folder, self.files)
         except Exception as exc:  # said, and the console goes on: never a crash
-            why = str(exc) if isinstance(exc, TabletopError) else f"{type(exc).__name__}: {exc}"
+            why = failure_text(exc)
             self.app.call_from_thread(self.not_listed, why)
             return
         self.app.call_from_thread(self.show, found, invalid)
