@@ -538,6 +538,7 @@ class TabletopApp(App[None]):
 
         recording = self.recording
         assert recording is not None
+        made = None
         try:
             made = branch_session(recording.store, session_id, choice.decision, choice.option)
             play(made.exercise, DefaultDecider())
@@ -545,7 +546,10 @@ class TabletopApp(App[None]):
                 controller
             )
         except Exception as exc:  # said, never silence: w and a choice promised a timeline
-            notify_failure(self, "The what-if was not played", exc, "What if")
+            what = "The what-if was not played"
+            if made is not None:  # the branch was saved before it failed: say where it is
+                what += f" (its branch was saved as session {made.session_id})"
+            notify_failure(self, what, exc, "What if")
             return
         title = (
             f"What if {choice.decision} had been {choice.option}? "

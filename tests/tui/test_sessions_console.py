@@ -368,6 +368,9 @@ async def test_a_what_if_that_fails_unexpectedly_says_so(
         assert "ValueError" in notices[0] and "no timeline" in notices[0]
         assert "\x1b" not in notices[0]  # shown literally, never a terminal control code
         assert "\\x1b[2J" in notices[0]
+        # it failed after the branch was saved: the notice says where the branch is
+        assert store.session(2).origin == "branch"
+        assert "saved as session 2" in notices[0]
         assert isinstance(app.screen, DebriefScreen)
         assert app.is_running
 
