@@ -199,6 +199,42 @@ async def type_into(pilot: Pilot[None], app: TabletopApp, field: str, text: str)
     box.value = text
 
 
+async def test_a_plan_that_cannot_be_saved_or_read_for_an_unexpected_reason_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only the store's own errors: whatever stops the plan being read or saved is said in
+    a notice, shown literally, the rows shown are kept and the console goes on (it stopped)."""
+    from tui.screens.plan import PlanRowDialog
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("no plan \x1b[2J here")
+
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    monkeypatch.setattr(SessionStore, "replace_plan", broken)
+    monkeypatch.setattr(SessionStore, "plan_edited", broken)
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "3", "enter", "d", "e")  # deny, then end the exercise
+        await pilot.press("y")
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await press(app, pilot, "p")
+        assert app.is_running
+        notices = [str(n.message) for n in app._notifications]
+        assert any("ValueError" in n and "\\x1b[2J" in n and "\x1b" not in n for n in notices)
+        drafted = table_rows(app)
+        assert drafted, "the plan drafted from the objectives, as when none was saved"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanRowDialog), "the row dialog")
+        await type_into(pilot, app, "owner", "NISC")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "back")
+        assert app.is_running
+        assert any("not saved" in str(n.message) for n in app._notifications)
+        assert table_rows(app) == drafted  # the rows shown are the ones kept
+
+
 async def test_the_plan_is_drafted_edited_saved_and_resumed(tmp_path: Path) -> None:
     from sim.session.resume import resume_session
     from tui.screens.dialogs import ConfirmDialog

@@ -18,9 +18,9 @@ from textual.containers import Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from sim.analysis.entries import PlanEntry, draft_plan, plan_problems
-from sim.problems import TabletopError
 from sim.safetext import printable
 from sim.session.store import PlanRow
+from tui.failures import failure_text
 from tui.fmt import literal
 from tui.screens.dialogs import ConfirmDialog, Dialog
 from tui.widgets.textinput import TextInput
@@ -136,8 +136,12 @@ class PlanEditor(Vertical):
                 if store.plan_edited(sid):
                     self.rows = [PlanEntry(*_fields(r)) for r in store.plan_rows(sid)]
                     self.saved = True
-            except TabletopError as exc:
-                self.notify(printable(str(exc)), severity="error", markup=False)
+            except Exception as exc:  # said, and the plan is drafted: never a crash
+                self.notify(
+                    printable(f"The saved plan was not read: {failure_text(exc)}"),
+                    severity="error",
+                    markup=False,
+                )
         if not self.saved:
             standing = [
                 (r.objective, r.description, r.rating, r.evidence)
@@ -232,9 +236,9 @@ class PlanEditor(Vertical):
         assert recording is not None and recording.session_id is not None
         try:
             recording.store.replace_plan(recording.session_id, [PlanRow(*_fields(r)) for r in rows])
-        except TabletopError as exc:
+        except Exception as exc:  # said, and the rows shown stay: never a crash
             self.notify(
-                printable(f"The plan was not saved: {exc}"),
+                printable(f"The plan was not saved: {failure_text(exc)}"),
                 severity="error",
                 markup=False,
                 timeout=10,
