@@ -175,8 +175,7 @@ class WatchApp(App[None]):
             ex = self.follower.exercise
             snap = EngineDriver(ex.scenario, exercise=ex).snapshot()
         except Exception as exc:  # said, never a view frozen in silence
-            why = failure_text(exc)
-            self.post_message(PollFailed(why))
+            self.post_message(PollFailed(failure_text(exc)))
             return
         self.post_message(Polled(update, snap))
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import COMMAND_FORMAT, Command, CommandError, command_from_json, command_to_json
+from sim.outfile import temporary_prefix
 from sim.problems import TabletopError
 from sim.safetext import printable
 
@@ -301,7 +302,9 @@ class SessionStore:
     def _create(cls, path: Path, timeout: float) -> None:
         """Make a new, empty store at path, whole: it is built beside it and linked into place,
         so no tabletop ever finds path an empty file (which is no store, and refused)."""
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        temporary = path.with_name(
+            f"{temporary_prefix(path.name)}{os.getpid()}.{secrets.token_hex(4)}.new"
+        )  # hidden, and short whatever the store's name (sim.outfile)
         try:
             try:
                 conn = sqlite3.connect(temporary, timeout=timeout, isolation_level=None)
@@ -333,7 +336,7 @@ class SessionStore:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             shown = printable(str(self.path), one_line=True)
             if app_id != APPLICATION_ID:  # a store is made whole (_create): this is no store
-                raise self._not_a_store(empty=not (tables or version))
+                raise self._not_a_store(shown, empty=not (tables or version))
             if version < 0:
                 raise StoreError(
                     f"{shown} is a damaged tabletop session store (store schema {version}); "
@@ -357,8 +360,7 @@ class SessionStore:
             if version < SCHEMA_VERSION:
                 self._migrate()
 
-    def _not_a_store(self, *, empty: bool) -> StoreError:
-        shown = printable(str(self.path), one_line=True)
+    def _not_a_store(self, shown: str, *, empty: bool) -> StoreError:
         if empty:
             with suppress(OSError):
                 if self.path.stat().st_size == 0:

@@ -112,8 +112,7 @@ class PickerScreen(Screen[None]):
         try:
             found, invalid = find_scenarios(self.folder, self.files)
         except Exception as exc:  # said, and the console goes on: never a crash
-            why = failure_text(exc)
-            self.app.call_from_thread(self.not_listed, why)
+            self.app.call_from_thread(self.not_listed, failure_text(exc))
             return
         self.app.call_from_thread(self.show, found, invalid)
 
