@@ -250,6 +250,9 @@ class SessionStore:
         self.readonly = readonly
         self._conn = conn
         self._lock = threading.RLock()
+        self._tidy = False
+        """Read-only, and the store had no '-wal'/'-shm' files when opened: on closing, let
+        SQLite remove the ones this connection made (see :func:`_remove_companions`)."""
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -276,6 +279,7 @@ class SessionStore:
                     f"{exc.strerror or exc}; use --store PATH or {_env_hint()}"
                 ) from None
             cls._create(p, timeout)
+        tidy = readonly and not any(_companions(p))
         try:
             if readonly:
                 conn = sqlite3.connect(
@@ -292,10 +296,11 @@ class SessionStore:
         except sqlite3.Error as exc:
             raise _translate(exc, p, "open") from None
         store = cls(p, conn, readonly=readonly)
+        store._tidy = tidy
         try:
             store._prepare(timeout)
         except BaseException:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -394,6 +399,9 @@ class SessionStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            if self._tidy:
+                self._tidy = False
+                _remove_companions(self.path)
 
     def __enter__(self) -> SessionStore:
         return self
@@ -838,6 +846,31 @@ def _number(value: object, session_id: int, seq: int) -> float:
             f"({value:g} is not a time from 0 to {MAX_TIME:,.0f})"
         )
     return float(value)
+
+
+def _companions(path: Path) -> list[Path]:
+    """SQLite's '-wal' and '-shm' files of the store at path, those that exist."""
+    return [
+        companion
+        for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        if companion.exists()
+    ]
+
+
+def _remove_companions(path: Path) -> None:
+    """Let SQLite remove the '-wal' and '-shm' files a read-only connection made and cannot
+    remove itself: a connection that may write removes them when it closes last (after copying
+    the '-wal' into the store, as the console's own closing does). If another connection is
+    open (a console writing the store), SQLite leaves them to it. Never removed by hand:
+    a '-wal' may hold commands not yet copied into the store."""
+    if not _companions(path):
+        return
+    with suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:  # a read opens the '-wal': only then does closing consider it
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
 
 
 COMPANION_SUFFIX = "-journal"
