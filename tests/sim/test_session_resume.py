@@ -393,6 +393,44 @@ def test_compare_counts_shared_commands_in_plain_english(
     assert not any(" 1 commands" in line or "first 0 " in line for line in lines)
 
 
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [
+        (Note(text="the room hesitated"), "the room hesitated"),
+        (Observe(text="quick call to the ally", assessment="strength"), "quick call to the ally"),
+        (Adjust(variable="public_trust", value=0.2, reason="press leak"), "public_trust"),
+    ],
+    ids=["note", "observation", "adjustment"],
+)
+def test_compare_sees_a_command_taken_before_time_moved(
+    tmp_path: Path, command: Command, named: str
+) -> None:
+    """A command saved at the instant a session stands at becomes a record when the instant
+    ends (the console ends it after each action; a session recorded otherwise, or a console
+    killed between the two, stands before that). Two sessions differing only in it differ."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    for extra in ((), (command,)):
+        ex = new_session(store)
+        ex.run_until(3)
+        for c in extra:
+            ex.submit(c)
+    reader = SessionStore.open(tmp_path / "s.sqlite3", readonly=True)
+    result = compare_sessions(reader, 1, 2)
+    text = result.to_text()
+    assert "identical" not in text
+    assert named in text
+    assert "live at t=3" in text
+    data = json.loads(result.to_json())
+    assert data["diverge"] is not None
+    assert data["b"]["now"] == 3
+    # What differs is named where the timelines diverge (B's side), A has nothing there.
+    assert data["diverge"]["a"] is None
+    assert named in data["diverge"]["b"]["text"]
+    # A session with itself is still identical, and the store was only read.
+    assert compare_sessions(reader, 2, 2).first_difference() is None
+    assert len(store.commands(2)) == 2
+
+
 def test_branch_live_stops_at_the_branch_point(tmp_path: Path) -> None:
     store = _recorded_run(tmp_path, "--playbook", "quickstart--cooperate")
     result = CliRunner().invoke(
