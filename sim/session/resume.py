@@ -244,7 +244,12 @@ def resume_session(store: SessionStore, ident: str | int, *, force: bool = False
         if info.status != "live" and not replayed.exercise.finished:
             store.set_status(info.id, "live")
         return Resumed(info.id, replayed.exercise, replayed, source, unreadable=log.unreadable)
-    replayed = replay_stored(source.scenario, info.seed, commands, stop_on_refusal=True)
+    # Which commands took effect is what they did on the saved text: one refused there but
+    # never marked so (a crash between the two writes) is skipped, not taken for where the
+    # commands stop applying to the changed file. The old session is left as it is.
+    played = replay_stored(saved_scenario(store, info), info.seed, commands)
+    replayed = replay_stored(source.scenario, info.seed, played.applied, stop_on_refusal=True)
+    replayed.skipped = played.skipped
     last = replayed.applied[-1].seq if replayed.applied else 0
     new_id = store.create(
         scenario_text=source.text,

@@ -531,6 +531,36 @@ def test_a_refused_command_never_marked_refused_is_skipped_on_resume(tmp_path: P
     assert log(third.exercise) == log(ex)
 
 
+def test_a_forced_resume_skips_an_unmarked_refused_command_and_replays_the_rest(
+    tmp_path: Path,
+) -> None:
+    """On a changed scenario file (--force), a command refused when played but never marked
+    so is skipped as on the saved text, not taken for where the commands stop applying."""
+    path = tmp_path / "quick.yaml"
+    text = QUICKSTART.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = new_session(store, path)
+    ex.run_until_decision()
+    seq = _save_unmarked(store, ex, Decide(decision="legislate", option="introduce"))
+    ex.decide("answer_ally", "acknowledge", by="players")
+    ex.note("the room hesitated")
+    ex.run_until(30)
+    assert ex.journal is not None
+    sid = ex.journal.session_id
+    path.write_text(text + "\n# a comment added\n", encoding="utf-8")
+    forced = resume_session(store, sid, force=True)
+    assert log(forced.exercise) == log(ex)
+    lines = forced.report()
+    assert not any("stopped at" in line for line in lines), lines
+    assert sum(f"command {seq} (decide" in line for line in lines) == 1, lines
+    # The old session is never altered; the new one holds every command that took effect.
+    assert not any(c.refused for c in store.commands(sid, everything=True))
+    assert [c.command for c in store.commands(forced.session_id)] == [
+        e.command for e in ex.command_log
+    ]
+
+
 def test_a_read_only_resume_skips_an_unmarked_refused_command_without_writing(
     tmp_path: Path,
 ) -> None:
