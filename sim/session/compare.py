@@ -202,12 +202,22 @@ def _record(t: Timeline, i: int, controller: bool = True) -> dict[str, Any] | No
 
 
 def timeline(store: SessionStore, ident: str | int) -> Timeline:
-    """A session replayed from its saved scenario text and commands (read only)."""
+    """A session replayed from its saved scenario text and commands (read only).
+
+    A live session is compared with the instant it stands at finished, as the console
+    finishes it after every action: a command taken at that instant (a note, an observation,
+    an adjustment) becomes a record only then, and a session saved before that step (recorded
+    headless or by a script, or a console killed between the two) would otherwise compare as
+    if the command had never been taken. The clock does not move.
+    """
     info = store.session(ident)
     scenario = saved_scenario(store, info)
     commands = store.commands(info.id)
     replayed = replay_stored(scenario, info.seed, commands)
-    return Timeline(info, replayed.exercise, commands)
+    exercise = replayed.exercise
+    if not exercise.finished:
+        exercise.settle()  # no journal: nothing is saved
+    return Timeline(info, exercise, commands)
 
 
 def compare_sessions(store: SessionStore, a: str | int, b: str | int) -> Comparison:

@@ -40,14 +40,31 @@ class SessionScenario:
     """The file is gone or unreadable: the copy saved with the session is used."""
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A stored command the engine refused on replay, and why."""
+
+    stored: StoredCommand
+    reason: str
+
+    def line(self) -> str:
+        """What a facilitator is told about it, once, on resume."""
+        s = self.stored
+        return (
+            f"command {s.seq} ({s.command.kind}, t={s.at:g}) was saved but refused when played "
+            f"({printable(self.reason, one_line=True)}): skipped"
+        )
+
+
 @dataclass(slots=True)
 class Replayed:
     """An exercise rebuilt from stored commands, and how far the commands applied."""
 
     exercise: RecordedExercise
     applied: list[StoredCommand] = field(default_factory=list)
-    skipped: list[StoredCommand] = field(default_factory=list)
-    """Commands the engine refused again (refused when first played; now marked so)."""
+    skipped: list[Skipped] = field(default_factory=list)
+    """Commands saved but never marked refused (a crash between the two writes) that the engine
+    refuses again: refused when first played, so skipped (and marked refused if it can be)."""
     stopped_at: StoredCommand | None = None
     """With stop_on_refusal: the first command that no longer applies."""
     reason: str = ""
@@ -132,13 +149,14 @@ def replay_stored(
     On the scenario text a session was played with, the engine refuses exactly the commands
     it refused when they were first played (the same scenario, seed and commands give the same
     exercise); such a command, if not yet marked refused (a crash between the two writes), is
-    marked so in ``store`` and skipped. With ``stop_on_refusal`` (a changed scenario), replay
-    stops at the first command that no longer applies.
+    skipped, with every command after it replayed (after the end too: ratings and observations
+    follow it), and marked refused in ``store`` if it is writable. With ``stop_on_refusal`` (a
+    changed scenario), replay stops at the first command that no longer applies.
     """
     out = Replayed(RecordedExercise(scenario, seed))
     ex = out.exercise
     for index, stored in enumerate(commands):
-        if ex.finished and not isinstance(stored.command, Rate | Observe):  # may follow the end
+        if stop_on_refusal and ex.finished and not isinstance(stored.command, Rate | Observe):
             out.stopped_at = stored
             out.reason = "the exercise had already ended"
             out.remaining = len(commands) - index - 1
@@ -147,14 +165,14 @@ def replay_stored(
         if stored.at > ex.now:
             ex.catch_up(stored.at)
         try:
-            ex.submit(stored.command)
+            ex.submit(stored.command)  # after the end, only ratings and observations apply
         except ExerciseError as exc:
             if stop_on_refusal:
                 out.stopped_at = stored
                 out.reason = str(exc)
                 out.remaining = len(commands) - index - 1
                 break
-            out.skipped.append(stored)
+            out.skipped.append(Skipped(stored, str(exc)))
             if store is not None and session_id is not None and not store.readonly:
                 store.mark_refused(session_id, stored.seq)
             continue
@@ -193,8 +211,7 @@ class Resumed:
                 f"replayed {len(r.applied)} of {r.total} commands; stopped at command "
                 f"{s.seq} ({s.command.kind}, t={s.at:g}): {printable(r.reason, one_line=True)}"
             )
-        for s in r.skipped:
-            lines.append(f"command {s.seq} ({s.command.kind}) was refused when played: skipped")
+        lines.extend(s.line() for s in r.skipped)
         if self.unreadable:
             n = len(self.unreadable)
             seqs = ", ".join(str(seq) for seq in self.unreadable[:10])
@@ -227,7 +244,12 @@ def resume_session(store: SessionStore, ident: str | int, *, force: bool = False
         if info.status != "live" and not replayed.exercise.finished:
             store.set_status(info.id, "live")
         return Resumed(info.id, replayed.exercise, replayed, source, unreadable=log.unreadable)
-    replayed = replay_stored(source.scenario, info.seed, commands, stop_on_refusal=True)
+    # Which commands took effect is what they did on the saved text: one refused there but
+    # never marked so (a crash between the two writes) is skipped, not taken for where the
+    # commands stop applying to the changed file. The old session is left as it is.
+    played = replay_stored(saved_scenario(store, info), info.seed, commands)
+    replayed = replay_stored(source.scenario, info.seed, played.applied, stop_on_refusal=True)
+    replayed.skipped = played.skipped
     last = replayed.applied[-1].seq if replayed.applied else 0
     new_id = store.create(
         scenario_text=source.text,

@@ -250,6 +250,9 @@ class SessionStore:
         self.readonly = readonly
         self._conn = conn
         self._lock = threading.RLock()
+        self._tidy = False
+        """Read-only, and the store had no '-wal'/'-shm' files when opened: on closing, let
+        SQLite remove the ones this connection made (see :func:`_remove_companions`)."""
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -260,6 +263,7 @@ class SessionStore:
         """Open (creating if needed, unless readonly) the store at path and bring it up to date."""
         p = Path(path)
         shown = printable(str(p), one_line=True)
+        _check_name_lengths(p, shown)  # before any look at the file: its name may not fit
         if p.is_dir():
             raise StoreError(f"the session store {shown} is a folder, not a file: use --store FILE")
         if p.exists() and not p.is_file():  # /dev/null, a FIFO: SQLite's errors say nothing
@@ -275,6 +279,7 @@ class SessionStore:
                     f"{exc.strerror or exc}; use --store PATH or {_env_hint()}"
                 ) from None
             cls._create(p, timeout)
+        tidy = readonly and not any(_companions(p))
         try:
             if readonly:
                 conn = sqlite3.connect(
@@ -291,10 +296,11 @@ class SessionStore:
         except sqlite3.Error as exc:
             raise _translate(exc, p, "open") from None
         store = cls(p, conn, readonly=readonly)
+        store._tidy = tidy
         try:
             store._prepare(timeout)
         except BaseException:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -393,6 +399,9 @@ class SessionStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            if self._tidy:
+                self._tidy = False
+                _remove_companions(self.path)
 
     def __enter__(self) -> SessionStore:
         return self
@@ -837,6 +846,73 @@ def _number(value: object, session_id: int, seq: int) -> float:
             f"({value:g} is not a time from 0 to {MAX_TIME:,.0f})"
         )
     return float(value)
+
+
+def _companions(path: Path) -> list[Path]:
+    """SQLite's '-wal' and '-shm' files of the store at path, those that exist."""
+    return [
+        companion
+        for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        if companion.exists()
+    ]
+
+
+def _remove_companions(path: Path) -> None:
+    """Let SQLite remove the '-wal' and '-shm' files a read-only connection made and cannot
+    remove itself: a connection that may write removes them when it closes last (after copying
+    the '-wal' into the store, as the console's own closing does). If another connection is
+    open (a console writing the store), SQLite leaves them to it. Never removed by hand:
+    a '-wal' may hold commands not yet copied into the store."""
+    if not _companions(path):
+        return
+    with suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:  # a read opens the '-wal': only then does closing consider it
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+
+
+COMPANION_SUFFIX = "-journal"
+"""The longest suffix SQLite adds to the store's name for its companion files ('-journal'
+while a rollback journal is looked for, '-wal' and '-shm' in WAL mode)."""
+
+DEFAULT_NAME_MAX = 255
+"""Bytes in one file name on most file systems (ext4, APFS, NTFS, tmpfs)."""
+
+
+def _check_name_lengths(path: Path, shown: str) -> None:
+    """A StoreError if a folder's name in path, or the store's name with SQLite's companion
+    suffixes, is longer than a file name may be: SQLite would fail to open its '-journal' or
+    '-wal' file and say only 'unable to open database file'."""
+    name_max = _name_max(path)
+    for part in path.parts[:-1]:
+        if len(os.fsencode(part)) > name_max:
+            raise StoreError(
+                f"the session store {shown}: the folder name "
+                f"'{printable(part[:40], one_line=True)}…' is too long (more than {name_max} "
+                "bytes): use --store PATH with shorter names"
+            )
+    size = len(os.fsencode(path.name))
+    limit = name_max - len(COMPANION_SUFFIX)
+    if size > limit:
+        raise StoreError(
+            f"the session store {shown}: its file name is too long ({size} bytes, at most "
+            f"{limit}): SQLite keeps files beside it named with '-journal', '-wal' and '-shm' "
+            f"added, and each name must fit in {name_max} bytes; use --store PATH or "
+            f"{_env_hint()} with a shorter name"
+        )
+
+
+def _name_max(path: Path) -> int:
+    """The longest file name (in bytes) the file system holding path takes."""
+    folder = path.parent
+    try:
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows); a name too long
+        return DEFAULT_NAME_MAX
 
 
 def _statements(script: str) -> list[str]:

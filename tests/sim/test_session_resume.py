@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from sim.bundled import resolve
-from sim.commands import Adjust, Advance, Decide, Note
+from sim.commands import Adjust, Advance, Command, Decide, End, Note, Observe
 from sim.engine import Exercise
 from sim.replay import replay
 from sim.session.branch import branch_session
-from sim.session.compare import compare_sessions
+from sim.session.compare import compare_sessions, timeline
 from sim.session.journal import RecordedExercise, start_session
 from sim.session.resume import ScenarioChanged, load_text, resume_session
 from sim.session.store import SessionStore, StoreError
@@ -393,6 +393,44 @@ def test_compare_counts_shared_commands_in_plain_english(
     assert not any(" 1 commands" in line or "first 0 " in line for line in lines)
 
 
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [
+        (Note(text="the room hesitated"), "the room hesitated"),
+        (Observe(text="quick call to the ally", assessment="strength"), "quick call to the ally"),
+        (Adjust(variable="public_trust", value=0.2, reason="press leak"), "public_trust"),
+    ],
+    ids=["note", "observation", "adjustment"],
+)
+def test_compare_sees_a_command_taken_before_time_moved(
+    tmp_path: Path, command: Command, named: str
+) -> None:
+    """A command saved at the instant a session stands at becomes a record when the instant
+    ends (the console ends it after each action; a session recorded otherwise, or a console
+    killed between the two, stands before that). Two sessions differing only in it differ."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    for extra in ((), (command,)):
+        ex = new_session(store)
+        ex.run_until(3)
+        for c in extra:
+            ex.submit(c)
+    reader = SessionStore.open(tmp_path / "s.sqlite3", readonly=True)
+    result = compare_sessions(reader, 1, 2)
+    text = result.to_text()
+    assert "identical" not in text
+    assert named in text
+    assert "live at t=3" in text
+    data = json.loads(result.to_json())
+    assert data["diverge"] is not None
+    assert data["b"]["now"] == 3
+    # What differs is named where the timelines diverge (B's side), A has nothing there.
+    assert data["diverge"]["a"] is None
+    assert named in data["diverge"]["b"]["text"]
+    # A session with itself is still identical, and the store was only read.
+    assert compare_sessions(reader, 2, 2).first_difference() is None
+    assert len(store.commands(2)) == 2
+
+
 def test_branch_live_stops_at_the_branch_point(tmp_path: Path) -> None:
     store = _recorded_run(tmp_path, "--playbook", "quickstart--cooperate")
     result = CliRunner().invoke(
@@ -449,3 +487,92 @@ def test_two_consoles_on_one_session_do_not_interleave(tmp_path: Path) -> None:
     again.note("after resuming")
     again.settle()
     assert log(resume_session(store, sid).exercise) == log(again)
+
+
+def _save_unmarked(store: SessionStore, ex: RecordedExercise, command: Command) -> int:
+    """A crash between saving a command and marking it refused: the command is in the store,
+    not marked refused, and the console never applied it. Returns its seq."""
+    assert ex.journal is not None
+    seq = store.append(ex.journal.session_id, ex.now, command)
+    ex.journal.last = seq  # the console saved it (then died before marking it)
+    return seq
+
+
+def test_a_refused_command_never_marked_refused_is_skipped_on_resume(tmp_path: Path) -> None:
+    """A command saved, refused, and never marked refused (killed between the two writes):
+    resuming skips it, says so once naming it, keeps every other command (the ones after it
+    included) and marks it refused, so the next resume does not see it again."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = new_session(store)
+    ex.run_until_decision()
+    ex.decide("answer_ally", "acknowledge", by="players")
+    before = _save_unmarked(store, ex, Decide(decision="legislate", option="introduce"))
+    ex.note("the room hesitated")
+    ex.submit(End())
+    after_end = _save_unmarked(store, ex, Note(text="typed after the end"))
+    ex.submit(Observe(text="the ally call was quick", assessment="strength"))
+    assert ex.journal is not None
+    sid = ex.journal.session_id
+
+    again = SessionStore.open(tmp_path / "s.sqlite3")
+    resumed = resume_session(again, sid)
+    assert log(resumed.exercise) == log(ex)
+    assert [e.command for e in resumed.exercise.command_log] == [e.command for e in ex.command_log]
+    lines = resumed.report()
+    assert len(lines) == 2, lines
+    assert f"command {before} (decide" in lines[0] and "skipped" in lines[0]
+    assert f"command {after_end} (note" in lines[1] and "skipped" in lines[1]
+    refused = {c.seq for c in again.commands(sid, everything=True) if c.refused}
+    assert refused == {before, after_end}
+    assert again.session(sid).status == "finished"
+    # Marked now: the next resume is quiet and the same.
+    third = resume_session(SessionStore.open(tmp_path / "s.sqlite3"), sid)
+    assert third.report() == []
+    assert log(third.exercise) == log(ex)
+
+
+def test_a_forced_resume_skips_an_unmarked_refused_command_and_replays_the_rest(
+    tmp_path: Path,
+) -> None:
+    """On a changed scenario file (--force), a command refused when played but never marked
+    so is skipped as on the saved text, not taken for where the commands stop applying."""
+    path = tmp_path / "quick.yaml"
+    text = QUICKSTART.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = new_session(store, path)
+    ex.run_until_decision()
+    seq = _save_unmarked(store, ex, Decide(decision="legislate", option="introduce"))
+    ex.decide("answer_ally", "acknowledge", by="players")
+    ex.note("the room hesitated")
+    ex.run_until(30)
+    assert ex.journal is not None
+    sid = ex.journal.session_id
+    path.write_text(text + "\n# a comment added\n", encoding="utf-8")
+    forced = resume_session(store, sid, force=True)
+    assert log(forced.exercise) == log(ex)
+    lines = forced.report()
+    assert not any("stopped at" in line for line in lines), lines
+    assert sum(f"command {seq} (decide" in line for line in lines) == 1, lines
+    # The old session is never altered; the new one holds every command that took effect.
+    assert not any(c.refused for c in store.commands(sid, everything=True))
+    assert [c.command for c in store.commands(forced.session_id)] == [
+        e.command for e in ex.command_log
+    ]
+
+
+def test_a_read_only_resume_skips_an_unmarked_refused_command_without_writing(
+    tmp_path: Path,
+) -> None:
+    """Compare (read-only) replays such a session as the console left it, changing nothing."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = new_session(store)
+    ex.run_until_decision()
+    ex.submit(End())
+    seq = _save_unmarked(store, ex, Decide(decision="answer_ally", option="acknowledge"))
+    ex.submit(Observe(text="late but fine"))
+    assert ex.journal is not None
+    sid = ex.journal.session_id
+    replayed = timeline(SessionStore.open(tmp_path / "s.sqlite3", readonly=True), sid)
+    assert log(replayed.exercise) == log(ex)
+    assert not any(c.refused for c in store.commands(sid, everything=True) if c.seq == seq)
