@@ -6,6 +6,8 @@ Prints one line per figure, `name: value (target)`, for the quickstart scenario 
 cooperate playbook:
 - SimPy events per run, engine and hand-written reference (they should be close: the
   reference does the same work, see quickstart_reference.py and tests/batch/test_reference.py);
+- Python bytecode instructions per run, engine (no log) and reference: a count, the same on
+  any machine at any load, which follows the CPU-time ratio closely;
 - the engine's time per run against that reference, as a batch plays it (no log kept: the
   target line), and as `tabletop run` plays it (every record built: a reference line); and
   per SimPy event against a pure-Python heapq event loop (the floor for an interpreted engine);
@@ -25,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import simpy
@@ -108,6 +111,32 @@ def count_engine_events(seeds: range) -> float:
     return count / len(seeds)
 
 
+def bytecodes_per_run(fn: Callable[[int], int], seeds: range) -> float:
+    """Python bytecode instructions executed per call of fn (a trace of each instruction,
+    after warm-up calls): the same count on any machine and at any load. The interpreter
+    pays a dispatch per instruction (a jump its branch predictor often misses), so the ratio
+    follows CPU time more closely than machine instructions do (docs/performance.md)."""
+    for seed in range(20):
+        fn(seed)
+    count = 0
+
+    def tracer(frame: FrameType, event: str, _arg: object) -> Any:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        frame.f_trace_lines = False
+        if event == "opcode":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        for seed in seeds:
+            fn(seed)
+    finally:
+        sys.settrace(None)
+    return count / len(seeds)
+
+
 def heapq_loop(n: int) -> int:
     """The floor: n events through a plain heap with a dict record each."""
     heap = [(float(i % 97), i) for i in range(n)]
@@ -154,6 +183,13 @@ def main() -> None:
     engine_events = count_engine_events(seeds)
     ref_events = sum(reference_run(s)[2] for s in seeds) / len(seeds)
     print(f"simpy events per run, engine: {engine_events:.1f} (reference {ref_events:.1f})")
+    ours, theirs = (
+        bytecodes_per_run(fn, range(1000, 1100)) for fn in (engine_run, reference_run_events)
+    )
+    print(
+        f"bytecode instructions per run, engine batch run / hand-written: {ours / theirs:.3f}x "
+        f"({ours:,.0f} against {theirs:,.0f}; reference point, load-independent)"
+    )
 
     for name, run, target in (
         ("engine batch run (no log)", engine_run, "target <= 1.3x"),

@@ -17,6 +17,7 @@ import simpy
 from sim import events as ev
 from sim.cause import Cause
 from sim.chance import Stream
+from sim.compiled import EffectPlan
 from sim.expr import Value
 from sim.runviews import RunViews
 from sim.schema import Countermeasure, Legislation, Notification, Threat
@@ -133,6 +134,12 @@ class Context(Protocol):
         *,
         extra: Mapping[str, Value] | None = None,
     ) -> None: ...
+
+    def apply_plan(
+        self, plan: EffectPlan, cause: Cause, extra: Mapping[str, Value] | None = None
+    ) -> None:
+        """Apply effects compiled in a run view (``effects_plan``), as ``apply_effects``."""
+        ...
 
     # ``where`` says where an expression is, for the record of its failure: ``where % parts``
     # (``where`` as is without parts), put into words only if it fails.

@@ -58,7 +58,7 @@ from sim.commands import (
     SendInject,
     StartResponse,
 )
-from sim.compiled import CLOCK_NAME, Compiled, compiled
+from sim.compiled import CLOCK_NAME, Compiled, EffectPlan, compiled
 from sim.draws import stream_name, with_stream
 from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
@@ -361,7 +361,7 @@ class Exercise:
         initial = setup.initial
         if initial is None:
             self._dirty.update(self._watch_index)
-            self._check_watchers()
+            self.events_processed += self._check_watchers()
         else:
             self.events_processed += initial.checks  # as if checked here
             if initial.held:
@@ -512,35 +512,66 @@ class Exercise:
         limit = self.max_events
         opened = self._opened
         dirty = self._dirty  # one set for the run: names changed since the watchers' last check
-        while not self.finished:
-            nxt = heap[0][0] if heap else _NEVER
-            if before:
-                if not (nxt < t or ((due or queue) and env._now < t)):
+        steps = self.events_processed  # counted here, stored back however the loop ends
+        try:
+            while not self.finished:
+                nxt = heap[0][0] if heap else _NEVER
+                # One engine step: the instant's own work and queued actions once its events
+                # are done, else the next SimPy event, else the end of time.
+                if nxt < t and not due and not queue:  # the most frequent: an event, no work
+                    steps += 1
+                    if steps > limit:
+                        self.events_processed = steps
+                        self._over_budget()
+                    env._now, _, _, event = heappop(heap)  # as SimPy's Environment.step
+                    callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                    for callback in callbacks:
+                        callback(event)
+                    if not event._ok and not hasattr(event, "_defused"):
+                        _crash(event)
+                    if dirty and not self.finished:
+                        steps += self._check_watchers()  # re-checking conditions is work too
+                    if on_record and self.recorded > start:
+                        return
+                    if on_decision and self._opened != opened:
+                        return
+                    continue
+                work = due or queue
+                if work and nxt > env._now:
+                    if before and not (nxt < t or env._now < t):
+                        return
+                    steps += 1
+                    if steps > limit:
+                        self.events_processed = steps
+                        self._over_budget()
+                    work.popleft()()
+                else:
+                    if before:
+                        if not (nxt < t or (work and env._now < t)):
+                            return
+                    elif not (nxt <= t or work):
+                        break
+                    steps += 1
+                    if steps > limit:
+                        self.events_processed = steps
+                        self._over_budget()
+                    if nxt >= horizon:
+                        self._end(END_HORIZON)
+                    else:  # what SimPy's Environment.step does, without the call
+                        env._now, _, _, event = heappop(heap)
+                        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                        for callback in callbacks:
+                            callback(event)
+                        if not event._ok and not hasattr(event, "_defused"):
+                            _crash(event)
+                if dirty and not self.finished:
+                    steps += self._check_watchers()  # re-checking conditions is work too
+                if on_record and self.recorded > start:
                     return
-            elif not (nxt <= t or due or queue):
-                break
-            # One engine step: the instant's own work and queued actions once its events are
-            # done, else the next SimPy event, else the end of time.
-            steps = self.events_processed = self.events_processed + 1
-            if steps > limit:
-                self._over_budget()
-            if (due or queue) and nxt > env._now:
-                (due or queue).popleft()()
-            elif nxt >= horizon:
-                self._end(END_HORIZON)
-            else:  # what SimPy's Environment.step does, without the call
-                env._now, _, _, event = heappop(heap)
-                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-                for callback in callbacks:
-                    callback(event)
-                if not event._ok and not hasattr(event, "_defused"):
-                    _crash(event)
-            if dirty and not self.finished:
-                self._check_watchers()
-            if on_record and self.recorded > start:
-                return
-            if on_decision and self._opened != opened:
-                return
+                if on_decision and self._opened != opened:
+                    return
+        finally:
+            self.events_processed = steps
         if not self.finished and t > env._now:
             self._clock_to(t)
         if not self.finished and t >= self.horizon:
@@ -945,10 +976,15 @@ class Exercise:
         extra: Mapping[str, Value] | None = None,
     ) -> None:
         """Apply effects in file order; each sees the values left by the ones before it."""
-        if not effects:
-            return
+        if effects:
+            self.apply_plan(self.compiled.effects(effects, extra is not None), cause, extra)
+
+    def apply_plan(
+        self, plan: EffectPlan, cause: Cause, extra: Mapping[str, Value] | None = None
+    ) -> None:
+        """Apply compiled effects (``Compiled.effects``: a run view's, planned once)."""
         state = self._state
-        for variable, source, effect, draws in self.compiled.effects(effects, extra is not None):
+        for variable, source, effect, draws in plan:
             env: Mapping[str, Value] = state if extra is None else {**state, **extra}
             if draws:  # (v2) an amount drawn from the cause's own stream
                 env = with_stream(env, self.rng(stream_name(cause)))
@@ -1093,8 +1129,8 @@ class Exercise:
             )
         else:  # not a record the exercise notes: counted only
             self.recorded += 1
-        if inj.effects:
-            self.apply_effects(inj.effects, inj.cause)
+        if inj.effects_plan:
+            self.apply_plan(inj.effects_plan, inj.cause)
         if inj.reveals:
             for threat in inj.reveals:
                 detect(self, self.threats[threat], inj.cause)
@@ -1184,8 +1220,8 @@ class Exercise:
                 option_id = option.id
                 self.set_status(did, option_id)
         cause = option.cause
-        if option.effects:
-            self.apply_effects(option.effects, cause)
+        if option.effects_plan:
+            self.apply_plan(option.effects_plan, cause)
         for response in option.responses:
             start_response(self, self.views.responses[response], cause, None)
         self.happened(did)
@@ -1205,7 +1241,10 @@ class Exercise:
         for name in expr.names:
             self._watch_index.setdefault(name, []).append(w)
 
-    def _check_watchers(self) -> None:
+    def _check_watchers(self) -> int:
+        """Check the watchers of the names changed since the last check (the actions may
+        change more); return how many checks were made."""
+        checks = 0
         index = self._watch_index
         state = self._state
         live = self._live
@@ -1235,7 +1274,7 @@ class Exercise:
                     continue
                 # each live watcher once, in the order they were set up
                 due = sorted({w.order: w for w in found if live[w.order]}.values(), key=_order)
-            self.events_processed += len(due)  # re-checking conditions is work too
+            checks += len(due)
             for w in due:
                 try:
                     ok = w.expr.truth(state)
@@ -1247,6 +1286,7 @@ class Exercise:
                 elif ok:
                     live[w.order] = 0
                     w.act(self, w.arg, ok)
+        return checks
 
     def _objective_seen(self, obj: ObjectiveView, ok: bool) -> None:
         """A watched objective's condition checked ('by': when it first held; 'throughout':

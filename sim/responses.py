@@ -145,8 +145,8 @@ def _succeed(
     else:  # counted, and noted as sim.engine._NOTES notes it
         ex.recorded += 1
         ex.outcomes.succeeded.add(rid)
-    if r.effects:
-        ex.apply_effects(r.effects, r.cause, extra=extra)
+    if r.effects_plan:
+        ex.apply_plan(r.effects_plan, r.cause, extra)
     if r.starts:
         _follow_on(ex, r, extra)
 
@@ -166,8 +166,8 @@ def _fail(ex: Context, r: ResponseView, reason: str, *args: object) -> None:
         )
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
-    if r.failure_effects:
-        ex.apply_effects(r.failure_effects, r.failed_cause)
+    if r.failure_plan:
+        ex.apply_plan(r.failure_plan, r.failed_cause)
 
 
 def _follow_on(ex: Context, r: ResponseView, extra: dict[str, float] | None) -> None:

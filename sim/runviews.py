@@ -26,6 +26,7 @@ from sim.cause import (
     shared_cause,
 )
 from sim.chance import Sampler, sampler
+from sim.compiled import Compiled, EffectPlan, compiled
 from sim.schema import (
     Branch,
     Countermeasure,
@@ -45,12 +46,14 @@ from sim.schema import (
 class OptionView:
     """A decision's option as the engine applies it (sim.engine)."""
 
-    __slots__ = ("cause", "effects", "id", "model", "responses")
+    __slots__ = ("cause", "effects", "effects_plan", "id", "model", "responses")
 
-    def __init__(self, option: Option, decision: str) -> None:
+    def __init__(self, option: Option, decision: str, plans: Compiled) -> None:
         self.model = option
         self.id = option.id
         self.effects: Mapping[str, str | float] = option.effects
+        self.effects_plan: EffectPlan = plans.effects(option.effects, False)
+        """Its effects compiled, in file order (``Compiled.effects``, planned once)."""
         self.responses = tuple(option.responses)
         self.cause: Cause = shared_cause(CAUSE_DECISION, decision, option.id)
 
@@ -60,12 +63,12 @@ class DecisionView:
 
     __slots__ = ("deadline", "default", "id", "model", "options")
 
-    def __init__(self, d: Decision) -> None:
+    def __init__(self, d: Decision, plans: Compiled) -> None:
         self.model = d
         self.id = d.id
         self.deadline = d.deadline
         self.default = d.default
-        self.options = {o.id: OptionView(o, d.id) for o in d.options}
+        self.options = {o.id: OptionView(o, d.id, plans) for o in d.options}
         """Its options by id."""
 
 
@@ -78,13 +81,14 @@ class InjectView:
         "delay",
         "draw_delay",
         "effects",
+        "effects_plan",
         "id",
         "model",
         "only_if",
         "reveals",
     )
 
-    def __init__(self, inj: Inject) -> None:
+    def __init__(self, inj: Inject, plans: Compiled) -> None:
         self.model = inj
         self.id = inj.id
         self.cause: Cause = shared_cause(CAUSE_INJECT, inj.id)
@@ -93,6 +97,7 @@ class InjectView:
         self.draw_delay: Sampler | None = None if inj.delay is None else sampler(inj.delay)
         self.only_if = inj.only_if
         self.effects: Mapping[str, str | float] = inj.effects
+        self.effects_plan: EffectPlan = plans.effects(inj.effects, False)
         self.reveals = tuple(inj.reveals)
         self.decision = inj.decision
 
@@ -140,13 +145,14 @@ class StageView:
         "draw_duration",
         "duration",
         "effects",
+        "effects_plan",
         "id",
         "model",
         "next",
         "repeat",
     )
 
-    def __init__(self, stage: Stage, threat: str) -> None:
+    def __init__(self, stage: Stage, threat: str, plans: Compiled) -> None:
         self.model = stage
         self.id = stage.id
         self.cause: Cause = shared_cause(CAUSE_THREAT, threat, stage.id)
@@ -157,6 +163,7 @@ class StageView:
         self.detect = stage.detect
         self.detect_rate = stage.detect_rate
         self.effects: Mapping[str, str | float] = stage.effects
+        self.effects_plan: EffectPlan = plans.effects(stage.effects, False)
         self.repeat = stage.repeat
         self.next: tuple[Branch, ...] = tuple(stage.next or ())
 
@@ -169,15 +176,17 @@ class ResponseView:
         "actor",
         "cause",
         "effects",
+        "effects_plan",
         "failed_cause",
         "failure_effects",
+        "failure_plan",
         "id",
         "kind",
         "model",
         "starts",
     )
 
-    def __init__(self, r: Notification | Countermeasure | Legislation) -> None:
+    def __init__(self, r: Notification | Countermeasure | Legislation, plans: Compiled) -> None:
         self.model = r
         self.id = r.id
         self.cause: Cause = shared_cause(CAUSE_RESPONSE, r.id)
@@ -197,6 +206,9 @@ class ResponseView:
         self.failure_effects: Mapping[str, str | float] = (
             {} if isinstance(r, Notification) else r.failure_effects
         )
+        self.effects_plan: EffectPlan = plans.effects(r.effects, isinstance(r, Notification))
+        """Its effects compiled (a notification's may read its ``age``)."""
+        self.failure_plan: EffectPlan = plans.effects(self.failure_effects, False)
         self.starts = tuple((s.response, s.only_if) for s in r.starts)
         """The responses it starts when it succeeds: (response id, condition or None)."""
 
@@ -205,8 +217,8 @@ class NotificationView(ResponseView):
     __slots__ = ("about", "delay", "draw_delay")
     model: Notification
 
-    def __init__(self, r: Notification) -> None:
-        super().__init__(r)
+    def __init__(self, r: Notification, plans: Compiled) -> None:
+        super().__init__(r, plans)
         self.delay = r.delay
         self.draw_delay: Sampler = sampler(r.delay)
         self.about = r.about
@@ -216,8 +228,8 @@ class CountermeasureView(ResponseView):
     __slots__ = ("draw_duration", "duration", "reveals", "slows", "stops", "success")
     model: Countermeasure
 
-    def __init__(self, r: Countermeasure) -> None:
-        super().__init__(r)
+    def __init__(self, r: Countermeasure, plans: Compiled) -> None:
+        super().__init__(r, plans)
         self.duration = r.duration
         self.draw_duration: Sampler = sampler(r.duration)
         self.success = r.success
@@ -226,10 +238,10 @@ class CountermeasureView(ResponseView):
         self.reveals = tuple(r.reveals)
 
 
-def response_view(r: Notification | Countermeasure | Legislation) -> ResponseView:
+def response_view(r: Notification | Countermeasure | Legislation, plans: Compiled) -> ResponseView:
     if isinstance(r, Countermeasure):
-        return CountermeasureView(r)
-    return NotificationView(r) if isinstance(r, Notification) else ResponseView(r)
+        return CountermeasureView(r, plans)
+    return NotificationView(r, plans) if isinstance(r, Notification) else ResponseView(r, plans)
 
 
 class RunViews:
@@ -246,9 +258,10 @@ class RunViews:
     )
 
     def __init__(self, scenario: Scenario) -> None:
-        self.decisions = {d.id: DecisionView(d) for d in scenario.decisions}
+        plans = compiled(scenario)
+        self.decisions = {d.id: DecisionView(d, plans) for d in scenario.decisions}
         """Each decision, by id."""
-        self.injects = {i.id: InjectView(i) for i in scenario.injects}
+        self.injects = {i.id: InjectView(i, plans) for i in scenario.injects}
         """Each inject, by id."""
         self.threats = {t.id: ThreatView(t) for t in scenario.threats}
         """Each threat, by id."""
@@ -256,11 +269,11 @@ class RunViews:
         """Every objective, in file order."""
         self._objective = {id(v.model): v for v in self.objectives}
         self.stages: Mapping[str, tuple[StageView, ...]] = {
-            t.id: tuple(StageView(s, t.id) for s in t.stages) for t in scenario.threats
+            t.id: tuple(StageView(s, t.id, plans) for s in t.stages) for t in scenario.threats
         }
         """Each threat's stages, in file order, by the threat's id."""
         self.responses: Mapping[str, ResponseView] = {
-            r.id: response_view(r) for r in scenario.responses
+            r.id: response_view(r, plans) for r in scenario.responses
         }
         """Each response, by id."""
 

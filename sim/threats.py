@@ -216,8 +216,8 @@ class Campaign:
             self.detect_in = detect_in
             if self._wait():
                 return
-            if stage.effects:
-                ex.apply_effects(stage.effects, stage.cause)
+            if stage.effects_plan:
+                ex.apply_plan(stage.effects_plan, stage.cause)
         self.alive = False
         ex.set_status(tid, THREAT_COMPLETED)
         if log:
@@ -243,8 +243,8 @@ class Campaign:
 
     def _stage_done(self) -> None:
         stage = self.stage
-        if stage.effects:
-            self.ex.apply_effects(stage.effects, stage.cause)
+        if stage.effects_plan:
+            self.ex.apply_plan(stage.effects_plan, stage.cause)
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:

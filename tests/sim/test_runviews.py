@@ -5,12 +5,14 @@ so every view of every bundled scenario is compared with the model it was made f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from sim.cause import Cause, CauseKind
 from sim.chance import Stream, sample
+from sim.compiled import Compiled, compiled
 from sim.engine import Exercise
 from sim.loader import load_scenario
 from sim.runviews import CountermeasureView, NotificationView, RunViews
@@ -110,3 +112,33 @@ def test_views_are_made_once_per_scenario_and_shared_by_its_runs() -> None:
     assert first.views is second.views
     other = load_scenario(ROOT / "scenarios" / "quickstart.yaml")
     assert Exercise(other, 1).views is not first.views
+
+
+def _plans(plan: object, effects: object, plans: Compiled, notification: bool) -> None:
+    """A view's planned effects are its effects, in file order, each compiled for the right
+    names (a notification's may read its ``age``)."""
+    assert isinstance(plan, tuple) and isinstance(effects, Mapping)
+    assert [(variable, source) for variable, source, _e, _d in plan] == list(effects.items())
+    for _variable, source, effect, draws in plan:
+        assert effect is plans.effect(source, notification=notification)
+        assert draws == effect.expression.draws
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_view_plans_its_own_effects(path: Path) -> None:
+    scenario: Scenario = load_scenario(path)
+    views = RunViews(scenario)
+    plans = compiled(scenario)
+    for t in scenario.threats:
+        for sv, stage in zip(views.stages[t.id], t.stages, strict=True):
+            _plans(sv.effects_plan, stage.effects, plans, False)
+    for i in scenario.injects:
+        _plans(views.injects[i.id].effects_plan, i.effects, plans, False)
+    for d in scenario.decisions:
+        for o in d.options:
+            _plans(views.decisions[d.id].options[o.id].effects_plan, o.effects, plans, False)
+    for r in scenario.responses:
+        rv = views.responses[r.id]
+        notification = isinstance(r, Notification)
+        _plans(rv.effects_plan, r.effects, plans, notification)
+        _plans(rv.failure_plan, {} if notification else r.failure_effects, plans, False)
