@@ -111,6 +111,9 @@ _WHEN_KEPT = 4096
 P = ParamSpec("P")
 _NEVER = math.inf
 """The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
+_OPENED = "\x00a decision opened"
+"""Put among the changed names when a decision opens: no name of a scenario (its watchers are
+none), it wakes the stepping loop's look at whether to stop for a decision."""
 # MODEL_FIELDS_ARE_SLOW: reading a field of a scenario model (``inj.id``, ``d.deadline``) costs
 # about 350 instructions where a plain object's costs about 15: pydantic's ``BaseModel`` defines
 # ``__getattr__``, and CPython cannot specialise an attribute read on a class that does. The hot
@@ -511,7 +514,8 @@ class Exercise:
         on_record, on_decision = stop == "record", stop == "decision"
         limit = self.max_events
         opened = self._opened
-        dirty = self._dirty  # one set for the run: names changed since the watchers' last check
+        dirty = self._dirty  # one set for the run: names changed since the watchers' last check,
+        # and _OPENED when a decision opened (no name: the watchers pass over it)
         steps = self.events_processed  # counted here, stored back however the loop ends
         try:
             while not self.finished:
@@ -529,11 +533,12 @@ class Exercise:
                         callback(event)
                     if not event._ok and not hasattr(event, "_defused"):
                         _crash(event)
-                    if dirty and not self.finished:
-                        steps += self._check_watchers()  # re-checking conditions is work too
+                    if dirty:  # a watched name changed, or a decision opened (_OPENED)
+                        if not self.finished:
+                            steps += self._check_watchers()  # re-checking conditions is work
+                        if on_decision and self._opened != opened:
+                            return
                     if on_record and self.recorded > start:
-                        return
-                    if on_decision and self._opened != opened:
                         return
                     continue
                 work = due or queue
@@ -564,11 +569,12 @@ class Exercise:
                             callback(event)
                         if not event._ok and not hasattr(event, "_defused"):
                             _crash(event)
-                if dirty and not self.finished:
-                    steps += self._check_watchers()  # re-checking conditions is work too
+                if dirty:
+                    if not self.finished:
+                        steps += self._check_watchers()
+                    if on_decision and self._opened != opened:
+                        return
                 if on_record and self.recorded > start:
-                    return
-                if on_decision and self._opened != opened:
                     return
         finally:
             self.events_processed = steps
@@ -1150,6 +1156,7 @@ class Exercise:
         od = OpenDecision(d.model, now, now + deadline, offered)
         self.open_decisions[did] = od
         self._opened += 1
+        self._dirty.add(_OPENED)  # the stepping loop looks at _opened only when dirty
         if self.log:
             self._emit(
                 ev.DecisionOpened,
