@@ -100,6 +100,31 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
+def file_identity(path: str | int) -> object | None:
+    """What writing to path (or to an open file descriptor) writes to, comparable between two
+    names: an existing file, stream or device as its device and inode (so a hard link, a
+    symbolic link, /dev/stdout and /dev/fd/1 match their file), a file not made yet as its
+    resolved name; None for the null device, which any number of outputs may share."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):  # not made yet (or no such descriptor)
+        if isinstance(path, int):
+            return None
+        with contextlib.suppress(ValueError):
+            return os.path.realpath(path)
+        return path
+    if stat.S_ISCHR(found.st_mode) and found.st_rdev == _null_device():
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _null_device() -> int | None:
+    try:
+        return os.stat(os.devnull).st_rdev
+    except OSError:
+        return None
+
+
 def temporary_prefix(name: str) -> str:
     """The start of a temporary name beside a file (or folder) called name: a hidden name that
     says whose it is, short enough that a name as long as the filesystem allows still leaves
