@@ -6,6 +6,10 @@ as it was and no half-written file in its place. A target that is not a regular 
 device such as /dev/null or /dev/full, a FIFO) is written directly, and /dev/stdout (or
 /dev/fd/N) is appended to, as the shell opened it; a symbolic link is followed, so the link
 stays and its target gets the new text.
+
+Only a kill (SIGKILL, a power cut) can leave a hidden temporary (``.NAME.*.part``, or a
+``.NAME.*.old`` second name of the old file) behind; the next write to the same file removes
+such leftovers once they are clearly abandoned (:mod:`sim.leftovers`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import stat
 import tempfile
 from collections.abc import Sequence
 from typing import IO, Any
+
+from sim.leftovers import remove_stale_files
 
 
 def _new_file_mode() -> int:
@@ -165,6 +171,7 @@ def _staged(target: str, data: str | bytes, newline: str | None) -> str:
     except FileNotFoundError:
         mode = None
     folder, name = os.path.split(target)
+    remove_stale_files(folder, temporary_prefix(name), (".part", ".old"))
     fd, temporary = tempfile.mkstemp(prefix=temporary_prefix(name), suffix=".part", dir=folder)
     try:
         with _open(fd, "w", data, newline) as handle:
