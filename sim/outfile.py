@@ -15,6 +15,7 @@ such leftovers once they are clearly abandoned (:mod:`sim.leftovers`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -131,6 +132,37 @@ def _null_device() -> int | None:
         return None
 
 
+def _limit(target: str, name: str, default: int) -> int:
+    """A pathconf limit of the folder nearest to target that exists (default if unknown)."""
+    folder = target
+    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    try:
+        return os.pathconf(folder, name)
+    except (OSError, ValueError):
+        return default
+
+
+def path_too_long(target: str | os.PathLike[str]) -> bool:
+    """Whether "File name too long" about the absolute path target (or a file in it) is the
+    length of the whole path, not of one of its names (each of which is short enough)."""
+    path = os.fspath(target)
+    longest = _limit(path, "PC_NAME_MAX", 255)
+    return all(len(os.fsencode(part)) <= longest for part in path.split(os.sep))
+
+
+def too_long(out: str | os.PathLike[str], target: str | os.PathLike[str], built_in: str) -> OSError:
+    """The one-line error (naming out, as given) for an output at the absolute path target
+    that fits the system's limit on a path's length but whose temporary (built_in) would not."""
+    longest = _limit(os.fspath(target), "PC_PATH_MAX", 4096) - 1  # counting the final NUL
+    return OSError(
+        errno.ENAMETOOLONG,
+        f"its path ({len(os.fsencode(target))} bytes) is too long: with {built_in}, it would "
+        f"pass this system's limit of {longest} bytes; choose a shorter path",
+        os.fspath(out),
+    )
+
+
 def temporary_prefix(name: str) -> str:
     """The start of a temporary name beside a file (or folder) called name: a hidden name that
     says whose it is, short enough that a name as long as the filesystem allows still leaves
@@ -172,7 +204,12 @@ def _staged(target: str, data: str | bytes, newline: str | None) -> str:
         mode = None
     folder, name = os.path.split(target)
     remove_stale_files(folder, temporary_prefix(name), (".part", ".old"))
-    fd, temporary = tempfile.mkstemp(prefix=temporary_prefix(name), suffix=".part", dir=folder)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=temporary_prefix(name), suffix=".part", dir=folder)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG and path_too_long(target):
+            raise too_long(target, target, "the temporary file it is first written to") from None
+        raise
     try:
         with _open(fd, "w", data, newline) as handle:
             handle.write(data)

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sim.leftovers import remove_stale_folders
-from sim.outfile import temporary_prefix
+from sim.outfile import path_too_long, temporary_prefix, too_long
 
 
 def _new_folder_mode() -> int:
@@ -149,36 +149,6 @@ def _as_given(path: str, folders: tuple[Path, ...], out: str | os.PathLike[str])
     return path
 
 
-def _limit(target: Path, name: str, default: int) -> int:
-    """A pathconf limit of the folder nearest to target that exists (default if unknown)."""
-    folder = target
-    while not os.path.isdir(folder) and folder.parent != folder:
-        folder = folder.parent
-    try:
-        return os.pathconf(folder, name)
-    except (OSError, ValueError):
-        return default
-
-
-def _path_too_long(target: Path) -> bool:
-    """Whether "File name too long" about target (or a file in it) is the length of the whole
-    path, not of one of its names (each of which is short enough)."""
-    longest = _limit(target, "PC_NAME_MAX", 255)
-    return all(len(os.fsencode(part)) <= longest for part in target.parts)
-
-
-def _too_long(out: str | os.PathLike[str], target: Path) -> OSError:
-    """The one-line error for a folder whose path leaves no room for the files in it."""
-    longest = _limit(target, "PC_PATH_MAX", 4096) - 1  # the limit counts the final NUL
-    return OSError(
-        errno.ENAMETOOLONG,
-        f"its path ({len(os.fsencode(target))} bytes) is too long for the files written "
-        f"into it: with the hidden folder they are first built in, their paths would pass "
-        f"this system's limit of {longest} bytes; choose a folder with a shorter path",
-        str(out),
-    )
-
-
 @contextlib.contextmanager
 def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterator[Path]:
     """Yield an empty temporary folder to write files into; when the block ends without an
@@ -212,8 +182,10 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
             stage = Path(tempfile.mkdtemp(prefix=".tabletop-", suffix=".part", dir=target))
     except OSError as exc:
         _remove_empty(made)
-        if exc.errno == errno.ENAMETOOLONG and _path_too_long(target):
-            raise _too_long(out, target) from None
+        if exc.errno == errno.ENAMETOOLONG and path_too_long(target):
+            raise too_long(
+                out, target, "the files in the hidden folder they are first built in"
+            ) from None
         raise type(exc)(exc.errno, exc.strerror, str(out)) from None
     try:
         yield stage
@@ -230,8 +202,10 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
     except BaseException as exc:
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty(made)
-        if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG and _path_too_long(target):
-            raise _too_long(out, target) from None
+        if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG and path_too_long(target):
+            raise too_long(
+                out, target, "the files in the hidden folder they are first built in"
+            ) from None
         if isinstance(exc, OSError) and isinstance(exc.filename, str):
             exc.filename = _as_given(exc.filename, (stage, target), out)
         raise
