@@ -125,6 +125,16 @@ def resolve_bind(host: str, *, allow_remote: bool) -> Bind:
     elif ip.version == 6 and ip.scope_id is not None:
         raise BindError(f"--host {_shown(name)}: {_ZONED}")
     ip = _unmapped(ip)
+    if ip.is_multicast or (ip.version == 4 and ip.packed == b"\xff\xff\xff\xff"):
+        raise BindError(
+            f"--host {_shown(name)} is a multicast or broadcast address: no browser can "
+            "connect to it; name an address of this machine"
+        )
+    if ip.version == 6 and ip.is_link_local:
+        raise BindError(
+            f"--host {_shown(name)} is an IPv6 link-local address, which works only with a zone "
+            "(%...), and a browser cannot open a link to one; name another address of this machine"
+        )
     family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
     if ip.is_loopback:
         return Bind(family, str(ip), True)

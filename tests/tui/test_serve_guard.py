@@ -269,3 +269,27 @@ def test_odd_hosts_are_usage_errors(host: str, outcome: str) -> None:
 def test_loopback_spellings_listen_on_a_plain_loopback_address(host: str) -> None:
     bind = resolve_bind(host, allow_remote=False)
     assert bind.loopback and "%" not in bind.address
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["224.0.0.1", "239.255.255.250", "255.255.255.255", "ff02::1", "[ff05::2]", "::ffff:224.0.0.1"],
+)
+@pytest.mark.parametrize("allow_remote", [False, True])
+def test_a_multicast_or_broadcast_host_is_refused(host: str, allow_remote: bool) -> None:
+    """No browser can connect to one (before, --allow-remote served on 224.0.0.1: to nobody)."""
+    with pytest.raises(BindError, match="multicast or broadcast"):
+        resolve_bind(host, allow_remote=allow_remote)
+
+
+@pytest.mark.parametrize("host", ["fe80::1", "[fe80::fc:ff:fe00:1]", "febf::1"])
+@pytest.mark.parametrize("allow_remote", [False, True])
+def test_an_ipv6_link_local_host_is_refused(host: str, allow_remote: bool) -> None:
+    """It needs a zone to listen on (before: 'Invalid argument', exit 1), and no zone is served."""
+    with pytest.raises(BindError, match="link-local"):
+        resolve_bind(host, allow_remote=allow_remote)
+
+
+@pytest.mark.parametrize("host", ["169.254.1.1", "10.0.0.1", "2001:db8::1"])
+def test_other_remote_hosts_are_still_allowed_with_allow_remote(host: str) -> None:
+    assert not resolve_bind(host, allow_remote=True).loopback
