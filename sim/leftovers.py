@@ -6,7 +6,9 @@ A write that is killed (SIGKILL, a power cut) cannot remove its hidden temporary
 such a leftover when it is clearly abandoned, and only then:
 
 - its name is one a tabletop write to that destination makes: the same hidden prefix, the
-  eight random characters of :mod:`tempfile`, and the same ending (``.part``, ``.old``);
+  eight random characters of :mod:`tempfile` (or a new session store's process id and eight
+  hexadecimal digits), and the same ending (``.part``, ``.old``; ``.new`` and SQLite's
+  ``.new-journal``, ``.new-wal``, ``.new-shm`` for a store);
 - it is a plain file (a folder, for a folder's temporaries), never a symbolic link;
 - it belongs to the user writing now;
 - nothing has written to it, or changed it, for :data:`STALE_AFTER` (its last modification
@@ -51,10 +53,12 @@ def _abandoned(found: os.stat_result) -> bool:
     return _now() - max(found.st_mtime, found.st_ctime) > STALE_AFTER
 
 
-def _leftovers(folder: str | os.PathLike[str], prefix: str, suffixes: tuple[str, ...]) -> list[str]:
+def _leftovers(
+    folder: str | os.PathLike[str], prefix: str, suffixes: tuple[str, ...], middle: str = _RANDOM
+) -> list[str]:
     """The names in folder that a write with prefix and one of suffixes may have left."""
     pattern = re.compile(
-        re.escape(prefix) + _RANDOM + "(?:" + "|".join(re.escape(s) for s in suffixes) + ")"
+        re.escape(prefix) + middle + "(?:" + "|".join(re.escape(s) for s in suffixes) + ")"
     )
     names: list[str] = []
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
@@ -67,10 +71,12 @@ def _leftovers(folder: str | os.PathLike[str], prefix: str, suffixes: tuple[str,
 
 
 def remove_stale_files(
-    folder: str | os.PathLike[str], prefix: str, suffixes: tuple[str, ...]
+    folder: str | os.PathLike[str], prefix: str, suffixes: tuple[str, ...], middle: str = _RANDOM
 ) -> None:
-    """Remove the abandoned temporary files (see the module) named prefix + random + suffix."""
-    for name in _leftovers(folder, prefix, suffixes):
+    """Remove the abandoned temporary files (see the module) named prefix + random + suffix
+    (``middle``: a regular expression for what a writer puts in place of tempfile's random
+    part)."""
+    for name in _leftovers(folder, prefix, suffixes, middle):
         path = os.path.join(folder, name)
         with contextlib.suppress(OSError):
             found = os.lstat(path)

@@ -185,3 +185,32 @@ def test_a_leftover_with_a_future_time_is_kept(tmp_path: Path) -> None:
     os.utime(left, (future, future))
     write_text_file(str(tmp_path / "r.json"), "new\n")
     assert os.path.exists(left)
+
+
+KILLED_STORE = """
+import sim.session.store as store
+def link(*_):
+    KILL()
+store.os.link = link
+store.SessionStore.open(os.path.join(os.environ["FOLDER"], "sessions.sqlite3"))
+"""
+
+
+def test_a_store_killed_while_being_made_leaves_a_file_that_a_later_one_removes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.session.store import SessionStore
+
+    killed_while(KILLED_STORE, tmp_path)
+    left = listing(tmp_path)
+    assert left and all(n.startswith(".sessions.sqlite3.") for n in left), left
+
+    SessionStore.open(tmp_path / "another.sqlite3").close()  # another store's: kept
+    SessionStore.open(tmp_path / "sessions.sqlite3").close()  # soon after: may be a writer's
+    assert set(left) <= set(listing(tmp_path))
+
+    a_day_later(monkeypatch)
+    SessionStore.open(tmp_path / "sessions.sqlite3", readonly=True).close()  # removes nothing
+    assert set(left) <= set(listing(tmp_path))
+    SessionStore.open(tmp_path / "sessions.sqlite3").close()
+    assert listing(tmp_path) == ["another.sqlite3", "sessions.sqlite3"]
