@@ -105,12 +105,16 @@ def store_name(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
-def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> None:
+def check_outputs(
+    inputs: Mapping[str, Path | None], *, printed: bool = False, **outputs: str | None
+) -> None:
     """Before any work: refuse an output that is one of the inputs (usage error: it would be
-    overwritten), and exit 1 if an output's folder is missing (not after a long batch).
+    overwritten), two outputs that are one file, and exit 1 if an output's folder is missing
+    (not after a long batch).
 
     ``inputs`` maps what a file is ("the scenario") to its path; ``outputs`` maps the name of
-    an option of the current command to its value."""
+    an option of the current command to its value; ``printed``: the command also prints its
+    result on standard output, which is then one of the outputs too."""
     import errno
     import os
 
@@ -118,7 +122,7 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
     from sim.safetext import printable
 
     ctx = click.get_current_context()
-    _refuse_one_file_twice(ctx, outputs)
+    _refuse_one_file_twice(ctx, outputs, printed)
     for name, value in outputs.items():
         if value is None:
             continue
@@ -136,33 +140,38 @@ def check_outputs(inputs: Mapping[str, Path | None], **outputs: str | None) -> N
             _cannot_write(value, os.strerror(errno.ENOENT if missing else errno.ENOTDIR))
 
 
-def _refuse_one_file_twice(ctx: click.Context, outputs: Mapping[str, str | None]) -> None:
-    """Two output options naming one file (another spelling, a symbolic or hard link to it) are
-    a usage error: the second would silently replace the first. A device (/dev/null) may take
-    both."""
-    import os
-    import stat
-
+def _refuse_one_file_twice(
+    ctx: click.Context, outputs: Mapping[str, str | None], printed: bool
+) -> None:
+    """Two outputs that are one file (another spelling, a symbolic or hard link to it, one
+    stream such as /dev/stdout and /dev/fd/1, or the file standard output was sent to when the
+    command prints there too) are a usage error: the second would silently replace the first,
+    or be mixed into it. The null device (/dev/null) may take them all."""
+    from sim.outfile import file_identity
     from sim.safetext import printable
 
-    seen: dict[object, str] = {}  # the file each option writes -> the option
+    seen: dict[object, str | None] = {}  # the file each writes -> the option (None: stdout)
+    if printed:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            printed_to = file_identity(sys.stdout.fileno())
+            if printed_to is not None:
+                seen[printed_to] = None
     for name, value in outputs.items():
         if value is None:
             continue
-        target: object = os.path.realpath(value)
-        with contextlib.suppress(OSError):
-            found = os.stat(value)
-            if not stat.S_ISREG(found.st_mode):
-                continue
-            target = (found.st_dev, found.st_ino)  # a hard link too
+        target = file_identity(value)
+        if target is None:
+            continue
+        param = next(p for p in ctx.command.params if p.name == name)
         if target in seen:
-            first = next(p for p in ctx.command.params if p.name == seen[target])
-            param = next(p for p in ctx.command.params if p.name == name)
+            first = seen[target]
+            if first is None:
+                why = "standard output, where the results are printed without --out"
+            else:
+                why = "the file " + next(p for p in ctx.command.params if p.name == first).opts[0]
+                why += " writes"
             raise click.BadParameter(
-                printable(
-                    f"'{value}' is the file {first.opts[0]} writes; give each its own file",
-                    one_line=True,
-                ),
+                printable(f"'{value}' is {why}; give each its own file", one_line=True),
                 ctx=ctx,
                 param=param,
             )

@@ -6,17 +6,24 @@ as it was and no half-written file in its place. A target that is not a regular 
 device such as /dev/null or /dev/full, a FIFO) is written directly, and /dev/stdout (or
 /dev/fd/N) is appended to, as the shell opened it; a symbolic link is followed, so the link
 stays and its target gets the new text.
+
+Only a kill (SIGKILL, a power cut) can leave a hidden temporary (``.NAME.*.part``, or a
+``.NAME.*.old`` second name of the old file) behind; the next write to the same file removes
+such leftovers once they are clearly abandoned (:mod:`sim.leftovers`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Sequence
 from typing import IO, Any
+
+from sim.leftovers import remove_stale_files
 
 
 def _new_file_mode() -> int:
@@ -100,6 +107,62 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
+def file_identity(path: str | int) -> object | None:
+    """What writing to path (or to an open file descriptor) writes to, comparable between two
+    names: an existing file, stream or device as its device and inode (so a hard link, a
+    symbolic link, /dev/stdout and /dev/fd/1 match their file), a file not made yet as its
+    resolved name; None for the null device, which any number of outputs may share."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):  # not made yet (or no such descriptor)
+        if isinstance(path, int):
+            return None
+        with contextlib.suppress(ValueError):
+            return os.path.realpath(path)
+        return path
+    if stat.S_ISCHR(found.st_mode) and found.st_rdev == _null_device():
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _null_device() -> int | None:
+    try:
+        return os.stat(os.devnull).st_rdev
+    except OSError:
+        return None
+
+
+def _limit(target: str, name: str, default: int) -> int:
+    """A pathconf limit of the folder nearest to target that exists (default if unknown)."""
+    folder = target
+    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    try:
+        return os.pathconf(folder, name)
+    except (OSError, ValueError):
+        return default
+
+
+def path_too_long(target: str | os.PathLike[str]) -> bool:
+    """Whether "File name too long" about the absolute path target (or a file in it) is the
+    length of the whole path, not of one of its names (each of which is short enough)."""
+    path = os.fspath(target)
+    longest = _limit(path, "PC_NAME_MAX", 255)
+    return all(len(os.fsencode(part)) <= longest for part in path.split(os.sep))
+
+
+def too_long(out: str | os.PathLike[str], target: str | os.PathLike[str], built_in: str) -> OSError:
+    """The one-line error (naming out, as given) for an output at the absolute path target
+    that fits the system's limit on a path's length but whose temporary (built_in) would not."""
+    longest = _limit(os.fspath(target), "PC_PATH_MAX", 4096) - 1  # counting the final NUL
+    return OSError(
+        errno.ENAMETOOLONG,
+        f"its path ({len(os.fsencode(target))} bytes) is too long: with {built_in}, it would "
+        f"pass this system's limit of {longest} bytes; choose a shorter path",
+        os.fspath(out),
+    )
+
+
 def temporary_prefix(name: str) -> str:
     """The start of a temporary name beside a file (or folder) called name: a hidden name that
     says whose it is, short enough that a name as long as the filesystem allows still leaves
@@ -140,7 +203,13 @@ def _staged(target: str, data: str | bytes, newline: str | None) -> str:
     except FileNotFoundError:
         mode = None
     folder, name = os.path.split(target)
-    fd, temporary = tempfile.mkstemp(prefix=temporary_prefix(name), suffix=".part", dir=folder)
+    remove_stale_files(folder, temporary_prefix(name), (".part", ".old"))
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=temporary_prefix(name), suffix=".part", dir=folder)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG and path_too_long(target):
+            raise too_long(target, target, "the temporary file it is first written to") from None
+        raise
     try:
         with _open(fd, "w", data, newline) as handle:
             handle.write(data)

@@ -18,7 +18,8 @@ temporary folder:
   were. A namesake that is a symbolic link is replaced by the file; what it pointed to stays.
 
 Only a kill (SIGKILL, a power cut) can leave a hidden ``.*.part`` folder behind, or, during
-the few renames at the very end, some new files beside old ones.
+the few renames at the very end, some new files beside old ones. The next write to the same
+target removes such a folder once it is clearly abandoned (:mod:`sim.leftovers`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sim.outfile import temporary_prefix
+from sim.leftovers import remove_stale_folders
+from sim.outfile import path_too_long, temporary_prefix, too_long
 
 
 def _new_folder_mode() -> int:
@@ -164,6 +166,9 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
         broken = os.path.islink(target) and not os.path.exists(target)
         why = "a broken symbolic link (its target is missing)" if broken else None
         raise NotADirectoryError(errno.ENOTDIR, why or os.strerror(errno.ENOTDIR), str(out))
+    remove_stale_folders(target.parent, temporary_prefix(target.name), ".part", target)
+    if not fresh:
+        remove_stale_folders(target, ".tabletop-", ".part", target)
     made: list[Path] = []
     try:
         if fresh:
@@ -177,6 +182,10 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
             stage = Path(tempfile.mkdtemp(prefix=".tabletop-", suffix=".part", dir=target))
     except OSError as exc:
         _remove_empty(made)
+        if exc.errno == errno.ENAMETOOLONG and path_too_long(target):
+            raise too_long(
+                out, target, "the files in the hidden folder they are first built in"
+            ) from None
         raise type(exc)(exc.errno, exc.strerror, str(out)) from None
     try:
         yield stage
@@ -193,6 +202,10 @@ def whole_folder(out: str | os.PathLike[str], *, replace: bool = True) -> Iterat
     except BaseException as exc:
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty(made)
+        if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG and path_too_long(target):
+            raise too_long(
+                out, target, "the files in the hidden folder they are first built in"
+            ) from None
         if isinstance(exc, OSError) and isinstance(exc.filename, str):
             exc.filename = _as_given(exc.filename, (stage, target), out)
         raise

@@ -79,6 +79,12 @@ def _unmapped(
     return ip
 
 
+_ZONED = (
+    "an address with a zone (%...) cannot be served: a browser cannot open a link to it; "
+    "name the address without its zone"
+)
+
+
 def _shown(text: str) -> str:
     """text quoted for a one-line message: control characters escaped, at most 60 shown."""
     return repr(text if len(text) <= 60 else text[:60] + "...")
@@ -90,7 +96,6 @@ def resolve_bind(host: str, *, allow_remote: bool) -> Bind:
     An IPv4-mapped address (``::ffff:127.0.0.1``) is listened on in its IPv4 form, and is
     loopback exactly when that form is.
     """
-    import ipaddress
     import socket
 
     name = host.strip()
@@ -110,10 +115,26 @@ def resolve_bind(host: str, *, allow_remote: bool) -> Bind:
             raise BindError(f"cannot resolve --host {_shown(name)}") from None
         if not infos:
             raise BindError(f"cannot resolve --host {_shown(name)}")
-        ip = ipaddress.ip_address(str(infos[0][4][0]).split("%")[0])
-    elif ip.version == 6 and ip.ipv4_mapped is not None and ip.scope_id is not None:
-        raise BindError(f"--host {_shown(name)}: an IPv4-mapped address has no zone (%...)")
+        address = infos[0][4]
+        found = str(address[0])
+        ip = _ip(found)
+        if ip is None:
+            raise BindError(f"cannot resolve --host {_shown(name)}")
+        if ip.version == 6 and (ip.scope_id is not None or (len(address) > 3 and address[3])):
+            raise BindError(f"--host {_shown(name)} is {_shown(found)}: {_ZONED}")
+    elif ip.version == 6 and ip.scope_id is not None:
+        raise BindError(f"--host {_shown(name)}: {_ZONED}")
     ip = _unmapped(ip)
+    if ip.is_multicast or (ip.version == 4 and ip.packed == b"\xff\xff\xff\xff"):
+        raise BindError(
+            f"--host {_shown(name)} is a multicast or broadcast address: no browser can "
+            "connect to it; name an address of this machine"
+        )
+    if ip.version == 6 and ip.is_link_local:
+        raise BindError(
+            f"--host {_shown(name)} is an IPv6 link-local address, which works only with a zone "
+            "(%...), and a browser cannot open a link to one; name another address of this machine"
+        )
     family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
     if ip.is_loopback:
         return Bind(family, str(ip), True)

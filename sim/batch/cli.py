@@ -129,7 +129,7 @@ def batch(
 
     inputs = {"the scenario": scenario_path}
     inputs |= {f"the playbook {p}": p for p in book_paths}
-    check_outputs(inputs, out=out, report=report)  # before the runs, not after them
+    check_outputs(inputs, printed=not out, out=out, report=report)  # before the runs
     if report is not None:
         from sim.batch.report import check_report_support
 

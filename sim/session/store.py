@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import COMMAND_FORMAT, Command, CommandError, command_from_json, command_to_json
+from sim.leftovers import remove_stale_files
 from sim.outfile import temporary_prefix
 from sim.problems import TabletopError
 from sim.safetext import printable
@@ -40,6 +41,11 @@ SCENARIO_FORMAT = 1
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds to wait for another writer before giving up with a clear message."""
+
+_ENDINGS = (".new", ".new-journal", ".new-wal", ".new-shm")
+_TEMPORARY_ID = r"[0-9]+\.[0-9a-f]{8}"
+"""A new store's temporary file (PREFIX + process id + random + .new, see _create) and SQLite's
+files beside it: what a kill may leave."""
 
 STATUSES = ("live", "finished", "abandoned")
 
@@ -270,6 +276,8 @@ class SessionStore:
             raise StoreError(f"the session store {shown} is not a regular file: use --store FILE")
         if readonly and not p.exists():
             raise StoreError(f"there is no session store at {shown}")
+        if not readonly:  # what a kill left while a store was being made here (sim.leftovers)
+            remove_stale_files(p.parent, temporary_prefix(p.name), _ENDINGS, _TEMPORARY_ID)
         if not readonly and not p.exists():
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
@@ -308,9 +316,8 @@ class SessionStore:
     def _create(cls, path: Path, timeout: float) -> None:
         """Make a new, empty store at path, whole: it is built beside it and linked into place,
         so no tabletop ever finds path an empty file (which is no store, and refused)."""
-        temporary = path.with_name(
-            f"{temporary_prefix(path.name)}{os.getpid()}.{secrets.token_hex(4)}.new"
-        )  # hidden, and short whatever the store's name (sim.outfile)
+        prefix = temporary_prefix(path.name)  # hidden, and short whatever the store's name
+        temporary = path.with_name(f"{prefix}{os.getpid()}.{secrets.token_hex(4)}.new")
         try:
             try:
                 conn = sqlite3.connect(temporary, timeout=timeout, isolation_level=None)

@@ -270,3 +270,41 @@ def test_a_disk_that_fills_up_part_way_leaves_the_target_unchanged(
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip() == f"error: cannot write {out / PACK_FILES[2]}: File too large"
     assert snapshot(tmp_path) == before
+
+
+def _deep_folder(under: Path, length: int) -> Path:
+    """A folder path of exactly length bytes under a folder, ending in /pack (not made)."""
+    path = str(under.resolve())
+    while length - len(path) - len("/pack") > 201:
+        path += "/" + "d" * 200
+    path += "/" + "d" * (length - len(path) - len("/pack") - 1)
+    os.makedirs(path)
+    return Path(path + "/pack")
+
+
+def _path_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_PATH_MAX") - 1
+    except (OSError, ValueError):
+        pytest.skip("no path length limit to reach here")
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["into-a-folder", "a-new-folder"])
+@pytest.mark.parametrize("room", [30, 1])
+def test_a_dir_near_the_path_length_limit_is_one_clear_line_and_changes_nothing(
+    tmp_path: Path, exists: bool, room: int
+) -> None:
+    """DIR's own path fits (with room=30 the package's files' would too) but not with the
+    hidden folder they are built in: one line saying the path is too long and to choose a
+    shorter one, DIR as it was, nothing left behind. Before, the line blamed the name of a
+    file or of DIR (neither was too long)."""
+    longest = _path_max(tmp_path)
+    out = _deep_folder(tmp_path, longest - room)
+    if exists:
+        out.mkdir()
+        if room > len("/controller-handbook.html"):
+            old_package(out)
+    parent_before = snapshot(out.parent)
+    result = pack(out)
+    one_line_error(result, "too long", "shorter path", str(out))
+    assert snapshot(out.parent) == parent_before

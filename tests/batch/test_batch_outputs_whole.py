@@ -96,3 +96,54 @@ def test_out_and_report_may_both_be_a_device(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
+
+
+def _batch(tmp_path: Path, *args: str, stdout: object = subprocess.PIPE) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [TABLETOP, *ARGS, *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    return done.returncode, done.stdout or "", done.stderr
+
+
+def test_out_and_report_on_one_stream_is_a_usage_error(tmp_path: Path) -> None:
+    """`--out /dev/stdout --report /dev/stdout` into a pipe: the results and the HTML report
+    would come out mixed in one stream (before, exit 0 and both written)."""
+    for out, report in [
+        ("/dev/stdout", "/dev/stdout"),
+        ("/dev/stdout", "/dev/fd/1"),
+        ("/dev/fd/1", "/proc/self/fd/1"),
+        ("/dev/stderr", "/dev/fd/2"),
+    ]:
+        code, printed, err = _batch(tmp_path, "--out", out, "--report", report)
+        assert code == 2, (out, report, err)
+        assert "--report" in err and "--out" in err, err
+        assert printed == ""
+
+
+def test_a_report_onto_the_printed_results_is_a_usage_error(tmp_path: Path) -> None:
+    """Without --out the results are printed: standard output is an output too, and a report
+    written to the same place would be mixed into them, or (a file) replace them."""
+    code, printed, err = _batch(tmp_path, "--report", "/dev/stdout")
+    assert code == 2, err
+    assert "--report" in err and "standard output" in err and printed == ""
+
+    results = tmp_path / "results.txt"
+    results.write_text("the previous results\n", encoding="utf-8")
+    for report in ("results.txt", "./results.txt", "/dev/stdout"):
+        with results.open("a", encoding="utf-8") as shell_opened:  # `>> results.txt`
+            code, _, err = _batch(tmp_path, "--report", report, stdout=shell_opened)
+        assert code == 2, (report, err)
+        assert "--report" in err and "standard output" in err, err
+        assert results.read_text(encoding="utf-8") == "the previous results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.txt"]
+
+
+def test_the_null_device_may_take_the_printed_results_and_the_report(tmp_path: Path) -> None:
+    with open("/dev/null", "w", encoding="utf-8") as null:
+        code, _, err = _batch(tmp_path, "--report", "/dev/null", stdout=null)
+    assert code == 0, err

@@ -6,6 +6,7 @@ only to find that its output cannot be written.
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import subprocess
@@ -219,3 +220,36 @@ def test_a_recorded_run_into_a_new_store_may_replace_an_existing_output(tmp_path
     assert code == 0, err
     assert old.read_text(encoding="utf-8") != "an earlier run\n"
     assert store.exists()
+
+
+def _deep_file(under: Path, length: int, name: str) -> Path:
+    """A file path of exactly length bytes under a folder, ending in /name (not made)."""
+    path = str(under.resolve())
+    while length - len(path) - len(name) - 1 > 201:
+        path += "/" + "d" * 200
+    path += "/" + "d" * (length - len(path) - len(name) - 2)
+    Path(path).mkdir(parents=True)
+    return Path(path) / name
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("schema", "--out"), ("batch", "quickstart", "--runs", "1", "--format", "json", "--out")],
+    ids=["one-file", "all-or-none"],
+)
+def test_an_output_near_the_path_length_limit_is_one_clear_line(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """The file's path fits, the temporary file beside it would not: one line saying the path
+    is too long and to choose a shorter one (before: 'File name too long', a name that was not)."""
+    try:
+        longest = os.pathconf(tmp_path, "PC_PATH_MAX") - 1
+    except (OSError, ValueError):
+        pytest.skip("no path length limit to reach here")
+    target = _deep_file(tmp_path, longest - 2, "r.json")
+    code, _, err = invoke(*args, str(target))
+    assert code == 1, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: cannot write {target}: "), err
+    assert "too long" in lines[0] and "shorter path" in lines[0]
+    assert not target.exists() and os.listdir(target.parent) == []

@@ -100,6 +100,17 @@ def test_a_host_other_machines_can_reach_needs_allow_remote(host: str) -> None:
     assert "token=" not in result.stdout
 
 
+@pytest.mark.parametrize("allow", [[], ["--allow-remote"]])
+@pytest.mark.parametrize("host", ["::1%lo", "[fe80::1%eth0]"])
+def test_a_host_with_a_zone_is_a_usage_error(host: str, allow: list[str]) -> None:
+    """A link to an address with a zone cannot be opened: refused before listening."""
+    result = tabletop("serve", "--host", host, "--port", "0", *allow, timeout=60)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "--host" in result.stderr and "zone" in result.stderr
+    assert "token=" not in result.stdout
+
+
 def test_a_busy_port_is_one_line_and_exit_1() -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

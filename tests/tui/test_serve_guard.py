@@ -202,3 +202,94 @@ def test_a_mapped_loopback_host_header_is_this_machine(header: str) -> None:
 )
 def test_other_or_malformed_mapped_host_headers_are_refused(header: str) -> None:
     assert not host_ok(header, 8000, remote_names=None)
+
+
+# --- zones (scope ids, %...): a link with one cannot be opened, so no address with one is served --
+
+ZONED_BINDS = [
+    "::1%lo",
+    "[::1%lo]",
+    "::1%1",
+    "::1%25lo",
+    "fe80::1%eth0",
+    "[fe80::1%eth0]",
+    "fe80::1%lo",
+    "2001:db8::1%eth0",
+    "::%lo",
+    "::1%eth0.5",
+]
+
+
+@pytest.mark.parametrize("host", ZONED_BINDS)
+@pytest.mark.parametrize("allow_remote", [False, True])
+def test_an_address_with_a_zone_is_refused_with_or_without_allow_remote(
+    host: str, allow_remote: bool
+) -> None:
+    with pytest.raises(BindError, match="zone") as refused:
+        resolve_bind(host, allow_remote=allow_remote)
+    message = str(refused.value)
+    assert message.isprintable() and "\n" not in message
+
+
+def test_a_name_that_resolves_to_an_address_with_a_zone_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def link_local(*_: object, **__: object) -> list[tuple[object, ...]]:
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("fe80::1%eth0", 0, 0, 2))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", link_local)
+    with pytest.raises(BindError, match="zone"):
+        resolve_bind("printer.local", allow_remote=True)
+
+
+@pytest.mark.parametrize(
+    ("host", "outcome"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("[]", "empty"),
+        ("\x00", "not a host name"),
+        ("local\x00host", "not a host name"),
+        ("::1%\x1b[31m", "not a host name"),
+        ("local host", "cannot resolve"),
+        ("a" * 254, "not a host name"),
+        ("a" * 64 + ".example", "cannot resolve"),
+        ("127.0.0.1:8000", "cannot resolve"),
+        ("0.0.0.0", "--allow-remote"),
+        ("::", "--allow-remote"),
+        ("::1%", "cannot resolve"),
+    ],
+)
+def test_odd_hosts_are_usage_errors(host: str, outcome: str) -> None:
+    with pytest.raises(BindError, match=outcome):
+        resolve_bind(host, allow_remote=False)
+
+
+@pytest.mark.parametrize("host", [" localhost ", "LOCALHOST", "[::1]", "127.0.0.1"])
+def test_loopback_spellings_listen_on_a_plain_loopback_address(host: str) -> None:
+    bind = resolve_bind(host, allow_remote=False)
+    assert bind.loopback and "%" not in bind.address
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["224.0.0.1", "239.255.255.250", "255.255.255.255", "ff02::1", "[ff05::2]", "::ffff:224.0.0.1"],
+)
+@pytest.mark.parametrize("allow_remote", [False, True])
+def test_a_multicast_or_broadcast_host_is_refused(host: str, allow_remote: bool) -> None:
+    """No browser can connect to one (before, --allow-remote served on 224.0.0.1: to nobody)."""
+    with pytest.raises(BindError, match="multicast or broadcast"):
+        resolve_bind(host, allow_remote=allow_remote)
+
+
+@pytest.mark.parametrize("host", ["fe80::1", "[fe80::fc:ff:fe00:1]", "febf::1"])
+@pytest.mark.parametrize("allow_remote", [False, True])
+def test_an_ipv6_link_local_host_is_refused(host: str, allow_remote: bool) -> None:
+    """It needs a zone to listen on (before: 'Invalid argument', exit 1), and no zone is served."""
+    with pytest.raises(BindError, match="link-local"):
+        resolve_bind(host, allow_remote=allow_remote)
+
+
+@pytest.mark.parametrize("host", ["169.254.1.1", "10.0.0.1", "2001:db8::1"])
+def test_other_remote_hosts_are_still_allowed_with_allow_remote(host: str) -> None:
+    assert not resolve_bind(host, allow_remote=True).loopback
