@@ -64,7 +64,7 @@ from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
 from sim.handrating import accept_rate, hand_rating
-from sim.limits import MAX_EVENTS
+from sim.limits import MAX_EVENTS, MAX_TEXT
 from sim.numbers import stored
 from sim.observing import accept_observe
 from sim.problems import TabletopError
@@ -118,6 +118,7 @@ _NEVER = math.inf
 # plain copies made once per scenario), or read a model's field once, into a local.
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
+_SHOWN: dict[Callable[..., ev.Event], tuple[str, ...]] = {k: v for k, v in ev.SHOWN.items()}
 
 
 class ExerciseError(TabletopError):
@@ -234,6 +235,7 @@ class Exercise:
         "injects",
         "log",
         "max_events",
+        "max_text",
         "open_decisions",
         "outcomes",
         "players",
@@ -245,6 +247,7 @@ class Exercise:
         "scenario",
         "seed",
         "streams",
+        "text_shown",
         "threats",
         "v2",
         "views",
@@ -272,6 +275,10 @@ class Exercise:
         self.events_processed = 0
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
+        self.text_shown = 0
+        """Characters of prose the records carry so far (``ev.SHOWN``); a run stops with
+        BudgetExceeded past ``max_text``."""
+        self.max_text = MAX_TEXT
         self._limits = setup.limits
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
@@ -509,7 +516,7 @@ class Exercise:
         env, due, queue, horizon = self.env, self._due, self._queue, self.horizon
         heap = env._queue  # SimPy's schedule: a heap of (time, priority, id, event)
         on_record, on_decision = stop == "record", stop == "decision"
-        limit = self.max_events
+        limit, text_limit = self.max_events, self.max_text
         opened = self._opened
         dirty = self._dirty  # one set for the run: names changed since the watchers' last check
         while not self.finished:
@@ -522,7 +529,7 @@ class Exercise:
             # One engine step: the instant's own work and queued actions once its events are
             # done, else the next SimPy event, else the end of time.
             steps = self.events_processed = self.events_processed + 1
-            if steps > limit:
+            if steps > limit or self.text_shown > text_limit:
                 self._over_budget()
             if (due or queue) and nxt > env._now:
                 (due or queue).popleft()()
@@ -557,6 +564,14 @@ class Exercise:
     def _over_budget(self) -> None:
         from sim.checks import budget_hint  # what repeats most, named (only when it stops)
 
+        if self.text_shown > self.max_text:
+            from sim.textbudget import text_hint
+
+            raise BudgetExceeded(
+                f"the run stopped at t={self.now:g} after showing {self.text_shown:,} "
+                f"characters of the scenario's text, more than the {self.max_text:,} one run "
+                f"may show: {text_hint(self.records)}"
+            )
         raise BudgetExceeded(
             f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
             f"limit for one run: {budget_hint(self.scenario, self.max_events)}"
@@ -858,6 +873,9 @@ class Exercise:
             _SET_SEQ(event, len(records))
             _SET_TIME(event, float(self.env._now))
             records.append(event)
+            shown = _SHOWN.get(kind)
+            if shown is not None:
+                self.text_shown += sum(len(getattr(event, name)) for name in shown)
         else:
             note = _NOTES.get(kind)
             if note is not None:
