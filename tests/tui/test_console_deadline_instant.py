@@ -48,6 +48,7 @@ class Watch:
         self.app = app
         self.at_deadline: list[tuple[float, str]] = []
         self.defaults_told: list[tuple[float, str]] = []
+        self.warned: list[tuple[float, str]] = []
         refresh, notify = app.refresh_views, app.notify
 
         def refresh_views(*, full: bool = False, alert: bool = False) -> None:
@@ -63,6 +64,8 @@ class Watch:
         def notice(message: str, **kw: object) -> None:
             if kw.get("title") == "Default applied" and app.snapshot is not None:
                 self.defaults_told.append((app.snapshot.now, message))
+            if kw.get("title") == "Paused before a deadline" and app.snapshot is not None:
+                self.warned.append((app.snapshot.now, message))
             notify(message, **kw)  # type: ignore[arg-type]
 
         app.refresh_views = refresh_views  # type: ignore[method-assign]
@@ -128,3 +131,23 @@ async def test_play_never_rests_at_a_deadline_with_its_default_still_to_come() -
         # (other defaults are told at the tick that passed them: the clock did not rest there)
         assert any(at == 12.0 and "Evict" in said for at, said in watch.defaults_told)
         assert console_log(app) == headless_log(scenario)
+
+
+async def test_a_decision_posed_again_is_warned_of_before_each_default() -> None:
+    """The showcase's 'evict' is posed again after its default ('Keep watching') applies. The
+    console paused before its first deadline only: the room's "let it apply" was kept for
+    every later posing, so those defaults applied without the pause the guide promises."""
+    scenario = showcase()
+    app = TabletopApp(scenario, SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        watch = Watch(app)
+        await settle(app, pilot)
+        await step_to_the_end(app, pilot)
+        defaults = deadline_defaults(app)
+        assert [d for _, d in defaults].count("evict") > 1, "evict is no longer posed again"
+        # one pause before each default, with the clock before that default's deadline
+        assert len(watch.warned) == len(defaults)
+        for (warned_at, said), (at, decision) in zip(watch.warned, defaults, strict=True):
+            assert warned_at < at
+            prompt = next(d.prompt for d in scenario.decisions if d.id == decision)
+            assert prompt in said
