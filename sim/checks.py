@@ -325,6 +325,7 @@ def check_references(
             )
 
     _warn_if_huge(report, threats, variables, responses, horizon)
+    _warn_if_wordy(report, injects, decisions)
     check_v2(
         valid,
         expr=expr,
@@ -608,6 +609,33 @@ def budget_hint(scenario: Any, max_events: int) -> str:
     return (
         f"the scenario repeats too much: {what}, about {steps:,.0f} steps over the horizon "
         f"({worst.advice})"
+    )
+
+
+def _warn_if_wordy(
+    report: Reporter, injects: list[tuple[int, Any]], decisions: list[tuple[int, Any]]
+) -> None:
+    """Warn when the prose a run may show (each inject's text once, each decision's prompt
+    each time it may be posed) is more than one run may show: a run would stop early."""
+    from sim.limits import MAX_TEXT
+
+    once = sum(len(inj.text) for _, inj in injects)
+    posed = [
+        (1 + (d.reopen.times if d.reopen is not None else 0), len(d.prompt), i, d)
+        for i, d in decisions
+    ]
+    total = once + sum(times * size for times, size, _, _ in posed)
+    if total <= MAX_TEXT:
+        return
+    times, size, i, d = max(posed, key=lambda p: p[0] * p[1])
+    at: Path_ = ("decisions", i, "reopen") if d.reopen is not None else ("decisions", i, "prompt")
+    report.add(
+        at,
+        f"decision '{d.id}' may be posed {times:,} times with its {size:,}-character prompt: "
+        f"the scenario's text may then come to about {total:,} characters in one run, more "
+        f"than the {MAX_TEXT:,} one run may show: a run would stop early (shorten the prompt, "
+        "or pose it fewer times)",
+        severity="warning",
     )
 
 

@@ -64,7 +64,7 @@ from sim.dynamics import Dynamics, uses_v2
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.expr import ExprError, Expression, Value
 from sim.handrating import accept_rate, hand_rating
-from sim.limits import MAX_EVENTS
+from sim.limits import MAX_EVENTS, MAX_TEXT
 from sim.numbers import stored
 from sim.observing import accept_observe
 from sim.problems import TabletopError
@@ -114,6 +114,9 @@ _NEVER = math.inf
 _OPENED = "\x00a decision opened"
 """Put among the changed names when a decision opens: no name of a scenario (its watchers are
 none), it wakes the stepping loop's look at whether to stop for a decision."""
+_OVER_TEXT = "\x00over the text budget"
+"""Put among the changed names when the records pass ``max_text`` (``text_shown``): it wakes
+the stepping loop's look at the text budget, which ends the run after the step."""
 # MODEL_FIELDS_ARE_SLOW: reading a field of a scenario model (``inj.id``, ``d.deadline``) costs
 # about 350 instructions where a plain object's costs about 15: pydantic's ``BaseModel`` defines
 # ``__getattr__``, and CPython cannot specialise an attribute read on a class that does. The hot
@@ -121,6 +124,7 @@ none), it wakes the stepping loop's look at whether to stop for a decision."""
 # plain copies made once per scenario), or read a model's field once, into a local.
 _SET_SEQ = ev.Event.__dict__["seq"].__set__
 _SET_TIME = ev.Event.__dict__["time"].__set__
+_SHOWN: dict[Callable[..., ev.Event], tuple[str, ...]] = {k: v for k, v in ev.SHOWN.items()}
 
 
 class ExerciseError(TabletopError):
@@ -237,6 +241,7 @@ class Exercise:
         "injects",
         "log",
         "max_events",
+        "max_text",
         "open_decisions",
         "outcomes",
         "players",
@@ -248,6 +253,7 @@ class Exercise:
         "scenario",
         "seed",
         "streams",
+        "text_shown",
         "threats",
         "v2",
         "views",
@@ -275,6 +281,10 @@ class Exercise:
         self.events_processed = 0
         """Engine steps taken so far; a run stops with BudgetExceeded past ``max_events``."""
         self.max_events = MAX_EVENTS
+        self.text_shown = 0
+        """Characters of prose the records carry so far (``ev.SHOWN``); a run stops with
+        BudgetExceeded past ``max_text``."""
+        self.max_text = MAX_TEXT
         self._limits = setup.limits
         self.players: tuple[str, ...] = setup.players
         self._when_words = setup.when_words
@@ -512,7 +522,7 @@ class Exercise:
         env, due, queue, horizon = self.env, self._due, self._queue, self.horizon
         heap = env._queue  # SimPy's schedule: a heap of (time, priority, id, event)
         on_record, on_decision = stop == "record", stop == "decision"
-        limit = self.max_events
+        limit, text_limit = self.max_events, self.max_text
         opened = self._opened
         dirty = self._dirty  # one set for the run: names changed since the watchers' last check,
         # and _OPENED when a decision opened (no name: the watchers pass over it)
@@ -533,9 +543,12 @@ class Exercise:
                         callback(event)
                     if not event._ok and not hasattr(event, "_defused"):
                         _crash(event)
-                    if dirty:  # a watched name changed, or a decision opened (_OPENED)
+                    if dirty:  # a watched name changed, a decision opened, text over budget
                         if not self.finished:
                             steps += self._check_watchers()  # re-checking conditions is work
+                        if self.text_shown > text_limit:
+                            self.events_processed = steps
+                            self._over_budget()
                         if on_decision and self._opened != opened:
                             return
                     if on_record and self.recorded > start:
@@ -572,6 +585,9 @@ class Exercise:
                 if dirty:
                     if not self.finished:
                         steps += self._check_watchers()
+                    if self.text_shown > text_limit:
+                        self.events_processed = steps
+                        self._over_budget()
                     if on_decision and self._opened != opened:
                         return
                 if on_record and self.recorded > start:
@@ -594,6 +610,14 @@ class Exercise:
     def _over_budget(self) -> None:
         from sim.checks import budget_hint  # what repeats most, named (only when it stops)
 
+        if self.text_shown > self.max_text:
+            from sim.textbudget import text_hint
+
+            raise BudgetExceeded(
+                f"the run stopped at t={self.now:g} after showing {self.text_shown:,} "
+                f"characters of the scenario's text, more than the {self.max_text:,} one run "
+                f"may show: {text_hint(self.records)}"
+            )
         raise BudgetExceeded(
             f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
             f"limit for one run: {budget_hint(self.scenario, self.max_events)}"
@@ -895,6 +919,11 @@ class Exercise:
             _SET_SEQ(event, len(records))
             _SET_TIME(event, float(self.env._now))
             records.append(event)
+            shown = _SHOWN.get(kind)
+            if shown is not None:
+                self.text_shown += sum(len(getattr(event, name)) for name in shown)
+                if self.text_shown > self.max_text:  # the stepping loop stops the run
+                    self._dirty.add(_OVER_TEXT)
         else:
             note = _NOTES.get(kind)
             if note is not None:

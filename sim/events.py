@@ -391,6 +391,11 @@ class ParliamentClosed(Event):
     """What the room is told of a dissolution."""
 
 
+SHOWN_FIELDS: tuple[str, ...] = ("text", "prompt", "message", "rationale", "title", "expression")
+"""The fields that carry the scenario's (or a playbook's) prose, of any record that has them:
+what a run's text budget counts (sim.limits.MAX_TEXT)."""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -476,3 +481,11 @@ def _slot_init(cls: type[Event]) -> None:
 
 for _cls in EVENT_TYPES.values():
     _slot_init(_cls)
+
+
+SHOWN: dict[type[Event], tuple[str, ...]] = {
+    cls: names
+    for cls in EVENT_TYPES.values()
+    if (names := tuple(f.name for f in dataclasses.fields(cls) if f.name in SHOWN_FIELDS))
+}
+"""Each record class that carries prose, and its fields that do (see ``SHOWN_FIELDS``)."""

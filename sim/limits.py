@@ -11,3 +11,10 @@ in docs/scenario-format.md)."""
 
 MAX_REPEATS = 10_000
 """A repeating stage runs at most this many times (a hostile file cannot loop forever)."""
+
+MAX_TEXT = 10_000_000
+"""Characters of the scenario's prose one run's records may show (inject texts, decision
+prompts each time they are posed, notification messages, consent refusals, sitting titles and
+texts, playbook rationales, failing expressions): five times the largest file, so a file that
+shows its text again and again (a decision posed again, a notification sent on each choice)
+cannot make a run print far more than itself (see 'Limits' in docs/scenario-format.md)."""

@@ -9,6 +9,11 @@ is the choice to *stop before* it, so the room can still choose. With ``hold=Tru
 function stops before a default would apply, unless that decision is in ``let_default`` (the
 room was told and chose to let it go). Defaults that did apply are listed in ``Stop.defaults``
 so the front end can say so: nothing is decided silently.
+
+A default applies at the end of its deadline's instant, after everything else due then. So
+an advance that stops at something happening at a deadline instant (a record, a decision
+opening) finishes that instant before it returns: the clock never rests at a deadline with
+the decision still open and its default still to come. A held deadline is stopped *before*.
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ def advance(
         return _stop(ex, start, StopReason.DEADLINE, held)
     if target > ex.now or ex.due_now():
         ex.submit(Advance(by=by, to=target, stop="decision"))
+        _finish_deadline_instant(ex, hold, let_default, by)
     return _stop(ex, start, StopReason.TARGET)
 
 
@@ -113,10 +119,30 @@ def next_event(
             ex.submit(Advance(by=by, to=ex.horizon, stop="record"))
         new = ex.records[n:]
         if any(isinstance(r, ev.DecisionOpened) for r in new):
+            _finish_deadline_instant(ex, hold, let_default, by)
             return _stop(ex, start, StopReason.DECISION)
         if controller or any(r.visible_to(ex.players) for r in new):
+            _finish_deadline_instant(ex, hold, let_default, by)
             return _stop(ex, start, StopReason.VISIBLE)
     return _stop(ex, start, StopReason.END)
+
+
+def _finish_deadline_instant(
+    ex: Exercise, hold: bool, let_default: Collection[str], by: str
+) -> None:
+    """If the clock stopped at an open decision's deadline instant, with its default (or a
+    waiting choice) still to apply at the instant's end, finish the instant, as a run does.
+    A default the room has not agreed to let apply (``hold``) is left for the next advance to
+    warn of first."""
+    if ex.finished or not ex.due_now():
+        return
+    now, waiting = ex.now, ex.waiting_choices()
+    due = [od.decision.id for od in ex.open_decisions.values() if od.deadline <= now]
+    if not due:
+        return
+    if hold and any(d not in waiting and d not in let_default for d in due):
+        return
+    ex.submit(Advance(by=by, to=now))
 
 
 def _stop(ex: Exercise, start: int, reason: StopReason, held: OpenDecision | None = None) -> Stop:

@@ -68,12 +68,14 @@ class Limits(FrozenValue):
         "max_nodes",
         "max_scalar_chars",
         "max_aliases",
+        "max_text_chars",
     )
     max_bytes: int
     max_depth: int  # nesting of mappings/sequences
     max_nodes: int  # nodes after expanding aliases (counts what a walker would see)
     max_scalar_chars: int
     max_aliases: int
+    max_text_chars: int  # characters of every value and key, counting each use of an alias
 
     def __init__(
         self,
@@ -82,12 +84,14 @@ class Limits(FrozenValue):
         max_nodes: int = 200_000,
         max_scalar_chars: int = 100_000,
         max_aliases: int = 1_000,
+        max_text_chars: int = 2_000_000,
     ) -> None:
         set_field(self, "max_bytes", max_bytes)
         set_field(self, "max_depth", max_depth)
         set_field(self, "max_nodes", max_nodes)
         set_field(self, "max_scalar_chars", max_scalar_chars)
         set_field(self, "max_aliases", max_aliases)
+        set_field(self, "max_text_chars", max_text_chars)
 
 
 DEFAULT_LIMITS = Limits()
@@ -232,33 +236,35 @@ def _prescan_events(text: str, limits: Limits) -> tuple[tuple[Mark, str] | None,
     Syntax errors are left for the build pass, which reports them with everything before them.
     """
     too_deep = f"nesting is deeper than {limits.max_depth} levels"
-    stack: list[list[Any]] = []  # per open collection: [first node, anchor, height of children]
-    anchors: dict[str, tuple[int, int]] = {}  # complete anchor -> (nodes, height)
-    nodes = aliases = documents = 0
+    stack: list[list[Any]] = []  # per open collection: [first node, anchor, height, first char]
+    anchors: dict[str, tuple[int, int, int]] = {}  # complete anchor -> (nodes, height, chars)
+    nodes = aliases = documents = chars = 0
     loader = _Loader(text)
     try:
         while (event := loader.get_event()) is not None:
             breach = None
             if isinstance(event, yaml.ScalarEvent):
                 nodes += 1
+                chars += len(event.value)
                 if len(event.value) > limits.max_scalar_chars:
                     breach = f"a value is longer than {limits.max_scalar_chars:,} characters"
                 if event.anchor is not None:
-                    anchors[event.anchor] = (1, 0)
+                    anchors[event.anchor] = (1, 0, len(event.value))
             elif isinstance(event, yaml.CollectionStartEvent):
                 breach = too_deep if len(stack) >= limits.max_depth else None
-                stack.append([nodes, event.anchor, 0])
+                stack.append([nodes, event.anchor, 0, chars])
                 nodes += 1
             elif isinstance(event, yaml.CollectionEndEvent):
-                first, anchor, height = stack.pop()
+                first, anchor, height, first_char = stack.pop()
                 if stack and stack[-1][2] <= height:
                     stack[-1][2] = height + 1
                 if anchor is not None:
-                    anchors[anchor] = (nodes - first, height + 1)
+                    anchors[anchor] = (nodes - first, height + 1, chars - first_char)
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
-                size, height = anchors.get(event.anchor or "", (1, 0))
+                size, height, length = anchors.get(event.anchor or "", (1, 0, 0))
                 nodes += size
+                chars += length
                 if stack and stack[-1][2] < height:
                     stack[-1][2] = height
                 if aliases > limits.max_aliases:
@@ -269,6 +275,11 @@ def _prescan_events(text: str, limits: Limits) -> tuple[tuple[Mark, str] | None,
                 documents += 1
             if nodes > limits.max_nodes and breach is None:
                 breach = f"the file has more than {limits.max_nodes:,} values (counting alias uses)"
+            if chars > limits.max_text_chars and breach is None:
+                breach = (
+                    f"the file's text is longer than {limits.max_text_chars:,} characters "
+                    "(counting alias uses)"
+                )
             if breach is not None:
                 return (_mark(event), breach), None
             if documents > 1 or isinstance(event, yaml.StreamEndEvent):

@@ -86,8 +86,9 @@ class EngineDriver:
         self.scenario = scenario
         self.exercise = Exercise(scenario, seed) if exercise is None else exercise
         self.hold_defaults = hold_defaults
-        self.let_default: set[str] = set()
-        """Decisions whose deadline the room was warned of: their defaults may now apply."""
+        self.let_default: set[tuple[str, float]] = set()
+        """The deadlines the room was warned of (decision, deadline): their defaults may now
+        apply. A decision posed again has a new deadline, and the room is warned of it too."""
         self.last_stop: Stop | None = None
 
     def clock(self, t: float) -> datetime:
@@ -126,9 +127,7 @@ class EngineDriver:
         with self._lock:
             ex = self.exercise
             return self._after(
-                pacing.advance(
-                    ex, ex.now + dt, hold=self.hold_defaults, let_default=self.let_default
-                )
+                pacing.advance(ex, ex.now + dt, hold=self.hold_defaults, let_default=self._let())
             )
 
     def step(self, controller: bool) -> list[ev.Event]:
@@ -139,13 +138,18 @@ class EngineDriver:
                     self.exercise,
                     controller=controller,
                     hold=self.hold_defaults,
-                    let_default=self.let_default,
+                    let_default=self._let(),
                 )
             )
 
+    def _let(self) -> set[str]:
+        """The open decisions whose present deadline the room was warned of."""
+        posed = self.exercise.open_decisions
+        return {d for d, at in self.let_default if d in posed and posed[d].deadline == at}
+
     def _after(self, stop: Stop) -> list[ev.Event]:
         if stop.deadline is not None:
-            self.let_default.add(stop.deadline.decision.id)
+            self.let_default.add((stop.deadline.decision.id, stop.deadline.deadline))
         self.last_stop = stop
         return list(stop.records)
 

@@ -81,10 +81,11 @@ FROZEN_VALUES: list[tuple[type, Any, list[tuple[Any, ...]]]] = [
                 ("max_nodes", int, F(default=200_000)),
                 ("max_scalar_chars", int, F(default=100_000)),
                 ("max_aliases", int, F(default=1_000)),
+                ("max_text_chars", int, F(default=2_000_000)),
             ],
             frozen=True,
         ),
-        [(), (10,), (2_000_000, 64, 200_000, 100_000, 1_000), (1, 2, 3, 4, 5)],
+        [(), (10,), (2_000_000, 64, 200_000, 100_000, 1_000, 2_000_000), (1, 2, 3, 4, 5, 6)],
     ),
 ]
 
@@ -122,7 +123,7 @@ def test_frozen_values_behave_as_their_dataclasses(
 
 def test_keywords_and_defaults_are_as_before() -> None:
     assert Problem(path="p", line=1, col=2, message="m") == Problem("p", 1, 2, "m", "error")
-    assert Limits(max_depth=2) == Limits(2_000_000, 2, 200_000, 100_000, 1_000)
+    assert Limits(max_depth=2) == Limits(2_000_000, 2, 200_000, 100_000, 1_000, 2_000_000)
     assert NameSpec(kind="number").values == frozenset()
     assert sorted([Problem("b", 1, 1, "x"), Problem("a", 9, 9, "x")])[0].path == "a"
 

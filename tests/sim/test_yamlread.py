@@ -195,6 +195,21 @@ def test_node_limit_counts_alias_uses() -> None:
     ]
 
 
+def test_text_limit_counts_alias_uses() -> None:
+    """Keys and values, each alias use adding its anchor's text: a long text aliased by many
+    values is refused at the use that passes the limit (without aliases the text is never
+    longer than the file)."""
+    limits = Limits(max_text_chars=20)
+    assert read_yaml_text("a: &a [abcd, ef]\nb: *a\n", limits=limits).data["b"] == ["abcd", "ef"]
+    # a, abcd, ef, b, and the alias: 6 more = 1 + 4 + 2 + 1 + 6 = 14
+    assert problems("a: &a [abcd, ef]\nb: *a\nc: *a\n", limits) == [
+        "t.yaml:3:4: the file's text is longer than 20 characters (counting alias uses)"
+    ]
+    assert problems("a: &a abcdefghij\nb: *a\nc: *a\n", limits) == [
+        "t.yaml:2:4: the file's text is longer than 20 characters (counting alias uses)"
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -11,9 +11,11 @@ from textual.widgets import OptionList
 from tui_helpers import QUICKSTART, ROOT, press, settle, text_of, wait_for
 
 from sim import events as ev
+from sim.commands import Advance
 from sim.loader import load_scenario, load_scenario_text
 from sim.schema import Scenario
 from tui.app import TabletopApp
+from tui.driver import EngineDriver
 from tui.screens.dialogs import AdjustDialog
 from tui.screens.rationale import RationaleDialog
 from tui.widgets.dashboard import VariableRow
@@ -23,6 +25,7 @@ from tui.widgets.msel import MselPanel
 
 SIZE = (120, 40)
 SHOWCASE = ROOT / "scenarios" / "showcase.yaml"
+EVICT_DEADLINE = 12.0
 
 
 def showcase() -> Scenario:
@@ -36,19 +39,31 @@ def at_deadline(app: TabletopApp) -> list[str]:
     return [od.decision.id for od in snap.open_decisions if od.deadline <= snap.now]
 
 
+def rest_at_evicts_deadline(driver: EngineDriver) -> list[ev.Event]:
+    """Move the clock as an earlier console did (a session it saved resumes so): one record at
+    a time, to the deadline instant of 'evict', leaving the instant unfinished."""
+    ex = driver.exercise
+    start = len(ex.records)
+    for _ in range(200):
+        od = ex.open_decisions.get("evict")
+        if od is not None and od.deadline <= ex.now and ex.due_now():
+            break
+        ex.submit(Advance(to=EVICT_DEADLINE, stop="record"))
+    return ex.records[start:]
+
+
 async def test_a_decision_at_its_deadline_instant_is_not_offered_for_choosing() -> None:
-    """The showcase, stepped with n: after the warning before the deadline of 'evict', the
-    next step stops at the deadline instant itself (an inject arrives then), before the
-    default is applied at the instant's end. The engine refuses a choice then, so the panel
-    must not offer one: it says the default applies, and a number key opens no dialog."""
+    """The showcase with the clock at the deadline instant of 'evict' (an inject arrives
+    then), before the default is applied at the instant's end: the console no longer stops
+    there, but a session saved by an earlier version resumes there. The engine refuses a
+    choice then, so the panel must not offer one: it says the default applies, and a number
+    key opens no dialog."""
     app = TabletopApp(showcase(), 2018)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        for _ in range(30):
-            if at_deadline(app):
-                break
-            await press(app, pilot, "n")
-        assert at_deadline(app) == ["evict"], "the showcase no longer stops at a deadline"
+        app.submit(rest_at_evicts_deadline, "advance")
+        await settle(app, pilot)
+        assert at_deadline(app) == ["evict"], "the showcase no longer reaches that deadline"
         snap = app.snapshot
         assert snap is not None
         ids = [od.decision.id for od in snap.open_decisions]
