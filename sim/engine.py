@@ -543,27 +543,8 @@ class Exercise:
                         callback(event)
                     if not event._ok and not hasattr(event, "_defused"):
                         _crash(event)
-                    if dirty:  # a watched name changed, a decision opened, text over budget
-                        if not self.finished:
-                            steps += self._check_watchers()  # re-checking conditions is work
-                        if self.text_shown > text_limit:
-                            self.events_processed = steps
-                            self._over_budget()
-                        if on_decision and self._opened != opened:
-                            return
-                    if on_record and self.recorded > start:
-                        return
-                    continue
-                work = due or queue
-                if work and nxt > env._now:
-                    if before and not (nxt < t or env._now < t):
-                        return
-                    steps += 1
-                    if steps > limit:
-                        self.events_processed = steps
-                        self._over_budget()
-                    work.popleft()()
                 else:
+                    work = due or queue
                     if before:
                         if not (nxt < t or (work and env._now < t)):
                             return
@@ -573,18 +554,20 @@ class Exercise:
                     if steps > limit:
                         self.events_processed = steps
                         self._over_budget()
-                    if nxt >= horizon:
+                    if work and nxt > env._now:
+                        work.popleft()()
+                    elif nxt >= horizon:
                         self._end(END_HORIZON)
-                    else:  # what SimPy's Environment.step does, without the call
+                    else:  # an event at the target, or before the instant's work
                         env._now, _, _, event = heappop(heap)
                         callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                         for callback in callbacks:
                             callback(event)
                         if not event._ok and not hasattr(event, "_defused"):
                             _crash(event)
-                if dirty:
+                if dirty:  # a watched name changed, a decision opened, text over budget
                     if not self.finished:
-                        steps += self._check_watchers()
+                        steps += self._check_watchers()  # re-checking conditions is work too
                     if self.text_shown > text_limit:
                         self.events_processed = steps
                         self._over_budget()
