@@ -109,6 +109,25 @@ CREATE TABLE plan_rows (
 MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """``MIGRATIONS[n]`` takes a store from schema version n to n + 1."""
 
+_V1_AS_V2 = """
+CREATE TEMP VIEW sessions AS SELECT id, scenario_id, scenario_path, scenario_text,
+    scenario_sha256, seed, created, last_activity, status, '' AS engine_version,
+    1 AS scenario_format, 1 AS command_format, '[]' AS players, 'console' AS origin,
+    NULL AS parent_id, NULL AS branch_seq
+    FROM main.sessions;
+CREATE TEMP VIEW commands AS SELECT session_id, seq, at, kind, body, 0 AS undone,
+    0 AS refused, '' AS wall
+    FROM main.commands;
+CREATE TEMP TABLE metadata (session_id INTEGER, key TEXT, value TEXT);
+CREATE TEMP TABLE plan_rows (session_id INTEGER, row INTEGER, objective TEXT, issue TEXT,
+    action TEXT, owner TEXT, due TEXT);
+"""
+
+READ_AS_CURRENT: dict[int, str] = {1: _V1_AS_V2}
+"""For a store of schema version n this user may not write (so cannot upgrade): temporary
+views (in this connection only) that read it as :data:`MIGRATIONS` would leave it, with the
+defaults of their columns. Add one (or change this one) when SCHEMA_VERSION changes."""
+
 
 # --- records ------------------------------------------------------------------------------------
 
@@ -373,7 +392,9 @@ class SessionStore:
                     f"{version}; this tabletop knows up to {SCHEMA_VERSION}): upgrade tabletop"
                 )
             if self.readonly:
-                if version < SCHEMA_VERSION:
+                if version < SCHEMA_VERSION and self._seen is not None:
+                    self._read_as_current(version, shown)
+                elif version < SCHEMA_VERSION:
                     raise StoreError(
                         f"the session store {shown} is from an older tabletop (schema {version}):"
                         " open it once for writing (e.g. `tabletop sessions`) to upgrade it"
@@ -384,6 +405,20 @@ class SessionStore:
             conn.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 self._migrate()
+
+    def _read_as_current(self, version: int, shown: str) -> None:
+        """Read an older store this user may not write (so cannot upgrade) as if it were
+        upgraded: this connection's own temporary views show its tables as the migrations
+        would leave them (nothing is written to the store)."""
+        if version not in READ_AS_CURRENT:
+            raise StoreError(
+                f"the session store {shown} is from an older tabletop (schema {version}) and "
+                "read-only for you: it must be upgraded by someone who may write it (any "
+                "session command of theirs, e.g. `tabletop sessions`, upgrades it)"
+            )
+        self._conn.execute("PRAGMA temp_store = MEMORY")
+        for statement in _statements(READ_AS_CURRENT[version]):
+            self._conn.execute(statement)
 
     def _not_a_store(self, shown: str, *, empty: bool) -> StoreError:
         if empty:

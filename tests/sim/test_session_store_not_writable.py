@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -19,12 +20,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_session_store import V1_FIXTURE
 
 import sim.session.store as store_module
 from sim.bundled import resolve
 from sim.session.journal import start_session
 from sim.session.resume import load_text, resume_session
-from sim.session.store import SessionStore, StoreError
+from sim.session.store import SCHEMA_VERSION, SessionStore, StoreError
 from sim.session.watch import Follower
 from tui.cli import main
 
@@ -35,7 +37,11 @@ READERS = [
     ("report", "1", "--format", "md"),
     ("report", "1", "--format", "json", "--audience", "controller"),
     ("watch", "1", "--plain"),
+    ("compare", "1", "1"),
+    ("compare", "1", "1", "--format", "json"),
 ]
+
+LISTERS = [("sessions",), ("sessions", "--format", "json")]
 
 WRITERS = [
     ("branch", "1", "--at", "answer_ally", "--option", "deny"),
@@ -109,6 +115,70 @@ def test_a_reader_makes_no_file_beside_a_store_it_may_not_write(
     only_readable.clear()
     with SessionStore.open(store, readonly=True) as reader:  # a store this user may write
         assert not reader.snapshot
+
+
+@pytest.mark.parametrize("args", LISTERS, ids=lambda a: " ".join(a))
+def test_sessions_lists_a_store_this_user_may_not_write(
+    args: tuple[str, ...], tmp_path: Path, only_readable: set[Path]
+) -> None:
+    """`sessions` opens a store for writing where it may (to upgrade an older one); on a store
+    this user may only read, it lists it as it is."""
+    store = _recorded_store(tmp_path)
+    expected = CliRunner().invoke(main, [*args, "--store", str(store)])
+    assert expected.exit_code == 0, expected.stderr
+    before = store.read_bytes()
+    only_readable.add(store.resolve())
+    result = CliRunner().invoke(main, [*args, "--store", str(store)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected.stdout
+    assert _folder(tmp_path) == ["s.sqlite3"]
+    assert store.read_bytes() == before
+
+
+def _v1_store(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_FIXTURE)
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("args", [*LISTERS, ("compare", "1", "1", "--format", "json")])
+def test_an_older_store_this_user_may_not_write_is_read_as_upgraded_and_left_as_it_is(
+    args: tuple[str, ...], tmp_path: Path, only_readable: set[Path]
+) -> None:
+    """An older store (schema 1) cannot be upgraded by a user who may not write it: it is read
+    as the upgrade would leave it, and left as it is."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "shared").mkdir()
+    mine = _v1_store(tmp_path / "mine" / "s.sqlite3")
+    shared = _v1_store(tmp_path / "shared" / "s.sqlite3")
+    before = shared.read_bytes()
+    only_readable.add(shared.resolve())
+    upgraded = CliRunner().invoke(main, [*args, "--store", str(mine)])
+    result = CliRunner().invoke(main, [*args, "--store", str(shared)])
+    assert result.exit_code == upgraded.exit_code, (result.stderr, upgraded.stderr)
+    assert result.stdout == upgraded.stdout
+    assert result.stderr.replace(str(shared), "S") == upgraded.stderr.replace(str(mine), "S")
+    assert shared.read_bytes() == before
+    assert _folder(tmp_path / "shared") == ["s.sqlite3"]
+    assert SessionStore.open(mine).schema_version == SCHEMA_VERSION
+    conn = sqlite3.connect(f"{shared.as_uri()}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_an_older_store_this_tabletop_cannot_read_as_upgraded_says_who_must_upgrade_it(
+    tmp_path: Path, only_readable: set[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "READ_AS_CURRENT", {})
+    shared = _v1_store(tmp_path / "s.sqlite3")
+    before = shared.read_bytes()
+    only_readable.add(shared.resolve())
+    result = CliRunner().invoke(main, ["sessions", "--store", str(shared)])
+    assert result.exit_code == 1
+    assert "must be upgraded by someone who may write it" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert shared.read_bytes() == before
 
 
 @pytest.mark.parametrize("args", WRITERS, ids=lambda a: " ".join(a))
@@ -268,6 +338,10 @@ def test_as_another_user_reading_commands_read_and_writing_ones_refuse() -> None
             done = tabletop(*args)
             assert done.returncode == 0, done.stderr
             assert "cooperate" in done.stdout
+        for args in LISTERS:
+            done = tabletop(*args)
+            assert done.returncode == 0, done.stderr
+            assert "quickstart" in done.stdout
         for args in WRITERS:
             done = tabletop(*args)
             assert done.returncode == 1, done.stderr
