@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -63,8 +64,9 @@ def open_store(
     from sim.session.location import store_path
 
     path = store_path(option)
-    if upgrade and path.is_file() and not stores.writable_here(path):
-        readonly = True
+    if upgrade:
+        with suppress(OSError):  # a name too long, say: opening says what is wrong
+            readonly = path.is_file() and not stores.writable_here(path)
     store = stores.SessionStore.open(path, readonly=readonly)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
