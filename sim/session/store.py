@@ -937,10 +937,18 @@ def writable_here(path: Path) -> bool:
     '-wal' and '-shm' files). The one place tabletop asks, so tests can stand in for a user
     without permission (root may write anything)."""
     effective = os.access in os.supports_effective_ids
-    folder = path.parent
-    return os.access(path, os.W_OK, effective_ids=effective) and os.access(
-        folder, os.W_OK | os.X_OK, effective_ids=effective
+    target = _target(path)  # SQLite makes its files beside the file a link points to
+    return os.access(target, os.W_OK, effective_ids=effective) and os.access(
+        target.parent, os.W_OK | os.X_OK, effective_ids=effective
     )
+
+
+def _target(path: Path) -> Path:
+    """The file path names, a link followed (where SQLite makes its '-wal' and '-shm')."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: SQLite's own error says so
+        return path
 
 
 def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
@@ -999,10 +1007,15 @@ def _signature(path: Path) -> _Files:
 
 
 def _companions(path: Path) -> list[Path]:
-    """SQLite's '-wal' and '-shm' files of the store at path, those that exist."""
+    """SQLite's '-wal' and '-shm' files of the store at path, those that exist (beside the
+    file a link points to, where SQLite makes them)."""
+    target = _target(path)
     return [
         companion
-        for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        for companion in (
+            target.with_name(target.name + "-wal"),
+            target.with_name(target.name + "-shm"),
+        )
         if companion.exists()
     ]
 

@@ -54,21 +54,16 @@ def _folder(path: Path) -> list[str]:
     return sorted(p.name for p in path.iterdir())
 
 
+def _record(store: Path) -> None:
+    """A finished headless run saved in store as session 1 (the room cooperates)."""
+    args = ["run", "quickstart", "--record", "--playbook", "quickstart--cooperate"]
+    result = CliRunner().invoke(main, [*args, "--store", str(store)])
+    assert result.exit_code == 0, result.stderr
+
+
 def _recorded_store(tmp_path: Path) -> Path:
     store = tmp_path / "s.sqlite3"
-    result = CliRunner().invoke(
-        main,
-        [
-            "run",
-            "quickstart",
-            "--record",
-            "--playbook",
-            "quickstart--cooperate",
-            "--store",
-            str(store),
-        ],
-    )
-    assert result.exit_code == 0, result.stderr
+    _record(store)
     assert _folder(tmp_path) == ["s.sqlite3"]
     return store
 
@@ -307,19 +302,7 @@ def test_as_another_user_reading_commands_read_and_writing_ones_refuse() -> None
     try:
         folder.chmod(0o755)
         store = folder / "s.sqlite3"
-        result = CliRunner().invoke(
-            main,
-            [
-                "run",
-                "quickstart",
-                "--record",
-                "--playbook",
-                "quickstart--cooperate",
-                "--store",
-                str(store),
-            ],
-        )
-        assert result.exit_code == 0, result.stderr
+        _record(store)
         store.chmod(0o444)
         folder.chmod(0o555)
         env = {**os.environ, "HOME": "/tmp"}
@@ -395,4 +378,87 @@ def test_as_another_user_a_killed_console_s_last_commands_are_read() -> None:
         assert _folder(folder) == left
     finally:
         folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+# --- a store named through a link: SQLite makes its files beside the file linked to ----------
+
+
+def test_a_reader_through_a_link_follows_the_console_writing_the_file_linked_to(
+    tmp_path: Path, only_readable: set[Path]
+) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "mine").mkdir()
+    target = tmp_path / "shared" / "s.sqlite3"
+    link = tmp_path / "mine" / "link.sqlite3"
+    link.symlink_to(target)
+    text = QUICKSTART.read_text(encoding="utf-8")
+    writer = SessionStore.open(target)
+    ex = start_session(writer, load_text(text, str(QUICKSTART)), text, QUICKSTART, 5)
+    ex.run_until_decision()
+    only_readable.add(target.resolve())
+    try:
+        with SessionStore.open(link, readonly=True) as reader:
+            assert not reader.snapshot  # the console's '-wal' and '-shm' are beside the target
+            follower = Follower(reader, 1)
+            follower.poll()
+            ex.decide("answer_ally", "acknowledge", by="players")
+            assert follower.poll() is not None
+            assert len(follower.exercise.command_log) == len(ex.command_log)
+    finally:
+        writer.close()
+
+
+def test_a_reader_through_a_link_leaves_the_folder_linked_to_as_it_found_it(
+    tmp_path: Path,
+) -> None:
+    store = _recorded_store(tmp_path)
+    (tmp_path / "mine").mkdir()
+    link = tmp_path / "mine" / "link.sqlite3"
+    link.symlink_to(store)
+    result = CliRunner().invoke(main, ["report", "1", "--format", "md", "--store", str(link)])
+    assert result.exit_code == 0, result.stderr
+    assert _folder(tmp_path) == ["mine", "s.sqlite3"]
+    assert _folder(tmp_path / "mine") == ["link.sqlite3"]
+
+
+def test_as_another_user_a_link_to_a_store_in_a_folder_they_may_not_write_is_read() -> None:
+    """The store itself is writable by anyone, but its folder is not: a link to it from a
+    folder this user may write is still a store this user may only read."""
+    prefix = _as_nobody()
+    if prefix is None:
+        pytest.skip("cannot run this Python as user nobody here (setpriv, permissions)")
+    folder = Path(tempfile.mkdtemp(prefix="tabletop-ro-"))
+    try:
+        folder.chmod(0o755)
+        (folder / "shared").mkdir()
+        (folder / "mine").mkdir()
+        store = folder / "shared" / "s.sqlite3"
+        _record(store)
+        store.chmod(0o666)
+        (folder / "shared").chmod(0o555)
+        (folder / "mine").chmod(0o777)
+        link = folder / "mine" / "link.sqlite3"
+        link.symlink_to(store)
+
+        def tabletop(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*prefix, sys.executable, "-m", "tui", *args, "--store", str(link)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd="/",
+                env={**os.environ, "HOME": "/tmp"},
+            )
+
+        done = tabletop(*READERS[0])
+        assert done.returncode == 0, done.stderr
+        assert "cooperate" in done.stdout
+        done = tabletop(*WRITERS[0])
+        assert done.returncode == 1, done.stderr
+        assert "read-only for you" in done.stderr
+        assert _folder(folder / "shared") == ["s.sqlite3"]
+        assert _folder(folder / "mine") == ["link.sqlite3"]
+    finally:
+        (folder / "shared").chmod(0o755)
         shutil.rmtree(folder)
