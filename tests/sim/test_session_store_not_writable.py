@@ -100,7 +100,7 @@ def test_a_reader_makes_no_file_beside_a_store_it_may_not_write(
     tmp_path: Path, only_readable: set[Path]
 ) -> None:
     """SQLite's '-shm' file cannot be made in a folder this user may not write: the reader
-    never tries to (it reads the store as it stands), and says it does."""
+    never tries to: it reads the store as it stands (its `snapshot`)."""
     store = _recorded_store(tmp_path)
     only_readable.add(store.resolve())
     with SessionStore.open(store, readonly=True) as reader:
