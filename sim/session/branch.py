@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from sim.commands import Decide
 from sim.engine import ExerciseError
 from sim.safetext import printable
-from sim.schema import UNDECIDED
+from sim.schema import UNDECIDED, Scenario
 from sim.session.journal import Journal, RecordedExercise
 from sim.session.resume import saved_scenario
-from sim.session.store import SessionStore, StoreError
+from sim.session.store import SessionStore, StoredCommand, StoreError
 
 
 @dataclass(slots=True)
@@ -55,10 +55,7 @@ def branch_session(
             f"its options: {', '.join(options)}"
         )
     commands = store.commands(info.id)
-    chosen = next(
-        (c for c in commands if isinstance(c.command, Decide) and c.command.decision == decision),
-        None,
-    )
+    chosen = _first_choice(scenario, info.seed, commands, decision)
     parent_option = chosen.command.option if chosen and isinstance(chosen.command, Decide) else ""
     if parent_option == option:
         raise StoreError(
@@ -103,3 +100,22 @@ def branch_session(
     exercise.submit(Decide(decision=decision, option=option, by=by, rationale="what-if branch"))
     exercise.settle()
     return Branch(sid, info.id, exercise, decision, option, parent_option)
+
+
+def _first_choice(
+    scenario: Scenario, seed: int, commands: list[StoredCommand], decision: str
+) -> StoredCommand | None:
+    """The parent's choice of decision: the first decide for it that took effect.
+
+    A decide the engine refused, saved but never marked refused (a console killed between the
+    two writes), is in the commands too: replay tells the two apart, as resuming does.
+    """
+    probe = RecordedExercise(scenario, seed)
+    for stored in commands:
+        try:
+            probe.submit(stored.command)
+        except ExerciseError:
+            continue
+        if isinstance(stored.command, Decide) and stored.command.decision == decision:
+            return stored
+    return None

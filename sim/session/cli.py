@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -51,12 +52,22 @@ def store_option(func: F) -> F:
     )(func)
 
 
-def open_store(option: str | None, *, readonly: bool = False) -> SessionStore:
-    """Open the store a command was given; it is closed when the command ends."""
-    from sim.session.location import store_path
-    from sim.session.store import SessionStore
+def open_store(
+    option: str | None, *, readonly: bool = False, upgrade: bool = False
+) -> SessionStore:
+    """Open the store a command was given; it is closed when the command ends.
 
-    store = SessionStore.open(store_path(option), readonly=readonly)
+    With upgrade, for a command that only reads: open it for writing where this user may
+    (an older store is upgraded), else read it as it is (a store shared read-only).
+    """
+    from sim.session import store as stores
+    from sim.session.location import store_path
+
+    path = store_path(option)
+    if upgrade:
+        with suppress(OSError):  # a name too long, say: opening says what is wrong
+            readonly = path.is_file() and not stores.writable_here(path)
+    store = stores.SessionStore.open(path, readonly=readonly)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(store.close)
@@ -99,7 +110,7 @@ def sessions_text(rows: list[SessionInfo]) -> str:
 @clear_errors
 def sessions(store: str | None, fmt: str) -> None:
     """List saved sessions: id, scenario, start, last activity, status, decisions made."""
-    with open_store(store) as st:
+    with open_store(store, upgrade=True) as st:
         rows = st.sessions()
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2))
@@ -209,7 +220,7 @@ def compare(a: str, b: str, fmt: str, store: str | None) -> None:
     """Where the timelines of sessions A and B diverge, and how they differ at the end."""
     from sim.session.compare import compare_sessions
 
-    with open_store(store) as st:
+    with open_store(store, upgrade=True) as st:
         result = compare_sessions(st, a, b)
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 

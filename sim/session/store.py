@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.commands import COMMAND_FORMAT, Command, CommandError, command_from_json, command_to_json
 from sim.leftovers import remove_stale_files
@@ -114,6 +114,25 @@ CREATE TABLE plan_rows (
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """``MIGRATIONS[n]`` takes a store from schema version n to n + 1."""
+
+_V1_AS_V2 = """
+CREATE TEMP VIEW sessions AS SELECT id, scenario_id, scenario_path, scenario_text,
+    scenario_sha256, seed, created, last_activity, status, '' AS engine_version,
+    1 AS scenario_format, 1 AS command_format, '[]' AS players, 'console' AS origin,
+    NULL AS parent_id, NULL AS branch_seq
+    FROM main.sessions;
+CREATE TEMP VIEW commands AS SELECT session_id, seq, at, kind, body, 0 AS undone,
+    0 AS refused, '' AS wall
+    FROM main.commands;
+CREATE TEMP TABLE metadata (session_id INTEGER, key TEXT, value TEXT);
+CREATE TEMP TABLE plan_rows (session_id INTEGER, row INTEGER, objective TEXT, issue TEXT,
+    action TEXT, owner TEXT, due TEXT);
+"""
+
+READ_AS_CURRENT: dict[int, str] = {1: _V1_AS_V2}
+"""For a store of schema version n this user may not write (so cannot upgrade): temporary
+views (in this connection only) that read it as :data:`MIGRATIONS` would leave it, with the
+defaults of their columns. Add one (or change this one) when SCHEMA_VERSION changes."""
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -259,6 +278,16 @@ class SessionStore:
         self._tidy = False
         """Read-only, and the store had no '-wal'/'-shm' files when opened: on closing, let
         SQLite remove the ones this connection made (see :func:`_remove_companions`)."""
+        self.snapshot = False
+        """Read as it stands (SQLite's ``immutable``): this user may not write the store or
+        its folder, and no console had it open when it was opened, so SQLite could make no
+        '-shm' file to follow one with. :meth:`data_version` opens it again when its files
+        change (another user's console opens it, or saves), so a follower still follows."""
+        self._seen: _Files | None = None
+        """A store this user may not write: its files as last opened (:func:`_signature`)."""
+        self._timeout = DEFAULT_TIMEOUT
+        self._opened = 0
+        """How many times the store was opened again (:meth:`data_version`)."""
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -276,6 +305,14 @@ class SessionStore:
             raise StoreError(f"the session store {shown} is not a regular file: use --store FILE")
         if readonly and not p.exists():
             raise StoreError(f"there is no session store at {shown}")
+        shared = p.exists() and not writable_here(p)
+        if shared and not readonly:
+            raise StoreError(
+                f"the session store {shown} is read-only for you (you may not write the file "
+                "or its folder): `tabletop report`, `watch`, `sessions` and `compare` read it; "
+                f"to play, resume or branch, use --store PATH or {_env_hint()} to choose a "
+                "file you can write"
+            )
         if not readonly:  # what a kill left while a store was being made here (sim.leftovers)
             remove_stale_files(p.parent, temporary_prefix(p.name), _ENDINGS, _TEMPORARY_ID)
         if not readonly and not p.exists():
@@ -287,16 +324,13 @@ class SessionStore:
                     f"{exc.strerror or exc}; use --store PATH or {_env_hint()}"
                 ) from None
             cls._create(p, timeout)
-        tidy = readonly and not any(_companions(p))
+        tidy = readonly and not shared and not any(_companions(p))
+        snapshot = False
         try:
-            if readonly:
-                conn = sqlite3.connect(
-                    f"{p.resolve().as_uri()}?mode=ro",
-                    uri=True,
-                    timeout=timeout,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
+            if shared:
+                conn, snapshot = _connect_shared(p, timeout)
+            elif readonly:
+                conn = _connect_read_only(p, timeout)
             else:
                 conn = sqlite3.connect(
                     p, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -305,6 +339,10 @@ class SessionStore:
             raise _translate(exc, p, "open") from None
         store = cls(p, conn, readonly=readonly)
         store._tidy = tidy
+        store._timeout = timeout
+        if shared:
+            store.snapshot = snapshot
+            store._seen = _signature(p)
         try:
             store._prepare(timeout)
         except BaseException:
@@ -361,7 +399,9 @@ class SessionStore:
                     f"{version}; this tabletop knows up to {SCHEMA_VERSION}): upgrade tabletop"
                 )
             if self.readonly:
-                if version < SCHEMA_VERSION:
+                if version < SCHEMA_VERSION and self._seen is not None:
+                    self._read_as_current(version, shown)
+                elif version < SCHEMA_VERSION:
                     raise StoreError(
                         f"the session store {shown} is from an older tabletop (schema {version}):"
                         " open it once for writing (e.g. `tabletop sessions`) to upgrade it"
@@ -372,6 +412,20 @@ class SessionStore:
             conn.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 self._migrate()
+
+    def _read_as_current(self, version: int, shown: str) -> None:
+        """Read an older store this user may not write (so cannot upgrade) as if it were
+        upgraded: this connection's own temporary views show its tables as the migrations
+        would leave them (nothing is written to the store)."""
+        if version not in READ_AS_CURRENT:
+            raise StoreError(
+                f"the session store {shown} is from an older tabletop (schema {version}) and "
+                "read-only for you: it must be upgraded by someone who may write it (any "
+                "session command of theirs, e.g. `tabletop sessions`, upgrades it)"
+            )
+        self._conn.execute("PRAGMA temp_store = MEMORY")
+        for statement in _statements(READ_AS_CURRENT[version]):
+            self._conn.execute(statement)
 
     def _not_a_store(self, shown: str, *, empty: bool) -> StoreError:
         if empty:
@@ -675,8 +729,38 @@ class SessionStore:
         return int(rows[0][0]), int(rows[0][1])
 
     def data_version(self) -> int:
-        """SQLite's data_version: changes when another connection commits to the file."""
-        return int(self._read("PRAGMA data_version")[0][0])
+        """Changes when another connection commits to the file (SQLite's data_version), and
+        when a store this user may only read is opened again because its files changed."""
+        if self._seen is not None:
+            self._open_again_if_changed()
+        version = int(self._read("PRAGMA data_version")[0][0])
+        return (self._opened << 32) + (version & 0xFFFFFFFF)
+
+    def _open_again_if_changed(self) -> None:
+        """A store this user may only read, whose files changed since it was opened (another
+        user's console opened it, saved in it, or closed it): open it again, so a snapshot
+        becomes a connection that follows that console through its '-wal' and '-shm' files
+        (or a fresh snapshot of what it saved)."""
+        try:
+            seen = _signature(self.path)
+        except OSError:
+            return  # the next look says what is wrong
+        if seen == self._seen:
+            return
+        if not self.snapshot and seen.companions == 2:
+            self._seen = seen  # SQLite follows the console through its files itself
+            return
+        with self._lock:
+            try:
+                conn, snapshot = _connect_shared(self.path, self._timeout)
+            except sqlite3.Error as exc:
+                raise _translate(exc, self.path, "read") from None
+            old, self._conn = self._conn, conn
+            old.close()
+            self.snapshot = snapshot
+            self._seen = seen
+            self._opened += 1
+            self._prepare(self._timeout)
 
     # --- other session data -----------------------------------------------------------------
 
@@ -855,11 +939,90 @@ def _number(value: object, session_id: int, seq: int) -> float:
     return float(value)
 
 
+def writable_here(path: Path) -> bool:
+    """Whether this user may write the store at path and its folder (where SQLite makes its
+    '-wal' and '-shm' files). The one place tabletop asks, so tests can stand in for a user
+    without permission (root may write anything)."""
+    effective = os.access in os.supports_effective_ids
+    target = _target(path)  # SQLite makes its files beside the file a link points to
+    return os.access(target, os.W_OK, effective_ids=effective) and os.access(
+        target.parent, os.W_OK | os.X_OK, effective_ids=effective
+    )
+
+
+def _target(path: Path) -> Path:
+    """The file path names, a link followed (where SQLite makes its '-wal' and '-shm')."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: SQLite's own error says so
+        return path
+
+
+def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro",
+        uri=True,
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
+def _connect_snapshot(path: Path, timeout: float) -> sqlite3.Connection:
+    """The store as it stands, read without SQLite's '-shm' file or locks (``immutable``):
+    for a store this user may not write, which no console has open (SQLite cannot make the
+    '-shm' file a reader of a WAL store needs, in a folder this user may not write)."""
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro&immutable=1",
+        uri=True,
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
+def _connect_shared(path: Path, timeout: float) -> tuple[sqlite3.Connection, bool]:
+    """A reading connection to a store this user may not write, and whether it is a snapshot.
+
+    If the store's '-wal' and '-shm' files are there (a console, another user's, has it open,
+    or a killed one left them), SQLite reads them without writing and follows that console.
+    Else (or if SQLite cannot use them) the store as it stands (:func:`_connect_snapshot`):
+    SQLite could not make the '-shm' file here.
+    """
+    if len(_companions(path)) == 2:
+        conn = _connect_read_only(path, timeout)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn, False
+        except sqlite3.Error:
+            conn.close()
+    return _connect_snapshot(path, timeout), True
+
+
+class _Files(NamedTuple):
+    """What tells whether a store's files changed."""
+
+    store: tuple[int, int, int]
+    """The store file's inode, size and time of last change."""
+    companions: int
+    """How many of its '-wal' and '-shm' files are there."""
+
+
+def _signature(path: Path) -> _Files:
+    st = path.stat()
+    return _Files((st.st_ino, st.st_size, st.st_mtime_ns), len(_companions(path)))
+
+
 def _companions(path: Path) -> list[Path]:
-    """SQLite's '-wal' and '-shm' files of the store at path, those that exist."""
+    """SQLite's '-wal' and '-shm' files of the store at path, those that exist (beside the
+    file a link points to, where SQLite makes them)."""
+    target = _target(path)
     return [
         companion
-        for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        for companion in (
+            target.with_name(target.name + "-wal"),
+            target.with_name(target.name + "-shm"),
+        )
         if companion.exists()
     ]
 

@@ -576,3 +576,36 @@ def test_a_read_only_resume_skips_an_unmarked_refused_command_without_writing(
     replayed = timeline(SessionStore.open(tmp_path / "s.sqlite3", readonly=True), sid)
     assert log(replayed.exercise) == log(ex)
     assert not any(c.refused for c in store.commands(sid, everything=True) if c.seq == seq)
+
+
+def test_branch_takes_the_parent_s_choice_from_the_first_decide_that_took_effect(
+    tmp_path: Path,
+) -> None:
+    """A decide saved for the decision but refused when played, and never marked so (killed
+    between the two writes), is not the parent's choice: the first decide that took effect is.
+    The branch may take the refused one's option, and branches where the room chose."""
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = new_session(store)
+    _save_unmarked(store, ex, Decide(decision="answer_ally", option="deny"))  # not posed yet
+    ex.run_until_decision()
+    ex.note("the room talks it over")
+    ex.decide("answer_ally", "acknowledge", by="players")
+    ex.run_until(30)
+    assert ex.journal is not None
+    sid = ex.journal.session_id
+
+    made = branch_session(store, sid, "answer_ally", "deny")
+    assert made.parent_option == "acknowledge"
+    decided = next(
+        r.seq
+        for r in made.exercise.records
+        if getattr(r, "decision", "") == "answer_ally" and r.kind == "decision_made"
+    )
+    assert log(made.exercise)[:decided] == log(ex)[:decided]
+    assert log(made.exercise)[decided]["option"] == "deny"
+    assert any(
+        isinstance(c.command, Note) and c.command.text == "the room talks it over"
+        for c in store.commands(made.session_id)
+    )
+    with pytest.raises(StoreError, match="already chose 'acknowledge'"):
+        branch_session(store, sid, "answer_ally", "acknowledge")
