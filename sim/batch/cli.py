@@ -7,6 +7,7 @@ so `tabletop --help` stays fast.
 from __future__ import annotations
 
 import re
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +18,9 @@ from sim.cli import output_name
 if TYPE_CHECKING:
     from sim.batch.runner import Progress
 
-INTERRUPTED = 130
-"""Exit code after Ctrl-C (the shell's convention for SIGINT); partial results are written."""
+_STOPPED = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+"""What a signal that stopped the batch is called; the exit code is 128 + its number, the
+shell's convention (130 after Ctrl-C, 143 after SIGTERM). The results so far are written."""
 MAX_RUNS = 100_000_000
 _DASK_ADDRESS = re.compile(r"^dask://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$")
 
@@ -98,8 +100,8 @@ def batch(
     """Run SCENARIO many times under each playbook and report outcome statistics.
 
     Runs with the same index share the same luck under every playbook, so playbooks are
-    compared pairwise. Results are identical for any --jobs and --executor. Ctrl-C stops
-    and writes the runs completed so far, marked partial.
+    compared pairwise. Results are identical for any --jobs and --executor. Ctrl-C or
+    SIGTERM stops and writes the runs completed so far, marked partial.
     """
     from sim.batch.recipe import recipe_from_files
     from sim.batch.results import batch_data, to_csv, to_json, to_text
@@ -155,11 +157,13 @@ def batch(
         )
         sys.exit(1)
     if result.partial:
+        signum = result.stopped_by or signal.SIGINT
         click.echo(
-            f"interrupted: {result.runs_done} of {runs} runs done; the results are partial",
+            f"{_STOPPED.get(signum, 'stopped')}: {result.runs_done} of {runs} runs done; "
+            "the results are partial",
             err=True,
         )
-        sys.exit(INTERRUPTED)
+        sys.exit(128 + signum)
     tally = result.tally
     if tally.failure_count and not any(pt.runs for pt in tally.per_policy):
         first = tally.failures[0]
