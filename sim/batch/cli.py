@@ -18,7 +18,7 @@ from sim.cli import output_name
 if TYPE_CHECKING:
     from sim.batch.runner import Progress
 
-_STOPPED = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+_STOPPED: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 """What a signal that stopped the batch is called; the exit code is 128 + its number, the
 shell's convention (130 after Ctrl-C, 143 after SIGTERM). The results so far are written."""
 MAX_RUNS = 100_000_000
@@ -105,7 +105,7 @@ def batch(
     """
     from sim.batch.recipe import recipe_from_files
     from sim.batch.results import batch_data, to_csv, to_json, to_text
-    from sim.batch.runner import run_batch
+    from sim.batch.runner import StopSignals, run_batch
     from sim.bundled import resolve
     from sim.cli import _fail_problems, _scenario_path, check_outputs, write_outs
     from sim.problems import InputProblems
@@ -136,20 +136,21 @@ def batch(
         from sim.batch.report import check_report_support
 
         check_report_support()
-    result = _run_with_progress(run_batch, recipe, jobs=jobs, executor=executor)
-    data = batch_data(result)
-    text = {"json": to_json, "csv": to_csv}.get(fmt, to_text)(data)
-    outputs: list[tuple[str, str]] = []  # written together: both or neither
-    if out:
-        outputs.append((out, text))
-    else:
-        click.echo(text, nl=False)
-    if report is not None:
-        from sim.batch.report import render
+    with StopSignals() as late:  # a signal after the runs must not throw them away
+        result = _run_with_progress(run_batch, recipe, jobs=jobs, executor=executor)
+        data = batch_data(result)
+        text = {"json": to_json, "csv": to_csv}.get(fmt, to_text)(data)
+        outputs: list[tuple[str, str]] = []  # written together: both or neither
+        if out:
+            outputs.append((out, text))
+        else:
+            click.echo(text, nl=False)
+        if report is not None:
+            from sim.batch.report import render
 
-        outputs.append((report, render(result, data)))
-    if outputs:
-        write_outs(outputs)
+            outputs.append((report, render(result, data)))
+        if outputs:
+            write_outs(outputs)
     if result.failure is not None:
         click.echo(f"error: {printable(result.failure, one_line=True)}", err=True)
         click.echo(
@@ -161,6 +162,14 @@ def batch(
         click.echo(
             f"{_STOPPED.get(signum, 'stopped')}: {result.runs_done} of {runs} runs done; "
             "the results are partial",
+            err=True,
+        )
+        sys.exit(128 + signum)
+    signum = result.stopped_by or late.received
+    if signum is not None:  # after the last run: the results were written whole
+        click.echo(
+            f"{_STOPPED.get(signum, 'stopped')} after all {runs} runs were done; "
+            "the results written are whole",
             err=True,
         )
         sys.exit(128 + signum)

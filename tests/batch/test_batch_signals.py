@@ -70,3 +70,54 @@ def test_sigterm_writes_the_runs_done_marked_partial_and_exits_143(
     assert data["partial"] is True
     assert 0 < data["runs_done"] < 1_000_000
     assert data["policies"][0]["runs"] == data["runs_done"]
+
+
+HARNESS = """
+import os, signal, sys
+import sim.batch.report as report
+import sim.outfile as outfile
+where = sys.argv[1]
+signum = getattr(signal, sys.argv[2])
+if where == "report":
+    real = report.render
+    def render(*a, **k):
+        os.kill(os.getpid(), signum)  # lands while the report is drawn
+        return real(*a, **k)
+    report.render = render
+else:
+    real = outfile.write_text_files
+    def write(*a, **k):
+        os.kill(os.getpid(), signum)  # lands as the files are written
+        return real(*a, **k)
+    outfile.write_text_files = write
+sys.argv = ["tabletop", *sys.argv[3:]]
+from tui.entry import run_main
+run_main()
+"""
+
+
+@pytest.mark.parametrize("where", ["report", "writing"])
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_a_signal_after_the_runs_still_writes_the_results_whole(
+    tmp_path: Path, where: str, sig: str
+) -> None:
+    """Every run is done and the report is being drawn (seconds, for many variables) or the
+    files written: the signal must not throw the whole batch away."""
+    pytest.importorskip("matplotlib")
+    out, page = tmp_path / "b.json", tmp_path / "b.html"
+    args = ["batch", "quickstart", "--runs", "20", "--playbook", BOOK, "--format", "json"]
+    args += ["--out", str(out), "--report", str(page)]
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS, where, sig, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    signum = getattr(signal, sig)
+    assert done.returncode == 128 + signum, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "all 20 runs" in done.stderr, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["runs_done"] == 20 and data["partial"] is False
+    assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
