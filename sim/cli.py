@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from sim.schema import Scenario
 
 from sim.exits import INVALID
+from sim.limits import MAX_SEED
+
+SEED = click.IntRange(0, MAX_SEED)
+"""The type of every --seed: the seeds a scenario's `seed:` may hold, and no other."""
 
 
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -256,9 +260,7 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 
 @main.command()
 @click.argument("scenario")
-@click.option(
-    "--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's)."
-)
+@click.option("--seed", type=SEED, help="Random seed (default: the scenario's).")
 @click.option("--playbook", "playbook_name", help="Playbook file (or bundled playbook name).")
 @click.option(
     "--decider",

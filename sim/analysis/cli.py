@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sim.cli import output_name, store_name
+from sim.cli import SEED, output_name, store_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +34,7 @@ def _write(text: str, out: str | None) -> None:
 @click.command()
 @click.argument("source")
 @click.option("--playbook", help="For a scenario: the playbook that decides (default: deadlines).")
-@click.option("--seed", type=click.IntRange(min=0), help="For a scenario: the random seed.")
+@click.option("--seed", type=SEED, help="For a scenario: the random seed.")
 @click.option(
     "--what-if",
     "what_if",

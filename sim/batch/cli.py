@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sim.cli import output_name
+from sim.cli import SEED, output_name
 
 if TYPE_CHECKING:
     from sim.batch.runner import Progress
@@ -57,9 +57,7 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
     is_flag=True,
     help="Also run the random decider (for sensitivity: which decisions matter).",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's seed)."
-)
+@click.option("--seed", type=SEED, help="Root seed (default: the scenario's seed).")
 @click.option(
     "--jobs", type=click.IntRange(1, 512), default=1, show_default=True, help="Worker processes."
 )
