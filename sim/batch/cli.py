@@ -23,18 +23,40 @@ _STOPPED: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "termi
 shell's convention (130 after Ctrl-C, 143 after SIGTERM). The results so far are written."""
 MAX_RUNS = 100_000_000
 _DASK_ADDRESS = re.compile(r"^dask://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$")
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+"""One dot-separated part of a host name (RFC 1123), or of an IPv4 address."""
+
+
+def _host_ok(host: str) -> bool:
+    """Whether host is a host name, an IPv4 address or an IPv6 address in brackets."""
+    if host.startswith("[") and host.endswith("]"):
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return False
+        return True
+    return len(host) <= 253 and all(_HOST_LABEL.fullmatch(p) for p in host.split("."))
 
 
 def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if value in ("local", "dask-local"):
         return value
     if _DASK_ADDRESS.match(value):
-        port = int(value.rsplit(":", 1)[1])
-        if 1 <= port <= 65535:
-            return value
-        raise click.BadParameter(
-            f"port {port} of '{value}': a port is 1 to 65535", ctx=ctx, param=param
-        )
+        host, port_text = value[len("dask://") :].rsplit(":", 1)
+        port = int(port_text)
+        if not 1 <= port <= 65535:
+            raise click.BadParameter(
+                f"port {port} of '{value}': a port is 1 to 65535", ctx=ctx, param=param
+            )
+        if not _host_ok(host):
+            raise click.BadParameter(
+                f"host '{host}' of '{value}' is no host name, IPv4 address or [IPv6] address",
+                ctx=ctx,
+                param=param,
+            )
+        return value
     raise click.BadParameter(
         f"'{value}' is not local, dask-local or dask://HOST:PORT", ctx=ctx, param=param
     )
