@@ -8,6 +8,7 @@ function as the local process pool. Install with ``pip install 'tabletop[cluster
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
@@ -38,7 +39,8 @@ def _client(address: str | None, jobs: int) -> tuple[Any, Any]:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=40,
+            silence_logs=logging.CRITICAL,  # the batch says in one line why it stopped
+            preload=["sim.batch.daskworker"],  # Ctrl-C is this process's to handle
         )
         return dd.Client(cluster), cluster
     return _connect(dd, "tcp://" + address[len("dask://") :]), None

@@ -5,6 +5,7 @@ code says which signal stopped the batch (128 + its number: 130 for SIGINT, 143 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -19,18 +20,35 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOK = "quickstart--cooperate"
 
 
-def _batch_args(out: Path, jobs: int) -> list[str]:
+def _batch_args(out: Path, jobs: int, executor: str) -> list[str]:
     return [
         "batch", "quickstart", "--runs", "1000000", "--jobs", str(jobs), "--playbook", BOOK,
-        "--format", "json", "--out", str(out),
+        "--format", "json", "--out", str(out), "--executor", executor,
     ]  # fmt: skip
 
 
-def _stop_running_batch(out: Path, jobs: int, sig: int, whole_group: bool) -> tuple[int, str]:
+def _descendants(pid: int) -> int:
+    """Processes under pid (started by any of its threads: Dask's from its event loop's)."""
+    found = []
+    for kids in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):  # the thread ended
+            found += [int(k) for k in kids.read_text().split()]
+    return len(found) + sum(_descendants(k) for k in found)
+
+
+def _stop_running_batch(
+    out: Path, jobs: int, sig: int, whole_group: bool, executor: str = "local"
+) -> tuple[int, str]:
     """Start a long batch, let it run, send sig (to it alone, or to its whole process group
-    as systemd and `timeout` do) and return its exit code and stderr."""
+    as a terminal's Ctrl-C, systemd and `timeout` do) and return its exit code and stderr."""
+    workers = 0 if jobs == 1 else jobs  # worker processes (Dask's nannies are in the batch's)
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from tui.cli import run_main; run_main()", *_batch_args(out, jobs)],
+        [
+            sys.executable,
+            "-c",
+            "from tui.cli import run_main; run_main()",
+            *_batch_args(out, jobs, executor),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
@@ -38,11 +56,10 @@ def _stop_running_batch(out: Path, jobs: int, sig: int, whole_group: bool) -> tu
         start_new_session=True,  # its own process group, so nothing outlives the test
     )
     try:
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
         deadline = time.monotonic() + 90
-        while jobs > 1 and time.monotonic() < deadline and not children.read_text().split():
-            time.sleep(0.2)  # wait for the pool's workers: the batch is under way
-        time.sleep(3)
+        while time.monotonic() < deadline and _descendants(proc.pid) < workers:
+            time.sleep(0.2)  # wait for the workers: the batch is under way
+        time.sleep(3 if executor == "local" else 6)
         if whole_group:
             os.killpg(proc.pid, sig)
         else:
@@ -70,6 +87,25 @@ def test_sigterm_writes_the_runs_done_marked_partial_and_exits_143(
     assert data["partial"] is True
     assert 0 < data["runs_done"] < 1_000_000
     assert data["policies"][0]["runs"] == data["runs_done"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_dask_local_batch_stopped_from_the_terminal_says_one_line_per_outcome(
+    tmp_path: Path, sig: int
+) -> None:
+    """Ctrl-C at a terminal reaches the whole process group, the Dask workers included: they
+    must not each print a KeyboardInterrupt traceback, nor the scheduler log errors about the
+    workers it lost; the batch says what it wrote and why it stopped, and nothing else."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "partial.json"
+    code, err = _stop_running_batch(out, 2, sig, whole_group=True, executor="dask-local")
+    assert code == 128 + sig, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 2, err
+    assert lines[0] == f"wrote {out}"
+    assert lines[1].startswith("interrupted: " if sig == signal.SIGINT else "terminated: ")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["partial"] is True and 0 < data["runs_done"] < 1_000_000
 
 
 HARNESS = """
