@@ -85,6 +85,8 @@ def dask_chunks(
     client, cluster = _client(address, jobs)
     running: dict[Any, int] = {}
     try:
+        if address is not None:
+            _some_worker(client, "tcp://" + address[len("dask://") :])
         workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
         shared = client.scatter(recipe, broadcast=True)
         todo = iter(ranges)
@@ -107,6 +109,18 @@ def dask_chunks(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _some_worker(client: Any, target: str) -> None:
+    """Wait for the scheduler to have a worker, or ExecutorError within the timeout: with none
+    the chunks would wait for ever (Dask gives up on scattering the recipe, in its words)."""
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+    except TimeoutError:
+        raise ExecutorError(
+            f"the Dask scheduler at {target} has no workers (none joined within "
+            f"{CONNECT_TIMEOUT_S} s): start some with `dask worker {target}`"
+        ) from None
 
 
 def _take(it: Iterator[tuple[int, int]], n: int) -> list[tuple[int, int]]:
