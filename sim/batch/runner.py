@@ -223,7 +223,7 @@ def _executor_chunks(
     if kind == "dask-local" or kind.startswith("dask://"):
         from sim.batch.cluster import dask_chunks
 
-        return dask_chunks(recipe, ranges, jobs, None if kind == "dask-local" else kind)
+        return dask_chunks(recipe, ranges, jobs, None if kind == "dask-local" else kind, stop)
     raise ExecutorError(f"unknown executor '{kind}' (local, dask-local or dask://HOST:PORT)")
 
 

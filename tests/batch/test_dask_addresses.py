@@ -44,7 +44,7 @@ def test_a_malformed_host_is_a_usage_error_at_once(
     host: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(cluster, "_connect", lambda dd, target: asked.append(target))
+    monkeypatch.setattr(cluster, "_connect", lambda dd, target, *rest: asked.append(target))
     code, out, err = invoke(
         "batch", "quickstart", "--runs", "1", "--executor", f"dask://{host}:8786"
     )
@@ -68,7 +68,7 @@ def test_a_malformed_host_is_a_usage_error_at_once(
 def test_a_well_formed_host_is_asked_as_given(host: str, monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
 
-    def connect(dd: object, target: str) -> object:
+    def connect(dd: object, target: str, *rest: object) -> object:
         asked.append(target)
         raise ExecutorError(f"cannot reach the Dask scheduler at {target}: (test)")
 
