@@ -11,6 +11,7 @@ import importlib
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
@@ -39,16 +40,47 @@ def _client(address: str | None, jobs: int, stop: Stop) -> tuple[Any, Any]:
     """A client and, for dask-local, its cluster; (None, None) if stop() became true first."""
     dd = _distributed()
     if address is None:
+        return _local_cluster(dd, jobs)
+    return _connect(dd, _target(address), stop), None
+
+
+def _local_cluster(dd: Any, jobs: int) -> tuple[Any, Any]:
+    """A Dask cluster of this machine that answers this batch only.
+
+    A Dask scheduler or worker runs any function a client sends it, and on plain TCP any
+    process of any user of the machine may be that client. So every connection is TLS with
+    a certificate made for this batch (kept in memory, gone when it ends), and the HTTP
+    servers Dask starts anyway (the dashboard is off) serve no page: no one else can run code
+    in the workers or read what they compute.
+    """
+    import dask
+
+    try:
+        security = dd.Security.temporary()
+    except ImportError:
+        raise ExecutorError(
+            "--executor dask-local needs the 'cryptography' package: "
+            "pip install 'tabletop[cluster]'"
+        ) from None
+    warnings.filterwarnings(  # Dask moves its HTTP server off a busy port 8787 and says so
+        "ignore", message="Port .* is already in use", category=UserWarning
+    )
+    no_pages: dict[str, list[str]] = {
+        "distributed.scheduler.http.routes": [],
+        "distributed.worker.http.routes": [],
+    }
+    with dask.config.set(no_pages):
         cluster = dd.LocalCluster(
             n_workers=jobs,
             threads_per_worker=1,
             processes=True,
+            host="127.0.0.1",
+            security=security,
             dashboard_address=None,
             silence_logs=logging.CRITICAL,  # the batch says in one line why it stopped
             preload=["sim.batch.daskworker"],  # Ctrl-C is this process's to handle
         )
-        return dd.Client(cluster), cluster
-    return _connect(dd, _target(address), stop), None
+    return dd.Client(cluster, security=security), cluster
 
 
 def _target(address: str) -> str:
