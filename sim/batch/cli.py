@@ -6,10 +6,12 @@ so `tabletop --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import signal
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
@@ -18,9 +20,14 @@ from sim.cli import SEED, output_name
 if TYPE_CHECKING:
     from sim.batch.runner import Progress
 
-_STOPPED: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+_STOPPED: dict[int, str] = {
+    signal.SIGINT: "interrupted",
+    signal.SIGTERM: "terminated",
+    signal.SIGHUP: "hung up",
+}
 """What a signal that stopped the batch is called; the exit code is 128 + its number, the
-shell's convention (130 after Ctrl-C, 143 after SIGTERM). The results so far are written."""
+shell's convention (130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP). The results
+so far are written."""
 MAX_RUNS = 100_000_000
 _DASK_ADDRESS = re.compile(r"^dask://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$")
 _HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -120,8 +127,8 @@ def batch(
     """Run SCENARIO many times under each playbook and report outcome statistics.
 
     Runs with the same index share the same luck under every playbook, so playbooks are
-    compared pairwise. Results are identical for any --jobs and --executor. Ctrl-C or
-    SIGTERM stops and writes the runs completed so far, marked partial.
+    compared pairwise. Results are identical for any --jobs and --executor. Ctrl-C, SIGTERM
+    or SIGHUP stops and writes the runs completed so far, marked partial.
     """
     from sim.batch.recipe import recipe_from_files
     from sim.batch.results import batch_data, to_csv, to_json, to_text
@@ -170,7 +177,11 @@ def batch(
 
             outputs.append((report, render(result, data)))
         if outputs:
-            write_outs(outputs)
+            try:
+                write_outs(outputs)
+            except OSError:  # saying 'wrote' failed: the files are written
+                if not (result.stopped_by or late.received):
+                    raise  # said as any failed output is (exit 1)
     if result.failure is not None:
         click.echo(f"error: {printable(result.failure, one_line=True)}", err=True)
         click.echo(
@@ -179,18 +190,16 @@ def batch(
         sys.exit(1)
     if result.partial:
         signum = result.stopped_by or signal.SIGINT
-        click.echo(
+        _last_words(
             f"{_STOPPED.get(signum, 'stopped')}: {result.runs_done} of {runs} runs done; "
-            "the results are partial",
-            err=True,
+            "the results are partial"
         )
         sys.exit(128 + signum)
     signum = result.stopped_by or late.received
     if signum is not None:  # after the last run: the results were written whole
-        click.echo(
+        _last_words(
             f"{_STOPPED.get(signum, 'stopped')} after all {runs} runs were done; "
-            "the results written are whole",
-            err=True,
+            "the results written are whole"
         )
         sys.exit(128 + signum)
     tally = result.tally
@@ -205,6 +214,42 @@ def batch(
             err=True,
         )
         sys.exit(1)
+
+
+def _last_words(text: str) -> None:
+    """Say why the batch stopped, if stderr is still there (after a hang-up it is not)."""
+    with contextlib.suppress(OSError):
+        click.echo(text, err=True)
+
+
+class _Cosmetic(io.TextIOBase):
+    """stderr for the progress bar: once a write fails (the terminal is gone: an ssh
+    connection dropped), the bar draws nothing more. A bar must never stop a batch."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+            except OSError:
+                self._gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except OSError:
+                self._gone = True
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
 
 
 def _run_with_progress(run: Any, recipe: Any, **kw: Any) -> Any:
@@ -231,7 +276,7 @@ def _run_with_progress(run: Any, recipe: Any, **kw: Any) -> Any:
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=Console(file=cast("TextIO", _Cosmetic(sys.stderr))),
         transient=True,
     ) as bar:
         task = bar.add_task("runs", total=recipe.runs, rate="")

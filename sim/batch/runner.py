@@ -61,7 +61,7 @@ class BatchResult:
     failure: str | None = None
     """Why the batch stopped early other than a signal (the results are then partial)."""
     stopped_by: int | None = None
-    """The signal (SIGINT, SIGTERM) received while the batch ran, if one was."""
+    """The signal (SIGINT, SIGTERM, SIGHUP) received while the batch ran, if one was."""
 
     @property
     def runs_done(self) -> int:
@@ -168,9 +168,9 @@ def run_batch(
     return BatchResult(recipe, tally, partial, executor, jobs, seconds, failure, ctrl_c.received)
 
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-"""The signals that stop a batch and keep its results: Ctrl-C, and SIGTERM (`kill`, `timeout`,
-a job scheduler, systemd)."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""The signals that stop a batch and keep its results: Ctrl-C, SIGTERM (`kill`, `timeout`,
+a job scheduler, systemd) and SIGHUP (its terminal is gone: an ssh connection dropped)."""
 
 
 class StopSignals:

@@ -108,6 +108,39 @@ def test_a_dask_local_batch_stopped_from_the_terminal_says_one_line_per_outcome(
     assert data["partial"] is True and 0 < data["runs_done"] < 1_000_000
 
 
+def test_a_hang_up_writes_the_runs_done_though_the_terminal_is_gone(tmp_path: Path) -> None:
+    """The ssh connection drops under a long batch: its terminal is gone (every write to it
+    fails) and it gets SIGHUP. The runs done must still reach --out, marked partial."""
+    out = tmp_path / "partial.json"
+    terminal, its_end = os.openpty()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from tui.cli import run_main; run_main()",
+            *_batch_args(out, 1, "local"),
+        ],
+        stdin=its_end,
+        stdout=its_end,
+        stderr=its_end,  # a terminal: the progress bar is drawn on it
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    os.close(its_end)
+    try:
+        time.sleep(4)
+        os.close(terminal)  # the connection drops...
+        proc.send_signal(signal.SIGHUP)  # ...and the kernel hangs up on the batch
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == 128 + signal.SIGHUP
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["partial"] is True and 0 < data["runs_done"] < 1_000_000
+
+
 HARNESS = """
 import os, signal, sys
 import sim.batch.report as report
