@@ -67,6 +67,15 @@ class BatchResult:
     def runs_done(self) -> int:
         return self.tally.runs_done
 
+    @property
+    def stopped(self) -> str | None:
+        """Why the results are partial, in words (None: they are whole)."""
+        if self.failure is not None:
+            return self.failure
+        if not self.partial:
+            return None
+        return STOPPED_BY.get(self.stopped_by or signal.SIGINT, "stopped")
+
     def policy(self, name: str) -> PolicyView:
         """One policy's outcomes, by name (a playbook's id, or 'random')."""
         return PolicyView(self.tally.per_policy[self.tally.policies.index(name)])
@@ -168,6 +177,12 @@ def run_batch(
     return BatchResult(recipe, tally, partial, executor, jobs, seconds, failure, ctrl_c.received)
 
 
+STOPPED_BY: dict[int, str] = {
+    signal.SIGINT: "interrupted (Ctrl-C)",
+    signal.SIGTERM: "terminated (SIGTERM)",
+    signal.SIGHUP: "hung up (SIGHUP)",
+}
+"""A batch stopped by a signal, in words: in its results, and why they are partial."""
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """The signals that stop a batch and keep its results: Ctrl-C, SIGTERM (`kill`, `timeout`,
 a job scheduler, systemd) and SIGHUP (its terminal is gone: an ssh connection dropped)."""
