@@ -398,7 +398,7 @@ def schema(out: str | None, playbook: bool) -> None:
 
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
-    from sim.exits import interrupted, mind_closed_streams, output_failed
+    from sim.exits import Terminated, interrupted, mind_closed_streams, output_failed, terminated
     from sim.problems import TabletopError
     from sim.safetext import printable
 
@@ -407,6 +407,8 @@ def run_main() -> None:
         main()
     except KeyboardInterrupt:  # before or after click's own handling
         interrupted()
+    except Terminated:
+        terminated()
     except TabletopError as exc:
         from sim.problems import InputProblems
 
