@@ -47,3 +47,23 @@ def test_the_largest_seed_a_scenario_may_hold_is_taken(command: str, tmp_path: P
     done = tabletop([*COMMANDS[command], "--seed", str(LARGEST)], tmp_path)
     assert done.returncode == 0, done.stderr
     assert str(LARGEST) in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("seed", "explore"), [(LARGEST + 1, 1), (10**30, 3), (LARGEST - 1, 3), (LARGEST, 2)]
+)
+def test_lint_explores_only_seeds_run_can_replay(seed: int, explore: int, tmp_path: Path) -> None:
+    """lint --explore N plays seeds S to S+N-1 and names one to replay with `tabletop run
+    --seed`: the last must be a seed that run takes."""
+    done = tabletop(
+        ["lint", "quickstart", "--explore", str(explore), "--seed", str(seed)], tmp_path
+    )
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert "--seed" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_lint_explores_up_to_the_largest_seed(tmp_path: Path) -> None:
+    done = tabletop(["lint", "quickstart", "--explore", "2", "--seed", str(LARGEST - 1)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"seeds {LARGEST - 1}–{LARGEST}" in done.stdout
