@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from sim.schema import Scenario
 
 from sim.exits import INVALID
+from sim.limits import MAX_SEED
+
+SEED = click.IntRange(0, MAX_SEED)
+"""The type of every --seed: the seeds a scenario's `seed:` may hold, and no other."""
 
 
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -265,9 +269,7 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 
 @main.command()
 @click.argument("scenario")
-@click.option(
-    "--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's)."
-)
+@click.option("--seed", type=SEED, help="Random seed (default: the scenario's).")
 @click.option("--playbook", "playbook_name", help="Playbook file (or bundled playbook name).")
 @click.option(
     "--decider",
@@ -405,7 +407,7 @@ def schema(out: str | None, playbook: bool) -> None:
 
 def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
-    from sim.exits import interrupted, mind_closed_streams, output_failed
+    from sim.exits import Terminated, interrupted, mind_closed_streams, output_failed, terminated
     from sim.problems import TabletopError
     from sim.safetext import printable
 
@@ -414,6 +416,8 @@ def run_main() -> None:
         main()
     except KeyboardInterrupt:  # before or after click's own handling
         interrupted()
+    except Terminated:
+        terminated()
     except TabletopError as exc:
         from sim.problems import InputProblems
 

@@ -3,9 +3,11 @@ interrupted (no click here: the click-free start-up paths use them too)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import sys
+from collections.abc import Iterator
 from typing import NoReturn
 
 INVALID = 1
@@ -41,6 +43,45 @@ def mind_closed_streams() -> None:
         sys.stdout = ClosedOutput()
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
+
+
+TERMINATED = 143
+"""Exit code after SIGTERM (128 + 15, the shell's convention)."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread where :func:`sigterm_raises` is in force, so that
+    clean-ups run (temporary files removed, child processes stopped) as after Ctrl-C."""
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` in the block (main thread only; else unchanged)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def terminated() -> NoReturn:
+    """Exit 143 with one line after SIGTERM (never a traceback)."""
+    try:
+        sys.stderr.write("terminated\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(TERMINATED)
 
 
 def interrupted() -> NoReturn:

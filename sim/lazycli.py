@@ -46,7 +46,9 @@ class LazyGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command named: its usage errors shown literally, Ctrl-C as one line."""
+        """Run the command named: its usage errors shown literally, Ctrl-C (and SIGTERM where
+        a command turns it into an exception) as one line."""
+        from sim.exits import Terminated
         from sim.problems import TabletopError
 
         with _literal_errors():
@@ -56,6 +58,10 @@ class LazyGroup(click.Group):
                 from sim.exits import interrupted
 
                 interrupted()
+            except Terminated:
+                from sim.exits import terminated
+
+                terminated()
             except TabletopError as exc:  # as the entry point says it, for any caller of click
                 _say_error(exc)
 

@@ -9,6 +9,10 @@ MAX_EVENTS = 1_000_000
 """Engine steps one run may take: events processed plus conditions re-checked (see 'Limits'
 in docs/scenario-format.md)."""
 
+MAX_SEED = 2**63 - 1
+"""The largest random seed: a scenario's `seed:` and every command's --seed (a session stores
+its seed as a 64-bit integer, and a seed shown anywhere can be given back to `tabletop run`)."""
+
 MAX_REPEATS = 10_000
 """A repeating stage runs at most this many times (a hostile file cannot loop forever)."""
 

@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from sim.limits import MAX_SEED
+
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Ids are names in expressions, so they are identifiers: lower case, digits, underscores."""
 
@@ -393,7 +395,7 @@ class ScenarioInfo(Model):
     """The unit of every time and duration in the file."""
     horizon: Annotated[float, Field(gt=0, le=MAX_TIME), NOT_BOOL]
     """How long the exercise runs, in time units."""
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1), NOT_BOOL_WHOLE] = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), NOT_BOOL_WHOLE] = 0
     """Default random seed."""
     session_minutes: Annotated[int, Field(ge=5, le=24 * 60), NOT_BOOL_WHOLE] = 120
     """Planned length of a facilitated session, in real minutes."""

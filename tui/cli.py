@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli import _fail_problems, _load, _scenario_path, main, run_main
+from sim.cli import SEED, _fail_problems, _load, _scenario_path, main, run_main
 from sim.exits import INVALID
 from sim.safetext import printable
 from sim.session.cli import clear_errors, load_with_text, open_store, store_option
@@ -20,7 +20,7 @@ from tui.serve_guard import DEFAULT_MAX_SESSIONS, DEFAULT_MAX_VIEWERS, MAX_SESSI
 
 @main.command()
 @click.argument("scenarios", nargs=-1)
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's).")
+@click.option("--seed", type=SEED, help="Random seed (default: the scenario's).")
 @click.option("--resume", "resume", metavar="ID", help="Continue a saved session.")
 @click.option("--force", is_flag=True, help="With --resume: replay on a changed scenario file.")
 @click.option("--no-save", is_flag=True, help="Do not save the session.")

@@ -38,13 +38,15 @@ def command_help() -> list[tuple[str, str]]:
 
 def run_main() -> None:
     """Entry point of the `tabletop` console script: Ctrl-C anywhere is one line, exit 130."""
-    from sim.exits import interrupted, mind_closed_streams
+    from sim.exits import Terminated, interrupted, mind_closed_streams, terminated
 
     mind_closed_streams()
     try:
         _run()
     except KeyboardInterrupt:
         interrupted()
+    except Terminated:
+        terminated()
 
 
 def _run() -> None:

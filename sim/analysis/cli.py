@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sim.cli import output_name, store_name
+from sim.cli import SEED, output_name, store_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +34,7 @@ def _write(text: str, out: str | None) -> None:
 @click.command()
 @click.argument("source")
 @click.option("--playbook", help="For a scenario: the playbook that decides (default: deadlines).")
-@click.option("--seed", type=click.IntRange(min=0), help="For a scenario: the random seed.")
+@click.option("--seed", type=SEED, help="For a scenario: the random seed.")
 @click.option(
     "--what-if",
     "what_if",
@@ -92,6 +92,10 @@ def report(
         if what_if is not None:
             if not is_session_id(what_if):
                 raise click.UsageError("for a session, --what-if names another session id")
+            if _session_number(what_if) == _session_number(source):
+                raise click.UsageError(
+                    "--what-if names the session reported: give another session id"
+                )
             found = with_branch(found, session_input(what_if, store))
     else:
         model = _load(source)
@@ -104,6 +108,8 @@ def report(
             if name is not None
         }
         check_outputs({"the scenario": _scenario_path(source), **books}, out=out)
+        if playbook is not None and what_if is not None:
+            _check_other_playbook(resolve(playbook, "playbook"), resolve(what_if, "playbook"))
         _check_playbooks(model, [path for path in books.values() if path is not None])
         try:
             found = headless_input(model, seed, playbook)
@@ -133,6 +139,21 @@ def report(
         click.echo(f"wrote {printable(out, one_line=True)}", err=True)
         return
     _write(render_aar(aar, fmt, caveat), out)
+
+
+def _session_number(ident: str) -> int:
+    return int(ident.strip().removeprefix("#"))
+
+
+def _check_other_playbook(reported: Path | None, other: Path | None) -> None:
+    """A usage error if --what-if names the playbook reported (under any name or spelling);
+    a name that is no file is left for the reading to report."""
+    import os
+
+    if reported is not None and other is not None and os.path.samefile(reported, other):
+        raise click.UsageError(
+            "--what-if names the playbook reported: give another playbook to compare with"
+        )
 
 
 def _check_playbooks(model: Scenario, paths: list[Path]) -> None:

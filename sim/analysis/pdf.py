@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from sim.exits import sigterm_raises
 from sim.outfile import write_bytes_file
 from sim.problems import TabletopError
 from sim.safetext import printable
@@ -105,7 +106,7 @@ def html_to_pdf(html: str, out: Path) -> None:
     The PDF is written whole or not at all (:mod:`sim.outfile`): if the browser or the write
     fails, a file already at ``out`` stays as it was. OSError if ``out`` cannot be written."""
     browser = locate_browser()
-    with tempfile.TemporaryDirectory(prefix="tabletop-pdf-") as tmp:
+    with sigterm_raises(), tempfile.TemporaryDirectory(prefix="tabletop-pdf-") as tmp:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
         target = Path(tmp) / "report.pdf"

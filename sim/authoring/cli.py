@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from sim.cli import _load, _scenario_path, check_outputs, main, output_name, write_out
+from sim.cli import SEED, _load, _scenario_path, check_outputs, main, output_name, write_out
 from sim.lazycli import LazyGroup
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def graph(scenario: str, fmt: str, no_variables: bool, out: str | None) -> None:
     metavar="N",
     help="Also play N seeded runs with random decisions and report what never happened.",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=0, help="First seed of --explore.")
+@click.option("--seed", type=SEED, default=0, help="First seed of --explore.")
 def lint(paths: tuple[str, ...], fmt: str, strict: bool, explore: int, seed: int) -> None:
     """Find what the schema cannot see: file:line:col: CODE level: message.
 
@@ -71,7 +71,14 @@ def lint(paths: tuple[str, ...], fmt: str, strict: bool, explore: int, seed: int
     info allowed; with --strict, no warnings either), 1 if any, 2 on a usage error.
     """
     from sim.authoring.lint import lint_paths, to_json
+    from sim.limits import MAX_SEED
 
+    if explore and seed + explore - 1 > MAX_SEED:  # each seed explored is one run can replay
+        raise click.BadParameter(
+            f"--explore {explore} from seed {seed} goes past the largest seed, {MAX_SEED}: "
+            f"start at {MAX_SEED - explore + 1} at most",
+            param_hint="--seed",
+        )
     files = _lint_targets(paths)
     findings = lint_paths(files, explore=explore, first_seed=seed)
     if fmt == "json":

@@ -6,33 +6,64 @@ so `tabletop --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+import signal
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
-from sim.cli import output_name
+from sim.cli import SEED, output_name
 
 if TYPE_CHECKING:
     from sim.batch.runner import Progress
 
-INTERRUPTED = 130
-"""Exit code after Ctrl-C (the shell's convention for SIGINT); partial results are written."""
+_STOPPED: dict[int, str] = {
+    signal.SIGINT: "interrupted",
+    signal.SIGTERM: "terminated",
+    signal.SIGHUP: "hung up",
+}
+"""What a signal that stopped the batch is called; the exit code is 128 + its number, the
+shell's convention (130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP). The results
+so far are written."""
 MAX_RUNS = 100_000_000
 _DASK_ADDRESS = re.compile(r"^dask://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$")
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+"""One dot-separated part of a host name (RFC 1123), or of an IPv4 address."""
+
+
+def _host_ok(host: str) -> bool:
+    """Whether host is a host name, an IPv4 address or an IPv6 address in brackets."""
+    if host.startswith("[") and host.endswith("]"):
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return False
+        return True
+    return len(host) <= 253 and all(_HOST_LABEL.fullmatch(p) for p in host.split("."))
 
 
 def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if value in ("local", "dask-local"):
         return value
     if _DASK_ADDRESS.match(value):
-        port = int(value.rsplit(":", 1)[1])
-        if 1 <= port <= 65535:
-            return value
-        raise click.BadParameter(
-            f"port {port} of '{value}': a port is 1 to 65535", ctx=ctx, param=param
-        )
+        host, port_text = value[len("dask://") :].rsplit(":", 1)
+        port = int(port_text)
+        if not 1 <= port <= 65535:
+            raise click.BadParameter(
+                f"port {port} of '{value}': a port is 1 to 65535", ctx=ctx, param=param
+            )
+        if not _host_ok(host):
+            raise click.BadParameter(
+                f"host '{host}' of '{value}' is no host name, IPv4 address or [IPv6] address",
+                ctx=ctx,
+                param=param,
+            )
+        return value
     raise click.BadParameter(
         f"'{value}' is not local, dask-local or dask://HOST:PORT", ctx=ctx, param=param
     )
@@ -55,9 +86,7 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
     is_flag=True,
     help="Also run the random decider (for sensitivity: which decisions matter).",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's seed)."
-)
+@click.option("--seed", type=SEED, help="Root seed (default: the scenario's seed).")
 @click.option(
     "--jobs", type=click.IntRange(1, 512), default=1, show_default=True, help="Worker processes."
 )
@@ -98,12 +127,12 @@ def batch(
     """Run SCENARIO many times under each playbook and report outcome statistics.
 
     Runs with the same index share the same luck under every playbook, so playbooks are
-    compared pairwise. Results are identical for any --jobs and --executor. Ctrl-C stops
-    and writes the runs completed so far, marked partial.
+    compared pairwise. Results are identical for any --jobs and --executor. Ctrl-C, SIGTERM
+    or SIGHUP stops and writes the runs completed so far, marked partial.
     """
     from sim.batch.recipe import recipe_from_files
     from sim.batch.results import batch_data, to_csv, to_json, to_text
-    from sim.batch.runner import run_batch
+    from sim.batch.runner import StopSignals, run_batch
     from sim.bundled import resolve
     from sim.cli import _fail_problems, _scenario_path, check_outputs, write_outs
     from sim.problems import InputProblems
@@ -134,20 +163,25 @@ def batch(
         from sim.batch.report import check_report_support
 
         check_report_support()
-    result = _run_with_progress(run_batch, recipe, jobs=jobs, executor=executor)
-    data = batch_data(result)
-    text = {"json": to_json, "csv": to_csv}.get(fmt, to_text)(data)
-    outputs: list[tuple[str, str]] = []  # written together: both or neither
-    if out:
-        outputs.append((out, text))
-    else:
-        click.echo(text, nl=False)
-    if report is not None:
-        from sim.batch.report import render
+    with StopSignals() as late:  # a signal after the runs must not throw them away
+        result = _run_with_progress(run_batch, recipe, jobs=jobs, executor=executor)
+        data = batch_data(result)
+        text = {"json": to_json, "csv": to_csv}.get(fmt, to_text)(data)
+        outputs: list[tuple[str, str]] = []  # written together: both or neither
+        if out:
+            outputs.append((out, text))
+        else:
+            click.echo(text, nl=False)
+        if report is not None:
+            from sim.batch.report import render
 
-        outputs.append((report, render(result, data)))
-    if outputs:
-        write_outs(outputs)
+            outputs.append((report, render(result, data)))
+        if outputs:
+            try:
+                write_outs(outputs)
+            except OSError:  # saying 'wrote' failed: the files are written
+                if not (result.stopped_by or late.received):
+                    raise  # said as any failed output is (exit 1)
     if result.failure is not None:
         click.echo(f"error: {printable(result.failure, one_line=True)}", err=True)
         click.echo(
@@ -155,11 +189,19 @@ def batch(
         )
         sys.exit(1)
     if result.partial:
-        click.echo(
-            f"interrupted: {result.runs_done} of {runs} runs done; the results are partial",
-            err=True,
+        signum = result.stopped_by or signal.SIGINT
+        _last_words(
+            f"{_STOPPED.get(signum, 'stopped')}: {result.runs_done} of {runs} runs done; "
+            "the results are partial"
         )
-        sys.exit(INTERRUPTED)
+        sys.exit(128 + signum)
+    signum = result.stopped_by or late.received
+    if signum is not None:  # after the last run: the results were written whole
+        _last_words(
+            f"{_STOPPED.get(signum, 'stopped')} after all {runs} runs were done; "
+            "the results written are whole"
+        )
+        sys.exit(128 + signum)
     tally = result.tally
     if tally.failure_count and not any(pt.runs for pt in tally.per_policy):
         first = tally.failures[0]
@@ -172,6 +214,42 @@ def batch(
             err=True,
         )
         sys.exit(1)
+
+
+def _last_words(text: str) -> None:
+    """Say why the batch stopped, if stderr is still there (after a hang-up it is not)."""
+    with contextlib.suppress(OSError):
+        click.echo(text, err=True)
+
+
+class _Cosmetic(io.TextIOBase):
+    """stderr for the progress bar: once a write fails (the terminal is gone: an ssh
+    connection dropped), the bar draws nothing more. A bar must never stop a batch."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+            except OSError:
+                self._gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except OSError:
+                self._gone = True
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
 
 
 def _run_with_progress(run: Any, recipe: Any, **kw: Any) -> Any:
@@ -198,7 +276,7 @@ def _run_with_progress(run: Any, recipe: Any, **kw: Any) -> Any:
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=Console(file=cast("TextIO", _Cosmetic(sys.stderr))),
         transient=True,
     ) as bar:
         task = bar.add_task("runs", total=recipe.runs, rate="")

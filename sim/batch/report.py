@@ -110,7 +110,8 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         f"root seed {data['root_seed']}.</p>",
     ]
     if data["partial"]:
-        parts.append('<p class="partial">Partial results: the batch was interrupted.</p>')
+        why = data.get("stopped") or "interrupted"
+        parts.append(f'<p class="partial">Partial results: the batch stopped early: {e(why)}.</p>')
     parts.append("<h2>Objectives met (share of runs, 95% Wilson interval)</h2>")
     parts.append("<table><tr><th>objective</th>")
     parts += [f"<th>{e(p['name'])}</th>" for p in data["policies"]]

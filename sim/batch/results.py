@@ -46,6 +46,7 @@ def batch_data(result: BatchResult) -> dict[str, Any]:
         "runs_requested": result.recipe.runs,
         "runs_done": tally.runs_done,
         "partial": result.partial,
+        "stopped": result.stopped,
         "policies": [_policy(prep, tally, p) for p in range(len(tally.policies))],
         "comparisons": _comparisons(prep, tally),
         "sensitivity": [
@@ -315,7 +316,7 @@ def to_text(data: dict[str, Any]) -> str:
     lines = [
         p(data["title"]),
         f"{data['runs_done']} of {data['runs_requested']} runs, root seed {data['root_seed']}"
-        + ("  (PARTIAL: interrupted)" if data["partial"] else ""),
+        + (f"  (PARTIAL: {p(data.get('stopped') or 'interrupted')})" if data["partial"] else ""),
     ]
     for pol in data["policies"]:
         lines += ["", f"Policy {p(pol['name'])}: {pol['runs']} runs, {pol['failed']} failed"]

@@ -7,11 +7,12 @@ call the same chunk function, ``sim.batch.replicate.run_chunk``. Because the tal
 runs in index order and every run is seeded from the root seed and its index, the results are
 the same for any executor, number of jobs or chunk size.
 
-Ctrl-C stops the batch: outstanding chunks are cancelled and the result holds the runs
-completed before the first missing index, marked partial. In the main thread Ctrl-C only sets a
-flag, read between chunks (and every HEARTBEAT seconds while the pool works), so it never
-lands inside the pool's or the tally's bookkeeping: stopping cannot hang or leave a tally
-half-added. (A KeyboardInterrupt raised in the progress callback stops the batch too.)
+Ctrl-C (SIGINT) or SIGTERM stops the batch: outstanding chunks are cancelled and the result
+holds the runs completed before the first missing index, marked partial, with the signal that
+stopped it. In the main thread a signal only sets a flag, read between chunks (and every
+HEARTBEAT seconds while the pool works), so it never lands inside the pool's or the tally's
+bookkeeping: stopping cannot hang or leave a tally half-added. (A KeyboardInterrupt raised in
+the progress callback stops the batch too.)
 """
 
 from __future__ import annotations
@@ -58,11 +59,22 @@ class BatchResult:
     jobs: int
     seconds: float
     failure: str | None = None
-    """Why the batch stopped early other than Ctrl-C (the results are then partial)."""
+    """Why the batch stopped early other than a signal (the results are then partial)."""
+    stopped_by: int | None = None
+    """The signal (SIGINT, SIGTERM, SIGHUP) received while the batch ran, if one was."""
 
     @property
     def runs_done(self) -> int:
         return self.tally.runs_done
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the results are partial, in words (None: they are whole)."""
+        if self.failure is not None:
+            return self.failure
+        if not self.partial:
+            return None
+        return STOPPED_BY.get(self.stopped_by or signal.SIGINT, "stopped")
 
     def policy(self, name: str) -> PolicyView:
         """One policy's outcomes, by name (a playbook's id, or 'random')."""
@@ -134,10 +146,9 @@ def run_batch(
     start = time.perf_counter()
     waiting: dict[int, list[RunSummary]] = {}
     done = 0
-    partial = False
     failure: str | None = None
     chunks: Chunks | None = None
-    with _CtrlC() as ctrl_c:
+    with StopSignals() as ctrl_c:
         try:
             size = chunk_size or pick_chunk_size(recipe, jobs)
             ranges = chunk_ranges(recipe.runs, size)
@@ -152,45 +163,61 @@ def run_batch(
                 if ctrl_c.pressed:
                     break
         except KeyboardInterrupt:  # raised by the progress callback, or outside the main thread
-            partial = True
+            ctrl_c.received = ctrl_c.received or signal.SIGINT
         except ExecutorError:
             raise
         except Exception as exc:  # a worker died, the cluster went away: keep what is done
-            failure = f"the executor failed: {type(exc).__name__}: {exc}"
+            if not ctrl_c.pressed:  # else the workers were stopped by the same signal
+                failure = f"the executor failed: {type(exc).__name__}: {exc}"
         finally:
             if chunks is not None:
                 chunks.close()
-    partial = partial or ctrl_c.pressed or tally.runs_done < recipe.runs
+    partial = ctrl_c.pressed or tally.runs_done < recipe.runs
     seconds = time.perf_counter() - start
-    return BatchResult(recipe, tally, partial, executor, jobs, seconds, failure)
+    return BatchResult(recipe, tally, partial, executor, jobs, seconds, failure, ctrl_c.received)
 
 
-class _CtrlC:
-    """Ctrl-C during a batch, as a flag (main thread only; elsewhere KeyboardInterrupt stays)."""
+STOPPED_BY: dict[int, str] = {
+    signal.SIGINT: "interrupted (Ctrl-C)",
+    signal.SIGTERM: "terminated (SIGTERM)",
+    signal.SIGHUP: "hung up (SIGHUP)",
+}
+"""A batch stopped by a signal, in words: in its results, and why they are partial."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""The signals that stop a batch and keep its results: Ctrl-C, SIGTERM (`kill`, `timeout`,
+a job scheduler, systemd) and SIGHUP (its terminal is gone: an ssh connection dropped)."""
+
+
+class StopSignals:
+    """Ctrl-C and SIGTERM as a flag, the first one received (main thread only; elsewhere the
+    signals keep their handlers). Nested, the inner one has them until it exits."""
 
     def __init__(self) -> None:
-        self.pressed = False
-        self._armed = False
-        self._previous: Any = None
+        self.received: int | None = None
+        self._previous: dict[int, Any] = {}
 
-    def __enter__(self) -> _CtrlC:
+    @property
+    def pressed(self) -> bool:
+        return self.received is not None
+
+    def __enter__(self) -> StopSignals:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._press)
-            self._armed = True
+            for sig in STOP_SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._receive)
         return self
 
-    def _press(self, signum: int, frame: object) -> None:
-        self.pressed = True
+    def _receive(self, signum: int, frame: object) -> None:
+        if self.received is None:
+            self.received = signum
 
     def stop(self) -> bool:
         return self.pressed
 
     def __exit__(self, *exc: object) -> None:
-        if self._armed:
-            previous = self._previous
-            signal.signal(
-                signal.SIGINT, signal.default_int_handler if previous is None else previous
-            )
+        for sig, previous in self._previous.items():
+            if previous is None:  # set outside Python: back to Python's own default
+                previous = signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
+            signal.signal(sig, previous)
 
 
 def _feed(tally: Tally, summaries: list[RunSummary], policies: int) -> None:
@@ -211,7 +238,7 @@ def _executor_chunks(
     if kind == "dask-local" or kind.startswith("dask://"):
         from sim.batch.cluster import dask_chunks
 
-        return dask_chunks(recipe, ranges, jobs, None if kind == "dask-local" else kind)
+        return dask_chunks(recipe, ranges, jobs, None if kind == "dask-local" else kind, stop)
     raise ExecutorError(f"unknown executor '{kind}' (local, dask-local or dask://HOST:PORT)")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +94,7 @@ class Comparison:
                     "variable": k,
                     "a": x,
                     "b": y,
-                    "difference": None if x is None or y is None else y - x,
+                    "difference": _difference(x, y),
                 }
                 for k, x, y in self.variables()
             ],
@@ -101,7 +102,8 @@ class Comparison:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2) + "\n"
+        """Strict JSON: a figure that cannot be computed is null, never Infinity or NaN."""
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
 
     def to_text(self, controller: bool = True) -> str:
         """The comparison in words; controller=False shows only what the players may know."""
@@ -140,6 +142,14 @@ class Comparison:
             mark = " " if rx == ry else "*"
             lines.append(f" {mark} {k:<28} A: {rx or '-':<12} B: {ry or '-'}")
         return "\n".join(printable(line, one_line=True) for line in lines) + "\n"
+
+
+def _difference(a: float | None, b: float | None) -> float | None:
+    """B minus A; None if either is missing or the difference does not fit in a number."""
+    if a is None or b is None:
+        return None
+    d = b - a
+    return d if math.isfinite(d) else None
 
 
 def _count_commands(n: int) -> str:

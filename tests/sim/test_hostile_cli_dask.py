@@ -60,3 +60,44 @@ def test_a_scheduler_that_is_not_one_is_a_clear_error_not_a_hang(mode: str, says
     assert line.startswith("error: ") and says in line
     assert "MemoryError" not in line
     assert done.stdout == ""
+
+
+NO_WORKERS = """
+import sys, warnings
+warnings.simplefilter("ignore")  # this harness's scheduler's, on a busy machine
+import distributed
+import sim.batch.cluster as cluster
+cluster.CONNECT_TIMEOUT_S = 2  # the test's patience, not the user's
+scheduler = distributed.LocalCluster(
+    n_workers=0, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None,
+    silence_logs=50,
+)
+port = scheduler.scheduler_address.rsplit(":", 1)[1]
+sys.argv = ["tabletop", "batch", "quickstart", "--runs", "2", "--executor",
+            f"dask://127.0.0.1:{port}", "--out", sys.argv[1]]
+from tui.entry import run_main
+run_main()
+"""
+
+
+def test_a_scheduler_without_workers_is_one_line_before_any_run(tmp_path: Path) -> None:
+    """A scheduler whose workers were never started (or have all gone): one line saying so,
+    exit 1, and the previous results kept, not replaced by a batch of no runs."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "big.json"
+    out.write_text("the results of last night's batch\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", NO_WORKERS, str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    (line,) = lines
+    assert line.startswith("error: the Dask scheduler at tcp://127.0.0.1:") and "no workers" in line
+    assert "dask worker tcp://127.0.0.1:" in line  # how to start one
+    assert out.read_text(encoding="utf-8") == "the results of last night's batch\n"
+    assert done.stdout == ""
