@@ -38,7 +38,10 @@ class Stream(random.Random):
     def __init__(self, seed: int, name: str) -> None:
         digest = _blake2b(f"{seed}\0{name}".encode(), digest_size=8).digest()
         self._state = _from_bytes(digest, "little")
-        self.gauss_next = None  # random.Random's cache for gauss(); unused here
+
+    gauss_next = None
+    """random.Random's cache for gauss(), unused here: the class's, where random.Random sets
+    it on each instance (``gauss`` would set the instance's own)."""
 
     def seed(self, a: object = None, version: int = 2) -> None:
         """Streams are seeded at creation only."""
@@ -63,19 +66,23 @@ class Stream(random.Random):
         self._state = state[0]
 
 
-class Streams:
-    """Per-element streams of one run, created on first use."""
+class Streams(dict[str, Stream]):
+    """Per-element streams of one run, created on first use: ``streams(name)``.
 
-    __slots__ = ("_seed", "_streams")
+    A dictionary of the streams made so far, by name, called as a function: the call is
+    ``dict.__getitem__`` itself, so finding a stream runs no Python code, and only a stream
+    not yet made does (``__missing__``, which ``dict.__getitem__`` calls for a subclass)."""
+
+    __slots__ = ("_seed",)
 
     def __init__(self, seed: int) -> None:
+        super().__init__()
         self._seed = seed
-        self._streams: dict[str, Stream] = {}
 
-    def __call__(self, name: str) -> Stream:
-        rng = self._streams.get(name)
-        if rng is None:
-            rng = self._streams[name] = Stream(self._seed, name)
+    __call__ = dict.__getitem__
+
+    def __missing__(self, name: str) -> Stream:
+        rng = self[name] = Stream(self._seed, name)
         return rng
 
 

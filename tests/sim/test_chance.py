@@ -117,3 +117,20 @@ def test_a_distributions_sampler_draws_what_sample_always_drew(
         assert sampler(dist)(fast) == expected
         assert sample(dist, via_sample) == expected
     assert plain.getstate() == fast.getstate() == via_sample.getstate()
+
+
+def test_a_stream_is_made_once_per_run_and_found_again() -> None:
+    streams = Streams(5)
+    first = streams("response:a")
+    first.random()
+    assert streams("response:a") is first
+    assert _draws(streams("response:a")) == _draws(Streams(5)("response:a"), 6)[1:]
+
+
+def test_gauss_keeps_its_spare_draw_to_each_stream() -> None:
+    """random.Random caches the second normal of each pair: one stream's cache never reaches
+    another stream, even one of the same element and seed."""
+    one, other = Stream(9, "threat:a"), Stream(9, "threat:a")
+    first = one.gauss(0.0, 1.0)
+    assert other.gauss(0.0, 1.0) == first
+    assert one.gauss(0.0, 1.0) == other.gauss(0.0, 1.0) != first
