@@ -19,7 +19,7 @@ from sim.cause import CAUSE_THREAT, Cause, CauseKind, shared_cause
 from sim.detection import time_to_detection
 from sim.runviews import StageView
 from sim.schema import Threat
-from sim.timers import Soon, Timer
+from sim.timers import Callback, Soon, Timer
 from sim.vocab import (
     THREAT_COMPLETED,
     THREAT_DETECTED,
@@ -202,7 +202,7 @@ class Campaign:
                 )
             else:  # not a record the exercise notes: counted only
                 ex.recorded += 1
-            remaining = self.remaining = stage.draw_duration(rng) * self.factor
+            remaining = stage.draw_duration(rng) * self.factor
             detect_in: float | None = None
             if not seen:
                 p = ex.probability(stage.detect, "threat:%s.%s", tid, stage.id)
@@ -213,8 +213,7 @@ class Campaign:
                     by_rate = time_to_detection(ex, threat, stage.model, remaining)
                     if by_rate is not None:
                         detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
-            self.detect_in = detect_in
-            if self._wait():
+            if self._wait(remaining, detect_in):
                 return
             if stage.effects_plan:
                 ex.apply_plan(stage.effects_plan, stage.cause)
@@ -229,33 +228,43 @@ class Campaign:
         else:
             ex.recorded += 1
 
-    def _wait(self) -> bool:
-        """Wait for the end of the stage or its detection, whichever comes first, if either is
-        still to come."""
-        remaining, detect_in = self.remaining, self.detect_in
-        if remaining > 0 or detect_in is not None:
-            wait = self.wait = remaining if detect_in is None else min(detect_in, remaining)
-            env = self.ex.env
-            self.began = float(env._now)  # ex.now, without the property's call
-            self.timeout = Timer(env, wait, self._waited)
-            return True
-        return False
+    def _wait(self, remaining: float, detect_in: float | None) -> bool:
+        """Wait for the end of the stage (``remaining`` from now) or its detection
+        (``detect_in`` from now, if due), whichever comes first, if either is still to come.
 
-    def _stage_done(self) -> None:
+        Without a detection due, the timer is for the whole of the stage's time, and calls
+        ``_stage_done`` itself: what ``_waited`` would find then (nothing left of the stage,
+        no detection) it knows already."""
+        self.remaining, self.detect_in = remaining, detect_in
+        then: Callback
+        if detect_in is None:
+            if not remaining > 0:
+                return False
+            wait, then = remaining, self._stage_done
+        else:
+            wait, then = min(detect_in, remaining), self._waited
+        self.wait = wait
+        env = self.ex.env
+        self.began = env._now  # subtracted from ex.now (a float) only if interrupted
+        self.timeout = Timer(env, wait, then)
+        return True
+
+    def _stage_done(self, _e: simpy.Event | None = None) -> None:
         stage = self.stage
         if stage.effects_plan:
             self.ex.apply_plan(stage.effects_plan, stage.cause)
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:
+        """The timer of a stage whose detection was due: the stage's end, or its detection."""
         wait = self.wait
-        self.remaining -= wait
-        if self.detect_in is not None:
-            self.detect_in -= wait
-            if self.detect_in <= 0:
-                self.detect_in = None
-                detect(self.ex, self.threat, _MONITORING)
-        if self.remaining <= 1e-12 or not self._wait():
+        remaining, detect_in = self.remaining - wait, self.detect_in
+        assert detect_in is not None  # else the timer would call _stage_done
+        detect_in -= wait
+        if detect_in <= 0:
+            detect_in = None
+            detect(self.ex, self.threat, _MONITORING)
+        if remaining <= 1e-12 or not self._wait(remaining, detect_in):
             self._stage_done()
 
     def _interrupted(self, cause: Stop | Slow) -> None:
@@ -263,19 +272,19 @@ class Campaign:
             return
         ex, threat = self.ex, self.threat
         assert self.timeout is not None and self.timeout.callbacks is not None
-        self.timeout.callbacks.remove(self._waited)
+        self.timeout.callbacks.clear()  # the timer's one callback: ours (_stage_done or _waited)
         spent = ex.now - self.began
-        self.remaining -= spent
-        if self.detect_in is not None:
-            self.detect_in -= spent
+        remaining, detect_in = self.remaining - spent, self.detect_in
+        if detect_in is not None:
+            detect_in -= spent
         if isinstance(cause, Stop):
             self.alive = False
             _stopped(ex, threat, self.stage, cause.by)
             return
         self.factor *= cause.factor
-        self.remaining *= cause.factor
-        if self.detect_in is not None:
-            self.detect_in *= cause.factor
+        remaining *= cause.factor
+        if detect_in is not None:
+            detect_in *= cause.factor
         if ex.log:
             ex.record(
                 ev.ThreatSlowed,
@@ -287,7 +296,7 @@ class Campaign:
             )
         else:  # not a record the exercise notes: counted only
             ex.recorded += 1
-        if not self._wait():
+        if not self._wait(remaining, detect_in):
             self._stage_done()
 
 
