@@ -104,3 +104,14 @@ def test_a_stop_in_the_middle_of_a_stage_ends_the_campaign_there(detect: str) ->
     assert times(ex, ev.ThreatCompleted) == []
     assert ex.value("intrusion") == "stopped"
     assert ex.value("loss") == 0
+
+
+def test_a_campaign_without_branches_runs_each_stage_in_turn_a_repeating_one_to_the_limit() -> None:
+    from sim.branches import MAX_REPEATS, stage_path
+
+    text = SCENARIO.replace("DETECT", "0").replace("effects: {loss", "repeat: true, effects: {loss")
+    for _run in range(2):  # the second run finds the rounds worked out by the first
+        ex = Exercise(load_scenario_text(text), 1)
+        threat = ex.threats["intrusion"]
+        path = [s.id for s in stage_path(ex, threat, ex.views.stages["intrusion"])]
+        assert path == ["access"] + ["theft"] * MAX_REPEATS
