@@ -19,7 +19,7 @@ from sim.cause import CAUSE_THREAT, Cause, CauseKind, shared_cause
 from sim.detection import time_to_detection
 from sim.runviews import StageView
 from sim.schema import Threat
-from sim.timers import Callback, Soon, Timer
+from sim.timers import Soon, Timer
 from sim.vocab import (
     THREAT_COMPLETED,
     THREAT_DETECTED,
@@ -186,8 +186,8 @@ class Campaign:
 
     def _next_stage(self) -> None:
         """Run stages until one has to wait (or the campaign completes)."""
-        ex, threat, rng = self.ex, self.threat, self.rng
-        tid, campaigns, log = self.tid, ex.campaigns, ex.log
+        ex, tid = self.ex, self.tid
+        campaigns, log = ex.campaigns, ex.log
         for stage in self.stages:
             self.stage = stage
             campaigns.stage[tid] = stage.id
@@ -202,6 +202,7 @@ class Campaign:
                 )
             else:  # not a record the exercise notes: counted only
                 ex.recorded += 1
+            rng = self.rng
             remaining = stage.draw_duration(rng) * self.factor
             detect_in: float | None = None
             if not seen:
@@ -210,7 +211,7 @@ class Campaign:
                 if not p <= 0 and (p >= 1 or rng.random() < p):
                     detect_in = rng.uniform(0.0, remaining)
                 if stage.detect_rate is not None:  # (v2) detection at a rate
-                    by_rate = time_to_detection(ex, threat, stage.model, remaining)
+                    by_rate = time_to_detection(ex, self.threat, stage.model, remaining)
                     if by_rate is not None:
                         detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
             if self._wait(remaining, detect_in):
@@ -235,18 +236,17 @@ class Campaign:
         Without a detection due, the timer is for the whole of the stage's time, and calls
         ``_stage_done`` itself: what ``_waited`` would find then (nothing left of the stage,
         no detection) it knows already."""
-        self.remaining, self.detect_in = remaining, detect_in
-        then: Callback
+        self.remaining = remaining
+        self.detect_in = detect_in
+        env = self.ex.env
         if detect_in is None:
             if not remaining > 0:
                 return False
-            wait, then = remaining, self._stage_done
+            self.timeout = Timer(env, remaining, self._stage_done)
         else:
-            wait, then = min(detect_in, remaining), self._waited
-        self.wait = wait
-        env = self.ex.env
+            wait = self.wait = min(detect_in, remaining)
+            self.timeout = Timer(env, wait, self._waited)
         self.began = env._now  # subtracted from ex.now (a float) only if interrupted
-        self.timeout = Timer(env, wait, then)
         return True
 
     def _stage_done(self, _e: simpy.Event | None = None) -> None:
