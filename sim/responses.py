@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import simpy
+from simpy.events import PENDING
 from simpy.resources.resource import Request
 
 from sim import events as ev
@@ -49,7 +50,7 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
         )
         return
     if status == RESPONSE_RUNNING or (
-        isinstance(r.model, Legislation) and status == RESPONSE_SUCCEEDED
+        status == RESPONSE_SUCCEEDED and isinstance(r.model, Legislation)
     ):
         reason = "already running" if status == RESPONSE_RUNNING else "already enacted"
         ex.record(
@@ -102,13 +103,14 @@ def _begin(
     ex: Context,
     r: ResponseView,
     cause: Cause,
-    expected_end: float | None,
+    duration: float | None,
     action: int | None = None,
 ) -> None:
-    actor = r.actor
+    """The response starts now, to end after ``duration`` (None: not known, a bill's)."""
     now = float(ex.env._now)  # ex.now, without the property's call
+    expected_end = None if duration is None else now + duration
     rid = r.id
-    ex.active[rid] = ActiveResponse(rid, r.kind, actor, now, expected_end)
+    ex.active[rid] = ActiveResponse(rid, r.kind, r.actor, now, expected_end)
     if not ex.log:
         if cause.detail == "retry":  # (v2) noted (sim.engine._NOTES): only what it reads
             ex.record(ev.ResponseStarted, response=rid, origin=cause.parts)  # type: ignore[call-arg]
@@ -119,7 +121,7 @@ def _begin(
         ev.ResponseStarted,
         response=rid,
         response_kind=r.kind,
-        actor=actor,
+        actor=r.actor,
         cause=cause.text,
         origin=cause.parts,
         expected_end=expected_end,
@@ -182,7 +184,7 @@ def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) 
 
     def begin(_e: simpy.Event) -> None:
         delay = r.draw_delay(ex.rng(ex.streams[r.id]))
-        _begin(ex, r, cause, float(ex.env._now) + delay, action)
+        _begin(ex, r, cause, delay, action)
         if delay > 0:
             Timer(ex.env, delay, deliver)
         else:
@@ -228,7 +230,7 @@ def _countermeasure(ex: Context, r: CountermeasureView, cause: Cause, action: in
         resource = ex.resources[r.actor]
         req = resource.request()
         first = action
-        if not req.triggered:
+        if req._value is PENDING:  # not req.triggered, without the property's call: queued
             if ex.log:
                 ex.record(
                     ev.ResponseQueued,
@@ -243,7 +245,7 @@ def _countermeasure(ex: Context, r: CountermeasureView, cause: Cause, action: in
 
         def granted(_e: simpy.Event) -> None:
             duration = r.draw_duration(rng)
-            _begin(ex, r, cause, float(ex.env._now) + duration, first)
+            _begin(ex, r, cause, duration, first)
             if duration > 0:
                 Timer(ex.env, duration, done)
             else:
@@ -267,7 +269,7 @@ def _countermeasure_done(ex: Context, r: CountermeasureView, rng: Stream) -> Non
         return
     by = r.cause
     threats = ex.threats
-    done = [stop(ex, threats[t], by) for t in r.stops]
+    done = [stop(ex, threats[t], by) for t in r.stops] if r.stops else []
     if r.slows:
         done += [slow(ex, threats[t], f, by) for t, f in r.slows.items()]
     for t in r.reveals:
