@@ -102,6 +102,14 @@ not reused while it is kept); at most ``_KEPT``, then forgotten together."""
 _KEPT = 4096
 
 
+_NEVER_CLAMPED = MAX_TIME / 2
+"""A uniform or triangular draw whose bounds are in [0, _NEVER_CLAMPED] is left as drawn, the
+clamp would change nothing: ``random`` computes it as ``low + (high - low) * f`` (f in [0, 1];
+a triangular draw above its mode as ``high + (low - high) * f``), never below 0 (at worst
+``x - x``: +0.0, what ``max(0.0, ...)`` returns), never above ``high`` by more than a rounding,
+far below MAX_TIME (tests/sim/test_chance.py compares the two on many bounds and draws)."""
+
+
 def sampler(dist: Distribution) -> Sampler:
     """``dist``'s draw as one function, worked out once per distribution (a scenario's
     distributions recur every run): the same draws, in the same order, as ``_draw`` makes,
@@ -117,11 +125,23 @@ def sampler(dist: Distribution) -> Sampler:
         def fn(rng: random.Random) -> float:
             return value
 
+    elif dist.kind == "uniform" and 0 <= p[0] <= p[1] <= _NEVER_CLAMPED:
+        a, b = p  # a draw is in [a, b] (rounded), so never clamped: see _NEVER_CLAMPED
+
+        def fn(rng: random.Random) -> float:
+            return rng.uniform(a, b)
+
     elif dist.kind == "uniform":
         a, b = p
 
         def fn(rng: random.Random) -> float:
             return min(max(0.0, rng.uniform(a, b)), MAX_TIME)
+
+    elif dist.kind == "triangular" and 0 <= p[0] <= p[1] <= p[2] <= _NEVER_CLAMPED and p[0] < p[2]:
+        low, mode, high = p  # as uniform's: never clamped
+
+        def fn(rng: random.Random) -> float:
+            return rng.triangular(low, high, mode)
 
     elif dist.kind == "triangular":
         low, mode, high = p  # ours: (low, mode, high); random's: (low, high, mode)
