@@ -72,8 +72,7 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
         return
     ex.campaigns.detected.add(tid)
     ex.mark_time(f"{tid}:detected")
-    if ex.value(tid) == THREAT_UNDETECTED:
-        ex.set_status(tid, THREAT_DETECTED)
+    ex.set_status(tid, THREAT_DETECTED)  # it was undetected (checked above)
     if ex.log:
         ex.record(
             ev.ThreatDetected,
@@ -181,7 +180,7 @@ class Campaign:
         ex, threat, tid = self.ex, self.threat, self.tid
         self.rng = ex.rng(ex.streams[tid])
         self.factor = ex.campaigns.slowed.get(tid, 1.0)
-        self.stages = iter(stage_path(ex, threat, ex.views.stages[tid]))
+        self.stages = stage_path(ex, threat, ex.views.stages[tid])
         self._next_stage()
 
     def _next_stage(self) -> None:
