@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
@@ -62,10 +63,13 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
         )
         return
     ex.set_status(rid, RESPONSE_RUNNING)
+    # A countermeasure or a notification takes its first step where a process would start
+    # (sim/timers.py): its function, handed what it acts on (``partial``: no function of its
+    # own made to call it).
     if isinstance(r, CountermeasureView):
-        _countermeasure(ex, r, cause, action)
+        Soon(ex.env, partial(_countermeasure, ex, r, cause, action))
     elif isinstance(r, NotificationView):
-        _notify(ex, r, cause, action)
+        Soon(ex.env, partial(_notify, ex, r, cause, action))
     else:
         bill = r.model
         assert isinstance(bill, Legislation)
@@ -179,16 +183,10 @@ def _follow_on(ex: Context, r: ResponseView, extra: dict[str, float] | None) -> 
             ex.launch(response, r.cause)
 
 
-def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) -> None:
+def _notify(
+    ex: Context, r: NotificationView, cause: Cause, action: int | None, _e: simpy.Event
+) -> None:
     """Wait the delay, deliver: what a process would do, as callbacks (sim/timers.py)."""
-
-    def begin(_e: simpy.Event) -> None:
-        delay = r.draw_delay(ex.rng(ex.streams[r.id]))
-        _begin(ex, r, cause, delay, action)
-        if delay > 0:
-            Timer(ex.env, delay, deliver)
-        else:
-            deliver(None)
 
     def deliver(_e: simpy.Event | None) -> None:
         age = _age(ex, r.about)
@@ -209,7 +207,12 @@ def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) 
         extra = {"age": age if age is not None else 0.0}
         _succeed(ex, r, f"delivered to {', '.join(n.to)}", extra)
 
-    Soon(ex.env, begin)
+    delay = r.draw_delay(ex.rng(ex.streams[r.id]))
+    _begin(ex, r, cause, delay, action)
+    if delay > 0:
+        Timer(ex.env, delay, deliver)
+    else:
+        deliver(None)
 
 
 def _age(ex: Context, about: str | None) -> float | None:
@@ -220,44 +223,42 @@ def _age(ex: Context, about: str | None) -> float | None:
     return None if t is None else ex.now - t
 
 
-def _countermeasure(ex: Context, r: CountermeasureView, cause: Cause, action: int | None) -> None:
+def _countermeasure(
+    ex: Context, r: CountermeasureView, cause: Cause, action: int | None, _e: simpy.Event
+) -> None:
     """Wait for the actor's capacity, then the duration, then draw success: what a process
     with ``with resource.request()`` would do, as callbacks (sim/timers.py). The capacity is
     released where the process would leave the ``with`` block: when its duration is over."""
+    rng = ex.rng(ex.streams[r.id])
+    resource = ex.resources[r.actor]
+    req = resource.request()
+    first = action
+    if req._value is PENDING:  # not req.triggered, without the property's call: queued
+        if ex.log:
+            ex.record(
+                ev.ResponseQueued,
+                response=r.id,
+                actor=r.actor,
+                audience=audience(ex, r.model),
+                action=action,
+            )
+        else:  # not a record the exercise notes: counted only
+            ex.recorded += 1
+        first = None
 
-    def begin(_e: simpy.Event) -> None:
-        rng = ex.rng(ex.streams[r.id])
-        resource = ex.resources[r.actor]
-        req = resource.request()
-        first = action
-        if req._value is PENDING:  # not req.triggered, without the property's call: queued
-            if ex.log:
-                ex.record(
-                    ev.ResponseQueued,
-                    response=r.id,
-                    actor=r.actor,
-                    audience=audience(ex, r.model),
-                    action=action,
-                )
-            else:  # not a record the exercise notes: counted only
-                ex.recorded += 1
-            first = None
+    def granted(_e: simpy.Event) -> None:
+        duration = r.draw_duration(rng)
+        _begin(ex, r, cause, duration, first)
+        if duration > 0:
+            Timer(ex.env, duration, done)
+        else:
+            done(None)
 
-        def granted(_e: simpy.Event) -> None:
-            duration = r.draw_duration(rng)
-            _begin(ex, r, cause, duration, first)
-            if duration > 0:
-                Timer(ex.env, duration, done)
-            else:
-                done(None)
+    def done(_e: simpy.Event | None) -> None:
+        resource.release(req)
+        _countermeasure_done(ex, r, rng)
 
-        def done(_e: simpy.Event | None) -> None:
-            resource.release(req)
-            _countermeasure_done(ex, r, rng)
-
-        req.callbacks.append(granted)  # as a process's ``yield req``, once granted
-
-    Soon(ex.env, begin)
+    req.callbacks.append(granted)  # as a process's ``yield req``, once granted
 
 
 def _countermeasure_done(ex: Context, r: CountermeasureView, rng: Stream) -> None:
