@@ -227,12 +227,12 @@ def _countermeasure(
     ex: Context, r: CountermeasureView, cause: Cause, action: int | None, _e: simpy.Event
 ) -> None:
     """Wait for the actor's capacity, then the duration, then draw success: what a process
-    with ``with resource.request()`` would do, as callbacks (sim/timers.py). The capacity is
-    released where the process would leave the ``with`` block: when its duration is over."""
+    with ``with resource.request()`` would do, as callbacks (sim/timers.py), each a function
+    handed what it acts on (``partial``). The capacity is released where the process would
+    leave the ``with`` block: when its duration is over."""
     rng = ex.rng(ex.streams[r.id])
-    resource = ex.resources[r.actor]
-    req = resource.request()
-    first = action
+    req = ex.resources[r.actor].request()
+    first = action  # the facilitator's action is linked from the first record: queued or started
     if req._value is PENDING:  # not req.triggered, without the property's call: queued
         if ex.log:
             ex.record(
@@ -245,23 +245,34 @@ def _countermeasure(
         else:  # not a record the exercise notes: counted only
             ex.recorded += 1
         first = None
-
-    def granted(_e: simpy.Event) -> None:
-        duration = r.draw_duration(rng)
-        _begin(ex, r, cause, duration, first)
-        if duration > 0:
-            Timer(ex.env, duration, done)
-        else:
-            done(None)
-
-    def done(_e: simpy.Event | None) -> None:
-        resource.release(req)
-        _countermeasure_done(ex, r, rng)
-
-    req.callbacks.append(granted)  # as a process's ``yield req``, once granted
+    # as a process's ``yield req``: granted, now or later
+    req.callbacks.append(partial(_granted, ex, r, cause, first, rng, req))
 
 
-def _countermeasure_done(ex: Context, r: CountermeasureView, rng: Stream) -> None:
+def _granted(
+    ex: Context,
+    r: CountermeasureView,
+    cause: Cause,
+    action: int | None,
+    rng: Stream,
+    req: Request,
+    _e: simpy.Event,
+) -> None:
+    """The actor's capacity is the countermeasure's: it starts, for its drawn duration."""
+    duration = r.draw_duration(rng)
+    _begin(ex, r, cause, duration, action)
+    done = partial(_countermeasure_done, ex, r, rng, req)
+    if duration > 0:
+        Timer(ex.env, duration, done)
+    else:
+        done(None)
+
+
+def _countermeasure_done(
+    ex: Context, r: CountermeasureView, rng: Stream, req: Request, _e: simpy.Event | None
+) -> None:
+    """Its duration is over: the capacity is released, and success is drawn."""
+    req.resource.release(req)
     rid = r.id
     p = ex.probability(r.success, "response:%s.success", rid)
     # chance(p, rng), inline: no draw at p <= 0 or p >= 1
