@@ -8,6 +8,7 @@ catches them mid-stage, so a slowed stage keeps the time it already spent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
@@ -174,7 +175,7 @@ class Campaign:
 
     def interrupt(self, cause: Stop | Slow) -> None:
         """Stop or slow the campaign at the current instant, as ``Process.interrupt`` would."""
-        Soon(self.ex.env, lambda _e: self._interrupted(cause))
+        Soon(self.ex.env, partial(self._interrupted, cause))
 
     def _start(self, _e: simpy.Event) -> None:
         ex, threat, tid = self.ex, self.threat, self.tid
@@ -266,7 +267,7 @@ class Campaign:
         if remaining <= 1e-12 or not self._wait(remaining, detect_in):
             self._stage_done()
 
-    def _interrupted(self, cause: Stop | Slow) -> None:
+    def _interrupted(self, cause: Stop | Slow, _e: simpy.Event) -> None:
         if not self.alive:
             return
         ex, threat = self.ex, self.threat
