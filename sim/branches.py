@@ -13,6 +13,7 @@ A threat without ``next`` on any stage runs exactly the stages it always ran
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from itertools import chain, repeat, starmap
 from typing import TYPE_CHECKING
 
 from sim import events as ev
@@ -31,13 +32,43 @@ if TYPE_CHECKING:
 def stage_path(ex: Context, threat: Threat, stages: tuple[StageView, ...]) -> Iterator[StageView]:
     """The stages a campaign runs (``stages``: the threat's, as run views), one per round,
     decided as each round ends."""
-    if not any(s.next for s in stages):
-        for stage in stages:
-            for _round in range(MAX_REPEATS):
-                yield stage
-                if not stage.repeat:
-                    break
-        return
+    found = _ROUNDS.get(id(stages))
+    rounds = found[1] if found is not None else _rounds(stages)
+    if rounds is None:
+        return _branched_path(ex, threat, stages)
+    # Each stage in turn, as many rounds in a row as it runs: made of C iterators, so a
+    # campaign's next stage takes no Python code to find.
+    return chain.from_iterable(starmap(repeat, rounds))
+
+
+Rounds = tuple[tuple[StageView, int], ...]
+"""A campaign's stages without branches, each with the rounds it runs in a row."""
+
+_ROUNDS: dict[int, tuple[tuple[StageView, ...], Rounds | None]] = {}
+"""Each threat's rounds (None: it branches), by the identity of its stages' run views (kept
+alive here, so the identity is not reused while kept): a scenario's threats recur every run.
+At most ``_KEPT``, then forgotten together."""
+_KEPT = 4096
+
+
+def _rounds(stages: tuple[StageView, ...]) -> Rounds | None:
+    """The rounds of a campaign without branches (a repeating stage runs MAX_REPEATS rounds
+    in a row, any other one), worked out once per threat; None for one with branches."""
+    rounds = (
+        None
+        if any(s.next for s in stages)
+        else tuple((s, MAX_REPEATS if s.repeat else 1) for s in stages)
+    )
+    if len(_ROUNDS) >= _KEPT:
+        _ROUNDS.clear()
+    _ROUNDS[id(stages)] = (stages, rounds)
+    return rounds
+
+
+def _branched_path(
+    ex: Context, threat: Threat, stages: tuple[StageView, ...]
+) -> Iterator[StageView]:
+    """The stages of a campaign with branches: after each round, where its branches lead."""
     index = {s.id: i for i, s in enumerate(stages)}
     rng = ex.rng(f"threat:{threat.id}:branch")
     at: int | None = 0

@@ -38,7 +38,10 @@ class Stream(random.Random):
     def __init__(self, seed: int, name: str) -> None:
         digest = _blake2b(f"{seed}\0{name}".encode(), digest_size=8).digest()
         self._state = _from_bytes(digest, "little")
-        self.gauss_next = None  # random.Random's cache for gauss(); unused here
+
+    gauss_next = None
+    """random.Random's cache for gauss(), unused here: the class's, where random.Random sets
+    it on each instance (``gauss`` would set the instance's own)."""
 
     def seed(self, a: object = None, version: int = 2) -> None:
         """Streams are seeded at creation only."""
@@ -63,19 +66,23 @@ class Stream(random.Random):
         self._state = state[0]
 
 
-class Streams:
-    """Per-element streams of one run, created on first use."""
+class Streams(dict[str, Stream]):
+    """Per-element streams of one run, created on first use: ``streams(name)``.
 
-    __slots__ = ("_seed", "_streams")
+    A dictionary of the streams made so far, by name, called as a function: the call is
+    ``dict.__getitem__`` itself, so finding a stream runs no Python code, and only a stream
+    not yet made does (``__missing__``, which ``dict.__getitem__`` calls for a subclass)."""
+
+    __slots__ = ("_seed",)
 
     def __init__(self, seed: int) -> None:
+        super().__init__()
         self._seed = seed
-        self._streams: dict[str, Stream] = {}
 
-    def __call__(self, name: str) -> Stream:
-        rng = self._streams.get(name)
-        if rng is None:
-            rng = self._streams[name] = Stream(self._seed, name)
+    __call__ = dict.__getitem__
+
+    def __missing__(self, name: str) -> Stream:
+        rng = self[name] = Stream(self._seed, name)
         return rng
 
 
@@ -95,6 +102,14 @@ not reused while it is kept); at most ``_KEPT``, then forgotten together."""
 _KEPT = 4096
 
 
+_NEVER_CLAMPED = MAX_TIME / 2
+"""A uniform or triangular draw whose bounds are in [0, _NEVER_CLAMPED] is left as drawn, the
+clamp would change nothing: ``random`` computes it as ``low + (high - low) * f`` (f in [0, 1];
+a triangular draw above its mode as ``high + (low - high) * f``), never below 0 (at worst
+``x - x``: +0.0, what ``max(0.0, ...)`` returns), never above ``high`` by more than a rounding,
+far below MAX_TIME (tests/sim/test_chance.py compares the two on many bounds and draws)."""
+
+
 def sampler(dist: Distribution) -> Sampler:
     """``dist``'s draw as one function, worked out once per distribution (a scenario's
     distributions recur every run): the same draws, in the same order, as ``_draw`` makes,
@@ -110,11 +125,23 @@ def sampler(dist: Distribution) -> Sampler:
         def fn(rng: random.Random) -> float:
             return value
 
+    elif dist.kind == "uniform" and 0 <= p[0] <= p[1] <= _NEVER_CLAMPED:
+        a, b = p  # a draw is in [a, b] (rounded), so never clamped: see _NEVER_CLAMPED
+
+        def fn(rng: random.Random) -> float:
+            return rng.uniform(a, b)
+
     elif dist.kind == "uniform":
         a, b = p
 
         def fn(rng: random.Random) -> float:
             return min(max(0.0, rng.uniform(a, b)), MAX_TIME)
+
+    elif dist.kind == "triangular" and 0 <= p[0] <= p[1] <= p[2] <= _NEVER_CLAMPED and p[0] < p[2]:
+        low, mode, high = p  # as uniform's: never clamped
+
+        def fn(rng: random.Random) -> float:
+            return rng.triangular(low, high, mode)
 
     elif dist.kind == "triangular":
         low, mode, high = p  # ours: (low, mode, high); random's: (low, high, mode)

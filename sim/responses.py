@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
+from simpy.events import PENDING
 from simpy.resources.resource import Request
 
 from sim import events as ev
@@ -49,7 +51,7 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
         )
         return
     if status == RESPONSE_RUNNING or (
-        isinstance(r.model, Legislation) and status == RESPONSE_SUCCEEDED
+        status == RESPONSE_SUCCEEDED and isinstance(r.model, Legislation)
     ):
         reason = "already running" if status == RESPONSE_RUNNING else "already enacted"
         ex.record(
@@ -61,10 +63,13 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
         )
         return
     ex.set_status(rid, RESPONSE_RUNNING)
+    # A countermeasure or a notification takes its first step where a process would start
+    # (sim/timers.py): its function, handed what it acts on (``partial``: no function of its
+    # own made to call it).
     if isinstance(r, CountermeasureView):
-        _countermeasure(ex, r, cause, action)
+        Soon(ex.env, partial(_countermeasure, ex, r, cause, action))
     elif isinstance(r, NotificationView):
-        _notify(ex, r, cause, action)
+        Soon(ex.env, partial(_notify, ex, r, cause, action))
     else:
         bill = r.model
         assert isinstance(bill, Legislation)
@@ -102,13 +107,14 @@ def _begin(
     ex: Context,
     r: ResponseView,
     cause: Cause,
-    expected_end: float | None,
+    duration: float | None,
     action: int | None = None,
 ) -> None:
-    actor = r.actor
+    """The response starts now, to end after ``duration`` (None: not known, a bill's)."""
     now = float(ex.env._now)  # ex.now, without the property's call
+    expected_end = None if duration is None else now + duration
     rid = r.id
-    ex.active[rid] = ActiveResponse(rid, r.kind, actor, now, expected_end)
+    ex.active[rid] = ActiveResponse(rid, r.kind, r.actor, now, expected_end)
     if not ex.log:
         if cause.detail == "retry":  # (v2) noted (sim.engine._NOTES): only what it reads
             ex.record(ev.ResponseStarted, response=rid, origin=cause.parts)  # type: ignore[call-arg]
@@ -119,7 +125,7 @@ def _begin(
         ev.ResponseStarted,
         response=rid,
         response_kind=r.kind,
-        actor=actor,
+        actor=r.actor,
         cause=cause.text,
         origin=cause.parts,
         expected_end=expected_end,
@@ -177,16 +183,10 @@ def _follow_on(ex: Context, r: ResponseView, extra: dict[str, float] | None) -> 
             ex.launch(response, r.cause)
 
 
-def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) -> None:
+def _notify(
+    ex: Context, r: NotificationView, cause: Cause, action: int | None, _e: simpy.Event
+) -> None:
     """Wait the delay, deliver: what a process would do, as callbacks (sim/timers.py)."""
-
-    def begin(_e: simpy.Event) -> None:
-        delay = r.draw_delay(ex.rng(ex.streams[r.id]))
-        _begin(ex, r, cause, float(ex.env._now) + delay, action)
-        if delay > 0:
-            Timer(ex.env, delay, deliver)
-        else:
-            deliver(None)
 
     def deliver(_e: simpy.Event | None) -> None:
         age = _age(ex, r.about)
@@ -207,7 +207,12 @@ def _notify(ex: Context, r: NotificationView, cause: Cause, action: int | None) 
         extra = {"age": age if age is not None else 0.0}
         _succeed(ex, r, f"delivered to {', '.join(n.to)}", extra)
 
-    Soon(ex.env, begin)
+    delay = r.draw_delay(ex.rng(ex.streams[r.id]))
+    _begin(ex, r, cause, delay, action)
+    if delay > 0:
+        Timer(ex.env, delay, deliver)
+    else:
+        deliver(None)
 
 
 def _age(ex: Context, about: str | None) -> float | None:
@@ -218,47 +223,56 @@ def _age(ex: Context, about: str | None) -> float | None:
     return None if t is None else ex.now - t
 
 
-def _countermeasure(ex: Context, r: CountermeasureView, cause: Cause, action: int | None) -> None:
+def _countermeasure(
+    ex: Context, r: CountermeasureView, cause: Cause, action: int | None, _e: simpy.Event
+) -> None:
     """Wait for the actor's capacity, then the duration, then draw success: what a process
-    with ``with resource.request()`` would do, as callbacks (sim/timers.py). The capacity is
-    released where the process would leave the ``with`` block: when its duration is over."""
-
-    def begin(_e: simpy.Event) -> None:
-        rng = ex.rng(ex.streams[r.id])
-        resource = ex.resources[r.actor]
-        req = resource.request()
-        first = action
-        if not req.triggered:
-            if ex.log:
-                ex.record(
-                    ev.ResponseQueued,
-                    response=r.id,
-                    actor=r.actor,
-                    audience=audience(ex, r.model),
-                    action=action,
-                )
-            else:  # not a record the exercise notes: counted only
-                ex.recorded += 1
-            first = None
-
-        def granted(_e: simpy.Event) -> None:
-            duration = r.draw_duration(rng)
-            _begin(ex, r, cause, float(ex.env._now) + duration, first)
-            if duration > 0:
-                Timer(ex.env, duration, done)
-            else:
-                done(None)
-
-        def done(_e: simpy.Event | None) -> None:
-            resource.release(req)
-            _countermeasure_done(ex, r, rng)
-
-        req.callbacks.append(granted)  # as a process's ``yield req``, once granted
-
-    Soon(ex.env, begin)
+    with ``with resource.request()`` would do, as callbacks (sim/timers.py), each a function
+    handed what it acts on (``partial``). The capacity is released where the process would
+    leave the ``with`` block: when its duration is over."""
+    rng = ex.rng(ex.streams[r.id])
+    req = ex.resources[r.actor].request()
+    first = action  # the facilitator's action is linked from the first record: queued or started
+    if req._value is PENDING:  # not req.triggered, without the property's call: queued
+        if ex.log:
+            ex.record(
+                ev.ResponseQueued,
+                response=r.id,
+                actor=r.actor,
+                audience=audience(ex, r.model),
+                action=action,
+            )
+        else:  # not a record the exercise notes: counted only
+            ex.recorded += 1
+        first = None
+    # as a process's ``yield req``: granted, now or later
+    req.callbacks.append(partial(_granted, ex, r, cause, first, rng, req))
 
 
-def _countermeasure_done(ex: Context, r: CountermeasureView, rng: Stream) -> None:
+def _granted(
+    ex: Context,
+    r: CountermeasureView,
+    cause: Cause,
+    action: int | None,
+    rng: Stream,
+    req: Request,
+    _e: simpy.Event,
+) -> None:
+    """The actor's capacity is the countermeasure's: it starts, for its drawn duration."""
+    duration = r.draw_duration(rng)
+    _begin(ex, r, cause, duration, action)
+    done = partial(_countermeasure_done, ex, r, rng, req)
+    if duration > 0:
+        Timer(ex.env, duration, done)
+    else:
+        done(None)
+
+
+def _countermeasure_done(
+    ex: Context, r: CountermeasureView, rng: Stream, req: Request, _e: simpy.Event | None
+) -> None:
+    """Its duration is over: the capacity is released, and success is drawn."""
+    req.resource.release(req)
     rid = r.id
     p = ex.probability(r.success, "response:%s.success", rid)
     # chance(p, rng), inline: no draw at p <= 0 or p >= 1
@@ -267,7 +281,7 @@ def _countermeasure_done(ex: Context, r: CountermeasureView, rng: Stream) -> Non
         return
     by = r.cause
     threats = ex.threats
-    done = [stop(ex, threats[t], by) for t in r.stops]
+    done = [stop(ex, threats[t], by) for t in r.stops] if r.stops else []
     if r.slows:
         done += [slow(ex, threats[t], f, by) for t, f in r.slows.items()]
     for t in r.reveals:

@@ -81,10 +81,14 @@ class MselEntry:
     status: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Outcomes:
     """What a batch reads from a run's records, noted as they would have been recorded, by an
-    exercise without a log (``Exercise(..., log=False)``; see ``sim.engine._NOTES``)."""
+    exercise without a log (``Exercise(..., log=False)``; see ``sim.engine._NOTES``).
+
+    Made empty, once per run, by an ``__init__`` written out: the generated one asks of every
+    field whether it was given, about 50 instructions where this takes 20
+    (tests/sim/test_state_classes.py checks it makes what the generated one makes)."""
 
     ratings: dict[str, str] = field(default_factory=dict)
     """Each objective's final rating (what its ``ObjectiveEvaluated`` says)."""
@@ -101,10 +105,19 @@ class Outcomes:
     expression_failures: int = 0
     """``ExpressionFailed`` records."""
 
+    def __init__(self) -> None:
+        self.ratings = {}
+        self.decisions = {}
+        self.succeeded = set()
+        self.branches = set()
+        self.retries = {}
+        self.expression_failures = 0
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Campaigns:
-    """The bookkeeping of adversary campaigns (kept by ``sim.threats``)."""
+    """The bookkeeping of adversary campaigns (kept by ``sim.threats``), made empty once per
+    run, by an ``__init__`` written out (as ``Outcomes``)."""
 
     running: dict[str, Campaign] = field(default_factory=dict)
     """The campaigns begun, by threat id (stop and slow interrupt them)."""
@@ -114,3 +127,9 @@ class Campaigns:
     """The stage each campaign is in."""
     slowed: dict[str, float] = field(default_factory=dict)
     """Slowing applied to campaigns before they began."""
+
+    def __init__(self) -> None:
+        self.running = {}
+        self.detected = set()
+        self.stage = {}
+        self.slowed = {}

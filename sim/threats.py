@@ -8,6 +8,7 @@ catches them mid-stage, so a slowed stage keeps the time it already spent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
@@ -72,8 +73,7 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
         return
     ex.campaigns.detected.add(tid)
     ex.mark_time(f"{tid}:detected")
-    if ex.value(tid) == THREAT_UNDETECTED:
-        ex.set_status(tid, THREAT_DETECTED)
+    ex.set_status(tid, THREAT_DETECTED)  # it was undetected (checked above)
     if ex.log:
         ex.record(
             ev.ThreatDetected,
@@ -175,19 +175,19 @@ class Campaign:
 
     def interrupt(self, cause: Stop | Slow) -> None:
         """Stop or slow the campaign at the current instant, as ``Process.interrupt`` would."""
-        Soon(self.ex.env, lambda _e: self._interrupted(cause))
+        Soon(self.ex.env, partial(self._interrupted, cause))
 
     def _start(self, _e: simpy.Event) -> None:
         ex, threat, tid = self.ex, self.threat, self.tid
         self.rng = ex.rng(ex.streams[tid])
         self.factor = ex.campaigns.slowed.get(tid, 1.0)
-        self.stages = iter(stage_path(ex, threat, ex.views.stages[tid]))
+        self.stages = stage_path(ex, threat, ex.views.stages[tid])
         self._next_stage()
 
     def _next_stage(self) -> None:
         """Run stages until one has to wait (or the campaign completes)."""
-        ex, threat, rng = self.ex, self.threat, self.rng
-        tid, campaigns, log = self.tid, ex.campaigns, ex.log
+        ex, tid = self.ex, self.tid
+        campaigns, log = ex.campaigns, ex.log
         for stage in self.stages:
             self.stage = stage
             campaigns.stage[tid] = stage.id
@@ -202,7 +202,8 @@ class Campaign:
                 )
             else:  # not a record the exercise notes: counted only
                 ex.recorded += 1
-            remaining = self.remaining = stage.draw_duration(rng) * self.factor
+            rng = self.rng
+            remaining = stage.draw_duration(rng) * self.factor
             detect_in: float | None = None
             if not seen:
                 p = ex.probability(stage.detect, "threat:%s.%s", tid, stage.id)
@@ -210,11 +211,10 @@ class Campaign:
                 if not p <= 0 and (p >= 1 or rng.random() < p):
                     detect_in = rng.uniform(0.0, remaining)
                 if stage.detect_rate is not None:  # (v2) detection at a rate
-                    by_rate = time_to_detection(ex, threat, stage.model, remaining)
+                    by_rate = time_to_detection(ex, self.threat, stage.model, remaining)
                     if by_rate is not None:
                         detect_in = by_rate if detect_in is None else min(detect_in, by_rate)
-            self.detect_in = detect_in
-            if self._wait():
+            if self._wait(remaining, detect_in):
                 return
             if stage.effects_plan:
                 ex.apply_plan(stage.effects_plan, stage.cause)
@@ -229,53 +229,62 @@ class Campaign:
         else:
             ex.recorded += 1
 
-    def _wait(self) -> bool:
-        """Wait for the end of the stage or its detection, whichever comes first, if either is
-        still to come."""
-        remaining, detect_in = self.remaining, self.detect_in
-        if remaining > 0 or detect_in is not None:
-            wait = self.wait = remaining if detect_in is None else min(detect_in, remaining)
-            env = self.ex.env
-            self.began = float(env._now)  # ex.now, without the property's call
-            self.timeout = Timer(env, wait, self._waited)
-            return True
-        return False
+    def _wait(self, remaining: float, detect_in: float | None) -> bool:
+        """Wait for the end of the stage (``remaining`` from now) or its detection
+        (``detect_in`` from now, if due), whichever comes first, if either is still to come.
 
-    def _stage_done(self) -> None:
+        Without a detection due, the timer is for the whole of the stage's time, and calls
+        ``_stage_done`` itself: what ``_waited`` would find then (nothing left of the stage,
+        no detection) it knows already."""
+        self.remaining = remaining
+        self.detect_in = detect_in
+        env = self.ex.env
+        if detect_in is None:
+            if not remaining > 0:
+                return False
+            self.timeout = Timer(env, remaining, self._stage_done)
+        else:
+            wait = self.wait = min(detect_in, remaining)
+            self.timeout = Timer(env, wait, self._waited)
+        self.began = env._now  # subtracted from ex.now (a float) only if interrupted
+        return True
+
+    def _stage_done(self, _e: simpy.Event | None = None) -> None:
         stage = self.stage
         if stage.effects_plan:
             self.ex.apply_plan(stage.effects_plan, stage.cause)
         self._next_stage()
 
     def _waited(self, _e: simpy.Event) -> None:
+        """The timer of a stage whose detection was due: the stage's end, or its detection."""
         wait = self.wait
-        self.remaining -= wait
-        if self.detect_in is not None:
-            self.detect_in -= wait
-            if self.detect_in <= 0:
-                self.detect_in = None
-                detect(self.ex, self.threat, _MONITORING)
-        if self.remaining <= 1e-12 or not self._wait():
+        remaining, detect_in = self.remaining - wait, self.detect_in
+        assert detect_in is not None  # else the timer would call _stage_done
+        detect_in -= wait
+        if detect_in <= 0:
+            detect_in = None
+            detect(self.ex, self.threat, _MONITORING)
+        if remaining <= 1e-12 or not self._wait(remaining, detect_in):
             self._stage_done()
 
-    def _interrupted(self, cause: Stop | Slow) -> None:
+    def _interrupted(self, cause: Stop | Slow, _e: simpy.Event) -> None:
         if not self.alive:
             return
         ex, threat = self.ex, self.threat
         assert self.timeout is not None and self.timeout.callbacks is not None
-        self.timeout.callbacks.remove(self._waited)
+        self.timeout.callbacks.clear()  # the timer's one callback: ours (_stage_done or _waited)
         spent = ex.now - self.began
-        self.remaining -= spent
-        if self.detect_in is not None:
-            self.detect_in -= spent
+        remaining, detect_in = self.remaining - spent, self.detect_in
+        if detect_in is not None:
+            detect_in -= spent
         if isinstance(cause, Stop):
             self.alive = False
             _stopped(ex, threat, self.stage, cause.by)
             return
         self.factor *= cause.factor
-        self.remaining *= cause.factor
-        if self.detect_in is not None:
-            self.detect_in *= cause.factor
+        remaining *= cause.factor
+        if detect_in is not None:
+            detect_in *= cause.factor
         if ex.log:
             ex.record(
                 ev.ThreatSlowed,
@@ -287,7 +296,7 @@ class Campaign:
             )
         else:  # not a record the exercise notes: counted only
             ex.recorded += 1
-        if not self._wait():
+        if not self._wait(remaining, detect_in):
             self._stage_done()
 
 

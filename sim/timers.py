@@ -9,6 +9,11 @@ env.timeout(delay)`` would have resumed it (removing the callback from a ``Timer
 callbacks cancels it, as an interrupt does). SimPy orders events by (time, priority, creation),
 so events at the same time still come in the same order, and the process's end event, which
 nobody waits on, can go without reordering the others.
+
+A batch run makes a few dozen of these, so each is made in as few instructions as it can be:
+the two fields every one of them sets to the same value (``_value``, ``_ok``: a triggered
+event's, that succeeded with no value) are the class's, read through the class as SimPy reads
+them on the instance; a field set later (``succeed``, ``fail``) would be the instance's own.
 """
 
 from __future__ import annotations
@@ -25,28 +30,31 @@ Callback = Callable[[simpy.Event], None]
 class Soon(simpy.Event):
     """An event at the current instant, before ordinary events, that calls back: what SimPy's
     ``Initialize`` is to a process, and its ``Interruption`` to an interrupted one (the same
-    fields, set the same way)."""
+    fields, with the same values)."""
+
+    _value = None
+    _ok = True
 
     def __init__(self, env: simpy.Environment, then: Callback) -> None:
         self.env = env
         self.callbacks = [then]
-        self._value = None
-        self._ok = True
-        # env.schedule(self, URGENT), inline: the same entry in SimPy's queue
-        heappush(env._queue, (env._now + 0, URGENT, next(env._eid), self))
+        # env.schedule(self, URGENT), inline: the same entry in SimPy's queue (at ``_now + 0``,
+        # which is ``_now``, the same number of the same type)
+        heappush(env._queue, (env._now, URGENT, next(env._eid), self))
 
 
 class Timer(simpy.Timeout):
     """``env.timeout(delay)`` with ``then`` as its callback, made in one call: the same fields,
-    set the same way, and the same entry in SimPy's queue."""
+    with the same values, and the same entry in SimPy's queue."""
+
+    _value = None
+    _ok = True
 
     def __init__(self, env: simpy.Environment, delay: float, then: Callback) -> None:
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
         self.env = env
         self.callbacks = [then]
-        self._value = None
         self._delay = delay
-        self._ok = True
         # env.schedule(self, NORMAL, delay), inline
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))

@@ -4,12 +4,13 @@ distributions."""
 from __future__ import annotations
 
 import math
+import random
 import statistics
 
 import pytest
 
 from sim.chance import Stream, Streams, chance, sample
-from sim.schema import Distribution
+from sim.schema import MAX_TIME, Distribution
 
 
 def _draws(stream: Stream, n: int = 5) -> list[float]:
@@ -117,3 +118,85 @@ def test_a_distributions_sampler_draws_what_sample_always_drew(
         assert sampler(dist)(fast) == expected
         assert sample(dist, via_sample) == expected
     assert plain.getstate() == fast.getstate() == via_sample.getstate()
+
+
+def test_a_stream_is_made_once_per_run_and_found_again() -> None:
+    streams = Streams(5)
+    first = streams("response:a")
+    first.random()
+    assert streams("response:a") is first
+    assert _draws(streams("response:a")) == _draws(Streams(5)("response:a"), 6)[1:]
+
+
+def test_gauss_keeps_its_spare_draw_to_each_stream() -> None:
+    """random.Random caches the second normal of each pair: one stream's cache never reaches
+    another stream, even one of the same element and seed."""
+    one, other = Stream(9, "threat:a"), Stream(9, "threat:a")
+    first = one.gauss(0.0, 1.0)
+    assert other.gauss(0.0, 1.0) == first
+    assert one.gauss(0.0, 1.0) == other.gauss(0.0, 1.0) != first
+
+
+class _Fixed(random.Random):
+    """A generator giving the unit draws it is handed, in turn (the edges included)."""
+
+    def __init__(self, units: list[float]) -> None:
+        super().__init__(0)
+        self.units = units
+
+    def random(self) -> float:
+        return self.units.pop(0)
+
+
+_EDGES = [0.0, 2.0**-53, 0.25, 0.5, 0.75, 1.0 - 2.0**-53]
+_BOUNDS = [
+    -1.0,
+    0,
+    -0.0,
+    0.0,
+    5e-324,
+    1e-300,
+    1e-9,
+    0.1,
+    1,
+    2,
+    6,
+    24,
+    1e5,
+    MAX_TIME / 2 - 1,
+    MAX_TIME / 2,
+    MAX_TIME,
+    2 * MAX_TIME,
+]
+"""Bounds a validated file may give (and some it may not: the clamp is skipped by the
+sampler's own check, not by trust in the validation)."""
+
+
+@pytest.mark.parametrize("kind", ["uniform", "triangular"])
+def test_a_draw_left_unclamped_is_the_clamped_draw_bit_for_bit(kind: str) -> None:
+    """The samplers skip the clamp where it cannot change a draw (sim.chance._NEVER_CLAMPED):
+    every draw, on every edge of its bounds, is the clamped one, the same number of the same
+    type and sign."""
+    rng = random.Random(11)
+    for low in _BOUNDS:
+        for high in _BOUNDS:
+            if kind == "uniform":
+                if not low <= high:
+                    continue
+                params: tuple[float, ...] = (low, high)
+            else:
+                if not low < high:
+                    continue
+                params = (low, low + (high - low) * rng.random(), high)
+            dist = Distribution.model_construct(kind=kind, params=params)
+            units = _EDGES + [rng.random() for _ in range(20)]
+            for a, b in zip(units, [*units[1:], units[0]], strict=True):
+                ours = sample(dist, _Fixed([a, b]))
+                pair = _Fixed([a, b])
+                draw = (
+                    pair.uniform(*params)
+                    if kind == "uniform"
+                    else pair.triangular(params[0], params[2], params[1])
+                )
+                clamped = min(max(0.0, draw), MAX_TIME)
+                assert (repr(ours), type(ours)) == (repr(clamped), type(clamped)), params

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sim.state import ActiveResponse, OpenDecision
+from sim.state import ActiveResponse, Campaigns, OpenDecision, Outcomes
 
 CLASSES = [ActiveResponse, OpenDecision]
 
@@ -69,3 +69,21 @@ def test_still_frozen_and_still_refuses_what_the_generated_init_refuses(cls: typ
     with pytest.raises(TypeError):
         cls(*given, **{dataclasses.fields(cls)[0].name: "twice"})
     assert dataclasses.replace(one, **{dataclasses.fields(cls)[0].name: "x"}) != one
+
+
+@pytest.mark.parametrize("cls", [Outcomes, Campaigns], ids=lambda c: c.__name__)
+def test_a_runs_bookkeeping_starts_as_the_generated_init_starts_it(cls: type) -> None:
+    """``Outcomes`` and ``Campaigns`` are made empty by an ``__init__`` written out: every
+    field as its default or default factory gives it, and no two runs share a container."""
+    fields = [(f.name, f.type, f) for f in dataclasses.fields(cls)]
+    reference = dataclasses.make_dataclass(f"Generated{cls.__name__}", fields, slots=True)
+    ours, theirs = cls(), reference()
+    assert dataclasses.astuple(ours) == dataclasses.astuple(theirs)
+    assert [type(getattr(ours, f.name)) for f in dataclasses.fields(cls)] == [
+        type(getattr(theirs, f.name)) for f in dataclasses.fields(cls)
+    ]
+    other = cls()
+    for f in dataclasses.fields(cls):
+        if f.default_factory is not dataclasses.MISSING:
+            assert getattr(ours, f.name) is not getattr(other, f.name)
+    assert ours == other
