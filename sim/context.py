@@ -46,6 +46,13 @@ class Context(Protocol):
         (causes, reasons, summaries) are never read: a mechanic need not format them."""
         ...
 
+    @property
+    def state(self) -> Mapping[str, Value]:
+        """Every variable's value and every element's status, by name, as ``value(name)``
+        reads them (without the call); read only: they change through ``set_status`` and
+        effects."""
+        ...
+
     recorded: int
     """Records so far, kept or not. Without a log, a mechanic may count a record here instead
     of handing it to ``record``, when the record is not one whose outcomes the exercise notes

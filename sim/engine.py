@@ -252,6 +252,7 @@ class Exercise:
         "rng",
         "scenario",
         "seed",
+        "state",
         "streams",
         "text_shown",
         "threats",
@@ -299,6 +300,8 @@ class Exercise:
         scenario (sim.runviews: a scenario model's fields are slow to read)."""
 
         self._state: dict[str, Value] = dict(setup.state)
+        self.state: Mapping[str, Value] = self._state
+        """Every variable's value and element's status, by name (read only; ``value``)."""
         if setup.clock_now:  # (v2) 'now' reads the clock
             self._state[CLOCK] = cast(Value, self.env)
 
@@ -951,8 +954,20 @@ class Exercise:
         action: int | None = None,
         always: bool = False,
     ) -> None:
+        self._change(variable, value, float(self._state[variable]), cause, reason, action, always)
+
+    def _change(
+        self,
+        variable: str,
+        value: float,
+        old: float,
+        cause: Cause,
+        reason: str = "",
+        action: int | None = None,
+        always: bool = False,
+    ) -> None:
+        """``_set`` with the variable's value now (``old``) already read (``apply_plan``)."""
         low, high, secret = self._limits[variable]
-        old = float(self._state[variable])
         new = stored(float(value))
         if low is not None and new < low:  # the variable's min and max (Variable.clamp)
             new = low
@@ -1001,7 +1016,7 @@ class Exercise:
         self, plan: EffectPlan, cause: Cause, extra: Mapping[str, Value] | None = None
     ) -> None:
         """Apply compiled effects (``Compiled.effects``: a run view's, planned once)."""
-        state = self._state
+        state, v2 = self._state, self.v2
         for variable, source, effect, draws in plan:
             env: Mapping[str, Value] = state if extra is None else {**state, **extra}
             if draws:  # (v2) an amount drawn from the cause's own stream
@@ -1012,9 +1027,9 @@ class Exercise:
             except ExprError as exc:
                 self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                 continue
-            if self.v2 is not None:
-                new = self.v2.scale(cause, old, new)
-            self._set(variable, new, cause)
+            if v2 is not None:
+                new = v2.scale(cause, old, new)
+            self._change(variable, new, old, cause)
 
     # An expression that fails is recorded with where it is: ``where % parts`` (``where`` as
     # is without parts), put into words only then.
@@ -1274,13 +1289,7 @@ class Exercise:
                 watching = index.get(dirty.pop())
                 if not watching:
                     continue
-                if len(watching) == 1:  # the common case: one watcher (a copy: see below)
-                    w = watching[0]
-                    if not live[w.order]:
-                        continue
-                    due = (w,)
-                else:  # (a copy: an action may arm a watcher of the same name)
-                    due = [w for w in watching if live[w.order]]
+                due = tuple(watching)  # a copy: an action may arm a watcher of the same name
             else:
                 names = list(dirty)
                 dirty.clear()
@@ -1293,8 +1302,12 @@ class Exercise:
                     continue
                 # each live watcher once, in the order they were set up
                 due = sorted({w.order: w for w in found if live[w.order]}.values(), key=_order)
-            checks += len(due)
             for w in due:
+                # Live when its turn comes is live when the batch began: a watcher's action ends
+                # only its own watch (a ``when`` trigger, once it fired).
+                if not live[w.order]:
+                    continue
+                checks += 1  # re-checking a condition is work too
                 try:
                     ok = w.expr.truth(state)
                 except ExprError as exc:

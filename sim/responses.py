@@ -38,10 +38,10 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
     start (``action``: the facilitator's action that started it, linked from its first
     record)."""
     rid = r.id
-    status = ex.value(rid)
+    status = ex.state[rid]
     if status == RESPONSE_LOCKED:
         laws = r.model.laws()
-        missing = [law for law in laws if ex.value(law) != RESPONSE_SUCCEEDED] or laws
+        missing = [law for law in laws if ex.state[law] != RESPONSE_SUCCEEDED] or laws
         ex.record(
             ev.ResponseBlocked,
             response=rid,
@@ -285,7 +285,7 @@ def _countermeasure_done(
     if r.slows:
         done += [slow(ex, threats[t], f, by) for t, f in r.slows.items()]
     for t in r.reveals:
-        if ex.value(t) == THREAT_UNDETECTED:
+        if ex.state[t] == THREAT_UNDETECTED:
             detect(ex, threats[t], by)
             done.append(f"revealed {t}")
     _succeed(ex, r, ("; ".join(d for d in done if d) or "done") if ex.log else "")
@@ -375,8 +375,8 @@ def unlock(ex: Context, r: Legislation) -> None:
         laws = other.laws()
         if (
             r.id in laws
-            and ex.value(other.id) == RESPONSE_LOCKED
-            and all(law == r.id or ex.value(law) == RESPONSE_SUCCEEDED for law in laws)
+            and ex.state[other.id] == RESPONSE_LOCKED
+            and all(law == r.id or ex.state[law] == RESPONSE_SUCCEEDED for law in laws)
         ):
             ex.set_status(other.id, RESPONSE_READY)
 

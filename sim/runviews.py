@@ -105,11 +105,23 @@ class InjectView:
 class ThreatView:
     """A threat as the engine triggers it (sim.engine); a campaign reads its model."""
 
-    __slots__ = ("delay", "draw_delay", "id", "model", "only_if")
+    __slots__ = (
+        "delay",
+        "detected_cause",
+        "detection_plan",
+        "draw_delay",
+        "id",
+        "model",
+        "only_if",
+    )
 
-    def __init__(self, threat: Threat) -> None:
+    def __init__(self, threat: Threat, plans: Compiled) -> None:
         self.model = threat
         self.id = threat.id
+        self.detection_plan: EffectPlan = plans.effects(threat.detection_effects, False)
+        """Its detection effects compiled (``Compiled.effects``, planned once)."""
+        self.detected_cause: Cause = shared_cause(CAUSE_THREAT, threat.id, "detected")
+        """What its detection effects are caused by."""
         self.delay: Distribution | None = threat.delay
         self.draw_delay: Sampler | None = None if threat.delay is None else sampler(threat.delay)
         self.only_if = threat.only_if
@@ -263,7 +275,7 @@ class RunViews:
         """Each decision, by id."""
         self.injects = {i.id: InjectView(i, plans) for i in scenario.injects}
         """Each inject, by id."""
-        self.threats = {t.id: ThreatView(t) for t in scenario.threats}
+        self.threats = {t.id: ThreatView(t, plans) for t in scenario.threats}
         """Each threat, by id."""
         self.objectives = tuple(ObjectiveView(o) for o in scenario.objectives)
         """Every objective, in file order."""

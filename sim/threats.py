@@ -16,7 +16,7 @@ import simpy
 from sim import events as ev
 from sim.branches import MAX_REPEATS as MAX_REPEATS
 from sim.branches import stage_path
-from sim.cause import CAUSE_THREAT, Cause, CauseKind, shared_cause
+from sim.cause import Cause, CauseKind
 from sim.detection import time_to_detection
 from sim.runviews import StageView
 from sim.schema import Threat
@@ -55,7 +55,7 @@ class Slow:
 def start_threat(ex: Context, threat: Threat) -> None:
     """Begin a campaign (unless a countermeasure already prevented it)."""
     tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
-    if ex.value(tid) != THREAT_PENDING:
+    if ex.state[tid] != THREAT_PENDING:
         return
     ex.set_status(tid, THREAT_UNDETECTED)
     ex.mark_time(tid)
@@ -69,7 +69,7 @@ def start_threat(ex: Context, threat: Threat) -> None:
 def detect(ex: Context, threat: Threat, by: Cause) -> None:
     """The defenders learn of the campaign."""
     tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
-    if tid in ex.campaigns.detected or ex.value(tid) != THREAT_UNDETECTED:
+    if tid in ex.campaigns.detected or ex.state[tid] != THREAT_UNDETECTED:
         return
     ex.campaigns.detected.add(tid)
     ex.mark_time(f"{tid}:detected")
@@ -85,14 +85,15 @@ def detect(ex: Context, threat: Threat, by: Cause) -> None:
         )
     else:  # not a record the exercise notes: counted only
         ex.recorded += 1
-    if threat.detection_effects:
-        ex.apply_effects(threat.detection_effects, shared_cause(CAUSE_THREAT, tid, "detected"))
+    view = ex.views.threats[tid]
+    if view.detection_plan:
+        ex.apply_plan(view.detection_plan, view.detected_cause)
 
 
 def stop(ex: Context, threat: Threat, by: Cause) -> str:
     """Stop a campaign; returns what happened, for the response's summary."""
     tid = threat.id  # read once: see sim.engine's MODEL_FIELDS_ARE_SLOW
-    status = ex.value(tid)
+    status = ex.state[tid]
     if status == THREAT_PENDING:
         ex.set_status(tid, THREAT_STOPPED)
         if ex.log:
@@ -126,7 +127,7 @@ def _summary(ex: Context, threat: Threat, text: str, *args: object) -> str:
 
 def slow(ex: Context, threat: Threat, factor: float, by: Cause) -> str:
     """Slow a running campaign now, or a campaign not yet begun for when it begins."""
-    status = ex.value(threat.id)
+    status = ex.state[threat.id]
     if status in (THREAT_UNDETECTED, THREAT_DETECTED):
         ex.campaigns.running[threat.id].interrupt(Slow(factor, by))
         return _summary(ex, threat, "slowed {} ×{:g}", threat.id, factor)

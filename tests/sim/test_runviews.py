@@ -130,6 +130,8 @@ def test_every_view_plans_its_own_effects(path: Path) -> None:
     views = RunViews(scenario)
     plans = compiled(scenario)
     for t in scenario.threats:
+        _plans(views.threats[t.id].detection_plan, t.detection_effects, plans, False)
+        assert views.threats[t.id].detected_cause == Cause(CauseKind.THREAT, t.id, "detected")
         for sv, stage in zip(views.stages[t.id], t.stages, strict=True):
             _plans(sv.effects_plan, stage.effects, plans, False)
     for i in scenario.injects:
@@ -142,3 +144,16 @@ def test_every_view_plans_its_own_effects(path: Path) -> None:
         notification = isinstance(r, Notification)
         _plans(rv.effects_plan, r.effects, plans, notification)
         _plans(rv.failure_plan, {} if notification else r.failure_effects, plans, False)
+
+
+@pytest.mark.parametrize("path", SCENARIOS[:3], ids=lambda p: p.stem)
+def test_the_mechanics_read_the_state_a_run_has_now(path: Path) -> None:
+    """``Exercise.state`` (what the mechanics read) is every value and status as ``value``
+    gives it, at the start and after the run moved them."""
+    ex = Exercise(load_scenario(path), 3)
+    names = list(ex.state)
+    assert {n: ex.state[n] for n in names} == {n: ex.value(n) for n in names}
+    ex.run_until(ex.horizon)
+    assert ex.finished
+    assert {n: ex.state[n] for n in names} == {n: ex.value(n) for n in names}
+    assert any(ex.state[t.id] != "pending" for t in ex.scenario.threats)
