@@ -34,3 +34,7 @@ class KeyBar(Static):
             out.append(f" {binding.description}")
             del key
         self.update(out)
+        # Textual keeps the bar's height from before its first keys were set (its size cache
+        # outlives that first update): lay it out again once this one is drawn, so the bar
+        # wraps onto as many lines as its keys need from the start (or `?` and `q` are cut).
+        self.call_after_refresh(self.refresh, layout=True)
