@@ -166,3 +166,13 @@ def test_a_label_is_cut_only_when_it_must_be() -> None:
     short = row_text("ally trust", 0.7, "", " ")
     assert "ally trust" in short.plain and short.plain.index("0.7") > len("ally trust")
     assert cell_len(hidden.plain) <= VALUE_WIDTH and cell_len(short.plain) <= VALUE_WIDTH
+
+
+def test_a_unit_is_shown_whole_or_visibly_cut() -> None:
+    # A bundled unit of nine characters ('k records', Tokyo 2020) lost its 's': "0k record".
+    records = row_text("Games data stolen", 0, "k records", " ", hidden=True)
+    assert "0k records" in records.plain and "hidden" in records.plain
+    assert cell_len(records.plain) <= VALUE_WIDTH
+    long = row_text("load", 3, " thousand devices per hour", "▲")
+    assert "3 thousand" in long.plain and "…" in long.plain, "cut, and seen to be cut"
+    assert cell_len(long.plain) <= VALUE_WIDTH
