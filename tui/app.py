@@ -571,8 +571,10 @@ class TabletopApp(App[None]):
                 controller = self.controller  # the notice is for the view undone from
                 self.submit(partial(self._undo_job, controller=controller), "undo")
 
+        last = self.driver.last_command(self.controller)
+        what = "the last command" if last is None else f"the last command, {last}"
         self.push_screen(
-            ConfirmDialog("Undo the last command? (it stays in the session, marked undone)"), done
+            ConfirmDialog(f"Undo {what}? (it stays in the session, marked undone)"), done
         )
 
     def _undo_job(self, driver: EngineDriver, *, controller: bool = True) -> list[ev.Event]:
