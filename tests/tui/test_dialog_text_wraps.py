@@ -11,12 +11,14 @@ from pathlib import Path
 from hostile_console_helpers import frame
 from test_debrief_report import recorded_app
 from textual.app import App
-from tui_helpers import press, settle, wait_for
+from tui_helpers import press, quickstart, settle, wait_for
 
 from sim.session.store import SessionStore
+from tui.app import TabletopApp
 from tui.screens.debrief import DebriefScreen
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.export import ExportDialog
+from tui.screens.observe import ObserveDialog
 from tui.screens.plan import PlanRowDialog
 
 NARROW = (80, 24)
@@ -87,3 +89,17 @@ async def test_every_field_of_a_plan_row_can_be_seen_at_80x24(tmp_path: Path) ->
         await wait_for(pilot, lambda: isinstance(app.screen, PlanRowDialog), "a new row")
         await pilot.press("tab", "tab", "tab", "tab", *"2027-01-15")
         await wait_for(pilot, lambda: "2027-01-15" in shown(app), "the due date typed")
+
+
+async def test_a_dialog_taller_than_the_window_opens_at_its_top() -> None:
+    """The observation dialog does not fit in 24 lines: it opens with its title in view (the
+    focus on its first field scrolled the title away)."""
+    app = TabletopApp(quickstart(), seed=3)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n", "v", "s")
+        assert isinstance(app.screen, ObserveDialog)
+        await pilot.pause(0.3)  # past the focus's scrolling (an animation of 0.2 s)
+        assert shown(app).startswith("Observation for the after-action report")
+        await pilot.press("tab", "tab")  # to the kind, below the bottom edge: scrolled to
+        await wait_for(pilot, lambda: "Area for improvement" in shown(app), "the kinds")

@@ -50,6 +50,16 @@ class Dialog(ModalScreen[T | None], Generic[T]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    @on(events.ScreenResume)
+    def _start_at_the_top(self) -> None:
+        # A dialog taller than the window scrolls; it opens at its top, its title in view
+        # (the first field's focus would otherwise scroll it a line or two down).
+        self.call_after_refresh(self.call_after_refresh, self._scroll_home)
+
+    def _scroll_home(self) -> None:
+        for box in self.query(".dialog"):
+            box.scroll_home(animate=False, immediate=True)
+
     def show_problem(self, shown: str) -> None:
         """Say what is wrong in the dialog's problem line, scrolled into view (a dialog taller
         than the window scrolls: the line may be below its bottom edge)."""
