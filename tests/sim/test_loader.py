@@ -105,3 +105,24 @@ def test_empty_text_says_it_must_not_be_empty(tmp_path: Path) -> None:
     path.write_text(text)
     _, problems = check_scenario_file(path)
     assert [p.message for p in problems] == ["must not be empty"]
+
+
+@pytest.mark.parametrize(
+    ("line", "typo"),
+    [("  horizon: 720", "  horizon: lots"), ("  seed: 2020", "  seed: x")],
+    ids=["horizon", "seed"],
+)
+def test_a_typo_in_the_scenario_block_is_the_one_problem_reported(
+    tmp_path: Path, line: str, typo: str
+) -> None:
+    """The scenario block holds the sources and modules: a typo elsewhere in it must not make
+    every inject's cited source and module 'unknown' (the author defined them all)."""
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text()
+    assert line in text
+    path = tmp_path / "q.yaml"
+    path.write_text(text.replace(line, typo, 1))
+    scenario, problems = check_scenario_file(path)
+    assert scenario is None
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert len(errors) == 1, errors
+    assert typo.split(": ")[1] in errors[0]
