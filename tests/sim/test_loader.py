@@ -126,3 +126,19 @@ def test_a_typo_in_the_scenario_block_is_the_one_problem_reported(
     errors = [str(p) for p in problems if p.severity == "error"]
     assert len(errors) == 1, errors
     assert typo.split(": ")[1] in errors[0]
+
+
+def test_an_invalid_id_is_the_one_problem_when_the_file_uses_the_fix_it_suggests(
+    tmp_path: Path,
+) -> None:
+    """'iot botnet' is not a valid id (try 'iot_botnet'): the references to 'iot_botnet' are
+    not also called unknown, with a 'did you mean' pointing back at the invalid id."""
+    text = (ROOT / "docs" / "examples" / "tutorial.yaml").read_text()
+    assert "  - id: iot_botnet\n" in text and text.count("iot_botnet") > 2
+    path = tmp_path / "t.yaml"
+    path.write_text(text.replace("  - id: iot_botnet\n", "  - id: iot botnet\n", 1))
+    scenario, problems = check_scenario_file(path)
+    assert scenario is None
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert len(errors) == 1, errors
+    assert "(try 'iot_botnet')" in errors[0]
