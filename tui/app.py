@@ -572,9 +572,14 @@ class TabletopApp(App[None]):
                 self.submit(partial(self._undo_job, controller=controller), "undo")
 
         last = self.driver.last_command(self.controller)
-        what = "the last command" if last is None else f"the last command, {last}"
+        if last is None:  # only the clock has moved (or nothing at all): nothing to ask about
+            self.notify("There is nothing to undo (the clock's steps are not undone)")
+            return
         self.push_screen(
-            ConfirmDialog(f"Undo {what}? (it stays in the session, marked undone)"), done
+            ConfirmDialog(
+                f"Undo the last command, {last}? (it stays in the session, marked undone)"
+            ),
+            done,
         )
 
     def _undo_job(self, driver: EngineDriver, *, controller: bool = True) -> list[ev.Event]:

@@ -47,3 +47,14 @@ async def test_the_undo_question_names_the_command_and_the_notice_reads_as_words
         await press(app, pilot, "y")
         await wait_for(pilot, lambda: "Undone" in said(app), "the undo notice")
         assert "Undone: observation" in said(app)
+
+
+async def test_with_nothing_to_undo_it_says_so_without_asking(tmp_path: Path) -> None:
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "n")  # the clock moved: a clock step is not undone
+        await pilot.press("u")
+        await wait_for(pilot, lambda: "nothing to undo" in said(app).lower(), "the notice")
+        assert not isinstance(app.screen, ConfirmDialog), "no question about nothing"
