@@ -33,3 +33,14 @@ async def test_the_console_key_bar_shows_help_debrief_and_quit_from_the_start(
         shown = bar_lines(app)
         for key in ("Play/pause", "Debrief", "Help", "Quit", "Commands"):
             assert key in shown, f"{key!r} not on screen in the key bar:\n{shown}"
+
+
+async def test_in_a_tiny_terminal_the_key_bar_leaves_room_for_the_console() -> None:
+    """Below the supported size the bar may be cut, but it never takes the whole screen."""
+    app = TabletopApp(quickstart(), seed=3)
+    async with app.run_test(size=(30, 8)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert bar.region.height <= 3, bar.region
+        assert "Now  Dashboard" in frame(app).text, "the panel tabs are still on screen"
