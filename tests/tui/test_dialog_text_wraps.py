@@ -37,7 +37,8 @@ async def test_the_undo_question_is_whole_at_80x24(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter")
+        await press(app, pilot, "n")  # the engine answers first (a thread)
+        await press(app, pilot, "1", "enter")
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.pause()
@@ -51,7 +52,8 @@ async def test_the_export_explanation_and_a_plan_problem_are_whole_at_80x24(
     app = recorded_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3", "enter", "d", "e")
+        await press(app, pilot, "n")  # the engine answers first (a thread)
+        await press(app, pilot, "3", "enter", "d", "e")
         await pilot.press("y")
         await settle(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
@@ -79,7 +81,8 @@ async def test_every_field_of_a_plan_row_can_be_seen_at_80x24(tmp_path: Path) ->
     app = recorded_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3", "enter", "d", "e")
+        await press(app, pilot, "n")  # the engine answers first (a thread)
+        await press(app, pilot, "3", "enter", "d", "e")
         await pilot.press("y")
         await settle(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
@@ -97,7 +100,8 @@ async def test_a_dialog_taller_than_the_window_opens_at_its_top() -> None:
     app = TabletopApp(quickstart(), seed=3)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "v", "s")
+        await press(app, pilot, "n")  # the engine answers first (a thread)
+        await press(app, pilot, "v", "s")
         assert isinstance(app.screen, ObserveDialog)
         await pilot.pause(0.3)  # past the focus's scrolling (an animation of 0.2 s)
         assert shown(app).startswith("Observation for the after-action report")

@@ -31,7 +31,8 @@ async def test_the_undo_question_names_the_command_and_the_notice_reads_as_words
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter")  # the room shares the logs
+        await press(app, pilot, "n")  # the engine answers first (a thread)
+        await press(app, pilot, "1", "enter")  # the room shares the logs
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         assert "decision answer_ally: cooperate" in text_of(app.screen)
