@@ -90,8 +90,10 @@ def check_references(
     decision_ids = known("decisions", (d.id for _, d in decisions))
     response_ids = known("responses", (r.id for _, r in responses))
     law_ids = {r.id for _, r in responses if isinstance(r, Legislation)}
-    module_ids = {m.id for m in info.modules} if info else set()
-    source_ids = {s.id for s in info.sources} if info else set()
+    # The scenario block holds the modules and sources: if it failed (a typo in its horizon),
+    # a reference to them is given the benefit, as to any section too broken to read.
+    module_ids = {m.id for m in info.modules} if info else _Anything()
+    source_ids = {s.id for s in info.sources} if info else _Anything()
     horizon = info.horizon if info else float("inf")
     if info:
         _dupes(

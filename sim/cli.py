@@ -409,7 +409,6 @@ def run_main() -> None:
     """Entry point that never shows a traceback for our own errors."""
     from sim.exits import Terminated, interrupted, mind_closed_streams, output_failed, terminated
     from sim.problems import TabletopError
-    from sim.safetext import printable
 
     mind_closed_streams()
     try:
@@ -419,11 +418,11 @@ def run_main() -> None:
     except Terminated:
         terminated()
     except TabletopError as exc:
-        from sim.problems import InputProblems
+        from sim.problems import InputProblems, error_text
 
         if isinstance(exc, InputProblems):
             _fail_problems(exc.problems)
-        click.echo(printable(f"error: {exc}", one_line=True), err=True)
+        click.echo(error_text(exc), err=True)
         sys.exit(INVALID)
     except OSError as exc:  # `tabletop run x | head` (the reader left), a full disk, ...
         output_failed(exc)

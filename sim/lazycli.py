@@ -152,10 +152,9 @@ def _say_error(exc: Exception) -> NoReturn:
 
     from sim.cli import _fail_problems
     from sim.exits import INVALID
-    from sim.problems import InputProblems
-    from sim.safetext import printable
+    from sim.problems import InputProblems, error_text
 
     if isinstance(exc, InputProblems):
         _fail_problems(exc.problems)
-    click.echo(printable(f"error: {exc}", one_line=True), err=True)
+    click.echo(error_text(exc), err=True)
     sys.exit(INVALID)

@@ -115,7 +115,7 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
             items = {}
             for name, value in raw.items():
                 if report.validate(Id, name, (section, name), key=True) is None:
-                    failed_ids.add(name)
+                    failed_ids.update((name, suggested_id(name)))
                     continue
                 ok = report.validate(model, value, (section, name))
                 if ok is None:
@@ -138,7 +138,8 @@ def _check_scenario(doc: Document, text: str | None) -> tuple[Scenario | None, l
                 ok = report.validate(model, item, (section, i))
                 if ok is None:
                     if isinstance(item, dict) and isinstance(item.get("id"), str):
-                        failed_ids.add(item["id"])
+                        # and the id it was probably meant to be, which the file may use
+                        failed_ids.update((item["id"], suggested_id(item["id"])))
                 else:
                     items_l.append((i, ok))
             valid[section] = items_l
@@ -331,12 +332,17 @@ def _validator(model: Any) -> Callable[[Any], Any]:
     return found
 
 
+def suggested_id(value: str) -> str:
+    """The id an invalid one was probably meant to be ('iot botnet', 'IoT-Botnet': 'iot_botnet')."""
+    fixed = unicodedata.normalize("NFKC", value).strip().lower()
+    return fixed.replace("-", "_").replace(" ", "_")
+
+
 def _message(err: Any, value: Any) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "string_pattern_mismatch" and isinstance(value, str):
-        fixed = unicodedata.normalize("NFKC", value).strip().lower()
-        fixed = fixed.replace("-", "_").replace(" ", "_")
+        fixed = suggested_id(value)
         hint = ""
         if fixed != value and fixed.isascii() and fixed[:1].isalpha():
             hint = f" (try '{fixed}')"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 from sim.plain import Ordered, set_field
 from sim.safetext import printable
@@ -76,6 +76,18 @@ class Reporter(Protocol):
 
 class TabletopError(Exception):
     """Base of every error tabletop reports to a user (never shown as a traceback)."""
+
+    several_lines: ClassVar[bool] = False
+    """The message is written on several lines (a list of what changed): said line by line."""
+
+
+def error_text(exc: BaseException) -> str:
+    """'error: …' as a command says it: one line, every control character a visible escape;
+    an error written on several lines keeps them, each line made safe the same way."""
+    text = f"error: {exc}"
+    if isinstance(exc, TabletopError) and exc.several_lines:
+        return "\n".join(printable(line, one_line=True) for line in text.split("\n"))
+    return printable(text, one_line=True)
 
 
 class InputProblems(TabletopError):

@@ -571,8 +571,15 @@ class TabletopApp(App[None]):
                 controller = self.controller  # the notice is for the view undone from
                 self.submit(partial(self._undo_job, controller=controller), "undo")
 
+        last = self.driver.last_command(self.controller)
+        if last is None:  # only the clock has moved (or nothing at all): nothing to ask about
+            self.notify("There is nothing to undo (the clock's steps are not undone)")
+            return
         self.push_screen(
-            ConfirmDialog("Undo the last command? (it stays in the session, marked undone)"), done
+            ConfirmDialog(
+                f"Undo the last command, {last}? (it stays in the session, marked undone)"
+            ),
+            done,
         )
 
     def _undo_job(self, driver: EngineDriver, *, controller: bool = True) -> list[ev.Event]:

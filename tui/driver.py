@@ -16,7 +16,19 @@ from typing import TYPE_CHECKING
 
 from sim import events as ev
 from sim import pacing
-from sim.commands import Adjust, Command, Decide, End, FireInject, Note, Observe, Rate, SendInject
+from sim.commands import (
+    Adjust,
+    Advance,
+    Command,
+    Decide,
+    End,
+    FireInject,
+    Note,
+    Observe,
+    Rate,
+    SendInject,
+    StartResponse,
+)
 from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
@@ -195,6 +207,18 @@ class EngineDriver:
             self.exercise, command = undo_last(ex)
             return command_summary(command, None if controller else self.scenario)
 
+    def last_command(self, controller: bool = True) -> str | None:
+        """The command undo would take back now, in a few words (as ``undo`` says it), or None
+        when there is none."""
+        with self._lock:
+            log = self.exercise.command_log
+            last = next(
+                (e.command for e in reversed(log) if not isinstance(e.command, Advance)), None
+            )
+            if last is None:
+                return None
+            return command_summary(last, None if controller else self.scenario)
+
     def reload(self, path: str | os.PathLike[str]) -> Reloaded | list[Problem]:
         """Load the scenario file again and replay this exercise's commands on it (same seed).
 
@@ -231,6 +255,16 @@ def command_summary(command: Command, players: Scenario | None = None) -> str:
             return "free-text inject"
         case Note():
             return "note"
+        case Observe():
+            return "observation"
+        case Rate() if players is not None:
+            return "rating of an objective"
+        case Rate():
+            return f"rating of objective {command.objective}"
+        case StartResponse() if players is not None:
+            return "start of a response"
+        case StartResponse():
+            return f"start of response {command.response}"
         case End():
             return "end of the exercise"
     return command.kind.replace("_", " ")

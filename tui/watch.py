@@ -26,6 +26,7 @@ from sim.session.store import StoreError
 from sim.session.watch import Follower, Update
 from tui.driver import EngineDriver, Snapshot
 from tui.failures import failure_text
+from tui.screens.console import NARROW_WIDTH
 from tui.widgets.clock import ClockBar
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.decision import DecisionPanel
@@ -103,6 +104,12 @@ class WatchApp(App[None]):
     #w-feed { height: 1fr; }
     #w-decision { height: auto; max-height: 60%; border-top: solid $primary; padding: 0 1; }
     #w-dash { width: 1fr; min-width: 60; border: round $primary-lighten-1; padding: 0 1; }
+    /* Below 100 columns (a projector's large font) the injects and the dashboard share the
+       width; the dashboard's objectives go under its variables, as in the console's tabs. */
+    .-narrow #w-dash { min-width: 0; layout: vertical; }
+    .-narrow #w-dash #variables, .-narrow #w-dash #objectives { width: 100%; }
+    .-narrow #w-dash #objectives { padding-left: 0; }
+    .-narrow #w-dash .variable-spark { min-width: 0; }
     #w-log { height: 10; border: round $primary-lighten-1; }
     #w-foot { height: 1; color: $text-muted; }
     """
@@ -159,7 +166,11 @@ class WatchApp(App[None]):
             id="w-foot",
         )
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self.sub_title = f"session {self.follower.info.id}"
         self.set_interval(self.poll_every, self._tick)
         self._tick()

@@ -30,12 +30,12 @@ def clear_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: object, **kwargs: object) -> object:
-        from sim.problems import TabletopError
+        from sim.problems import TabletopError, error_text
 
         try:
             return func(*args, **kwargs)
         except TabletopError as exc:
-            click.echo(printable(f"error: {exc}", one_line=True), err=True)
+            click.echo(error_text(exc), err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -227,7 +227,7 @@ def compare(a: str, b: str, fmt: str, store: str | None) -> None:
 
 def recorded_run(name: str, model: Scenario, seed: int, store: str | None) -> Exercise:
     """A headless run's exercise, saved as a session as it plays (`tabletop run --record`)."""
-    from sim.problems import TabletopError
+    from sim.problems import TabletopError, error_text
     from sim.session.journal import start_session
 
     loaded, text, path = load_with_text(name)
@@ -236,7 +236,7 @@ def recorded_run(name: str, model: Scenario, seed: int, store: str | None) -> Ex
         st.check()  # a damaged store is refused as every other command refuses it
         exercise = start_session(st, loaded, text, path, seed, origin="run")
     except TabletopError as exc:
-        click.echo(printable(f"error: {exc}", one_line=True), err=True)
+        click.echo(error_text(exc), err=True)
         sys.exit(1)
     assert exercise.journal is not None
     click.echo(f"recording as session {exercise.journal.session_id}", err=True)

@@ -26,6 +26,9 @@ from sim.session.store import SessionInfo, SessionStore, StoredCommand, StoreErr
 class ScenarioChanged(TabletopError):
     """The scenario file differs from the text the session was played with."""
 
+    several_lines = True
+    """It lists what changed, or the new file's problems, one per line."""
+
 
 @dataclass(frozen=True, slots=True)
 class SessionScenario:

@@ -105,3 +105,40 @@ def test_empty_text_says_it_must_not_be_empty(tmp_path: Path) -> None:
     path.write_text(text)
     _, problems = check_scenario_file(path)
     assert [p.message for p in problems] == ["must not be empty"]
+
+
+@pytest.mark.parametrize(
+    ("line", "typo"),
+    [("  horizon: 720", "  horizon: lots"), ("  seed: 2020", "  seed: x")],
+    ids=["horizon", "seed"],
+)
+def test_a_typo_in_the_scenario_block_is_the_one_problem_reported(
+    tmp_path: Path, line: str, typo: str
+) -> None:
+    """The scenario block holds the sources and modules: a typo elsewhere in it must not make
+    every inject's cited source and module 'unknown' (the author defined them all)."""
+    text = (ROOT / "scenarios" / "quickstart.yaml").read_text()
+    assert line in text
+    path = tmp_path / "q.yaml"
+    path.write_text(text.replace(line, typo, 1))
+    scenario, problems = check_scenario_file(path)
+    assert scenario is None
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert len(errors) == 1, errors
+    assert typo.split(": ")[1] in errors[0]
+
+
+def test_an_invalid_id_is_the_one_problem_when_the_file_uses_the_fix_it_suggests(
+    tmp_path: Path,
+) -> None:
+    """'iot botnet' is not a valid id (try 'iot_botnet'): the references to 'iot_botnet' are
+    not also called unknown, with a 'did you mean' pointing back at the invalid id."""
+    text = (ROOT / "docs" / "examples" / "tutorial.yaml").read_text()
+    assert "  - id: iot_botnet\n" in text and text.count("iot_botnet") > 2
+    path = tmp_path / "t.yaml"
+    path.write_text(text.replace("  - id: iot_botnet\n", "  - id: iot botnet\n", 1))
+    scenario, problems = check_scenario_file(path)
+    assert scenario is None
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert len(errors) == 1, errors
+    assert "(try 'iot_botnet')" in errors[0]

@@ -246,3 +246,16 @@ def test_play_resume_refusals_exit_before_the_console(
     assert code == 1
     assert "earlier version" in err and str(scenario) in err and "answer_ally" in err
     assert "Traceback" not in err
+    # Said on its lines, as written: not as one line of '\x0a' escapes.
+    assert "\\x0a" not in err
+    lines = err.splitlines()
+    assert lines[0].startswith("error: session 1 was played with an earlier version of")
+    assert "  what changed:" in lines and lines[-1].startswith("Restore the file, or resume")
+    # A hostile file name stays on its line, its newline escaped.
+    evil = tmp_path / "evil\nname\x1b[2J.yaml"
+    evil.write_text(text, encoding="utf-8")
+    invoke("run", str(evil), "--record", "--store", store)
+    evil.write_text(text.replace("deadline: 24", "deadline: 20", 1), encoding="utf-8")
+    code, _, err = invoke("play", "--resume", "2", "--store", store)
+    assert code == 1 and "evil\\x0aname\\x1b[2J.yaml" in err and "\x1b" not in err
+    assert err.splitlines()[0].endswith("evil\\x0aname\\x1b[2J.yaml:")

@@ -137,7 +137,7 @@ def test_labels_give_way_and_values_stay_whole() -> None:
     assert "0.75" in long.plain and "allied confid" in long.plain and "…" in long.plain
     assert cell_len(long.plain) <= VALUE_WIDTH
     unit = row_text("incidents", 100, "in.", " ")
-    assert "100in." in unit.plain
+    assert "100 in." in unit.plain
     japanese = row_text("公共の信頼度合いを示す指数", 0.55, "", "▼")
     assert "0.55" in japanese.plain
     assert cell_len(japanese.plain) <= VALUE_WIDTH
@@ -166,3 +166,24 @@ def test_a_label_is_cut_only_when_it_must_be() -> None:
     short = row_text("ally trust", 0.7, "", " ")
     assert "ally trust" in short.plain and short.plain.index("0.7") > len("ally trust")
     assert cell_len(hidden.plain) <= VALUE_WIDTH and cell_len(short.plain) <= VALUE_WIDTH
+
+
+def test_a_unit_is_shown_whole_or_visibly_cut() -> None:
+    # A bundled unit of nine characters ('k records', Tokyo 2020) lost its 's': "0k record".
+    records = row_text("Games data stolen", 0, "k records", " ", hidden=True)
+    assert "0k records" in records.plain and "hidden" in records.plain
+    assert cell_len(records.plain) <= VALUE_WIDTH
+    long = row_text("load", 3, " thousand devices per hour", "▲")
+    assert "3 thousand" in long.plain and "…" in long.plain, "cut, and seen to be cut"
+    assert cell_len(long.plain) <= VALUE_WIDTH
+
+
+def test_a_word_unit_is_set_apart_from_its_value_as_the_reports_set_it() -> None:
+    # Tokyo 2020's 'index' read '100index' on the dashboard ('100 index' in `tabletop run`).
+    assert "100 index" in row_text("weak-password IoT", 100, "index", " ").plain
+    assert "2 GB" in row_text("data taken", 2, "GB", "▲").plain
+    # A symbol or a one-letter multiplier stays on the number: 50%, 0k records, 1,500k.
+    assert "50%" in row_text("damage", 50, "%", " ").plain
+    assert "0k records" in row_text("stolen", 0, "k records", " ").plain
+    assert "1,500k" in row_text("cables exposed", 1500, "k", "▲", hidden=True).plain
+    assert "0h" in row_text("outage", 0, "h", " ").plain

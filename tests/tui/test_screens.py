@@ -233,10 +233,12 @@ async def test_help_names_every_tab_of_the_debrief() -> None:
         assert len(tabs) == 4
         await press(app, pilot, "escape", "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        [line] = [
-            line
-            for line in text_of(app.screen.query_one("#help-keys")).splitlines()
-            if line.split()[:2] == ["d", "debrief:"]
-        ]
+        lines = text_of(app.screen.query_one("#help-keys")).splitlines()
+        [at] = [n for n, line in enumerate(lines) if line.split()[:2] == ["d", "debrief:"]]
+        line = lines[at]
+        for more in lines[at + 1 :]:  # the description's wrapped lines, indented under it
+            if not more.startswith(" " * 8) or not more.strip():
+                break
+            line += " " + more.strip()
         for tab in tabs:
             assert tab.lower() in line.lower(), (tab, line)

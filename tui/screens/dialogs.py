@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -26,6 +26,22 @@ from tui.widgets.textinput import TextInput
 T = TypeVar("T")
 
 
+class ProblemLine(Label):
+    """Where a dialog says what is wrong with what was typed; it keeps itself in view."""
+
+    def __init__(self) -> None:
+        super().__init__("", id="problem", markup=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A problem of several lines is laid out after it is set: scroll all of it into view
+        # once its height is known (a dialog taller than the window scrolls).
+        if event.size.height > 0 and self.visual_text():
+            self.scroll_visible(animate=False)
+
+    def visual_text(self) -> str:
+        return str(self.render()).strip()
+
+
 class Dialog(ModalScreen[T | None], Generic[T]):
     """A centred box; escape cancels."""
 
@@ -33,6 +49,23 @@ class Dialog(ModalScreen[T | None], Generic[T]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @on(events.ScreenResume)
+    def _start_at_the_top(self) -> None:
+        # A dialog taller than the window scrolls; it opens at its top, its title in view
+        # (the first field's focus would otherwise scroll it a line or two down).
+        self.call_after_refresh(self.call_after_refresh, self._scroll_home)
+
+    def _scroll_home(self) -> None:
+        for box in self.query(".dialog"):
+            box.scroll_home(animate=False, immediate=True)
+
+    def show_problem(self, shown: str) -> None:
+        """Say what is wrong in the dialog's problem line, scrolled into view (a dialog taller
+        than the window scrolls: the line may be below its bottom edge)."""
+        problem = self.query_one("#problem", ProblemLine)
+        problem.update(Text(shown, style="bold red"))
+        problem.call_after_refresh(problem.scroll_visible, animate=False)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label
 
 from sim.analysis.export import AUDIENCES, EXPORT_FORMATS, ExportError, export_folder
 from sim.safetext import printable
-from tui.screens.dialogs import Dialog
+from tui.screens.dialogs import Dialog, ProblemLine
 from tui.widgets.textinput import TextInput
 
 
@@ -48,7 +48,7 @@ class ExportDialog(Dialog[Path]):
                 placeholder="folder (empty: next to the session store)",
                 id="folder",
             )
-            yield Label("", id="problem", markup=False)
+            yield ProblemLine()
             yield Label(Text("enter export  escape cancel", style="dim"))
             yield self.buttons("Export")
 
@@ -59,7 +59,6 @@ class ExportDialog(Dialog[Path]):
         try:
             folder = export_folder(typed, self.default)
         except ExportError as exc:
-            problem = self.query_one("#problem", Label)
-            problem.update(Text(printable(str(exc)), style="bold red"))
+            self.show_problem(printable(str(exc)))
             return
         self.dismiss(folder)

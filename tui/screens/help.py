@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -71,17 +73,31 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def help_text() -> Text:
-    """Every key, grouped, as plain text in two columns."""
-    width = max(len(key) for _section, keys in KEYS for key, _what in keys) + 3
+def help_text(width: int | None = None) -> Text:
+    """Every key, grouped, as plain text in two columns; given the width it is shown at, a
+    long description wraps under itself (a hanging indent), never under the keys."""
+    column = max(len(key) for _section, keys in KEYS for key, _what in keys) + 3
+    room = None if width is None else max(width - column - 2, 12)
     out = Text()
     for section, keys in KEYS:
         out.append(f"{section}\n", style="bold underline")
         for key, what in keys:
-            out.append(f"  {key:<{width}}", style="bold")
-            out.append(f"{what}\n")
+            out.append(f"  {key:<{column}}", style="bold")
+            lines = [what] if room is None else textwrap.wrap(what, room) or [""]
+            out.append(("\n" + " " * (column + 2)).join(lines) + "\n")
         out.append("\n")
     return out
+
+
+class HelpKeys(Static):
+    """The keys, wrapped again whenever the help is shown at another width."""
+
+    wrapped_at = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self.wrapped_at:  # its height follows: never a loop
+            self.wrapped_at = event.size.width
+            self.update(help_text(event.size.width))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -96,7 +112,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("Keys", style="bold"))
-            yield Static(help_text(), id="help-keys")
+            yield HelpKeys(help_text(), id="help-keys")
         yield KeyBar()
 
     async def action_dismiss(self, result: None = None) -> None:

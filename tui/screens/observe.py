@@ -23,7 +23,7 @@ from sim.analysis.entries import MAX_LINE, line_problems
 from sim.safetext import printable
 from sim.schema import Objective
 from tui.fmt import literal
-from tui.screens.dialogs import Dialog
+from tui.screens.dialogs import Dialog, ProblemLine
 from tui.widgets.textinput import TextInput
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class ObserveDialog(Dialog[ObserveRequest]):
             yield OptionList(
                 *[Option(label, id=value) for value, label in KINDS], id="kind", markup=False
             )
-            yield Label("", id="problem", markup=False)
+            yield ProblemLine()
             yield Label(
                 Text("tab objective, kind  ↑↓ choose  enter save  escape cancel", style="dim")
             )
@@ -93,7 +93,7 @@ class ObserveDialog(Dialog[ObserveRequest]):
             problems.insert(0, "the observation is empty: type what was seen")
         if problems:
             shown = "\n".join(printable(p) for p in problems)
-            self.query_one("#problem", Label).update(Text(shown, style="bold red"))
+            self.show_problem(shown)
             self.query_one("#text", Input).focus()
             return
         objective = self._chosen("#objective") or NO_OBJECTIVE

@@ -22,7 +22,7 @@ from sim.safetext import printable
 from sim.session.store import PlanRow
 from tui.failures import failure_text
 from tui.fmt import literal
-from tui.screens.dialogs import ConfirmDialog, Dialog
+from tui.screens.dialogs import ConfirmDialog, Dialog, ProblemLine
 from tui.widgets.textinput import TextInput
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class PlanRowDialog(Dialog[PlanEntry]):
                 yield TextInput(
                     value=getattr(self.row, name), placeholder=hints[name], id=f"plan-{name}"
                 )
-            yield Label("", id="problem", markup=False)
+            yield ProblemLine()
             yield Label(Text("tab next field  enter save  escape cancel", style="dim"))
             yield self.buttons("Save")
 
@@ -74,7 +74,7 @@ class PlanRowDialog(Dialog[PlanEntry]):
         problems = plan_problems(row, self.objectives)
         if problems:
             shown = "\n".join(printable(p[:300]) for p in problems)
-            self.query_one("#problem", Label).update(Text(shown, style="bold red"))
+            self.show_problem(shown)
             return
         self.dismiss(row)
 

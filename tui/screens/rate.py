@@ -20,7 +20,7 @@ from sim.analysis.entries import MAX_LINE, line_problems
 from sim.safetext import printable
 from sim.schema import Objective
 from tui.fmt import literal
-from tui.screens.dialogs import Dialog
+from tui.screens.dialogs import Dialog, ProblemLine
 from tui.widgets.textinput import TextInput
 
 RATINGS: tuple[tuple[str, str], ...] = (
@@ -60,7 +60,7 @@ class RateDialog(Dialog[RateRequest]):
             yield TextInput(
                 placeholder="note: what the evaluator saw (optional, one line)", id="note"
             )
-            yield Label("", id="problem", markup=False)
+            yield ProblemLine()
             yield Label(Text("↑↓ choose  enter next  enter rate  escape cancel", style="dim"))
             yield self.buttons("Rate")
 
@@ -87,7 +87,7 @@ class RateDialog(Dialog[RateRequest]):
             problems.insert(0, "choose an objective and a rating")
         if problems:
             shown = "\n".join(printable(p) for p in problems)
-            self.query_one("#problem", Label).update(Text(shown, style="bold red"))
+            self.show_problem(shown)
             return
         assert objective is not None and rating is not None
         self.dismiss(RateRequest(objective, rating, note))

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label
 from sim.analysis.entries import MAX_LINE, line_problems
 from sim.safetext import printable
 from tui.fmt import literal
-from tui.screens.dialogs import Dialog
+from tui.screens.dialogs import Dialog, ProblemLine
 from tui.widgets.textinput import TextInput
 
 
@@ -37,7 +37,7 @@ class RationaleDialog(Dialog[str]):
                 placeholder="why the room chose it, in one line (optional: enter skips)",
                 id="rationale",
             )
-            yield Label("", id="problem", markup=False)
+            yield ProblemLine()
             yield Label(Text("enter record the choice  escape do not choose", style="dim"))
             yield self.buttons("Choose")
 
@@ -48,6 +48,6 @@ class RationaleDialog(Dialog[str]):
         problems = line_problems(text, "rationale", MAX_LINE)
         if problems:
             shown = "\n".join(printable(p) for p in problems)
-            self.query_one("#problem", Label).update(Text(shown, style="bold red"))
+            self.show_problem(shown)
             return
         self.dismiss(text)

@@ -29,6 +29,8 @@ MARKS = {
 
 VALUE_WIDTH = 30
 """Cells of a variable's label, value, unit and trend (the .variable-value column)."""
+UNIT_CELLS = 12
+"""A unit is shown whole up to this many cells ('k records'), and cut with … beyond."""
 
 
 def fit_cells(text: str, width: int) -> str:
@@ -38,11 +40,21 @@ def fit_cells(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def unit_gap(unit: str) -> str:
+    """A space between the value and a unit that is a word ('100 index', '2 GB'), as the reports
+    write it; none before a symbol or a one-letter multiplier ('50%', '0k records', '6h')."""
+    first = unit.split(" ", 1)[0]
+    return " " if len(first) > 1 and first[0].isalpha() else ""
+
+
 def row_text(label: str, value: float, unit: str, arrow: str, *, hidden: bool = False) -> Text:
     """'public trust     0.55   ▼': the label gives way first; the value and unit never do."""
     shown = printable(label, one_line=True)
     digits = number(value)
-    value_part = f" {digits}{printable(unit, one_line=True)[:8]}"
+    shown_unit = printable(unit, one_line=True)
+    if cell_len(shown_unit) > UNIT_CELLS:  # cut where it can be seen to be cut
+        shown_unit = fit_cells(shown_unit, UNIT_CELLS)
+    value_part = f" {digits}{unit_gap(shown_unit)}{shown_unit}"
     tail = f" {arrow}" + (" hidden" if hidden else "")
     room = max(VALUE_WIDTH - cell_len(value_part) - cell_len(tail), 4)
     # Values line up (right-aligned in 6) where the label leaves the room to.

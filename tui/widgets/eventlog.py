@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual.widgets import RichLog
 
 from sim import events as ev
 from sim.describe import describe
 from sim.schema import Scenario
 from tui.fmt import literal, when
+from tui.widgets.rewrap import RewrappingLog
 
 _STYLES: dict[type[ev.Event], str] = {
     ev.DecisionOpened: "bold",
@@ -21,21 +21,13 @@ _STYLES: dict[type[ev.Event], str] = {
 }
 
 
-class EventLog(RichLog):
+class EventLog(RewrappingLog):
     """Every visible record, described by ``sim.describe``."""
 
     can_focus = False
 
     def __init__(self, scenario: Scenario, *, id: str | None = None, classes: str = "") -> None:
-        super().__init__(
-            id=id,
-            classes=classes,
-            wrap=True,
-            markup=False,
-            highlight=False,
-            max_lines=5000,
-            min_width=20,
-        )
+        super().__init__(id=id, classes=classes, max_lines=5000)
         self.scenario = scenario
         self.shown = 0
         self.controller = False

@@ -5,22 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual.widgets import RichLog
 
 from sim import events as ev
 from sim.schema import Scenario
 from tui.fmt import literal, when
+from tui.widgets.rewrap import RewrappingLog
 
 
-class InjectFeed(RichLog):
+class InjectFeed(RewrappingLog):
     """Injects (and notifications between actors), newest at the bottom."""
 
     can_focus = False
 
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
-        super().__init__(
-            id=id, wrap=True, markup=False, highlight=False, max_lines=2000, min_width=20
-        )
+        super().__init__(id=id, max_lines=2000)
         self.scenario = scenario
         self.injects = {i.id: i for i in scenario.injects}
         self.shown = 0

@@ -9,7 +9,11 @@ from textual.widgets import Static
 class KeyBar(Static):
     """Like Textual's Footer, but it never hides a key: it wraps instead of scrolling."""
 
-    DEFAULT_CSS = "KeyBar { height: auto; width: 100%; dock: bottom; background: $panel; }"
+    DEFAULT_CSS = """
+    KeyBar { height: auto; width: 100%; dock: bottom; background: $panel; }
+    /* In a window far below 80x24 the bar is cut rather than take the whole screen. */
+    KeyBar { max-height: 30%; min-height: 1; }
+    """
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.show_keys)
@@ -34,3 +38,7 @@ class KeyBar(Static):
             out.append(f" {binding.description}")
             del key
         self.update(out)
+        # Textual keeps the bar's height from before its first keys were set (its size cache
+        # outlives that first update): lay it out again once this one is drawn, so the bar
+        # wraps onto as many lines as its keys need from the start (or `?` and `q` are cut).
+        self.call_after_refresh(self.refresh, layout=True)

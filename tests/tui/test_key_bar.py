@@ -1,0 +1,46 @@
+"""The key bar shows every key of the screen from the moment the screen opens.
+
+A facilitator who opens the console in an 80x24 or 120x40 terminal must find `?` (help),
+`d` (debrief) and `q` (quit) in the bar without first resizing the window: the bar wraps
+onto more lines rather than hiding the keys past its first line.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hostile_console_helpers import frame
+from tui_helpers import quickstart, settle
+
+from tui.app import TabletopApp
+from tui.widgets.keys import KeyBar
+
+
+def bar_lines(app: TabletopApp) -> str:
+    """The bottom rows of the screen the key bar was given, as the terminal shows them."""
+    bar = app.screen.query_one(KeyBar)
+    rows = frame(app).text.splitlines()
+    return "\n".join(rows[bar.region.y : bar.region.bottom])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_console_key_bar_shows_help_debrief_and_quit_from_the_start(
+    size: tuple[int, int],
+) -> None:
+    app = TabletopApp(quickstart(), seed=3)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+        shown = bar_lines(app)
+        for key in ("Play/pause", "Debrief", "Help", "Quit", "Commands"):
+            assert key in shown, f"{key!r} not on screen in the key bar:\n{shown}"
+
+
+async def test_in_a_tiny_terminal_the_key_bar_leaves_room_for_the_console() -> None:
+    """Below the supported size the bar may be cut, but it never takes the whole screen."""
+    app = TabletopApp(quickstart(), seed=3)
+    async with app.run_test(size=(30, 8)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert bar.region.height <= 3, bar.region
+        assert "Now  Dashboard" in frame(app).text, "the panel tabs are still on screen"
