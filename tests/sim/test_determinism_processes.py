@@ -71,3 +71,23 @@ def test_the_process_around_a_run_never_changes_its_bytes(
         done = tabletop("run", scenario, *RUN, "--format", fmt, cwd=cwd, **env)
         assert done.returncode == 0, (way, done.stderr)
         assert done.stdout == reference[fmt], way
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PYTHONIOENCODING": "ascii"},
+        {"PYTHONIOENCODING": "latin-1"},  # as a pipe on Windows (cp1252) would be
+        {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+    ],
+    ids=["ascii", "latin-1", "C-locale-without-utf8-mode"],
+)
+def test_a_run_piped_under_a_locale_that_is_not_utf8_gives_the_same_bytes(
+    reference: dict[str, bytes], env: dict[str, str]
+) -> None:
+    """Text with arrows and dashes piped under an ASCII or Latin-1 locale: the same bytes as
+    --out writes, never a traceback."""
+    done = tabletop("run", str(SHOWCASE), *RUN, "--format", "text", cwd=ROOT, **env)
+    assert b"Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr[-300:]
+    assert done.stdout == reference["text"]
