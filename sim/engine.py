@@ -1648,4 +1648,6 @@ def _order(w: _Watcher) -> int:
 
 
 def _finite(x: float) -> bool:
-    return isinstance(x, int | float) and math.isfinite(x)
+    """A finite number, not a yes/no (``True`` is an int to Python, but a command's JSON
+    form holding ``true`` where a number belongs could never be read back and replayed)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)

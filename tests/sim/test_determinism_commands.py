@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
+import pytest
+
 from sim.bundled import resolve
-from sim.commands import Adjust, command_from_json, command_to_json
-from sim.engine import Exercise
+from sim.commands import Adjust, Advance, Command, Decide, command_from_json, command_to_json
+from sim.engine import Exercise, ExerciseError
 from sim.loader import load_scenario
 from sim.schema import Scenario
 
@@ -34,6 +36,26 @@ def test_a_clock_moved_to_whole_numbers_logs_the_same_text_as_one_moved_to_float
         ex.run_until(60)
     assert by_int.command_log == by_float.command_log
     assert log_text(by_int) == log_text(by_float)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        Advance(to=True),  # type: ignore[arg-type]
+        Adjust(variable="public_trust", value=True, reason="x"),  # type: ignore[arg-type]
+        Decide(decision="answer_ally", option="acknowledge", at=True),  # type: ignore[arg-type]
+    ],
+    ids=["advance-to-true", "adjust-to-true", "decide-at-true"],
+)
+def test_a_command_whose_text_cannot_be_read_back_is_refused(command: Command) -> None:
+    """A yes/no where a number belongs: its JSON could not be replayed, so it is refused (as
+    the session store refuses to save it) rather than applied and logged."""
+    ex = Exercise(quickstart(), 4)
+    ex.run_until_decision()
+    before = list(ex.command_log)
+    with pytest.raises(ExerciseError):
+        ex.submit(command)
+    assert ex.command_log == before
 
 
 def test_every_logged_command_reads_back_equal_from_its_text() -> None:
