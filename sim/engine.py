@@ -536,7 +536,7 @@ class Exercise:
                     steps += 1
                     if steps > limit:
                         self.events_processed = steps
-                        self._over_budget()
+                        self._over_budget(nxt)
                     env._now, _, _, event = heappop(heap)  # as SimPy's Environment.step
                     callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                     for callback in callbacks:
@@ -553,7 +553,7 @@ class Exercise:
                     steps += 1
                     if steps > limit:
                         self.events_processed = steps
-                        self._over_budget()
+                        self._over_budget(env._now if work and nxt > env._now else nxt)
                     if work and nxt > env._now:
                         work.popleft()()
                     elif nxt >= horizon:
@@ -590,7 +590,9 @@ class Exercise:
         next(env._eid)
         env._now = t if isinstance(t, int) else float(t)
 
-    def _over_budget(self) -> None:
+    def _over_budget(self, at: float | None = None) -> None:
+        """Stop the run: ``at`` is the time of the engine step it could not take (the clock
+        may have been moved past the last event, to wherever the caller stepped it)."""
         from sim.checks import budget_hint  # what repeats most, named (only when it stops)
 
         if self.text_shown > self.max_text:
@@ -602,7 +604,8 @@ class Exercise:
                 f"may show: {text_hint(self.records)}"
             )
         raise BudgetExceeded(
-            f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
+            f"the run stopped at t={self.now if at is None else min(at, self.horizon):g} "
+            f"after {self.max_events:,} engine events, the "
             f"limit for one run: {budget_hint(self.scenario, self.max_events)}"
         )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from functools import cache
 
 import pytest
 
 from sim.bundled import resolve
 from sim.commands import Adjust, Advance, Command, Decide, command_from_json, command_to_json
-from sim.engine import Exercise, ExerciseError
+from sim.engine import BudgetExceeded, Exercise, ExerciseError
 from sim.loader import load_scenario
 from sim.schema import Scenario
 
@@ -68,3 +69,26 @@ def test_every_logged_command_reads_back_equal_from_its_text() -> None:
         text = command_to_json(entry.command)
         assert command_from_json(text) == entry.command
         assert command_to_json(command_from_json(text)) == text
+
+
+@pytest.mark.parametrize("limit", [17, 40, 80])
+def test_a_run_over_its_event_budget_stops_at_the_same_time_however_it_was_stepped(
+    limit: int,
+) -> None:
+    """The budget stops the run at the same engine event whatever the stepping, and says
+    so with the same words: the time of that event, not where the clock was last moved to."""
+    said = set()
+    for slices in (0, 1, 7):
+        ex = Exercise(quickstart(), 1)
+        ex.max_events = limit
+        rng = random.Random(slices)
+        with pytest.raises(BudgetExceeded) as stopped:
+            while not ex.finished:
+                if slices == 0:
+                    ex.run()
+                elif rng.random() < 0.3:
+                    ex.step()
+                else:
+                    ex.run_until(ex.now + rng.random() * ex.horizon / slices / 20)
+        said.add(str(stopped.value))
+    assert len(said) == 1, said
