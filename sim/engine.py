@@ -802,11 +802,21 @@ class Exercise:
                 if decision in self.open_decisions:
                     self._make_decision(view, option, by, rationale=rationale, action=seq)
 
-            now = float(self.env._now)
-            if at is None or at <= now:
+            if at is None:
                 self._queue.append(choose)
-            else:
-                self._due_after(at - now, choose)
+                return
+
+            def schedule() -> None:
+                # At the end of the instant, like every action: a choice for later asked
+                # mid-instant then waits behind what the rest of the instant set up for the
+                # same time (another decision's deadline), as one asked after the instant.
+                now = float(self.env._now)
+                if at <= now:
+                    choose()
+                else:
+                    self._due_after(at - now, choose)
+
+            self._queue.append(schedule)
 
         return apply
 

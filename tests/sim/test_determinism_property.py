@@ -107,7 +107,72 @@ objectives:
   - {id: small_loss, description: Loss stays small, met: "loss < 5", throughout: true}
 """
 
-NAMES = [*sorted(p.stem for p in bundled_scenarios()), "branches-and-retries", "float_edges"]
+COINCIDENCES = """
+scenario:
+  id: coincidences
+  title: Coincidences
+  summary: Decisions posed together, deadlines and injects falling at the same times.
+  start: 2020-01-01T00:00:00+00:00
+  horizon: 40
+actors:
+  - {id: gov, name: Government, affiliation: government, capacity: 1}
+  - {id: ally, name: Ally, affiliation: ally}
+variables:
+  trust: {initial: 0.5}
+injects:
+  - {id: i0, at: 0, from: ally, to: [gov], text: Zero, invented: true, decision: d0}
+  - {id: i1, at: 5, from: ally, to: [gov], text: One, invented: true}
+  - {id: i2, at: 5, from: ally, to: [gov], text: Two, invented: true, decision: d1}
+  - {id: i3, at: 5, from: ally, to: [gov], text: Three, invented: true, decision: d2}
+  - {id: i4, at: 10, from: ally, to: [gov], text: Four, invented: true}
+  - {id: i5, after: d1, delay: 5, from: ally, to: [gov], text: Five, invented: true,
+     decision: d3}
+decisions:
+  - id: d0
+    owner: gov
+    prompt: Zero?
+    deadline: 20
+    default: no
+    options:
+      - {id: yes, label: Yes, effects: {trust: "+ 0.1"}}
+      - {id: no, label: No, effects: {trust: "* 1.5"}}
+  - id: d1
+    owner: gov
+    prompt: One?
+    deadline: 5
+    default: no
+    options:
+      - {id: yes, label: Yes, effects: {trust: "- 0.2"}}
+      - {id: no, label: No, effects: {trust: "* 2"}}
+  - id: d2
+    owner: gov
+    prompt: Two?
+    deadline: 5
+    default: no
+    options:
+      - {id: yes, label: Yes, responses: [help]}
+      - {id: no, label: No, effects: {trust: "/ 3"}}
+  - id: d3
+    owner: gov
+    prompt: Three?
+    deadline: 10
+    default: yes
+    options:
+      - {id: yes, label: Yes, effects: {trust: "+ 1"}}
+      - {id: no, label: No, effects: {trust: "* 0.5"}}
+responses:
+  - {id: help, kind: countermeasure, actor: gov, duration: 5, success: 1,
+     effects: {trust: "* 3"}}
+objectives:
+  - {id: trusted, description: Trust high, met: "trust >= 1"}
+"""
+
+NAMES = [
+    *sorted(p.stem for p in bundled_scenarios()),
+    "branches-and-retries",
+    "float_edges",
+    "coincidences",
+]
 FAST = settings(
     max_examples=40,
     deadline=None,
@@ -120,15 +185,17 @@ FAST = settings(
 def scenario(name: str) -> Scenario:
     if name == "float_edges":
         return load_scenario_text(FLOAT_EDGES, "float_edges.yaml")
+    if name == "coincidences":
+        return load_scenario_text(COINCIDENCES, "coincidences.yaml")
     if name == "branches-and-retries":
         return load_scenario(BRANCHES)
     return load_scenario(next(p for p in bundled_scenarios() if p.stem == name))
 
 
 def scenario_path(name: str, tmp: Path) -> Path:
-    if name == "float_edges":
-        path = tmp / "float_edges.yaml"
-        path.write_text(FLOAT_EDGES, encoding="utf-8")
+    if name in ("float_edges", "coincidences"):
+        path = tmp / f"{name}.yaml"
+        path.write_text(FLOAT_EDGES if name == "float_edges" else COINCIDENCES, encoding="utf-8")
         return path
     if name == "branches-and-retries":
         return BRANCHES
@@ -159,6 +226,7 @@ def commands_now(ex: Exercise, rng: random.Random) -> list[Command]:
     """Commands a facilitator, players or an evaluator might give now (some refused)."""
     s = ex.scenario
     out: list[Command] = [Note(text="the room hesitated"), Observe(text="slow to escalate")]
+    deadlines = [od.deadline for od in ex.open_decisions.values()]
     for od in ex.open_decisions.values():
         options = od.offered or tuple(o.id for o in od.decision.options)
         at = rng.choice(
@@ -170,7 +238,10 @@ def commands_now(ex: Exercise, rng: random.Random) -> list[Command]:
                 (ex.now + od.deadline) / 2,
                 math.nextafter(od.deadline, -math.inf),
                 od.deadline,
+                ex.next_time(),  # with the next event
+                rng.choice(deadlines),  # with another decision's default
             ]
+            + [float(math.floor(ex.now) + k) for k in range(1, 11)]  # with whole-hour events
         )
         out.append(Decide(by="players", decision=od.decision.id, option=rng.choice(options), at=at))
     out += [
@@ -312,7 +383,17 @@ def test_where_a_console_stopped_never_changes_the_log(
 ) -> None:
     """Commands given wherever the console stopped (mid-instant too) give the log of a run
     that moved straight to the same times."""
-    s = scenario(name)
+    console_matches_straight(scenario(name), seed, rng)
+
+
+def test_where_a_console_stopped_never_changes_the_log_when_things_coincide() -> None:
+    """The same, where decisions are posed together and choices for later, deadlines and
+    injects fall at the same whole hours (tiny runs, so many of them: a seeded loop)."""
+    for trial in range(300):
+        console_matches_straight(scenario("coincidences"), trial % 3, random.Random(trial))
+
+
+def console_matches_straight(s: Scenario, seed: int, rng: random.Random) -> None:
     wild = Exercise(s, seed)
     script: list[tuple[float, list[Command]]] = []
     let: set[str] = set()
