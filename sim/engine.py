@@ -641,7 +641,16 @@ class Exercise:
     def submit(self, command: Command) -> LoggedCommand:
         """Validate, log and apply one command; raise ExerciseError (logging nothing) if the
         exercise refuses it. Advance and End act at once; the others are applied at the end of
-        the current instant (by the next advance, ``settle()`` included)."""
+        the current instant (by the next advance, ``settle()`` included).
+
+        Firing an inject or choosing for an open decision while the clock rests within an
+        instant (a console stepping record by record) is checked against the end of that
+        instant, where it applies: the instant is finished first (what any later advance would
+        do at once; the clock stays, nothing is logged, a replay finishes it the same way). So
+        where the caller paused never changes whether it is taken (an inject the rest of the
+        instant delivers is already delivered, never fired and then silently dropped)."""
+        if self._mid_instant() and self._open_now(command):
+            self._advance_to(float(self.env._now), "")
         apply = self._accept(command)
         action = None if isinstance(command, Advance) else self._actions
         entry = LoggedCommand(len(self.command_log), self.now, command, action)
@@ -650,6 +659,20 @@ class Exercise:
             self._actions += 1
         apply(-1 if action is None else action)
         return entry
+
+    def _open_now(self, c: Command) -> bool:
+        """Whether ``c`` fires an inject still pending or chooses for a decision still open:
+        what the rest of the instant may change (others are checked against what it cannot)."""
+        if type(c) is FireInject:
+            return self._state.get(c.inject) == INJECT_PENDING and c.inject in self.views.injects
+        if type(c) is Decide:
+            return c.decision in self.open_decisions and c.decision not in self._choice_waiting
+        return False
+
+    def _mid_instant(self) -> bool:
+        """Whether engine events or the engine's own work remain at the current instant
+        (commands waiting for its end are not counted: they are applied there anyway)."""
+        return not self.finished and (bool(self._due) or self.env.peek() <= self.env._now)
 
     def _accept(self, c: Command) -> Callable[[int], None]:
         """Check a command against the exercise now; return how to apply it."""
@@ -885,6 +908,8 @@ class Exercise:
         or ``at`` as a deferred choice), leaving the same records (counted, not built)."""
         self._unlogged()
         self._require_running()
+        if self._mid_instant() and decision in self.open_decisions:  # see ``submit``
+            self._advance_to(float(self.env._now), "")
         apply = self._accept_choice(decision, option, by, reason, at)
         self._actions += 1
         apply(self._actions - 1)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 
-from sim.engine import Exercise
+import pytest
+
+from sim.engine import Exercise, ExerciseError
 from sim.loader import load_scenario_text
 
 TWO_DUE_AT_ONCE = """
@@ -74,3 +76,41 @@ def test_a_choice_for_later_asked_mid_instant_orders_as_one_asked_after_it() -> 
     ]
     assert paused.value("trust") == straight.value("trust")
     assert log(paused) == log(straight)
+
+
+FIRED_AS_IT_ARRIVES = """
+scenario: {id: fire, title: Fire, summary: An inject due at the instant it is fired., horizon: 100,
+           start: 2020-01-01T00:00:00+00:00}
+actors:
+  - {id: gov, name: Government, affiliation: government}
+  - {id: ally, name: Ally, affiliation: ally}
+variables:
+  trust: {initial: 0.5}
+injects:
+  - {id: a, at: 10, from: ally, to: [gov], text: A, invented: true}
+  - {id: b, after: a, from: ally, to: [gov], text: B, invented: true}
+  - {id: c, at: 10, from: ally, to: [gov], text: C, invented: true, only_if: "trust > 1"}
+objectives:
+  - {id: trusted, description: Trust high, met: "trust >= 1.1"}
+"""
+
+
+def test_firing_an_inject_the_same_instant_delivers_is_refused_wherever_the_console_paused() -> (
+    None
+):
+    """At t=10 'a' arrives, then 'b' (after a) and 'c' (skipped: its condition is false).
+    Paused after 'a', the facilitator fires 'b' and 'c': as after the instant, each is refused
+    (already delivered, already skipped), never taken and then silently dropped."""
+    s = load_scenario_text(FIRED_AS_IT_ARRIVES, "fire.yaml")
+    straight, paused = Exercise(s, 1), Exercise(s, 1)
+    straight.run_until(10)
+    paused.run_until(9)
+    paused.step()
+    assert paused.now == 10 and paused.value("b") == "pending"  # mid-instant
+    for ex in (straight, paused):
+        for inject in ("b", "c"):
+            with pytest.raises(ExerciseError, match="already been"):
+                ex.fire_inject(inject)
+        ex.run()
+    assert log(paused) == log(straight)
+    assert [e.command for e in paused.command_log if e.action is not None] == []
