@@ -174,12 +174,31 @@ class LoggedCommand:
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:
-    """The JSON-ready form of one command, with its kind and the format version."""
+    """The JSON-ready form of one command, with its kind and the format version.
+
+    A number is written as a float whatever it was given as: ``Advance(to=5)`` equals
+    ``Advance(to=5.0)``, so both are written ``5.0`` (equal commands, equal text)."""
     body = asdict(command)
+    numbers = _number_fields(type(command))
     for k, v in body.items():
         if isinstance(v, tuple):
             body[k] = list(v)
+        elif k in numbers and isinstance(v, int) and not isinstance(v, bool):
+            body[k] = float(v)
     return {"format": COMMAND_FORMAT, "kind": command.kind, **body}
+
+
+def _number_fields(cls: type[Command]) -> frozenset[str]:
+    """The fields of a command class that hold a number (``float`` or ``float | None``)."""
+    found = _NUMBER_FIELDS.get(cls)
+    if found is None:
+        found = _NUMBER_FIELDS[cls] = frozenset(
+            f.name for f in fields(cls) if f.type in ("float", "float | None")
+        )
+    return found
+
+
+_NUMBER_FIELDS: dict[type[Command], frozenset[str]] = {}
 
 
 def command_from_dict(data: object) -> Command:

@@ -539,7 +539,7 @@ class Exercise:
                     steps += 1
                     if steps > limit:
                         self.events_processed = steps
-                        self._over_budget()
+                        self._over_budget(nxt)
                     env._now, _, _, event = heappop(heap)  # as SimPy's Environment.step
                     callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                     for callback in callbacks:
@@ -556,7 +556,7 @@ class Exercise:
                     steps += 1
                     if steps > limit:
                         self.events_processed = steps
-                        self._over_budget()
+                        self._over_budget(env._now if work and nxt > env._now else nxt)
                     if work and nxt > env._now:
                         work.popleft()()
                     elif nxt >= horizon:
@@ -593,7 +593,9 @@ class Exercise:
         next(env._eid)
         env._now = t if isinstance(t, int) else float(t)
 
-    def _over_budget(self) -> None:
+    def _over_budget(self, at: float | None = None) -> None:
+        """Stop the run: ``at`` is the time of the engine step it could not take (the clock
+        may have been moved past the last event, to wherever the caller stepped it)."""
         from sim.checks import budget_hint  # what repeats most, named (only when it stops)
 
         if self.text_shown > self.max_text:
@@ -605,7 +607,8 @@ class Exercise:
                 f"may show: {text_hint(self.records)}"
             )
         raise BudgetExceeded(
-            f"the run stopped at t={self.now:g} after {self.max_events:,} engine events, the "
+            f"the run stopped at t={self.now if at is None else min(at, self.horizon):g} "
+            f"after {self.max_events:,} engine events, the "
             f"limit for one run: {budget_hint(self.scenario, self.max_events)}"
         )
 
@@ -641,7 +644,16 @@ class Exercise:
     def submit(self, command: Command) -> LoggedCommand:
         """Validate, log and apply one command; raise ExerciseError (logging nothing) if the
         exercise refuses it. Advance and End act at once; the others are applied at the end of
-        the current instant (by the next advance, ``settle()`` included)."""
+        the current instant (by the next advance, ``settle()`` included).
+
+        Firing an inject or choosing for an open decision while the clock rests within an
+        instant (a console stepping record by record) is checked against the end of that
+        instant, where it applies: the instant is finished first (what any later advance would
+        do at once; the clock stays, nothing is logged, a replay finishes it the same way). So
+        where the caller paused never changes whether it is taken (an inject the rest of the
+        instant delivers is already delivered, never fired and then silently dropped)."""
+        if self._mid_instant() and self._open_now(command):
+            self._advance_to(float(self.env._now), "")
         apply = self._accept(command)
         action = None if isinstance(command, Advance) else self._actions
         entry = LoggedCommand(len(self.command_log), self.now, command, action)
@@ -650,6 +662,20 @@ class Exercise:
             self._actions += 1
         apply(-1 if action is None else action)
         return entry
+
+    def _open_now(self, c: Command) -> bool:
+        """Whether ``c`` fires an inject still pending or chooses for a decision still open:
+        what the rest of the instant may change (others are checked against what it cannot)."""
+        if type(c) is FireInject:
+            return self._state.get(c.inject) == INJECT_PENDING and c.inject in self.views.injects
+        if type(c) is Decide:
+            return c.decision in self.open_decisions and c.decision not in self._choice_waiting
+        return False
+
+    def _mid_instant(self) -> bool:
+        """Whether engine events or the engine's own work remain at the current instant
+        (commands waiting for its end are not counted: they are applied there anyway)."""
+        return not self.finished and (bool(self._due) or self.env.peek() <= self.env._now)
 
     def _accept(self, c: Command) -> Callable[[int], None]:
         """Check a command against the exercise now; return how to apply it."""
@@ -802,11 +828,21 @@ class Exercise:
                 if decision in self.open_decisions:
                     self._make_decision(view, option, by, rationale=rationale, action=seq)
 
-            now = float(self.env._now)
-            if at is None or at <= now:
+            if at is None:
                 self._queue.append(choose)
-            else:
-                self._due_after(at - now, choose)
+                return
+
+            def schedule() -> None:
+                # At the end of the instant, like every action: a choice for later asked
+                # mid-instant then waits behind what the rest of the instant set up for the
+                # same time (another decision's deadline), as one asked after the instant.
+                now = float(self.env._now)
+                if at <= now:
+                    choose()
+                else:
+                    self._due_after(at - now, choose)
+
+            self._queue.append(schedule)
 
         return apply
 
@@ -875,6 +911,8 @@ class Exercise:
         or ``at`` as a deferred choice), leaving the same records (counted, not built)."""
         self._unlogged()
         self._require_running()
+        if self._mid_instant() and decision in self.open_decisions:  # see ``submit``
+            self._advance_to(float(self.env._now), "")
         apply = self._accept_choice(decision, option, by, reason, at)
         self._actions += 1
         apply(self._actions - 1)
@@ -1661,4 +1699,6 @@ def _order(w: _Watcher) -> int:
 
 
 def _finite(x: float) -> bool:
-    return isinstance(x, int | float) and math.isfinite(x)
+    """A finite number, not a yes/no (``True`` is an int to Python, but a command's JSON
+    form holding ``true`` where a number belongs could never be read back and replayed)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)

@@ -5,10 +5,16 @@ every command, so that a path someone forgets (a file name in a message, a field
 still cannot send terminal control codes. The console draws through the original streams
 (``sys.__stdout__``, ``sys.__stderr__``), so it is unaffected; `serve`'s coloured log is left
 alone.
+
+Its bytes do not depend on the locale: piped or redirected, stdout is UTF-8 whatever the
+locale says (an ASCII C locale, a Latin-1 one, a Windows pipe's code page), so the output is
+the bytes `--out` writes, never a UnicodeEncodeError. A terminal keeps its own encoding, with
+what it cannot show written as escapes (``\\u2192``), as Python writes to stderr.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import sys
 from typing import TextIO
@@ -51,6 +57,33 @@ class SafeTextWriter(io.TextIOBase):
 
 
 def guard_stdout() -> None:
-    """Route sys.stdout through SafeTextWriter (once)."""
+    """Route sys.stdout through SafeTextWriter (once), its bytes independent of the locale."""
     if not isinstance(sys.stdout, SafeTextWriter):
+        locale_proof(sys.stdout)
         sys.stdout = SafeTextWriter(sys.stdout)
+
+
+def locale_proof(stream: TextIO) -> None:
+    """Make a stream whose encoding is not UTF-8 write UTF-8 if it goes to a pipe or a file,
+    or escapes for what it cannot show if it is a terminal."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or _is_utf8(getattr(stream, "encoding", None)):
+        return
+    try:
+        if stream.isatty():
+            reconfigure(errors="backslashreplace")
+        else:
+            stream.flush()
+            reconfigure(encoding="utf-8", errors="strict")
+    except (OSError, ValueError):  # a closed or detached stream: left as it is
+        pass
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    if not encoding:
+        return False
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name == "utf-8"
