@@ -646,12 +646,14 @@ class Exercise:
         exercise refuses it. Advance and End act at once; the others are applied at the end of
         the current instant (by the next advance, ``settle()`` included).
 
-        Firing an inject or choosing for an open decision while the clock rests within an
-        instant (a console stepping record by record) is checked against the end of that
-        instant, where it applies: the instant is finished first (what any later advance would
-        do at once; the clock stays, nothing is logged, a replay finishes it the same way). So
-        where the caller paused never changes whether it is taken (an inject the rest of the
-        instant delivers is already delivered, never fired and then silently dropped)."""
+        Firing an inject while the clock rests within an instant (a console stepping record
+        by record) is checked against the end of that instant, where it applies: the instant
+        is finished first (what any later advance would do at once; the clock stays, nothing
+        is logged, a replay finishes it the same way), so an inject the rest of the instant
+        delivers is refused as delivered, never fired and then silently dropped. A choice is
+        not: play answers each decision where it opens, mid-instant, and finishing the
+        instant would open its next decision unseen by the decider
+        (tests/sim/test_playbook_same_instant.py)."""
         if self._mid_instant() and self._open_now(command):
             self._advance_to(float(self.env._now), "")
         apply = self._accept(command)
@@ -664,12 +666,10 @@ class Exercise:
         return entry
 
     def _open_now(self, c: Command) -> bool:
-        """Whether ``c`` fires an inject still pending or chooses for a decision still open:
-        what the rest of the instant may change (others are checked against what it cannot)."""
+        """Whether ``c`` fires an inject still pending: what the rest of the instant may
+        change (see ``submit``)."""
         if type(c) is FireInject:
             return self._state.get(c.inject) == INJECT_PENDING and c.inject in self.views.injects
-        if type(c) is Decide:
-            return c.decision in self.open_decisions and c.decision not in self._choice_waiting
         return False
 
     def _mid_instant(self) -> bool:
@@ -911,8 +911,6 @@ class Exercise:
         or ``at`` as a deferred choice), leaving the same records (counted, not built)."""
         self._unlogged()
         self._require_running()
-        if self._mid_instant() and decision in self.open_decisions:  # see ``submit``
-            self._advance_to(float(self.env._now), "")
         apply = self._accept_choice(decision, option, by, reason, at)
         self._actions += 1
         apply(self._actions - 1)
