@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim import events as ev
+from sim.cause import UNEXPLAINED, CauseKind
 from sim.evidence import Evidence, Measure, evidence_text
 
 if TYPE_CHECKING:
@@ -148,8 +149,23 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], str]) -> ev.Event:
     """A record the players may see, without what is for the facilitator only."""
     match r:
+        case ev.VariableChanged() if _untold(r.origin, hide):
+            # the effect of an inject the players never received (between two actors not on
+            # their side): seen as an undetected threat's would be, unexplained
+            return dataclasses.replace(
+                r,
+                cause=UNEXPLAINED.text,
+                origin=UNEXPLAINED.parts,
+                reason="",
+                hidden_cause="",
+                hidden_origin=(),
+            )
         case ev.VariableChanged() if r.reason or r.hidden_cause or r.hidden_origin:
             return dataclasses.replace(r, reason="", hidden_cause="", hidden_origin=())
+        case ev.ThreatDetected() | ev.ThreatSlowed() | ev.ThreatStopped() if _untold(
+            r.origin, hide
+        ):
+            return dataclasses.replace(r, by=UNEXPLAINED.text, origin=UNEXPLAINED.parts)
         case ev.InjectDelivered() if r.reason:
             return dataclasses.replace(r, reason="")
         case ev.ObjectiveRated() if r.note:
@@ -176,6 +192,11 @@ def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], s
             shown = {k: v for k, v in r.values.items() if k not in hide}
             return dataclasses.replace(r, evidence=evidence_text(facts, when, hide), values=shown)
     return r
+
+
+def _untold(origin: tuple[str, ...], hide: Collection[str]) -> bool:
+    """Whether a cause is an inject the players have not received (its id is a secret)."""
+    return len(origin) == 3 and origin[0] == CauseKind.INJECT and origin[1] in hide
 
 
 def msel(ex: Exercise, controller: bool) -> list[MselLine]:
