@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sim import events as ev
 from sim.cause import UNEXPLAINED, CauseKind
 from sim.evidence import Evidence, Measure, evidence_text
+from sim.schema import Countermeasure
 
 if TYPE_CHECKING:
     from sim.engine import ActiveResponse, Exercise, OpenDecision
@@ -138,8 +139,26 @@ def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
     out = []
     for r in ex.records:
         if _seen(ex, r):
-            out.append(players_record(r, hide, ex.clock_text))
+            shown = players_record(r, hide, ex.clock_text)
+            if isinstance(shown, ev.ResponseFailed) and _chance_reads(ex, shown.response) & hide:
+                # 'did not work (chance was 45%)' would give away what the chance reads
+                shown = dataclasses.replace(shown, reason=CHANCE_UNTOLD)
+            out.append(shown)
     return out
+
+
+CHANCE_UNTOLD = "did not work"
+"""A failed countermeasure's reason for the players when its chance of success reads what
+they cannot see (a hidden variable, an undetected threat's status)."""
+
+
+def _chance_reads(ex: Exercise, response: str) -> frozenset[str]:
+    """The names a countermeasure's chance of success reads (none for a plain number)."""
+    found = ex.views.responses.get(response)
+    model = None if found is None else found.model
+    if not isinstance(model, Countermeasure) or not isinstance(model.success, str):
+        return frozenset()
+    return frozenset(ex.compiled.expr(model.success).names)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
