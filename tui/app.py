@@ -604,6 +604,12 @@ class TabletopApp(App[None]):
         if snap is None or snap.finished:
             self.notify("No exercise is running", severity="warning")
             return
+        if not self.controller:  # even 'held inject 1, 2, 3' tells the room what is in reserve
+            self.notify(
+                "Held injects are for the controller view: switch to it (v) first",
+                severity="warning",
+            )
+            return
         held = [
             e.inject for e in snap.msel_controller if e.inject.contingency and e.status == "pending"
         ]
@@ -615,7 +621,7 @@ class TabletopApp(App[None]):
             if req is not None:
                 self.fire(req.inject, req.reason)
 
-        self.push_screen(FireInjectDialog(held, controller=self.controller), done)
+        self.push_screen(FireInjectDialog(held), done)
 
     def fire(self, inject: str, reason: str = "") -> None:
         self.act(lambda ex: ex.fire_inject(inject, reason), "fire")
@@ -736,16 +742,14 @@ class TabletopApp(App[None]):
                         partial(self.action_choose, n),
                     )
                 )
-        if snap is not None and not snap.finished:
+        if snap is not None and not snap.finished and self.controller:
+            # (the players' view on screen: none of them, not even how many are held)
             held = [
                 e for e in snap.msel_controller if e.inject.contingency and e.status == "pending"
             ]
-            for n, e in enumerate(held, start=1):
-                if self.controller:
-                    name = f"Fire inject: {e.inject.title or e.inject.id}"
-                    about = escape(f"contingency inject {e.inject.id}")
-                else:  # the players' view is on screen: nothing of the inject's content
-                    name, about = f"Fire held inject {n}", "contingency inject (controller view: v)"
+            for e in held:
+                name = f"Fire inject: {e.inject.title or e.inject.id}"
+                about = escape(f"contingency inject {e.inject.id}")
                 out.append((name, about, partial(self.fire, e.inject.id, "")))
         return out
 

@@ -18,12 +18,14 @@ from textual.widgets import TabbedContent
 from tui_helpers import press, settle, wait_for
 
 from sim import events as ev
+from sim.loader import load_scenario_text
 from sim.session.journal import start_session
 from sim.session.resume import load_text
 from sim.session.store import SessionStore
 from sim.session.watch import Follower
 from tui.app import TabletopApp
 from tui.recording import Recording
+from tui.screens.dialogs import FireInjectDialog
 from tui.screens.whatif import alternatives
 from tui.watch import WatchApp
 from tui.widgets.decision import DecisionPanel
@@ -92,7 +94,7 @@ async def test_players_dialogs_name_no_hidden_actor_or_inject() -> None:
             await press(app, pilot, *keys)
             seen[name] = frame(app).text
             await press(app, pilot, "escape")
-        assert "held inject 1" in seen["fire a contingency inject"]
+        assert "Held injects are for the controller view" in seen["fire a contingency inject"]
         assert "Ally" in seen["free-text inject"]
         for name, text in seen.items():
             assert leaks(text) == [], name
@@ -199,3 +201,33 @@ async def test_an_undo_in_the_players_view_names_nothing_hidden(tmp_path: Path) 
         assert app.driver.exercise.command_log == [] or all(
             type(e.command).__name__ == "Advance" for e in app.driver.exercise.command_log
         )
+
+
+async def test_the_players_view_does_not_count_the_held_injects() -> None:
+    """'held inject 1', 'held inject 2' on the projector told the room how many contingency
+    injects the facilitator keeps in reserve: i says to switch views, whatever their number
+    (none too), and the palette lists none of them."""
+    for scenario, held in ((secrets(), 1), (load_scenario_text(NONE_HELD, "none.yaml"), 0)):
+        app = TabletopApp(scenario)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(app, pilot)
+            await press(app, pilot, "i")
+            text = frame(app).text
+            assert "Held injects are for the controller view" in text
+            assert "held inject 1" not in text and "No contingency" not in text
+            assert not isinstance(app.screen, FireInjectDialog)
+            names = [name for name, _about, _do in app.palette_commands()]
+            assert not any("held inject" in n.lower() or "Fire inject" in n for n in names)
+            app.controller = True  # the controller view still lists and fires them
+            names = [name for name, _about, _do in app.palette_commands()]
+            assert sum(n.startswith("Fire inject:") for n in names) == held
+
+
+NONE_HELD = """
+scenario: {id: none_held, title: None held, summary: No contingency.,
+  start: 2020-07-01T09:00:00+09:00, time_unit: hours, horizon: 10}
+actors:
+  - {id: gov, name: Government, affiliation: government}
+injects:
+  - {id: hello, at: 1, from: gov, to: [gov], text: Hello., invented: true}
+"""
