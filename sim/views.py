@@ -90,6 +90,10 @@ class View:
 
 WITHHELD = "depends on what the players do not know yet"
 
+WITHHELD_TEXT = "(withheld: it names what the players cannot see)"
+"""What the players see (and their edition of the report shows) instead of typed text that
+names a secret."""
+
 
 def view(ex: Exercise, controller: bool) -> View:
     """The controller's view (everything) or the players' view of the exercise now."""
@@ -128,6 +132,25 @@ def secrets(ex: Exercise) -> frozenset[str]:
         + [t.id for t in ex.scenario.threats if t.id not in ex.threat_detected]
         + [i.id for i in ex.scenario.injects if i.id not in told]
     )
+
+
+def unsayable(ex: Exercise) -> frozenset[str]:
+    """Names that free text shown to the players (a rationale, a plan row, an evaluator's
+    words) must not mention: the secrets, and the adversaries behind no campaign they have
+    detected."""
+    scenario = ex.scenario
+    known = {t.actor for t in scenario.threats if t.id in ex.threat_detected}
+    unmet = {a.id for a in scenario.actors if a.affiliation == "adversary"} - known
+    return secrets(ex) | unmet
+
+
+def mentions_any(text: str, names: Collection[str]) -> bool:
+    """Whether ``text`` names any of ``names`` as a word (``secretvar``, not ``secretvars``)."""
+    return any(_word(name).search(text) for name in names)
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])")
 
 
 def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) -> list[ev.Event]:

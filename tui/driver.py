@@ -20,7 +20,7 @@ from sim.commands import Adjust, Command, Decide, End, FireInject, Note, Observe
 from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
-from sim.views import MselLine, View, view
+from sim.views import MselLine, View, unsayable, view
 
 if TYPE_CHECKING:
     from sim.authoring.reload import Reloaded
@@ -49,6 +49,8 @@ class Snapshot:
     players_view: View
     controller_view: View
     players: tuple[str, ...] = field(default=())
+    players_secrets: frozenset[str] = field(default=frozenset())
+    """Names free text shown in the players' view must not mention (sim.views.unsayable)."""
 
     def view(self, controller: bool) -> View:
         """What this audience may know."""
@@ -111,6 +113,7 @@ class EngineDriver:
                 players_view=view(ex, controller=False),
                 controller_view=controller,
                 players=ex.players,
+                players_secrets=unsayable(ex),
             )
 
     def take_stop(self) -> Stop | None:

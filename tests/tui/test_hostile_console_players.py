@@ -231,3 +231,41 @@ actors:
 injects:
   - {id: hello, at: 1, from: gov, to: [gov], text: Hello., invented: true}
 """
+
+
+async def test_the_plan_typed_in_the_controller_view_names_no_secret_in_the_players_view(
+    tmp_path: Path,
+) -> None:
+    """An improvement-plan row typed in the controller view that names a hidden variable or an
+    undetected threat is withheld in the players' view, as in the players' edition of the
+    report; it cannot be opened for editing there (the dialog would show it)."""
+    from sim.session.store import PlanRow
+    from tui.screens.plan import PlanRowDialog, PlanTable
+
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    path = tmp_path / "quiet_room.yaml"
+    path.write_text(SECRETS_YAML, encoding="utf-8")
+    scenario = load_text(SECRETS_YAML, str(path))
+    app = TabletopApp(scenario, recording=Recording(store, path=path, text=SECRETS_YAML))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert app.recording is not None and app.recording.session_id is not None
+        store.replace_plan(
+            app.recording.session_id,
+            [
+                PlanRow("little_taken", "secretvar rose unseen", "hunt secretthreat", "NISC", ""),
+                PlanRow("trust_ok", "Trust dipped", "Brief the press", "Cabinet", ""),
+            ],
+        )
+        await press(app, pilot, "d", "p")
+        table = app.screen.query_one(PlanTable)
+        cells = [[c.plain for c in table.get_row_at(n)] for n in range(table.row_count)]
+        assert leaks(frame(app).text) == [] and leaks(repr(cells)) == []
+        assert cells[0][3] == "NISC" and "withheld" in cells[0][1]
+        assert cells[1][1:3] == ["Trust dipped", "Brief the press"]
+        await press(app, pilot, "enter")  # the first row: refused, said
+        assert not isinstance(app.screen, PlanRowDialog)
+        assert leaks(frame(app).text) == []
+        await press(app, pilot, "v")  # the controller view shows and edits it
+        table = app.screen.query_one(PlanTable)
+        assert table.get_row_at(0)[1].plain == "secretvar rose unseen"
