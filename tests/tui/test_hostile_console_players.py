@@ -269,3 +269,25 @@ async def test_the_plan_typed_in_the_controller_view_names_no_secret_in_the_play
         await press(app, pilot, "v")  # the controller view shows and edits it
         table = app.screen.query_one(PlanTable)
         assert table.get_row_at(0)[1].plain == "secretvar rose unseen"
+
+
+async def test_a_reloads_problems_wait_for_the_controller_view(tmp_path: Path) -> None:
+    """play --watch: a saved file's problems quote the scenario (its hidden names, its lines);
+    in the players' view the notice only says there are problems, and the details are shown
+    when the controller view is switched on."""
+    path = tmp_path / "quiet_room.yaml"
+    path.write_text(SECRETS_YAML, encoding="utf-8")
+    app = TabletopApp(load_text(SECRETS_YAML, str(path)), watch=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        path.write_text(
+            SECRETS_YAML.replace('met: "secretvar < 3"', 'met: "secretvarz < 3"'),
+            encoding="utf-8",
+        )
+        said = lambda: "\n".join(f"{n.title}\n{n.message}" for n in app._notifications)  # noqa: E731
+        await wait_for(pilot, lambda: "Not reloaded" in said(), "the refusal")
+        await pilot.pause()
+        assert "Not reloaded" in frame(app).text
+        assert leaks(said()) == [] and leaks(frame(app).text) == []
+        await press(app, pilot, "v")
+        await wait_for(pilot, lambda: "secretvarz" in said(), "the details in the controller view")
