@@ -111,13 +111,17 @@ class Comparison:
         lines = [f"Session {a} (A) and session {b} (B)"]
         for side, t in (("A", self.a), ("B", self.b)):
             state = "ended" if t.exercise.finished else f"live at t={t.exercise.now:g}"
+            # the players' view counts no commands: the facilitator's notes and adjustments are
+            # commands too, and their number is not the room's to know
+            count = f" {_count_commands(len(t.commands))}," if controller else ""
             lines.append(
                 f"  {side}: {printable(t.info.scenario_id, one_line=True)}, seed {t.info.seed},"
-                f" {_count_commands(len(t.commands))}, {state}"
+                f"{count} {state}"
             )
         if not self.same_scenario():
             lines.append("  note: the two sessions were played with different scenario texts")
-        lines.append(_shared_commands(self.common_commands()))
+        if controller:
+            lines.append(_shared_commands(self.common_commands()))
         first = self.first_difference(controller)
         if first is None:
             lines.append("The timelines are identical.")

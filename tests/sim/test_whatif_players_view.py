@@ -69,3 +69,24 @@ def test_a_live_sessions_hidden_standing_is_withheld_in_the_players_comparison(
     # the controller's comparison shows the standing
     controller = result.to_text().splitlines()
     assert any("secret_one" in text and "A: not_met" in text for text in controller)
+
+
+def test_the_players_comparison_counts_no_commands(tmp_path: Path) -> None:
+    """The facilitator's notes and adjustments are commands: counting them ('12 commands',
+    'They share their first 5 commands') told the room how much was done out of its sight."""
+    from sim.commands import Note
+
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    path = tmp_path / "whatif.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    for notes in ((), ("aside", "another aside")):
+        ex = start_session(store, load_text(SCENARIO, str(path)), SCENARIO, path, 1)
+        ex.run_until(3)
+        for text in notes:
+            ex.submit(Note(text=text))
+        ex.run_until(4)
+    result = compare_sessions(store, 1, 2)
+    assert "command" in result.to_text()
+    players = result.to_text(controller=False)
+    assert "command" not in players
+    assert "The timelines are identical." in players
