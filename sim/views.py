@@ -97,7 +97,7 @@ names a secret."""
 
 def view(ex: Exercise, controller: bool) -> View:
     """The controller's view (everything) or the players' view of the exercise now."""
-    hide = frozenset() if controller else secrets(ex)
+    hide = frozenset() if controller else unsayable(ex)
     seen = tuple(records(ex, controller, hide))
     return View(
         controller=controller,
@@ -158,7 +158,7 @@ def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
     if controller:
         return list(ex.records)
     if hide is None:
-        hide = secrets(ex)
+        hide = unsayable(ex)
     out = []
     for r in ex.records:
         if _seen(ex, r):
@@ -286,7 +286,7 @@ def ratings(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
     """Each objective's standing now (final ratings once the exercise has ended)."""
     final = final_ratings(ex.records, ex.clock_text) if ex.finished else {}
     if hide is None:
-        hide = frozenset() if controller else secrets(ex)
+        hide = frozenset() if controller else unsayable(ex)
     out = []
     for obj in ex.scenario.objectives:
         done = final.get(obj.id)
