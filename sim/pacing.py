@@ -18,6 +18,7 @@ the decision still open and its default still to come. A held deadline is stoppe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -54,6 +55,13 @@ class Stop:
     """Deadline defaults that applied during this advance."""
 
 
+def just_before(deadline: float) -> float:
+    """Where the clock is held before a deadline: the last instant before it, whatever has
+    happened since. (Held at the last event before the deadline, the clock read the time of
+    whatever happened last, such as a stage of a campaign the players have not detected.)"""
+    return math.nextafter(deadline, -math.inf)
+
+
 def next_default(ex: Exercise, let_default: Collection[str] = ()) -> OpenDecision | None:
     """The open decision whose default would apply first (ties by id), if any; decisions with
     a choice already waiting and those in ``let_default`` are left out."""
@@ -82,7 +90,7 @@ def advance(
     target = min(to, ex.horizon)
     held = next_default(ex, let_default) if hold else None
     if held is not None and held.deadline <= target:
-        ex.submit(Advance(by=by, to=held.deadline, stop="decision", before=True))
+        ex.submit(Advance(by=by, to=just_before(held.deadline), stop="decision"))
         return _stop(ex, start, StopReason.DEADLINE, held)
     if target > ex.now or ex.due_now():
         ex.submit(Advance(by=by, to=target, stop="decision"))
@@ -112,7 +120,7 @@ def next_event(
         held = next_default(ex, let_default) if hold else None
         n = len(ex.records)
         if held is not None:
-            ex.submit(Advance(by=by, to=held.deadline, stop="record", before=True))
+            ex.submit(Advance(by=by, to=just_before(held.deadline), stop="record"))
             if len(ex.records) == n:  # nothing more before the deadline
                 return _stop(ex, start, StopReason.DEADLINE, held)
         else:

@@ -45,7 +45,12 @@ class RunResult:
             "start": info.start.isoformat(),
             "time_unit": info.time_unit,
             "horizon": info.horizon,
-            "events": [r.to_dict() for r in seen.records],
+            "events": [
+                # the players' events numbered among themselves: the engine's numbers would
+                # leave a gap for each hidden record, counting what they may not see
+                r.to_dict() if controller else {**r.to_dict(), "seq": n}
+                for n, r in enumerate(seen.records)
+            ],
             "final": {"time": ex.now, "variables": seen.variables},
             "decisions": [
                 {"decision": r.decision, "option": r.option, "by": r.by, "time": r.time}

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim import events as ev
+from sim.cause import UNEXPLAINED, CauseKind
 from sim.evidence import Evidence, Measure, evidence_text
+from sim.schema import Countermeasure
 
 if TYPE_CHECKING:
     from sim.engine import ActiveResponse, Exercise, OpenDecision
@@ -88,10 +90,14 @@ class View:
 
 WITHHELD = "depends on what the players do not know yet"
 
+WITHHELD_TEXT = "(withheld: it names what the players cannot see)"
+"""What the players see (and their edition of the report shows) instead of typed text that
+names a secret."""
+
 
 def view(ex: Exercise, controller: bool) -> View:
     """The controller's view (everything) or the players' view of the exercise now."""
-    hide = frozenset() if controller else secrets(ex)
+    hide = frozenset() if controller else unsayable(ex)
     seen = tuple(records(ex, controller, hide))
     return View(
         controller=controller,
@@ -128,17 +134,54 @@ def secrets(ex: Exercise) -> frozenset[str]:
     )
 
 
+def unsayable(ex: Exercise) -> frozenset[str]:
+    """Names that free text shown to the players (a rationale, a plan row, an evaluator's
+    words) must not mention: the secrets, and the adversaries behind no campaign they have
+    detected."""
+    scenario = ex.scenario
+    known = {t.actor for t in scenario.threats if t.id in ex.threat_detected}
+    unmet = {a.id for a in scenario.actors if a.affiliation == "adversary"} - known
+    return secrets(ex) | unmet
+
+
+def mentions_any(text: str, names: Collection[str]) -> bool:
+    """Whether ``text`` names any of ``names`` as a word (``secretvar``, not ``secretvars``)."""
+    return any(_word(name).search(text) for name in names)
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])")
+
+
 def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) -> list[ev.Event]:
     """Every record (controller) or the players' records, facilitator-only fields left out."""
     if controller:
         return list(ex.records)
     if hide is None:
-        hide = secrets(ex)
+        hide = unsayable(ex)
     out = []
     for r in ex.records:
         if _seen(ex, r):
-            out.append(players_record(r, hide, ex.clock_text))
+            shown = players_record(r, hide, ex.clock_text)
+            if isinstance(shown, ev.ResponseFailed) and _chance_reads(ex, shown.response) & hide:
+                # 'did not work (chance was 45%)' would give away what the chance reads
+                shown = dataclasses.replace(shown, reason=CHANCE_UNTOLD)
+            out.append(shown)
     return out
+
+
+CHANCE_UNTOLD = "did not work"
+"""A failed countermeasure's reason for the players when its chance of success reads what
+they cannot see (a hidden variable, an undetected threat's status)."""
+
+
+def _chance_reads(ex: Exercise, response: str) -> frozenset[str]:
+    """The names a countermeasure's chance of success reads (none for a plain number)."""
+    found = ex.views.responses.get(response)
+    model = None if found is None else found.model
+    if not isinstance(model, Countermeasure) or not isinstance(model.success, str):
+        return frozenset()
+    return frozenset(ex.compiled.expr(model.success).names)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -148,8 +191,23 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], str]) -> ev.Event:
     """A record the players may see, without what is for the facilitator only."""
     match r:
+        case ev.VariableChanged() if _untold(r.origin, hide):
+            # the effect of an inject the players never received (between two actors not on
+            # their side): seen as an undetected threat's would be, unexplained
+            return dataclasses.replace(
+                r,
+                cause=UNEXPLAINED.text,
+                origin=UNEXPLAINED.parts,
+                reason="",
+                hidden_cause="",
+                hidden_origin=(),
+            )
         case ev.VariableChanged() if r.reason or r.hidden_cause or r.hidden_origin:
             return dataclasses.replace(r, reason="", hidden_cause="", hidden_origin=())
+        case ev.ThreatDetected() | ev.ThreatSlowed() | ev.ThreatStopped() if _untold(
+            r.origin, hide
+        ):
+            return dataclasses.replace(r, by=UNEXPLAINED.text, origin=UNEXPLAINED.parts)
         case ev.InjectDelivered() if r.reason:
             return dataclasses.replace(r, reason="")
         case ev.ObjectiveRated() if r.note:
@@ -176,6 +234,11 @@ def players_record(r: ev.Event, hide: Collection[str], when: Callable[[float], s
             shown = {k: v for k, v in r.values.items() if k not in hide}
             return dataclasses.replace(r, evidence=evidence_text(facts, when, hide), values=shown)
     return r
+
+
+def _untold(origin: tuple[str, ...], hide: Collection[str]) -> bool:
+    """Whether a cause is an inject the players have not received (its id is a secret)."""
+    return len(origin) == 3 and origin[0] == CauseKind.INJECT and origin[1] in hide
 
 
 def msel(ex: Exercise, controller: bool) -> list[MselLine]:
@@ -223,7 +286,7 @@ def ratings(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
     """Each objective's standing now (final ratings once the exercise has ended)."""
     final = final_ratings(ex.records, ex.clock_text) if ex.finished else {}
     if hide is None:
-        hide = frozenset() if controller else secrets(ex)
+        hide = frozenset() if controller else unsayable(ex)
     out = []
     for obj in ex.scenario.objectives:
         done = final.get(obj.id)

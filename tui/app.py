@@ -98,6 +98,9 @@ class TabletopApp(App[None]):
         self.inflight = 0
         self.resume_after_decision = False
         self.debrief_shown = False
+        self.held_notices: list[tuple[str, str, SeverityLevel, float | None]] = []
+        """Notices for the facilitator given while the players' view was on screen (a file's
+        problems, why a replay stopped): shown when the controller view is switched on."""
         self.timer: Timer | None = None
 
     def notify(
@@ -223,6 +226,30 @@ class TabletopApp(App[None]):
         if not self.submit(lambda d: d.act(action), kind):
             self.notify("No exercise is running", severity="warning")
 
+    def notify_staff(
+        self,
+        message: str,
+        *,
+        title: str,
+        players: str,
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A notice that may quote what the players must not see (the scenario file's lines, a
+        hidden name in why a command no longer applies): in the players' view only ``players``
+        is said, and the notice waits for the controller view."""
+        if self.controller:
+            self.notify(message, title=title, severity=severity, markup=False, timeout=timeout)
+            return
+        self.held_notices.append((message, title, severity, timeout))
+        self.notify(
+            f"{players} (details in the controller view: v)",
+            title=title,
+            severity=severity,
+            markup=False,
+            timeout=timeout,
+        )
+
     def on_engine_started(self, message: EngineStarted) -> None:
         self.inflight -= 1
         self.driver = message.driver
@@ -230,8 +257,13 @@ class TabletopApp(App[None]):
         self.refresh_views(full=True)
         resumed = self.recording.resumed if self.recording is not None else None
         if resumed is not None:
-            lines = [f"Session {resumed.session_id} resumed", *resumed.report()]
-            self.notify("\n".join(lines), title="Resumed", markup=False, timeout=10)
+            said = f"Session {resumed.session_id} resumed"
+            lines = resumed.report()
+            if lines:  # why commands were skipped may name what the players cannot see
+                text = "\n".join([said, *lines])
+                self.notify_staff(text, title="Resumed", players=said, timeout=10)
+            else:
+                self.notify(said, title="Resumed", markup=False, timeout=10)
 
     def on_engine_failed(self, message: EngineFailed) -> None:
         self.inflight -= 1
@@ -338,7 +370,11 @@ class TabletopApp(App[None]):
             return
         if isinstance(result, Reloaded):
             scenario = result.exercise.scenario
-            self.post_message(ScenarioReloaded(scenario, driver.snapshot(), result.summary()))
+            self.post_message(
+                ScenarioReloaded(
+                    scenario, driver.snapshot(), result.summary(), complete=result.stopped is None
+                )
+            )
         else:
             self.post_message(ReloadRefused(problem_lines(result)))
 
@@ -359,16 +395,26 @@ class TabletopApp(App[None]):
         else:
             await self.push_screen(ConsoleScreen(message.scenario))
         self.refresh_views(full=True)
-        self.notify(printable(message.summary), title="Scenario reloaded", markup=False, timeout=10)
+        if message.complete:
+            self.notify(
+                printable(message.summary), title="Scenario reloaded", markup=False, timeout=10
+            )
+        else:  # why a command no longer applies may name what the players cannot see
+            self.notify_staff(
+                printable(message.summary),
+                title="Scenario reloaded",
+                players="Reloaded; some commands no longer apply",
+                timeout=10,
+            )
 
     def on_reload_refused(self, message: ReloadRefused) -> None:
         self.inflight -= 1
         name = self.watched.name() if self.watched is not None else "the file"
-        self.notify(
+        self.notify_staff(  # the problems quote the file: its hidden names, its notes
             printable("\n".join(message.lines)),
             title=f"Not reloaded: {name} has problems (the exercise goes on unchanged)",
+            players="The file was not reloaded",
             severity="error",
-            markup=False,
             timeout=20,
         )
 
@@ -465,6 +511,10 @@ class TabletopApp(App[None]):
             self.clear_notifications()
         view = "Controller view: everything is shown" if self.controller else "Players' view"
         self.notify(view, timeout=3)
+        if self.controller:
+            held, self.held_notices = self.held_notices, []
+            for text, title, severity, timeout in held:
+                self.notify(text, title=title, severity=severity, markup=False, timeout=timeout)
         self.refresh_views(full=True)
 
     def action_briefing(self) -> None:
@@ -611,6 +661,12 @@ class TabletopApp(App[None]):
         if snap is None or snap.finished:
             self.notify("No exercise is running", severity="warning")
             return
+        if not self.controller:  # even 'held inject 1, 2, 3' tells the room what is in reserve
+            self.notify(
+                "Held injects are for the controller view: switch to it (v) first",
+                severity="warning",
+            )
+            return
         held = [
             e.inject for e in snap.msel_controller if e.inject.contingency and e.status == "pending"
         ]
@@ -622,7 +678,7 @@ class TabletopApp(App[None]):
             if req is not None:
                 self.fire(req.inject, req.reason)
 
-        self.push_screen(FireInjectDialog(held, controller=self.controller), done)
+        self.push_screen(FireInjectDialog(held), done)
 
     def fire(self, inject: str, reason: str = "") -> None:
         self.act(lambda ex: ex.fire_inject(inject, reason), "fire")
@@ -743,16 +799,14 @@ class TabletopApp(App[None]):
                         partial(self.action_choose, n),
                     )
                 )
-        if snap is not None and not snap.finished:
+        if snap is not None and not snap.finished and self.controller:
+            # (the players' view on screen: none of them, not even how many are held)
             held = [
                 e for e in snap.msel_controller if e.inject.contingency and e.status == "pending"
             ]
-            for n, e in enumerate(held, start=1):
-                if self.controller:
-                    name = f"Fire inject: {e.inject.title or e.inject.id}"
-                    about = escape(f"contingency inject {e.inject.id}")
-                else:  # the players' view is on screen: nothing of the inject's content
-                    name, about = f"Fire held inject {n}", "contingency inject (controller view: v)"
+            for e in held:
+                name = f"Fire inject: {e.inject.title or e.inject.id}"
+                about = escape(f"contingency inject {e.inject.id}")
                 out.append((name, about, partial(self.fire, e.inject.id, "")))
         return out
 

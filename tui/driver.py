@@ -32,7 +32,7 @@ from sim.commands import (
 from sim.engine import Exercise, ExerciseError, MselEntry, OpenDecision
 from sim.pacing import Stop
 from sim.schema import Scenario
-from sim.views import MselLine, View, view
+from sim.views import MselLine, View, unsayable, view
 
 if TYPE_CHECKING:
     from sim.authoring.reload import Reloaded
@@ -61,6 +61,8 @@ class Snapshot:
     players_view: View
     controller_view: View
     players: tuple[str, ...] = field(default=())
+    players_secrets: frozenset[str] = field(default=frozenset())
+    """Names free text shown in the players' view must not mention (sim.views.unsayable)."""
 
     def view(self, controller: bool) -> View:
         """What this audience may know."""
@@ -123,6 +125,7 @@ class EngineDriver:
                 players_view=view(ex, controller=False),
                 controller_view=controller,
                 players=ex.players,
+                players_secrets=unsayable(ex),
             )
 
     def take_stop(self) -> Stop | None:

@@ -28,11 +28,15 @@ MAX_PROBLEMS_SHOWN = 8
 class ScenarioReloaded(Message):
     """The file loaded again and the log was replayed on it."""
 
-    def __init__(self, scenario: Scenario, snapshot: Snapshot, summary: str) -> None:
+    def __init__(
+        self, scenario: Scenario, snapshot: Snapshot, summary: str, *, complete: bool = True
+    ) -> None:
         super().__init__()
         self.scenario = scenario
         self.snapshot = snapshot
         self.summary = summary
+        self.complete = complete
+        """Every command was replayed (else the summary says why one no longer applies)."""
 
 
 class ReloadRefused(Message):

@@ -545,15 +545,11 @@ def _findings(
     return tuple(out)
 
 
-WITHHELD_TEXT = "(withheld: it names what the players cannot see)"
-"""What the players' edition shows instead of typed text that names a secret."""
-
-
 def _shareable(row: PlanRow, view: EditionView) -> PlanRow:
     """A plan row for the players' edition: typed text naming a secret is withheld."""
 
     def shown(text: str) -> str:
-        return text if view.may_mention(text) else WITHHELD_TEXT
+        return text if view.may_mention(text) else views.WITHHELD_TEXT
 
     return PlanRow(
         row.objective, shown(row.issue), shown(row.corrective_action), shown(row.owner), row.due

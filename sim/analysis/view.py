@@ -10,7 +10,6 @@ not reached the players, or an adversary the players have not met.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sim import events as ev
@@ -31,11 +30,7 @@ class EditionView:
 
     def may_mention(self, text: str) -> bool:
         """Whether free text names none of this audience's secrets."""
-        return not any(_word(name).search(text) for name in self.secrets)
-
-
-def _word(name: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])")
+        return not views.mentions_any(text, self.secrets)
 
 
 def edition_view(ex: Exercise, *, controller: bool) -> EditionView:
@@ -43,9 +38,6 @@ def edition_view(ex: Exercise, *, controller: bool) -> EditionView:
     scenario = ex.scenario
     if controller:
         return EditionView(True, tuple(ex.records), tuple(scenario.variables), frozenset())
-    hide = views.secrets(ex)
-    records = tuple(views.records(ex, False, hide))
-    known = {t.actor for t in scenario.threats if t.id in ex.threat_detected}
-    unmet = {a.id for a in scenario.actors if a.affiliation == "adversary"} - known
+    records = tuple(views.records(ex, False))
     variables = tuple(n for n, v in scenario.variables.items() if not v.hidden)
-    return EditionView(False, records, variables, frozenset(hide | unmet))
+    return EditionView(False, records, variables, views.unsayable(ex))

@@ -70,8 +70,10 @@ class Comparison:
         names = [k for k in dict.fromkeys([*va, *vb]) if controller or k not in hidden]
         return [(k, va.get(k), vb.get(k)) for k in names]
 
-    def objectives(self) -> list[tuple[str, str, str]]:
-        oa, ob = _ratings(self.a.exercise), _ratings(self.b.exercise)
+    def objectives(self, controller: bool = True) -> list[tuple[str, str, str]]:
+        """(objective, A's rating, B's rating): final where a timeline has ended, else its
+        standing now (the players' view: 'withheld' where it reads what they cannot see)."""
+        oa, ob = _ratings(self.a.exercise, controller), _ratings(self.b.exercise, controller)
         return [(k, oa.get(k, ""), ob.get(k, "")) for k in dict.fromkeys([*oa, *ob])]
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,13 +113,17 @@ class Comparison:
         lines = [f"Session {a} (A) and session {b} (B)"]
         for side, t in (("A", self.a), ("B", self.b)):
             state = "ended" if t.exercise.finished else f"live at t={t.exercise.now:g}"
+            # the players' view counts no commands: the facilitator's notes and adjustments are
+            # commands too, and their number is not the room's to know
+            count = f" {_count_commands(len(t.commands))}," if controller else ""
             lines.append(
                 f"  {side}: {printable(t.info.scenario_id, one_line=True)}, seed {t.info.seed},"
-                f" {_count_commands(len(t.commands))}, {state}"
+                f"{count} {state}"
             )
         if not self.same_scenario():
             lines.append("  note: the two sessions were played with different scenario texts")
-        lines.append(_shared_commands(self.common_commands()))
+        if controller:
+            lines.append(_shared_commands(self.common_commands()))
         first = self.first_difference(controller)
         if first is None:
             lines.append("The timelines are identical.")
@@ -138,7 +144,7 @@ class Comparison:
             mark = " " if vx == vy else "*"
             lines.append(f" {mark} {k:<28} A: {_num(vx):<10} B: {_num(vy):<10} {diff}")
         lines.append("Objectives at the end:")
-        for k, rx, ry in self.objectives():
+        for k, rx, ry in self.objectives(controller):
             mark = " " if rx == ry else "*"
             lines.append(f" {mark} {k:<28} A: {rx or '-':<12} B: {ry or '-'}")
         return "\n".join(printable(line, one_line=True) for line in lines) + "\n"
@@ -177,12 +183,14 @@ def _decisions(ex: RecordedExercise, controller: bool = True) -> dict[str, str]:
     return out
 
 
-def _ratings(ex: RecordedExercise) -> dict[str, str]:
-    from sim.views import final_ratings
+def _ratings(ex: RecordedExercise, controller: bool = True) -> dict[str, str]:
+    from sim.views import final_ratings, ratings
 
     final = {k: r.rating for k, r in final_ratings(ex.records, ex.clock_text).items()}
     if final:
         return final
+    if not controller:  # as the players' dashboard shows it while the exercise runs
+        return {r.objective: r.rating or "withheld" for r in ratings(ex, controller=False)}
     return {r.objective: r.rating for r in ex.standing()}
 
 

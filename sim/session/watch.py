@@ -9,6 +9,7 @@ undone) makes it replay from the start and say so (``reset``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim import events as ev
@@ -67,7 +68,9 @@ class Follower:
             self.exercise = RecordedExercise(self.scenario, self.info.seed)
             self._applied = []
             self._apply(commands)
-            self._shown = self.players_records()
+            old, self._shown = self._shown, self.players_records()
+            if _same(old, self._shown):  # an undo of what the players never saw: not said
+                return Update(())
             return Update(tuple(self._shown), reset=True)
         self._apply(commands[n:])
         return self._players_update()
@@ -94,9 +97,14 @@ class Follower:
         view = self.players_records()
         old = self._shown
         self._shown = view
-        if [r.to_dict() for r in view[: len(old)]] != [r.to_dict() for r in old]:
+        if not _same(view[: len(old)], old):
             return Update(tuple(view), reset=True)
         return Update(tuple(view[len(old) :]))
+
+
+def _same(a: Sequence[ev.Event], b: Sequence[ev.Event]) -> bool:
+    """Whether two runs of players' records read the same."""
+    return len(a) == len(b) and all(x.to_dict() == y.to_dict() for x, y in zip(a, b, strict=True))
 
 
 def open_follower(store: SessionStore, ident: str | int) -> Follower:

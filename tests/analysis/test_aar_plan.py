@@ -17,9 +17,9 @@ from sim.analysis.entries import (
     line_problems,
     plan_problems,
 )
-from sim.analysis.model import WITHHELD_TEXT
 from sim.cli import main
 from sim.session.store import PlanRow, SessionStore
+from sim.views import WITHHELD_TEXT
 
 OBJECTIVES = ("keep_the_alliance", "contain")
 

@@ -103,7 +103,7 @@ async def test_fire_contingency_inject() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("i")
+        await pilot.press("v", "i")
         assert isinstance(app.screen, FireInjectDialog)
         await pilot.press("enter")  # choose the highlighted (only) held inject
         await pilot.press(*"ignored the ally")
@@ -337,16 +337,13 @@ async def test_the_players_view_shows_nothing_of_what_they_do_not_know() -> None
         assert "The ally asks for an urgent meeting" in screen_text(app)  # delivered now
 
 
-async def test_the_fire_dialog_hides_held_texts_while_the_players_view_is_on_screen() -> None:
+async def test_the_fire_dialog_is_for_the_controller_view() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("i")
-        assert isinstance(app.screen, FireInjectDialog)
-        shown = _dialog_text(app)
-        assert "intelligence sharing may be scaled back" not in shown
-        assert "held inject 1" in shown
-        await pilot.press("escape", "v", "i")
+        assert not isinstance(app.screen, FireInjectDialog)  # the players' view is on screen
+        await pilot.press("v", "i")
         assert isinstance(app.screen, FireInjectDialog)
         assert "intelligence sharing may be scaled back" in _dialog_text(app)
 

@@ -18,12 +18,14 @@ from textual.widgets import TabbedContent
 from tui_helpers import press, settle, wait_for
 
 from sim import events as ev
+from sim.loader import load_scenario_text
 from sim.session.journal import start_session
 from sim.session.resume import load_text
 from sim.session.store import SessionStore
 from sim.session.watch import Follower
 from tui.app import TabletopApp
 from tui.recording import Recording
+from tui.screens.dialogs import FireInjectDialog
 from tui.screens.whatif import alternatives
 from tui.watch import WatchApp
 from tui.widgets.decision import DecisionPanel
@@ -92,7 +94,7 @@ async def test_players_dialogs_name_no_hidden_actor_or_inject() -> None:
             await press(app, pilot, *keys)
             seen[name] = frame(app).text
             await press(app, pilot, "escape")
-        assert "held inject 1" in seen["fire a contingency inject"]
+        assert "Held injects are for the controller view" in seen["fire a contingency inject"]
         assert "Ally" in seen["free-text inject"]
         for name, text in seen.items():
             assert leaks(text) == [], name
@@ -199,3 +201,93 @@ async def test_an_undo_in_the_players_view_names_nothing_hidden(tmp_path: Path) 
         assert app.driver.exercise.command_log == [] or all(
             type(e.command).__name__ == "Advance" for e in app.driver.exercise.command_log
         )
+
+
+async def test_the_players_view_does_not_count_the_held_injects() -> None:
+    """'held inject 1', 'held inject 2' on the projector told the room how many contingency
+    injects the facilitator keeps in reserve: i says to switch views, whatever their number
+    (none too), and the palette lists none of them."""
+    for scenario, held in ((secrets(), 1), (load_scenario_text(NONE_HELD, "none.yaml"), 0)):
+        app = TabletopApp(scenario)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(app, pilot)
+            await press(app, pilot, "i")
+            text = frame(app).text
+            assert "Held injects are for the controller view" in text
+            assert "held inject 1" not in text and "No contingency" not in text
+            assert not isinstance(app.screen, FireInjectDialog)
+            names = [name for name, _about, _do in app.palette_commands()]
+            assert not any("held inject" in n.lower() or "Fire inject" in n for n in names)
+            app.controller = True  # the controller view still lists and fires them
+            names = [name for name, _about, _do in app.palette_commands()]
+            assert sum(n.startswith("Fire inject:") for n in names) == held
+
+
+NONE_HELD = """
+scenario: {id: none_held, title: None held, summary: No contingency.,
+  start: 2020-07-01T09:00:00+09:00, time_unit: hours, horizon: 10}
+actors:
+  - {id: gov, name: Government, affiliation: government}
+injects:
+  - {id: hello, at: 1, from: gov, to: [gov], text: Hello., invented: true}
+"""
+
+
+async def test_the_plan_typed_in_the_controller_view_names_no_secret_in_the_players_view(
+    tmp_path: Path,
+) -> None:
+    """An improvement-plan row typed in the controller view that names a hidden variable or an
+    undetected threat is withheld in the players' view, as in the players' edition of the
+    report; it cannot be opened for editing there (the dialog would show it)."""
+    from sim.session.store import PlanRow
+    from tui.screens.plan import PlanRowDialog, PlanTable
+
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    path = tmp_path / "quiet_room.yaml"
+    path.write_text(SECRETS_YAML, encoding="utf-8")
+    scenario = load_text(SECRETS_YAML, str(path))
+    app = TabletopApp(scenario, recording=Recording(store, path=path, text=SECRETS_YAML))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert app.recording is not None and app.recording.session_id is not None
+        store.replace_plan(
+            app.recording.session_id,
+            [
+                PlanRow("little_taken", "secretvar rose unseen", "hunt secretthreat", "NISC", ""),
+                PlanRow("trust_ok", "Trust dipped", "Brief the press", "Cabinet", ""),
+            ],
+        )
+        await press(app, pilot, "d", "p")
+        table = app.screen.query_one(PlanTable)
+        cells = [[c.plain for c in table.get_row_at(n)] for n in range(table.row_count)]
+        assert leaks(frame(app).text) == [] and leaks(repr(cells)) == []
+        assert cells[0][3] == "NISC" and "withheld" in cells[0][1]
+        assert cells[1][1:3] == ["Trust dipped", "Brief the press"]
+        await press(app, pilot, "enter")  # the first row: refused, said
+        assert not isinstance(app.screen, PlanRowDialog)
+        assert leaks(frame(app).text) == []
+        await press(app, pilot, "v")  # the controller view shows and edits it
+        table = app.screen.query_one(PlanTable)
+        assert table.get_row_at(0)[1].plain == "secretvar rose unseen"
+
+
+async def test_a_reloads_problems_wait_for_the_controller_view(tmp_path: Path) -> None:
+    """play --watch: a saved file's problems quote the scenario (its hidden names, its lines);
+    in the players' view the notice only says there are problems, and the details are shown
+    when the controller view is switched on."""
+    path = tmp_path / "quiet_room.yaml"
+    path.write_text(SECRETS_YAML, encoding="utf-8")
+    app = TabletopApp(load_text(SECRETS_YAML, str(path)), watch=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        path.write_text(
+            SECRETS_YAML.replace('met: "secretvar < 3"', 'met: "secretvarz < 3"'),
+            encoding="utf-8",
+        )
+        said = lambda: "\n".join(f"{n.title}\n{n.message}" for n in app._notifications)  # noqa: E731
+        await wait_for(pilot, lambda: "Not reloaded" in said(), "the refusal")
+        await pilot.pause()
+        assert "Not reloaded" in frame(app).text
+        assert leaks(said()) == [] and leaks(frame(app).text) == []
+        await press(app, pilot, "v")
+        await wait_for(pilot, lambda: "secretvarz" in said(), "the details in the controller view")

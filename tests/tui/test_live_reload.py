@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from textual.pilot import Pilot
 from textual.widgets._toast import Toast
 from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
 
@@ -53,6 +54,14 @@ def watching(path: Path) -> TabletopApp:
     return TabletopApp(load_scenario(path), seed=5, watch=path)
 
 
+async def in_the_controller_view(app: TabletopApp, pilot: Pilot[None]) -> list[str]:
+    """The notices once the controller view is on: the players' view (the console starts in
+    it) holds a reload's details back until then (tests/tui/test_hostile_console_players.py)."""
+    if not app.controller:
+        await press(app, pilot, "v")
+    return notes(app)
+
+
 async def test_saving_replays_what_was_done_on_the_edited_scenario(tmp_path: Path) -> None:
     path = copy(tmp_path)
     app = watching(path)
@@ -94,7 +103,9 @@ async def test_replay_says_where_the_edited_scenario_stopped_applying(tmp_path: 
         )
         await wait_for(pilot, lambda: reloaded(app), "the reload")
         await settle(app, pilot)
-        note = next(n for n in notes(app) if "Scenario reloaded" in n)
+        assert not any("no longer applies" in n for n in notes(app))  # the players' view
+        said = await in_the_controller_view(app, pilot)
+        note = next(n for n in said if "Scenario reloaded" in n and "applies:" in n)
         assert "no longer applies" in note and "cooperate" in note
         assert made(app) == []  # the choice is not made on the new scenario: the room may redo it
         assert app.snapshot is not None and app.snapshot.open_decisions
@@ -115,11 +126,12 @@ async def test_a_broken_save_shows_its_problems_with_lines_and_keeps_the_exercis
         edit(path, "from: ally", "from: allly")
         await wait_for(pilot, lambda: any("Not reloaded" in n for n in notes(app)), "problems")
         await settle(app, pilot)
-        problem = next(n for n in notes(app) if "Not reloaded" in n)
+        said = await in_the_controller_view(app, pilot)
+        problem = next(n for n in said if "Not reloaded" in n and "q.yaml:" in n)
         assert f"q.yaml:{line}:" in problem and "allly" in problem
         assert app.is_running and isinstance(app.screen, ConsoleScreen)
         assert app.snapshot.records == records  # the old exercise goes on, unchanged
-        await press(app, pilot, "n")
+        await press(app, pilot, "v", "n")
         assert len(app.snapshot.records) > len(records)
         # fixing the file reloads it
         edit(path, "from: allly", "from: ally")
@@ -136,7 +148,8 @@ async def test_markup_in_problems_and_file_names_is_shown_literally(tmp_path: Pa
         edit(path, "from: ally", 'from: "[@click=app.quit]x[/]"')
         await wait_for(pilot, lambda: any("Not reloaded" in n for n in notes(app)), "problems")
         await settle(app, pilot)
-        problem = next(n for n in notes(app) if "Not reloaded" in n)
+        said = await in_the_controller_view(app, pilot)
+        problem = next(n for n in said if "Not reloaded" in n and "[@click" in n)
         assert "[bold]q.yaml" in problem and "[@click=app.quit]x" in problem
         assert "[@click=app.quit]x[/]" in problem
         await wait_for(pilot, lambda: bool(app.screen.query(Toast)), "the toast")
@@ -152,7 +165,8 @@ async def test_unparseable_yaml_does_not_crash(tmp_path: Path) -> None:
         await settle(app, pilot)
         path.write_text("scenario: [unclosed\n  id: {\n", encoding="utf-8")
         await wait_for(pilot, lambda: any("Not reloaded" in n for n in notes(app)), "problems")
-        assert any("q.yaml:" in n for n in notes(app) if "Not reloaded" in n)
+        said = await in_the_controller_view(app, pilot)
+        assert any("q.yaml:" in n for n in said if "Not reloaded" in n)
         path.unlink()  # gone (an editor replacing it): nothing happens until it is back
         await pilot.pause(0.6)
         assert app.is_running

@@ -41,6 +41,9 @@ def test_watch_in_a_real_terminal(tmp_path: Path) -> None:
         poll(lambda: "RELOADED head" in pane(), "the edited inject after the reload")
         assert "No decision is open" in pane()  # the choice was replayed
         edit("from: ally", "from: allly")
+        poll(lambda: "not reloaded" in pane(), "the problem said (the players' view)")
+        assert not re.search(r"q\.yaml:\d+:\d+", pane())  # its lines quote the scenario
+        keys("v")
         poll(lambda: re.search(r"q\.yaml:\d+:\d+", pane()), "the problem with its line")
         keys("q")
         poll(lambda: "Quit the console?" in pane(), "the quit question")

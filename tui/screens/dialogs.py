@@ -110,35 +110,22 @@ class FireRequest:
 
 
 class FireInjectDialog(Dialog[FireRequest]):
-    """Choose a held contingency inject to deliver now, with an optional reason."""
+    """Choose a held contingency inject to deliver now, with an optional reason (the
+    controller view only: the console refuses it while the players' view is on screen)."""
 
-    def __init__(self, injects: list[Inject], *, controller: bool = True) -> None:
+    def __init__(self, injects: list[Inject]) -> None:
         super().__init__()
         self.injects = injects
-        self.controller = controller
-        """In the players' view (on the projector) the held injects' titles and texts stay
-        hidden: they are listed by number only."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Fire a contingency inject", style="bold"))
-            if not self.controller:
-                yield Label(
-                    Text(
-                        "Players' view: titles and texts are hidden. "
-                        "Escape, then v for the controller view, to read them.",
-                        style="italic",
-                    )
-                )
             options = []
-            for n, inj in enumerate(self.injects, start=1):
-                if self.controller:
-                    route = f"  {inj.sender} → {', '.join(inj.to)}"
-                    prompt = Text.assemble(
-                        literal(inj.title or inj.id, "bold"), f"{route}\n", literal(inj.text, "dim")
-                    )
-                else:  # not even who sends it to whom: the sender may be a hidden adversary
-                    prompt = Text(f"held inject {n}", style="bold")
+            for inj in self.injects:
+                route = f"  {inj.sender} → {', '.join(inj.to)}"
+                prompt = Text.assemble(
+                    literal(inj.title or inj.id, "bold"), f"{route}\n", literal(inj.text, "dim")
+                )
                 options.append(Option(prompt, id=inj.id))
             yield OptionList(*options, id="choices", markup=False)
             yield TextInput(placeholder="why now? (recorded as a note; optional)", id="reason")

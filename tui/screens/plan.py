@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from sim.analysis.entries import PlanEntry, draft_plan, plan_problems
 from sim.safetext import printable
 from sim.session.store import PlanRow
+from sim.views import WITHHELD_TEXT, mentions_any
 from tui.failures import failure_text
 from tui.fmt import literal
 from tui.screens.dialogs import ConfirmDialog, Dialog, ProblemLine
@@ -107,6 +108,8 @@ class PlanEditor(Vertical):
         self.rows: list[PlanEntry] = []
         self.saved = False
         """Whether the rows shown are the ones saved with the session (else drafted)."""
+        self.secrets: frozenset[str] = frozenset()
+        """What a row shown in the players' view must not name (the snapshot's)."""
 
     @property
     def tabletop(self) -> TabletopApp:
@@ -128,6 +131,7 @@ class PlanEditor(Vertical):
 
     def show(self, snapshot: Snapshot) -> None:
         """Load the saved plan, or draft one from the objectives as they stand now."""
+        self.secrets = snapshot.players_secrets
         recording = self.tabletop.recording
         self.saved = False
         if recording is not None and recording.session_id is not None:
@@ -156,7 +160,7 @@ class PlanEditor(Vertical):
         cursor = table.cursor_row
         table.clear()
         for row in self.rows:
-            table.add_row(*(literal(getattr(row, name)) for name in FIELDS))
+            table.add_row(*(literal(text) for text in self.shown(row)))
         if self.rows:
             table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
         note = self.query_one("#plan-note", Static)
@@ -186,8 +190,26 @@ class PlanEditor(Vertical):
         event.stop()
         self.edit_entry(event.cursor_row)
 
+    def shown(self, row: PlanEntry) -> list[str]:
+        """A row's cells as this view shows them: in the players' view, typed text that names
+        what the players cannot see is withheld (as in the players' edition of the report)."""
+        cells = [getattr(row, name) for name in FIELDS]
+        if self.tabletop.controller:
+            return cells
+        return [
+            WITHHELD_TEXT if name != "objective" and mentions_any(text, self.secrets) else text
+            for name, text in zip(FIELDS, cells, strict=True)
+        ]
+
     def edit_entry(self, index: int) -> None:
         if not self._editable() or not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        if self.shown(row) != [getattr(row, name) for name in FIELDS]:  # the dialog would show it
+            self.notify(
+                "This row names what the players cannot see: edit it in the controller view (v)",
+                severity="warning",
+            )
             return
 
         def done(row: PlanEntry | None) -> None:
