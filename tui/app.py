@@ -713,7 +713,16 @@ class TabletopApp(App[None]):
         self.push_screen(AdjustDialog(scenario, snap.variables, names), done)
 
     def action_note(self) -> None:
+        """A note for the log (facilitator only): controller view only, as observations and
+        ratings are (what is typed would be on the projector)."""
         from tui.screens.dialogs import NoteDialog
+
+        if not self.controller:
+            self.notify(
+                "Notes are for the facilitator's log: switch to the controller view (v) first",
+                severity="warning",
+            )
+            return
 
         def done(text: str | None) -> None:
             if text:

@@ -154,6 +154,7 @@ async def test_note_is_recorded_and_shown_only_to_the_controller() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await press(app, pilot, "v")  # notes are taken in the controller view
         await pilot.press("m")
         assert isinstance(app.screen, NoteDialog)
         await pilot.press(*"players hesitate")
@@ -161,9 +162,23 @@ async def test_note_is_recorded_and_shown_only_to_the_controller() -> None:
         assert any(
             isinstance(r, ev.FacilitatorNote) and r.text == "players hesitate" for r in records(app)
         )
-        assert "players hesitate" not in text_of(app.screen.query_one(EventLog))
-        await press(app, pilot, "v")
         assert "note: players hesitate" in text_of(app.screen.query_one(EventLog))
+        await press(app, pilot, "v")
+        assert "players hesitate" not in text_of(app.screen.query_one(EventLog))
+
+
+async def test_a_note_is_not_typed_on_the_projector() -> None:
+    """The players' view (the projector) opens no note dialog: what is typed would be on the
+    screen the room reads, and a note is for the facilitator's log only."""
+    app = TabletopApp(quickstart())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert not app.controller
+        await press(app, pilot, "m")
+        assert not isinstance(app.screen, NoteDialog)
+        assert isinstance(app.screen, ConsoleScreen)
+        await press(app, pilot, "v", "m")  # the controller view takes it
+        assert isinstance(app.screen, NoteDialog)
 
 
 async def test_engine_refusal_is_a_notification_not_a_crash() -> None:
@@ -235,6 +250,7 @@ async def test_command_palette_reaches_actions_by_name() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await press(app, pilot, "v")  # notes are taken in the controller view
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"add note")

@@ -19,7 +19,7 @@ async def test_a_session_driven_by_keys_replays_byte_for_byte() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await press(app, pilot, "n", "1", "enter")  # the ally's warning, then choose
-        await press(app, pilot, "m", *"players hesitate", "enter")
+        await press(app, pilot, "v", "m", *"players hesitate", "enter", "v")
         await press(app, pilot, "v", "i", "enter", *"too quiet", "enter", "v")  # fire, reason
         await press(app, pilot, "t", *"The minister calls", "enter")
         await press(app, pilot, "a", "enter", *"0.4", "enter", *"press leak", "enter")

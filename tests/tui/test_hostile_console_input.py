@@ -33,7 +33,7 @@ async def paste(app: TabletopApp, text: str) -> None:
 @pytest.mark.parametrize(
     ("keys", "controller"),
     [
-        (("m",), False),  # facilitator note
+        (("m",), True),  # facilitator note (controller view only)
         (("t",), False),  # free-text inject
         (("i", "enter"), True),  # fire a contingency inject: the reason
         (("a", "enter", "0", "enter"), True),  # adjust a variable: the reason
@@ -68,10 +68,9 @@ async def test_a_pasted_paragraph_keeps_every_line_and_the_note_replays() -> Non
     app = TabletopApp(quickstart(), seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "m")
+        await press(app, pilot, "v", "m")  # notes are taken in the controller view
         await paste(app, "first line\r\nsecond\tline\n" + ATTACK)
         await press(app, pilot, "enter")
-        await press(app, pilot, "v")
         assert app.driver is not None
         ex = app.driver.exercise
         notes = [r.text for r in ex.records if isinstance(r, ev.FacilitatorNote)]

@@ -85,7 +85,10 @@ async def tour(app: TabletopApp, pilot: Pilot[None]) -> list[Frame]:
         await press(app, pilot, "escape")
         await press(app, pilot, "v")
         del view
-    # the controller view: choose with a rationale, note, send; play on to the end
+    # the controller view (notes are taken there): choose with a rationale, note, send; play
+    # on to the end
+    await press(app, pilot, "v")
+    assert app.controller
     await press(app, pilot, "m", *TYPED, "enter")
     await press(app, pilot, "t", *TYPED, "enter")
     for _ in range(12):
