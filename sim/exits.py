@@ -76,22 +76,22 @@ def sigterm_raises() -> Iterator[None]:
 
 def terminated() -> NoReturn:
     """Exit 143 with one line after SIGTERM (never a traceback)."""
-    try:
-        sys.stderr.write("terminated\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-    sys.exit(TERMINATED)
+    _leave("terminated", TERMINATED)
 
 
 def interrupted() -> NoReturn:
     """Exit 130 with one line after Ctrl-C (never a traceback)."""
+    _leave("interrupted", INTERRUPTED)
+
+
+def _leave(why: str, code: int) -> NoReturn:
+    """Say why on stderr (if it can still be written to) and exit with ``code``."""
     try:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(why + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-    sys.exit(INTERRUPTED)
+    sys.exit(code)
 
 
 def quiet_stdout() -> None:

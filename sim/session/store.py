@@ -958,9 +958,9 @@ def _target(path: Path) -> Path:
         return path
 
 
-def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+def _connect_read_only(path: Path, timeout: float, query: str = "mode=ro") -> sqlite3.Connection:
     return sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro",
+        f"{path.resolve().as_uri()}?{query}",
         uri=True,
         timeout=timeout,
         isolation_level=None,
@@ -972,13 +972,7 @@ def _connect_snapshot(path: Path, timeout: float) -> sqlite3.Connection:
     """The store as it stands, read without SQLite's '-shm' file or locks (``immutable``):
     for a store this user may not write, which no console has open (SQLite cannot make the
     '-shm' file a reader of a WAL store needs, in a folder this user may not write)."""
-    return sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro&immutable=1",
-        uri=True,
-        timeout=timeout,
-        isolation_level=None,
-        check_same_thread=False,
-    )
+    return _connect_read_only(path, timeout, "mode=ro&immutable=1")
 
 
 def _connect_shared(path: Path, timeout: float) -> tuple[sqlite3.Connection, bool]:
