@@ -257,7 +257,11 @@ class TabletopApp(App[None]):
         self.refresh_views(full=True)
         resumed = self.recording.resumed if self.recording is not None else None
         if resumed is not None:
-            said = f"Session {resumed.session_id} resumed"
+            said = (
+                f"Session {resumed.session_id} resumed"
+                if resumed.forked_from is None  # with --force on a changed file: a new one
+                else f"Session {resumed.session_id} continues session {resumed.forked_from}"
+            )
             lines = resumed.report()
             if lines:  # why commands were skipped may name what the players cannot see
                 text = "\n".join([said, *lines])

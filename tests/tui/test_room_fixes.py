@@ -187,3 +187,28 @@ def test_a_word_unit_is_set_apart_from_its_value_as_the_reports_set_it() -> None
     assert "0k records" in row_text("stolen", 0, "k records", " ").plain
     assert "1,500k" in row_text("cables exposed", 1500, "k", "▲", hidden=True).plain
     assert "0h" in row_text("outage", 0, "h", " ").plain
+
+
+async def test_a_forced_resume_says_it_continues_the_old_session_in_a_new_one(
+    tmp_path: Path,
+) -> None:
+    """With --force on a changed file the console plays a new session: its notice says so
+    (it said 'Session 2 resumed', though session 2 had never been played)."""
+    path = tmp_path / "quick.yaml"
+    text = QUICKSTART.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    ex = start_session(store, load_text(text, str(path)), text, path, None)
+    ex.run_until_decision()
+    assert ex.journal is not None
+    old = ex.journal.session_id
+    path.write_text(text.replace("horizon: 720", "horizon: 700"), encoding="utf-8")
+    resumed = resume_session(store, old, force=True)
+    assert resumed.forked_from == old and resumed.session_id != old
+    app = TabletopApp(resumed.exercise.scenario, recording=Recording(store, resumed=resumed))
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: bool(app._notifications), "the resume notice")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert f"Session {resumed.session_id} continues session {old}" in said
+        assert f"Session {resumed.session_id} resumed" not in said
