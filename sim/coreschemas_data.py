@@ -9,7 +9,7 @@ from sim import schema as S
 PYTHON = (3, 11)
 PYDANTIC = '2.14.4'
 PYDANTIC_CORE = '2.50.5'
-SOURCE = '08a35c6f8890037243d77cc0916e3e5d169050167a49c54e03d8f3fc92abb2a7'
+SOURCE = '2acba6176cf01a591161571923190f764dbc964f92393606c8de6172b3d20bad'
 
 
 def ScenarioInfo():
