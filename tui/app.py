@@ -641,6 +641,11 @@ class TabletopApp(App[None]):
         self.call_from_thread(self.notify, f"Undone: {what}", title="Undo", markup=False, timeout=6)
         return []
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys a key bar lists only while they can act: End exercise, until it has ended."""
+        ended = self.snapshot is not None and self.snapshot.finished
+        return not (action == "end_exercise" and ended)
+
     def action_end_exercise(self) -> None:
         from tui.screens.dialogs import ConfirmDialog
 

@@ -26,6 +26,7 @@ from tui.screens.debrief import DebriefScreen
 from tui.screens.picker import PickerScreen, find_scenarios
 from tui.widgets.decision import DecisionPanel
 from tui.widgets.feed import InjectFeed
+from tui.widgets.keys import KeyBar
 
 PLAYBOOK = QUICKSTART.parent / "playbooks" / "quickstart--cooperate.yaml"
 
@@ -162,10 +163,15 @@ async def test_debrief_mid_exercise_shows_standing_and_can_end() -> None:
         text = screen_text(app)
         assert "Standing now" in text
         assert "How do you answer the ally's warning?" in text
+        assert "End exercise" in text_of(app.screen.query_one(KeyBar))
         await pilot.press("e", "y")
         await settle(app, pilot)
         assert app.snapshot is not None and app.snapshot.finished
         assert "Final ratings" in screen_text(app)
+        # ended: the key bar no longer offers to end it (it said "already ended" when pressed)
+        await pilot.pause()
+        assert "End exercise" not in text_of(app.screen.query_one(KeyBar))
+        assert "Export report" in text_of(app.screen.query_one(KeyBar))
 
 
 async def test_markup_in_scenario_text_is_shown_literally() -> None:

@@ -106,6 +106,8 @@ class DebriefScreen(Screen[None]):
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.scenario = scenario
+        self._ended_shown = False
+        """Whether the key bar was redrawn for the exercise's end (End exercise gone)."""
 
     @property
     def tabletop(self) -> TabletopApp:
@@ -133,6 +135,9 @@ class DebriefScreen(Screen[None]):
         snap = app.snapshot
         if snap is None:
             return
+        if snap.finished and not self._ended_shown:
+            self._ended_shown = True
+            self.query_one(KeyBar).show_keys()
         controller = app.controller
         records = snap.visible(controller)
         self.query_one("#debrief-decisions", Static).update(decisions_text(self.scenario, records))
