@@ -654,7 +654,7 @@ class Exercise:
         not: play answers each decision where it opens, mid-instant, and finishing the
         instant would open its next decision unseen by the decider
         (tests/sim/test_playbook_same_instant.py)."""
-        if self._mid_instant() and self._open_now(command):
+        if self._open_now(command) and self._mid_instant():  # the cheap question first
             self._advance_to(float(self.env._now), "")
         apply = self._accept(command)
         action = None if isinstance(command, Advance) else self._actions

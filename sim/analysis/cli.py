@@ -74,7 +74,13 @@ def report(
     SOURCE is a session id (see `tabletop sessions`), or a scenario (a file or a bundled id)
     played headless with --playbook and --seed.
     """
-    from sim.analysis.sources import headless_input, is_session_id, session_input, with_branch
+    from sim.analysis.sources import (
+        headless_input,
+        is_session_id,
+        session_input,
+        session_number,
+        with_branch,
+    )
     from sim.cli import _fail_problems, _load
     from sim.problems import InputProblems
     from sim.safetext import printable
@@ -92,7 +98,7 @@ def report(
         if what_if is not None:
             if not is_session_id(what_if):
                 raise click.UsageError("for a session, --what-if names another session id")
-            if _session_number(what_if) == _session_number(source):
+            if session_number(what_if) == session_number(source):
                 raise click.UsageError(
                     "--what-if names the session reported: give another session id"
                 )
@@ -139,10 +145,6 @@ def report(
         click.echo(f"wrote {printable(out, one_line=True)}", err=True)
         return
     _write(render_aar(aar, fmt, caveat), out)
-
-
-def _session_number(ident: str) -> int:
-    return int(ident.strip().removeprefix("#"))
 
 
 def _check_other_playbook(reported: Path | None, other: Path | None) -> None:

@@ -21,8 +21,17 @@ if TYPE_CHECKING:
 
 def is_session_id(source: str) -> bool:
     """Whether SOURCE is written as a session id ('12' or '#12') rather than a scenario."""
-    raw = source.strip().removeprefix("#")
+    raw = _digits(source)
     return raw.isascii() and raw.isdigit() and len(raw) <= 18
+
+
+def session_number(source: str) -> int:
+    """The number of a SOURCE written as a session id (``is_session_id``)."""
+    return int(_digits(source))
+
+
+def _digits(source: str) -> str:
+    return source.strip().removeprefix("#")
 
 
 def _when(text: str) -> datetime | None:
