@@ -30,6 +30,7 @@ from types import MethodType
 from typing import Any, ParamSpec, cast
 
 import simpy
+from simpy.events import EventPriority
 from simpy.resources.resource import Release, Request
 
 from sim import events as ev
@@ -109,8 +110,6 @@ _SOON, _TIMER = 0, 1
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
 P = ParamSpec("P")
-_NEVER = math.inf
-"""The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _OPENED = "\x00a decision opened"
 """Put among the changed names when a decision opens: no name of a scenario (its watchers are
 none), it wakes the stepping loop's look at whether to stop for a decision."""
@@ -523,7 +522,8 @@ class Exercise:
         t = min(to, self.horizon)
         start = self.recorded
         env, due, queue, horizon = self.env, self._due, self._queue, self.horizon
-        heap = env._queue  # SimPy's schedule: a heap of (time, priority, id, event)
+        heap = env._queue  # SimPy's schedule: a heap of (time, priority, id, event), never empty
+        # (_Environment's last entry is at infinity)
         on_record, on_decision = stop == "record", stop == "decision"
         limit, text_limit = self.max_events, self.max_text
         opened = self._opened
@@ -532,21 +532,33 @@ class Exercise:
         steps = self.events_processed  # counted here, stored back however the loop ends
         try:
             while not self.finished:
-                nxt = heap[0][0] if heap else _NEVER
-                # One engine step: the instant's own work and queued actions once its events
-                # are done, else the next SimPy event, else the end of time.
-                if nxt < t and not due and not queue:  # the most frequent: an event, no work
-                    steps += 1
-                    if steps > limit:
-                        self.events_processed = steps
-                        self._over_budget(nxt)
-                    env._now, _, _, event = heappop(heap)  # as SimPy's Environment.step
-                    callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-                    for callback in callbacks:
-                        callback(event)
-                    if not event._ok and not hasattr(event, "_defused"):
-                        _crash(event)
-                else:
+                # The most frequent engine steps: SimPy events before the target, with no work
+                # at their instant and nothing changed that anyone watches. They are taken in a
+                # loop that does only what SimPy's Environment.step does, the range counting
+                # the steps. It stops before an event at or past the target, when no step is
+                # left (the general step below stops the run), and after an event that changed
+                # a watched name, opened a decision or left work for the end of its instant (a
+                # deadline's default). A stop at each new record takes the general step.
+                stepped = False
+                if not (due or queue or on_record):
+                    taken = steps
+                    for steps in range(taken + 1, limit + 1):
+                        if heap[0][0] >= t:
+                            steps -= 1  # not taken
+                            break
+                        env._now, _, _, event = heappop(heap)
+                        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                        for callback in callbacks:
+                            callback(event)
+                        if not event._ok and not hasattr(event, "_defused"):
+                            _crash(event)
+                        if dirty or due:
+                            stepped = True
+                            break
+                if not stepped:
+                    # One general engine step: the instant's own work and queued actions once
+                    # its events are done, else the next SimPy event, else the end of time.
+                    nxt = heap[0][0]
                     work = due or queue
                     if before:
                         if not (nxt < t or (work and env._now < t)):
@@ -561,7 +573,7 @@ class Exercise:
                         work.popleft()()
                     elif nxt >= horizon:
                         self._end(END_HORIZON)
-                    else:  # an event at the target, or before the instant's work
+                    else:  # the next event (at the target, before the instant's work, ...)
                         env._now, _, _, event = heappop(heap)
                         callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                         for callback in callbacks:
@@ -1455,6 +1467,11 @@ class _Capacity(simpy.Resource):
         self.release = MethodType(Release, self)  # type: ignore[method-assign]
 
 
+_LAST_ENTRY = (math.inf, EventPriority(2), -1, simpy.Event.__new__(simpy.Event))
+"""_Environment's entry after every event: at infinity, after any event there (a priority
+lower than SimPy's ``NORMAL``), never taken."""
+
+
 class _Environment(simpy.Environment):
     """A SimPy environment made without ``BoundClass.bind_early`` (which walks the class's
     attributes: a tenth of an exercise's set-up): the same fields; its event types
@@ -1464,7 +1481,10 @@ class _Environment(simpy.Environment):
 
     def __init__(self) -> None:
         self._now = 0
-        self._queue = []
+        # One entry after every event, at infinity: the stepping loop reads the next event's
+        # time without asking first whether there is one. It never takes this entry (a run
+        # ends at its horizon first), and ``peek`` gives infinity, as with no event left.
+        self._queue = [_LAST_ENTRY]
         self._eid = count()
         self._active_proc = None
 
