@@ -11,6 +11,7 @@ so a v2 key never shifts the dice of anything else.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sim import events as ev
@@ -125,12 +126,14 @@ class Dynamics:
         ex = self.ex
         drift = var.drift
         assert drift is not None
-
-        def tick(_e: simpy.Event) -> None:
-            self._drift_once(name, drift)
-            ex._timer(drift.every, tick)
-
+        tick = partial(self._tick, name, drift)
         ex._soon(lambda _e: ex._timer(drift.every, tick))
+
+    def _tick(self, name: str, drift: Drift, _e: simpy.Event) -> None:
+        """A drift's step, and the timer of its next (a new ``partial``: a function that
+        named itself would be a reference cycle, which only the cycle collector frees)."""
+        self._drift_once(name, drift)
+        self.ex._timer(drift.every, partial(self._tick, name, drift))
 
     def _drift_once(self, name: str, drift: Drift) -> None:
         ex = self.ex
