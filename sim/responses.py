@@ -11,6 +11,7 @@ from simpy.events import PENDING
 from simpy.resources.resource import Request
 
 from sim import events as ev
+from sim.capacity import claim, give_back
 from sim.cause import Cause
 from sim.chance import Stream, chance, sample
 from sim.runviews import CountermeasureView, NotificationView, ResponseView
@@ -228,10 +229,11 @@ def _countermeasure(
 ) -> None:
     """Wait for the actor's capacity, then the duration, then draw success: what a process
     with ``with resource.request()`` would do, as callbacks (sim/timers.py), each a function
-    handed what it acts on (``partial``). The capacity is released where the process would
-    leave the ``with`` block: when its duration is over."""
+    handed what it acts on (``partial``); the capacity is claimed and given back as that
+    request would be (sim/capacity.py). It is given back where the process would leave the
+    ``with`` block: when its duration is over."""
     rng = ex.rng(ex.streams[r.id])
-    req = ex.resources[r.actor].request()
+    req = claim(ex.resources[r.actor])
     first = action  # the facilitator's action is linked from the first record: queued or started
     if req._value is PENDING:  # not req.triggered, without the property's call: queued
         if ex.log:
@@ -272,7 +274,7 @@ def _countermeasure_done(
     ex: Context, r: CountermeasureView, rng: Stream, req: Request, _e: simpy.Event | None
 ) -> None:
     """Its duration is over: the capacity is released, and success is drawn."""
-    req.resource.release(req)
+    give_back(req)
     rid = r.id
     p = ex.probability(r.success, "response:%s.success", rid)
     # chance(p, rng), inline: no draw at p <= 0 or p >= 1
@@ -325,7 +327,7 @@ class _Bill:
             r.id, r.kind, r.sponsor, ex.active[r.id].started, None, stage.id
         )
         if stage.actor is not None:
-            req = self.req = ex.resources[stage.actor].request()
+            req = self.req = claim(ex.resources[stage.actor])
             if not req.triggered:
                 ex.record(ev.ResponseQueued, response=r.id, actor=stage.actor, audience=ev.EVERYONE)
             req.callbacks.append(self._granted)
@@ -343,7 +345,7 @@ class _Bill:
     def _ended(self, _e: simpy.Event) -> None:
         ex, r, attempt = self.ex, self.r, self.attempt
         if self.req is not None:  # the process would leave its ``with resource.request()``
-            self.req.resource.release(self.req)
+            give_back(self.req)
             self.req = None
         stage = r.stages[self.stage]
         p = ex.probability(stage.passes, "response:%s.%s", r.id, stage.id)
