@@ -40,28 +40,7 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
     record)."""
     rid = r.id
     status = ex.state[rid]
-    if status == RESPONSE_LOCKED:
-        laws = r.model.laws()
-        missing = [law for law in laws if ex.state[law] != RESPONSE_SUCCEEDED] or laws
-        ex.record(
-            ev.ResponseBlocked,
-            response=rid,
-            reason=f"needs {_and(missing)} to be enacted first",
-            audience=audience(ex, r.model),
-            action=action,
-        )
-        return
-    if status == RESPONSE_RUNNING or (
-        status == RESPONSE_SUCCEEDED and isinstance(r.model, Legislation)
-    ):
-        reason = "already running" if status == RESPONSE_RUNNING else "already enacted"
-        ex.record(
-            ev.ResponseBlocked,
-            response=rid,
-            reason=reason,
-            audience=audience(ex, r.model),
-            action=action,
-        )
+    if status != RESPONSE_READY and _blocked(ex, r, status, action):  # ready: the usual case
         return
     ex.set_status(rid, RESPONSE_RUNNING)
     # A countermeasure or a notification takes its first step where a process would start
@@ -80,6 +59,31 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
             ex.env.process(legislate(ex.calendar.ex, bill, cause, action))
         else:
             _Bill(ex, r, bill, cause, action)
+
+
+def _blocked(ex: Context, r: ResponseView, status: object, action: int | None) -> bool:
+    """Whether a response not ready to start cannot start (recorded why): locked by a law
+    not yet enacted, already running, or a bill already enacted. A response that failed or
+    (not a bill) succeeded may start again."""
+    rid = r.id
+    if status == RESPONSE_LOCKED:
+        laws = r.model.laws()
+        missing = [law for law in laws if ex.state[law] != RESPONSE_SUCCEEDED] or laws
+        reason = f"needs {_and(missing)} to be enacted first"
+    elif status == RESPONSE_RUNNING:
+        reason = "already running"
+    elif status == RESPONSE_SUCCEEDED and isinstance(r.model, Legislation):
+        reason = "already enacted"
+    else:
+        return False
+    ex.record(
+        ev.ResponseBlocked,
+        response=rid,
+        reason=reason,
+        audience=audience(ex, r.model),
+        action=action,
+    )
+    return True
 
 
 def _and(laws: Sequence[str]) -> str:
