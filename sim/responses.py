@@ -287,9 +287,12 @@ def _countermeasure_done(
         return
     by = r.cause
     threats = ex.threats
-    done = [stop(ex, threats[t], by) for t in r.stops] if r.stops else []
+    done: list[str] = []  # (loops, not comprehensions: each of those is a call of its own)
+    for t in r.stops:
+        done.append(stop(ex, threats[t], by))
     if r.slows:
-        done += [slow(ex, threats[t], f, by) for t, f in r.slows.items()]
+        for t, f in r.slows.items():
+            done.append(slow(ex, threats[t], f, by))
     for t in r.reveals:
         if ex.state[t] == THREAT_UNDETECTED:
             detect(ex, threats[t], by)
