@@ -120,8 +120,8 @@ def play(exercise: Exercise, decider: Decider) -> None:
     asked: set[tuple[str, float]] = set()
     while not exercise.finished:
         advance()
-        for pending in list(exercise.open_decisions.values()):
-            decision = pending.decision.id
+        # by the decision's id (not read from the decision: a scenario model's field is slow)
+        for decision, pending in list(exercise.open_decisions.items()):
             key = (decision, pending.opened)  # a decision may be posed again (v2)
             if key in asked:
                 continue
