@@ -60,7 +60,10 @@ class _Released(simpy.Event):
 
 def claim(resource: simpy.Resource) -> Request:
     """``resource.request()``: the claim, an event that succeeds when the unit is granted
-    (``_value is PENDING`` until then: queued). Add the callback to its ``callbacks``."""
+    (``_value is PENDING`` until then: queued). Add the callback to its ``callbacks``.
+
+    For a plain ``simpy.Resource`` (the actors' capacity: sim.engine's ``_Capacity``), whose
+    requests are served first come, first served; not a priority or preemptive one."""
     users = resource.users
     # Room, and nobody waiting: SimPy's request would be granted now (a request made while
     # others wait, after a release not yet processed, lets them in first: SimPy's own path).
