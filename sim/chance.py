@@ -155,6 +155,13 @@ def sampler(dist: Distribution) -> Sampler:
         def fn(rng: random.Random) -> float:
             return min(max(0.0, rng.expovariate(rate)), MAX_TIME)
 
+    elif dist.kind == "lognormal" and p[0] > 0:
+        mu, sigma = math.log(p[0]), p[1]  # as _draw works them out, once
+
+        def fn(rng: random.Random) -> float:
+            # never below 0 (an exponential, at worst +0.0): only the top is clamped
+            return min(rng.lognormvariate(mu, sigma), MAX_TIME)
+
     else:
 
         def fn(rng: random.Random) -> float:

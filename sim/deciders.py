@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sim.engine import Exercise, OpenDecision
-from sim.playbook import Playbook, Rule
+from sim.playbook import Playbook
+from sim.schema import ExprText
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,36 +64,47 @@ class PlaybookDecider:
 
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
-        # read once (see sim.engine's MODEL_FIELDS_ARE_SLOW): asked at every decision
-        self._rules = playbook.decisions
-        self._book = playbook.playbook.id
+        found = _PLANS.get(id(playbook))
+        self._plan = found[1] if found is not None and found[0] is playbook else _plan(playbook)
 
     def choose(self, exercise: Exercise, pending: OpenDecision) -> Choice | None:
         decision = pending.decision.id
-        for rule in self._rules.get(decision, []):
-            if pending.offered and rule.choose not in pending.offered:
+        offered = pending.offered
+        for option, only_if, choice in self._plan.get(decision, ()):
+            if offered and option not in offered:
                 continue  # a conditional option not offered now: the next rule
-            only_if = rule.only_if
             if only_if is None or exercise.truth(only_if, "playbook:%s", decision):
-                book = self._book
-                found = _CHOICES.get((id(rule), book))
-                if found is not None and found[0] is rule:
-                    return found[1]
-                why = f"playbook {book}"
-                if only_if is not None:
-                    why += f" (because {only_if})"
-                choice = Choice(rule.choose, rule.after, why)
-                if len(_CHOICES) >= _CHOICES_KEPT:
-                    _CHOICES.clear()
-                _CHOICES[id(rule), book] = (rule, choice)  # the rule kept alive: its id stays
                 return choice
         return None
 
 
-_CHOICES: dict[tuple[int, str], tuple[Rule, Choice]] = {}
-"""Each playbook rule's choice, by the rule's identity and the playbook's id: a choice is
-frozen, and a batch asks the same rules run after run (a decider per run)."""
-_CHOICES_KEPT = 4096
+Plan = dict[str, tuple[tuple[str, ExprText | None, Choice], ...]]
+"""A playbook's rules, per decision, in order: (the option, its condition, the choice)."""
+
+_PLANS: dict[int, tuple[Playbook, Plan]] = {}
+"""Each playbook's rules as ``choose`` reads them, by the playbook's identity (kept alive
+here, so its id is not reused while kept): a playbook is frozen, and a batch asks the same
+rules run after run (a decider per run), where reading a rule's fields (pydantic's) and
+making its choice each time was most of ``choose``. At most ``_PLANS_KEPT``, then forgotten
+together."""
+_PLANS_KEPT = 4096
+
+
+def _plan(playbook: Playbook) -> Plan:
+    book = playbook.playbook.id
+    plan: Plan = {}
+    for decision, rules in playbook.decisions.items():
+        planned = []
+        for rule in rules:
+            why = f"playbook {book}"
+            if rule.only_if is not None:
+                why += f" (because {rule.only_if})"
+            planned.append((rule.choose, rule.only_if, Choice(rule.choose, rule.after, why)))
+        plan[decision] = tuple(planned)
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[id(playbook)] = (playbook, plan)
+    return plan
 
 
 def play(exercise: Exercise, decider: Decider) -> None:
@@ -108,8 +120,8 @@ def play(exercise: Exercise, decider: Decider) -> None:
     asked: set[tuple[str, float]] = set()
     while not exercise.finished:
         advance()
-        for pending in list(exercise.open_decisions.values()):
-            decision = pending.decision.id
+        # by the decision's id (not read from the decision: a scenario model's field is slow)
+        for decision, pending in list(exercise.open_decisions.items()):
             key = (decision, pending.opened)  # a decision may be posed again (v2)
             if key in asked:
                 continue

@@ -11,6 +11,7 @@ from simpy.events import PENDING
 from simpy.resources.resource import Request
 
 from sim import events as ev
+from sim.capacity import claim, give_back
 from sim.cause import Cause
 from sim.chance import Stream, chance, sample
 from sim.runviews import CountermeasureView, NotificationView, ResponseView
@@ -39,28 +40,7 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
     record)."""
     rid = r.id
     status = ex.state[rid]
-    if status == RESPONSE_LOCKED:
-        laws = r.model.laws()
-        missing = [law for law in laws if ex.state[law] != RESPONSE_SUCCEEDED] or laws
-        ex.record(
-            ev.ResponseBlocked,
-            response=rid,
-            reason=f"needs {_and(missing)} to be enacted first",
-            audience=audience(ex, r.model),
-            action=action,
-        )
-        return
-    if status == RESPONSE_RUNNING or (
-        status == RESPONSE_SUCCEEDED and isinstance(r.model, Legislation)
-    ):
-        reason = "already running" if status == RESPONSE_RUNNING else "already enacted"
-        ex.record(
-            ev.ResponseBlocked,
-            response=rid,
-            reason=reason,
-            audience=audience(ex, r.model),
-            action=action,
-        )
+    if status != RESPONSE_READY and _blocked(ex, r, status, action):  # ready: the usual case
         return
     ex.set_status(rid, RESPONSE_RUNNING)
     # A countermeasure or a notification takes its first step where a process would start
@@ -79,6 +59,31 @@ def start_response(ex: Context, r: ResponseView, cause: Cause, action: int | Non
             ex.env.process(legislate(ex.calendar.ex, bill, cause, action))
         else:
             _Bill(ex, r, bill, cause, action)
+
+
+def _blocked(ex: Context, r: ResponseView, status: object, action: int | None) -> bool:
+    """Whether a response not ready to start cannot start (recorded why): locked by a law
+    not yet enacted, already running, or a bill already enacted. A response that failed or
+    (not a bill) succeeded may start again."""
+    rid = r.id
+    if status == RESPONSE_LOCKED:
+        laws = r.model.laws()
+        missing = [law for law in laws if ex.state[law] != RESPONSE_SUCCEEDED] or laws
+        reason = f"needs {_and(missing)} to be enacted first"
+    elif status == RESPONSE_RUNNING:
+        reason = "already running"
+    elif status == RESPONSE_SUCCEEDED and isinstance(r.model, Legislation):
+        reason = "already enacted"
+    else:
+        return False
+    ex.record(
+        ev.ResponseBlocked,
+        response=rid,
+        reason=reason,
+        audience=audience(ex, r.model),
+        action=action,
+    )
+    return True
 
 
 def _and(laws: Sequence[str]) -> str:
@@ -228,10 +233,11 @@ def _countermeasure(
 ) -> None:
     """Wait for the actor's capacity, then the duration, then draw success: what a process
     with ``with resource.request()`` would do, as callbacks (sim/timers.py), each a function
-    handed what it acts on (``partial``). The capacity is released where the process would
-    leave the ``with`` block: when its duration is over."""
+    handed what it acts on (``partial``); the capacity is claimed and given back as that
+    request would be (sim/capacity.py). It is given back where the process would leave the
+    ``with`` block: when its duration is over."""
     rng = ex.rng(ex.streams[r.id])
-    req = ex.resources[r.actor].request()
+    req = claim(ex.resources[r.actor])
     first = action  # the facilitator's action is linked from the first record: queued or started
     if req._value is PENDING:  # not req.triggered, without the property's call: queued
         if ex.log:
@@ -272,7 +278,7 @@ def _countermeasure_done(
     ex: Context, r: CountermeasureView, rng: Stream, req: Request, _e: simpy.Event | None
 ) -> None:
     """Its duration is over: the capacity is released, and success is drawn."""
-    req.resource.release(req)
+    give_back(req)
     rid = r.id
     p = ex.probability(r.success, "response:%s.success", rid)
     # chance(p, rng), inline: no draw at p <= 0 or p >= 1
@@ -281,9 +287,12 @@ def _countermeasure_done(
         return
     by = r.cause
     threats = ex.threats
-    done = [stop(ex, threats[t], by) for t in r.stops] if r.stops else []
+    done: list[str] = []  # (loops, not comprehensions: each of those is a call of its own)
+    for t in r.stops:
+        done.append(stop(ex, threats[t], by))
     if r.slows:
-        done += [slow(ex, threats[t], f, by) for t, f in r.slows.items()]
+        for t, f in r.slows.items():
+            done.append(slow(ex, threats[t], f, by))
     for t in r.reveals:
         if ex.state[t] == THREAT_UNDETECTED:
             detect(ex, threats[t], by)
@@ -325,7 +334,7 @@ class _Bill:
             r.id, r.kind, r.sponsor, ex.active[r.id].started, None, stage.id
         )
         if stage.actor is not None:
-            req = self.req = ex.resources[stage.actor].request()
+            req = self.req = claim(ex.resources[stage.actor])
             if not req.triggered:
                 ex.record(ev.ResponseQueued, response=r.id, actor=stage.actor, audience=ev.EVERYONE)
             req.callbacks.append(self._granted)
@@ -343,7 +352,7 @@ class _Bill:
     def _ended(self, _e: simpy.Event) -> None:
         ex, r, attempt = self.ex, self.r, self.attempt
         if self.req is not None:  # the process would leave its ``with resource.request()``
-            self.req.resource.release(self.req)
+            give_back(self.req)
             self.req = None
         stage = r.stages[self.stage]
         p = ex.probability(stage.passes, "response:%s.%s", r.id, stage.id)

@@ -100,6 +100,8 @@ def test_chance_is_a_probability() -> None:
         ("triangular", [0.0, 0.0, 6.0]),
         ("exponential", [5.0]),
         ("lognormal", [10.0, 0.3]),
+        ("lognormal", [1e-300, 10.0]),
+        ("lognormal", [1e5, 10.0]),  # often above MAX_TIME: clamped
         ("normal", [5.0, 3.0, 4.0, 7.0]),
     ],
 )

@@ -24,6 +24,7 @@ injects:
 decisions: []
 responses:
   - {id: hunt, kind: countermeasure, actor: gov, duration: 30, success: 1}
+  - {id: sweep, kind: countermeasure, actor: gov, duration: 10, success: 1}
   - {id: tell, kind: notification, from: gov, to: [ally], delay: 12, effects: {trust: "+ 0.1"}}
 objectives:
   - {id: trusted, description: Trusted, met: "trust >= 0.6"}
@@ -63,3 +64,26 @@ def test_the_log_says_when_a_response_should_end() -> None:
     ex = started_at(20, "hunt")
     [started] = [r for r in ex.records if isinstance(r, ev.ResponseStarted)]
     assert (started.time, started.expected_end) == (20.0, 50.0)
+
+
+def test_a_response_already_running_is_refused_and_one_that_succeeded_may_start_again() -> None:
+    ex = started_at(20, "hunt", "hunt")
+    [blocked] = [r for r in ex.records if isinstance(r, ev.ResponseBlocked)]
+    assert (blocked.time, blocked.response, blocked.reason) == (20.0, "hunt", "already running")
+    ex.run_until(60)
+    ex.start_response("hunt")
+    ex.run_until(100)
+    started = [r.time for r in ex.records if isinstance(r, ev.ResponseStarted)]
+    assert started == [20.0, 60.0]
+    assert len([r for r in ex.records if isinstance(r, ev.ResponseBlocked)]) == 1
+
+
+def test_a_countermeasure_waits_for_its_actors_capacity_then_starts() -> None:
+    ex = started_at(20, "hunt", "sweep")
+    [queued] = [r for r in ex.records if isinstance(r, ev.ResponseQueued)]
+    assert (queued.time, queued.response, queued.actor) == (20.0, "sweep", "gov")
+    assert ex.busy("gov") == (1, 1) and "sweep" not in ex.active
+    ex.run_until(55)
+    assert ex.active["sweep"].started == 50.0 and ex.busy("gov") == (1, 1)
+    ex.run_until(70)
+    assert ex.busy("gov") == (0, 1) and ex.value("sweep") == "succeeded"

@@ -32,6 +32,7 @@ RUN_TIME = (
     "sim.chance",
     "sim.detection",
     "sim.deciders",
+    "sim.capacity",
     "sim.batch",
 )
 """The engine's run-time modules (and their third-party packages)."""
