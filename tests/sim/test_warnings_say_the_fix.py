@@ -1,0 +1,91 @@
+"""Warnings an author meets while writing a scenario say what is wrong and how to fix it, at
+file:line:col: a time past the horizon, and a bill stage whose 'attempts' or 'stall' does
+nothing (docs/scenario-format.md, §14.4 and §22)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hostile_cli import ONE_INJECT, problems, scenario, validated
+
+BILL = """\
+injects:
+  - {id: i0, at: 1, from: gov, to: [gov], text: Hi, invented: true, decision: d}
+decisions:
+  - id: d
+    owner: gov
+    prompt: Go?
+    deadline: 10
+    default: a
+    options:
+      - {id: a, label: A}
+      - {id: b, label: B, responses: [bill]}
+responses:
+  - id: bill
+    kind: legislation
+    sponsor: gov
+    stages:
+      - {id: vote, duration: 5, passes: 0.5STAGE}
+    effects: {v: "= 1"}
+"""
+
+
+def test_an_inject_after_the_horizon_says_how_to_fix_it(tmp_path: Path) -> None:
+    code, out = validated(tmp_path, scenario(ONE_INJECT.replace("at: 1", "at: 150")))
+    assert code == 0
+    assert problems(out) == [
+        "s.yaml:15:18: warning: time 150 is at or after the horizon (100): the inject is never "
+        "delivered; give it an earlier time, or lengthen the horizon"
+    ]
+
+
+def test_an_objective_by_after_the_horizon_says_what_it_means_and_how_to_fix_it(
+    tmp_path: Path,
+) -> None:
+    text = scenario(
+        ONE_INJECT + "objectives:\n  - {id: o, description: D, met: 'v > 0', by: 200}\n"
+    )
+    code, out = validated(tmp_path, text)
+    assert code == 0
+    assert problems(out) == [
+        "s.yaml:17:47: warning: 'by' (200) is after the horizon (100), so it asks only whether "
+        "'met' held at some moment of the exercise; write 'by: 100' or less, or lengthen the "
+        "horizon"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stage", "says"),
+    [
+        (
+            ", attempts: 3",
+            "s.yaml:30:56: warning: 'attempts' (3) does nothing without 'stall': the first "
+            "failed attempt kills the bill; add 'stall:' (how long it waits before the next "
+            "attempt), or remove 'attempts'",
+        ),
+        (
+            ", stall: 12",
+            "s.yaml:30:53: warning: 'stall' does nothing with one attempt: the first failed "
+            "attempt kills the bill; add 'attempts:' (2 or more), or remove 'stall'",
+        ),
+        (
+            ", stall: 12, attempts: 1",
+            "s.yaml:30:53: warning: 'stall' does nothing with one attempt: the first failed "
+            "attempt kills the bill; add 'attempts:' (2 or more), or remove 'stall'",
+        ),
+    ],
+    ids=["attempts without stall", "stall without attempts", "stall with one attempt"],
+)
+def test_a_bill_stage_whose_retry_keys_do_nothing_is_warned_of(
+    tmp_path: Path, stage: str, says: str
+) -> None:
+    code, out = validated(tmp_path, scenario(BILL.replace("STAGE", stage)))
+    assert code == 0
+    assert problems(out) == [says]
+
+
+def test_a_bill_stage_that_can_stall_and_try_again_is_no_warning(tmp_path: Path) -> None:
+    code, out = validated(tmp_path, scenario(BILL.replace("STAGE", ", stall: 12, attempts: 2")))
+    assert code == 0
+    assert problems(out) == []
