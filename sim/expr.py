@@ -637,7 +637,10 @@ class _Compiler:
         spec = self.names.get(key)
         if spec is None:
             choices = itertools.chain(self.names, ("true", "false"))  # read only if hinted
-            self.fail(f"unknown name '{key}'{did_you_mean(key, choices)}", node)
+            hint = did_you_mean(key, choices)
+            if not hint and any(key in spec.values for spec in self.names.values()):
+                hint = f" (a status or an option is text: write '{key}' in quotes)"
+            self.fail(f"unknown name '{key}'{hint}", node)
         self.used.add(key)
         if spec.kind == "clock":  # (v2) 'now', the current time
             from sim.clock import clock_getter

@@ -365,7 +365,9 @@ def _message(err: Any, value: Any) -> str:
     if kind == "string_type":
         return f"expected text, got {_kind_of(value)}"
     if kind == "list_type":
-        return f"expected a list, got {_kind_of(value)}"
+        scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+        fix = f"; write it in brackets: [{value}]" if scalar and len(str(value)) <= 40 else ""
+        return f"expected a list, got {_kind_of(value)}{fix}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping (key: value), got {_kind_of(value)}"
     if kind == "literal_error":

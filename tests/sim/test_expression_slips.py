@@ -45,3 +45,28 @@ def test_a_chance_written_as_a_percentage_says_how_to_write_it(tmp_path: Path) -
     code, out = validated(tmp_path, text)
     assert code == 1
     assert [p.split(": ", 1)[1] for p in problems(out)] == ["'30%' is not a number here: write 0.3"]
+
+
+def test_a_status_written_without_quotes_says_to_quote_it() -> None:
+    names = {**NAMES, "wiper": NameSpec("status", frozenset({"pending", "stopped"}))}
+    with pytest.raises(ExprError) as caught:
+        compile_expr("wiper == stopped", names)
+    assert caught.value.message == (
+        "unknown name 'stopped' (a status or an option is text: write 'stopped' in quotes)"
+    )
+    assert caught.value.offset == 9
+
+
+def test_a_misspelt_name_still_gets_its_suggestion() -> None:
+    names = {**NAMES, "wiper": NameSpec("status", frozenset({"pending", "stopped"}))}
+    with pytest.raises(ExprError) as caught:
+        compile_expr("wipr == 'stopped'", names)
+    assert caught.value.message == "unknown name 'wipr' (did you mean 'wiper'?)"
+
+
+def test_one_recipient_without_brackets_says_how_to_write_the_list(tmp_path: Path) -> None:
+    code, out = validated(tmp_path, scenario(ONE_INJECT.replace("to: [gov]", "to: gov")))
+    assert code == 1
+    assert [p.split(": ", 1)[1] for p in problems(out)] == [
+        "expected a list, got the text 'gov'; write it in brackets: [gov]"
+    ]
