@@ -116,7 +116,10 @@ def check_references(
         if value in kinds:
             report.add(path, _wrong_kind(value, kinds[value], what, path))
         else:
-            report.add(path, f"unknown {what} '{value}'{did_you_mean(value, pool)}")
+            hint = did_you_mean(value, pool)
+            if not hint and not failed_ids:  # (a broken item's id is in every pool)
+                hint = _the_few(pool, what)
+            report.add(path, f"unknown {what} '{value}'{hint}")
 
     def refs(path: Path_, values: Iterable[str], pool: set[str], what: str) -> None:
         named: set[str] = set()
@@ -644,6 +647,22 @@ def _warn_if_wordy(
         "or pose it fewer times)",
         severity="warning",
     )
+
+
+FEW = 8
+"""With no close spelling to suggest, a kind with at most this many ids lists them."""
+
+
+def _the_few(pool: set[str], what: str) -> str:
+    """' (the actors are a, b, c)': what an author may write instead, when there are few."""
+    kinds = " and ".join(
+        "legislation responses" if w == "legislation" else f"{w}s" for w in what.split(" or ")
+    )
+    if not pool:
+        return f" (the scenario has no {kinds})"
+    if len(pool) > FEW:
+        return ""
+    return f" (the {kinds} are {', '.join(sorted(pool))})"
 
 
 def _warn_if_no_second_attempt(report: Reporter, at: Path_, stage: BillStage) -> None:

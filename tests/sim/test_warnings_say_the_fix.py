@@ -89,3 +89,19 @@ def test_a_bill_stage_that_can_stall_and_try_again_is_no_warning(tmp_path: Path)
     code, out = validated(tmp_path, scenario(BILL.replace("STAGE", ", stall: 12, attempts: 2")))
     assert code == 0
     assert problems(out) == []
+
+
+def test_an_unknown_name_with_no_close_match_lists_the_few_there_are(tmp_path: Path) -> None:
+    """With no close spelling to suggest, a small scenario's ids of that kind are listed, so
+    the author sees what to write; a kind the scenario has none of says so."""
+    text = scenario(
+        ONE_INJECT.replace("to: [gov]", "to: [cabinet]").replace(
+            "invented: true}", "invented: true, reveals: [espionage]}"
+        )
+    )
+    code, out = validated(tmp_path, text)
+    assert code == 1
+    assert problems(out) == [
+        "s.yaml:15:37: unknown actor 'cabinet' (the actors are adv, ally, gov)",
+        "s.yaml:15:83: unknown threat 'espionage' (the scenario has no threats)",
+    ]
