@@ -9,7 +9,7 @@ from sim import schema as S
 PYTHON = (3, 11)
 PYDANTIC = '2.14.4'
 PYDANTIC_CORE = '2.50.5'
-SOURCE = '2acba6176cf01a591161571923190f764dbc964f92393606c8de6172b3d20bad'
+SOURCE = '9a555c1532eefe6d668868a7db35ca7026a266bac04a92dd86cb9dc86b52262b'
 
 
 def ScenarioInfo():

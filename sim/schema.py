@@ -507,11 +507,22 @@ class Variable(Model):
     @model_validator(mode="after")
     def _bounds(self) -> Self:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise PydanticCustomError("bounds", "min must not be above max")
+            raise PydanticCustomError(
+                "bounds",
+                "min ({low}) must not be above max ({high}): swap them",
+                {"low": f"{self.min:g}", "high": f"{self.max:g}"},
+            )
         if (self.min is not None and self.initial < self.min) or (
             self.max is not None and self.initial > self.max
         ):
-            raise PydanticCustomError("bounds", "initial value is outside min..max")
+            low = "" if self.min is None else f"{self.min:g}"
+            high = "" if self.max is None else f"{self.max:g}"
+            raise PydanticCustomError(
+                "bounds",
+                "initial value {initial} is outside min..max ({low}..{high}): change "
+                "'initial', or widen 'min' or 'max'",
+                {"initial": f"{self.initial:g}", "low": low, "high": high},
+            )
         return self
 
     def clamp(self, value: float) -> float:

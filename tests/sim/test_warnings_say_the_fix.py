@@ -105,3 +105,25 @@ def test_an_unknown_name_with_no_close_match_lists_the_few_there_are(tmp_path: P
         "s.yaml:15:37: unknown actor 'cabinet' (the actors are adv, ally, gov)",
         "s.yaml:15:83: unknown threat 'espionage' (the scenario has no threats)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("bounds", "says"),
+    [
+        (
+            "{initial: 0, min: 1, max: 0}",
+            "s.yaml:13:6: min (1) must not be above max (0): swap them",
+        ),
+        (
+            "{initial: 2, max: 1}",
+            "s.yaml:13:6: initial value 2 is outside min..max (..1): change 'initial', or widen "
+            "'min' or 'max'",
+        ),
+    ],
+)
+def test_bounds_that_cannot_hold_say_which_numbers_and_the_fix(
+    tmp_path: Path, bounds: str, says: str
+) -> None:
+    code, out = validated(tmp_path, scenario().replace("v: {initial: 0}", f"v: {bounds}"))
+    assert code == 1
+    assert problems(out) == [says]
