@@ -9,7 +9,7 @@ from sim import schema as S
 PYTHON = (3, 11)
 PYDANTIC = '2.14.4'
 PYDANTIC_CORE = '2.50.5'
-SOURCE = '9a555c1532eefe6d668868a7db35ca7026a266bac04a92dd86cb9dc86b52262b'
+SOURCE = 'ab9dab94e72dd8c80e05e42426480a9d7f4aba906cb0816dfd016ef43c429620'
 
 
 def ScenarioInfo():

@@ -359,7 +359,14 @@ def _message(err: Any, value: Any) -> str:
         return f"the number {_kind_of(value).removeprefix('the number ')} is too large"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         whole = "a whole number" if kind.startswith("int") else "a number"
-        return f"expected {whole}, got {_kind_of(value)}"
+        with_unit = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+        fix = (
+            f"; write the number alone ({with_unit.group(1)}; times are in the scenario's "
+            "time_unit)"
+            if with_unit is not None
+            else ""
+        )
+        return f"expected {whole}, got {_kind_of(value)}{fix}"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {_kind_of(value)}{_bool_hint(value)}"
     if kind == "string_type":
@@ -433,6 +440,10 @@ def _bool_hint(value: Any) -> str:
     if word in ("no", "off", "n"):
         return "; write false (yes, no, on and off are text here)"
     return ""
+
+
+_WITH_UNIT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*[A-Za-z]+\s*")
+"""A number written with its unit ('6h', '2 days')."""
 
 
 def _kind_of(value: Any) -> str:

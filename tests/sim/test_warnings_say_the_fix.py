@@ -127,3 +127,48 @@ def test_bounds_that_cannot_hold_say_which_numbers_and_the_fix(
     code, out = validated(tmp_path, scenario().replace("v: {initial: 0}", f"v: {bounds}"))
     assert code == 1
     assert problems(out) == [says]
+
+
+@pytest.mark.parametrize(
+    ("delay", "says"),
+    [
+        (
+            "6h",
+            "'6h' is not a number: times are plain numbers in the scenario's time_unit (write 6)",
+        ),
+        (
+            "2 days",
+            "'2 days' is not a number: times are plain numbers in the scenario's time_unit "
+            "(write 2)",
+        ),
+        (
+            "12-36",
+            "'12-36' is not one number: for a time anywhere from 12 to 36, write "
+            "{uniform: [12, 36]}",
+        ),
+        (
+            "soon",
+            "expected a number or one of uniform, triangular, normal, lognormal, "
+            "exponential, e.g. {uniform: [2, 12]}; got the text 'soon'",
+        ),
+    ],
+)
+def test_a_time_written_as_people_say_it_says_how_to_write_it(
+    tmp_path: Path, delay: str, says: str
+) -> None:
+    body = ONE_INJECT + (
+        "  - {id: i1, after: i0, delay: DELAY, from: gov, to: [gov], text: Hi, invented: true}\n"
+    ).replace("DELAY", delay)
+    code, out = validated(tmp_path, scenario(body))
+    assert code == 1
+    assert [p.split(": ", 1)[1] for p in problems(out)] == [says]
+
+
+def test_a_number_written_with_its_unit_says_to_write_the_number_alone(tmp_path: Path) -> None:
+    text = scenario(ONE_INJECT.replace("at: 1", "at: 2 days"))
+    code, out = validated(tmp_path, text)
+    assert code == 1
+    assert [p.split(": ", 1)[1] for p in problems(out)] == [
+        "expected a number, got the text '2 days'; write the number alone (2; times are in the "
+        "scenario's time_unit)"
+    ]
