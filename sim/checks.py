@@ -16,6 +16,7 @@ from sim.problems import Reporter, did_you_mean
 from sim.schema import (
     NUMBER_TEXT,
     RESERVED_NAMES,
+    BillStage,
     Countermeasure,
     Decision,
     Inject,
@@ -115,7 +116,10 @@ def check_references(
         if value in kinds:
             report.add(path, _wrong_kind(value, kinds[value], what, path))
         else:
-            report.add(path, f"unknown {what} '{value}'{did_you_mean(value, pool)}")
+            hint = did_you_mean(value, pool)
+            if not hint and not failed_ids:  # (a broken item's id is in every pool)
+                hint = _the_few(pool, what)
+            report.add(path, f"unknown {what} '{value}'{hint}")
 
     def refs(path: Path_, values: Iterable[str], pool: set[str], what: str) -> None:
         named: set[str] = set()
@@ -222,8 +226,8 @@ def check_references(
         if inj.at is not None and inj.at >= horizon:
             report.add(
                 (*p, "at"),
-                f"time {inj.at:g} is at or after the horizon ({horizon:g}); "
-                "the inject will never be delivered",
+                f"time {inj.at:g} is at or after the horizon ({horizon:g}): the inject is "
+                "never delivered; give it an earlier time, or lengthen the horizon",
                 severity="warning",
             )
         if inj.decision:
@@ -304,6 +308,7 @@ def check_references(
             for j, bill_stage in enumerate(r.stages):
                 ref((*p, "stages", j, "actor"), bill_stage.actor, actor_ids, "actor")
                 chance((*p, "stages", j, "passes"), bill_stage.passes)
+                _warn_if_no_second_attempt(report, (*p, "stages", j), bill_stage)
             effects((*p, "effects"), r.effects)
             effects((*p, "failure_effects"), r.failure_effects)
 
@@ -315,14 +320,17 @@ def check_references(
         if obj.by is not None and obj.by > horizon:
             report.add(
                 (*p, "by"),
-                f"'by' ({obj.by:g}) is after the horizon ({horizon:g})",
+                f"'by' ({obj.by:g}) is after the horizon ({horizon:g}), so it asks only "
+                f"whether 'met' held at some moment of the exercise; write 'by: {horizon:g}' "
+                "or less, or lengthen the horizon",
                 severity="warning",
             )
         if obj.at is not None and obj.at > horizon:
             report.add(
                 (*p, "at"),
                 f"'at' ({obj.at:g}) is after the horizon ({horizon:g}): the objective is "
-                "never rated at that time",
+                f"never rated at that time; write 'at: {horizon:g}' or less, or lengthen the "
+                "horizon",
                 severity="warning",
             )
 
@@ -639,6 +647,42 @@ def _warn_if_wordy(
         "or pose it fewer times)",
         severity="warning",
     )
+
+
+FEW = 8
+"""With no close spelling to suggest, a kind with at most this many ids lists them."""
+
+
+def _the_few(pool: set[str], what: str) -> str:
+    """' (the actors are a, b, c)': what an author may write instead, when there are few."""
+    kinds = " and ".join(
+        "legislation responses" if w == "legislation" else f"{w}s" for w in what.split(" or ")
+    )
+    if not pool:
+        return f" (the scenario has no {kinds})"
+    if len(pool) > FEW:
+        return ""
+    return f" (the {kinds} are {', '.join(sorted(pool))})"
+
+
+def _warn_if_no_second_attempt(report: Reporter, at: Path_, stage: BillStage) -> None:
+    """A bill stage tries again only with both a 'stall' and 'attempts' above 1: either alone
+    does nothing, and the first failed attempt kills the bill (docs/scenario-format.md §14.4)."""
+    if stage.attempts > 1 and stage.stall is None:
+        report.add(
+            (*at, "attempts"),
+            f"'attempts' ({stage.attempts}) does nothing without 'stall': the first failed "
+            "attempt kills the bill; add 'stall:' (how long it waits before the next attempt), "
+            "or remove 'attempts'",
+            severity="warning",
+        )
+    elif stage.stall is not None and stage.attempts == 1:
+        report.add(
+            (*at, "stall"),
+            "'stall' does nothing with one attempt: the first failed attempt kills the bill; "
+            "add 'attempts:' (2 or more), or remove 'stall'",
+            severity="warning",
+        )
 
 
 def _warn_if_huge(

@@ -9,7 +9,7 @@ from sim import schema as S
 PYTHON = (3, 11)
 PYDANTIC = '2.14.4'
 PYDANTIC_CORE = '2.50.5'
-SOURCE = '2acba6176cf01a591161571923190f764dbc964f92393606c8de6172b3d20bad'
+SOURCE = 'ab9dab94e72dd8c80e05e42426480a9d7f4aba906cb0816dfd016ef43c429620'
 
 
 def ScenarioInfo():

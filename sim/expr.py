@@ -394,13 +394,47 @@ def _parse(text: str, lead: int) -> ast.Expression:
             warnings.simplefilter("ignore")
             return ast.parse(text, mode="eval")
     except SyntaxError as exc:
+        slip = _slip(text)
+        if slip is not None:
+            raise ExprError(slip[0], lead + slip[1]) from None
         message = (exc.msg or "invalid syntax").rstrip(".")
+        if message == "invalid syntax" or message.startswith("invalid syntax. Maybe"):
+            message = (
+                "invalid syntax: a value, bracket, quote or operator is missing or out of place"
+            )
         column = len(text) if not exc.offset or exc.offset < 1 else exc.offset - 1
         raise ExprError(message, lead + min(column, len(text))) from None
     except (RecursionError, MemoryError):
         raise ExprError("expression is nested too deeply", lead) from None
     except (ValueError, OverflowError) as exc:
         raise ExprError(f"cannot read expression ({exc})", lead) from None
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_SLIPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"=>"), "'=>' is not an operator: write '>='"),
+    (re.compile(r"=<"), "'=<' is not an operator: write '<='"),
+    (re.compile(r"<>"), "'<>' is not an operator: write '!='"),
+    (re.compile(r"&&"), "'&&' is not an operator: write 'and'"),
+    (re.compile(r"\|\|"), "'||' is not an operator: write 'or'"),
+    (re.compile(r"(?<![=<>!])=(?!=)"), "'=' does not compare: write '=='"),
+)
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%(?!\s*[\w(.])")
+
+
+def _slip(text: str) -> tuple[str, int] | None:
+    """A slip a trainer makes in a condition, named with its fix, and where it is: the
+    parser only says "invalid syntax" (quoted text is not looked at)."""
+    bare = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    percent = _PERCENT.search(bare)
+    if percent is not None:
+        share = float(percent.group(1)) / 100
+        return f"'{percent.group(0)}' is not a number here: write {share:g}", percent.start()
+    for pattern, message in _SLIPS:
+        found = pattern.search(bare)
+        if found is not None:
+            return message, found.start()
+    return None
 
 
 _FORBIDDEN: dict[type[ast.AST], str] = {
@@ -603,7 +637,10 @@ class _Compiler:
         spec = self.names.get(key)
         if spec is None:
             choices = itertools.chain(self.names, ("true", "false"))  # read only if hinted
-            self.fail(f"unknown name '{key}'{did_you_mean(key, choices)}", node)
+            hint = did_you_mean(key, choices)
+            if not hint and any(key in spec.values for spec in self.names.values()):
+                hint = f" (a status or an option is text: write '{key}' in quotes)"
+            self.fail(f"unknown name '{key}'{hint}", node)
         self.used.add(key)
         if spec.kind == "clock":  # (v2) 'now', the current time
             from sim.clock import clock_getter

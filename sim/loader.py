@@ -359,13 +359,22 @@ def _message(err: Any, value: Any) -> str:
         return f"the number {_kind_of(value).removeprefix('the number ')} is too large"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         whole = "a whole number" if kind.startswith("int") else "a number"
-        return f"expected {whole}, got {_kind_of(value)}"
+        with_unit = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+        fix = (
+            f"; write the number alone ({with_unit.group(1)}; times are in the scenario's "
+            "time_unit)"
+            if with_unit is not None
+            else ""
+        )
+        return f"expected {whole}, got {_kind_of(value)}{fix}"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {_kind_of(value)}{_bool_hint(value)}"
     if kind == "string_type":
         return f"expected text, got {_kind_of(value)}"
     if kind == "list_type":
-        return f"expected a list, got {_kind_of(value)}"
+        scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+        fix = f"; write it in brackets: [{value}]" if scalar and len(str(value)) <= 40 else ""
+        return f"expected a list, got {_kind_of(value)}{fix}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping (key: value), got {_kind_of(value)}"
     if kind == "literal_error":
@@ -431,6 +440,10 @@ def _bool_hint(value: Any) -> str:
     if word in ("no", "off", "n"):
         return "; write false (yes, no, on and off are text here)"
     return ""
+
+
+_WITH_UNIT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*[A-Za-z]+\s*")
+"""A number written with its unit ('6h', '2 days')."""
 
 
 def _kind_of(value: Any) -> str:

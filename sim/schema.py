@@ -215,6 +215,31 @@ def _author_form(kind: Any, params: Any) -> Any:
     return {kind: params[0] if n == 1 else list(params)}
 
 
+_RANGE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:-|–|to)\s*([0-9]+(?:\.[0-9]+)?)\s*")
+_WITH_UNIT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*[A-Za-z]+\s*")
+
+
+def _spoken_time(text: str) -> None:
+    """A time written as people say it ('6h', '12-36'): say how the format writes it."""
+    shown = text.strip()
+    ranged = _RANGE.fullmatch(text)
+    if ranged is not None:
+        low, high = ranged.groups()
+        raise PydanticCustomError(
+            "distribution",
+            "'{text}' is not one number: for a time anywhere from {low} to {high}, write {example}",
+            {"text": shown, "low": low, "high": high, "example": f"{{uniform: [{low}, {high}]}}"},
+        )
+    unit = _WITH_UNIT.fullmatch(text)
+    if unit is not None:
+        raise PydanticCustomError(
+            "distribution",
+            "'{text}' is not a number: times are plain numbers in the scenario's time_unit "
+            "(write {number})",
+            {"text": shown, "number": unit.group(1)},
+        )
+
+
 class Distribution(Model):
     """A random duration or amount: a bare number, or one of uniform, triangular, normal,
     lognormal, exponential written as a one-key mapping."""
@@ -235,10 +260,17 @@ class Distribution(Model):
                 raise PydanticCustomError("distribution", "durations cannot be negative")
             return {"kind": "fixed", "params": (v,)}
         if not isinstance(value, dict) or len(value) != 1:
+            if isinstance(value, str):
+                _spoken_time(value)
+            got = f"; got the text '{value[:40]}'" if isinstance(value, str) else ""
             raise PydanticCustomError(
                 "distribution",
-                "expected a number or one of {kinds}, e.g. {example}",
-                {"kinds": ", ".join(DISTRIBUTION_KINDS[1:]), "example": "{uniform: [2, 12]}"},
+                "expected a number or one of {kinds}, e.g. {example}{got}",
+                {
+                    "kinds": ", ".join(DISTRIBUTION_KINDS[1:]),
+                    "example": "{uniform: [2, 12]}",
+                    "got": got,
+                },
             )
         ((kind, arg),) = value.items()
         params: list[float]
@@ -507,11 +539,22 @@ class Variable(Model):
     @model_validator(mode="after")
     def _bounds(self) -> Self:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise PydanticCustomError("bounds", "min must not be above max")
+            raise PydanticCustomError(
+                "bounds",
+                "min ({low}) must not be above max ({high}): swap them",
+                {"low": f"{self.min:g}", "high": f"{self.max:g}"},
+            )
         if (self.min is not None and self.initial < self.min) or (
             self.max is not None and self.initial > self.max
         ):
-            raise PydanticCustomError("bounds", "initial value is outside min..max")
+            low = "" if self.min is None else f"{self.min:g}"
+            high = "" if self.max is None else f"{self.max:g}"
+            raise PydanticCustomError(
+                "bounds",
+                "initial value {initial} is outside min..max ({low}..{high}): change "
+                "'initial', or widen 'min' or 'max'",
+                {"initial": f"{self.initial:g}", "low": low, "high": high},
+            )
         return self
 
     def clamp(self, value: float) -> float:

@@ -97,7 +97,7 @@ def check_all(paths: list[Path]) -> list[Checked]:
             docs.append((path, read_yaml_file(path, display_path=str(path)), []))
         except InputProblems as exc:
             docs.append((path, None, exc.problems))
-    scenarios: dict[str, Scenario] = {}
+    scenarios: dict[str, list[tuple[Path, Scenario]]] = {}
     results: dict[Path, Checked] = {}
     for path, doc, problems in docs:
         if doc is not None and is_playbook(doc):
@@ -107,7 +107,7 @@ def check_all(paths: list[Path]) -> list[Checked]:
             scenario, checked.problems = check_scenario(doc, None)
             if scenario is not None:
                 checked.title = scenario.scenario.title
-                scenarios.setdefault(scenario.scenario.id, scenario)
+                scenarios.setdefault(scenario.scenario.id, []).append((path, scenario))
         results[path] = checked
     for path, doc, _ in docs:
         if doc is None or not is_playbook(doc):
@@ -120,7 +120,19 @@ def is_playbook(doc: Document) -> bool:
     return isinstance(doc.data, dict) and "playbook" in doc.data and "scenario" not in doc.data
 
 
-def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -> Checked:
+def _its_scenario(book: Path, found: list[tuple[Path, Scenario]]) -> Scenario:
+    """Of the files checked with a playbook's scenario id (a draft, the tutorial's steps), the
+    one it belongs with: the file beside it that it is named after (`x--y.yaml` is for
+    `x.yaml`), else the first beside it, else the first of all."""
+    stem = book.name.split("--", 1)[0]
+    beside = [(p, s) for p, s in found if p.parent == book.parent]
+    named = [s for p, s in beside if "--" in book.name and p.stem == stem]
+    return (named or [s for _, s in beside] or [s for _, s in found])[0]
+
+
+def _check_playbook(
+    path: Path, doc: Document, scenarios: dict[str, list[tuple[Path, Scenario]]]
+) -> Checked:
     from sim.bundled import bundled_scenarios
     from sim.loader import check_scenario_file
     from sim.playbook import check_playbook, check_playbook_shape  # only for playbooks
@@ -128,9 +140,11 @@ def _check_playbook(path: Path, doc: Document, scenarios: dict[str, Scenario]) -
     checked = Checked(str(path), "playbook", "")
     info = doc.data.get("playbook")
     sid = info.get("scenario") if isinstance(info, dict) else None
-    scenario = scenarios.get(sid) if isinstance(sid, str) else None
+    found = scenarios.get(sid) if isinstance(sid, str) else None
+    scenario = _its_scenario(path, found) if found else None
     if sid is None and len(scenarios) == 1:  # `validate s.yaml p.yaml`: p is for s, as in run
-        (scenario,) = scenarios.values()
+        (files,) = scenarios.values()
+        scenario = _its_scenario(path, files)
     if scenario is None and isinstance(sid, str):
         bundled = next((p for p in bundled_scenarios() if p.stem == sid), None)
         if bundled is not None:  # a bundled id only: a playbook never names a path to read

@@ -214,15 +214,22 @@ def _exact(t: float) -> str:
 
 
 def _trigger(scenario: Scenario, inj: Inject) -> str:
+    """When the inject falls due, and (v2) the chance that it then happens: `tabletop msel
+    import` reads both back from a fixed time."""
     unit = _unit(scenario)
     if inj.contingency:
-        return "held: the facilitator fires it"
+        return "held: the facilitator fires it"  # (firing always delivers it: no chance)
     if inj.at is not None:
-        return f"at {_clock(scenario, inj.at)} (t={_exact(inj.at)} {unit})"
-    if inj.after is not None:
+        when = f"at {_clock(scenario, inj.at)} (t={_exact(inj.at)} {unit})"
+    elif inj.after is not None:
         delay = f"{inj.delay.describe()} {unit} " if inj.delay else ""
-        return f"{delay}after {inj.after}".strip()
-    return f"when {inj.when}"
+        when = f"{delay}after {inj.after}".strip()
+    else:
+        when = f"when {inj.when}"
+    if inj.probability is None:
+        return when
+    chance = inj.probability
+    return f"{when}, with chance {_exact(chance) if isinstance(chance, float) else chance}"
 
 
 def _msel_row(scenario: Scenario, inj: Inject, planned: float | None) -> MselRow:

@@ -27,7 +27,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -72,6 +72,9 @@ IGNORED = ("module",)
 """Read for information only (an inject's module stays as the scenario's YAML says)."""
 MULTI_LINE = ("text", "notes", "expected_actions", "condition", "decision")
 _AT_TRIGGER = re.compile(r"at (\d{4}-\d\d-\d\d \d\d:\d\d) \(t=(\S+) (\w+)\)")
+_CHANCE = re.compile(r",\s*with chance\s+(?P<chance>.*)\Z", re.S)
+"""(v2) The chance that an inject happens when it falls due, as `tabletop pack` writes it after
+its trigger ('at ... (t=20 hours), with chance 0.5'): the inject's 'probability'."""
 """The trigger `tabletop pack` writes for an inject at a fixed time."""
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
 _YAML_FORBIDS = "\ufffe\uffff"
@@ -124,6 +127,8 @@ class ImportedInject:
     contingency: bool = False
     decision: str = ""
     only_if: str | float | None = None
+    probability: str | float | None = None
+    """(v2) The chance that it happens when it falls due."""
 
 
 def read_msel_csv(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
@@ -340,6 +345,7 @@ def _row(
     for name in REQUIRED:
         if name in values and not values[name]:
             bad(f"'{name}' is empty")
+    probability = _probability(values, names, scenario, shown, row, problems)
     contingency, at = _when(values, "time" if "time" in columns else "planned", scenario, bad)
     sender = _actor(values.get("from", ""), "from", actors, by_name, bad)
     to = _recipients(values.get("to", ""), actors, by_name, bad)
@@ -400,7 +406,42 @@ def _row(
         contingency=contingency,
         decision=decision,
         only_if=only_if,
+        probability=probability if not contingency else None,
     )
+
+
+def _probability(
+    values: dict[str, str],
+    names: Mapping[str, NameSpec],
+    scenario: Scenario,
+    shown: str,
+    row: int,
+    problems: list[RowProblem],
+) -> str | float | None:
+    """The chance after the trigger ('..., with chance 0.5'), taken off the trigger: a number
+    from 0 to 1 or an expression, checked as the scenario's 'probability' is."""
+    found = _CHANCE.search(values.get("trigger", ""))
+    if found is None:
+        return None
+    values["trigger"] = values["trigger"][: found.start()].rstrip()
+    text = found.group("chance").strip()
+    if _says_format_1(scenario):
+        message = "'trigger': a chance is format 2, but the scenario says 'format: 1'"
+        problems.append(RowProblem(shown, row, message, 0))
+        return None
+    if _NUMBER.fullmatch(text):
+        chance = float(text)
+        if not 0 <= chance <= 1:
+            message = f"'trigger': a chance is a number from 0 to 1, not {_short(text)}"
+            problems.append(RowProblem(shown, row, message, 0))
+            return None
+        return chance
+    try:
+        compile_expr(text, names)
+    except ExprError as exc:
+        problems.append(RowProblem(shown, row, f"'trigger': chance: {exc.message}", 0))
+        return None
+    return text
 
 
 Bad = Callable[[str], None]
@@ -631,6 +672,11 @@ def inject_yaml(inj: ImportedInject, indent: str, source: str) -> str:
         lines.append(f"{pad}contingency: true")
     if inj.at is not None:
         lines.append(f"{pad}at: {_number(inj.at)}")
+    if inj.probability is not None:
+        chance = inj.probability
+        lines.append(
+            f"{pad}probability: {_number(chance) if isinstance(chance, float) else _quote(chance)}"
+        )
     if inj.only_if is not None:
         only_if = inj.only_if
         lines.append(

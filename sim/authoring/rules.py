@@ -39,6 +39,7 @@ RULES: dict[str, Rule] = {
         Rule("TT113", "threat-unstoppable", "warning", "a threat nothing can stop or slow"),
         Rule("TT114", "invented-without-reason", "warning", "invented numbers, no stated reason"),
         Rule("TT115", "effect-reads-as-one", "warning", "'- a - b' subtracts all of 'a - b'"),
+        Rule("TT116", "option-never-taken", "warning", "an option never offered or consented to"),
         # simulated coverage (tabletop lint --explore N)
         Rule("TT201", "inject-never-delivered", "info", "no explored run delivered the inject"),
         Rule("TT202", "option-never-taken", "info", "no explored run took the option"),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from rich.cells import cell_len
 
-from sim.authoring.reach import Reach, analyse, min_duration
+from sim.authoring.reach import Reach, _may_be_positive, analyse, min_duration
 from sim.authoring.rules import CONSOLE_WIDTHS, RULES
 from sim.flow import Flow, scenario_flow
 from sim.schema import Countermeasure, Legislation, Notification, Scenario
@@ -28,6 +28,14 @@ class Context:
         self.flow: Flow = scenario_flow(scenario)
         self.reach: Reach = analyse(scenario)
         self.found: list[Finding] = []
+        self._earliest: dict[str, float] | None = None
+
+    @property
+    def earliest(self) -> dict[str, float]:
+        """The earliest time each inject may be delivered and each decision posed."""
+        if self._earliest is None:
+            self._earliest = _earliest(self)
+        return self._earliest
 
     def add(self, code: str, at: Path_, message: str, *, key: bool = False) -> None:
         from sim.authoring.lint import Finding
@@ -46,6 +54,7 @@ def run_rules(scenario: Scenario, path: str, where: Located) -> list[Finding]:
     for rule in (
         _never_fires,
         _options_change_nothing,
+        _options_never_taken,
         _variables,
         _actors,
         _deadlines,
@@ -65,10 +74,22 @@ def _never_fires(ctx: Context) -> None:
     reach, horizon = ctx.reach, ctx.s.scenario.horizon
     decisions = {d.id for d in ctx.s.decisions}  # once: once per inject was n² on a long chain
     for i, inj in enumerate(ctx.s.injects):
-        if inj.id in reach.fired or (inj.at is not None and inj.at >= horizon):
+        if inj.at is not None and inj.at >= horizon:
             continue  # (the loader already warns of 'at' after the horizon)
         p: Path_ = ("injects", i)
-        if inj.after is not None and inj.after not in reach.fired:
+        if inj.id in reach.fired:
+            if inj.after is not None and ctx.earliest.get(inj.id, 0.0) >= horizon:
+                first = ctx.earliest.get(inj.after, 0.0)
+                how = "posed" if inj.after in decisions else "delivered"
+                ctx.add(
+                    "TT101",
+                    (*p, "delay") if inj.delay is not None else (*p, "after"),
+                    f"inject '{inj.id}' never fires: '{inj.after}' is {how} at {first:g} at the "
+                    f"earliest, so this inject falls due at {ctx.earliest[inj.id]:g} or later, "
+                    f"at or after the horizon ({horizon:g}); shorten its 'delay' or lengthen "
+                    "the horizon",
+                )
+        elif inj.after is not None and inj.after not in reach.fired:
             what = "decision is never posed" if inj.after in decisions else "inject never fires"
             ctx.add("TT101", (*p, "after"), f"inject '{inj.id}' never fires: its 'after' {what}")
         elif inj.when is not None and True not in reach.outcomes(inj.when):
@@ -89,7 +110,7 @@ def _options_change_nothing(ctx: Context) -> None:
     for i, d in enumerate(ctx.s.decisions):
         read = any(
             e.kind in ("conditions", "reads") for e in ctx.flow.out(f"decision:{d.id}")
-        ) or any(ctx.flow.into(f"decision:{d.id}", "after"))
+        ) or any(ctx.flow.out(f"decision:{d.id}", "after"))  # decision -> what follows it
         if read:
             continue  # something follows the decision or reads which option was taken
         # by position: 'o in idle' compared options field by field, n² for n options
@@ -101,6 +122,30 @@ def _options_change_nothing(ctx: Context) -> None:
                     ("decisions", i, "options", j, "id"),
                     f"option '{o.id}' changes nothing: no effects, no responses, and no "
                     f"condition reads '{d.id}'",
+                )
+
+
+def _options_never_taken(ctx: Context) -> None:
+    """(v2) An option whose 'if' can never hold is never offered; one whose consent chance is
+    never above 0 is always refused, and the default applies instead."""
+    reach = ctx.reach
+    for i, d in enumerate(ctx.s.decisions):
+        for j, o in enumerate(d.options):
+            p: Path_ = ("decisions", i, "options", j)
+            if o.only_if is not None and True not in reach.outcomes(o.only_if):
+                ctx.add(
+                    "TT116",
+                    (*p, "if"),
+                    f"option '{o.id}' is never offered: its 'if' condition can never be true; "
+                    "correct the condition, or remove the option",
+                )
+            elif o.consent is not None and not _may_be_positive(reach, o.consent.chance):
+                ctx.add(
+                    "TT116",
+                    (*p, "consent", "chance"),
+                    f"option '{o.id}' never takes effect: '{o.consent.actor}' never consents "
+                    f"(its chance is never above 0), so the default '{d.default}' applies "
+                    "instead; correct the chance, or remove the option",
                 )
 
 
@@ -209,7 +254,7 @@ def _earliest(ctx: Context) -> dict[str, float]:
 
 def _deadlines(ctx: Context) -> None:
     horizon = ctx.s.scenario.horizon
-    earliest = _earliest(ctx)
+    earliest = ctx.earliest
     for i, d in enumerate(ctx.s.decisions):
         posed = earliest.get(d.id, 0.0)
         if posed + d.deadline > horizon:

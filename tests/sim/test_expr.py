@@ -386,7 +386,7 @@ def test_error_is_a_tabletop_error() -> None:
         ("threat if age else 'x'", "both branches of 'if ... else' must be numbers", 0),
         ("1 if age else threat", "both branches of 'if ... else' must be numbers", 14),
         ("1 +* 2", "invalid syntax", 3),
-        ("age = 1", "invalid syntax", 4),
+        ("age = 1", "'=' does not compare: write '=='", 4),
         ("(age", "'(' was never closed", 0),
         ("age)", "unmatched ')'", 3),
         ("", "empty expression", 0),

@@ -238,5 +238,5 @@ def test_an_objective_rated_at_a_time_after_the_horizon_is_warned_of(tmp_path: P
     assert code == 0
     assert problems(out) == [
         "s.yaml:17:47: warning: 'at' (500) is after the horizon (100): the objective is never "
-        "rated at that time"
+        "rated at that time; write 'at: 100' or less, or lengthen the horizon"
     ]

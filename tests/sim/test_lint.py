@@ -245,3 +245,34 @@ injects:
 def test_an_empty_name_is_a_usage_error_not_the_current_folder() -> None:
     code, _, err = invoke("lint", "")
     assert code == 2 and "an empty name" in err
+
+
+def test_an_idle_option_of_a_decision_something_follows_is_no_finding(tmp_path: Path) -> None:
+    """docs/lint-rules.md, TT102: an option that does nothing is reported only when nothing
+    reads the decision and nothing comes 'after' it (taking it early still brings on what
+    follows)."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "scenario: {id: s, title: S, summary: S, start: 2024-01-01T09:00:00Z, horizon: 100}\n"
+        "actors: [{id: gov, name: Gov, affiliation: government}]\n"
+        "variables: {x: {initial: 0, min: 0, max: 10}}\n"
+        "injects:\n"
+        "  - {id: a, at: 1, from: gov, to: [gov], text: A, invented: true, decision: d}\n"
+        "  - {id: b, after: d, delay: 2, from: gov, to: [gov], text: B, invented: true}\n"
+        "decisions:\n"
+        "  - id: d\n"
+        "    owner: gov\n"
+        "    prompt: P\n"
+        "    deadline: 10\n"
+        "    default: wait\n"
+        "    options:\n"
+        "      - {id: act, label: Act, effects: {x: '+ 1'}}\n"
+        "      - {id: meet, label: Meet}\n"
+        "      - {id: wait, label: Wait}\n"
+        "objectives: [{id: o, description: O, met: 'x > 0'}]\n",
+        encoding="utf-8",
+    )
+    assert [f for f in lint_file(path) if f.code == "TT102"] == []
+    text = path.read_text(encoding="utf-8").replace("after: d", "after: a")
+    path.write_text(text, encoding="utf-8")
+    assert [f.code for f in lint_file(path) if f.code == "TT102"] == ["TT102"]

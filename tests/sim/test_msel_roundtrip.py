@@ -60,6 +60,7 @@ def sheet_fields(inj: Inject) -> tuple[object, ...]:
         inj.decision,
         inj.expected_actions,
         inj.notes.strip(),
+        inj.probability if not inj.contingency else None,  # firing always delivers it
     )
 
 
@@ -290,3 +291,48 @@ def test_a_time_to_the_second_comes_back_exactly(tmp_path: Path) -> None:
     assert inj.at == 6.123456789
     back = Inject.model_validate(yaml.safe_load(inject_yaml(inj, "", "msel.csv"))[0])
     assert back.at == 6.123456789
+
+
+def test_a_chance_after_the_trigger_is_the_injects_probability(
+    tmp_path: Path, scenario: Path
+) -> None:
+    """`tabletop pack` writes an inject's chance after its trigger ('..., with chance 0.25'):
+    the import reads it back as 'probability', checked as the scenario's own are."""
+    sheet = write_sheet(
+        tmp_path,
+        row(id="maybe", trigger='"at 2020-07-01 12:00 (t=3 hours), with chance 0.25"'),
+        row(id="likely", trigger='"at 2020-07-01 12:00 (t=3 hours), with chance ally_trust / 2"'),
+    )
+    code, _, err = invoke("msel", "import", str(sheet), "--into", str(scenario))
+    assert code == 0, err
+    injects = {i.id: i for i in load_scenario(scenario).injects}
+    assert injects["maybe"].probability == 0.25 and injects["maybe"].at == 3
+    assert injects["likely"].probability == "ally_trust / 2"
+
+
+@pytest.mark.parametrize(
+    ("chance", "says"),
+    [
+        ("1.5", "'trigger': a chance is a number from 0 to 1, not 1.5"),
+        ("ally_trst", "'trigger': chance: unknown name 'ally_trst' (did you mean 'ally_trust'?)"),
+    ],
+)
+def test_a_bad_chance_is_reported_by_row(
+    tmp_path: Path, scenario: Path, chance: str, says: str
+) -> None:
+    before = scenario.read_bytes()
+    trigger = f'"at 2020-07-01 12:00 (t=3 hours), with chance {chance}"'
+    sheet = write_sheet(tmp_path, row(id="maybe", trigger=trigger))
+    code, _, err = invoke("msel", "import", str(sheet), "--into", str(scenario))
+    assert code == 1
+    assert f"msel.csv:2: {says}" in err
+    assert scenario.read_bytes() == before
+
+
+def test_a_chance_into_a_file_that_says_format_1_is_refused(tmp_path: Path, scenario: Path) -> None:
+    scenario.write_text("format: 1\n" + scenario.read_text(encoding="utf-8"), encoding="utf-8")
+    trigger = '"at 2020-07-01 12:00 (t=3 hours), with chance 0.5"'
+    sheet = write_sheet(tmp_path, row(id="maybe", trigger=trigger))
+    code, _, err = invoke("msel", "import", str(sheet), "--into", str(scenario))
+    assert code == 1
+    assert "a chance is format 2, but the scenario says 'format: 1'" in err
