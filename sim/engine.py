@@ -19,6 +19,7 @@ arrives once the deadline has come is refused.
 from __future__ import annotations
 
 import math
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,8 @@ _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
 P = ParamSpec("P")
 _NEVER = math.inf
+_LIMIT = sys.float_info.max
+"""The largest finite number: a constant change's result beyond it is the effect's to report."""
 """The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _OPENED = "\x00a decision opened"
 """Put among the changed names when a decision opens: no name of a scenario (its watchers are
@@ -1053,16 +1056,19 @@ class Exercise:
     ) -> None:
         """Apply compiled effects (``Compiled.effects``: a run view's, planned once)."""
         state, v2 = self._state, self.v2
-        for variable, source, effect, draws in plan:
-            env: Mapping[str, Value] = state if extra is None else {**state, **extra}
-            if draws:  # (v2) an amount drawn from the cause's own stream
-                env = with_stream(env, self.rng(stream_name(cause)))
+        for variable, source, effect, draws, added in plan:
             old = float(state[variable])
-            try:
-                new = effect.apply(old, env)
-            except ExprError as exc:
-                self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
-                continue
+            # A constant change (``+ 1.5``: sim.compiled.added) is the sum itself, when it is
+            # in range; anything else is the effect's function (which reports a failure).
+            if added is None or not -_LIMIT <= (new := old + added) <= _LIMIT:
+                env: Mapping[str, Value] = state if extra is None else {**state, **extra}
+                if draws:  # (v2) an amount drawn from the cause's own stream
+                    env = with_stream(env, self.rng(stream_name(cause)))
+                try:
+                    new = effect.apply(old, env)
+                except ExprError as exc:
+                    self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
+                    continue
             if v2 is not None:
                 new = v2.scale(cause, old, new)
             self._change(variable, new, old, cause)

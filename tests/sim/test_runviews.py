@@ -13,6 +13,7 @@ import pytest
 from sim.cause import Cause, CauseKind
 from sim.chance import Stream, sample
 from sim.compiled import Compiled, compiled
+from sim.compiled import added as compiled_added
 from sim.engine import Exercise
 from sim.loader import load_scenario
 from sim.runviews import CountermeasureView, NotificationView, RunViews
@@ -118,10 +119,11 @@ def _plans(plan: object, effects: object, plans: Compiled, notification: bool) -
     """A view's planned effects are its effects, in file order, each compiled for the right
     names (a notification's may read its ``age``)."""
     assert isinstance(plan, tuple) and isinstance(effects, Mapping)
-    assert [(variable, source) for variable, source, _e, _d in plan] == list(effects.items())
-    for _variable, source, effect, draws in plan:
+    assert [(variable, source) for variable, source, _e, _d, _a in plan] == list(effects.items())
+    for _variable, source, effect, draws, added in plan:
         assert effect is plans.effect(source, notification=notification)
         assert draws == effect.expression.draws
+        assert added == compiled_added(effect)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
