@@ -1008,9 +1008,9 @@ class Exercise:
         """``_set`` with the variable's value now (``old``) already read (``apply_plan``)."""
         low, high, secret = self._limits[variable]
         new = stored(float(value))
-        if low is not None and new < low:  # the variable's min and max (Variable.clamp)
+        if new < low:  # the variable's min and max (Variable.clamp; infinite when not set)
             new = low
-        elif high is not None and new > high:
+        elif new > high:
             new = high
         if self.v2 is not None and variable in self.v2.bounded:  # (v2) bounds on other names
             new = self.v2.bound(variable, new)
@@ -1056,6 +1056,7 @@ class Exercise:
     ) -> None:
         """Apply compiled effects (``Compiled.effects``: a run view's, planned once)."""
         state, v2 = self._state, self.v2
+        quiet = v2 is None and not self.log  # a batch's run: see below
         for variable, source, effect, draws, added in plan:
             old = float(state[variable])
             # A constant change (``+ 1.5``: sim.compiled.added) is the sum itself, when it is
@@ -1069,6 +1070,22 @@ class Exercise:
                 except ExprError as exc:
                     self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                     continue
+            if quiet:
+                # What ``_change`` does in a run without a log or v2 mechanics, inline: there
+                # the call to it cost about as much as the work. (``new`` is a float here: the
+                # sum, or what an effect's function gives.)
+                low, high, _hidden = self._limits[variable]
+                new = stored(new)
+                if new < low:
+                    new = low
+                elif new > high:
+                    new = high
+                if new != old:
+                    state[variable] = new
+                    if variable in self._watch_index:
+                        self._dirty.add(variable)
+                    self.recorded += 1
+                continue
             if v2 is not None:
                 new = v2.scale(cause, old, new)
             self._change(variable, new, old, cause)
@@ -1543,8 +1560,9 @@ class _Setup:
     every run (see ``_initial_check``); None: each run checks them."""
     v2: bool
     calendar: bool
-    limits: Mapping[str, tuple[float | None, float | None, bool]]
-    """Each variable's min, max and whether it is hidden."""
+    limits: Mapping[str, tuple[float, float, bool]]
+    """Each variable's min, max (infinite when not set: no number is beyond them) and whether
+    it is hidden."""
     streams: Mapping[str, str]
     """Each threat's, inject's and response's random stream name, by id: 'threat:<id>',
     'inject:<id>', 'response:<id>' (sim.chance; ids are one namespace, sim.checks)."""
@@ -1637,7 +1655,14 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         initial=(None if v2 or calendar else _initial_check(watchers, index, state)),
         v2=v2,
         calendar=calendar,
-        limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
+        limits={
+            k: (
+                -math.inf if v.min is None else v.min,
+                math.inf if v.max is None else v.max,
+                v.hidden,
+            )
+            for k, v in scenario.variables.items()
+        },
         streams={
             **{t.id: f"threat:{t.id}" for t in scenario.threats},
             **{i.id: f"inject:{i.id}" for i in scenario.injects},
