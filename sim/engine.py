@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -109,6 +109,8 @@ _SOON, _TIMER = 0, 1
 """How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
+_PLANS_KEPT = 4096
+"""Most sets of changed names whose watchers are planned, kept per scenario (_Setup.watch_plans)."""
 P = ParamSpec("P")
 _NEVER = math.inf
 _LIMIT = sys.float_info.max
@@ -226,6 +228,7 @@ class Exercise:
         "_queue",
         "_state",
         "_watch_index",
+        "_watch_plans",
         "_watchers",
         "_when_words",
         "active",
@@ -343,6 +346,8 @@ class Exercise:
         self._watchers: list[_Watcher] = setup.watchers
         self._watch_index: dict[str, list[_Watcher]] = setup.watch_index
         self._own_watchers = False
+        self._watch_plans = setup.watch_plans
+        """Which watchers to check for a set of changed names (``_plan_watchers``)."""
         self._live = bytearray(setup.live)
         """Whether each watcher (by order) still waits (a ``when`` trigger fires once)."""
         self._dirty: set[str] = set()
@@ -1323,11 +1328,14 @@ class Exercise:
 
     def _watch(self, expr: Expression, then: Callable[[bool], None], *, repeat: bool) -> None:
         """Watch a condition from now on (a mechanic armed as the run goes: v2, the calendar):
-        this run's own extension of the scenario's watchers."""
+        this run's own extension of the scenario's watchers. (A caller may add the new watcher
+        to more names' lists, ``_watch_index``, before anything is checked: the plans of which
+        watchers to check are made anew from the index after each ``_watch``.)"""
         if not self._own_watchers:  # the plan is shared by every run: copy it first
             self._watchers = list(self._watchers)
             self._watch_index = {k: list(v) for k, v in self._watch_index.items()}
             self._own_watchers = True
+        self._watch_plans = {}  # this run's own from now on, made from its own index
         w = _Watcher(len(self._watchers), expr, _call_back, then, repeat)
         self._watchers.append(w)
         self._live.append(1)
@@ -1338,29 +1346,15 @@ class Exercise:
         """Check the watchers of the names changed since the last check (the actions may
         change more); return how many checks were made."""
         checks = 0
-        index = self._watch_index
         state = self._state
         live = self._live
         dirty = self._dirty  # names changed since (the watchers' actions may add more)
         while dirty:
-            due: Sequence[_Watcher]
-            if len(dirty) == 1:  # one name's watchers are listed in the order they were set up
-                watching = index.get(dirty.pop())
-                if not watching:
-                    continue
-                due = tuple(watching)  # a copy: an action may arm a watcher of the same name
-            else:
-                names = list(dirty)
-                dirty.clear()
-                found: list[_Watcher] = []
-                for n in names:
-                    watching = index.get(n)
-                    if watching:
-                        found += watching
-                if not found:
-                    continue
-                # each live watcher once, in the order they were set up
-                due = sorted({w.order: w for w in found if live[w.order]}.values(), key=_order)
+            changed = frozenset(dirty)
+            dirty.clear()
+            due = self._watch_plans.get(changed)
+            if due is None:
+                due = self._plan_watchers(changed)
             for w in due:
                 # Live when its turn comes is live when the batch began: a watcher's action ends
                 # only its own watch (a ``when`` trigger, once it fired).
@@ -1378,6 +1372,21 @@ class Exercise:
                     live[w.order] = 0
                     w.act(self, w.arg, ok)
         return checks
+
+    def _plan_watchers(self, changed: frozenset[str]) -> tuple[_Watcher, ...]:
+        """The watchers of any of the ``changed`` names, each once, in the order they were set
+        up; planned once per set of names (most runs change the same few names together) and
+        kept in ``_watch_plans``: the scenario's (shared by its runs, from its index, which
+        never changes) or, once a run adds watchers, the run's own. A tuple: an action may arm
+        a watcher of the same name while the plan is being walked."""
+        index = self._watch_index
+        found = {w.order: w for name in changed for w in index.get(name, ())}
+        due = tuple(sorted(found.values(), key=_order))
+        plans = self._watch_plans
+        if len(plans) >= _PLANS_KEPT:
+            plans.clear()
+        plans[changed] = due
+        return due
 
     def _objective_seen(self, obj: ObjectiveView, ok: bool) -> None:
         """A watched objective's condition checked ('by': when it first held; 'throughout':
@@ -1553,6 +1562,9 @@ class _Setup:
     Shared by every run, never changed (a run that adds watchers copies it)."""
     watch_index: dict[str, list[_Watcher]]
     """Each name → the watchers that read it, in order. Shared, never changed."""
+    watch_plans: dict[frozenset[str], tuple[_Watcher, ...]]
+    """Which watchers a set of changed names wakes, in order (``Exercise._plan_watchers``):
+    filled as the runs go, shared by the runs that add no watchers of their own."""
     live: bytes
     """Every watcher live (a run's ``_live`` starts as a copy)."""
     initial: _Initial | None
@@ -1651,6 +1663,7 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         followers={k: tuple(v) for k, v in followers.items()},
         watchers=watchers,
         watch_index=index,
+        watch_plans={},
         live=b"\x01" * len(watchers),
         initial=(None if v2 or calendar else _initial_check(watchers, index, state)),
         v2=v2,
