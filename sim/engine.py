@@ -19,7 +19,6 @@ arrives once the deadline has come is refused.
 from __future__ import annotations
 
 import math
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from heapq import heappop
 from itertools import count
+from math import isfinite
 from types import MethodType
 from typing import Any, ParamSpec, cast
 
@@ -113,8 +113,6 @@ _PLANS_KEPT = 4096
 """Most sets of changed names whose watchers are planned, kept per scenario (_Setup.watch_plans)."""
 P = ParamSpec("P")
 _NEVER = math.inf
-_LIMIT = sys.float_info.max
-"""The largest finite number: a constant change's result beyond it is the effect's to report."""
 """The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _OPENED = "\x00a decision opened"
 """Put among the changed names when a decision opens: no name of a scenario (its watchers are
@@ -226,6 +224,7 @@ class Exercise:
         "_options",
         "_own_watchers",
         "_queue",
+        "_quiet",
         "_state",
         "_watch_index",
         "_watch_plans",
@@ -378,6 +377,9 @@ class Exercise:
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
         """(v2) The legislative calendar (sim/calendar.py), armed only if the scenario uses it."""
+        self._quiet = self.v2 is None and not log
+        """A run without a log or v2 mechanics (a batch's): ``apply_plan`` makes its changes
+        itself."""
         # Every watcher is checked once against the initial state. When that cannot differ
         # from run to run (no v2 mechanic or calendar has armed or drawn anything, no watcher
         # fires, fails or reads the clock), it was worked out once per scenario
@@ -1060,13 +1062,12 @@ class Exercise:
         self, plan: EffectPlan, cause: Cause, extra: Mapping[str, Value] | None = None
     ) -> None:
         """Apply compiled effects (``Compiled.effects``: a run view's, planned once)."""
-        state, v2 = self._state, self.v2
-        quiet = v2 is None and not self.log  # a batch's run: see below
+        state = self._state
         for variable, source, effect, draws, added in plan:
             old = float(state[variable])
             # A constant change (``+ 1.5``: sim.compiled.added) is the sum itself, when it is
             # in range; anything else is the effect's function (which reports a failure).
-            if added is None or not -_LIMIT <= (new := old + added) <= _LIMIT:
+            if added is None or not isfinite(new := old + added):
                 env: Mapping[str, Value] = state if extra is None else {**state, **extra}
                 if draws:  # (v2) an amount drawn from the cause's own stream
                     env = with_stream(env, self.rng(stream_name(cause)))
@@ -1075,7 +1076,7 @@ class Exercise:
                 except ExprError as exc:
                     self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
                     continue
-            if quiet:
+            if self._quiet:
                 # What ``_change`` does in a run without a log or v2 mechanics, inline: there
                 # the call to it cost about as much as the work. (``new`` is a float here: the
                 # sum, or what an effect's function gives.)
@@ -1091,8 +1092,8 @@ class Exercise:
                         self._dirty.add(variable)
                     self.recorded += 1
                 continue
-            if v2 is not None:
-                new = v2.scale(cause, old, new)
+            if self.v2 is not None:
+                new = self.v2.scale(cause, old, new)
             self._change(variable, new, old, cause)
 
     # An expression that fails is recorded with where it is: ``where % parts`` (``where`` as
