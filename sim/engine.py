@@ -985,10 +985,12 @@ class Exercise:
         Soon(env, start)
 
     def set_status(self, name: str, status: str) -> None:
-        if self._state[name] != status:
-            self._state[name] = status
-            if name in self._watch_index:  # a change only a watcher can notice
-                self._dirty.add(name)
+        # Most statuses have no watcher: for those the status is stored without asking whether
+        # it changed (an equal status is the same word: a member of the vocabulary's StrEnums,
+        # or an option's or a sitting's id, stored the same way each time).
+        if name in self._watch_index and self._state[name] != status:
+            self._dirty.add(name)  # a change only a watcher can notice
+        self._state[name] = status
 
     def _set(
         self,

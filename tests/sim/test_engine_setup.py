@@ -236,3 +236,16 @@ def test_which_watchers_to_check_is_planned_once_for_every_run(quickstart: Scena
         first.value(n) for n in quickstart.variables
     ]
     assert again.events_processed == first.events_processed
+
+
+def test_a_status_wakes_its_watchers_only_when_it_changes(quickstart: Scenario) -> None:
+    """``set_status`` stores every status, and marks for the watchers only a watched status
+    that changed (``powers_in_force`` waits on the bill: ``acd_bill == 'succeeded'``)."""
+    ex = Exercise(quickstart, 1, log=False)
+    ex.set_status("acd_bill", "running")
+    assert ex._dirty == {"acd_bill"} and ex.value("acd_bill") == "running"
+    ex._dirty.clear()
+    ex.set_status("acd_bill", "running")
+    assert not ex._dirty
+    ex.set_status("tell_ally", "running")  # no watcher reads it
+    assert not ex._dirty and ex.value("tell_ally") == "running"
