@@ -365,7 +365,7 @@ class Exercise:
             self.recorded += 1
         # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
         # armed on a condition are the plan's first watchers (_Setup.watchers).
-        fire, env = self._fire_back, self.env
+        fire, env = self._fire, self.env
         for how, item, delay in setup.armed:
             if how == _TIMER:
                 # Armed before anything runs: created now, the timer comes after the same
@@ -1156,23 +1156,21 @@ class Exercise:
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
-    def _fire_back(self, item: Trigger, _why: object) -> None:
-        """``_fire`` as a callback (of a timer's event, or a watcher's truth)."""
-        self._fire(item)
-
     def _trigger_soon(self, item: Trigger, delay: float) -> None:
         """Fire ``item`` after ``delay``, as a process started now that waits ``delay`` (if
         any) would, without the process."""
 
         def start(_e: simpy.Event) -> None:
             if delay > 0:
-                Timer(self.env, delay, lambda _e: self._fire(item))
+                Timer(self.env, delay, partial(self._fire, item))
             else:
                 self._fire(item)
 
         Soon(self.env, start)
 
-    def _fire(self, item: Trigger) -> None:
+    def _fire(self, item: Trigger, _why: object = None) -> None:
+        """Deliver an inject or start a threat (if its conditions hold). As a callback, what
+        called back is ``_why``: a timer's event, or a watcher's truth."""
         if isinstance(item, InjectView):
             self._deliver(item)
         else:
@@ -1631,7 +1629,7 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
             followers.setdefault(item.after, []).append(trigger)
         elif item.when is not None:
             expr = comp.expr(item.when)
-            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, trigger, False))
+            watchers.append(_Watcher(len(watchers), expr, Exercise._fire, trigger, False))
         elif item.at is not None and item.at > 0:
             armed.append((_TIMER, trigger, item.at))
         else:
