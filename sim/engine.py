@@ -113,6 +113,10 @@ _PLANS_KEPT = 4096
 """Most sets of changed names whose watchers are planned, kept per scenario (_Setup.watch_plans)."""
 P = ParamSpec("P")
 _NEVER = math.inf
+_ENDED = "the exercise has ended"
+_MOVES_BY_COMMANDS = "an exercise with a log moves only by commands (its command log must replay)"
+"""Refusing ``advance_unlogged`` and ``decide_unlogged`` (checked where they start: they are
+called for every step and choice of a batch's run)."""
 """The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _OPENED = "\x00a decision opened"
 """Put among the changed names when a decision opens: no name of a scenario (its watchers are
@@ -902,7 +906,8 @@ class Exercise:
         """(an exercise without a log) What ``run_until_decision()`` (``stop="decision"``) or
         ``step()`` (``"record"``) does, without an ``Advance`` command: a batch's run
         (``Exercise(..., log=False)``) keeps no command log, nobody reads one."""
-        self._unlogged()
+        if self.log:
+            raise ExerciseError(_MOVES_BY_COMMANDS)
         if self.finished or (self.horizon <= self.env._now and not self.due_now()):
             return
         self._advance_to(self.horizon, stop)
@@ -919,21 +924,17 @@ class Exercise:
         """(an exercise without a log) What ``decide()`` does, without a ``Decide`` command:
         refused the same way, applied at the same point of the run (the end of the instant,
         or ``at`` as a deferred choice), leaving the same records (counted, not built)."""
-        self._unlogged()
-        self._require_running()
+        if self.log:
+            raise ExerciseError(_MOVES_BY_COMMANDS)
+        if self.finished:
+            raise ExerciseError(_ENDED)
         apply = self._accept_choice(decision, option, by, reason, at)
         self._actions += 1
         apply(self._actions - 1)
 
-    def _unlogged(self) -> None:
-        if self.log:
-            raise ExerciseError(
-                "an exercise with a log moves only by commands (its command log must replay)"
-            )
-
     def _require_running(self) -> None:
         if self.finished:
-            raise ExerciseError("the exercise has ended")
+            raise ExerciseError(_ENDED)
 
     # --- the context the mechanics (threats, responses) act through: sim.context.Context ----
 
