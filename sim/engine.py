@@ -799,6 +799,11 @@ class Exercise:
     ) -> Callable[[int], None]:
         """Check a choice (a ``Decide`` command's fields) against the exercise now; return how
         to apply it."""
+        view = self._check_choice(decision, option, at)
+        return partial(self._queue_choice, view, option, by, rationale, at)
+
+    def _check_choice(self, decision: str, option: str, at: float | None) -> DecisionView:
+        """Refuse a choice the exercise cannot take now; else note it as waiting to apply."""
         od = self.open_decisions.get(decision)
         if od is None:
             if decision not in self.decisions:
@@ -834,31 +839,35 @@ class Exercise:
         if decision in self._choice_waiting:
             raise ExerciseError(f"a choice for '{decision}' is already waiting to apply")
         self._choice_waiting.add(decision)
-        view = self.views.decisions[decision]
+        return self.views.decisions[decision]
 
-        def apply(seq: int) -> None:
-            def choose() -> None:
-                self._choice_waiting.discard(decision)
-                if decision in self.open_decisions:
-                    self._make_decision(view, option, by, rationale=rationale, action=seq)
+    def _queue_choice(
+        self, view: DecisionView, option: str, by: str, rationale: str, at: float | None, seq: int
+    ) -> None:
+        """Apply a choice ``_check_choice`` took (action ``seq``): at the end of the instant,
+        or at ``at``."""
+        decision = view.id
 
-            if at is None:
-                self._queue.append(choose)
-                return
+        def choose() -> None:
+            self._choice_waiting.discard(decision)
+            if decision in self.open_decisions:
+                self._make_decision(view, option, by, rationale=rationale, action=seq)
 
-            def schedule() -> None:
-                # At the end of the instant, like every action: a choice for later asked
-                # mid-instant then waits behind what the rest of the instant set up for the
-                # same time (another decision's deadline), as one asked after the instant.
-                now = float(self.env._now)
-                if at <= now:
-                    choose()
-                else:
-                    self._due_after(at - now, choose)
+        if at is None:
+            self._queue.append(choose)
+            return
 
-            self._queue.append(schedule)
+        def schedule() -> None:
+            # At the end of the instant, like every action: a choice for later asked
+            # mid-instant then waits behind what the rest of the instant set up for the
+            # same time (another decision's deadline), as one asked after the instant.
+            now = float(self.env._now)
+            if at <= now:
+                choose()
+            else:
+                self._due_after(at - now, choose)
 
-        return apply
+        self._queue.append(schedule)
 
     # --- the actions as methods: thin wrappers that build commands ------------------------------
 
@@ -928,9 +937,9 @@ class Exercise:
             raise ExerciseError(_MOVES_BY_COMMANDS)
         if self.finished:
             raise ExerciseError(_ENDED)
-        apply = self._accept_choice(decision, option, by, reason, at)
+        view = self._check_choice(decision, option, at)
         self._actions += 1
-        apply(self._actions - 1)
+        self._queue_choice(view, option, by, reason, at, self._actions - 1)
 
     def _require_running(self) -> None:
         if self.finished:
