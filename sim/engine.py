@@ -1254,8 +1254,7 @@ class Exercise:
             return
         offered = self.v2.offered(d.model) if self.v2 is not None else ()
         now = float(self.env._now)
-        deadline = d.deadline
-        od = OpenDecision(d.model, now, now + deadline, offered)
+        od = OpenDecision(d.model, now, now + d.deadline, offered)
         self.open_decisions[did] = od
         self._opened += 1
         self._dirty.add(_OPENED)  # the stepping loop looks at _opened only when dirty
@@ -1271,14 +1270,14 @@ class Exercise:
         else:  # noted as _opened notes it
             self.outcomes.decisions[did] = None
             self.recorded += 1
-        env = self.env
+        Soon(self.env, partial(self._time_deadline, d))
 
-        def start(_e: simpy.Event) -> None:
-            Timer(env, deadline, lambda _e: self._deadline(d))
+    def _time_deadline(self, d: DecisionView, _e: simpy.Event) -> None:
+        """(Called back at the instant the decision opened, as a process started then would
+        be) Set its deadline's timer."""
+        Timer(self.env, d.deadline, partial(self._deadline, d))
 
-        Soon(env, start)
-
-    def _deadline(self, d: DecisionView) -> None:
+    def _deadline(self, d: DecisionView, _e: simpy.Event | None = None) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
         choice was made meanwhile."""
         did = d.id
