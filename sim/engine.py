@@ -113,11 +113,11 @@ _PLANS_KEPT = 4096
 """Most sets of changed names whose watchers are planned, kept per scenario (_Setup.watch_plans)."""
 P = ParamSpec("P")
 _NEVER = math.inf
+"""The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _ENDED = "the exercise has ended"
 _MOVES_BY_COMMANDS = "an exercise with a log moves only by commands (its command log must replay)"
 """Refusing ``advance_unlogged`` and ``decide_unlogged`` (checked where they start: they are
 called for every step and choice of a batch's run)."""
-"""The time of the next event when none is scheduled (what ``Environment.peek`` gives)."""
 _OPENED = "\x00a decision opened"
 """Put among the changed names when a decision opens: no name of a scenario (its watchers are
 none), it wakes the stepping loop's look at whether to stop for a decision."""
