@@ -1242,8 +1242,8 @@ class Exercise:
         if inj.reveals:
             for threat in inj.reveals:
                 detect(self, self.threats[threat], inj.cause)
-        if inj.decision is not None:
-            self._open_decision(self.views.decisions[inj.decision])
+        if inj.poses is not None:
+            self._open_decision(inj.poses)
         self.happened(iid)
 
     # --- decisions ----------------------------------------------------------------------------
@@ -1330,8 +1330,8 @@ class Exercise:
         cause = option.cause
         if option.effects_plan:
             self.apply_plan(option.effects_plan, cause)
-        for response in option.responses:
-            start_response(self, self.views.responses[response], cause, None)
+        for response in option.response_views:
+            start_response(self, response, cause, None)
         self.happened(did)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------

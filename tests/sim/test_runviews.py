@@ -51,6 +51,8 @@ def test_every_view_says_what_its_model_says(path: Path) -> None:
     for i in scenario.injects:
         _same(views.injects[i.id], i, ("id", "delay", "only_if", "effects", "reveals", "decision"))
         assert views.injects[i.id].cause == Cause(CauseKind.INJECT, i.id)
+        poses = views.injects[i.id].poses
+        assert poses is (None if i.decision is None else views.decisions[i.decision])
     for d in scenario.decisions:
         dv = views.decisions[d.id]
         _same(dv, d, ("id", "deadline", "default"))
@@ -58,6 +60,9 @@ def test_every_view_says_what_its_model_says(path: Path) -> None:
         for o in d.options:
             _same(dv.options[o.id], o, ("id", "effects", "responses"))
             assert dv.options[o.id].cause == Cause(CauseKind.DECISION, d.id, o.id)
+            starts = dv.options[o.id].response_views
+            assert len(starts) == len(o.responses)
+            assert all(v is views.responses[r] for v, r in zip(starts, o.responses, strict=True))
     for r in scenario.responses:
         rv = views.responses[r.id]
         assert rv.model is r
