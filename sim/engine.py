@@ -1753,4 +1753,9 @@ def _order(w: _Watcher) -> int:
 def _finite(x: float) -> bool:
     """A finite number, not a yes/no (``True`` is an int to Python, but a command's JSON
     form holding ``true`` where a number belongs could never be read back and replayed)."""
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    return isinstance(x, _REAL) and not isinstance(x, bool) and isfinite(x)
+
+
+_REAL = (int, float)
+"""What ``_finite`` accepts (and their subclasses), as one tuple: ``int | float`` would be
+a new union at every call."""
