@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sim.clock import NOW
-from sim.expr import Effect, Expression, NameSpec, compile_effect, compile_expr
+from sim.expr import Effect, ExprError, Expression, NameSpec, compile_effect, compile_expr
 from sim.schema import (
     BILLS_IN_SESSION,
     IN_SESSION,
@@ -114,12 +114,13 @@ class Compiled:
 
     def effects(self, effects: Mapping[str, str | float], notification: bool) -> EffectPlan:
         """A mapping of effects (a scenario's, which does not change) compiled in file order:
-        (variable, source, effect, whether it draws), worked out once per mapping."""
+        (variable, source, effect, whether it draws, the number it adds: ``added``), worked
+        out once per mapping."""
         found = self._plans.get(id(effects))
         if found is not None and found[0] is effects and found[1] is notification:
             return found[2]
         plan = tuple(
-            (variable, source, e, e.expression.draws)
+            (variable, source, e, e.expression.draws, added(e))
             for variable, source in effects.items()
             for e in (self.effect(source, notification=notification),)
         )
@@ -129,7 +130,26 @@ class Compiled:
         return plan
 
 
-EffectPlan = tuple[tuple[str, str | float, Effect, bool], ...]
+EffectPlan = tuple[tuple[str, str | float, Effect, bool, float | None], ...]
+
+
+def added(effect: Effect) -> float | None:
+    """The number a constant change adds (``+ 1.5``: 1.5, ``- 0.05``: -0.05), else None.
+
+    The engine applies such a change as ``old + added`` without calling the effect's function
+    (most effects of a scenario are of this kind): the same number, since IEEE 754 defines
+    ``old - x`` as ``old + (-x)``, and an out-of-range result goes through ``effect.apply``,
+    which reports it as it always does."""
+    expr = effect.expression
+    if effect.op not in ("+", "-") or expr.names or expr.draws:
+        return None
+    try:
+        value = expr.slow_number({})
+    except ExprError:
+        return None  # fails every time: left to effect.apply, which reports it
+    return value if effect.op == "+" else -value
+
+
 PLANS_KEPT = 4096
 """Most mappings of effects whose plans are kept (a scenario has far fewer)."""
 

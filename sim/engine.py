@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from heapq import heappop
 from itertools import count
+from math import isfinite
 from typing import Any, ParamSpec, cast
 
 import simpy
@@ -108,7 +109,13 @@ _SOON, _TIMER = 0, 1
 """How a threat or inject is triggered (_Setup.armed): at the start, at a time, on a condition."""
 _WHEN_KEPT = 4096
 """Most scenario times in words kept per scenario (sim.engine._Setup.when_words)."""
+_PLANS_KEPT = 4096
+"""Most sets of changed names whose watchers are planned, kept per scenario (_Setup.watch_plans)."""
 P = ParamSpec("P")
+_ENDED = "the exercise has ended"
+_MOVES_BY_COMMANDS = "an exercise with a log moves only by commands (its command log must replay)"
+"""Refusing ``advance_unlogged`` and ``decide_unlogged`` (checked where they start: they are
+called for every step and choice of a batch's run)."""
 _OPENED = "\x00a decision opened"
 """Put among the changed names when a decision opens: no name of a scenario (its watchers are
 none), it wakes the stepping loop's look at whether to stop for a decision."""
@@ -219,8 +226,10 @@ class Exercise:
         "_options",
         "_own_watchers",
         "_queue",
+        "_quiet",
         "_state",
         "_watch_index",
+        "_watch_plans",
         "_watchers",
         "_when_words",
         "active",
@@ -338,6 +347,8 @@ class Exercise:
         self._watchers: list[_Watcher] = setup.watchers
         self._watch_index: dict[str, list[_Watcher]] = setup.watch_index
         self._own_watchers = False
+        self._watch_plans = setup.watch_plans
+        """Which watchers to check for a set of changed names (``_plan_watchers``)."""
         self._live = bytearray(setup.live)
         """Whether each watcher (by order) still waits (a ``when`` trigger fires once)."""
         self._dirty: set[str] = set()
@@ -356,7 +367,7 @@ class Exercise:
             self.recorded += 1
         # The triggers, as _Setup.armed lists them (threats, then injects, in file order); those
         # armed on a condition are the plan's first watchers (_Setup.watchers).
-        fire, env = self._fire_back, self.env
+        fire, env = self._fire, self.env
         for how, item, delay in setup.armed:
             if how == _TIMER:
                 # Armed before anything runs: created now, the timer comes after the same
@@ -368,6 +379,9 @@ class Exercise:
         """Format v2 mechanics (sim/dynamics.py), armed only for a scenario that uses them."""
         self.calendar: Calendar | None = Calendar(self) if setup.calendar else None
         """(v2) The legislative calendar (sim/calendar.py), armed only if the scenario uses it."""
+        self._quiet = self.v2 is None and not log
+        """A run without a log or v2 mechanics (a batch's): ``apply_plan`` makes its changes
+        itself."""
         # Every watcher is checked once against the initial state. When that cannot differ
         # from run to run (no v2 mechanic or calendar has armed or drawn anything, no watcher
         # fires, fails or reads the clock), it was worked out once per scenario
@@ -821,6 +835,11 @@ class Exercise:
     ) -> Callable[[int], None]:
         """Check a choice (a ``Decide`` command's fields) against the exercise now; return how
         to apply it."""
+        view = self._check_choice(decision, option, at)
+        return partial(self._queue_choice, view, option, by, rationale, at)
+
+    def _check_choice(self, decision: str, option: str, at: float | None) -> DecisionView:
+        """Refuse a choice the exercise cannot take now; else note it as waiting to apply."""
         od = self.open_decisions.get(decision)
         if od is None:
             if decision not in self.decisions:
@@ -856,31 +875,35 @@ class Exercise:
         if decision in self._choice_waiting:
             raise ExerciseError(f"a choice for '{decision}' is already waiting to apply")
         self._choice_waiting.add(decision)
-        view = self.views.decisions[decision]
+        return self.views.decisions[decision]
 
-        def apply(seq: int) -> None:
-            def choose() -> None:
-                self._choice_waiting.discard(decision)
-                if decision in self.open_decisions:
-                    self._make_decision(view, option, by, rationale=rationale, action=seq)
+    def _queue_choice(
+        self, view: DecisionView, option: str, by: str, rationale: str, at: float | None, seq: int
+    ) -> None:
+        """Apply a choice ``_check_choice`` took (action ``seq``): at the end of the instant,
+        or at ``at``."""
+        decision = view.id
 
-            if at is None:
-                self._queue.append(choose)
-                return
+        def choose() -> None:
+            self._choice_waiting.discard(decision)
+            if decision in self.open_decisions:
+                self._make_decision(view, option, by, rationale=rationale, action=seq)
 
-            def schedule() -> None:
-                # At the end of the instant, like every action: a choice for later asked
-                # mid-instant then waits behind what the rest of the instant set up for the
-                # same time (another decision's deadline), as one asked after the instant.
-                now = float(self.env._now)
-                if at <= now:
-                    choose()
-                else:
-                    self._due_after(at - now, choose)
+        if at is None:
+            self._queue.append(choose)
+            return
 
-            self._queue.append(schedule)
+        def schedule() -> None:
+            # At the end of the instant, like every action: a choice for later asked
+            # mid-instant then waits behind what the rest of the instant set up for the
+            # same time (another decision's deadline), as one asked after the instant.
+            now = float(self.env._now)
+            if at <= now:
+                choose()
+            else:
+                self._due_after(at - now, choose)
 
-        return apply
+        self._queue.append(schedule)
 
     # --- the actions as methods: thin wrappers that build commands ------------------------------
 
@@ -928,7 +951,8 @@ class Exercise:
         """(an exercise without a log) What ``run_until_decision()`` (``stop="decision"``) or
         ``step()`` (``"record"``) does, without an ``Advance`` command: a batch's run
         (``Exercise(..., log=False)``) keeps no command log, nobody reads one."""
-        self._unlogged()
+        if self.log:
+            raise ExerciseError(_MOVES_BY_COMMANDS)
         if self.finished or (self.horizon <= self.env._now and not self.due_now()):
             return
         self._advance_to(self.horizon, stop)
@@ -945,21 +969,17 @@ class Exercise:
         """(an exercise without a log) What ``decide()`` does, without a ``Decide`` command:
         refused the same way, applied at the same point of the run (the end of the instant,
         or ``at`` as a deferred choice), leaving the same records (counted, not built)."""
-        self._unlogged()
-        self._require_running()
-        apply = self._accept_choice(decision, option, by, reason, at)
-        self._actions += 1
-        apply(self._actions - 1)
-
-    def _unlogged(self) -> None:
         if self.log:
-            raise ExerciseError(
-                "an exercise with a log moves only by commands (its command log must replay)"
-            )
+            raise ExerciseError(_MOVES_BY_COMMANDS)
+        if self.finished:
+            raise ExerciseError(_ENDED)
+        view = self._check_choice(decision, option, at)
+        self._actions += 1
+        self._queue_choice(view, option, by, reason, at, self._actions - 1)
 
     def _require_running(self) -> None:
         if self.finished:
-            raise ExerciseError("the exercise has ended")
+            raise ExerciseError(_ENDED)
 
     # --- the context the mechanics (threats, responses) act through: sim.context.Context ----
 
@@ -1011,10 +1031,12 @@ class Exercise:
         Soon(env, start)
 
     def set_status(self, name: str, status: str) -> None:
-        if self._state[name] != status:
-            self._state[name] = status
-            if name in self._watch_index:  # a change only a watcher can notice
-                self._dirty.add(name)
+        # Most statuses have no watcher: for those the status is stored without asking whether
+        # it changed (an equal status is the same word: a member of the vocabulary's StrEnums,
+        # or an option's or a sitting's id, stored the same way each time).
+        if name in self._watch_index and self._state[name] != status:
+            self._dirty.add(name)  # a change only a watcher can notice
+        self._state[name] = status
 
     def _set(
         self,
@@ -1041,9 +1063,9 @@ class Exercise:
         """``_set`` with the variable's value now (``old``) already read (``apply_plan``)."""
         low, high, secret = self._limits[variable]
         new = stored(float(value))
-        if low is not None and new < low:  # the variable's min and max (Variable.clamp)
+        if new < low:  # the variable's min and max (Variable.clamp; infinite when not set)
             new = low
-        elif high is not None and new > high:
+        elif new > high:
             new = high
         if self.v2 is not None and variable in self.v2.bounded:  # (v2) bounds on other names
             new = self.v2.bound(variable, new)
@@ -1088,19 +1110,38 @@ class Exercise:
         self, plan: EffectPlan, cause: Cause, extra: Mapping[str, Value] | None = None
     ) -> None:
         """Apply compiled effects (``Compiled.effects``: a run view's, planned once)."""
-        state, v2 = self._state, self.v2
-        for variable, source, effect, draws in plan:
-            env: Mapping[str, Value] = state if extra is None else {**state, **extra}
-            if draws:  # (v2) an amount drawn from the cause's own stream
-                env = with_stream(env, self.rng(stream_name(cause)))
+        state = self._state
+        for variable, source, effect, draws, added in plan:
             old = float(state[variable])
-            try:
-                new = effect.apply(old, env)
-            except ExprError as exc:
-                self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
+            # A constant change (``+ 1.5``: sim.compiled.added) is the sum itself, when it is
+            # in range; anything else is the effect's function (which reports a failure).
+            if added is None or not isfinite(new := old + added):
+                env: Mapping[str, Value] = state if extra is None else {**state, **extra}
+                if draws:  # (v2) an amount drawn from the cause's own stream
+                    env = with_stream(env, self.rng(stream_name(cause)))
+                try:
+                    new = effect.apply(old, env)
+                except ExprError as exc:
+                    self._expression_failed(f"{cause.text} → {variable}", str(source), exc)
+                    continue
+            if self._quiet:
+                # What ``_change`` does in a run without a log or v2 mechanics, inline: there
+                # the call to it cost about as much as the work. (``new`` is a float here: the
+                # sum, or what an effect's function gives.)
+                low, high, _hidden = self._limits[variable]
+                new = stored(new)
+                if new < low:
+                    new = low
+                elif new > high:
+                    new = high
+                if new != old:
+                    state[variable] = new
+                    if variable in self._watch_index:
+                        self._dirty.add(variable)
+                    self.recorded += 1
                 continue
-            if v2 is not None:
-                new = v2.scale(cause, old, new)
+            if self.v2 is not None:
+                new = self.v2.scale(cause, old, new)
             self._change(variable, new, old, cause)
 
     # An expression that fails is recorded with where it is: ``where % parts`` (``where`` as
@@ -1161,23 +1202,21 @@ class Exercise:
 
     # --- injects, threats and their triggers ----------------------------------------------------
 
-    def _fire_back(self, item: Trigger, _why: object) -> None:
-        """``_fire`` as a callback (of a timer's event, or a watcher's truth)."""
-        self._fire(item)
-
     def _trigger_soon(self, item: Trigger, delay: float) -> None:
         """Fire ``item`` after ``delay``, as a process started now that waits ``delay`` (if
         any) would, without the process."""
 
         def start(_e: simpy.Event) -> None:
             if delay > 0:
-                Timer(self.env, delay, lambda _e: self._fire(item))
+                Timer(self.env, delay, partial(self._fire, item))
             else:
                 self._fire(item)
 
         Soon(self.env, start)
 
-    def _fire(self, item: Trigger) -> None:
+    def _fire(self, item: Trigger, _why: object = None) -> None:
+        """Deliver an inject or start a threat (if its conditions hold). As a callback, what
+        called back is ``_why``: a timer's event, or a watcher's truth."""
         if isinstance(item, InjectView):
             self._deliver(item)
         else:
@@ -1239,8 +1278,8 @@ class Exercise:
         if inj.reveals:
             for threat in inj.reveals:
                 detect(self, self.threats[threat], inj.cause)
-        if inj.decision is not None:
-            self._open_decision(self.views.decisions[inj.decision])
+        if inj.poses is not None:
+            self._open_decision(inj.poses)
         self.happened(iid)
 
     # --- decisions ----------------------------------------------------------------------------
@@ -1251,8 +1290,7 @@ class Exercise:
             return
         offered = self.v2.offered(d.model) if self.v2 is not None else ()
         now = float(self.env._now)
-        deadline = d.deadline
-        od = OpenDecision(d.model, now, now + deadline, offered)
+        od = OpenDecision(d.model, now, now + d.deadline, offered)
         self.open_decisions[did] = od
         self._opened += 1
         self._dirty.add(_OPENED)  # the stepping loop looks at _opened only when dirty
@@ -1268,14 +1306,14 @@ class Exercise:
         else:  # noted as _opened notes it
             self.outcomes.decisions[did] = None
             self.recorded += 1
-        env = self.env
+        Soon(self.env, partial(self._time_deadline, d))
 
-        def start(_e: simpy.Event) -> None:
-            Timer(env, deadline, lambda _e: self._deadline(d))
+    def _time_deadline(self, d: DecisionView, _e: simpy.Event) -> None:
+        """(Called back at the instant the decision opened, as a process started then would
+        be) Set its deadline's timer."""
+        Timer(self.env, d.deadline, partial(self._deadline, d))
 
-        Soon(env, start)
-
-    def _deadline(self, d: DecisionView) -> None:
+    def _deadline(self, d: DecisionView, _e: simpy.Event | None = None) -> None:
         """The deadline has come: the default applies at the end of the instant, unless a
         choice was made meanwhile."""
         did = d.id
@@ -1328,19 +1366,22 @@ class Exercise:
         cause = option.cause
         if option.effects_plan:
             self.apply_plan(option.effects_plan, cause)
-        for response in option.responses:
-            start_response(self, self.views.responses[response], cause, None)
+        for response in option.response_views:
+            start_response(self, response, cause, None)
         self.happened(did)
 
     # --- watchers: conditions checked whenever a name they read changes -----------------------
 
     def _watch(self, expr: Expression, then: Callable[[bool], None], *, repeat: bool) -> None:
         """Watch a condition from now on (a mechanic armed as the run goes: v2, the calendar):
-        this run's own extension of the scenario's watchers."""
+        this run's own extension of the scenario's watchers. (A caller may add the new watcher
+        to more names' lists, ``_watch_index``, before anything is checked: the plans of which
+        watchers to check are made anew from the index after each ``_watch``.)"""
         if not self._own_watchers:  # the plan is shared by every run: copy it first
             self._watchers = list(self._watchers)
             self._watch_index = {k: list(v) for k, v in self._watch_index.items()}
             self._own_watchers = True
+        self._watch_plans = {}  # this run's own from now on, made from its own index
         w = _Watcher(len(self._watchers), expr, _call_back, then, repeat)
         self._watchers.append(w)
         self._live.append(1)
@@ -1351,29 +1392,15 @@ class Exercise:
         """Check the watchers of the names changed since the last check (the actions may
         change more); return how many checks were made."""
         checks = 0
-        index = self._watch_index
         state = self._state
         live = self._live
         dirty = self._dirty  # names changed since (the watchers' actions may add more)
         while dirty:
-            due: Sequence[_Watcher]
-            if len(dirty) == 1:  # one name's watchers are listed in the order they were set up
-                watching = index.get(dirty.pop())
-                if not watching:
-                    continue
-                due = tuple(watching)  # a copy: an action may arm a watcher of the same name
-            else:
-                names = list(dirty)
-                dirty.clear()
-                found: list[_Watcher] = []
-                for n in names:
-                    watching = index.get(n)
-                    if watching:
-                        found += watching
-                if not found:
-                    continue
-                # each live watcher once, in the order they were set up
-                due = sorted({w.order: w for w in found if live[w.order]}.values(), key=_order)
+            changed = frozenset(dirty)
+            dirty.clear()
+            due = self._watch_plans.get(changed)
+            if due is None:
+                due = self._plan_watchers(changed)
             for w in due:
                 # Live when its turn comes is live when the batch began: a watcher's action ends
                 # only its own watch (a ``when`` trigger, once it fired).
@@ -1391,6 +1418,21 @@ class Exercise:
                     live[w.order] = 0
                     w.act(self, w.arg, ok)
         return checks
+
+    def _plan_watchers(self, changed: frozenset[str]) -> tuple[_Watcher, ...]:
+        """The watchers of any of the ``changed`` names, each once, in the order they were set
+        up; planned once per set of names (most runs change the same few names together) and
+        kept in ``_watch_plans``: the scenario's (shared by its runs, from its index, which
+        never changes) or, once a run adds watchers, the run's own. A tuple: an action may arm
+        a watcher of the same name while the plan is being walked."""
+        index = self._watch_index
+        found = {w.order: w for name in changed for w in index.get(name, ())}
+        due = tuple(sorted(found.values(), key=_order))
+        plans = self._watch_plans
+        if len(plans) >= _PLANS_KEPT:
+            plans.clear()
+        plans[changed] = due
+        return due
 
     def _objective_seen(self, obj: ObjectiveView, ok: bool) -> None:
         """A watched objective's condition checked ('by': when it first held; 'throughout':
@@ -1579,6 +1621,9 @@ class _Setup:
     Shared by every run, never changed (a run that adds watchers copies it)."""
     watch_index: dict[str, list[_Watcher]]
     """Each name → the watchers that read it, in order. Shared, never changed."""
+    watch_plans: dict[frozenset[str], tuple[_Watcher, ...]]
+    """Which watchers a set of changed names wakes, in order (``Exercise._plan_watchers``):
+    filled as the runs go, shared by the runs that add no watchers of their own."""
     live: bytes
     """Every watcher live (a run's ``_live`` starts as a copy)."""
     initial: _Initial | None
@@ -1586,8 +1631,9 @@ class _Setup:
     every run (see ``_initial_check``); None: each run checks them."""
     v2: bool
     calendar: bool
-    limits: Mapping[str, tuple[float | None, float | None, bool]]
-    """Each variable's min, max and whether it is hidden."""
+    limits: Mapping[str, tuple[float, float, bool]]
+    """Each variable's min, max (infinite when not set: no number is beyond them) and whether
+    it is hidden."""
     streams: Mapping[str, str]
     """Each threat's, inject's and response's random stream name, by id: 'threat:<id>',
     'inject:<id>', 'response:<id>' (sim.chance; ids are one namespace, sim.checks)."""
@@ -1641,7 +1687,7 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
             followers.setdefault(item.after, []).append(trigger)
         elif item.when is not None:
             expr = comp.expr(item.when)
-            watchers.append(_Watcher(len(watchers), expr, Exercise._fire_back, trigger, False))
+            watchers.append(_Watcher(len(watchers), expr, Exercise._fire, trigger, False))
         elif item.at is not None and item.at > 0:
             armed.append((_TIMER, trigger, item.at))
         else:
@@ -1676,11 +1722,19 @@ def _new_setup(scenario: Scenario, comp: Compiled) -> _Setup:
         followers={k: tuple(v) for k, v in followers.items()},
         watchers=watchers,
         watch_index=index,
+        watch_plans={},
         live=b"\x01" * len(watchers),
         initial=(None if v2 or calendar else _initial_check(watchers, index, state)),
         v2=v2,
         calendar=calendar,
-        limits={k: (v.min, v.max, v.hidden) for k, v in scenario.variables.items()},
+        limits={
+            k: (
+                -math.inf if v.min is None else v.min,
+                math.inf if v.max is None else v.max,
+                v.hidden,
+            )
+            for k, v in scenario.variables.items()
+        },
         streams={
             **{t.id: f"threat:{t.id}" for t in scenario.threats},
             **{i.id: f"inject:{i.id}" for i in scenario.injects},
@@ -1748,4 +1802,9 @@ def _order(w: _Watcher) -> int:
 def _finite(x: float) -> bool:
     """A finite number, not a yes/no (``True`` is an int to Python, but a command's JSON
     form holding ``true`` where a number belongs could never be read back and replayed)."""
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    return isinstance(x, _REAL) and not isinstance(x, bool) and isfinite(x)
+
+
+_REAL = (int, float)
+"""What ``_finite`` accepts (and their subclasses), as one tuple: ``int | float`` would be
+a new union at every call."""

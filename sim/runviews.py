@@ -46,15 +46,23 @@ from sim.schema import (
 class OptionView:
     """A decision's option as the engine applies it (sim.engine)."""
 
-    __slots__ = ("cause", "effects", "effects_plan", "id", "model", "responses")
+    __slots__ = ("cause", "effects", "effects_plan", "id", "model", "response_views", "responses")
 
-    def __init__(self, option: Option, decision: str, plans: Compiled) -> None:
+    def __init__(
+        self,
+        option: Option,
+        decision: str,
+        plans: Compiled,
+        responses: Mapping[str, ResponseView],
+    ) -> None:
         self.model = option
         self.id = option.id
         self.effects: Mapping[str, str | float] = option.effects
         self.effects_plan: EffectPlan = plans.effects(option.effects, False)
         """Its effects compiled, in file order (``Compiled.effects``, planned once)."""
         self.responses = tuple(option.responses)
+        self.response_views = tuple(responses[r] for r in option.responses)
+        """The responses it starts, as their views (``responses``' ids, in order)."""
         self.cause: Cause = shared_cause(CAUSE_DECISION, decision, option.id)
 
 
@@ -63,12 +71,12 @@ class DecisionView:
 
     __slots__ = ("deadline", "default", "id", "model", "options")
 
-    def __init__(self, d: Decision, plans: Compiled) -> None:
+    def __init__(self, d: Decision, plans: Compiled, responses: Mapping[str, ResponseView]) -> None:
         self.model = d
         self.id = d.id
         self.deadline = d.deadline
         self.default = d.default
-        self.options = {o.id: OptionView(o, d.id, plans) for o in d.options}
+        self.options = {o.id: OptionView(o, d.id, plans, responses) for o in d.options}
         """Its options by id."""
 
 
@@ -85,10 +93,11 @@ class InjectView:
         "id",
         "model",
         "only_if",
+        "poses",
         "reveals",
     )
 
-    def __init__(self, inj: Inject, plans: Compiled) -> None:
+    def __init__(self, inj: Inject, plans: Compiled, decisions: Mapping[str, DecisionView]) -> None:
         self.model = inj
         self.id = inj.id
         self.cause: Cause = shared_cause(CAUSE_INJECT, inj.id)
@@ -100,6 +109,8 @@ class InjectView:
         self.effects_plan: EffectPlan = plans.effects(inj.effects, False)
         self.reveals = tuple(inj.reveals)
         self.decision = inj.decision
+        self.poses: DecisionView | None = None if inj.decision is None else decisions[inj.decision]
+        """The decision it poses (``decision``), as its view."""
 
 
 class ThreatView:
@@ -271,9 +282,13 @@ class RunViews:
 
     def __init__(self, scenario: Scenario) -> None:
         plans = compiled(scenario)
-        self.decisions = {d.id: DecisionView(d, plans) for d in scenario.decisions}
+        self.responses: Mapping[str, ResponseView] = {
+            r.id: response_view(r, plans) for r in scenario.responses
+        }
+        """Each response, by id."""
+        self.decisions = {d.id: DecisionView(d, plans, self.responses) for d in scenario.decisions}
         """Each decision, by id."""
-        self.injects = {i.id: InjectView(i, plans) for i in scenario.injects}
+        self.injects = {i.id: InjectView(i, plans, self.decisions) for i in scenario.injects}
         """Each inject, by id."""
         self.threats = {t.id: ThreatView(t, plans) for t in scenario.threats}
         """Each threat, by id."""
@@ -284,10 +299,6 @@ class RunViews:
             t.id: tuple(StageView(s, t.id, plans) for s in t.stages) for t in scenario.threats
         }
         """Each threat's stages, in file order, by the threat's id."""
-        self.responses: Mapping[str, ResponseView] = {
-            r.id: response_view(r, plans) for r in scenario.responses
-        }
-        """Each response, by id."""
 
     def objective(self, obj: Objective) -> ObjectiveView:
         """The view of one of the scenario's objectives (of another, a new one)."""

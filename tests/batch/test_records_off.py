@@ -19,7 +19,7 @@ from sim.batch.recipe import PolicyText, Recipe, recipe_from_files
 from sim.batch.replicate import NOT_POSED, UNDECIDED_AT_END, Prepared, RunSummary
 from sim.clock import CLOCK
 from sim.commands import Decide
-from sim.deciders import Choice, PlaybookDecider, play
+from sim.deciders import Choice, DefaultDecider, PlaybookDecider, play
 from sim.engine import Exercise, ExerciseError, OpenDecision
 from sim.loader import load_scenario_text
 from sim.playbook import load_playbook
@@ -104,6 +104,57 @@ def test_a_run_without_a_log_is_the_same_run(seed: int) -> None:
     # without them (sim.deciders.play): nobody reads a batch's command log, none is kept
     assert any(isinstance(c.command, Decide) for c in logged.command_log)
     assert quiet.command_log == []
+
+
+def _same_end(
+    scenario_text: str, seeds: range, book: Path | None = None
+) -> list[dict[str, object]]:
+    """Play each seed with a log and without (decisions defaulting, or by ``book``); the same
+    final state, clock and count of records. Returns the logged runs' final states."""
+    scenario = load_scenario_text(scenario_text)
+    ends = []
+    for seed in seeds:
+        logged, quiet = Exercise(scenario, seed), Exercise(scenario, seed, log=False)
+        for ex in (logged, quiet):
+            play(
+                ex,
+                DefaultDecider()
+                if book is None
+                else PlaybookDecider(load_playbook(book, scenario)),
+            )
+        names = [n for n in logged._state if n != CLOCK]
+        assert [quiet.value(n) for n in names] == [logged.value(n) for n in names], seed
+        assert quiet.recorded == logged.recorded == len(logged.records)
+        assert quiet.env.now == logged.env.now
+        ends.append({n: logged.value(n) for n in names})
+    return ends
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)
+def test_effects_without_a_log_end_alike(scenario: Path) -> None:
+    """A run without a log applies its effects by a short path of its own (sim.engine's
+    ``apply_plan``): every value ends as the logged run's, as many changes counted."""
+    _same_end(scenario.read_text(encoding="utf-8"), range(6))
+
+
+def test_effects_without_a_log_are_clamped_alike() -> None:
+    """Tight bounds, reached from both sides: clamped the same way with a log and without."""
+    text = QUICKSTART.read_text(encoding="utf-8")
+    for old, new in [
+        (
+            "ally_trust: {initial: 0.7, min: 0, max: 1,",
+            "ally_trust: {initial: 0.7, min: 0.6, max: 0.8,",
+        ),
+        (
+            "public_trust: {initial: 0.6, min: 0, max: 1,",
+            "public_trust: {initial: 0.6, min: 0.55, max: 1,",
+        ),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new)
+    ends = _same_end(text, range(6)) + _same_end(text, range(6), COOPERATE)
+    assert any(e["ally_trust"] == 0.8 for e in ends) and any(e["ally_trust"] == 0.6 for e in ends)
+    assert any(e["public_trust"] == 0.55 for e in ends)
 
 
 class _Late:

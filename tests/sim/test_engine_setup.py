@@ -11,7 +11,7 @@ import simpy
 
 from sim import events as ev
 from sim.deciders import DefaultDecider, play
-from sim.engine import Exercise, ExerciseError
+from sim.engine import Exercise, ExerciseError, _order
 from sim.loader import load_scenario
 from sim.schema import Scenario
 
@@ -212,4 +212,41 @@ def test_watchers_a_run_adds_stay_with_that_run(name: str) -> None:
         play(ex, DefaultDecider())
         logs.append(("\n".join(str(r.to_dict()) for r in ex.records), ex.events_processed))
         assert len(engine._setup(scenario).watchers) == planned
+        assert ex._watch_plans is not engine._setup(scenario).watch_plans
     assert logs[0] == logs[1] == logs[2]
+    assert engine._setup(scenario).watch_plans == {}  # planned from each run's own watchers
+
+
+def test_which_watchers_to_check_is_planned_once_for_every_run(quickstart: Scenario) -> None:
+    """A set of changed names wakes its watchers (each once, in the order they were set up):
+    planned in the first run that changes them, shared by the next runs, which play alike."""
+    from sim import engine
+
+    plans = engine._setup(quickstart).watch_plans
+    first = Exercise(quickstart, 3, log=False)
+    play(first, DefaultDecider())
+    assert plans and first._watch_plans is plans
+    for changed, due in plans.items():
+        index = first._watch_index
+        assert list(due) == sorted({w for n in changed for w in index.get(n, ())}, key=_order)
+    kept = dict(plans)
+    again = Exercise(quickstart, 3, log=False)
+    play(again, DefaultDecider())
+    assert again._watch_plans is plans and {k: plans[k] for k in kept} == kept
+    assert [again.value(n) for n in quickstart.variables] == [
+        first.value(n) for n in quickstart.variables
+    ]
+    assert again.events_processed == first.events_processed
+
+
+def test_a_status_wakes_its_watchers_only_when_it_changes(quickstart: Scenario) -> None:
+    """``set_status`` stores every status, and marks for the watchers only a watched status
+    that changed (``powers_in_force`` waits on the bill: ``acd_bill == 'succeeded'``)."""
+    ex = Exercise(quickstart, 1, log=False)
+    ex.set_status("acd_bill", "running")
+    assert ex._dirty == {"acd_bill"} and ex.value("acd_bill") == "running"
+    ex._dirty.clear()
+    ex.set_status("acd_bill", "running")
+    assert not ex._dirty
+    ex.set_status("tell_ally", "running")  # no watcher reads it
+    assert not ex._dirty and ex.value("tell_ally") == "running"

@@ -134,6 +134,10 @@ def test_effect_forms_match_the_reference(
     [
         ("a + 1", {"a": 1e308 * 1.7}),
         ("a * b", {"a": 1e308, "b": 10}),
+        ("a * b", {"a": 10**200, "b": 10**200}),  # an int beyond the largest float
+        ("a * b", {"a": int(1.7976931348623157e308) + 1, "b": 1}),  # rounds down to it
+        ("a * b", {"a": -int(1.7976931348623157e308), "b": 1}),  # the largest, exactly
+        ("a - b", {"a": float("inf"), "b": 1}),
         ("a / b", {"a": 1, "b": 0}),
         ("a", {}),
         ("a > 1", {"a": "x"}),
@@ -179,7 +183,7 @@ def test_built_functions_have_no_builtins() -> None:
 
 
 _INTERNAL = re.compile(
-    r"(env|old|p|r|_k\d+|_t\d+|_slow|_LIMIT|float|Exception|truth|number|probability|apply)"
+    r"(env|old|p|r|_k\d+|_t\d+|_slow|_LIMIT|_abs|float|Exception|truth|number|probability|apply)"
 )
 """The only names a built function may use: its arguments, locals and the values it is given."""
 

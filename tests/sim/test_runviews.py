@@ -13,6 +13,7 @@ import pytest
 from sim.cause import Cause, CauseKind
 from sim.chance import Stream, sample
 from sim.compiled import Compiled, compiled
+from sim.compiled import added as compiled_added
 from sim.engine import Exercise
 from sim.loader import load_scenario
 from sim.runviews import CountermeasureView, NotificationView, RunViews
@@ -50,6 +51,8 @@ def test_every_view_says_what_its_model_says(path: Path) -> None:
     for i in scenario.injects:
         _same(views.injects[i.id], i, ("id", "delay", "only_if", "effects", "reveals", "decision"))
         assert views.injects[i.id].cause == Cause(CauseKind.INJECT, i.id)
+        poses = views.injects[i.id].poses
+        assert poses is (None if i.decision is None else views.decisions[i.decision])
     for d in scenario.decisions:
         dv = views.decisions[d.id]
         _same(dv, d, ("id", "deadline", "default"))
@@ -57,6 +60,9 @@ def test_every_view_says_what_its_model_says(path: Path) -> None:
         for o in d.options:
             _same(dv.options[o.id], o, ("id", "effects", "responses"))
             assert dv.options[o.id].cause == Cause(CauseKind.DECISION, d.id, o.id)
+            starts = dv.options[o.id].response_views
+            assert len(starts) == len(o.responses)
+            assert all(v is views.responses[r] for v, r in zip(starts, o.responses, strict=True))
     for r in scenario.responses:
         rv = views.responses[r.id]
         assert rv.model is r
@@ -118,10 +124,11 @@ def _plans(plan: object, effects: object, plans: Compiled, notification: bool) -
     """A view's planned effects are its effects, in file order, each compiled for the right
     names (a notification's may read its ``age``)."""
     assert isinstance(plan, tuple) and isinstance(effects, Mapping)
-    assert [(variable, source) for variable, source, _e, _d in plan] == list(effects.items())
-    for _variable, source, effect, draws in plan:
+    assert [(variable, source) for variable, source, _e, _d, _a in plan] == list(effects.items())
+    for _variable, source, effect, draws, added in plan:
         assert effect is plans.effect(source, notification=notification)
         assert draws == effect.expression.draws
+        assert added == compiled_added(effect)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
