@@ -102,13 +102,13 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Write here, not to stdout.",
 )
 @click.option(
     "--report",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Also write an offline HTML report with histograms.",
 )
@@ -133,20 +133,14 @@ def batch(
     from sim.batch.recipe import recipe_from_files
     from sim.batch.results import batch_data, to_csv, to_json, to_text
     from sim.batch.runner import StopSignals, run_batch
-    from sim.bundled import resolve
-    from sim.cli import _fail_problems, _scenario_path, check_outputs, write_outs
+    from sim.cli import _fail_problems, _scenario_path, check_outputs, playbook_path, write_outs
     from sim.problems import InputProblems
     from sim.safetext import printable
 
     scenario_path = _scenario_path(scenario)
     book_paths = []
     for name in playbooks:
-        path = resolve(name, "playbook")
-        if path is None:
-            raise click.BadParameter(
-                f"no playbook file '{printable(name, one_line=True)}'", param_hint="--playbook"
-            )
-        book_paths.append(path)
+        book_paths.append(playbook_path(name))
     try:
         recipe = recipe_from_files(
             scenario_path, book_paths, runs=runs, seed=seed, random_decider=add_random
