@@ -150,6 +150,8 @@ def batch(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--playbook") from None
 
+    if executor in ("local", "dask-local"):
+        jobs = _jobs_here(jobs)
     inputs = {"the scenario": scenario_path}
     inputs |= {f"the playbook {p}": p for p in book_paths}
     check_outputs(inputs, printed=not out, out=out, report=report)  # before the runs
@@ -208,6 +210,32 @@ def batch(
             err=True,
         )
         sys.exit(1)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, where the system says it)."""
+    import os
+
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counted is not None:
+        return max(1, counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _jobs_here(jobs: int) -> int:
+    """--jobs for worker processes on this machine: no more than its CPUs, with a notice
+    (the results are the same for any --jobs; more processes only cost memory, and a script
+    written for a large machine still runs on a small one)."""
+    cpus = usable_cpus()
+    if jobs <= cpus:
+        return jobs
+    _last_words(
+        f"note: --jobs {jobs} is more than the {cpus} CPU{'s' if cpus != 1 else ''} this "
+        f"process may use: {cpus} worker process{'es' if cpus != 1 else ''} run the batch"
+    )
+    return cpus
 
 
 def _last_words(text: str) -> None:
