@@ -232,13 +232,7 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     is reported as file.csv:ROW: message, and nothing is written unless all rows
     are good. The scenario's other lines and comments are kept as they are.
     """
-    from sim.authoring.msel import (
-        AppendError,
-        MselImportError,
-        append_injects,
-        read_msel_csv,
-        write_atomically,
-    )
+    from sim.authoring.msel import AppendError, MselImportError, append_injects, read_msel_csv
     from sim.loader import check_scenario, check_scenario_file
     from sim.safetext import printable
     from sim.yamlread import read_yaml_text
@@ -251,6 +245,8 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     scenario, problems = check_scenario_file(target)
     if scenario is None:
         _fail(problems)
+    if not dry_run:  # the scenario is the output too: one you may not write is said now
+        check_outputs({"the MSEL": Path(csv_file)}, into=into)
     try:
         injects = read_msel_csv(csv_file, scenario)
     except MselImportError as exc:
@@ -272,7 +268,14 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     if dry_run:
         click.echo(new_text, nl=False)
         return
-    write_atomically(target, new_text)
+    from sim.outfile import write_text_file
+
+    try:  # whole or not at all, as every output (sim/outfile.py): a kill's leftover is removed
+        write_text_file(into, new_text, newline="")  # by a later write; line breaks as they are
+    except OSError as exc:
+        from sim.cli import write_failed
+
+        write_failed(exc, into)
     click.echo(
         f"imported {len(injects)} inject{'s' if len(injects) != 1 else ''} into "
         f"{printable(into, one_line=True)}",

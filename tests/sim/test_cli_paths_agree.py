@@ -259,6 +259,16 @@ def test_an_output_this_user_may_not_write_is_exit_1_and_kept(
         assert done.returncode == 1, (args, done.stderr)
         assert done.stderr == "error: cannot write kept.txt: Permission denied\n", args
         assert kept.read_text(encoding="utf-8") == "old\n"
+    shutil.copy(QUICKSTART, folder / "ro.yaml")
+    (folder / "ro.yaml").chmod(0o444)
+    (folder / "m.csv").write_text(
+        "time,from,to,title,text,notes,expected actions\n10,ally,mofa,A call,Calls,,\n",
+        encoding="utf-8",
+    )
+    done = _run(prefix, folder, "msel", "import", "m.csv", "--into", "ro.yaml")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == "error: cannot write ro.yaml: Permission denied\n"
+    assert (folder / "ro.yaml").read_bytes() == QUICKSTART.read_bytes()
     locked = folder / "locked"
     locked.mkdir(mode=0o555)
     done = _run(prefix, folder, "pack", "quickstart", "--out", "locked")
