@@ -350,12 +350,13 @@ def run(
 
     if playbook_name is not None and decider is not None:
         raise click.UsageError("--decider and --playbook both choose the decisions; give one")
+    scenario_path = _scenario_path(scenario)  # every usage error before the files are read
+    book_path = None if playbook_name is None else playbook_path(playbook_name)
     model = _load(scenario)
     run_seed = model.scenario.seed if seed is None else seed
     chooser: Decider
     label = None
-    book_path = None if playbook_name is None else playbook_path(playbook_name)
-    inputs = {"the scenario": _scenario_path(scenario), "the playbook": book_path}
+    inputs = {"the scenario": scenario_path, "the playbook": book_path}
     if record:
         from sim.session.location import store_path
 

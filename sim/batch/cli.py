@@ -231,9 +231,10 @@ def _jobs_here(jobs: int) -> int:
     cpus = usable_cpus()
     if jobs <= cpus:
         return jobs
+    plural = ("s", "es") if cpus != 1 else ("", "")
     _last_words(
-        f"note: --jobs {jobs} is more than the {cpus} CPU{'s' if cpus != 1 else ''} this "
-        f"process may use: {cpus} worker process{'es' if cpus != 1 else ''} run the batch"
+        f"note: --jobs {jobs} is more than the {cpus} CPU{plural[0]} this process may use: "
+        f"the batch runs on at most {cpus} worker process{plural[1]}"
     )
     return cpus
 

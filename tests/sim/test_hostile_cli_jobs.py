@@ -76,7 +76,7 @@ def test_jobs_above_the_cpus_run_as_many_workers_as_cpus_with_a_notice(executor:
     plural = "s" if cpus != 1 else ""
     assert notes == [
         f"note: --jobs {cpus + 3} is more than the {cpus} CPU{plural} this process may use: "
-        f"{cpus} worker process{'es' if cpus != 1 else ''} run the batch"
+        f"the batch runs on at most {cpus} worker process{'es' if cpus != 1 else ''}"
     ]
 
 
