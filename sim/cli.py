@@ -103,9 +103,18 @@ def output_name(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def store_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Callback of every --store option: `--store ""` (say, `--store "$UNSET"`) is a usage
-    error, not the store of $TABLETOP_STORE or of the data folder instead."""
+    error, not the store of $TABLETOP_STORE or of the data folder instead; so is a name of a
+    folder, a device or a pipe, as for every file named on the command line. (A store that does
+    not exist yet is made by the commands that record.)"""
+    import os
+
+    from sim.safetext import printable
+
     if value is not None and not value.strip():
         raise click.BadParameter("an empty name: give a file name", ctx=ctx, param=param)
+    if value is not None and os.path.exists(value) and not os.path.isfile(value):
+        why = _not_a_file(value, "session store")
+        raise click.BadParameter(printable(f"'{value}' {why}", one_line=True), ctx=ctx, param=param)
     return value
 
 
@@ -114,7 +123,7 @@ def check_outputs(
 ) -> None:
     """Before any work: refuse an output that is one of the inputs (usage error: it would be
     overwritten), two outputs that are one file, and exit 1 if an output's folder is missing
-    (not after a long batch).
+    or the output is a file this user may not write (not after a long batch).
 
     ``inputs`` maps what a file is ("the scenario") to its path; ``outputs`` maps the name of
     an option of the current command to its value; ``printed``: the command also prints its
@@ -142,6 +151,8 @@ def check_outputs(
         if not os.path.isdir(folder):
             missing = not os.path.lexists(folder)
             _cannot_write(value, os.strerror(errno.ENOENT if missing else errno.ENOTDIR))
+        if os.path.isfile(value) and not os.access(value, os.W_OK):  # not replaced behind it
+            _cannot_write(value, os.strerror(errno.EACCES))
 
 
 def _refuse_one_file_twice(
@@ -204,8 +215,8 @@ def _scenario_path(name: str) -> Path:
     return path
 
 
-def _not_a_file(name: str) -> str:
-    """Why a path that exists in some form is no scenario file ('' if it does not exist)."""
+def _not_a_file(name: str, what: str = "scenario") -> str:
+    """Why a path that exists in some form is no ``what`` file ('' if it does not exist)."""
     import os
 
     if not name or not os.path.lexists(name):
@@ -213,8 +224,29 @@ def _not_a_file(name: str) -> str:
     if not os.path.exists(name):
         return "is a broken symbolic link (its target is missing, or links loop)"
     if os.path.isdir(name):
-        return "is a folder, not a scenario file"
-    return "is not a regular file (a device or a pipe cannot be read as a scenario)"
+        return f"is a folder, not a {what} file"
+    return f"is not a regular file (a device or a pipe cannot be read as a {what})"
+
+
+def playbook_path(name: str, option: str = "--playbook") -> Path:
+    """The playbook file ``name`` names (a file, or a bundled playbook's name). None is a usage
+    error (exit 2) of ``option``, as a missing scenario is: every command says it alike."""
+    from sim.bundled import bundled_names, resolve
+    from sim.problems import did_you_mean
+    from sim.safetext import printable
+
+    path = resolve(name, "playbook")
+    if path is not None:
+        return path
+    what = _not_a_file(name, "playbook")
+    hint = "" if what else did_you_mean(name, bundled_names("playbook"))
+    raise click.BadParameter(
+        printable(
+            f"'{name}' {what}" if what else f"no playbook file or bundled playbook '{name}'{hint}",
+            one_line=True,
+        ),
+        param_hint=option,
+    )
 
 
 def _load(name: str) -> Scenario:
@@ -289,7 +321,7 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Write here, not to stdout.",
 )
@@ -309,7 +341,6 @@ def run(
     store: str | None,
 ) -> None:
     """Play SCENARIO headless with scripted decisions and print the outcome."""
-    from sim.bundled import resolve
     from sim.deciders import Decider, DefaultDecider, PlaybookDecider, RandomDecider, play
     from sim.engine import Exercise, ExerciseError
     from sim.playbook import load_playbook
@@ -319,17 +350,13 @@ def run(
 
     if playbook_name is not None and decider is not None:
         raise click.UsageError("--decider and --playbook both choose the decisions; give one")
+    scenario_path = _scenario_path(scenario)  # every usage error before the files are read
+    book_path = None if playbook_name is None else playbook_path(playbook_name)
     model = _load(scenario)
     run_seed = model.scenario.seed if seed is None else seed
     chooser: Decider
     label = None
-    book_path = None if playbook_name is None else resolve(playbook_name, "playbook")
-    if playbook_name is not None and book_path is None:
-        raise click.BadParameter(
-            printable(f"no playbook file '{playbook_name}'", one_line=True),
-            param_hint="--playbook",
-        )
-    inputs = {"the scenario": _scenario_path(scenario), "the playbook": book_path}
+    inputs = {"the scenario": scenario_path, "the playbook": book_path}
     if record:
         from sim.session.location import store_path
 
@@ -384,7 +411,7 @@ def list_() -> None:
 @main.command()
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Write here, not to stdout.",
 )
@@ -392,6 +419,8 @@ def list_() -> None:
 def schema(out: str | None, playbook: bool) -> None:
     """Print the JSON Schema of the scenario (or playbook) format (draft-07, for editors)."""
     from sim.jsonschema import scenario_json_schema_text
+
+    check_outputs({}, printed=not out, out=out)
 
     if playbook:
         from sim.authoring.playbookschema import playbook_json_schema_text

@@ -42,6 +42,9 @@ SPEEDS: tuple[float, ...] = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
 """Play speeds, in scenario hours per real second."""
 DEFAULT_SPEED = 3
 TICK = 0.25
+ENGINE_WAIT_TICKS = 50
+"""After SIGTERM or SIGHUP, how many tenths of a second the console waits for the engine job
+under way (a decision being saved) before it leaves."""
 """Seconds between play ticks."""
 
 Command = tuple[str, str, Callable[[], Any]]
@@ -102,6 +105,10 @@ class TabletopApp(App[None]):
         """Notices for the facilitator given while the players' view was on screen (a file's
         problems, why a replay stopped): shown when the controller view is switched on."""
         self.timer: Timer | None = None
+        self.stopped_by: int | None = None
+        """The signal (SIGTERM, SIGHUP) that ended the console (tui.stopsignals), if one did."""
+        self._release_signals: Callable[[], None] = lambda: None
+        self._waited_for_engine = 0
 
     def notify(
         self,
@@ -142,6 +149,10 @@ class TabletopApp(App[None]):
         yield Static("")
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # a real terminal: a test's app leaves the test's signals be
+            from tui.stopsignals import catch_stop_signals
+
+            self._release_signals = catch_stop_signals(self.stop_by_signal)
         self.timer = self.set_interval(self.tick, self._tick, pause=True)
         if self.watched is not None:
             self.set_interval(POLL, self._check_watched)
@@ -541,6 +552,25 @@ class TabletopApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def on_unmount(self) -> None:
+        self._release_signals()
+
+    def stop_by_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: leave as quitting does, once the engine job under way is done
+        (its decision is saved with it); `tabletop play` says why and exits 128 + signum."""
+        if self.stopped_by is None:
+            self.stopped_by = signum
+            self._leave_when_idle()
+
+    def _leave_when_idle(self) -> None:
+        if self.inflight > 0 and self._waited_for_engine < ENGINE_WAIT_TICKS:
+            self._waited_for_engine += 1
+            self.set_timer(0.1, self._leave_when_idle)
+            return
+        if self.recording is not None:
+            self.recording.leave(self.driver)
+        self.exit()
 
     def action_request_quit(self) -> None:
         from tui.screens.dialogs import ConfirmDialog

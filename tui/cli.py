@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -16,6 +17,9 @@ from sim.exits import INVALID
 from sim.safetext import printable
 from sim.session.cli import clear_errors, load_with_text, open_store, store_option
 from tui.serve_guard import DEFAULT_MAX_SESSIONS, DEFAULT_MAX_VIEWERS, MAX_SESSIONS_LIMIT
+
+if TYPE_CHECKING:
+    from tui.recording import Recording
 
 
 @main.command()
@@ -109,10 +113,27 @@ def play(
         watch=Path(scenarios[0]) if watch else None,
     )
     app.run()
+    if app.stopped_by is not None:
+        _stopped(app.stopped_by, recording)
     if recording is not None and recording.session_id is not None:
         click.echo(f"Session {recording.session_id} is saved: {recording.resume_command()}")
     if app.return_code:  # a crash: one line was printed, the details are in a log file
         sys.exit(app.return_code)
+
+
+def _stopped(signum: int, recording: Recording | None) -> NoReturn:
+    """After SIGTERM or SIGHUP: one line on stderr (if it is still there: not after a
+    hang-up), then exit 128 + signum; the store is closed as the command ends."""
+    import contextlib
+
+    from tui.stopsignals import STOP_SIGNALS
+
+    said = STOP_SIGNALS.get(signum, "stopped")
+    if recording is not None and recording.session_id is not None:
+        said += f": session {recording.session_id} is saved: {recording.resume_command()}"
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(printable(said, one_line=True), err=True)
+    sys.exit(128 + signum)
 
 
 def _has_terminal() -> bool:

@@ -52,7 +52,7 @@ def _write(text: str, out: str | None) -> None:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Write here, not to stdout.",
 )
@@ -104,19 +104,17 @@ def report(
                 )
             found = with_branch(found, session_input(what_if, store))
     else:
-        model = _load(source)
-        from sim.bundled import resolve
-        from sim.cli import _scenario_path, check_outputs
+        from sim.cli import _scenario_path, check_outputs, playbook_path
 
-        books = {
-            f"the playbook {name}": resolve(name, "playbook")
-            for name in (playbook, what_if)
-            if name is not None
-        }
-        check_outputs({"the scenario": _scenario_path(source), **books}, out=out)
-        if playbook is not None and what_if is not None:
-            _check_other_playbook(resolve(playbook, "playbook"), resolve(what_if, "playbook"))
-        _check_playbooks(model, [path for path in books.values() if path is not None])
+        scenario_path = _scenario_path(source)
+        book = None if playbook is None else playbook_path(playbook)
+        other = None if what_if is None else playbook_path(what_if, "--what-if")
+        model = _load(source)
+        inputs = {"the scenario": scenario_path, f"the playbook {playbook}": book}
+        check_outputs({**inputs, f"the playbook {what_if}": other}, out=out)
+        if book is not None and other is not None:
+            _check_other_playbook(book, other)
+        _check_playbooks(model, [path for path in (book, other) if path is not None])
         try:
             found = headless_input(model, seed, playbook)
             if what_if is not None:
@@ -147,12 +145,11 @@ def report(
     _write(render_aar(aar, fmt, caveat), out)
 
 
-def _check_other_playbook(reported: Path | None, other: Path | None) -> None:
-    """A usage error if --what-if names the playbook reported (under any name or spelling);
-    a name that is no file is left for the reading to report."""
+def _check_other_playbook(reported: Path, other: Path) -> None:
+    """A usage error if --what-if names the playbook reported (under any name or spelling)."""
     import os
 
-    if reported is not None and other is not None and os.path.samefile(reported, other):
+    if os.path.samefile(reported, other):
         raise click.UsageError(
             "--what-if names the playbook reported: give another playbook to compare with"
         )
@@ -188,7 +185,7 @@ PACK_FILES = (
 @click.option(
     "--out",
     required=True,
-    type=click.Path(file_okay=False, writable=True),
+    type=click.Path(file_okay=False, readable=False),
     callback=output_name,
     help="Directory to write the package into (made if missing). All five files are "
     "written, or none: on any failure DIR is left as it was.",

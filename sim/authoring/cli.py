@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from sim.cli import SEED, _load, _scenario_path, check_outputs, main, output_name, write_out
+from sim.cli import (
+    SEED,
+    _load,
+    _not_a_file,
+    _scenario_path,
+    check_outputs,
+    main,
+    output_name,
+    write_out,
+)
 from sim.lazycli import LazyGroup
 
 if TYPE_CHECKING:
@@ -25,7 +34,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Write here, not to stdout.",
 )
@@ -107,7 +116,15 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
             raise click.BadParameter("an empty name: give a file, a folder or a bundled id")
         path = Path(name)
         if path.is_dir():
-            out += [p for p in sorted(path.rglob("*.y*ml")) if not _is_playbook(p)]
+            scenarios = [p for p in sorted(path.rglob("*.y*ml")) if not _is_playbook(p)]
+            if not scenarios:  # as `validate` says it: a folder named is meant to hold scenarios
+                from sim.safetext import printable
+
+                raise click.BadParameter(
+                    printable(f"the folder '{name}' has no scenario files (.yaml)", one_line=True),
+                    param_hint="PATHS",
+                )
+            out += scenarios
             continue
         found = resolve(name)
         if found is None:
@@ -197,12 +214,12 @@ def msel() -> None:
 
 
 @msel.command(name="import")
-@click.argument("csv_file", type=click.Path(dir_okay=False))
+@click.argument("csv_file", type=click.Path(dir_okay=False, readable=False))
 @click.option(
     "--into",
     "into",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     help="The scenario file to append the injects to.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the new scenario instead of writing it.")
@@ -215,29 +232,21 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     is reported as file.csv:ROW: message, and nothing is written unless all rows
     are good. The scenario's other lines and comments are kept as they are.
     """
-    from sim.authoring.msel import (
-        AppendError,
-        MselImportError,
-        append_injects,
-        read_msel_csv,
-        write_atomically,
-    )
+    from sim.authoring.msel import AppendError, MselImportError, append_injects, read_msel_csv
     from sim.loader import check_scenario, check_scenario_file
     from sim.safetext import printable
     from sim.yamlread import read_yaml_text
 
     target = Path(into)
-    if not target.is_file():
-        raise click.BadParameter(
-            f"'{printable(into, one_line=True)}' is not a file", param_hint="--into"
-        )
-    if not Path(csv_file).is_file():
-        raise click.BadParameter(
-            f"'{printable(csv_file, one_line=True)}' is not a file", param_hint="CSV_FILE"
-        )
+    for name, hint, what in ((into, "--into", "scenario"), (csv_file, "CSV_FILE", "CSV")):
+        if not Path(name).is_file():  # a device or a pipe (click has refused the rest)
+            why = _not_a_file(name, what) or "does not exist"
+            raise click.BadParameter(printable(f"'{name}' {why}", one_line=True), param_hint=hint)
     scenario, problems = check_scenario_file(target)
     if scenario is None:
         _fail(problems)
+    if not dry_run:  # the scenario is the output too: one you may not write is said now
+        check_outputs({"the MSEL": Path(csv_file)}, into=into)
     try:
         injects = read_msel_csv(csv_file, scenario)
     except MselImportError as exc:
@@ -259,7 +268,14 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     if dry_run:
         click.echo(new_text, nl=False)
         return
-    write_atomically(target, new_text)
+    from sim.outfile import write_text_file
+
+    try:  # whole or not at all, as every output (sim/outfile.py): a kill's leftover is removed
+        write_text_file(into, new_text, newline="")  # by a later write; line breaks as they are
+    except OSError as exc:
+        from sim.cli import write_failed
+
+        write_failed(exc, into)
     click.echo(
         f"imported {len(injects)} inject{'s' if len(injects) != 1 else ''} into "
         f"{printable(into, one_line=True)}",

@@ -26,11 +26,9 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import yaml
 
@@ -805,21 +803,3 @@ def _section_end(text: str, event: yaml.Event, events: Iterator[yaml.Event]) -> 
         return end, item
     found = _LINE_BREAK.search(text, end)
     return (found.end() if found else -1), item
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step: a crash leaves the old file or the new, never half.
-    A symbolic link is followed: its target is replaced, the link stays."""
-    path = Path(os.path.realpath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

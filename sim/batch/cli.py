@@ -102,13 +102,13 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Write here, not to stdout.",
 )
 @click.option(
     "--report",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, readable=False),
     callback=output_name,
     help="Also write an offline HTML report with histograms.",
 )
@@ -133,20 +133,14 @@ def batch(
     from sim.batch.recipe import recipe_from_files
     from sim.batch.results import batch_data, to_csv, to_json, to_text
     from sim.batch.runner import StopSignals, run_batch
-    from sim.bundled import resolve
-    from sim.cli import _fail_problems, _scenario_path, check_outputs, write_outs
+    from sim.cli import _fail_problems, _scenario_path, check_outputs, playbook_path, write_outs
     from sim.problems import InputProblems
     from sim.safetext import printable
 
     scenario_path = _scenario_path(scenario)
     book_paths = []
     for name in playbooks:
-        path = resolve(name, "playbook")
-        if path is None:
-            raise click.BadParameter(
-                f"no playbook file '{printable(name, one_line=True)}'", param_hint="--playbook"
-            )
-        book_paths.append(path)
+        book_paths.append(playbook_path(name))
     try:
         recipe = recipe_from_files(
             scenario_path, book_paths, runs=runs, seed=seed, random_decider=add_random
@@ -156,6 +150,8 @@ def batch(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--playbook") from None
 
+    if executor in ("local", "dask-local"):
+        jobs = _jobs_here(jobs)
     inputs = {"the scenario": scenario_path}
     inputs |= {f"the playbook {p}": p for p in book_paths}
     check_outputs(inputs, printed=not out, out=out, report=report)  # before the runs
@@ -214,6 +210,33 @@ def batch(
             err=True,
         )
         sys.exit(1)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, where the system says it)."""
+    import os
+
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counted is not None:
+        return max(1, counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _jobs_here(jobs: int) -> int:
+    """--jobs for worker processes on this machine: no more than its CPUs, with a notice
+    (the results are the same for any --jobs; more processes only cost memory, and a script
+    written for a large machine still runs on a small one)."""
+    cpus = usable_cpus()
+    if jobs <= cpus:
+        return jobs
+    plural = ("s", "es") if cpus != 1 else ("", "")
+    _last_words(
+        f"note: --jobs {jobs} is more than the {cpus} CPU{plural[0]} this process may use: "
+        f"the batch runs on at most {cpus} worker process{plural[1]}"
+    )
+    return cpus
 
 
 def _last_words(text: str) -> None:

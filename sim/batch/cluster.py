@@ -87,6 +87,34 @@ def _target(address: str) -> str:
     return "tcp://" + address[len("dask://") :]
 
 
+def _reachable(target: str) -> None:
+    """Raise ExecutorError at once if nothing listens at target (tcp://HOST:PORT): Dask's
+    connect retries a refused connection until its timeout (10 s, by design: a scheduler may
+    be starting, dask/distributed#3487), so a mistyped port or a stopped scheduler would wait
+    for nothing. One plain TCP connection, closed at once, answers first (the scheduler may
+    log that it closed before its handshake); a silent host is left to the timeout."""
+    import socket
+
+    host, port = target[len("tcp://") :].rsplit(":", 1)
+    try:
+        probe = socket.create_connection((host.strip("[]"), int(port)), CONNECT_TIMEOUT_S)
+    except TimeoutError:
+        return  # said by the wait for the client, as for a server that never greets
+    except socket.gaierror as exc:
+        raise ExecutorError(
+            f"cannot reach the Dask scheduler at {target}: unknown host ({exc.strerror})"
+        ) from None
+    except ConnectionRefusedError:
+        raise ExecutorError(
+            f"cannot reach the Dask scheduler at {target}: connection refused "
+            "(is a Dask scheduler running there, on that port?)"
+        ) from None
+    except OSError as exc:  # no route to the host, the network down, ...
+        reason = exc.strerror or type(exc).__name__
+        raise ExecutorError(f"cannot reach the Dask scheduler at {target}: {reason}") from None
+    probe.close()
+
+
 def _connect(dd: Any, target: str, stop: Stop = lambda: False) -> Any:
     """A client of the scheduler at target, or ExecutorError within the timeout: Dask bounds
     the TCP connection but not its handshake, so a server that accepts and never answers
@@ -99,6 +127,7 @@ def _connect(dd: Any, target: str, stop: Stop = lambda: False) -> Any:
 
     def connect() -> None:
         try:
+            _reachable(target)
             client = dd.Client(target, timeout=CONNECT_TIMEOUT_S)
         except BaseException as exc:  # handed to the waiting thread
             failed.append(exc)
@@ -123,6 +152,8 @@ def _connect(dd: Any, target: str, stop: Stop = lambda: False) -> Any:
     if made:
         return made[0]
     exc = failed[0]
+    if isinstance(exc, ExecutorError):
+        raise exc
     if isinstance(exc, (OSError, TimeoutError)):
         raise ExecutorError(f"cannot reach the Dask scheduler at {target}: {exc}") from None
     raise ExecutorError(  # a web server or another service: its reply read as a Dask message

@@ -92,15 +92,29 @@ def _num(x: float | None) -> str:
     return "n/a" if x is None or x != x else f"{x:.4g}"
 
 
+def _shown(value: object) -> str:
+    """Text of the scenario's as the page's text: escaped, with a place to break the line in
+    every long unbroken word, as in every other document (:func:`sim.analysis.html.breakable`:
+    a 20,000-character word took a browser seconds to lay out, and overflowed the page)."""
+    from markupsafe import Markup
+
+    from sim.analysis.html import breakable
+
+    text = str(value)
+    shown = breakable(text)
+    return str(shown) if isinstance(shown, Markup) else html.escape(text)
+
+
 def render(result: BatchResult, data: dict[str, Any]) -> str:
     """The report as one HTML page."""
-    e = html.escape
+    e = _shown  # never in an attribute or the <title>, shown as they are: html.escape there
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        f"<title>{e(data['title'])}: batch of {data['runs_done']} runs</title>",
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        f"<title>{html.escape(data['title'])}: batch of {data['runs_done']} runs</title>",
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+        "overflow-wrap:anywhere}"
         "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"
         "padding:.2rem .5rem;text-align:left}td.n{text-align:right}.sig{font-weight:bold}"
         ".partial{color:#b00;font-weight:bold}figure{margin:1rem 0}"
@@ -173,7 +187,8 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
     parts.append("<h2>Final variables</h2>")
     for label, svg in histograms(result, data):
         parts.append(
-            f'<figure role="img" aria-label="{e(label)}"><figcaption>{e(label)}</figcaption>'
+            f'<figure role="img" aria-label="{html.escape(label)}">'
+            f"<figcaption>{e(label)}</figcaption>"
             f"{svg}</figure>"
         )
     if data["failures"]["count"]:
@@ -194,7 +209,7 @@ def _ci(d: dict[str, Any]) -> str:
 def _outcomes(data: dict[str, Any]) -> list[str]:
     """Threats (final status, branches taken), bills (final status, enacted) and retries: one
     column per policy. The policies share one scenario, so their lists line up."""
-    e = html.escape
+    e = _shown
     pols = data["policies"]
     if not pols:
         return []

@@ -137,19 +137,13 @@ def load_with_text(name: str) -> tuple[Scenario, str, Path]:
 
 def decider_for(model: Scenario, playbook_name: str | None, decider: str, seed: int) -> Decider:
     """The headless decider asked for: a playbook, random choices, or deadline defaults."""
-    from sim.bundled import resolve
-    from sim.cli import _fail_problems
+    from sim.cli import _fail_problems, playbook_path
     from sim.deciders import DefaultDecider, PlaybookDecider, RandomDecider
     from sim.playbook import load_playbook
     from sim.problems import InputProblems
 
     if playbook_name is not None:
-        path = resolve(playbook_name, "playbook")
-        if path is None:
-            raise click.BadParameter(
-                f"no playbook file '{printable(playbook_name, one_line=True)}'",
-                param_hint="--playbook",
-            )
+        path = playbook_path(playbook_name)
         try:
             return PlaybookDecider(load_playbook(path, model))
         except InputProblems as exc:

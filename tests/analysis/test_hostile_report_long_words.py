@@ -5,21 +5,27 @@ took about 8 s to print a report with one 20,000-character word (and a prompt is
 several places), bounded only by the browser's timeout. Every document's HTML now holds a
 place to break a line (``<wbr>``) after every ``WORD`` characters of a longer word, so the
 browser never meets a long word; the text itself is whole (``<wbr>`` adds no character).
-Checked on the HTML's structure, never by timing the browser."""
+Checked on the HTML's structure, never by timing the browser; and in a real browser, that the
+batch report is no wider than its window."""
 
 from __future__ import annotations
 
 import html
+import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from hostile_text import twin
+from click.testing import CliRunner
+from hostile_text import twin, twin_text
+from test_aar_browser import needs_browser, open_in_browser
 
 from sim.analysis.html import WORD, aar_html, breakable, handbook_html, manual_html
 from sim.analysis.model import build_aar
 from sim.analysis.pack import package
 from sim.analysis.sources import headless_input
+from tui.cli import main
 
 LONG = 3_000
 
@@ -104,3 +110,44 @@ def test_breaking_keeps_short_words_and_escapes_every_piece() -> None:
     word = "<" * (WORD + 1)
     assert str(breakable(word)) == "&lt;" * WORD + "<wbr>" + "&lt;"
     assert str(breakable(f"a {'x' * WORD * 2} b")) == f"a {'x' * WORD}<wbr>{'x' * WORD} b"
+
+
+# --- the batch report (`tabletop batch --report`), written by the command ---------------------
+
+
+def batch_report(tmp: Path) -> str:
+    pytest.importorskip("matplotlib")
+    scenario = tmp / "long-words.yaml"
+    scenario.write_text(twin_text("quickstart", long_word), encoding="utf-8")
+    report = tmp / "batch.html"
+    args = ["batch", str(scenario), "--runs", "2", "--report", str(report), "--out", os.devnull]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    return report.read_text(encoding="utf-8")
+
+
+def test_the_batch_report_shows_no_word_longer_than_a_line_may_break(tmp_path: Path) -> None:
+    page = batch_report(tmp_path)
+    words = Words()
+    words.feed(page)
+    assert 0 < words.longest <= WORD, words.longest
+    text = page.replace("<wbr>", "")  # the text is whole, each long word there, escaped
+    assert html.escape(long_word(".scenario.title")) in text
+    assert html.escape(long_word(".objectives0.description")) in text
+    assert "<wbr>" not in words.title  # the title and the figures' labels are shown as they are
+    assert not any("<wbr>" in label for label in re.findall(r'aria-label="([^"]*)"', page))
+
+
+@needs_browser
+def test_the_batch_report_fits_the_width_of_a_browser_window(tmp_path: Path) -> None:
+    """In Chromium: the page is no wider than its window (a long word overflowed it)."""
+    page = batch_report(tmp_path)
+    probe = (  # the test's own script, where the page's policy would forbid one
+        "<script>addEventListener('load',()=>{const d=document.documentElement;"
+        "document.body.setAttribute('data-overflow',String(d.scrollWidth-innerWidth))})</script>"
+    )
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    dom, _ = open_in_browser(page.replace("</head>", probe + "</head>", 1), tmp_path)
+    overflow = re.search(r'data-overflow="(-?[0-9]+)"', dom)
+    assert overflow is not None, dom[:300]
+    assert int(overflow.group(1)) <= 0

@@ -41,7 +41,7 @@ CASES = [
     (("run",), 2, "Missing argument"),
     (("run", "nothere"), 2, "no file or bundled scenario 'nothere'"),
     (("run", ESCAPES), 1, "control character"),
-    (("run", QUICKSTART, "--playbook", "nothere"), 2, "no playbook file 'nothere'"),
+    (("run", QUICKSTART, "--playbook", "nothere"), 2, "no playbook file or bundled playbook"),
     (("run", QUICKSTART, "--playbook", PLAYBOOK, "--decider", "random"), 2, "give one"),
     (("run", QUICKSTART, "--seed", "-1"), 2, "Invalid value for '--seed'"),
     (("run", QUICKSTART, "--format", "xml"), 2, "Invalid value for '--format'"),

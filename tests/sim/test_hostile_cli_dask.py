@@ -101,3 +101,34 @@ def test_a_scheduler_without_workers_is_one_line_before_any_run(tmp_path: Path) 
     assert "dask worker tcp://127.0.0.1:" in line  # how to start one
     assert out.read_text(encoding="utf-8") == "the results of last night's batch\n"
     assert done.stdout == ""
+
+
+REFUSED = """
+import socket, sys
+import sim.batch.cluster as cluster
+cluster.CONNECT_TIMEOUT_S = 600  # Dask retried a refused connection for all of it
+closed = socket.socket()
+closed.bind(("127.0.0.1", 0))  # a port of this machine's that no one listens on
+port = closed.getsockname()[1]
+sys.argv = ["tabletop", "batch", "quickstart", "--runs", "2", "--executor",
+            f"dask://127.0.0.1:{port}"]
+from tui.entry import run_main
+run_main()
+"""
+
+
+def test_a_refused_scheduler_fails_at_once_in_one_line_not_after_the_timeout() -> None:
+    """Nothing listens there (a mistyped port, a stopped scheduler): the connection is refused,
+    which Dask retries until its timeout; the batch says so at once instead."""
+    pytest.importorskip("distributed")
+    done = subprocess.run(
+        [sys.executable, "-c", REFUSED],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,  # far less than the 600 s Dask would have tried for
+    )
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:")
+    assert line.endswith(": connection refused (is a Dask scheduler running there, on that port?)")

@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from sim.batch.cli import usable_cpus
+
 ROOT = Path(__file__).resolve().parents[2]
 
 HARNESS = """
@@ -21,13 +25,15 @@ def counting(self):
     return start(self)
 mp.BaseProcess.start = counting
 atexit.register(lambda: sys.stderr.write(f"workers started: {started[0]}\\n"))
-sys.argv = ["tabletop", "batch", "quickstart", "--runs", "2", "--format", "json", *sys.argv[1:]]
+sys.argv = ["tabletop", "batch", "quickstart", "--format", "json", *sys.argv[1:]]
+if "--runs" not in sys.argv:
+    sys.argv += ["--runs", "2"]
 from tui.entry import run_main
 run_main()
 """
 
 
-def _batch(*args: str) -> tuple[dict[str, object], int]:
+def _batch(*args: str, notes: list[str] | None = None) -> tuple[dict[str, object], int]:
     done = subprocess.run(
         [sys.executable, "-c", HARNESS, *args],
         capture_output=True,
@@ -36,7 +42,10 @@ def _batch(*args: str) -> tuple[dict[str, object], int]:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    workers = int(done.stderr.strip().splitlines()[-1].removeprefix("workers started: "))
+    *said, last = done.stderr.strip().splitlines()
+    workers = int(last.removeprefix("workers started: "))
+    if notes is not None:
+        notes += said
     data = json.loads(done.stdout)
     for volatile in ("jobs", "seconds", "runs_per_second", "executor"):
         data.pop(volatile, None)
@@ -49,3 +58,29 @@ def test_huge_jobs_for_two_runs_start_at_most_two_workers() -> None:
     one, none = _batch("--jobs", "1")
     assert none == 0
     assert many == one
+
+
+@pytest.mark.parametrize("executor", ["local", "dask-local"])
+def test_jobs_above_the_cpus_run_as_many_workers_as_cpus_with_a_notice(executor: str) -> None:
+    """A careless `--jobs 512` for a long batch forked 512 processes on a 2-CPU machine."""
+    if executor == "dask-local":
+        pytest.importorskip("distributed")
+    cpus = usable_cpus()
+    notes: list[str] = []
+    args = ("--runs", "200", "--jobs", str(cpus + 3), "--executor", executor)
+    _, workers = _batch(*args, notes=notes)
+    if executor == "dask-local":  # Dask's worker processes, started from the batch's nannies
+        assert workers == cpus
+    else:  # one CPU: no pool, the runs run in the batch's own process
+        assert workers == (cpus if cpus > 1 else 0)
+    plural = "s" if cpus != 1 else ""
+    assert notes == [
+        f"note: --jobs {cpus + 3} is more than the {cpus} CPU{plural} this process may use: "
+        f"the batch runs on at most {cpus} worker process{'es' if cpus != 1 else ''}"
+    ]
+
+
+def test_jobs_within_the_cpus_say_nothing() -> None:
+    notes: list[str] = []
+    _batch("--runs", "20", "--jobs", str(usable_cpus()), notes=notes)
+    assert notes == []

@@ -64,7 +64,7 @@ def test_a_fifo_as_the_store_is_refused_before_sqlite_touches_it(tmp_path: Path)
     os.mkfifo(fifo)
     for args in (("sessions",), ("run", "quickstart", "--record"), ("watch", "1", "--plain")):
         code, out, err = invoke(*args, "--store", str(fifo))
-        assert code == 1, (args, out, err)
+        assert code == 2, (args, out, err)  # a usage error, as for any file named
         assert "not a regular file" in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store.fifo"]  # no journal beside it
 

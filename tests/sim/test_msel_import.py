@@ -188,3 +188,53 @@ def test_refusals(tmp_path: Path, scenario: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("scenario: 1\n", encoding="utf-8")
     assert invoke("msel", "import", str(csv), "--into", str(broken))[0] == 1
+
+
+# --- written as every output is (sim/outfile.py) -------------------------------------------------
+
+KILLED_IMPORT = """
+import os, signal, sys
+def replace(*_):
+    os.kill(os.getpid(), signal.SIGKILL)
+os.replace = replace  # killed just before the new scenario takes the old one's place
+sys.argv = ["tabletop", "msel", "import", sys.argv[1], "--into", sys.argv[2]]
+from tui.entry import run_main
+run_main()
+"""
+
+
+def test_a_killed_import_leaves_the_scenario_whole_and_a_later_import_removes_its_leftover(
+    tmp_path: Path, scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from sim import leftovers
+
+    before = scenario.read_text(encoding="utf-8")
+    csv = write_csv(tmp_path, HEADER + "10,ally,mofa,A call,The ally calls,,\n")
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_IMPORT, str(csv), str(scenario)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == -9, done.stderr
+    assert scenario.read_text(encoding="utf-8") == before
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("msel.csv", scenario.name))
+    assert len(left) == 1 and left[0].startswith(f".{scenario.name}."), left
+
+    later = time.time() + leftovers.STALE_AFTER + 60  # a day later: clearly abandoned
+    monkeypatch.setattr(leftovers, "_now", lambda: later)
+    code, _, err = invoke("msel", "import", str(csv), "--into", str(scenario))
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["msel.csv", scenario.name]
+    assert "A call" in scenario.read_text(encoding="utf-8")
+
+
+def test_a_csv_named_as_the_scenario_too_is_a_usage_error(tmp_path: Path, scenario: Path) -> None:
+    code, _, err = invoke("msel", "import", str(scenario), "--into", str(scenario))
+    assert code == 2, err
+    assert "it would be overwritten" in err

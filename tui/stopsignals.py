@@ -1,0 +1,42 @@
+"""SIGTERM and SIGHUP end the console as quitting does, not as a kill.
+
+By default either signal ended the process at once: the terminal was left in the console's
+full-screen mode (no cursor, no echo), and the session's last word was never said. Here they
+are handled on the console's event loop: the app leaves as after `q`, `y` (the terminal
+restored, the session store closed by the command), and `tabletop play` then says one line and
+exits 128 + the signal's number (143, 129), as a batch does. Every decision is saved as it is
+made, so none is lost; an engine job under way is let finish first (a few seconds at most).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Callable
+
+STOP_SIGNALS: dict[int, str] = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+"""The signals that end the console cleanly, and what the last line calls them."""
+
+
+def catch_stop_signals(on_signal: Callable[[int], None]) -> Callable[[], None]:
+    """Call ``on_signal(signum)`` on the running loop for SIGTERM and SIGHUP; return the
+    function that puts the previous handling back. Nothing is changed where the loop cannot
+    take signals (not the main thread, no Unix signals) or under `tabletop serve`, whose
+    server stops its consoles itself."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    caught: list[int] = []
+    for signum in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, on_signal, signum)
+            caught.append(signum)
+
+    def release() -> None:
+        for signum in caught:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
+
+    return release
