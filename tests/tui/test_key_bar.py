@@ -44,3 +44,32 @@ async def test_in_a_tiny_terminal_the_key_bar_leaves_room_for_the_console() -> N
         bar = app.screen.query_one(KeyBar)
         assert bar.region.height <= 3, bar.region
         assert "Now  Dashboard" in frame(app).text, "the panel tabs are still on screen"
+
+
+def shown_keys(app: TabletopApp) -> list[tuple[str, str]]:
+    """Each key of the bar and what it does, as the bar lists them."""
+    out: list[tuple[str, str]] = []
+    for active in app.screen.active_bindings.values():
+        binding = active.binding
+        if binding.show and active.enabled:
+            label = binding.key_display or app.get_key_display(binding)
+            if all(label != k and binding.description != d for k, d in out):
+                out.append((label, binding.description))
+    return out
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=str)
+async def test_a_key_and_what_it_does_stay_on_one_line_of_the_bar(size: tuple[int, int]) -> None:
+    """The bar wrapped between a key and its description: `a` ended the first line and
+    `Adjust` began the second, so the facilitator read a key with no meaning and a meaning
+    with no key."""
+    app = TabletopApp(quickstart(), seed=3)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+        lines = [" ".join(line.split()) for line in bar_lines(app).splitlines()]
+        keys = shown_keys(app)
+        assert keys
+        for label, description in keys:
+            whole = f"{label} {description}"
+            assert any(whole in line for line in lines), f"{whole!r} is split:\n" + "\n".join(lines)
