@@ -48,7 +48,8 @@ def decisions_text(scenario: Scenario, records: Sequence[ev.Event]) -> Text:
         out.append(f"  ({by})\n", style="italic")
         for c in consequences(records, d.decision, d.option):
             out.append(f"     {when(scenario, c.time)}  ", style="dim")
-            out.append_text(literal(describe(c, scenario)))
+            at = partial(when, scenario)  # a deadline, an expected end: as the clock gives it
+            out.append_text(literal(describe(c, scenario, when=at)))
             out.append("\n")
         out.append("\n")
     return out
