@@ -11,6 +11,7 @@ from pathlib import Path
 from hostile_console_helpers import frame
 from test_debrief_report import recorded_app
 from textual.app import App
+from textual.widgets import Input
 from tui_helpers import choose, press, quickstart, settle, step_to_decision, until, wait_for
 
 from sim.session.store import SessionStore
@@ -111,3 +112,18 @@ async def test_a_dialog_taller_than_the_window_opens_at_its_top() -> None:
         assert shown(app).startswith("Observation for the after-action report")
         await pilot.press("tab", "tab")  # to the kind, below the bottom edge: scrolled to
         await wait_for(pilot, lambda: "Area for improvement" in shown(app), "the kinds")
+
+
+async def test_the_rationale_box_says_whole_that_it_is_optional_at_80x24() -> None:
+    """Its placeholder was cut at the field's edge: '… (optional: enter' without 'skips)'."""
+    from tui.screens.rationale import RationaleDialog
+
+    app = TabletopApp(quickstart(), seed=3)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(app, pilot)
+        await step_to_decision(app, pilot)
+        await pilot.press("1")
+        await until(app, pilot, lambda: isinstance(app.screen, RationaleDialog), "the box")
+        await pilot.pause()
+        placeholder = app.screen.query_one("#rationale", Input).placeholder
+        assert placeholder and placeholder in shown(app), shown(app)
