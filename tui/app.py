@@ -98,6 +98,8 @@ class TabletopApp(App[None]):
         self.inflight = 0
         self.resume_after_decision = False
         self.debrief_shown = False
+        self.exporting: Path | None = None
+        """The folder the after-action report is being written to, while it is (one at once)."""
         self.held_notices: list[tuple[str, str, SeverityLevel, float | None]] = []
         """Notices for the facilitator given while the players' view was on screen (a file's
         problems, why a replay stopped): shown when the controller view is switched on."""
