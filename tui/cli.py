@@ -109,6 +109,9 @@ def play(
         watch=Path(scenarios[0]) if watch else None,
     )
     app.run()
+    # The app's recording: a scenario chosen in the picker is recorded by a copy of the one
+    # given to it, which alone knows the session's id.
+    recording = app.recording
     if recording is not None and recording.session_id is not None:
         click.echo(f"Session {recording.session_id} is saved: {recording.resume_command()}")
     if app.return_code:  # a crash: one line was printed, the details are in a log file
