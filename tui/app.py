@@ -51,6 +51,12 @@ class StateView(Protocol):
     def show_state(self, *, full: bool = False, alert: bool = False) -> None: ...
 
 
+INERT_AFTER_THE_END = frozenset(
+    {"end_exercise", "toggle_play", "step", "faster", "slower", "choose", "next_decision"}
+)
+"""Actions that cannot act once the exercise has ended: the key bars stop listing them."""
+
+
 class TabletopApp(App[None]):
     """One facilitated session: picker → briefing → console → debrief."""
 
@@ -257,6 +263,9 @@ class TabletopApp(App[None]):
         self.driver = message.driver
         self.snapshot = message.snapshot
         self.refresh_views(full=True)
+        if message.snapshot.finished:  # a session resumed after its end: no clock keys listed
+            for screen in self.screen_stack:
+                screen.refresh_bindings()
         resumed = self.recording.resumed if self.recording is not None else None
         if resumed is not None:
             said = (
@@ -279,6 +288,7 @@ class TabletopApp(App[None]):
 
     def on_engine_updated(self, message: EngineUpdated) -> None:
         self.inflight -= 1
+        was_finished = self.snapshot is not None and self.snapshot.finished
         snap = message.snapshot
         self.snapshot = snap
         opened = [r.decision for r in message.new if isinstance(r, ev.DecisionOpened)]
@@ -300,6 +310,9 @@ class TabletopApp(App[None]):
         if snap.finished:
             self.set_playing(False)
             self.resume_after_decision = False
+        if snap.finished != was_finished:  # the keys that can act change: every key bar says so
+            for screen in self.screen_stack:
+                screen.refresh_bindings()
         if message.kind == "undo" and not snap.finished:
             self.debrief_shown = False
         if message.kind == "observe":
@@ -644,9 +657,10 @@ class TabletopApp(App[None]):
         return []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys a key bar lists only while they can act: End exercise, until it has ended."""
+        """Keys a key bar lists only while they can act: the clock's, choosing and ending,
+        until the exercise has ended (an undo of the end brings them back)."""
         ended = self.snapshot is not None and self.snapshot.finished
-        return not (action == "end_exercise" and ended)
+        return not (action in INERT_AFTER_THE_END and ended)
 
     def action_end_exercise(self) -> None:
         from tui.screens.dialogs import ConfirmDialog

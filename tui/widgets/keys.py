@@ -35,6 +35,16 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.show_keys)
+        # The keys change with the focus (the plan's table adds its own) and with what the
+        # screen allows now: list them again whenever the screen's bindings change.
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: object) -> None:
+        if self.is_attached:
+            self.show_keys()
 
     def on_screen_resume(self) -> None:
         self.show_keys()
