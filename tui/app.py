@@ -611,9 +611,9 @@ class TabletopApp(App[None]):
         try:
             made = branch_session(recording.store, session_id, choice.decision, choice.option)
             play(made.exercise, DefaultDecider())
-            text = compare_sessions(recording.store, session_id, made.session_id).to_text(
-                controller
-            )
+            comparison = compare_sessions(recording.store, session_id, made.session_id)
+            scenario = made.exercise.scenario  # times as the clock gives them: day, date, time
+            text = comparison.to_text(controller, when=partial(when, scenario))
         except Exception as exc:  # said, never silence: w and a choice promised a timeline
             what = "The what-if was not played"
             if made is not None:  # the branch was saved before it failed: say where it is

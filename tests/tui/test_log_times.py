@@ -3,8 +3,19 @@ the engine's raw `t=30`, which a facilitator has no way to read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import RichLog
-from tui_helpers import choose, press, quickstart, screen_text, settle, step_to_decision, text_of
+from tui_helpers import (
+    choose,
+    press,
+    quickstart,
+    screen_text,
+    settle,
+    step_to_decision,
+    text_of,
+    until,
+)
 
 from sim import events as ev
 from sim.describe import describe
@@ -49,3 +60,31 @@ def test_headless_lines_keep_the_engines_time() -> None:
         deadline=30.0,
     )
     assert describe(opened, quickstart()).endswith("(deadline t=30)")
+
+
+async def test_the_what_if_comparison_gives_times_as_the_clock_does(tmp_path: Path) -> None:
+    """It gave 'live at t=6' and 't=6 decision …': engine time, which the console shows
+    nowhere else."""
+    from test_debrief_report import recorded_app
+
+    from sim.session.compare import compare_sessions
+    from sim.session.store import SessionStore
+    from tui.screens.whatif import ComparisonScreen, WhatIfDialog
+
+    store = SessionStore.open(tmp_path / "s.sqlite3")
+    app = recorded_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 3)
+        await press(app, pilot, "d", "w")
+        await until(app, pilot, lambda: isinstance(app.screen, WhatIfDialog), "the choices")
+        await pilot.press("enter")
+        await until(app, pilot, lambda: "diverge" in text_of(app.screen), "the comparison")
+        assert isinstance(app.screen, ComparisonScreen)
+        shown = text_of(app.screen)
+        assert "live at day 1 07-01 15:00" in shown, shown
+        assert "A: day 1 07-01 15:00 decision answer_ally: chose deny" in shown, shown
+        assert "t=" not in shown, shown
+    # `tabletop compare` (the same comparison, from the command line) keeps the engine's time.
+    assert "live at t=6" in compare_sessions(store, 1, 2).to_text(controller=False)
