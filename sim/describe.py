@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sim import events as ev
 from sim.schema import Scenario
 
 
-def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
+def describe(
+    e: ev.Event,
+    scenario: Scenario,
+    controller: bool = False,
+    when: Callable[[float], str] | None = None,
+) -> str:
     """What happened, in a sentence a facilitator can read aloud. Facilitator-only detail
-    (the real cause of an unexplained change) is included only for the controller view."""
+    (the real cause of an unexplained change) is included only for the controller view.
+    A time the sentence names (a deadline, an expected end, a retry) is given by `when`: the
+    console gives it as its clock does (day, date and time); by default it is the engine's
+    scenario time (`t=30`), as headless runs and reports give it."""
     match e:
         case ev.ExerciseStarted():
             return f"Exercise '{e.scenario}' started (seed {e.seed})"
@@ -23,9 +33,8 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
         case ev.InjectSkipped():
             return f"inject {e.inject} skipped: {e.reason}"
         case ev.DecisionOpened():
-            return (
-                f"decision {e.decision} posed to {e.owner}: {e.prompt} (deadline t={e.deadline:g})"
-            )
+            deadline = _at(e.deadline, when, "g")
+            return f"decision {e.decision} posed to {e.owner}: {e.prompt} (deadline {deadline})"
         case ev.DecisionMade():
             how = "default at the deadline" if e.by == "deadline" else f"by {e.by}"
             return f"decision {e.decision}: chose {e.option} ({how})"
@@ -33,7 +42,9 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
             return f"{e.response} waits for {e.actor} to be free"
         case ev.ResponseStarted():
             eta = (
-                f", expected to finish t={e.expected_end:.4g}" if e.expected_end is not None else ""
+                f", expected to finish {_at(e.expected_end, when, '.4g')}"
+                if e.expected_end is not None
+                else ""
             )
             return f"{e.response_kind} {e.response} started by {e.actor}{eta}"
         case ev.ResponseFinished():
@@ -92,7 +103,8 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
         case ev.ResponseRetry():
             if e.step == "dropped":
                 return f"{e.response} will not be tried again: the reason to retry has gone"
-            return f"{e.response} will be tried again (attempt {e.attempt}) at t={e.due:.4g}"
+            due = _at(e.due, when, ".4g")
+            return f"{e.response} will be tried again (attempt {e.attempt}) at {due}"
         case ev.ParliamentOpened():
             return f"parliament sits: {e.title} opens"
         case ev.ParliamentClosed():
@@ -100,6 +112,11 @@ def describe(e: ev.Event, scenario: Scenario, controller: bool = False) -> str:
                 return f"{e.title} ends early: {e.text}"
             return f"{e.title} ends"
     return e.kind
+
+
+def _at(t: float, when: Callable[[float], str] | None, digits: str) -> str:
+    """A time a sentence names: by `when`, else as the engine's time (`t=30`)."""
+    return when(t) if when is not None else f"t={t:{digits}}"
 
 
 _BILL_STEPS = {

@@ -54,6 +54,12 @@ class StateView(Protocol):
     def show_state(self, *, full: bool = False, alert: bool = False) -> None: ...
 
 
+INERT_AFTER_THE_END = frozenset(
+    {"end_exercise", "toggle_play", "step", "faster", "slower", "choose", "next_decision"}
+)
+"""Actions that cannot act once the exercise has ended: the key bars stop listing them."""
+
+
 class TabletopApp(App[None]):
     """One facilitated session: picker → briefing → console → debrief."""
 
@@ -101,6 +107,8 @@ class TabletopApp(App[None]):
         self.inflight = 0
         self.resume_after_decision = False
         self.debrief_shown = False
+        self.exporting: Path | None = None
+        """The folder the after-action report is being written to, while it is (one at once)."""
         self.held_notices: list[tuple[str, str, SeverityLevel, float | None]] = []
         """Notices for the facilitator given while the players' view was on screen (a file's
         problems, why a replay stopped): shown when the controller view is switched on."""
@@ -266,6 +274,9 @@ class TabletopApp(App[None]):
         self.driver = message.driver
         self.snapshot = message.snapshot
         self.refresh_views(full=True)
+        if message.snapshot.finished:  # a session resumed after its end: no clock keys listed
+            for screen in self.screen_stack:
+                screen.refresh_bindings()
         resumed = self.recording.resumed if self.recording is not None else None
         if resumed is not None:
             said = (
@@ -288,6 +299,7 @@ class TabletopApp(App[None]):
 
     def on_engine_updated(self, message: EngineUpdated) -> None:
         self.inflight -= 1
+        was_finished = self.snapshot is not None and self.snapshot.finished
         snap = message.snapshot
         self.snapshot = snap
         opened = [r.decision for r in message.new if isinstance(r, ev.DecisionOpened)]
@@ -309,6 +321,9 @@ class TabletopApp(App[None]):
         if snap.finished:
             self.set_playing(False)
             self.resume_after_decision = False
+        if snap.finished != was_finished:  # the keys that can act change: every key bar says so
+            for screen in self.screen_stack:
+                screen.refresh_bindings()
         if message.kind == "undo" and not snap.finished:
             self.debrief_shown = False
         if message.kind == "observe":
@@ -626,9 +641,9 @@ class TabletopApp(App[None]):
         try:
             made = branch_session(recording.store, session_id, choice.decision, choice.option)
             play(made.exercise, DefaultDecider())
-            text = compare_sessions(recording.store, session_id, made.session_id).to_text(
-                controller
-            )
+            comparison = compare_sessions(recording.store, session_id, made.session_id)
+            scenario = made.exercise.scenario  # times as the clock gives them: day, date, time
+            text = comparison.to_text(controller, when=partial(when, scenario))
         except Exception as exc:  # said, never silence: w and a choice promised a timeline
             what = "The what-if was not played"
             if made is not None:  # the branch was saved before it failed: say where it is
@@ -672,9 +687,10 @@ class TabletopApp(App[None]):
         return []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys a key bar lists only while they can act: End exercise, until it has ended."""
+        """Keys a key bar lists only while they can act: the clock's, choosing and ending,
+        until the exercise has ended (an undo of the end brings them back)."""
         ended = self.snapshot is not None and self.snapshot.finished
-        return not (action == "end_exercise" and ended)
+        return not (action in INERT_AFTER_THE_END and ended)
 
     def action_end_exercise(self) -> None:
         from tui.screens.dialogs import ConfirmDialog

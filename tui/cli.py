@@ -113,6 +113,9 @@ def play(
         watch=Path(scenarios[0]) if watch else None,
     )
     app.run()
+    # The app's recording: a scenario chosen in the picker is recorded by a copy of the one
+    # given to it, which alone knows the session's id.
+    recording = app.recording
     if app.stopped_by is not None:
         _stopped(app.stopped_by, recording)
     if recording is not None and recording.session_id is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,12 +108,15 @@ class Comparison:
         """Strict JSON: a figure that cannot be computed is null, never Infinity or NaN."""
         return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
 
-    def to_text(self, controller: bool = True) -> str:
-        """The comparison in words; controller=False shows only what the players may know."""
+    def to_text(self, controller: bool = True, when: Callable[[float], str] | None = None) -> str:
+        """The comparison in words; controller=False shows only what the players may know.
+        Times are given by `when` (the console gives them as its clock does), by default as
+        the engine's scenario time (`t=6`)."""
+        at = when if when is not None else (lambda t: f"t={t:g}")
         a, b = self.a.info.id, self.b.info.id
         lines = [f"Session {a} (A) and session {b} (B)"]
         for side, t in (("A", self.a), ("B", self.b)):
-            state = "ended" if t.exercise.finished else f"live at t={t.exercise.now:g}"
+            state = "ended" if t.exercise.finished else f"live at {at(t.exercise.now)}"
             # the players' view counts no commands: the facilitator's notes and adjustments are
             # commands too, and their number is not the room's to know
             count = f" {_count_commands(len(t.commands))}," if controller else ""
@@ -130,8 +134,8 @@ class Comparison:
         else:
             lines.append(f"The timelines diverge at record {first}:")
             for side, t in (("A", self.a), ("B", self.b)):
-                rec = _record(t, first, controller)
-                text = "(no more records)" if rec is None else f"t={rec['time']:g} {rec['text']}"
+                rec = _record(t, first, controller, when)
+                text = "(no more records)" if rec is None else f"{at(rec['time'])} {rec['text']}"
                 lines.append(f"  {side}: {printable(text, one_line=True)}")
         lines.append("")
         lines.append("Decisions:")
@@ -206,7 +210,9 @@ def _side(t: Timeline) -> dict[str, Any]:
     }
 
 
-def _record(t: Timeline, i: int, controller: bool = True) -> dict[str, Any] | None:
+def _record(
+    t: Timeline, i: int, controller: bool = True, when: Callable[[float], str] | None = None
+) -> dict[str, Any] | None:
     records = t.exercise.visible(controller)
     if i >= len(records):
         return None
@@ -215,7 +221,7 @@ def _record(t: Timeline, i: int, controller: bool = True) -> dict[str, Any] | No
         "seq": r.seq,
         "time": r.time,
         "kind": r.kind,
-        "text": describe(r, t.exercise.scenario, controller=controller),
+        "text": describe(r, t.exercise.scenario, controller=controller, when=when),
     }
 
 

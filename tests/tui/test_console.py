@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from tui_helpers import press, quickstart, screen_text, settle, text_of, wait_for
+from textual.widgets import Input
+from tui_helpers import (
+    choose,
+    press,
+    quickstart,
+    screen_text,
+    settle,
+    step_to_decision,
+    text_of,
+    wait_for,
+)
 
 from sim import events as ev
 from tui.app import TabletopApp
@@ -48,7 +58,8 @@ async def test_number_key_chooses_an_option() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
         made = [r for r in records(app) if isinstance(r, ev.DecisionMade)]
         assert [(m.decision, m.option, m.by) for m in made] == [
             ("answer_ally", "cooperate", "players")
@@ -105,6 +116,9 @@ async def test_fire_contingency_inject() -> None:
         await settle(app, pilot)
         await pilot.press("v", "i")
         assert isinstance(app.screen, FireInjectDialog)
+        # The dialog says where the reason goes: with the inject, not in a note of its own.
+        placeholder = app.screen.query_one("#reason", Input).placeholder
+        assert "kept with the inject" in placeholder and "note" not in placeholder
         await pilot.press("enter")  # choose the highlighted (only) held inject
         await pilot.press(*"ignored the ally")
         await press(app, pilot, "enter")
@@ -112,6 +126,7 @@ async def test_fire_contingency_inject() -> None:
         fired = [r for r in records(app) if isinstance(r, ev.InjectDelivered)]
         assert fired and fired[-1].inject == "ally_doubts" and fired[-1].by_facilitator
         assert fired[-1].reason == "ignored the ally"  # one record, the reason in it
+        assert not [r for r in records(app) if isinstance(r, ev.FacilitatorNote)]
         assert "intelligence sharing may be scaled back" in text_of(
             app.screen.query_one(InjectFeed)
         )

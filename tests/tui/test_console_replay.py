@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tui_helpers import press, quickstart, settle, wait_for
+from tui_helpers import choose, press, quickstart, settle, step_to_decision, wait_for
 
 from sim import events as ev
 from sim.commands import LoggedCommand, command_from_json, command_to_json
@@ -18,7 +18,8 @@ async def test_a_session_driven_by_keys_replays_byte_for_byte() -> None:
     app = TabletopApp(quickstart(), seed=4, tick=0.02)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter")  # the ally's warning, then choose
+        await step_to_decision(app, pilot)  # the ally's warning, then choose
+        await choose(app, pilot, 1)
         await press(app, pilot, "v", "m", *"players hesitate", "enter", "v")
         await press(app, pilot, "v", "i", "enter", *"too quiet", "enter", "v")  # fire, reason
         await press(app, pilot, "t", *"The minister calls", "enter")

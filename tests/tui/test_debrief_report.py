@@ -9,7 +9,16 @@ import pytest
 from click.testing import CliRunner
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
+from tui_helpers import (
+    QUICKSTART,
+    choose,
+    press,
+    settle,
+    step_to_decision,
+    text_of,
+    until,
+    wait_for,
+)
 
 from sim.analysis.export import export_name
 from sim.analysis.pdf import find_browser
@@ -19,7 +28,9 @@ from sim.session.store import SessionStore
 from tui.app import TabletopApp
 from tui.recording import Recording
 from tui.screens.debrief import DebriefScreen
+from tui.screens.dialogs import ConfirmDialog
 from tui.screens.export import ExportDialog
+from tui.screens.rationale import RationaleDialog
 
 SIZE = (120, 40)
 
@@ -59,7 +70,9 @@ async def test_x_in_the_debrief_exports_and_says_where(tmp_path: Path) -> None:
     target = tmp_path / "handout"
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter", "d")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
+        await press(app, pilot, "d")
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
@@ -97,7 +110,9 @@ async def test_x_in_the_debrief_exports_and_says_where(tmp_path: Path) -> None:
 async def _export_to_the_default_folder_refused(app: TabletopApp, pilot: Pilot[None]) -> str:
     """Decide, open the debrief, export (x) to the default folder (the store's): the notice
     saying the report was not exported."""
-    await press(app, pilot, "n", "1", "enter", "d")
+    await step_to_decision(app, pilot)
+    await choose(app, pilot, 1)
+    await press(app, pilot, "d")
     await pilot.press("x")
     await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
     await pilot.press("enter")  # the default folder: the store's
@@ -138,7 +153,9 @@ async def test_a_folder_the_system_cannot_look_at_is_said_in_the_dialog(tmp_path
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter", "d")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
+        await press(app, pilot, "d")
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
         folder = app.screen.query_one("#folder", Input)
@@ -215,7 +232,10 @@ async def test_a_plan_that_cannot_be_saved_or_read_for_an_unexpected_reason_says
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3", "enter", "d", "e")  # deny, then end the exercise
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 3)  # deny, then end the exercise
+        await press(app, pilot, "d", "e")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
         await settle(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
@@ -244,7 +264,10 @@ async def test_the_plan_is_drafted_edited_saved_and_resumed(tmp_path: Path) -> N
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3", "enter", "d", "e")  # deny, then end the exercise
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 3)  # deny, then end the exercise
+        await press(app, pilot, "d", "e")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
         await settle(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
@@ -316,7 +339,9 @@ async def test_escape_takes_the_choice_back_and_enter_alone_skips_the_rationale(
     app = TabletopApp(load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART)))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1")
+        await step_to_decision(app, pilot)
+        await pilot.press("1")
+        await until(app, pilot, lambda: isinstance(app.screen, RationaleDialog), "the box")
         assert isinstance(app.screen, RationaleDialog)
         assert "Share all logs" in text_of(app.screen)  # the option the room is choosing
         await press(app, pilot, "escape")
@@ -331,7 +356,9 @@ async def test_a_bad_rationale_is_said_in_the_dialog_and_nothing_is_chosen() -> 
     app = TabletopApp(load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART)))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "2")
+        await step_to_decision(app, pilot)
+        await pilot.press("2")
+        await until(app, pilot, lambda: isinstance(app.screen, RationaleDialog), "the box")
         box = app.screen.query_one("#rationale", Input)
         for bad, words in (("a\x1b]0;pwned\x07b", "control characters"), ("x" * 301, "too long")):
             box.value = bad
@@ -354,7 +381,9 @@ async def test_the_rationale_is_saved_and_reported_and_hidden_state_is_withheld(
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3")
+        await step_to_decision(app, pilot)
+        await pilot.press("3")
+        await until(app, pilot, lambda: isinstance(app.screen, RationaleDialog), "the box")
         app.screen.query_one("#rationale", Input).value = "data_exposed is small, deny it"
         await press(app, pilot, "enter")
         assert made(app) == [("answer_ally", "deny", "data_exposed is small, deny it")]

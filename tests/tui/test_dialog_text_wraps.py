@@ -11,7 +11,8 @@ from pathlib import Path
 from hostile_console_helpers import frame
 from test_debrief_report import recorded_app
 from textual.app import App
-from tui_helpers import press, quickstart, settle, wait_for
+from textual.widgets import Input
+from tui_helpers import choose, press, quickstart, settle, step_to_decision, until, wait_for
 
 from sim.session.store import SessionStore
 from tui.app import TabletopApp
@@ -37,8 +38,8 @@ async def test_the_undo_question_is_whole_at_80x24(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n")  # the engine answers first (a thread)
-        await press(app, pilot, "1", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.pause()
@@ -52,8 +53,10 @@ async def test_the_export_explanation_and_a_plan_problem_are_whole_at_80x24(
     app = recorded_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n")  # the engine answers first (a thread)
-        await press(app, pilot, "3", "enter", "d", "e")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 3)
+        await press(app, pilot, "d", "e")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
         await settle(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
@@ -81,8 +84,10 @@ async def test_every_field_of_a_plan_row_can_be_seen_at_80x24(tmp_path: Path) ->
     app = recorded_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n")  # the engine answers first (a thread)
-        await press(app, pilot, "3", "enter", "d", "e")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 3)
+        await press(app, pilot, "d", "e")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
         await settle(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
@@ -107,3 +112,18 @@ async def test_a_dialog_taller_than_the_window_opens_at_its_top() -> None:
         assert shown(app).startswith("Observation for the after-action report")
         await pilot.press("tab", "tab")  # to the kind, below the bottom edge: scrolled to
         await wait_for(pilot, lambda: "Area for improvement" in shown(app), "the kinds")
+
+
+async def test_the_rationale_box_says_whole_that_it_is_optional_at_80x24() -> None:
+    """Its placeholder was cut at the field's edge: '… (optional: enter' without 'skips)'."""
+    from tui.screens.rationale import RationaleDialog
+
+    app = TabletopApp(quickstart(), seed=3)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(app, pilot)
+        await step_to_decision(app, pilot)
+        await pilot.press("1")
+        await until(app, pilot, lambda: isinstance(app.screen, RationaleDialog), "the box")
+        await pilot.pause()
+        placeholder = app.screen.query_one("#rationale", Input).placeholder
+        assert placeholder and placeholder in shown(app), shown(app)

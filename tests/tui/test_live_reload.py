@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from textual.pilot import Pilot
 from textual.widgets._toast import Toast
-from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
+from tui_helpers import QUICKSTART, choose, press, settle, step_to_decision, text_of, wait_for
 
 import tui.cli
 from sim import events as ev
@@ -68,7 +68,8 @@ async def test_saving_replays_what_was_done_on_the_edited_scenario(tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert any("session is not saved" in n for n in notes(app))
-        await press(app, pilot, "n", "1", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
         assert made(app) == [("answer_ally", "cooperate")]
         assert app.snapshot is not None
         before = app.snapshot.now
@@ -93,7 +94,8 @@ async def test_replay_says_where_the_edited_scenario_stopped_applying(tmp_path: 
     app = watching(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
         text = path.read_text(encoding="utf-8")
         path.write_text(
             text.replace("id: cooperate", "id: collaborate").replace(
@@ -118,7 +120,8 @@ async def test_a_broken_save_shows_its_problems_with_lines_and_keeps_the_exercis
     app = watching(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
         assert app.snapshot is not None
         records = app.snapshot.records
         lines = path.read_text(encoding="utf-8").splitlines()

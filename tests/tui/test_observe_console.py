@@ -7,7 +7,16 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from textual.widgets import Input
-from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
+from tui_helpers import (
+    QUICKSTART,
+    choose,
+    press,
+    settle,
+    step_to_decision,
+    text_of,
+    until,
+    wait_for,
+)
 
 from sim import events as ev
 from sim.cli import main
@@ -17,6 +26,7 @@ from sim.session.store import SessionStore
 from tui.app import TabletopApp
 from tui.recording import Recording
 from tui.screens.debrief import DebriefScreen
+from tui.screens.dialogs import ConfirmDialog
 from tui.screens.observe import ObserveDialog
 
 SIZE = (120, 40)
@@ -169,7 +179,12 @@ async def test_u_takes_an_observation_back_after_the_end(tmp_path: Path) -> None
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "v", "n", "1", "enter", "d", "e", "y")
+        await press(app, pilot, "v")
+        await step_to_decision(app, pilot, most=3)  # past the threat's start, unseen by players
+        await choose(app, pilot, 1)
+        await press(app, pilot, "d", "e")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
         await press(app, pilot, "s")
         app.screen.query_one("#text", Input).value = "Typed on the wrong exercise"

@@ -9,11 +9,13 @@ import pytest
 from tui_helpers import (
     INJECTION,
     QUICKSTART,
+    choose,
     hostile,
     press,
     quickstart,
     screen_text,
     settle,
+    step_to_decision,
     text_of,
     wait_for,
 )
@@ -158,7 +160,9 @@ async def test_debrief_mid_exercise_shows_standing_and_can_end() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter", "d")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
+        await press(app, pilot, "d")
         assert isinstance(app.screen, DebriefScreen)
         text = screen_text(app)
         assert "Standing now" in text

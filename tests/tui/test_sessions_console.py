@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tui_helpers import QUICKSTART, press, settle, text_of, wait_for
+from tui_helpers import QUICKSTART, choose, press, settle, step_to_decision, text_of, wait_for
 
 from sim import events as ev
 from sim.session.journal import RecordedExercise
@@ -37,7 +37,8 @@ async def test_console_saves_every_command_and_resumes(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "2", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 2)
         assert app.recording is not None and app.recording.session_id == 1
         assert app.snapshot is not None
         played = [r.to_dict() for r in app.snapshot.records]
@@ -104,7 +105,8 @@ async def test_undo_key_takes_back_a_choice(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "3", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 3)
         assert app.snapshot is not None and not app.snapshot.open_decisions
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
@@ -314,7 +316,8 @@ async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter")  # cooperate
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)  # cooperate
         await press(app, pilot, "d")
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("w")
@@ -326,6 +329,8 @@ async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
         assert choices[0].startswith("answer_ally")
         await pilot.press("enter")  # the first other option
         await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen), "the comparison")
+        # Its text is drawn once the screen is mounted (under load, after it is on top).
+        await wait_for(pilot, lambda: "diverge" in text_of(app.screen), "the comparison's text")
         text = text_of(app.screen)
         assert "diverge" in text and "answer_ally" in text
         assert "data_exposed" not in text  # hidden variable: players' view
@@ -352,7 +357,9 @@ async def test_a_what_if_that_fails_unexpectedly_says_so(
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n", "1", "enter", "d")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
+        await press(app, pilot, "d")
         await pilot.press("w")
         await wait_for(pilot, lambda: isinstance(app.screen, WhatIfDialog), "the choices")
         await pilot.press("enter")
@@ -393,7 +400,8 @@ async def test_a_scenario_opened_from_the_picker_is_saved(tmp_path: Path) -> Non
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("enter")  # past the briefing
-        await press(app, pilot, "n", "1", "enter")
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)
     info = store.session(1)
     assert info.scenario_path == str((tmp_path / "mine.yaml").resolve())
     assert info.decisions == 1

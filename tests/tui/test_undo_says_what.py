@@ -11,7 +11,7 @@ from pathlib import Path
 
 from test_debrief_report import recorded_app
 from textual.widgets import Input
-from tui_helpers import press, settle, text_of, wait_for
+from tui_helpers import choose, press, settle, step_to_decision, text_of, wait_for
 
 from sim.session.store import SessionStore
 from tui.screens.dialogs import ConfirmDialog
@@ -31,8 +31,8 @@ async def test_the_undo_question_names_the_command_and_the_notice_reads_as_words
     app = recorded_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await press(app, pilot, "n")  # the engine answers first (a thread)
-        await press(app, pilot, "1", "enter")  # the room shares the logs
+        await step_to_decision(app, pilot)
+        await choose(app, pilot, 1)  # the room shares the logs
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         assert "decision answer_ally: cooperate" in text_of(app.screen)

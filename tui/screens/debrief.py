@@ -48,7 +48,8 @@ def decisions_text(scenario: Scenario, records: Sequence[ev.Event]) -> Text:
         out.append(f"  ({by})\n", style="italic")
         for c in consequences(records, d.decision, d.option):
             out.append(f"     {when(scenario, c.time)}  ", style="dim")
-            out.append_text(literal(describe(c, scenario)))
+            at = partial(when, scenario)  # a deadline, an expected end: as the clock gives it
+            out.append_text(literal(describe(c, scenario, when=at)))
             out.append("\n")
         out.append("\n")
     return out
@@ -206,10 +207,28 @@ class DebriefScreen(Screen[None]):
             )
             return
         session_id, store = recording.session_id, recording.store
+        if self.tabletop.exporting is not None:  # a second export would write the same files
+            self.notify(
+                printable(
+                    f"The after-action report is still being written to "
+                    f"{self.tabletop.exporting}: a notice says when it is done"
+                ),
+                severity="warning",
+                markup=False,
+            )
+            return
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
-                self.notify("Writing the after-action report…", timeout=3)
+                self.tabletop.exporting = folder
+                self.notify(
+                    printable(
+                        f"Writing the after-action report to {folder}… (with PDFs this takes "
+                        "a few seconds; a notice says when it is done)"
+                    ),
+                    markup=False,
+                    timeout=10,
+                )
                 self.run_worker(
                     partial(self._export_work, store, session_id, folder),
                     thread=True,
@@ -219,6 +238,9 @@ class DebriefScreen(Screen[None]):
 
         self.app.push_screen(ExportDialog(session_id, store.path.parent), chosen)
 
+    def _exported(self) -> None:
+        self.tabletop.exporting = None
+
     def _export_work(self, store: SessionStore, session_id: int, folder: Path) -> None:
         from sim.analysis.export import export_session
 
@@ -227,6 +249,8 @@ class DebriefScreen(Screen[None]):
         except Exception as exc:  # said, never silence: the dialog promised a notice
             notify_failure(self.app, "The report was not exported", exc, "Export")
             return
+        finally:
+            self.app.call_from_thread(self._exported)
         names = "\n".join(f"  {p.name}" for p in done.files)
         also = f"\n({done.pdf_note})" if done.pdf_note else ""
         self.app.call_from_thread(

@@ -128,7 +128,10 @@ class FireInjectDialog(Dialog[FireRequest]):
                 )
                 options.append(Option(prompt, id=inj.id))
             yield OptionList(*options, id="choices", markup=False)
-            yield TextInput(placeholder="why now? (recorded as a note; optional)", id="reason")
+            yield TextInput(
+                placeholder="why now? (optional; kept with the inject)",
+                id="reason",
+            )
             yield Label(Text("↑↓ choose  enter/tab next  enter fire  escape cancel", style="dim"))
             yield self.buttons("Fire")
 

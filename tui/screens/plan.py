@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from sim.analysis.entries import PlanEntry, draft_plan, plan_problems
@@ -34,6 +34,14 @@ MAX_ROWS = 100
 """The most rows a plan holds."""
 COLUMNS = ("Objective", "Issue", "Corrective action", "Owner", "Due")
 FIELDS = ("objective", "issue", "action", "owner", "due")
+LABELS = {
+    "objective": "Objective",
+    "issue": "Issue",
+    "action": "Action",
+    "owner": "Owner",
+    "due": "Due date",
+}
+"""Each field's label in the row dialog (the table's columns, short enough for 80x24)."""
 
 
 class PlanRowDialog(Dialog[PlanEntry]):
@@ -48,18 +56,25 @@ class PlanRowDialog(Dialog[PlanEntry]):
     def compose(self) -> ComposeResult:
         ids = ", ".join(self.objectives) or "none"
         hints = {
-            "objective": f"objective id (optional): {ids}",
-            "issue": "issue: what needs improving (required)",
-            "action": "corrective action",
-            "owner": "owner: who does it",
-            "due": "due date, YYYY-MM-DD",
+            "objective": "optional: one of the ids above",
+            "issue": "what needs improving (required)",
+            "action": "what will be done about it",
+            "owner": "who does it",
+            "due": "YYYY-MM-DD",
         }
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text, style="bold"))
+            # The ids to choose from, whole (a placeholder is cut at the field's edge, and
+            # goes once something is typed).
+            yield Label(literal(f"Objective ids: {ids}", "dim"), id="plan-objectives")
             for name in FIELDS:
-                yield TextInput(
-                    value=getattr(self.row, name), placeholder=hints[name], id=f"plan-{name}"
-                )
+                # The label stays beside its field once something is typed in it (a
+                # placeholder alone goes), and takes no extra line (the dialog is tall).
+                with Horizontal(classes="field-row"):
+                    yield Label(Text(LABELS[name], style="bold"), classes="field-label")
+                    yield TextInput(
+                        value=getattr(self.row, name), placeholder=hints[name], id=f"plan-{name}"
+                    )
             yield ProblemLine()
             yield Label(Text("tab next field  enter save  escape cancel", style="dim"))
             yield self.buttons("Save")

@@ -34,7 +34,7 @@ class RationaleDialog(Dialog[str]):
             yield Label(literal(self.prompt, "bold"))
             yield Label(Text.assemble("The room chooses: ", literal(self.option, "bold reverse")))
             yield TextInput(
-                placeholder="why the room chose it, in one line (optional: enter skips)",
+                placeholder="why the room chose it (optional: enter skips)",
                 id="rationale",
             )
             yield ProblemLine()

@@ -47,11 +47,15 @@ class EventLog(RewrappingLog):
             self.write(self.line(r))
             self.shown += 1
 
+    def when(self, t: float) -> str:
+        """A time a line names, as the clock gives it ('day 2 07-02 15:00')."""
+        return when(self.scenario, t)
+
     def line(self, r: ev.Event) -> Text:
         style = _STYLES.get(type(r), "")
         if r.audience == ev.FACILITATOR_ONLY:
             style += " dim"
         return Text.assemble(
             (f"{when(self.scenario, r.time)}  ", "dim"),
-            literal(describe(r, self.scenario, self.controller), style),
+            literal(describe(r, self.scenario, self.controller, self.when), style),
         )
