@@ -193,6 +193,10 @@ def test_tabletops_making_one_new_store_at_once_all_use_it(tmp_path: Path) -> No
     ("damage", "commands"),
     [
         ("UPDATE sessions SET seed = 'abc'", ("sessions", "watch", "report", "compare")),
+        # SQLite keeps a number past 64 bits as a float: a branch copied it into a new session
+        # (a traceback: 'Python int too large to convert to SQLite INTEGER').
+        ("UPDATE sessions SET seed = 99999999999999999999", ("sessions", "report", "branch")),
+        ("UPDATE sessions SET seed = -5", ("sessions", "report", "branch")),
         ("UPDATE sessions SET scenario_format = 'zz'", ("sessions", "watch", "branch")),
         ("UPDATE sessions SET parent_id = 'q'", ("sessions", "report")),
         ("UPDATE sessions SET command_format = x'00ff'", ("sessions", "watch")),
