@@ -389,7 +389,7 @@ class SessionStore:
             shown = printable(str(self.path), one_line=True)
             if app_id != APPLICATION_ID:  # a store is made whole (_create): this is no store
                 raise self._not_a_store(shown, empty=not (tables or version))
-            if version < 0:
+            if version < 0 or (version == 0 and tables):  # 0: not made yet, so no tables
                 raise StoreError(
                     f"{shown} is a damaged tabletop session store (store schema {version}); "
                     "it was left untouched: use --store PATH to choose another file"
