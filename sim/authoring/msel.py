@@ -40,7 +40,7 @@ from sim.expr import ExprError, NameSpec, compile_expr
 from sim.loader import MAX_REPORTED  # problems shown at most, as for a scenario
 from sim.problems import did_you_mean, hint_budget
 from sim.safetext import is_unsafe_char, printable
-from sim.schema import ID_PATTERN, RESERVED_NAMES, UNIT_HOURS, Scenario
+from sim.schema import ID_PATTERN, KEYWORDS, RESERVED_NAMES, UNIT_HOURS, Scenario
 from sim.spreadsheet import cell_list, is_neutralised, spreadsheet_text
 
 MAX_BYTES = 2_000_000
@@ -363,6 +363,11 @@ def _row(
             bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
         elif inject_id == NOW and inject_id in _reserved(scenario):
             bad(f"'{NOW}' is the current time in format 2 expressions; choose another id")
+        elif inject_id in KEYWORDS:
+            bad(
+                f"'{inject_id}' is a word of the expression language and cannot be an id;"
+                " choose another"
+            )
         elif inject_id in RESERVED_NAMES:
             bad(f"'{inject_id}' is a reserved word in expressions; choose another id")
         elif taken.get(inject_id, 0):
@@ -597,8 +602,8 @@ def _says_format_1(scenario: Scenario) -> bool:
 def _reserved(scenario: Scenario) -> frozenset[str]:
     """The names no id may take: the words of expressions ('now' too in format 2)."""
     if 2 in (scenario.format, scenario.scenario.format):
-        return RESERVED_NAMES | {NOW}
-    return RESERVED_NAMES
+        return RESERVED_NAMES | KEYWORDS | {NOW}
+    return RESERVED_NAMES | KEYWORDS
 
 
 def _new_id(text: str, row: int, taken: dict[str, int], reserved: frozenset[str]) -> str:
