@@ -167,9 +167,8 @@ def decider_for(model: Scenario, playbook_name: str | None, decider: str, seed: 
 @click.option(
     "--decider",
     type=click.Choice(["deadline", "random"]),
-    default="deadline",
-    show_default=True,
-    help="Without a playbook: later decisions default at their deadlines, or are random.",
+    help="Without a playbook: later decisions default at their deadlines (the default), or "
+    "are random. Not with --playbook or --live.",
 )
 @click.option(
     "--live",
@@ -183,15 +182,27 @@ def branch(
     decision: str,
     option: str,
     playbook_name: str | None,
-    decider: str,
+    decider: str | None,
     live: bool,
     store: str | None,
 ) -> None:
     """What if: replay SESSION up to a decision, take another option, play on (same seed)."""
     from sim.deciders import play
     from sim.session.branch import branch_session
+    from sim.session.resume import saved_scenario
 
+    if playbook_name is not None and decider is not None:
+        raise click.UsageError("--decider and --playbook both choose the decisions; give one")
+    if live and (playbook_name is not None or decider is not None):
+        given = "--playbook" if playbook_name is not None else "--decider"
+        raise click.UsageError(
+            f"--live stops at the branch point for the console to play on: {given} would "
+            "decide nothing; give one or the other"
+        )
     with open_store(store) as st:
+        if not live:  # the playbook is checked before the branch is saved: a refusal saves none
+            info = st.session(session)
+            decider_for(saved_scenario(st, info), playbook_name, decider or "deadline", info.seed)
         made = branch_session(st, session, decision, option)
         ex = made.exercise
         took = made.parent_option or "its default"
@@ -202,7 +213,7 @@ def branch(
         if live:
             click.echo(f"play it on in the console: tabletop play --resume {made.session_id}")
             return
-        play(ex, decider_for(ex.scenario, playbook_name, decider, ex.seed))
+        play(ex, decider_for(ex.scenario, playbook_name, decider or "deadline", ex.seed))
         click.echo(
             f"played to the end; compare: tabletop compare {made.parent_id} {made.session_id}"
         )
