@@ -121,15 +121,12 @@ def sessions(store: str | None, fmt: str) -> None:
 def load_with_text(name: str) -> tuple[Scenario, str, Path]:
     """A scenario by file or bundled name, with the exact text it was loaded from."""
     from sim.cli import _fail_problems, _scenario_path
-    from sim.problems import InputProblems, Problem
-    from sim.session.resume import load_text
+    from sim.problems import InputProblems
+    from sim.session.resume import load_text, read_scenario_text
 
     path = _scenario_path(name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail_problems([Problem(str(path), 1, 1, f"cannot read the file: {exc}")])
-    try:
+        text = read_scenario_text(path)
         return load_text(text, str(path)), text, path
     except InputProblems as exc:
         _fail_problems(exc.problems)
