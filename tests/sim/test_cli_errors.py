@@ -47,7 +47,7 @@ CASES = [
     (("run", QUICKSTART, "--format", "xml"), 2, "Invalid value for '--format'"),
     (("run", QUICKSTART, "--out", "/no/such/folder/out.txt"), 1, "cannot write"),
     (("run", QUICKSTART, "--out", "/dev/full"), 1, "No space left on device"),
-    (("run", QUICKSTART, "--playbook", QUICKSTART), 1, "unknown key"),
+    (("run", QUICKSTART, "--playbook", QUICKSTART), 1, "this is a scenario, not a playbook"),
     # schema, list
     (("schema", "--out", "/no/such/folder/s.json"), 1, "cannot write"),
     (("schema", "--out", "/dev/full"), 1, "No space left on device"),
