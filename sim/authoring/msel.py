@@ -126,6 +126,10 @@ class ImportedInject:
     only_if: str | float | None = None
 
 
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+"""How a workbook file starts: a ZIP archive (.xlsx, .ods) or an OLE2 file (.xls)."""
+
+
 def read_msel_csv(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
     """Read and check every row; raise MselImportError listing every bad row."""
     with hint_budget():  # did-you-mean searches are bounded, however many cells are wrong
@@ -144,6 +148,12 @@ def _read(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInje
         raise MselImportError(
             [RowProblem(shown, 1, f"the file is larger than {MAX_BYTES:,} bytes")]
         )
+    if raw.startswith(_WORKBOOKS):
+        message = (
+            "this is a spreadsheet workbook (.xlsx, .xls or .ods), not a CSV file: open it and "
+            "save the sheet as 'CSV UTF-8'"
+        )
+        raise MselImportError([RowProblem(shown, 1, message)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
