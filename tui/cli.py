@@ -146,6 +146,11 @@ def watch(session: str, store: str | None, plain: bool) -> None:
     """Show the players' view of a live session (read-only, e.g. on the projector)."""
     from sim.session.watch import open_follower
 
+    if not plain and not _has_terminal():  # the full-screen view would draw into a file
+        raise click.UsageError(
+            "the full-screen view needs a terminal (stdin and stdout); use --plain to print "
+            "the players' records as lines"
+        )
     follower = open_follower(open_store(store, readonly=True), session)
     if plain:
         from tui.watch import watch_plain

@@ -55,6 +55,9 @@ CASES = [
     # play (no terminal here: CliRunner's stdin and stdout are not ttys), serve
     (("play", QUICKSTART), 2, "the console needs a terminal"),
     (("play", "nothere"), 2, "the console needs a terminal"),
+    # watch's full-screen view drew into a file or pipe and never ended (--plain is for that)
+    (("watch", "1", "--store", "no/such/store.sqlite3"), 2, "needs a terminal"),
+    (("watch", "1", "--store", "no/such/store.sqlite3"), 2, "--plain"),
     (("serve", "nothere"), 2, "no file or bundled scenario 'nothere'"),
     (("serve", "--port", "70000"), 2, "Invalid value for '--port'"),
     (("nosuchcommand",), 2, "No such command"),
