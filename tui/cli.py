@@ -70,6 +70,7 @@ def play(
             "the console needs a terminal (stdin and stdout); for a headless run use "
             "'tabletop run', for a browser 'tabletop serve'"
         )
+    _bounded_terminal_size()
 
     model: Scenario | None
     recording: Recording | None
@@ -113,6 +114,27 @@ def play(
         click.echo(f"Session {recording.session_id} is saved: {recording.resume_command()}")
     if app.return_code:  # a crash: one line was printed, the details are in a log file
         sys.exit(app.return_code)
+
+
+MAX_COLUMNS, MAX_LINES = 1000, 500
+"""The largest console size COLUMNS and LINES may give (a very large screen, a small font)."""
+
+
+def _bounded_terminal_size() -> None:
+    """Drop COLUMNS and LINES unless each is a size a screen can have.
+
+    Textual sizes the console with shutil.get_terminal_size(), which reads them before it asks
+    the terminal: LINES=100000 made the console lay out 100,000 lines (gigabytes, nothing
+    drawn). Without them the terminal's own size is used.
+    """
+    import os
+
+    for name, most in (("COLUMNS", MAX_COLUMNS), ("LINES", MAX_LINES)):
+        value = os.environ.get(name)
+        if value is not None and not (
+            value.isascii() and value.isdigit() and len(value) <= 4 and 0 < int(value) <= most
+        ):
+            del os.environ[name]
 
 
 def _has_terminal() -> bool:
@@ -159,6 +181,7 @@ def watch(session: str, store: str | None, plain: bool) -> None:
         return
     from tui.watch import WatchApp
 
+    _bounded_terminal_size()
     WatchApp(follower).run()
 
 
