@@ -11,6 +11,7 @@ A class used before it is defined is named in quotes.
 import keyword
 import math
 import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
@@ -82,8 +83,9 @@ def _not_bool_whole(value: Any) -> Any:
 
 
 def _not_blank(value: str) -> str:
-    """Text the room reads says something: not empty, not only spaces."""
-    if not value.strip():
+    """Text the room reads says something: not empty, not only spaces or characters that print
+    as nothing (zero-width spaces, a soft hyphen, a byte-order mark: Unicode's format class)."""
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in value):
         raise PydanticCustomError("blank_text", "must not be empty")
     return value
 
