@@ -9,7 +9,7 @@ from sim import schema as S
 PYTHON = (3, 11)
 PYDANTIC = '2.14.4'
 PYDANTIC_CORE = '2.50.5'
-SOURCE = 'd32b542f46b4657cb372ad03cfa8a323fd08133b80425b442a124774ab582044'
+SOURCE = '8d4cd27eb537d863e45ab681ae89830c53a4f3a4275ab778660e97177fee8927'
 
 
 def ScenarioInfo():

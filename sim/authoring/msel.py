@@ -40,7 +40,7 @@ from sim.expr import ExprError, NameSpec, compile_expr
 from sim.loader import MAX_REPORTED  # problems shown at most, as for a scenario
 from sim.problems import did_you_mean, hint_budget
 from sim.safetext import is_unsafe_char, printable
-from sim.schema import ID_PATTERN, KEYWORDS, RESERVED_NAMES, UNIT_HOURS, Scenario
+from sim.schema import ID_PATTERN, KEYWORDS, RESERVED_NAMES, UNIT_HOURS, Scenario, is_blank
 from sim.spreadsheet import cell_list, is_neutralised, spreadsheet_text
 
 MAX_BYTES = 2_000_000
@@ -348,7 +348,7 @@ def _row(
             continue
         values[name] = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     for name in REQUIRED:
-        if name in values and not values[name]:
+        if name in values and is_blank(values[name]):
             bad(f"'{name}' is empty")
     contingency, at = _when(values, "time" if "time" in columns else "planned", scenario, bad)
     sender = _actor(values.get("from", ""), "from", actors, by_name, bad)

@@ -120,3 +120,16 @@ def test_an_id_cell_that_is_a_word_of_expressions_is_the_rows_problem(
     ), err
     assert "would not load" not in err
     assert scenario.read_bytes() == before
+
+
+def test_a_text_cell_of_characters_that_print_as_nothing_is_the_rows_problem(
+    tmp_path: Path,
+) -> None:
+    """As a scenario refuses such text, the row is refused at its row, not the scenario at a
+    line the file does not have."""
+    sheet = "time,from,to,title,text\n1,ally,mofa,Title,\u200b\u00ad\n"
+    code, err, before, scenario = import_sheet(tmp_path, sheet)
+    assert code == 1
+    assert err.splitlines()[0].endswith("/msel.csv:2: 'text' is empty"), err
+    assert "would not load" not in err
+    assert scenario.read_bytes() == before
