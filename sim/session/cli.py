@@ -197,9 +197,9 @@ def branch(
             "decide nothing; give one or the other"
         )
     with open_store(store) as st:
-        if not live:  # the playbook is checked before the branch is saved: a refusal saves none
+        if playbook_name is not None:  # checked before the branch is saved: a refusal saves none
             info = st.session(session)
-            decider_for(saved_scenario(st, info), playbook_name, decider or "deadline", info.seed)
+            decider_for(saved_scenario(st, info), playbook_name, "deadline", info.seed)
         made = branch_session(st, session, decision, option)
         ex = made.exercise
         took = made.parent_option or "its default"
