@@ -164,3 +164,38 @@ def test_play_refuses_a_file_that_is_not_utf8_at_its_bad_byte(
     code, err = invoke("play", str(bad), "--store", str(tmp_path / "s.sqlite3"))
     assert code == 1
     assert "bad.yaml:2:10: the file is not UTF-8 text (bad byte 0xe9)" in err, err
+
+
+def test_the_console_recording_a_picked_file_now_a_fifo_refuses_it_at_once(
+    tmp_path: Path,
+) -> None:
+    """The picker loads a file, then the recording reads its text again to save it: a file
+    swapped for a FIFO in between blocked the console for ever."""
+    from sim.problems import TabletopError
+    from sim.session.resume import load_text
+    from tui.recording import Recording
+
+    assert QUICKSTART is not None
+    scenario = load_text(QUICKSTART.read_text(encoding="utf-8"), str(QUICKSTART))
+    fifo = tmp_path / "picked.yaml"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def record() -> None:
+        with SessionStore.open(tmp_path / "s.sqlite3") as st:
+            try:
+                Recording(st, path=fifo).exercise(scenario, None)
+            except BaseException as exc:  # the refusal, checked below
+                outcome.append(exc)
+
+    worker = threading.Thread(target=record, daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        with open(fifo, "w"):
+            pass
+        worker.join(5)
+        pytest.fail("recording blocked on the FIFO")
+    [refused] = outcome
+    assert isinstance(refused, TabletopError)
+    assert "not a regular file" in str(refused)
