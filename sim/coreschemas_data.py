@@ -9,7 +9,7 @@ from sim import schema as S
 PYTHON = (3, 11)
 PYDANTIC = '2.14.4'
 PYDANTIC_CORE = '2.50.5'
-SOURCE = 'ab9dab94e72dd8c80e05e42426480a9d7f4aba906cb0816dfd016ef43c429620'
+SOURCE = 'a000980b9b030d351cc626b85ca06cbf825f58c6db71ae6b375c15e454d38c28'
 
 
 def ScenarioInfo():

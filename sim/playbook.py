@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -12,6 +12,9 @@ from sim.expr import ExprError
 from sim.problems import InputProblems, did_you_mean, hint_budget
 from sim.schema import MAX_TIME, NOT_BOOL, ExprText, Id, Model, Scenario
 from sim.yamlread import Document, read_yaml_file, read_yaml_text
+
+if TYPE_CHECKING:
+    from sim.loader import _Report
 
 
 class Rule(Model):
@@ -88,10 +91,25 @@ def check_playbook_shape(doc: Document) -> Playbook:
     from sim.loader import _capped, _Report
 
     report = _Report(doc, None)
+    _refuse_a_scenario(report, doc)
     book: Playbook | None = report.validate(Playbook, doc.data, ())
     if book is None:
         raise InputProblems(_capped(sorted(report.problems)))
     return book
+
+
+def _refuse_a_scenario(report: _Report, doc: Document) -> None:
+    """A scenario given where a playbook goes is one problem, not one per section (the mirror
+    of the loader's 'this is a playbook, not a scenario')."""
+    data = doc.data
+    if isinstance(data, dict) and "scenario" in data and "playbook" not in data:
+        report.add(
+            ("scenario",),
+            "this is a scenario, not a playbook: a playbook starts with 'playbook:' (give a "
+            "scenario as SCENARIO)",
+            key=True,
+        )
+        raise InputProblems(report.problems)
 
 
 def check_playbook(doc: Document, scenario: Scenario) -> Playbook:
@@ -104,6 +122,7 @@ def _check_playbook(doc: Document, scenario: Scenario) -> Playbook:
     from sim.loader import _capped, _Report
 
     report = _Report(doc, None)
+    _refuse_a_scenario(report, doc)
     book: Playbook | None = report.validate(Playbook, doc.data, ())
     if book is None:
         raise InputProblems(_capped(sorted(report.problems)))

@@ -11,6 +11,7 @@ A class used before it is defined is named in quotes.
 import keyword
 import math
 import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
@@ -81,9 +82,15 @@ def _not_bool_whole(value: Any) -> Any:
     return value
 
 
+def is_blank(text: str) -> bool:
+    """Nothing the room could read: empty, or only spaces and characters that print as nothing
+    (zero-width spaces, a soft hyphen, a byte-order mark: Unicode's format class)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def _not_blank(value: str) -> str:
-    """Text the room reads says something: not empty, not only spaces."""
-    if not value.strip():
+    """Text the room reads says something (see is_blank)."""
+    if is_blank(value):
         raise PydanticCustomError("blank_text", "must not be empty")
     return value
 

@@ -140,6 +140,16 @@ def read_yaml_file(
 ) -> Document:
     """Read a YAML file, checking its size before reading it; raise InputProblems on any problem."""
     shown = os.fspath(file) if display_path is None else display_path
+    raw = read_file_bytes(file, limits, shown)
+    return _Reader(_decode(raw, shown), shown, limits).read()
+
+
+def read_file_bytes(
+    file: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, display_path: str | None = None
+) -> bytes:
+    """A file's bytes, read only if it is a regular file within the size limit (a FIFO would
+    block, /dev/zero never end, a huge file fill the memory); InputProblems otherwise."""
+    shown = os.fspath(file) if display_path is None else display_path
     try:
         info = os.stat(file)
         if not stat.S_ISREG(info.st_mode):
@@ -154,7 +164,7 @@ def read_yaml_file(
         raise InputProblems([Problem(shown, 1, 1, f"cannot read the file: {reason}")]) from None
     if len(raw) > limits.max_bytes:  # the file grew after stat
         raise InputProblems([_too_large(shown, f"more than {limits.max_bytes:,} bytes", limits)])
-    return _Reader(_decode(raw, shown), shown, limits).read()
+    return raw
 
 
 def _too_large(path: str, size: str, limits: Limits) -> Problem:

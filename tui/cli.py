@@ -74,6 +74,7 @@ def play(
             "the console needs a terminal (stdin and stdout); for a headless run use "
             "'tabletop run', for a browser 'tabletop serve'"
         )
+    _bounded_terminal_size()
 
     model: Scenario | None
     recording: Recording | None
@@ -139,6 +140,27 @@ def _stopped(signum: int, recording: Recording | None) -> NoReturn:
     sys.exit(128 + signum)
 
 
+MAX_COLUMNS, MAX_LINES = 1000, 500
+"""The largest console size COLUMNS and LINES may give (a very large screen, a small font)."""
+
+
+def _bounded_terminal_size() -> None:
+    """Drop COLUMNS and LINES unless each is a size a screen can have.
+
+    Textual sizes the console with shutil.get_terminal_size(), which reads them before it asks
+    the terminal: LINES=100000 made the console lay out 100,000 lines (gigabytes, nothing
+    drawn). Without them the terminal's own size is used.
+    """
+    import os
+
+    for name, most in (("COLUMNS", MAX_COLUMNS), ("LINES", MAX_LINES)):
+        value = os.environ.get(name)
+        if value is not None and not (
+            value.isascii() and value.isdigit() and len(value) <= 4 and 0 < int(value) <= most
+        ):
+            del os.environ[name]
+
+
 def _has_terminal() -> bool:
     """True in a terminal, or under `tabletop serve` (Textual's web driver talks over pipes)."""
     import os
@@ -170,6 +192,11 @@ def watch(session: str, store: str | None, plain: bool) -> None:
     """Show the players' view of a live session (read-only, e.g. on the projector)."""
     from sim.session.watch import open_follower
 
+    if not plain and not _has_terminal():  # the full-screen view would draw into a file
+        raise click.UsageError(
+            "the full-screen view needs a terminal (stdin and stdout); use --plain to print "
+            "the players' records as lines"
+        )
     follower = open_follower(open_store(store, readonly=True), session)
     if plain:
         from tui.watch import watch_plain
@@ -178,6 +205,7 @@ def watch(session: str, store: str | None, plain: bool) -> None:
         return
     from tui.watch import WatchApp
 
+    _bounded_terminal_size()
     WatchApp(follower).run()
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.problems import TabletopError
+from sim.problems import InputProblems, TabletopError
 from sim.safetext import printable
 from sim.schema import Scenario
 from sim.session.journal import RecordedExercise, start_session
-from sim.session.resume import Resumed, load_text
+from sim.session.resume import Resumed, load_text, read_scenario_text
 from sim.session.store import SessionStore, StoreError
 
 if TYPE_CHECKING:
@@ -43,10 +43,11 @@ class Recording:
             raise TabletopError("no scenario file to record the session with")
         text = self.text
         if text is None:
-            try:
-                text = self.path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise TabletopError(f"cannot read {self.path}: {exc}") from None
+            try:  # only a regular file within the size limit (a FIFO would block)
+                text = read_scenario_text(self.path)
+            except InputProblems as exc:
+                first = str(exc.problems[0]) if exc.problems else str(self.path)
+                raise TabletopError(printable(first, one_line=True)) from None
             if load_text(text, str(self.path)).model_dump() != scenario.model_dump():
                 raise TabletopError(
                     f"{printable(str(self.path), one_line=True)} changed while it was being "

@@ -509,10 +509,16 @@ def serve_console(
     port = sock.getsockname()[1]
     token = new_token()
     from sim.session.location import store_path
-    from sim.session.store import now_iso
+    from sim.session.store import SessionStore, StoreError, now_iso
     from tui.serve_projector import Projector, watch_command
 
     store = store_path(str(store) if store is not None else None).resolve()
+    try:  # refused now, as play refuses it, not by every console the browser opens
+        with SessionStore.open(store) as usable:
+            usable.check()
+    except StoreError as exc:
+        sock.close()
+        raise ServeStartError(str(exc)) from None
     projector = Projector(
         token=new_token(),
         store=store,

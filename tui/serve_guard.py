@@ -146,6 +146,11 @@ def resolve_bind(host: str, *, allow_remote: bool) -> Bind:
     return Bind(family, str(ip), False)
 
 
+def _ascii_digits(text: str) -> bool:
+    """Only 0-9: str.isdigit() also takes '²' (which int() refuses) and other scripts' digits."""
+    return text.isascii() and text.isdigit()
+
+
 def split_host(value: str) -> tuple[str, int | None] | None:
     """A Host header (or an origin's host part) as (lower-case name, port); None if malformed."""
     value = value.strip().lower()
@@ -173,7 +178,7 @@ def split_host(value: str) -> tuple[str, int | None] | None:
         return None
     if port_text is None:
         return name, None
-    if not port_text.isdigit() or len(port_text) > 5 or not 0 < int(port_text) < 65536:
+    if not _ascii_digits(port_text) or len(port_text) > 5 or not 0 < int(port_text) < 65536:
         return None
     return name, int(port_text)
 
@@ -244,7 +249,7 @@ def parse_int(value: object, default: int) -> int:
         return default
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and 0 < len(value) <= 6 and value.isdigit():
+    if isinstance(value, str) and 0 < len(value) <= 6 and _ascii_digits(value):
         return int(value)
     return default
 

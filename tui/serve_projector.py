@@ -48,7 +48,9 @@ def watch_command(store: Path) -> list[str]:
 
 def session_number(text: str | None) -> int | None:
     """A session id from a URL: a short run of digits, else None."""
-    if text is None or not 0 < len(text) <= MAX_SESSION_DIGITS or not text.isdigit():
+    if text is None or not 0 < len(text) <= MAX_SESSION_DIGITS:
+        return None
+    if not (text.isascii() and text.isdigit()):  # isdigit() alone takes '²', which int() refuses
         return None
     return int(text)
 

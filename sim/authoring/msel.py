@@ -38,7 +38,7 @@ from sim.expr import ExprError, NameSpec, compile_expr
 from sim.loader import MAX_REPORTED  # problems shown at most, as for a scenario
 from sim.problems import did_you_mean, hint_budget
 from sim.safetext import is_unsafe_char, printable
-from sim.schema import ID_PATTERN, RESERVED_NAMES, UNIT_HOURS, Scenario
+from sim.schema import ID_PATTERN, KEYWORDS, RESERVED_NAMES, UNIT_HOURS, Scenario, is_blank
 from sim.spreadsheet import cell_list, is_neutralised, spreadsheet_text
 
 MAX_BYTES = 2_000_000
@@ -129,6 +129,10 @@ class ImportedInject:
     """(v2) The chance that it happens when it falls due."""
 
 
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+"""How a workbook file starts: a ZIP archive (.xlsx, .ods) or an OLE2 file (.xls)."""
+
+
 def read_msel_csv(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInject]:
     """Read and check every row; raise MselImportError listing every bad row."""
     with hint_budget():  # did-you-mean searches are bounded, however many cells are wrong
@@ -147,6 +151,12 @@ def _read(path: str | os.PathLike[str], scenario: Scenario) -> list[ImportedInje
         raise MselImportError(
             [RowProblem(shown, 1, f"the file is larger than {MAX_BYTES:,} bytes")]
         )
+    if raw.startswith(_WORKBOOKS):
+        message = (
+            "this is a spreadsheet workbook (.xlsx, .xls or .ods), not a CSV file: open it and "
+            "save the sheet as 'CSV UTF-8'"
+        )
+        raise MselImportError([RowProblem(shown, 1, message)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -341,7 +351,7 @@ def _row(
             continue
         values[name] = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     for name in REQUIRED:
-        if name in values and not values[name]:
+        if name in values and is_blank(values[name]):
             bad(f"'{name}' is empty")
     probability = _probability(values, names, scenario, shown, row, problems)
     contingency, at = _when(values, "time" if "time" in columns else "planned", scenario, bad)
@@ -367,6 +377,11 @@ def _row(
             bad(f"'{_short(inject_id)}' is not a valid id (lower-case letters, digits, '_')")
         elif inject_id == NOW and inject_id in _reserved(scenario):
             bad(f"'{NOW}' is the current time in format 2 expressions; choose another id")
+        elif inject_id in KEYWORDS:
+            bad(
+                f"'{inject_id}' is a word of the expression language and cannot be an id;"
+                " choose another"
+            )
         elif inject_id in RESERVED_NAMES:
             bad(f"'{inject_id}' is a reserved word in expressions; choose another id")
         elif taken.get(inject_id, 0):
@@ -636,8 +651,8 @@ def _says_format_1(scenario: Scenario) -> bool:
 def _reserved(scenario: Scenario) -> frozenset[str]:
     """The names no id may take: the words of expressions ('now' too in format 2)."""
     if 2 in (scenario.format, scenario.scenario.format):
-        return RESERVED_NAMES | {NOW}
-    return RESERVED_NAMES
+        return RESERVED_NAMES | KEYWORDS | {NOW}
+    return RESERVED_NAMES | KEYWORDS
 
 
 def _new_id(text: str, row: int, taken: dict[str, int], reserved: frozenset[str]) -> str:

@@ -121,15 +121,12 @@ def sessions(store: str | None, fmt: str) -> None:
 def load_with_text(name: str) -> tuple[Scenario, str, Path]:
     """A scenario by file or bundled name, with the exact text it was loaded from."""
     from sim.cli import _fail_problems, _scenario_path
-    from sim.problems import InputProblems, Problem
-    from sim.session.resume import load_text
+    from sim.problems import InputProblems
+    from sim.session.resume import load_text, read_scenario_text
 
     path = _scenario_path(name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail_problems([Problem(str(path), 1, 1, f"cannot read the file: {exc}")])
-    try:
+        text = read_scenario_text(path)
         return load_text(text, str(path)), text, path
     except InputProblems as exc:
         _fail_problems(exc.problems)
@@ -161,9 +158,8 @@ def decider_for(model: Scenario, playbook_name: str | None, decider: str, seed: 
 @click.option(
     "--decider",
     type=click.Choice(["deadline", "random"]),
-    default="deadline",
-    show_default=True,
-    help="Without a playbook: later decisions default at their deadlines, or are random.",
+    help="Without a playbook: later decisions default at their deadlines (the default), or "
+    "are random. Not with --playbook or --live.",
 )
 @click.option(
     "--live",
@@ -177,15 +173,27 @@ def branch(
     decision: str,
     option: str,
     playbook_name: str | None,
-    decider: str,
+    decider: str | None,
     live: bool,
     store: str | None,
 ) -> None:
     """What if: replay SESSION up to a decision, take another option, play on (same seed)."""
     from sim.deciders import play
     from sim.session.branch import branch_session
+    from sim.session.resume import saved_scenario
 
+    if playbook_name is not None and decider is not None:
+        raise click.UsageError("--decider and --playbook both choose the decisions; give one")
+    if live and (playbook_name is not None or decider is not None):
+        given = "--playbook" if playbook_name is not None else "--decider"
+        raise click.UsageError(
+            f"--live stops at the branch point for the console to play on: {given} would "
+            "decide nothing; give one or the other"
+        )
     with open_store(store) as st:
+        if playbook_name is not None:  # checked before the branch is saved: a refusal saves none
+            info = st.session(session)
+            decider_for(saved_scenario(st, info), playbook_name, "deadline", info.seed)
         made = branch_session(st, session, decision, option)
         ex = made.exercise
         took = made.parent_option or "its default"
@@ -196,7 +204,7 @@ def branch(
         if live:
             click.echo(f"play it on in the console: tabletop play --resume {made.session_id}")
             return
-        play(ex, decider_for(ex.scenario, playbook_name, decider, ex.seed))
+        play(ex, decider_for(ex.scenario, playbook_name, decider or "deadline", ex.seed))
         click.echo(
             f"played to the end; compare: tabletop compare {made.parent_id} {made.session_id}"
         )

@@ -19,8 +19,24 @@ def default_store_path() -> Path:
 def store_path(option: str | None = None) -> Path:
     """The store to use: the --store option, else $TABLETOP_STORE, else the default."""
     if option:
-        return Path(option).expanduser()
+        return _expanded(option, "--store")
     env = os.environ.get(ENV_VAR, "")
     if env:
-        return Path(env).expanduser()
+        return _expanded(env, ENV_VAR)
     return default_store_path()
+
+
+def _expanded(name: str, given_by: str) -> Path:
+    """name with a leading '~' or '~user' read as that home folder; a TabletopError if there is
+    no such user (Path.expanduser raises RuntimeError, a traceback)."""
+    path = os.path.expanduser(name)
+    if path.startswith("~"):  # '~user' with no such user: left as it was
+        from sim.problems import TabletopError
+        from sim.safetext import printable
+
+        user = printable(path.split("/", 1)[0], one_line=True)[:41]
+        raise TabletopError(
+            f"the session store of {given_by} is in the home folder of '{user}', but there is "
+            "no such user here: give a full path"
+        )
+    return Path(path)

@@ -9,6 +9,7 @@ the old one, so the old one is never altered.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,22 @@ class Replayed:
         return len(self.applied) + len(self.skipped) + stopped
 
 
+def read_scenario_text(path: str | Path, shown: str | None = None) -> str:
+    """A scenario file's text as a session saves it (line breaks read as Python's text files
+    read them), read only if it is a regular file within the size limit: a FIFO would block,
+    /dev/zero never end, a huge file fill the memory. InputProblems otherwise, or if the file is
+    not UTF-8."""
+    from sim.yamlread import read_file_bytes, read_yaml_text
+
+    display = str(path) if shown is None else shown
+    raw = read_file_bytes(path, display_path=display)
+    try:
+        return io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8").read()
+    except UnicodeDecodeError:
+        read_yaml_text(raw, display)  # raises InputProblems naming the first bad byte
+        raise
+
+
 def load_text(text: str, path: str) -> Scenario:
     from sim.loader import load_scenario_text
 
@@ -112,8 +129,8 @@ def session_scenario(
     saved = saved_scenario(store, info, saved_text)
     path = Path(info.scenario_path)
     try:
-        current_text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        current_text = read_scenario_text(path, info.scenario_path)
+    except (InputProblems, UnicodeDecodeError):  # gone, unreadable, too large, not a file
         return SessionScenario(saved, saved_text, info.scenario_path, missing_file=True)
     if sha256_text(current_text) == info.scenario_sha256:
         return SessionScenario(saved, saved_text, info.scenario_path)

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from sim.commands import COMMAND_FORMAT, Command, CommandError, command_from_json, command_to_json
 from sim.leftovers import remove_stale_files
+from sim.limits import MAX_SEED
 from sim.outfile import temporary_prefix
 from sim.problems import TabletopError
 from sim.safetext import printable
@@ -388,7 +389,7 @@ class SessionStore:
             shown = printable(str(self.path), one_line=True)
             if app_id != APPLICATION_ID:  # a store is made whole (_create): this is no store
                 raise self._not_a_store(shown, empty=not (tables or version))
-            if version < 0:
+            if version < 0 or (version == 0 and tables):  # 0: not made yet, so no tables
                 raise StoreError(
                     f"{shown} is a damaged tabletop session store (store schema {version}); "
                     "it was left untouched: use --store PATH to choose another file"
@@ -875,7 +876,7 @@ def _info(row: tuple[Any, ...]) -> SessionInfo:
         scenario_id=str(row[1]),
         scenario_path=str(row[2]),
         scenario_sha256=str(row[3]),
-        seed=_whole(row[4], sid, "seed"),
+        seed=_seed(row[4], sid),
         players=tuple(str(p) for p in players),
         created=str(row[6]),
         last_activity=str(row[7]),
@@ -906,6 +907,18 @@ def _whole(value: object, session_id: int, what: str) -> int:
     ):
         return int(value)
     raise StoreError(f"session {session_id}: the stored {what} is damaged (not a whole number)")
+
+
+def _seed(value: object, session_id: int) -> int:
+    """A stored seed: a whole number from 0 to MAX_SEED, as every command takes one (a seed past
+    64 bits, which SQLite keeps as a float, could not be stored again by a branch)."""
+    seed = _whole(value, session_id, "seed")
+    if not 0 <= seed <= MAX_SEED:
+        raise StoreError(
+            f"session {session_id}: the stored seed is damaged"
+            f" ({seed} is not a seed from 0 to {MAX_SEED})"
+        )
+    return seed
 
 
 def _decode(body: object, session_id: int, seq: int) -> Command:

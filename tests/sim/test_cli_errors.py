@@ -47,7 +47,7 @@ CASES = [
     (("run", QUICKSTART, "--format", "xml"), 2, "Invalid value for '--format'"),
     (("run", QUICKSTART, "--out", "/no/such/folder/out.txt"), 1, "cannot write"),
     (("run", QUICKSTART, "--out", "/dev/full"), 1, "No space left on device"),
-    (("run", QUICKSTART, "--playbook", QUICKSTART), 1, "unknown key"),
+    (("run", QUICKSTART, "--playbook", QUICKSTART), 1, "this is a scenario, not a playbook"),
     # schema, list
     (("schema", "--out", "/no/such/folder/s.json"), 1, "cannot write"),
     (("schema", "--out", "/dev/full"), 1, "No space left on device"),
@@ -55,6 +55,9 @@ CASES = [
     # play (no terminal here: CliRunner's stdin and stdout are not ttys), serve
     (("play", QUICKSTART), 2, "the console needs a terminal"),
     (("play", "nothere"), 2, "the console needs a terminal"),
+    # watch's full-screen view drew into a file or pipe and never ended (--plain is for that)
+    (("watch", "1", "--store", "no/such/store.sqlite3"), 2, "needs a terminal"),
+    (("watch", "1", "--store", "no/such/store.sqlite3"), 2, "--plain"),
     (("serve", "nothere"), 2, "no file or bundled scenario 'nothere'"),
     (("serve", "--port", "70000"), 2, "Invalid value for '--port'"),
     (("nosuchcommand",), 2, "No such command"),

@@ -88,3 +88,48 @@ def test_a_format_2_condition_into_a_format_1_scenario_is_the_cells_problem(
         "/msel.csv:2:14: 'condition': 'now' is format 2, but the scenario says 'format: 1'"
     ), err
     assert scenario.read_bytes() == before
+
+
+@pytest.mark.parametrize("title", ["If", "For", "not", "Lambda", "With", "IMPORT", "Return"])
+def test_a_title_that_is_a_word_of_expressions_makes_an_id_the_scenario_takes(
+    tmp_path: Path, title: str
+) -> None:
+    """A row without an id is named after its title; a title such as 'If' made the id 'if',
+    which no scenario may use, and the whole import failed at a line the file does not have."""
+    sheet = f"time,from,to,title,text\n1,ally,mofa,{title},Text\n"
+    code, err, _, scenario = import_sheet(tmp_path, sheet)
+    assert code == 0, err
+    assert "would not load" not in err
+    after = scenario.read_text("utf-8")
+    assert f"- id: {title.lower()}\n" not in after and f"- id: {title.lower()}_2\n" in after
+
+
+@pytest.mark.parametrize("word", ["and", "if", "lambda", "none"])
+def test_an_id_cell_that_is_a_word_of_expressions_is_the_rows_problem(
+    tmp_path: Path, word: str
+) -> None:
+    sheet = f"id,time,from,to,text\n{word},1,ally,mofa,Text\n"
+    code, err, before, scenario = import_sheet(tmp_path, sheet)
+    if word == "none":  # 'None' is the keyword; 'none' is an id like any other
+        assert code == 0, err
+        return
+    assert code == 1
+    assert err.splitlines()[0].endswith(
+        f"/msel.csv:2: '{word}' is a word of the expression language and cannot be an id;"
+        " choose another"
+    ), err
+    assert "would not load" not in err
+    assert scenario.read_bytes() == before
+
+
+def test_a_text_cell_of_characters_that_print_as_nothing_is_the_rows_problem(
+    tmp_path: Path,
+) -> None:
+    """As a scenario refuses such text, the row is refused at its row, not the scenario at a
+    line the file does not have."""
+    sheet = "time,from,to,title,text\n1,ally,mofa,Title,\u200b\u00ad\n"
+    code, err, before, scenario = import_sheet(tmp_path, sheet)
+    assert code == 1
+    assert err.splitlines()[0].endswith("/msel.csv:2: 'text' is empty"), err
+    assert "would not load" not in err
+    assert scenario.read_bytes() == before

@@ -26,3 +26,22 @@ def test_blank_text_the_room_reads_is_refused(tmp_path: Path) -> None:
         "s.yaml:17:87: must not be empty",
         "s.yaml:17:107: must not be empty",
     ]
+
+
+INVISIBLE = """\
+injects:
+  - {id: i0, at: 1, from: gov, to: [gov], text: "\\u200b\\u2060", invented: true, decision: d}
+decisions:
+  - {id: d, owner: gov, prompt: "\\u00ad", deadline: 1, default: a, options: [{id: a, label: "\\ufeff \\u200b"}, {id: b, label: "B\\u200b"}]}
+"""
+
+
+def test_text_of_characters_that_print_as_nothing_is_blank_too(tmp_path: Path) -> None:
+    """Zero-width spaces, a soft hyphen, a word joiner, a byte-order mark: the room reads
+    nothing, as with spaces, yet the check took them for text."""
+    text = scenario(INVISIBLE)
+    assert refused_everywhere(tmp_path, text) == [
+        "s.yaml:15:49: must not be empty",
+        "s.yaml:17:33: must not be empty",
+        "s.yaml:17:93: must not be empty",
+    ]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from hostile_cli import invoke, problems, refused_everywhere, scenario
 
+from sim.bundled import resolve
+
 DECISION = """\
 injects:
   - {id: i0, at: 1, from: gov, to: [gov], text: Hi, invented: true, decision: d}
@@ -71,3 +73,23 @@ def test_the_options_listed_in_a_problem_are_bounded(tmp_path: Path) -> None:
     assert found.startswith("p.yaml:3:6: 'nope' is not an option of 'd'; options: o0, o1, o2")
     assert found.endswith(", o19 and 980 more")
     assert len(found) < 300
+
+
+def test_a_scenario_given_as_the_playbook_is_one_problem(tmp_path: Path) -> None:
+    """`run s.yaml --playbook s.yaml` listed nine problems (missing key 'playbook', unknown
+    key 'actors', ...) where the mirror case, a playbook given as the scenario, says one."""
+    quickstart = resolve("quickstart")
+    assert quickstart is not None
+    for args in (
+        ("run", "quickstart", "--playbook", str(quickstart)),
+        ("batch", "quickstart", "--runs", "1", "--playbook", str(quickstart)),
+        ("report", "quickstart", "--playbook", str(quickstart), "--format", "md"),
+    ):
+        code, out = invoke(*args)
+        assert code == 1, (args, out)
+        lines = out.strip().splitlines()
+        assert lines[-1] == "1 error", (args, out)
+        assert lines[0].endswith(
+            "quickstart.yaml:5:1: this is a scenario, not a playbook: a playbook starts with"
+            " 'playbook:' (give a scenario as SCENARIO)"
+        ), (args, out)

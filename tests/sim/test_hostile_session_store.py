@@ -193,6 +193,10 @@ def test_tabletops_making_one_new_store_at_once_all_use_it(tmp_path: Path) -> No
     ("damage", "commands"),
     [
         ("UPDATE sessions SET seed = 'abc'", ("sessions", "watch", "report", "compare")),
+        # SQLite keeps a number past 64 bits as a float: a branch copied it into a new session
+        # (a traceback: 'Python int too large to convert to SQLite INTEGER').
+        ("UPDATE sessions SET seed = 99999999999999999999", ("sessions", "report", "branch")),
+        ("UPDATE sessions SET seed = -5", ("sessions", "report", "branch")),
         ("UPDATE sessions SET scenario_format = 'zz'", ("sessions", "watch", "branch")),
         ("UPDATE sessions SET parent_id = 'q'", ("sessions", "report")),
         ("UPDATE sessions SET command_format = x'00ff'", ("sessions", "watch")),
@@ -236,6 +240,26 @@ def test_a_store_with_a_negative_schema_version_is_damaged_and_left_alone(tmp_pa
         with pytest.raises(StoreError, match="damaged") as err:
             SessionStore.open(path, readonly=readonly)
         assert "duplicate column" not in str(err.value)
+    assert path.read_bytes() == before
+
+
+def test_a_store_at_schema_0_with_its_tables_is_damaged_and_left_alone(tmp_path: Path) -> None:
+    """Schema 0 is a store not yet made; one that has tables cannot be upgraded (its tables
+    exist). It was 'failed to open: table sessions already exists', and a reader was told to
+    open it for writing to upgrade it."""
+    path = tmp_path / "s.sqlite3"
+    recorded_store(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.close()
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="damaged") as err:
+            SessionStore.open(path, readonly=readonly)
+        assert "already exists" not in str(err.value) and "upgrade" not in str(err.value)
+    for argv in (("sessions",), ("report", "1", "--format", "md"), ("watch", "1", "--plain")):
+        code, _, err_text = invoke(*argv, "--store", str(path))
+        assert code == 1 and "damaged" in err_text, (argv, err_text)
     assert path.read_bytes() == before
 
 

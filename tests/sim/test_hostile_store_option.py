@@ -100,3 +100,27 @@ def test_a_folder_name_too_long_is_said_so(tmp_path: Path, monkeypatch: pytest.M
     [line] = result.stderr.splitlines()
     assert "folder name" in line and "too long" in line and "cannot write" not in line, line
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_a_store_in_the_home_folder_of_no_such_user_is_one_line(
+    args: tuple[str, ...], where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'~nobody_here/s.sqlite3' was a traceback (RuntimeError: Could not determine home
+    directory), from --store and from $TABLETOP_STORE alike."""
+    from sim.problems import TabletopError
+
+    name = "~no_such_user_h10/s.sqlite3"
+    monkeypatch.chdir(tmp_path)
+    extra: list[str] = []
+    if where == "environment":
+        monkeypatch.setenv("TABLETOP_STORE", name)
+    else:
+        extra = ["--store", name]
+    result = CliRunner().invoke(main, [*args, *extra])
+    error = result.exception
+    assert error is None or isinstance(error, SystemExit | TabletopError), repr(error)
+    said = str(error) if isinstance(error, TabletopError) else result.stderr
+    assert "'~no_such_user_h10'" in said and "no such user" in said, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

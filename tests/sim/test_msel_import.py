@@ -112,6 +112,9 @@ def test_every_bad_row_is_reported_at_once_and_nothing_is_written(
         (b"\xff\xfet\x00i\x00m\x00e\x00", ":1: not UTF-8 text"),
         (b"time,from,to,text\n1,ally,mofa,a\x00b\n", ":1: the file holds NUL bytes"),
         (HEADER + '1,ally,mofa,t,"unclosed\n', ":2: not valid CSV"),
+        # A workbook given as it was saved, not exported: said 'not UTF-8 text (byte 0x81)'.
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x81", ":1: this is a spreadsheet"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", ":1: this is a spreadsheet"),
     ],
 )
 def test_hostile_files(tmp_path: Path, scenario: Path, body: str | bytes, message: str) -> None:

@@ -105,6 +105,45 @@ def test_bad_ids_to_compare_and_branch(tmp_path: Path, ident: str) -> None:
     assert len(json.loads(out)) == 1
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--playbook", "showcase--alone"], 1),  # another scenario's playbook: its problems
+        (["--playbook", "no-such-playbook"], 2),
+        (["--playbook", "quickstart--go-it-alone", "--decider", "random"], 2),
+        (["--playbook", "quickstart--go-it-alone", "--live"], 2),
+        (["--decider", "random", "--live"], 2),
+    ],
+)
+def test_a_branch_refused_for_its_playbook_or_flags_saves_no_session(
+    tmp_path: Path, args: list[str], expected: int
+) -> None:
+    """The playbook was read only after the branch was saved: a playbook that did not load
+    left a 'live' branch session behind (and said 'session 2 branches from session 1')."""
+    store = str(tmp_path / "s.sqlite3")
+    invoke("run", "quickstart", "--playbook", "quickstart--cooperate", "--record", "--store", store)
+    code, out, err = invoke(
+        "branch", "1", "--at", "answer_ally", "--option", "deny", *args, "--store", store
+    )
+    assert code == expected, err
+    assert "branches from" not in out
+    _, listed, _ = invoke("sessions", "--store", store, "--format", "json")
+    assert [row["id"] for row in json.loads(listed)] == [1]
+
+
+def test_a_branch_plays_on_with_a_playbook_or_at_random(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite3")
+    invoke("run", "quickstart", "--playbook", "quickstart--cooperate", "--record", "--store", store)
+    for args in (["--playbook", "quickstart--go-it-alone"], ["--decider", "random"], ["--live"]):
+        code, out, err = invoke(
+            "branch", "1", "--at", "answer_ally", "--option", "deny", *args, "--store", store
+        )
+        assert code == 0, err
+        assert "branches from session 1" in out
+    _, listed, _ = invoke("sessions", "--store", store, "--format", "json")
+    assert len(json.loads(listed)) == 4
+
+
 def test_locked_store_is_a_clear_exit_1(tmp_path: Path) -> None:
     """A real second process holds the write lock; `run --record` waits, then says so."""
     path = tmp_path / "s.sqlite3"

@@ -373,6 +373,36 @@ async def test_resizes_to_nothing_or_enormous_are_held_to_the_limits(serve: Star
         await ws.close()
 
 
+async def test_digits_int_cannot_read_are_refused_or_ignored_never_an_error(
+    serve: Start,
+) -> None:
+    """'²' is a digit to Python's isdigit() but not to int(): in the Host header's port it was
+    a 500 answer; in ?width= a 500 on the upgrade; in a resize it ended the console."""
+    s = await serve()
+    answer = await raw_request(
+        s.port, f"GET /?token={s.token} HTTP/1.1\r\nHost: localhost:\u00b2\r\n\r\n".encode()
+    )
+    assert status(answer) == 403, answer
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(s.ws + "?width=%C2%B2&height=1%E2%81%B9")
+        started = await poll(lambda: s.starts(), "the console")
+        assert (started[0]["columns"], started[0]["rows"]) == ("80", "24")  # type: ignore[index]
+        await ws.send_json(["resize", {"width": "\u00b2", "height": "\u00b9"}])
+        await ws.send_json(["resize", {"width": 30, "height": 12}])
+
+        def resizes() -> list[tuple[int, int]] | None:
+            got = [
+                (e["meta"]["width"], e["meta"]["height"])  # type: ignore[index]
+                for e in s.entries()
+                if "meta" in e and e["meta"]["type"] == "resize"  # type: ignore[index]
+            ]
+            return got if len(got) == 2 else None
+
+        assert await poll(resizes, "both resizes") == [(80, 24), (30, 12)]
+        assert len(s.app[SESSIONS]) == 1  # the console still runs
+        await ws.close()
+
+
 async def test_keys_the_page_never_sends_do_not_reach_the_console_as_anything_but_keys(
     serve: Start,
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-from test_serve import poll
+from test_serve import poll, status_of, ws_refusal
 from test_serve_projector import (
     Start,
     serve,  # noqa: F401  (the fixture)
@@ -44,3 +44,18 @@ async def test_many_projector_connections_at_once_never_exceed_the_cap(serve: St
         assert len(s.console.app[VIEWERS]) <= 2
         for ws in opened:
             await ws.close()
+
+
+async def test_a_session_number_in_digits_int_cannot_read_is_refused_not_an_error(
+    serve: Start,
+) -> None:
+    """'²' is a digit to str.isdigit() but not to int(): the projector page and its websocket
+    answered 500 (an error of the server) to anyone holding the room's link."""
+    s = await serve(since="0000")
+    s.new_session()
+    for bad in ("\u00b2", "1\u2079", "\uff11"):
+        quoted = aiohttp.helpers.quote(bad, safe="")  # type: ignore[attr-defined]
+        assert await status_of(f"{s.page}&session={quoted}") == 400, bad
+        assert await ws_refusal(f"{s.ws}/{quoted}") == 404, bad
+    await asyncio.sleep(0.3)
+    assert s.viewer.starts() == []

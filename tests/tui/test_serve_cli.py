@@ -143,6 +143,37 @@ def test_a_bad_scenario_is_reported_before_serving(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        ("folder", "is a folder"),
+        ("garbage", "not a tabletop session store"),
+        ("newer", "newer tabletop"),
+    ],
+)
+def test_an_unusable_store_is_reported_before_serving(tmp_path: Path, make: str, said: str) -> None:
+    """serve printed its address and 'Sessions are saved in ...' for a store every console
+    would then refuse, one browser session after another."""
+    import sqlite3
+
+    from sim.session.store import SessionStore
+
+    store = tmp_path / "s.sqlite3"
+    if make == "folder":
+        store.mkdir()
+    elif make == "garbage":
+        store.write_bytes(b"not a database at all" * 200)
+    else:
+        SessionStore.open(store).close()
+        conn = sqlite3.connect(store)
+        conn.execute("PRAGMA user_version = 99")
+        conn.close()
+    result = tabletop("serve", "--port", "0", "--store", str(store), timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert "token=" not in result.stdout
+
+
 def test_each_start_prints_a_new_secret_address() -> None:
     with serving() as (first, _), serving() as (second, _):
         for url in (first, second):

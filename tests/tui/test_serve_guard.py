@@ -55,6 +55,11 @@ def test_other_binds_need_allow_remote(host: str) -> None:
         ("h\x1b:80", None),
         ("", None),
         ("x" * 300, None),
+        # Digits Python's isdigit() takes but int() does not: a 500 answer, not a refusal.
+        ("localhost:\u00b2", None),
+        ("localhost:80\u2079", None),
+        # Digits int() reads: not what a browser writes, refused all the same.
+        ("localhost:\uff18\uff10", None),
     ],
 )
 def test_host_headers_are_parsed_strictly(value: str, parts: tuple[str, int | None] | None) -> None:
@@ -88,6 +93,14 @@ def test_sizes_are_clamped() -> None:
     assert clamp_size("abc", None) == (80, 24)
     assert clamp_size(True, 3.5) == (80, 24)
     assert clamp_size("9" * 50, "1" * 7) == (80, 24)
+    # A page's ?width= or a resize message: digits int() cannot read ended the session.
+    assert clamp_size("\u00b2", "1\u2079") == (80, 24)
+    assert clamp_size("\uff19\uff10", "\u0661\u0662") == (80, 24)
+
+
+def test_odd_digits_in_a_host_or_origin_are_refused_not_an_error() -> None:
+    assert not host_ok("localhost:\u00b2", 8000, remote_names=None)
+    assert not origin_ok("http://localhost:\u00b2", "localhost:8000")
 
 
 # --- IPv4-mapped IPv6 addresses (::ffff:a.b.c.d): judged by their IPv4 form ---------------------
