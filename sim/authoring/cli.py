@@ -98,8 +98,8 @@ def lint(paths: tuple[str, ...], fmt: str, strict: bool, explore: int, seed: int
         levels = ("error", "warning", "info")
         counts = {lvl: sum(f.level == lvl for f in findings) for lvl in levels}
         click.echo(
-            f"{len(files)} file{'s' if len(files) != 1 else ''}: {counts['error']} errors, "
-            f"{counts['warning']} warnings, {counts['info']} info",
+            f"{_count(len(files), 'file')}: {_count(counts['error'], 'error')}, "
+            f"{_count(counts['warning'], 'warning')}, {counts['info']} info",
             err=True,
         )
     failing = {"error", "warning"} if strict else {"error"}
@@ -294,3 +294,8 @@ def _fail(problems: list[Problem]) -> NoReturn:
     from sim.cli import _fail_problems
 
     _fail_problems(problems)
+
+
+def _count(n: int, word: str) -> str:
+    """'1 warning', '2 warnings', '0 warnings'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

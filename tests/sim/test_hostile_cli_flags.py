@@ -137,7 +137,7 @@ def test_lint_of_a_folder_holding_a_fifo_reports_it_and_does_not_wait(tmp_path: 
     assert done.returncode == 1, done.stderr
     assert f"{tmp_path / 'pipe.yaml'}:1:1: " in done.stdout
     assert "not a regular file" in done.stdout
-    assert "2 files: 1 errors" in done.stderr
+    assert "2 files: 1 error," in done.stderr
 
 
 def test_lint_of_a_path_that_is_no_scenario_file_names_it(tmp_path: Path) -> None:

@@ -276,3 +276,18 @@ def test_an_idle_option_of_a_decision_something_follows_is_no_finding(tmp_path: 
     text = path.read_text(encoding="utf-8").replace("after: d", "after: a")
     path.write_text(text, encoding="utf-8")
     assert [f.code for f in lint_file(path) if f.code == "TT102"] == ["TT102"]
+
+
+def test_the_summary_counts_in_words_a_reader_expects() -> None:
+    """'1 file: 1 error, 1 warning', never '1 errors' or '1 warnings'."""
+    for name in ("players.yaml", "invalid.yaml", "flow.yaml"):  # 1 warning; 1 error; 10 warnings
+        _code, out, err = invoke("lint", str(LINT / name))
+        warnings = len(re.findall(r": TT\d+ warning: ", out))
+        errors = len(re.findall(r": TT\d+ error: ", out))
+        summary = err.strip().splitlines()[-1]
+        assert summary.startswith("1 file: "), summary
+        assert f" {errors} error{'' if errors == 1 else 's'}," in summary, summary
+        assert f" {warnings} warning{'' if warnings == 1 else 's'}," in summary, summary
+        assert " 1 errors" not in summary and " 1 warnings" not in summary
+    _code, _out, err = invoke("lint", str(LINT / "flow.yaml"), str(LINT / "players.yaml"))
+    assert err.strip().splitlines()[-1].startswith("2 files: ")
