@@ -26,6 +26,7 @@ from enum import StrEnum
 from sim import events as ev
 from sim.commands import Advance
 from sim.engine import Exercise, OpenDecision
+from sim.views import players_now
 
 
 class StopReason(StrEnum):
@@ -60,6 +61,25 @@ def just_before(deadline: float) -> float:
     happened since. (Held at the last event before the deadline, the clock read the time of
     whatever happened last, such as a stage of a campaign the players have not detected.)"""
     return math.nextafter(deadline, -math.inf)
+
+
+def play_target(ex: Exercise, dt: float) -> float:
+    """Where one step of play of ``dt`` sends the clock: ``dt`` on from now, or, when the
+    clock rests at a time the players cannot know of (the controller view's next event
+    stopped at a record hidden from them, see ``sim.views.players_now``), the first whole
+    step of ``dt`` from the time they know that is past now. Counted from now, play's steps
+    would read the hidden time's minutes on the players' clock ever after (07:22, 07:28, ...
+    every 6 minutes from a hidden stage at 07:22)."""
+    now = ex.now
+    known = players_now(ex)
+    if known >= now or dt <= 0:
+        return now + dt
+    steps = math.floor((now - known) / dt) + 1
+    target = known + steps * dt
+    while target <= now:  # rounding: always past now
+        steps += 1
+        target = known + steps * dt
+    return target
 
 
 def next_default(ex: Exercise, let_default: Collection[str] = ()) -> OpenDecision | None:

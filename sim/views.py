@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from sim import events as ev
 from sim.cause import UNEXPLAINED, CauseKind
+from sim.commands import Advance
 from sim.evidence import Evidence, Measure, evidence_text
 from sim.schema import Countermeasure
 
@@ -101,7 +102,7 @@ def view(ex: Exercise, controller: bool) -> View:
     seen = tuple(records(ex, controller, hide))
     return View(
         controller=controller,
-        now=ex.now,
+        now=ex.now if controller else players_now(ex),
         finished=ex.finished,
         records=seen,
         msel=tuple(msel(ex, controller)),
@@ -113,6 +114,35 @@ def view(ex: Exercise, controller: bool) -> View:
         ),
         sitting=sitting(ex),
     )
+
+
+def players_now(ex: Exercise) -> float:
+    """The scenario time as the players may know it: where the clock rests, unless it rests
+    where it stopped for something they cannot see (the controller view's next event, a
+    stage of a campaign they have not detected); then the last time they could know of.
+
+    A time is known to the players when they see a record of it, when the clock reached a
+    time it was sent to (play, a pause before a deadline, the horizon), or when the exercise
+    has ended. An advance that stopped early, at a record the players cannot see, tells them
+    nothing: their clock stays where it was, and moves on with the next advance that reaches
+    its target (see ``sim.pacing.play_target``, which counts play's steps from this time)."""
+    if ex.finished:
+        return ex.now
+    known = 0.0
+    for r in reversed(ex.records):
+        if r.visible_to(ex.players):
+            known = r.time
+            break
+    log = ex.command_log
+    rest = ex.now
+    for entry in reversed(log):
+        c = entry.command
+        if rest <= known:
+            break
+        if isinstance(c, Advance) and c.to > entry.at and rest >= min(c.to, ex.horizon):
+            return max(known, rest)
+        rest = entry.at
+    return known
 
 
 def sitting(ex: Exercise) -> str:

@@ -35,12 +35,13 @@ class DecisionPanel(Static):
             return Text(msg, style="dim")
         d = od.decision
         left = od.deadline - snapshot.now
+        shown = od.deadline - snapshot.view(controller).now  # the players' clock may be behind
         out = Text()
         out.append(" DECISION ", style="bold reverse")
         out.append("  owner: ")
         out.append_text(literal(actor_name(self.scenario, d.owner), "bold"))
         out.append(
-            f"   due in {duration(self.scenario, left)} ({when(self.scenario, od.deadline)})",
+            f"   due in {duration(self.scenario, shown)} ({when(self.scenario, od.deadline)})",
             style="bold" if left > 0 else "bold reverse",
         )
         out.append("\n")
