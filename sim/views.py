@@ -23,7 +23,7 @@ from sim import events as ev
 from sim.cause import UNEXPLAINED, CauseKind
 from sim.commands import Advance
 from sim.evidence import Evidence, Measure, evidence_text
-from sim.schema import Countermeasure
+from sim.schema import Countermeasure, Scenario
 
 if TYPE_CHECKING:
     from sim.engine import ActiveResponse, Exercise, OpenDecision
@@ -164,13 +164,26 @@ def secrets(ex: Exercise) -> frozenset[str]:
     )
 
 
+def covert_actors(scenario: Scenario) -> frozenset[str]:
+    """The actors the players' view never lists (the briefing, the picker, the actors panel,
+    the free-text dialog, the situation manual): the adversaries, and any other actor outside
+    the players' side that runs a threat (an insider operator, an ally that spies), whose
+    campaign the room must not learn of by seeing who is behind it."""
+    behind = {t.actor for t in scenario.threats}
+    return frozenset(
+        a.id
+        for a in scenario.actors
+        if a.affiliation == "adversary" or (a.id in behind and not a.is_player)
+    )
+
+
 def unsayable(ex: Exercise) -> frozenset[str]:
     """Names that free text shown to the players (a rationale, a plan row, an evaluator's
-    words) must not mention: the secrets, and the adversaries behind no campaign they have
-    detected."""
+    words) must not mention: the secrets, and the covert actors (adversaries, and any other
+    actor behind a threat) behind no campaign they have detected."""
     scenario = ex.scenario
     known = {t.actor for t in scenario.threats if t.id in ex.threat_detected}
-    unmet = {a.id for a in scenario.actors if a.affiliation == "adversary"} - known
+    unmet = covert_actors(scenario) - known
     return secrets(ex) | unmet
 
 
@@ -377,14 +390,15 @@ def variables(ex: Exercise, controller: bool) -> dict[str, float]:
 def actors(
     ex: Exercise, controller: bool, seen: Sequence[ev.Event] | None = None
 ) -> list[ActorView]:
-    """The actors (players: not the adversaries) and the responses of theirs this viewer
-    knows of."""
+    """The actors (players: not the covert ones, see ``covert_actors``) and the responses
+    of theirs this viewer knows of."""
     if seen is None:
         seen = records(ex, controller)
     known = {r.response for r in seen if isinstance(r, ev.ResponseStarted)}
     out = []
+    covert = frozenset() if controller else covert_actors(ex.scenario)
     for a in ex.scenario.actors:
-        if not controller and a.affiliation == "adversary":
+        if a.id in covert:
             continue
         used, cap = ex.busy(a.id)
         jobs = tuple(
