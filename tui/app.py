@@ -618,6 +618,13 @@ class TabletopApp(App[None]):
         if self.driver is None or self.recording is None:
             self.notify("Undo works in a saved session", severity="warning")
             return
+        if not self.controller:
+            # Whatever it would ask or say ('Undone: an adjustment', even 'nothing to undo')
+            # tells the room of commands it never saw: undo is asked in the controller view.
+            self.notify(
+                "Undo is for the controller view: switch to it (v) first", severity="warning"
+            )
+            return
 
         def done(yes: bool | None) -> None:
             if yes:

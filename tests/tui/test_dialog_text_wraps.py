@@ -38,7 +38,7 @@ async def test_the_undo_question_is_whole_at_80x24(tmp_path: Path) -> None:
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
         await press(app, pilot, "n")  # the engine answers first (a thread)
-        await press(app, pilot, "1", "enter")
+        await press(app, pilot, "1", "enter", "v")
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.pause()

@@ -39,7 +39,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("a", "adjust a variable, with the reason recorded"),
             ("m", "add a facilitator note to the log"),
             ("s", "observation for the report: objective, strength / improvement (also debrief)"),
-            ("u", "undo the last command (kept in the session, marked undone)"),
+            ("u", "undo the last command (controller view; kept in the session, marked undone)"),
         ),
     ),
     (
