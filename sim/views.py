@@ -285,8 +285,9 @@ def _untold(origin: tuple[str, ...], hide: Collection[str]) -> bool:
 
 
 def msel(ex: Exercise, controller: bool) -> list[MselLine]:
-    """The MSEL in time order. Players see the injects that reached them, and undelivered
-    injects only through an author's ``players_title`` (with their time if fixed)."""
+    """The MSEL in time order. Players see the injects that reached them, and the others only
+    through an author's ``players_title`` (with their time if fixed), whatever became of
+    them."""
     delivered = {r.inject: r for r in ex.records if isinstance(r, ev.InjectDelivered) and r.inject}
     out: list[MselLine] = []
     for inj in ex.scenario.injects:
@@ -319,7 +320,11 @@ def msel(ex: Exercise, controller: bool) -> list[MselLine]:
                     tuple(inj.to),
                 )
             )
-        elif status == "pending" and inj.players_title and not inj.contingency:
+        elif inj.players_title and not inj.contingency:
+            # A publicly scheduled event stays on the players' MSEL until it reaches them,
+            # whether it is still to come, was skipped (its 'if' was false) or went to others:
+            # its vanishing would tell the room when a hidden 'when' held, or that an 'if' was
+            # false.
             fixed = inj.at if inj.when is None and inj.after is None else None
             out.append(MselLine("", inj.players_title, fixed, "scheduled"))
     return sorted(out, key=lambda e: (e.time is None, e.time or 0.0))
