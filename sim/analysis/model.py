@@ -93,6 +93,10 @@ class AarInput:
     decision_wall: Mapping[int, float] = field(default_factory=dict)
     """For a session: wall-clock seconds each decision took the room, posed to made, by the
     seq of its DecisionMade record (from the session store's stamps; never in the engine)."""
+    players_time: float | None = None
+    """(A session still in progress) The scenario time as the players knew it when the report
+    was made (sim.views.players_now): their edition ends there, not where the clock rested at
+    something they could not see."""
     withheld: frozenset[str] = frozenset()
     """(A session still in progress) The objectives the players' dashboard withheld ('?') when
     the report was made: their standing read what the players did not know yet
@@ -297,6 +301,7 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
     if not ex.finished:
         raise ValueError("an after-action report needs a finished exercise")
     view = edition_view(ex, controller=audience == "controller")
+    end = ex.now if view.controller or source.players_time is None else source.players_time
     decisions = _decisions(source, view)
     objectives = _objectives(ex, view, frozenset() if view.controller else source.withheld)
     plan, drafted = _plan(source, objectives, view)
@@ -308,13 +313,13 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
         )
     return Aar(
         audience=audience,
-        overview=_overview(source),
+        overview=_overview(source, end),
         objectives=objectives,
         decisions=decisions,
         timeline=_timeline(source, view, decisions),
         strengths=_findings(source, objectives, "strength", view),
         improvements=_findings(source, objectives, "improvement", view),
-        series=_series(ex, view),
+        series=_series(ex, view, end),
         branch_series=branch_series,
         finals=tuple(
             FinalValue(
@@ -329,11 +334,11 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
         plan=plan,
         plan_drafted=drafted,
         comparison=comparison,
-        time_axis="days" if ex.scenario.hours(ex.now) >= 72 else "hours",
+        time_axis="days" if ex.scenario.hours(end) >= 72 else "hours",
     )
 
 
-def _overview(source: AarInput) -> Overview:
+def _overview(source: AarInput, end: float) -> Overview:
     ex = source.exercise
     info = ex.scenario.scenario
     ended = next((r.reason for r in ex.records if isinstance(r, ev.ExerciseEnded)), "")
@@ -349,8 +354,8 @@ def _overview(source: AarInput) -> Overview:
         label=source.label,
         session_id=s.session_id,
         scenario_start=when(ex, 0.0),
-        scenario_end=when(ex, ex.now),
-        scenario_duration=duration(ex.scenario.hours(ex.now)),
+        scenario_end=when(ex, end),
+        scenario_duration=duration(ex.scenario.hours(end)),
         wall_start=_wall(s.started),
         wall_end=_wall(s.ended),
         wall_duration=wall,
@@ -587,7 +592,7 @@ def _plan(
     return tuple(rows), True
 
 
-def _series(ex: Exercise, view: EditionView) -> tuple[Series, ...]:
+def _series(ex: Exercise, view: EditionView, end: float) -> tuple[Series, ...]:
     out = []
     for name in view.variables:
         spec = ex.scenario.variables[name]
@@ -599,7 +604,7 @@ def _series(ex: Exercise, view: EditionView) -> tuple[Series, ...]:
                 else:
                     times.append(r.time)
                     values.append(r.new)
-        times.append(ex.now)
+        times.append(end)
         values.append(values[-1])
         hours = tuple(ex.scenario.hours(t) for t in times)
         out.append(
@@ -619,7 +624,13 @@ def _comparison(
     if branch.scenario.scenario.id != source.scenario.scenario.id:
         raise ValueError("a 'what if' branch must play the same scenario")
     other = build_aar(
-        AarInput(branch.exercise, branch.commands, label=branch.label, withheld=branch.withheld),
+        AarInput(
+            branch.exercise,
+            branch.commands,
+            label=branch.label,
+            withheld=branch.withheld,
+            players_time=branch.players_time,
+        ),
         audience,
     )
     theirs = {o.id: o.rating_label for o in other.objectives}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sim.analysis.model import AarInput, PlanRow, SessionInfo
 from sim.schema import Scenario
-from sim.views import ratings
+from sim.views import players_now, ratings
 
 if TYPE_CHECKING:
     from sim.session.store import SessionStore
@@ -76,7 +76,9 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
         info.created,
     )
     withheld: frozenset[str] = frozenset()
+    players_time: float | None = None
     if not ex.finished:
+        players_time = players_now(ex)
         # rated as it stands; for the players, as their dashboard shows it: '?' stays '?'
         withheld = frozenset(r.objective for r in ratings(ex, controller=False) if r.rating is None)
         ex.end("in progress")
@@ -96,6 +98,7 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
         label=label,
         decision_wall=walls,
         withheld=withheld,
+        players_time=players_time,
     )
 
 

@@ -87,3 +87,16 @@ def test_the_players_pages_say_withheld(tmp_path: Path, fmt: str) -> None:
     out = report("1", "--store", str(store), "--format", fmt)
     assert "Withheld" in out
     assert "Not met" not in out and "not met" not in out
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "json"])
+def test_the_players_report_ends_at_the_time_they_know(tmp_path: Path, fmt: str) -> None:
+    """The session rests where the facilitator's step stopped, at the unseen stage's end
+    (16:58, t=7.97): the players' edition ended there ('to 2020-07-01 16:58: 7 h 58 min'),
+    telling the room something happened then. It ends at the last time they knew of."""
+    store = session_in_progress(tmp_path)
+    out = report("1", "--store", str(store), "--format", fmt)
+    assert [t for t in ("16:58", "15:36", "7.97", "6.6") if t in out] == []
+    assert "14:00" in out  # the first inject, the last thing they saw
+    controller = report("1", "--store", str(store), "--format", fmt, "--audience", "controller")
+    assert "16:58" in controller
