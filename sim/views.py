@@ -110,7 +110,10 @@ def view(ex: Exercise, controller: bool) -> View:
         variables=variables(ex, controller),
         actors=tuple(actors(ex, controller, seen)),
         open_decisions=tuple(
-            sorted(ex.open_decisions.values(), key=lambda d: (d.opened, d.decision.id))
+            sorted(
+                (d for d in ex.open_decisions.values() if controller or rooms(ex, d)),
+                key=lambda d: (d.opened, d.decision.id),
+            )
         ),
         sitting=sitting(ex),
     )
@@ -143,6 +146,13 @@ def players_now(ex: Exercise) -> float:
             return max(known, rest)
         rest = entry.at
     return known
+
+
+def rooms(ex: Exercise, od: OpenDecision) -> bool:
+    """Whether an open decision is the room's: its owner is on the players' side. Another
+    actor's (an adversary's, an ally's) is for the controller view only, as its records are
+    (``Exercise.decision_audience``)."""
+    return od.decision.owner in ex.players
 
 
 def sitting(ex: Exercise) -> str:

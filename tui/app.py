@@ -279,17 +279,21 @@ class TabletopApp(App[None]):
         self.inflight -= 1
         snap = message.snapshot
         self.snapshot = snap
-        opened = [r.decision for r in message.new if isinstance(r, ev.DecisionOpened)]
+        opened = [  # another actor's decision is for the controller view only
+            r.decision
+            for r in message.new
+            if isinstance(r, ev.DecisionOpened) and (self.controller or r.visible_to(snap.players))
+        ]
         alert = bool(opened) and not snap.finished
         if alert:
             if self.playing:
                 self.set_playing(False)
                 self.resume_after_decision = True
-            ids = [od.decision.id for od in snap.open_decisions]
+            ids = [od.decision.id for od in snap.view(self.controller).open_decisions]
             self.decision_index = ids.index(opened[-1]) if opened[-1] in ids else 0
             self.bell()
-        elif snap.open_decisions:
-            self.decision_index %= len(snap.open_decisions)
+        elif snap.view(self.controller).open_decisions:
+            self.decision_index %= len(snap.view(self.controller).open_decisions)
         else:
             self.decision_index = 0
             if self.resume_after_decision and not snap.finished:
@@ -317,12 +321,18 @@ class TabletopApp(App[None]):
             if show is not None and screen.is_mounted:
                 show(full=full, alert=alert and screen is self.screen)
 
+    def snapshot_players(self) -> tuple[str, ...]:
+        """The players' side (record audiences), from the last snapshot."""
+        return () if self.snapshot is None else self.snapshot.players
+
     def tell_stop(self, stop: Stop) -> None:
         """Say what the clock did with deadlines: held before one, or let a default apply."""
         scenario = self.scenario
         if scenario is None:
             return
         for made in stop.defaults:
+            if not self.controller and not made.visible_to(self.snapshot_players()):
+                continue  # another actor's decision: not the room's to hear of
             self.notify(
                 f"No choice by the deadline: {_prompt(scenario, made.decision)} → "
                 f"the default '{_label(scenario, made.decision, made.option)}' applied",
@@ -471,10 +481,12 @@ class TabletopApp(App[None]):
 
     def action_choose(self, number: int) -> None:
         snap = self.snapshot
-        if snap is None or not snap.open_decisions:
+        if snap is None or not snap.view(self.controller).open_decisions:
             self.notify("No decision is open", severity="warning")
             return
-        od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
+        od = snap.view(self.controller).open_decisions[
+            self.decision_index % len(snap.view(self.controller).open_decisions)
+        ]
         if od.deadline <= snap.now:  # the engine would refuse it: say so, open no dialog
             self.notify(
                 f"Too late: the deadline of {od.decision.prompt} has come; its default "
@@ -503,8 +515,10 @@ class TabletopApp(App[None]):
 
     def action_next_decision(self) -> None:
         snap = self.snapshot
-        if snap is not None and snap.open_decisions:
-            self.decision_index = (self.decision_index + 1) % len(snap.open_decisions)
+        if snap is not None and snap.view(self.controller).open_decisions:
+            self.decision_index = (self.decision_index + 1) % len(
+                snap.view(self.controller).open_decisions
+            )
             self.refresh_views()
 
     # --- views and screens --------------------------------------------------------------------
@@ -813,8 +827,10 @@ class TabletopApp(App[None]):
             ("Quit", "q: leave the console", self.action_request_quit),
         ]
         snap = self.snapshot
-        if snap is not None and snap.open_decisions:
-            od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
+        if snap is not None and snap.view(self.controller).open_decisions:
+            od = snap.view(self.controller).open_decisions[
+                self.decision_index % len(snap.view(self.controller).open_decisions)
+            ]
             late = od.deadline <= snap.now  # its default applies this instant: no choice
             for n, option in enumerate(() if late else offered(od), start=1):
                 out.append(

@@ -9,9 +9,13 @@ a scheduled line that vanished when the hidden condition held told the room when
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from click.testing import CliRunner
 from hostile_console_helpers import frame
 from tui_helpers import press, settle
 
+from sim.cli import main
 from sim.loader import load_scenario_text
 from tui.app import TabletopApp
 
@@ -82,3 +86,44 @@ async def test_the_players_screen_is_the_same_with_or_without_the_hidden_campaig
     assert "Allied summit" in quiet[-1] and "Allied meeting" in quiet[-1]
     for n, (a, b) in enumerate(zip(quiet, lurking, strict=True)):
         assert a == b, f"frame {n} differs"
+
+
+ADVERSARY_DECISION = """
+  - id: covert
+    at: 6.6
+    from: shadow
+    to: [shadow]
+    text: Strike now?
+    invented: true
+    decision: strike
+decisions:
+  - id: strike
+    owner: shadow
+    prompt: Shall we strike the grid?
+    default: wait
+    deadline: 3
+    options:
+      - {id: go, label: Strike, effects: {stolen: "+ 5"}}
+      - {id: wait, label: Wait}
+"""
+
+
+async def test_the_players_screen_is_the_same_with_or_without_an_adversarys_decision() -> None:
+    """An adversary's decision, posed by an inject to itself: the players' view showed its
+    prompt, its owner and its default ('decision strike posed to shadow: Shall we strike the
+    grid?'), play paused when it opened and before its deadline, and the room heard its
+    default applied."""
+    quiet, plotting = await frames(BASE), await frames(BASE + ADVERSARY_DECISION)
+    for n, (a, b) in enumerate(zip(quiet, plotting, strict=True)):
+        assert a == b, f"frame {n} differs"
+
+
+def test_run_in_the_players_view_does_not_show_an_adversarys_decision(tmp_path: Path) -> None:
+    path = tmp_path / "plotting.yaml"
+    path.write_text(BASE + ADVERSARY_DECISION, encoding="utf-8")
+    for fmt in ("text", "json"):
+        result = CliRunner().invoke(main, ["run", str(path), "--view", "players", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert "First." in result.output
+        for secret in ("strike", "Strike", "shadow", "Shall we"):
+            assert secret not in result.output, (fmt, secret)

@@ -54,7 +54,7 @@ class ClockBar(Widget):
             out.append("  ")
         if snap.finished:
             out.append("■ ended ", style="bold")
-        elif snap.open_decisions and not self.playing:
+        elif snap.view(self.controller).open_decisions and not self.playing:
             out.append("⏸ decision ", style="bold reverse")
         else:
             out.append("▶ " if self.playing else "⏸ ", style="bold")

@@ -21,7 +21,7 @@ class DecisionPanel(Static):
         self.current: OpenDecision | None = None
 
     def show(self, snapshot: Snapshot, index: int, controller: bool = False) -> None:
-        opened = snapshot.open_decisions
+        opened = snapshot.view(controller).open_decisions  # the players': the room's only
         self.current = opened[index % len(opened)] if opened else None
         self.set_class(self.current is not None, "-open")
         self.update(self.text(snapshot, index, controller))
@@ -48,7 +48,7 @@ class DecisionPanel(Static):
         out.append_text(literal(d.prompt, "bold"))
         out.append("\n")
         if left <= 0:  # the deadline instant: the engine takes no choice now (see closing)
-            return out.append_text(closing(od, len(snapshot.open_decisions) - 1))
+            return out.append_text(closing(od, len(snapshot.view(controller).open_decisions) - 1))
         options = offered(od)
         for n, option in enumerate(options, start=1):
             key = f" {n} " if n <= 9 else "   "
@@ -63,7 +63,7 @@ class DecisionPanel(Static):
             out.append_text(literal(option.label, "dim strike"))
             out.append("  (not offered now: its condition is false)\n", style="dim italic")
         keys = f"[1-{min(len(options), 9)}] choose"
-        others = len(snapshot.open_decisions) - 1
+        others = len(snapshot.view(controller).open_decisions) - 1
         if others:
             keys += f"   [o] next open decision ({others} more)"
         out.append(keys, style="dim")
