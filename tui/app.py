@@ -731,10 +731,16 @@ class TabletopApp(App[None]):
         snap, scenario = self.snapshot, self.scenario
         if snap is None or scenario is None:
             return
-        names = [n for n, v in scenario.variables.items() if self.controller or not v.hidden]
-        if not names:
-            self.notify("No variables to adjust (hidden ones: controller view)", severity="warning")
+        if not self.controller:
+            # The reason typed is for the controller only (the players' view leaves it out of
+            # the record): typed in the players' view it was on the projector, as a note was.
+            self.notify(
+                "Adjustments are recorded with a reason for the controller: switch to the "
+                "controller view (v) first",
+                severity="warning",
+            )
             return
+        names = list(scenario.variables)
 
         def done(req: AdjustRequest | None) -> None:
             if req is not None:
