@@ -215,6 +215,10 @@ def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
     out = []
     for r in ex.records:
         if _seen(ex, r):
+            if isinstance(r, ev.ResponseRetry) and _retry_reads(ex, r.response) & hide:
+                # 'will not be tried again: the reason to retry has gone' would tell the room
+                # that a condition on what it cannot see turned: the retries are left unsaid
+                continue
             shown = players_record(r, hide, ex.clock_text)
             if isinstance(shown, ev.ResponseFailed) and _chance_reads(ex, shown.response) & hide:
                 # 'did not work (chance was 45%)' would give away what the chance reads
@@ -235,6 +239,15 @@ def _chance_reads(ex: Exercise, response: str) -> frozenset[str]:
     if not isinstance(model, Countermeasure) or not isinstance(model.success, str):
         return frozenset()
     return frozenset(ex.compiled.expr(model.success).names)
+
+
+def _retry_reads(ex: Exercise, response: str) -> frozenset[str]:
+    """The names a response's retry condition (``while``) reads (none without one)."""
+    found = ex.views.responses.get(response)
+    retry = None if found is None else getattr(found.model, "retry", None)
+    if retry is None or retry.while_ is None:
+        return frozenset()
+    return frozenset(ex.compiled.expr(retry.while_).names)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
