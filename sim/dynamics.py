@@ -266,6 +266,7 @@ class Dynamics:
         name = ex.scenario.actor(c.actor).name
         ex.record(
             ev.ConsentRefused,
+            audience=ex.decision_audience(d.owner),
             decision=d.id,
             option=option.id,
             actor=c.actor,

@@ -465,6 +465,13 @@ class Exercise:
             next(o for o in self.scenario.objectives if o.id == objective), final=False
         )
 
+    def decision_audience(self, owner: str) -> tuple[str, ...]:
+        """Who knows of a decision of ``owner``: everyone when the owner is on the players'
+        side, else only its owner. An adversary's, an ally's or any other outside actor's
+        deliberation (posed, perhaps, by an inject the players never received) is not the
+        room's to see: they learn of it by its effects."""
+        return ev.EVERYONE if owner in self.players else (owner,)
+
     def clock_text(self, t: float) -> str:
         """Scenario date-time and time of t, as evidence words it: '2020-07-21 09:00 (t=6)'."""
         return self._when(t)
@@ -1297,6 +1304,7 @@ class Exercise:
         if self.log:
             self._emit(
                 ev.DecisionOpened,
+                audience=self.decision_audience(d.model.owner),
                 decision=did,
                 owner=d.model.owner,
                 prompt=d.model.prompt,
@@ -1347,6 +1355,7 @@ class Exercise:
         if self.log:
             self._emit(
                 ev.DecisionMade,
+                audience=self.decision_audience(d.model.owner),
                 decision=did,
                 option=option_id,
                 by=by,

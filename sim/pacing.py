@@ -19,13 +19,14 @@ the decision still open and its default still to come. A held deadline is stoppe
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sim import events as ev
 from sim.commands import Advance
 from sim.engine import Exercise, OpenDecision
+from sim.views import players_now, rooms
 
 
 class StopReason(StrEnum):
@@ -62,14 +63,35 @@ def just_before(deadline: float) -> float:
     return math.nextafter(deadline, -math.inf)
 
 
+def play_target(ex: Exercise, dt: float) -> float:
+    """Where one step of play of ``dt`` sends the clock: ``dt`` on from now, or, when the
+    clock rests at a time the players cannot know of (the controller view's next event
+    stopped at a record hidden from them, see ``sim.views.players_now``), the first whole
+    step of ``dt`` from the time they know that is past now. Counted from now, play's steps
+    would read the hidden time's minutes on the players' clock ever after (07:22, 07:28, ...
+    every 6 minutes from a hidden stage at 07:22)."""
+    now = ex.now
+    known = players_now(ex)
+    if known >= now or dt <= 0:
+        return now + dt
+    steps = math.floor((now - known) / dt) + 1
+    target = known + steps * dt
+    while target <= now:  # rounding: always past now
+        steps += 1
+        target = known + steps * dt
+    return target
+
+
 def next_default(ex: Exercise, let_default: Collection[str] = ()) -> OpenDecision | None:
     """The open decision whose default would apply first (ties by id), if any; decisions with
-    a choice already waiting and those in ``let_default`` are left out."""
+    a choice already waiting, those in ``let_default`` and those not the room's (another
+    actor's: the room cannot choose them, and a pause before their deadline would tell it
+    when it falls) are left out."""
     waiting = ex.waiting_choices()
     pending = [
         od
         for od in ex.open_decisions.values()
-        if od.decision.id not in waiting and od.decision.id not in let_default
+        if od.decision.id not in waiting and od.decision.id not in let_default and rooms(ex, od)
     ]
     return min(pending, key=lambda od: (od.deadline, od.decision.id), default=None)
 
@@ -93,7 +115,14 @@ def advance(
         ex.submit(Advance(by=by, to=just_before(held.deadline), stop="decision"))
         return _stop(ex, start, StopReason.DEADLINE, held)
     if target > ex.now or ex.due_now():
-        ex.submit(Advance(by=by, to=target, stop="decision"))
+        while True:
+            n = len(ex.records)
+            ex.submit(Advance(by=by, to=target, stop="decision"))
+            if ex.finished or ex.now >= target or _posed(ex, ex.records[n:]):
+                break
+            if not any(isinstance(r, ev.DecisionOpened) for r in ex.records[n:]):
+                break
+            # stopped at another actor's decision, which the room does not see: go on
         _finish_deadline_instant(ex, hold, let_default, by)
     return _stop(ex, start, StopReason.TARGET)
 
@@ -126,7 +155,7 @@ def next_event(
         else:
             ex.submit(Advance(by=by, to=ex.horizon, stop="record"))
         new = ex.records[n:]
-        if any(isinstance(r, ev.DecisionOpened) for r in new):
+        if _posed(ex, new):
             _finish_deadline_instant(ex, hold, let_default, by)
             return _stop(ex, start, StopReason.DECISION)
         if controller or any(r.visible_to(ex.players) for r in new):
@@ -145,21 +174,30 @@ def _finish_deadline_instant(
     if ex.finished or not ex.due_now():
         return
     now, waiting = ex.now, ex.waiting_choices()
-    due = [od.decision.id for od in ex.open_decisions.values() if od.deadline <= now]
+    due = [od for od in ex.open_decisions.values() if od.deadline <= now]
     if not due:
         return
-    if hold and any(d not in waiting and d not in let_default for d in due):
+    if hold and any(
+        od.decision.id not in waiting and od.decision.id not in let_default and rooms(ex, od)
+        for od in due
+    ):
         return
     ex.submit(Advance(by=by, to=now))
+
+
+def _posed(ex: Exercise, new: Sequence[ev.Event]) -> bool:
+    """Whether a decision of the room's opened among these records (another actor's is no
+    reason to stop: the room does not see it)."""
+    return any(isinstance(r, ev.DecisionOpened) and r.visible_to(ex.players) for r in new)
 
 
 def _stop(ex: Exercise, start: int, reason: StopReason, held: OpenDecision | None = None) -> Stop:
     new = tuple(ex.records[start:])
     if ex.finished:
         reason, held = StopReason.END, None
-    elif reason is not StopReason.DEADLINE and any(isinstance(r, ev.DecisionOpened) for r in new):
+    elif reason is not StopReason.DEADLINE and _posed(ex, new):
         reason = StopReason.DECISION
-    elif reason is StopReason.DEADLINE and any(isinstance(r, ev.DecisionOpened) for r in new):
+    elif reason is StopReason.DEADLINE and _posed(ex, new):
         reason, held = StopReason.DECISION, None
     defaults = tuple(r for r in new if isinstance(r, ev.DecisionMade) and r.by == "deadline")
     return Stop(reason, new, held, defaults)

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from sim import events as ev
 from sim.cause import UNEXPLAINED, CauseKind
+from sim.commands import Advance
 from sim.evidence import Evidence, Measure, evidence_text
-from sim.schema import Countermeasure
+from sim.schema import Countermeasure, Scenario
 
 if TYPE_CHECKING:
     from sim.engine import ActiveResponse, Exercise, OpenDecision
@@ -101,7 +102,7 @@ def view(ex: Exercise, controller: bool) -> View:
     seen = tuple(records(ex, controller, hide))
     return View(
         controller=controller,
-        now=ex.now,
+        now=ex.now if controller else players_now(ex),
         finished=ex.finished,
         records=seen,
         msel=tuple(msel(ex, controller)),
@@ -109,10 +110,49 @@ def view(ex: Exercise, controller: bool) -> View:
         variables=variables(ex, controller),
         actors=tuple(actors(ex, controller, seen)),
         open_decisions=tuple(
-            sorted(ex.open_decisions.values(), key=lambda d: (d.opened, d.decision.id))
+            sorted(
+                (d for d in ex.open_decisions.values() if controller or rooms(ex, d)),
+                key=lambda d: (d.opened, d.decision.id),
+            )
         ),
         sitting=sitting(ex),
     )
+
+
+def players_now(ex: Exercise) -> float:
+    """The scenario time as the players may know it: where the clock rests, unless it rests
+    where it stopped for something they cannot see (the controller view's next event, a
+    stage of a campaign they have not detected); then the last time they could know of.
+
+    A time is known to the players when they see a record of it, when the clock reached a
+    time it was sent to (play, a pause before a deadline, the horizon), or when the exercise
+    has ended. An advance that stopped early, at a record the players cannot see, tells them
+    nothing: their clock stays where it was, and moves on with the next advance that reaches
+    its target (see ``sim.pacing.play_target``, which counts play's steps from this time)."""
+    if ex.finished:
+        return ex.now
+    known = 0.0
+    for r in reversed(ex.records):
+        if r.visible_to(ex.players):
+            known = r.time
+            break
+    log = ex.command_log
+    rest = ex.now
+    for entry in reversed(log):
+        c = entry.command
+        if rest <= known:
+            break
+        if isinstance(c, Advance) and c.to > entry.at and rest >= min(c.to, ex.horizon):
+            return max(known, rest)
+        rest = entry.at
+    return known
+
+
+def rooms(ex: Exercise, od: OpenDecision) -> bool:
+    """Whether an open decision is the room's: its owner is on the players' side. Another
+    actor's (an adversary's, an ally's) is for the controller view only, as its records are
+    (``Exercise.decision_audience``)."""
+    return od.decision.owner in ex.players
 
 
 def sitting(ex: Exercise) -> str:
@@ -134,13 +174,26 @@ def secrets(ex: Exercise) -> frozenset[str]:
     )
 
 
+def covert_actors(scenario: Scenario) -> frozenset[str]:
+    """The actors the players' view never lists (the briefing, the picker, the actors panel,
+    the free-text dialog, the situation manual): the adversaries, and any other actor outside
+    the players' side that runs a threat (an insider operator, an ally that spies), whose
+    campaign the room must not learn of by seeing who is behind it."""
+    behind = {t.actor for t in scenario.threats}
+    return frozenset(
+        a.id
+        for a in scenario.actors
+        if a.affiliation == "adversary" or (a.id in behind and not a.is_player)
+    )
+
+
 def unsayable(ex: Exercise) -> frozenset[str]:
     """Names that free text shown to the players (a rationale, a plan row, an evaluator's
-    words) must not mention: the secrets, and the adversaries behind no campaign they have
-    detected."""
+    words) must not mention: the secrets, and the covert actors (adversaries, and any other
+    actor behind a threat) behind no campaign they have detected."""
     scenario = ex.scenario
     known = {t.actor for t in scenario.threats if t.id in ex.threat_detected}
-    unmet = {a.id for a in scenario.actors if a.affiliation == "adversary"} - known
+    unmet = covert_actors(scenario) - known
     return secrets(ex) | unmet
 
 
@@ -162,6 +215,10 @@ def records(ex: Exercise, controller: bool, hide: frozenset[str] | None = None) 
     out = []
     for r in ex.records:
         if _seen(ex, r):
+            if isinstance(r, ev.ResponseRetry) and _retry_reads(ex, r.response) & hide:
+                # 'will not be tried again: the reason to retry has gone' would tell the room
+                # that a condition on what it cannot see turned: the retries are left unsaid
+                continue
             shown = players_record(r, hide, ex.clock_text)
             if isinstance(shown, ev.ResponseFailed) and _chance_reads(ex, shown.response) & hide:
                 # 'did not work (chance was 45%)' would give away what the chance reads
@@ -182,6 +239,15 @@ def _chance_reads(ex: Exercise, response: str) -> frozenset[str]:
     if not isinstance(model, Countermeasure) or not isinstance(model.success, str):
         return frozenset()
     return frozenset(ex.compiled.expr(model.success).names)
+
+
+def _retry_reads(ex: Exercise, response: str) -> frozenset[str]:
+    """The names a response's retry condition (``while``) reads (none without one)."""
+    found = ex.views.responses.get(response)
+    retry = None if found is None else getattr(found.model, "retry", None)
+    if retry is None or retry.while_ is None:
+        return frozenset()
+    return frozenset(ex.compiled.expr(retry.while_).names)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -242,8 +308,9 @@ def _untold(origin: tuple[str, ...], hide: Collection[str]) -> bool:
 
 
 def msel(ex: Exercise, controller: bool) -> list[MselLine]:
-    """The MSEL in time order. Players see the injects that reached them, and undelivered
-    injects only through an author's ``players_title`` (with their time if fixed)."""
+    """The MSEL in time order. Players see the injects that reached them, and the others only
+    through an author's ``players_title`` (with their time if fixed), whatever became of
+    them."""
     delivered = {r.inject: r for r in ex.records if isinstance(r, ev.InjectDelivered) and r.inject}
     out: list[MselLine] = []
     for inj in ex.scenario.injects:
@@ -276,7 +343,11 @@ def msel(ex: Exercise, controller: bool) -> list[MselLine]:
                     tuple(inj.to),
                 )
             )
-        elif status == "pending" and inj.players_title and not inj.contingency:
+        elif inj.players_title and not inj.contingency:
+            # A publicly scheduled event stays on the players' MSEL until it reaches them,
+            # whether it is still to come, was skipped (its 'if' was false) or went to others:
+            # its vanishing would tell the room when a hidden 'when' held, or that an 'if' was
+            # false.
             fixed = inj.at if inj.when is None and inj.after is None else None
             out.append(MselLine("", inj.players_title, fixed, "scheduled"))
     return sorted(out, key=lambda e: (e.time is None, e.time or 0.0))
@@ -347,14 +418,15 @@ def variables(ex: Exercise, controller: bool) -> dict[str, float]:
 def actors(
     ex: Exercise, controller: bool, seen: Sequence[ev.Event] | None = None
 ) -> list[ActorView]:
-    """The actors (players: not the adversaries) and the responses of theirs this viewer
-    knows of."""
+    """The actors (players: not the covert ones, see ``covert_actors``) and the responses
+    of theirs this viewer knows of."""
     if seen is None:
         seen = records(ex, controller)
     known = {r.response for r in seen if isinstance(r, ev.ResponseStarted)}
     out = []
+    covert = frozenset() if controller else covert_actors(ex.scenario)
     for a in ex.scenario.actors:
-        if not controller and a.affiliation == "adversary":
+        if a.id in covert:
             continue
         used, cap = ex.busy(a.id)
         jobs = tuple(

@@ -302,17 +302,21 @@ class TabletopApp(App[None]):
         was_finished = self.snapshot is not None and self.snapshot.finished
         snap = message.snapshot
         self.snapshot = snap
-        opened = [r.decision for r in message.new if isinstance(r, ev.DecisionOpened)]
+        opened = [  # another actor's decision is for the controller view only
+            r.decision
+            for r in message.new
+            if isinstance(r, ev.DecisionOpened) and (self.controller or r.visible_to(snap.players))
+        ]
         alert = bool(opened) and not snap.finished
         if alert:
             if self.playing:
                 self.set_playing(False)
                 self.resume_after_decision = True
-            ids = [od.decision.id for od in snap.open_decisions]
+            ids = [od.decision.id for od in snap.view(self.controller).open_decisions]
             self.decision_index = ids.index(opened[-1]) if opened[-1] in ids else 0
             self.bell()
-        elif snap.open_decisions:
-            self.decision_index %= len(snap.open_decisions)
+        elif snap.view(self.controller).open_decisions:
+            self.decision_index %= len(snap.view(self.controller).open_decisions)
         else:
             self.decision_index = 0
             if self.resume_after_decision and not snap.finished:
@@ -343,12 +347,18 @@ class TabletopApp(App[None]):
             if show is not None and screen.is_mounted:
                 show(full=full, alert=alert and screen is self.screen)
 
+    def snapshot_players(self) -> tuple[str, ...]:
+        """The players' side (record audiences), from the last snapshot."""
+        return () if self.snapshot is None else self.snapshot.players
+
     def tell_stop(self, stop: Stop) -> None:
         """Say what the clock did with deadlines: held before one, or let a default apply."""
         scenario = self.scenario
         if scenario is None:
             return
         for made in stop.defaults:
+            if not self.controller and not made.visible_to(self.snapshot_players()):
+                continue  # another actor's decision: not the room's to hear of
             self.notify(
                 f"No choice by the deadline: {_prompt(scenario, made.decision)} → "
                 f"the default '{_label(scenario, made.decision, made.option)}' applied",
@@ -497,10 +507,12 @@ class TabletopApp(App[None]):
 
     def action_choose(self, number: int) -> None:
         snap = self.snapshot
-        if snap is None or not snap.open_decisions:
+        if snap is None or not snap.view(self.controller).open_decisions:
             self.notify("No decision is open", severity="warning")
             return
-        od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
+        od = snap.view(self.controller).open_decisions[
+            self.decision_index % len(snap.view(self.controller).open_decisions)
+        ]
         if od.deadline <= snap.now:  # the engine would refuse it: say so, open no dialog
             self.notify(
                 f"Too late: the deadline of {od.decision.prompt} has come; its default "
@@ -529,8 +541,10 @@ class TabletopApp(App[None]):
 
     def action_next_decision(self) -> None:
         snap = self.snapshot
-        if snap is not None and snap.open_decisions:
-            self.decision_index = (self.decision_index + 1) % len(snap.open_decisions)
+        if snap is not None and snap.view(self.controller).open_decisions:
+            self.decision_index = (self.decision_index + 1) % len(
+                snap.view(self.controller).open_decisions
+            )
             self.refresh_views()
 
     # --- views and screens --------------------------------------------------------------------
@@ -663,6 +677,13 @@ class TabletopApp(App[None]):
         if self.driver is None or self.recording is None:
             self.notify("Undo works in a saved session", severity="warning")
             return
+        if not self.controller:
+            # Whatever it would ask or say ('Undone: an adjustment', even 'nothing to undo')
+            # tells the room of commands it never saw: undo is asked in the controller view.
+            self.notify(
+                "Undo is for the controller view: switch to it (v) first", severity="warning"
+            )
+            return
 
         def done(yes: bool | None) -> None:
             if yes:
@@ -756,10 +777,16 @@ class TabletopApp(App[None]):
         snap, scenario = self.snapshot, self.scenario
         if snap is None or scenario is None:
             return
-        names = [n for n, v in scenario.variables.items() if self.controller or not v.hidden]
-        if not names:
-            self.notify("No variables to adjust (hidden ones: controller view)", severity="warning")
+        if not self.controller:
+            # The reason typed is for the controller only (the players' view leaves it out of
+            # the record): typed in the players' view it was on the projector, as a note was.
+            self.notify(
+                "Adjustments are recorded with a reason for the controller: switch to the "
+                "controller view (v) first",
+                severity="warning",
+            )
             return
+        names = list(scenario.variables)
 
         def done(req: AdjustRequest | None) -> None:
             if req is not None:
@@ -852,8 +879,10 @@ class TabletopApp(App[None]):
             ("Quit", "q: leave the console", self.action_request_quit),
         ]
         snap = self.snapshot
-        if snap is not None and snap.open_decisions:
-            od = snap.open_decisions[self.decision_index % len(snap.open_decisions)]
+        if snap is not None and snap.view(self.controller).open_decisions:
+            od = snap.view(self.controller).open_decisions[
+                self.decision_index % len(snap.view(self.controller).open_decisions)
+            ]
             late = od.deadline <= snap.now  # its default applies this instant: no choice
             for n, option in enumerate(() if late else offered(od), start=1):
                 out.append(

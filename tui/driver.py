@@ -141,8 +141,9 @@ class EngineDriver:
         applies, or at the end."""
         with self._lock:
             ex = self.exercise
+            to = pacing.play_target(ex, dt)
             return self._after(
-                pacing.advance(ex, ex.now + dt, hold=self.hold_defaults, let_default=self._let())
+                pacing.advance(ex, to, hold=self.hold_defaults, let_default=self._let())
             )
 
     def step(self, controller: bool) -> list[ev.Event]:

@@ -7,6 +7,7 @@ exercise, so the players' rules are applied once, here (with :mod:`sim.analysis.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +30,13 @@ RATING_LABEL = {
     "partially": "Partially met",
     "not_met": "Not met",
     "awaiting": "Awaiting evaluator",
+    "withheld": "Withheld",
 }
+WITHHELD = "withheld"
+"""The rating the players' edition gives an objective the players' dashboard shows as '?':
+a session still in progress, whose standing reads what the players do not know yet."""
+UNRATED = ("met", "awaiting", WITHHELD)
+"""Ratings that draft no plan row and are neither a strength nor an improvement."""
 ENDED_NOTES = {
     "horizon": "",
     "facilitator": "ended early by the facilitator",
@@ -86,6 +93,14 @@ class AarInput:
     decision_wall: Mapping[int, float] = field(default_factory=dict)
     """For a session: wall-clock seconds each decision took the room, posed to made, by the
     seq of its DecisionMade record (from the session store's stamps; never in the engine)."""
+    players_time: float | None = None
+    """(A session still in progress) The scenario time as the players knew it when the report
+    was made (sim.views.players_now): their edition ends there, not where the clock rested at
+    something they could not see."""
+    withheld: frozenset[str] = frozenset()
+    """(A session still in progress) The objectives the players' dashboard withheld ('?') when
+    the report was made: their standing read what the players did not know yet
+    (sim.views.ratings). The players' edition withholds their rating as well."""
 
     @property
     def scenario(self) -> Scenario:
@@ -286,8 +301,9 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
     if not ex.finished:
         raise ValueError("an after-action report needs a finished exercise")
     view = edition_view(ex, controller=audience == "controller")
+    end = ex.now if view.controller or source.players_time is None else source.players_time
     decisions = _decisions(source, view)
-    objectives = _objectives(ex, view)
+    objectives = _objectives(ex, view, frozenset() if view.controller else source.withheld)
     plan, drafted = _plan(source, objectives, view)
     comparison = None
     branch_series: tuple[Series, ...] = ()
@@ -297,13 +313,13 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
         )
     return Aar(
         audience=audience,
-        overview=_overview(source),
+        overview=_overview(source, end),
         objectives=objectives,
         decisions=decisions,
         timeline=_timeline(source, view, decisions),
         strengths=_findings(source, objectives, "strength", view),
         improvements=_findings(source, objectives, "improvement", view),
-        series=_series(ex, view),
+        series=_series(ex, view, end),
         branch_series=branch_series,
         finals=tuple(
             FinalValue(
@@ -318,11 +334,11 @@ def build_aar(source: AarInput, audience: Audience) -> Aar:
         plan=plan,
         plan_drafted=drafted,
         comparison=comparison,
-        time_axis="days" if ex.scenario.hours(ex.now) >= 72 else "hours",
+        time_axis="days" if ex.scenario.hours(end) >= 72 else "hours",
     )
 
 
-def _overview(source: AarInput) -> Overview:
+def _overview(source: AarInput, end: float) -> Overview:
     ex = source.exercise
     info = ex.scenario.scenario
     ended = next((r.reason for r in ex.records if isinstance(r, ev.ExerciseEnded)), "")
@@ -338,8 +354,8 @@ def _overview(source: AarInput) -> Overview:
         label=source.label,
         session_id=s.session_id,
         scenario_start=when(ex, 0.0),
-        scenario_end=when(ex, ex.now),
-        scenario_duration=duration(ex.scenario.hours(ex.now)),
+        scenario_end=when(ex, end),
+        scenario_duration=duration(ex.scenario.hours(end)),
         wall_start=_wall(s.started),
         wall_end=_wall(s.ended),
         wall_duration=wall,
@@ -364,14 +380,19 @@ def _subject(r: ev.Event) -> str:
     return ""
 
 
-def _objectives(ex: Exercise, view: EditionView) -> tuple[ObjectiveResult, ...]:
+def _objectives(
+    ex: Exercise, view: EditionView, withheld: frozenset[str]
+) -> tuple[ObjectiveResult, ...]:
     ratings = views.final_ratings(view.records, ex.clock_text)
     out = []
     for obj in ex.scenario.objectives:
         rating = ratings[obj.id]
         names = _names(ex, obj)
         evidence = rating.evidence
-        if not view.controller and not view.may_mention(evidence):
+        if obj.id in withheld:  # as the players' dashboard showed it: '?'
+            rating = dataclasses.replace(rating, rating=WITHHELD)
+            evidence = views.WITHHELD
+        elif not view.controller and not view.may_mention(evidence):
             evidence = ""
         shown = _grouped(
             ex,
@@ -535,8 +556,8 @@ def _findings(
         if o.assessment == kind
     ]
     for o in objectives:
-        if o.rating == "awaiting":
-            continue  # not rated by its evaluator: neither a strength nor an improvement
+        if o.rating in ("awaiting", WITHHELD):
+            continue  # not rated (by its evaluator, or for the players yet): neither
         good = o.rating == "met"
         if good == (kind == "strength"):
             because = f" ({o.evidence})" if o.evidence else ""
@@ -566,12 +587,12 @@ def _plan(
     rows = [
         PlanRow(objective=o.id, issue=drafted_issue(o.description, o.rating_label, o.evidence))
         for o in objectives
-        if o.rating not in ("met", "awaiting")
+        if o.rating not in UNRATED
     ]
     return tuple(rows), True
 
 
-def _series(ex: Exercise, view: EditionView) -> tuple[Series, ...]:
+def _series(ex: Exercise, view: EditionView, end: float) -> tuple[Series, ...]:
     out = []
     for name in view.variables:
         spec = ex.scenario.variables[name]
@@ -583,7 +604,7 @@ def _series(ex: Exercise, view: EditionView) -> tuple[Series, ...]:
                 else:
                     times.append(r.time)
                     values.append(r.new)
-        times.append(ex.now)
+        times.append(end)
         values.append(values[-1])
         hours = tuple(ex.scenario.hours(t) for t in times)
         out.append(
@@ -602,7 +623,16 @@ def _comparison(
 ) -> tuple[Comparison, tuple[Series, ...]]:
     if branch.scenario.scenario.id != source.scenario.scenario.id:
         raise ValueError("a 'what if' branch must play the same scenario")
-    other = build_aar(AarInput(branch.exercise, branch.commands, label=branch.label), audience)
+    other = build_aar(
+        AarInput(
+            branch.exercise,
+            branch.commands,
+            label=branch.label,
+            withheld=branch.withheld,
+            players_time=branch.players_time,
+        ),
+        audience,
+    )
     theirs = {o.id: o.rating_label for o in other.objectives}
     mine = {d.decision: d.option_label for d in decisions}
     taken = {d.decision: d.option_label for d in other.decisions}

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sim.schema import Inject, Scenario
 from sim.spreadsheet import list_cell, spreadsheet_safe
+from sim.views import covert_actors
 
 DEFAULT_GROUND_RULES = (
     "This is a no-fault, open discussion: there are no trick questions and no hidden agendas.",
@@ -326,7 +327,7 @@ def situation_manual(scenario: Scenario) -> SituationManual:
         others=tuple(
             a.name
             for a in scenario.actors
-            if not a.is_player and a.affiliation not in ("adversary",)
+            if not a.is_player and a.id not in covert_actors(scenario)
         ),
         ground_rules=tuple(info.ground_rules) or DEFAULT_GROUND_RULES,
         modules=modules,

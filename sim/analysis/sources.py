@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sim.analysis.model import AarInput, PlanRow, SessionInfo
 from sim.schema import Scenario
+from sim.views import players_now, ratings
 
 if TYPE_CHECKING:
     from sim.session.store import SessionStore
@@ -74,7 +75,12 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
         replayed.starts,
         info.created,
     )
+    withheld: frozenset[str] = frozenset()
+    players_time: float | None = None
     if not ex.finished:
+        players_time = players_now(ex)
+        # rated as it stands; for the players, as their dashboard shows it: '?' stays '?'
+        withheld = frozenset(r.objective for r in ratings(ex, controller=False) if r.rating is None)
         ex.end("in progress")
     rows = tuple(PlanRow(r.objective, r.issue, r.action, r.owner, r.due) for r in plan)
     label = f"session {info.id}"
@@ -91,6 +97,8 @@ def stored_session_input(st: SessionStore, source: str | int) -> AarInput:
         ),
         label=label,
         decision_wall=walls,
+        withheld=withheld,
+        players_time=players_time,
     )
 
 

@@ -151,6 +151,7 @@ async def test_adjust_variable_needs_a_reason() -> None:
     app = TabletopApp(quickstart())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await press(app, pilot, "v")  # adjustments are made in the controller view
         await pilot.press("a")
         assert isinstance(app.screen, AdjustDialog)
         await pilot.press("enter")  # ally trust, the first variable
@@ -359,10 +360,13 @@ async def test_the_players_view_shows_nothing_of_what_they_do_not_know() -> None
         assert "A newspaper asks about the breach" not in shown
         assert "data_exposed" not in shown and "cables exposed" not in shown
         assert "cable_espionage" not in shown
-        await press(app, pilot, "a", "enter", *"0.4", "enter", *"SECRET-REASON", "enter")
+        await press(app, pilot, "a")  # refused in the players' view: nothing typed on screen
+        assert not isinstance(app.screen, AdjustDialog)
+        await press(app, pilot, "v", "a", "enter", *"0.4", "enter", *"SECRET-REASON", "enter")
+        assert "SECRET-REASON" in screen_text(app)  # the controller sees why
+        await press(app, pilot, "v")
         assert "SECRET-REASON" not in screen_text(app)
         await press(app, pilot, "v")
-        assert "SECRET-REASON" in screen_text(app)  # the controller sees why
         assert "The ally asks for an urgent meeting" in screen_text(app)
         await press(app, pilot, "v", "n")
         assert "The ally asks for an urgent meeting" in screen_text(app)  # delivered now

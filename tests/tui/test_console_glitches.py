@@ -153,15 +153,10 @@ async def test_a_variables_description_is_shown_literally_and_a_hidden_ones_only
         assert tooltip(app, "ally_trust") == shown
         assert tooltip(app, "monitoring") == "How well government networks are watched"
         assert tooltip(app, "data_exposed") is None  # hidden: not in the players' view
-        await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AdjustDialog), "the adjust dialog")
-        dialog = adjust_text(app)
-        assert shown in dialog
-        assert "Diplomatic cables read" not in dialog
-        await pilot.press("escape")
         await press(app, pilot, "v")
         assert app.controller
         assert tooltip(app, "data_exposed") == "Diplomatic cables read by the intruders (thousands)"
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AdjustDialog), "the adjust dialog")
         assert "Diplomatic cables read by the intruders" in adjust_text(app)
+        assert shown in adjust_text(app)  # the markup as written

@@ -23,7 +23,7 @@ async def test_a_session_driven_by_keys_replays_byte_for_byte() -> None:
         await press(app, pilot, "v", "m", *"players hesitate", "enter", "v")
         await press(app, pilot, "v", "i", "enter", *"too quiet", "enter", "v")  # fire, reason
         await press(app, pilot, "t", *"The minister calls", "enter")
-        await press(app, pilot, "a", "enter", *"0.4", "enter", *"press leak", "enter")
+        await press(app, pilot, "v", "a", "enter", *"0.4", "enter", *"press leak", "enter", "v")
         await press(app, pilot, "n", "n", "v", "n")
         await pilot.press(*["plus"] * 6)
         for _ in range(20):  # play on past decisions and deadlines

@@ -40,6 +40,7 @@ async def test_the_undo_question_is_whole_at_80x24(tmp_path: Path) -> None:
         await settle(app, pilot)
         await step_to_decision(app, pilot)
         await choose(app, pilot, 1)
+        await press(app, pilot, "v")
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.pause()

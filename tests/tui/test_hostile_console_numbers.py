@@ -25,6 +25,7 @@ async def test_the_largest_numbers_of_both_signs_are_drawn() -> None:
     app = TabletopApp(scenario, seed=3)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot)
+        await press(app, pilot, "v")  # adjustments are made in the controller view
         for value in ("1.7e308", "-1.7e308", "1e308"):
             await press(app, pilot, "a", "enter", *value, "enter", *"typed", "enter")
             await press(app, pilot, "n")

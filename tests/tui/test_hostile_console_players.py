@@ -175,9 +175,10 @@ async def test_the_picker_names_no_adversary(tmp_path: Path) -> None:
         assert leaks(shown) == []
 
 
-async def test_an_undo_in_the_players_view_names_nothing_hidden(tmp_path: Path) -> None:
-    """u in the players' view (on the projector): the notice says what was undone without the
-    hidden variable or the held inject it concerned."""
+async def test_an_undo_in_the_players_view_tells_the_room_nothing(tmp_path: Path) -> None:
+    """u in the players' view (on the projector) asks nothing and undoes nothing: it says to
+    switch views, the same words whatever the last command was. 'Undone: an adjustment' (or
+    even 'nothing to undo') told the room of commands it never saw."""
     store = SessionStore.open(tmp_path / "s.sqlite3")
     path = tmp_path / "quiet_room.yaml"
     path.write_text(SECRETS_YAML, encoding="utf-8")
@@ -193,14 +194,28 @@ async def test_an_undo_in_the_players_view_names_nothing_hidden(tmp_path: Path) 
         notices: list[str] = []
         for _ in range(2):
             await press(app, pilot, "u", "y")
-            await wait_for(pilot, lambda: "Undone" in frame(app).text, "the undo notice")
+            await wait_for(pilot, lambda: "switch to it (v)" in frame(app).text, "the notice")
             notices.append(frame(app).text)
             app.clear_notifications()
         assert leaks("\n".join(notices)) == []
+        assert not any("Undo the last command" in n or "Undone" in n for n in notices)
         assert app.driver is not None
-        assert app.driver.exercise.command_log == [] or all(
-            type(e.command).__name__ == "Advance" for e in app.driver.exercise.command_log
-        )
+        kinds = [type(e.command).__name__ for e in app.driver.exercise.command_log]
+        assert "Adjust" in kinds and "FireInject" in kinds  # nothing was undone
+    said: list[str] = []
+    for hidden_last in (False, True):  # the same words with or without a hidden command
+        store = SessionStore.open(tmp_path / f"{hidden_last}.sqlite3")
+        fresh = TabletopApp(scenario, recording=Recording(store, path=path, text=SECRETS_YAML))
+        async with fresh.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(fresh, pilot)
+            if hidden_last:
+                await press(fresh, pilot, "v", "a", "down", "enter", "7", "enter", *"why")
+                await press(fresh, pilot, "enter", "v")
+            fresh.clear_notifications()
+            await press(fresh, pilot, "u")
+            await wait_for(pilot, lambda: bool(fresh._notifications), "the notice")  # noqa: B023
+            said.append(" | ".join(str(n.message) for n in fresh._notifications))
+    assert said[0] == said[1]
 
 
 async def test_the_players_view_does_not_count_the_held_injects() -> None:

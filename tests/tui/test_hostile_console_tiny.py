@@ -21,7 +21,7 @@ TINY = [(1, 1), (10, 3), (15, 3), (15, 24), (20, 2)]
 
 @pytest.mark.parametrize(
     "keys",
-    [("a",), ("v", "i"), ("t",), ("v", "m"), ("v", "s"), ("b",), ("question_mark",), ("d",)],
+    [("v", "a"), ("v", "i"), ("t",), ("v", "m"), ("v", "s"), ("b",), ("question_mark",), ("d",)],
     ids=[
         "adjust",
         "fire-inject-controller",

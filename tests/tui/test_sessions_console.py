@@ -108,6 +108,7 @@ async def test_undo_key_takes_back_a_choice(tmp_path: Path) -> None:
         await step_to_decision(app, pilot)
         await choose(app, pilot, 3)
         assert app.snapshot is not None and not app.snapshot.open_decisions
+        await press(app, pilot, "v")  # undo is asked in the controller view
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await press(app, pilot, "y")

@@ -33,11 +33,12 @@ async def test_the_undo_question_names_the_command_and_the_notice_reads_as_words
         await settle(app, pilot)
         await step_to_decision(app, pilot)
         await choose(app, pilot, 1)  # the room shares the logs
+        await press(app, pilot, "v")  # undo is asked in the controller view
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         assert "decision answer_ally: cooperate" in text_of(app.screen)
         await press(app, pilot, "n")  # no: nothing undone
-        await press(app, pilot, "v", "s")
+        await press(app, pilot, "s")
         assert isinstance(app.screen, ObserveDialog)
         app.screen.query_one("#text", Input).value = "Quick to call the ally"
         await press(app, pilot, "enter")
@@ -56,6 +57,7 @@ async def test_with_nothing_to_undo_it_says_so_without_asking(tmp_path: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await press(app, pilot, "n")  # the clock moved: a clock step is not undone
+        await press(app, pilot, "v")
         await pilot.press("u")
         await wait_for(pilot, lambda: "nothing to undo" in said(app).lower(), "the notice")
         assert not isinstance(app.screen, ConfirmDialog), "no question about nothing"

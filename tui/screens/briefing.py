@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from sim.schema import Scenario
+from sim.views import covert_actors
 from tui.fmt import clock_at, duration, literal
 from tui.widgets.keys import KeyBar
 
@@ -35,8 +36,9 @@ def briefing_text(scenario: Scenario, controller: bool) -> Text:
     if info.audience:
         out.append_text(literal(f"For: {info.audience}\n", "italic"))
     out.append("\nActors\n", style="bold")
+    covert = frozenset() if controller else covert_actors(scenario)
     for a in scenario.actors:
-        if not controller and a.affiliation == "adversary":
+        if a.id in covert:
             continue
         role = "players" if a.is_player else a.affiliation
         out.append_text(literal(f"  {a.name}", "bold"))

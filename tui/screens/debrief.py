@@ -146,7 +146,7 @@ class DebriefScreen(Screen[None]):
         for row in self.query(VariableRow):
             row.display = row.name_ in snap.view(controller).variables
             if row.display:
-                row.show(snap)
+                row.show(snap, snap.view(controller).now)
         self.query_one("#debrief-variables", Static).update(
             variables_text(self.scenario, records, snap.view(controller).variables)
         )

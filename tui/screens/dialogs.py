@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from sim.schema import Actor, Inject, Scenario
+from sim.views import covert_actors
 from tui.fmt import literal, number, variable_label
 from tui.widgets.textinput import TextInput
 
@@ -165,9 +166,11 @@ class RecipientList(SelectionList[str]):
 
 
 def shown_actors(scenario: Scenario, controller: bool) -> list[Actor]:
-    """The actors a dialog may list: in the players' view not the adversaries (as in the
-    briefing: the room does not know who is behind the attack)."""
-    return [a for a in scenario.actors if controller or a.affiliation != "adversary"]
+    """The actors a dialog may list: in the players' view not the adversaries, nor any other
+    actor behind a threat (as in the briefing: the room does not know who is behind the
+    attack)."""
+    covert = frozenset() if controller else covert_actors(scenario)
+    return [a for a in scenario.actors if a.id not in covert]
 
 
 def default_sender(scenario: Scenario, controller: bool = True) -> str:

@@ -36,10 +36,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("i", "fire a contingency inject (with an optional reason)"),
             ("t", "send a free-text inject: text, sender, recipients"),
-            ("a", "adjust a variable, with the reason recorded"),
+            ("a", "adjust a variable, with the reason recorded (controller view)"),
             ("m", "add a facilitator note to the log"),
             ("s", "observation for the report: objective, strength / improvement (also debrief)"),
-            ("u", "undo the last command (kept in the session, marked undone)"),
+            ("u", "undo the last command (controller view; kept in the session, marked undone)"),
         ),
     ),
     (

@@ -21,6 +21,7 @@ from sim.problems import InputProblems
 from sim.safetext import printable
 from sim.schema import Actor, Scenario
 from sim.validation import is_playbook
+from sim.views import covert_actors
 from sim.yamlread import read_yaml_file
 from tui.failures import failure_text
 from tui.fmt import literal
@@ -74,9 +75,10 @@ def find_scenarios(
 
 
 def known_actors(scenario: Scenario) -> list[Actor]:
-    """The actors the picker names: not the adversaries (the projector may be on; the
-    briefing's players' view hides them too)."""
-    return [a for a in scenario.actors if a.affiliation != "adversary"]
+    """The actors the picker names: not the adversaries, nor any other actor behind a threat
+    (the projector may be on; the briefing's players' view hides them too)."""
+    covert = covert_actors(scenario)
+    return [a for a in scenario.actors if a.id not in covert]
 
 
 class PickerScreen(Screen[None]):

@@ -24,7 +24,9 @@ class ActorsPanel(Static):
     def text(self, snapshot: Snapshot, controller: bool) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")
         width = max(len(a.id) for a in self.scenario.actors)
-        for actor in snapshot.view(controller).actors:
+        seen = snapshot.view(controller)
+        now = seen.now  # the players' clock may be behind the engine's (sim.views)
+        for actor in seen.actors:
             used, cap = actor.used, actor.capacity
             bar = "█" * used + "░" * max(cap - used, 0)
             if cap > 6:
@@ -41,7 +43,7 @@ class ActorsPanel(Static):
                 if job.stage:
                     out.append(f": {job.stage}", style="italic")
                 elif job.expected_end is not None and job.expected_end > job.started:
-                    frac = (snapshot.now - job.started) / (job.expected_end - job.started)
+                    frac = (now - job.started) / (job.expected_end - job.started)
                     out.append(f" {min(max(frac, 0.0), 1.0):.0%}", style="bold")
                 out.append("\n")
         return out

@@ -7,7 +7,7 @@ from textual.widget import Widget
 
 from sim.schema import Scenario
 from tui.driver import Snapshot
-from tui.fmt import day_of, literal
+from tui.fmt import clock_at, day_of, literal
 
 SITTING_WIDTH = 28
 """Most cells the sitting of parliament takes in the bar (v2 calendar)."""
@@ -43,8 +43,9 @@ class ClockBar(Widget):
         out = Text()
         if snap is None:
             return Text("starting…")
-        out.append(f"{snap.clock:%Y-%m-%d %H:%M}", style="bold")
-        out.append(f"  day {day_of(self.scenario, snap.now)}  ", style="bold")
+        now = snap.view(self.controller).now  # the players' may be behind (sim.views)
+        out.append(f"{clock_at(self.scenario, now):%Y-%m-%d %H:%M}", style="bold")
+        out.append(f"  day {day_of(self.scenario, now)}  ", style="bold")
         if self.scenario.calendar:  # (v2) whether parliament sits: public, in both views
             sitting = snap.view(self.controller).sitting
             shown = literal(f"⚖ {sitting}" if sitting else "⚖ not sitting")
@@ -53,7 +54,7 @@ class ClockBar(Widget):
             out.append("  ")
         if snap.finished:
             out.append("■ ended ", style="bold")
-        elif snap.open_decisions and not self.playing:
+        elif snap.view(self.controller).open_decisions and not self.playing:
             out.append("⏸ decision ", style="bold reverse")
         else:
             out.append("▶ " if self.playing else "⏸ ", style="bold")

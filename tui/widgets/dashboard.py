@@ -92,7 +92,9 @@ class VariableRow(Horizontal):
         yield Label("", classes="variable-value")
         yield Sparkline([], classes="variable-spark")
 
-    def show(self, snapshot: Snapshot) -> None:
+    def show(self, snapshot: Snapshot, now: float) -> None:
+        """The variable's value, trend and sparkline up to ``now`` (the viewer's time: the
+        players' may be behind the engine's, see sim.views.players_now)."""
         spec = self.scenario.variables[self.name_]
         value = snapshot.variables[self.name_]
         self.query_one(".variable-value", Label).update(
@@ -104,7 +106,7 @@ class VariableRow(Horizontal):
                 hidden=spec.hidden,
             )
         )
-        data = sampled(snapshot.records, self.name_, spec.initial, snapshot.now, SAMPLES)
+        data = sampled(snapshot.records, self.name_, spec.initial, now, SAMPLES)
         self.query_one(Sparkline).data = spark_data(data)
         if self.last is not None and value != self.last:
             self.add_class("-changed")
@@ -171,7 +173,7 @@ class Dashboard(Horizontal):
         for row in self.query(VariableRow):
             row.display = row.name_ in shown
             if row.display:
-                row.show(snapshot)
+                row.show(snapshot, snapshot.view(controller).now)
             else:  # a hidden variable's description is the controller's
                 row.tooltip = None
         panel = self.query_one("#objectives", Static)

@@ -21,7 +21,7 @@ class DecisionPanel(Static):
         self.current: OpenDecision | None = None
 
     def show(self, snapshot: Snapshot, index: int, controller: bool = False) -> None:
-        opened = snapshot.open_decisions
+        opened = snapshot.view(controller).open_decisions  # the players': the room's only
         self.current = opened[index % len(opened)] if opened else None
         self.set_class(self.current is not None, "-open")
         self.update(self.text(snapshot, index, controller))
@@ -35,19 +35,20 @@ class DecisionPanel(Static):
             return Text(msg, style="dim")
         d = od.decision
         left = od.deadline - snapshot.now
+        shown = od.deadline - snapshot.view(controller).now  # the players' clock may be behind
         out = Text()
         out.append(" DECISION ", style="bold reverse")
         out.append("  owner: ")
         out.append_text(literal(actor_name(self.scenario, d.owner), "bold"))
         out.append(
-            f"   due in {duration(self.scenario, left)} ({when(self.scenario, od.deadline)})",
+            f"   due in {duration(self.scenario, shown)} ({when(self.scenario, od.deadline)})",
             style="bold" if left > 0 else "bold reverse",
         )
         out.append("\n")
         out.append_text(literal(d.prompt, "bold"))
         out.append("\n")
         if left <= 0:  # the deadline instant: the engine takes no choice now (see closing)
-            return out.append_text(closing(od, len(snapshot.open_decisions) - 1))
+            return out.append_text(closing(od, len(snapshot.view(controller).open_decisions) - 1))
         options = offered(od)
         for n, option in enumerate(options, start=1):
             key = f" {n} " if n <= 9 else "   "
@@ -62,7 +63,7 @@ class DecisionPanel(Static):
             out.append_text(literal(option.label, "dim strike"))
             out.append("  (not offered now: its condition is false)\n", style="dim italic")
         keys = f"[1-{min(len(options), 9)}] choose"
-        others = len(snapshot.open_decisions) - 1
+        others = len(snapshot.view(controller).open_decisions) - 1
         if others:
             keys += f"   [o] next open decision ({others} more)"
         out.append(keys, style="dim")
