@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -684,7 +684,7 @@ class Exercise:
             event.callbacks = None  # type: ignore[assignment]  # (as once processed)
         heap[:] = [_LAST_ENTRY]
         self.campaigns.running.clear()
-        for capacity in self.resources.values():  # a request still holding or waiting
+        for capacity in self.resources._made.values():  # a request still holding or waiting
             capacity.users.clear()  # for an actor's capacity holds the actor's resource
             capacity.put_queue.clear()
             capacity.get_queue.clear()
@@ -1569,25 +1569,31 @@ class _Environment(simpy.Environment):
         self._active_proc = None
 
 
-class _Resources(dict[str, simpy.Resource]):
+class _Resources(Mapping[str, simpy.Resource]):
     """The actors' capacity: one ``simpy.Resource`` per actor, created on first use (most
-    actors of a run never queue anything). A dictionary of the resources made so far, by
-    actor: finding one made already is ``dict.__getitem__`` itself and runs no Python code;
-    only a first use does (``__missing__``). ``in`` asks whether an actor has a capacity."""
+    actors of a run never queue anything)."""
 
-    __slots__ = ("_capacity", "_env")
+    __slots__ = ("_capacity", "_env", "_made")
 
     def __init__(self, env: simpy.Environment, capacity: Mapping[str, int]) -> None:
-        super().__init__()
         self._env = env
         self._capacity = capacity
+        self._made: dict[str, simpy.Resource] = {}
 
-    def __missing__(self, actor: str) -> simpy.Resource:
-        made = self[actor] = _Capacity(self._env, self._capacity[actor])
-        return made
+    def __getitem__(self, actor: str) -> simpy.Resource:
+        found = self._made.get(actor)
+        if found is None:
+            found = self._made[actor] = _Capacity(self._env, self._capacity[actor])
+        return found
 
     def __contains__(self, actor: object) -> bool:
         return actor in self._capacity
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._capacity)
+
+    def __len__(self) -> int:
+        return len(self._capacity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,3 +250,13 @@ def test_a_status_wakes_its_watchers_only_when_it_changes(quickstart: Scenario) 
     assert not ex._dirty
     ex.set_status("tell_ally", "running")  # no watcher reads it
     assert not ex._dirty and ex.value("tell_ally") == "running"
+
+
+def test_the_actors_resources_list_every_actor_before_any_is_used(quickstart: Scenario) -> None:
+    """``Exercise.resources`` is a mapping of every actor with a capacity (made on first use):
+    the console and tests list the actors from it before any has been claimed."""
+    ex = Exercise(quickstart, 1)
+    actors = sorted(a.id for a in quickstart.actors)
+    assert sorted(ex.resources) == actors and len(ex.resources) == len(actors)
+    assert all(a in ex.resources for a in actors) and "nobody" not in ex.resources
+    assert ex.busy(actors[0]) == (0, ex.resources[actors[0]].capacity)
