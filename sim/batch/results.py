@@ -371,7 +371,9 @@ def to_text(data: dict[str, Any]) -> str:
         lines += [
             "",
             f"Paired comparison {p(c['a'])} - {p(c['b'])} ({c['paired_runs']} runs, same luck)",
-            "  Objectives met: difference [95% CI], McNemar p  (* significant at 5%)",
+            "  Objectives met: difference A - B [95% CI], McNemar's exact p",
+            "    (* = p < 0.05: the mark follows McNemar's p, not the interval, which is an",
+            "    approximation: with few runs where A and B differ it can exclude 0 unmarked)",
         ]
         for o in c["objectives"]:
             mark = "*" if o["significant"] else " "
@@ -379,7 +381,9 @@ def to_text(data: dict[str, Any]) -> str:
                 f"  {mark} {p(o['id']):<28} {_pct(o['met_a'])} vs {_pct(o['met_b'])}: "
                 f"{_ci(o['difference'])}  p={p_text(o['p_value'])}"
             )
-        lines.append("  Final variables: mean difference [95% CI], paired normal p")
+        lines.append(
+            "  Final variables: mean difference A - B [95% CI], paired normal p (* = p < 0.05)"
+        )
         for v in c["variables"]:
             mark = "*" if v["significant"] else " "
             name, unit = named.get(v["id"], (p(v["id"]), ""))
