@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections import Counter
 from typing import Any
 
 from sim.batch.results import p_text
@@ -57,6 +58,7 @@ def histograms(result: BatchResult, data: dict[str, Any]) -> list[tuple[str, str
     matplotlib.rcParams["svg.hashsalt"] = "tabletop"
     out = []
     tally = result.tally
+    named = _variable_names(data)
     for i, var in enumerate(data["policies"][0]["variables"] if data["policies"] else []):
         fig, ax = plt.subplots(figsize=(6, 2.6))
         values = [[row[i] for row in pt.sample] for pt in tally.per_policy]
@@ -74,7 +76,7 @@ def histograms(result: BatchResult, data: dict[str, Any]) -> list[tuple[str, str
                         color=_COLOURS[p % len(_COLOURS)],
                         label=tally.policies[p],
                     )
-        label = str(var["label"]) + (f" ({var['unit']})" if var["unit"] else "")
+        label = named[var["id"]]
         # the label is the figure's caption (HTML text, of any length), not drawn in the chart
         ax.set_ylabel("runs", fontsize=8)
         ax.tick_params(labelsize=8)
@@ -149,6 +151,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         parts.append("</tr>")
     parts.append("</table>")
     parts += _outcomes(data)
+    named = _variable_names(data)
     for c in data["comparisons"]:
         parts.append(
             f"<h2>Paired comparison: {e(c['a'])} minus {e(c['b'])}</h2>"
@@ -173,7 +176,8 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
             cls = ' class="sig"' if v["significant"] else ""
             d = v["difference"]
             parts.append(
-                f"<tr{cls}><td>{e(v['id'])}</td><td class=n>{_num(d['estimate'])} "
+                f"<tr{cls}><td>{e(named.get(v['id'], v['id']))}</td>"
+                f"<td class=n>{_num(d['estimate'])} "
                 f"[{_num(d['low'])}, {_num(d['high'])}]</td><td class=n>{e(p_text(v['p_value']))}"
                 "</td></tr>"
             )
@@ -209,6 +213,19 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _variable_names(data: dict[str, Any]) -> dict[str, str]:
+    """Each variable's id -> its name as the histograms' captions give it: the label, with
+    the id where two variables share the label, and the unit in parentheses."""
+    variables = data["policies"][0]["variables"] if data["policies"] else []
+    labels = Counter(str(v["label"]) for v in variables)
+    out = {}
+    for v in variables:
+        label = str(v["label"])
+        name = label if labels[label] == 1 or label == v["id"] else f"{label} ({v['id']})"
+        out[v["id"]] = name + (f" ({v['unit']})" if v["unit"] else "")
+    return out
 
 
 def _ci(d: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from batch_helpers import QUICKSTART
 from click.testing import CliRunner
 
@@ -87,3 +88,15 @@ def test_the_json_and_csv_keep_naming_variables_by_id(tmp_path: Path) -> None:
         "p_value",
         "significant",
     }
+
+
+def test_the_report_names_paired_variables_as_its_histograms_do(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    report = tmp_path / "r.html"
+    _batch("quickstart", "--report", str(report))
+    page = report.read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
+    assert "cables exposed (k)" in captions and "ally trust" in captions
+    paired = page[page.index("<th>final variable</th>") : page.index("<h2>Final variables")]
+    rows = re.findall(r"<tr[^>]*><td>(.*?)</td>", paired)
+    assert rows == captions
