@@ -125,9 +125,10 @@ def play(
         sys.exit(app.return_code)
 
 
-def _stopped(signum: int, recording: Recording | None) -> NoReturn:
+def _stopped(signum: int, recording: Recording | None, what: str = "") -> NoReturn:
     """After SIGTERM or SIGHUP: one line on stderr (if it is still there: not after a
-    hang-up), then exit 128 + signum; the store is closed as the command ends."""
+    hang-up), saying why and ``what`` was done, then exit 128 + signum; the store is closed
+    as the command ends."""
     import contextlib
 
     from tui.stopsignals import STOP_SIGNALS
@@ -135,6 +136,8 @@ def _stopped(signum: int, recording: Recording | None) -> NoReturn:
     said = STOP_SIGNALS.get(signum, "stopped")
     if recording is not None and recording.session_id is not None:
         said += f": session {recording.session_id} is saved: {recording.resume_command()}"
+    elif what:
+        said += f": {what}"
     with contextlib.suppress(OSError, ValueError):
         click.echo(printable(said, one_line=True), err=True)
     sys.exit(128 + signum)
@@ -206,7 +209,10 @@ def watch(session: str, store: str | None, plain: bool) -> None:
     from tui.watch import WatchApp
 
     _bounded_terminal_size()
-    WatchApp(follower).run()
+    app = WatchApp(follower)
+    app.run()
+    if app.stopped_by is not None:
+        _stopped(app.stopped_by, None, f"stopped watching session {follower.info.id}")
 
 
 @main.command()

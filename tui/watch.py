@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -125,6 +126,9 @@ class WatchApp(App[None]):
         self.snapshot: Snapshot | None = None
         self.failure: str | None = None
         """The last failure said (said once, until the session is followed again)."""
+        self.stopped_by: int | None = None
+        """The signal (SIGTERM, SIGHUP) that ended the viewer (tui.stopsignals), if one did."""
+        self._release_signals: Callable[[], None] = lambda: None
 
     def notify(
         self,
@@ -170,10 +174,24 @@ class WatchApp(App[None]):
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # a real terminal: a test's app leaves the test's signals be
+            from tui.stopsignals import catch_stop_signals
+
+            self._release_signals = catch_stop_signals(self.stop_by_signal)
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self.sub_title = f"session {self.follower.info.id}"
         self.set_interval(self.poll_every, self._tick)
         self._tick()
+
+    def on_unmount(self) -> None:
+        self._release_signals()
+
+    def stop_by_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: leave as `q` does (the viewer changes nothing: no work to wait
+        for); `tabletop watch` says why and exits 128 + signum."""
+        if self.stopped_by is None:
+            self.stopped_by = signum
+            self.exit()
 
     def _tick(self) -> None:
         self.run_worker(self._poll, thread=True, exclusive=True, group="poll", exit_on_error=False)

@@ -3,8 +3,9 @@
 One self-contained file: the charts are inline SVG with their text drawn as paths, there is
 no script and no URL, so it opens offline, and its Content-Security-Policy forbids fetching
 anything even so (no image either: the charts are inline). Every text from the
-scenario is HTML-escaped. matplotlib is a dependency of
-tabletop (the after-action reports need it too).
+scenario is shown as the after-action report shows it: control and bidirectional-override
+characters as visible escapes (:func:`sim.safetext.printable`), then HTML-escaped. matplotlib
+is a dependency of tabletop (the after-action reports need it too).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections import Counter
 from typing import Any
 
 from sim.batch.results import p_text
 from sim.batch.runner import BatchResult
 from sim.problems import TabletopError
+from sim.safetext import printable
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 """The page may load nothing: no script, font, stylesheet or image from anywhere (the same
@@ -55,6 +58,7 @@ def histograms(result: BatchResult, data: dict[str, Any]) -> list[tuple[str, str
     matplotlib.rcParams["svg.hashsalt"] = "tabletop"
     out = []
     tally = result.tally
+    named = _variable_names(data)
     for i, var in enumerate(data["policies"][0]["variables"] if data["policies"] else []):
         fig, ax = plt.subplots(figsize=(6, 2.6))
         values = [[row[i] for row in pt.sample] for pt in tally.per_policy]
@@ -72,7 +76,7 @@ def histograms(result: BatchResult, data: dict[str, Any]) -> list[tuple[str, str
                         color=_COLOURS[p % len(_COLOURS)],
                         label=tally.policies[p],
                     )
-        label = str(var["label"]) + (f" ({var['unit']})" if var["unit"] else "")
+        label = named[var["id"]]
         # the label is the figure's caption (HTML text, of any length), not drawn in the chart
         ax.set_ylabel("runs", fontsize=8)
         ax.tick_params(labelsize=8)
@@ -93,26 +97,33 @@ def _num(x: float | None) -> str:
 
 
 def _shown(value: object) -> str:
-    """Text of the scenario's as the page's text: escaped, with a place to break the line in
-    every long unbroken word, as in every other document (:func:`sim.analysis.html.breakable`:
-    a 20,000-character word took a browser seconds to lay out, and overflowed the page)."""
+    """Text of the scenario's as the page's text: control characters as visible escapes,
+    escaped, with a place to break the line in every long unbroken word, as in every other
+    document (:func:`sim.analysis.html.breakable`: a 20,000-character word took a browser
+    seconds to lay out, and overflowed the page)."""
     from markupsafe import Markup
 
     from sim.analysis.html import breakable
 
-    text = str(value)
+    text = printable(str(value))
     shown = breakable(text)
     return str(shown) if isinstance(shown, Markup) else html.escape(text)
 
 
+def _plain(value: object) -> str:
+    """Text of the scenario's where no markup may go (an attribute, the ``<title>``): control
+    characters as visible escapes, then escaped, quotes included."""
+    return html.escape(printable(str(value)))
+
+
 def render(result: BatchResult, data: dict[str, Any]) -> str:
     """The report as one HTML page."""
-    e = _shown  # never in an attribute or the <title>, shown as they are: html.escape there
+    e = _shown  # never in an attribute or the <title> (no markup there): _plain there
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        f"<title>{html.escape(data['title'])}: batch of {data['runs_done']} runs</title>",
+        f"<title>{_plain(data['title'])}: batch of {data['runs_done']} runs</title>",
         "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
         "overflow-wrap:anywhere}"
         "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"
@@ -140,6 +151,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         parts.append("</tr>")
     parts.append("</table>")
     parts += _outcomes(data)
+    named = _variable_names(data)
     for c in data["comparisons"]:
         parts.append(
             f"<h2>Paired comparison: {e(c['a'])} minus {e(c['b'])}</h2>"
@@ -164,7 +176,8 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
             cls = ' class="sig"' if v["significant"] else ""
             d = v["difference"]
             parts.append(
-                f"<tr{cls}><td>{e(v['id'])}</td><td class=n>{_num(d['estimate'])} "
+                f"<tr{cls}><td>{e(named.get(v['id'], v['id']))}</td>"
+                f"<td class=n>{_num(d['estimate'])} "
                 f"[{_num(d['low'])}, {_num(d['high'])}]</td><td class=n>{e(p_text(v['p_value']))}"
                 "</td></tr>"
             )
@@ -187,7 +200,7 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
     parts.append("<h2>Final variables</h2>")
     for label, svg in histograms(result, data):
         parts.append(
-            f'<figure role="img" aria-label="{html.escape(label)}">'
+            f'<figure role="img" aria-label="{_plain(label)}">'
             f"<figcaption>{e(label)}</figcaption>"
             f"{svg}</figure>"
         )
@@ -200,6 +213,19 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _variable_names(data: dict[str, Any]) -> dict[str, str]:
+    """Each variable's id -> its name as the histograms' captions give it: the label, with
+    the id where two variables share the label, and the unit in parentheses."""
+    variables = data["policies"][0]["variables"] if data["policies"] else []
+    labels = Counter(str(v["label"]) for v in variables)
+    out = {}
+    for v in variables:
+        label = str(v["label"])
+        name = label if labels[label] == 1 or label == v["id"] else f"{label} ({v['id']})"
+        out[v["id"]] = name + (f" ({v['unit']})" if v["unit"] else "")
+    return out
 
 
 def _ci(d: dict[str, Any]) -> str:

@@ -313,6 +313,7 @@ def _num_ci(d: dict[str, float]) -> str:
 def to_text(data: dict[str, Any]) -> str:
     """A readable summary; every text from the scenario passes through printable()."""
     p = _safe
+    named = _variable_names(data)
     lines = [
         p(data["title"]),
         f"{data['runs_done']} of {data['runs_requested']} runs, root seed {data['root_seed']}"
@@ -331,9 +332,9 @@ def to_text(data: dict[str, Any]) -> str:
         for v in pol["variables"]:
             m = v["mean"]
             lines.append(
-                f"    {p(v['label']):<28} {_num_ci(m)}  "
+                f"    {named[v['id']][0]:<28} {_num_ci(m)}  "
                 f"{_num(v['p5'])}  {_num(v['p50'])}  {_num(v['p95'])} "
-                f"{p(v['unit'])}".rstrip()
+                f"{named[v['id']][1]}".rstrip()
             )
         lines.append("  Injects fired")
         for inj in pol["injects"]:
@@ -370,7 +371,9 @@ def to_text(data: dict[str, Any]) -> str:
         lines += [
             "",
             f"Paired comparison {p(c['a'])} - {p(c['b'])} ({c['paired_runs']} runs, same luck)",
-            "  Objectives met: difference [95% CI], McNemar p  (* significant at 5%)",
+            "  Objectives met: difference A - B [95% CI], McNemar's exact p",
+            "    (* = p < 0.05: the mark follows McNemar's p, not the interval, which is an",
+            "    approximation: with few runs where A and B differ it can exclude 0 unmarked)",
         ]
         for o in c["objectives"]:
             mark = "*" if o["significant"] else " "
@@ -378,12 +381,14 @@ def to_text(data: dict[str, Any]) -> str:
                 f"  {mark} {p(o['id']):<28} {_pct(o['met_a'])} vs {_pct(o['met_b'])}: "
                 f"{_ci(o['difference'])}  p={p_text(o['p_value'])}"
             )
-        lines.append("  Final variables: mean difference [95% CI], p")
+        lines.append(
+            "  Final variables: mean difference A - B [95% CI], paired normal p (* = p < 0.05)"
+        )
         for v in c["variables"]:
             mark = "*" if v["significant"] else " "
-            d = v["difference"]
-            pv = p_text(v["p_value"])
-            lines.append(f"  {mark} {p(v['id']):<28} {_num_ci(d)}  p={pv}")
+            name, unit = named.get(v["id"], (p(v["id"]), ""))
+            shown = f"{_num_ci(v['difference'])} {unit}".rstrip()
+            lines.append(f"  {mark} {name:<28} {shown}  p={p_text(v['p_value'])}")
     for s in data["sensitivity"]:
         lines += ["", f"Sensitivity ({p(s['policy'])} decider): decisions that move each objective"]
         for o in s["objectives"]:
@@ -404,6 +409,20 @@ def to_text(data: dict[str, Any]) -> str:
                 f"  run {f['index']} seed {f['seed']} policy {p(f['policy'])}: {p(f['error'])}"
             )
     return "\n".join(lines) + "\n"
+
+
+def _variable_names(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each variable's id -> (name shown, unit shown), the same in every section: its label,
+    with its id in parentheses where the label alone would not tell it apart (two variables
+    with one label), and its unit (or nothing)."""
+    variables = data["policies"][0]["variables"] if data["policies"] else []
+    labels = Counter(str(v["label"]) for v in variables)
+    out = {}
+    for v in variables:
+        label = str(v["label"])
+        name = label if labels[label] == 1 or label == v["id"] else f"{label} ({v['id']})"
+        out[v["id"]] = (_safe(name), _safe(v["unit"] or ""))
+    return out
 
 
 def _seen(outcomes: dict[str, int]) -> str:
