@@ -326,7 +326,12 @@ async def test_what_if_from_the_debrief(tmp_path: Path) -> None:
         dialog = app.screen
         assert isinstance(dialog, WhatIfDialog)
         choices = [line.plain for _, line in dialog.choices]
-        assert any("answer_ally" in c and "instead of cooperate" in c for c in choices)
+        # The option the room took is named by its label, as everywhere else in the console.
+        assert any(
+            "answer_ally" in c and "instead of Share all logs and invite a joint hunt" in c
+            for c in choices
+        )
+        assert not any("instead of cooperate" in c for c in choices)
         assert choices[0].startswith("answer_ally")
         await pilot.press("enter")  # the first other option
         await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen), "the comparison")

@@ -25,6 +25,7 @@ from sim.views import covert_actors
 from sim.yamlread import read_yaml_file
 from tui.failures import failure_text
 from tui.fmt import literal
+from tui.widgets.fitted import FitColumn, FittedTable
 from tui.widgets.keys import KeyBar
 
 if TYPE_CHECKING:
@@ -81,6 +82,16 @@ def known_actors(scenario: Scenario) -> list[Actor]:
     return [a for a in scenario.actors if a.id not in covert]
 
 
+COLUMNS = (
+    FitColumn("Scenario", weight=1, floor=16),
+    FitColumn("File", weight=1, floor=12),
+    FitColumn("Session", floor=7),
+    FitColumn("Actors", spare=True),
+)
+"""The table's columns: they fit the window (titles and file names wrap); the actors, also
+in the details below, only when every column fits whole."""
+
+
 class PickerScreen(Screen[None]):
     """Choose a scenario with ↑↓ and enter."""
 
@@ -100,13 +111,12 @@ class PickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker") as box:
             box.border_title = "Choose a scenario"
-            yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="scenarios", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Loading scenarios…", style="dim"), id="scenario-summary")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Scenario", "File", "Session", "Actors")
+        self.query_one(FittedTable).fill(COLUMNS, [])
         self.load()
 
     @work(thread=True, exclusive=True, group="picker", exit_on_error=False)
@@ -130,17 +140,20 @@ class PickerScreen(Screen[None]):
 
     def show(self, found: list[Choice], invalid: list[Path]) -> None:
         self.choices = found
-        table = self.query_one(DataTable)
-        table.clear()
+        table = self.query_one(FittedTable)
+        rows = []
         for c in found:
             info = c.scenario.scenario
             actors = ", ".join(a.id for a in known_actors(c.scenario))
-            table.add_row(
-                literal(info.title, "bold"),
-                literal(c.path.name + (" (bundled)" if c.bundled else "")),
-                Text(f"{info.session_minutes} min"),
-                literal(actors),
+            rows.append(
+                [
+                    literal(info.title, "bold"),
+                    literal(c.path.name + (" (bundled)" if c.bundled else "")),
+                    Text(f"{info.session_minutes} min"),
+                    literal(actors),
+                ]
             )
+        table.fill(COLUMNS, rows)
         self.invalid = invalid
         table.focus()
         self.describe(0)

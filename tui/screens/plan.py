@@ -24,6 +24,7 @@ from sim.views import WITHHELD_TEXT, mentions_any
 from tui.failures import failure_text
 from tui.fmt import literal
 from tui.screens.dialogs import ConfirmDialog, Dialog, ProblemLine
+from tui.widgets.fitted import FitColumn, FittedTable
 from tui.widgets.textinput import TextInput
 
 if TYPE_CHECKING:
@@ -32,7 +33,15 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 100
 """The most rows a plan holds."""
-COLUMNS = ("Objective", "Issue", "Corrective action", "Owner", "Due")
+COLUMNS = (
+    FitColumn("Objective", floor=12),
+    FitColumn("Issue", weight=2, floor=12),
+    FitColumn("Corrective action", weight=2, floor=12),
+    FitColumn("Owner", floor=8),
+    FitColumn("Due", floor=10),
+)
+"""The table's columns: they fit the window, the issue and action wrapping (enter shows a
+row whole)."""
 FIELDS = ("objective", "issue", "action", "owner", "due")
 LABELS = {
     "objective": "Objective",
@@ -95,7 +104,7 @@ class PlanRowDialog(Dialog[PlanEntry]):
         self.dismiss(row)
 
 
-class PlanTable(DataTable[Text]):
+class PlanTable(FittedTable):
     """The plan's rows; enter edits the row under the cursor, a adds, delete removes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -136,9 +145,7 @@ class PlanEditor(Vertical):
         yield table
 
     def on_mount(self) -> None:
-        table = self.query_one(PlanTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
+        self.query_one(PlanTable).fill(COLUMNS, [])
 
     def has_session(self) -> bool:
         recording = self.tabletop.recording
@@ -171,13 +178,8 @@ class PlanEditor(Vertical):
         self.redraw()
 
     def redraw(self) -> None:
-        table = self.query_one(PlanTable)
-        cursor = table.cursor_row
-        table.clear()
-        for row in self.rows:
-            table.add_row(*(literal(text) for text in self.shown(row)))
-        if self.rows:
-            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
+        rows = [[literal(text) for text in self.shown(row)] for row in self.rows]
+        self.query_one(PlanTable).fill(COLUMNS, rows)
         note = self.query_one("#plan-note", Static)
         if not self.has_session():
             note.update(

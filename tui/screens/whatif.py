@@ -43,7 +43,9 @@ def alternatives(scenario: Scenario, records: list[ev.Event]) -> list[tuple[What
         if d.id not in made:
             continue
         chosen, options = made[d.id]
-        how = "its default" if chosen.by == "deadline" else chosen.option
+        labels = {o.id: o.label for o in d.options}
+        # The option taken by its label, as the console names options everywhere else.
+        how = "its default" if chosen.by == "deadline" else labels.get(chosen.option, chosen.option)
         for o in d.options:
             if o.id == chosen.option or (options and o.id not in options):
                 continue
