@@ -594,12 +594,7 @@ class Exercise:
                     elif nxt >= horizon:
                         self._end(END_HORIZON)
                     else:  # the next event (at the target, before the instant's work, ...)
-                        env._now, _, _, event = heappop(heap)
-                        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-                        for callback in callbacks:
-                            callback(event)
-                        if not event._ok and not hasattr(event, "_defused"):
-                            _crash(event)
+                        env.step()  # (what the inner loop above does inline)
                 if dirty:  # a watched name changed, a decision opened, text over budget
                     if not self.finished:
                         steps += self._check_watchers()  # re-checking conditions is work too

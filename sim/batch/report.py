@@ -13,10 +13,9 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections import Counter
 from typing import Any
 
-from sim.batch.results import p_text
+from sim.batch.results import p_text, variable_names
 from sim.batch.runner import BatchResult
 from sim.problems import TabletopError
 from sim.safetext import printable
@@ -216,16 +215,11 @@ def render(result: BatchResult, data: dict[str, Any]) -> str:
 
 
 def _variable_names(data: dict[str, Any]) -> dict[str, str]:
-    """Each variable's id -> its name as the histograms' captions give it: the label, with
-    the id where two variables share the label, and the unit in parentheses."""
-    variables = data["policies"][0]["variables"] if data["policies"] else []
-    labels = Counter(str(v["label"]) for v in variables)
-    out = {}
-    for v in variables:
-        label = str(v["label"])
-        name = label if labels[label] == 1 or label == v["id"] else f"{label} ({v['id']})"
-        out[v["id"]] = name + (f" ({v['unit']})" if v["unit"] else "")
-    return out
+    """Each variable's id -> its name as the histograms' captions give it: the text output's
+    name (``variable_names``), and the unit in parentheses."""
+    return {
+        k: name + (f" ({unit})" if unit else "") for k, (name, unit) in variable_names(data).items()
+    }
 
 
 def _ci(d: dict[str, Any]) -> str:

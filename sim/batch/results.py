@@ -411,18 +411,23 @@ def to_text(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _variable_names(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Each variable's id -> (name shown, unit shown), the same in every section: its label,
-    with its id in parentheses where the label alone would not tell it apart (two variables
-    with one label), and its unit (or nothing)."""
+def variable_names(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each variable's id -> (name, unit), as every section and the HTML report name it: its
+    label, with its id in parentheses where the label alone would not tell it apart (two
+    variables with one label), and its unit (or nothing). Not yet made safe to show."""
     variables = data["policies"][0]["variables"] if data["policies"] else []
     labels = Counter(str(v["label"]) for v in variables)
     out = {}
     for v in variables:
         label = str(v["label"])
         name = label if labels[label] == 1 or label == v["id"] else f"{label} ({v['id']})"
-        out[v["id"]] = (_safe(name), _safe(v["unit"] or ""))
+        out[v["id"]] = (name, str(v["unit"] or ""))
     return out
+
+
+def _variable_names(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """``variable_names``, made safe for a terminal."""
+    return {k: (_safe(name), _safe(unit)) for k, (name, unit) in variable_names(data).items()}
 
 
 def _seen(outcomes: dict[str, int]) -> str:
