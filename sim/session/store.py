@@ -298,7 +298,7 @@ class SessionStore:
         """Open (creating if needed, unless readonly) the store at path and bring it up to date."""
         p = Path(path)
         shown = printable(str(p), one_line=True)
-        _check_name_lengths(p, shown)  # before any look at the file: its name may not fit
+        check_name_lengths(p, shown)  # before any look at the file: its name may not fit
         if p.is_dir():
             raise StoreError(f"the session store {shown} is a folder, not a file: use --store FILE")
         if p.exists() and not p.is_file():  # /dev/null, a FIFO: SQLite's errors say nothing
@@ -1045,7 +1045,7 @@ DEFAULT_NAME_MAX = 255
 """Bytes in one file name on most file systems (ext4, APFS, NTFS, tmpfs)."""
 
 
-def _check_name_lengths(path: Path, shown: str) -> None:
+def check_name_lengths(path: Path, shown: str) -> None:
     """A StoreError if a folder's name in path, or the store's name with SQLite's companion
     suffixes, is longer than a file name may be: SQLite would fail to open its '-journal' or
     '-wal' file and say only 'unable to open database file'."""

@@ -23,6 +23,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str
 
 
 def test_no_sessions_yet(tmp_path: Path) -> None:
+    SessionStore.open(tmp_path / "s.sqlite3").close()
     code, out, _ = invoke("sessions", "--store", str(tmp_path / "s.sqlite3"))
     assert code == 0
     assert "No sessions yet" in out
@@ -60,9 +61,13 @@ def test_unusable_store_exits_1_without_traceback(tmp_path: Path, make: str, exp
 
 def test_store_from_environment(tmp_path: Path) -> None:
     path = tmp_path / "env.sqlite3"
-    code, _, _ = invoke("sessions", env={"TABLETOP_STORE": str(path)})
+    env = {"TABLETOP_STORE": str(path)}
+    code, _, _ = invoke("run", "quickstart", "--record", env=env)  # a writing command makes it
     assert code == 0
     assert path.exists()
+    code, out, _ = invoke("sessions", env=env)
+    assert code == 0
+    assert "quickstart" in out
 
 
 def test_record_a_headless_run_then_list_it(tmp_path: Path) -> None:
