@@ -452,7 +452,7 @@ def run_main() -> None:
         if isinstance(exc, InputProblems):
             _fail_problems(exc.problems)
         click.echo(error_text(exc), err=True)
-        sys.exit(INVALID)
+        sys.exit(exc.exit_code)
     except OSError as exc:  # `tabletop run x | head` (the reader left), a full disk, ...
         output_failed(exc)
 

@@ -26,7 +26,8 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def clear_errors(func: F) -> F:
-    """Our own errors (a store that cannot be used, a changed scenario) as a message, exit 1."""
+    """Our own errors (a store that cannot be used, a changed scenario) as a message, exit 1
+    (2 for a session id, decision or option typed that names nothing: a usage error)."""
     import functools
 
     @functools.wraps(func)
@@ -37,7 +38,7 @@ def clear_errors(func: F) -> F:
             return func(*args, **kwargs)
         except TabletopError as exc:
             click.echo(error_text(exc), err=True)
-            sys.exit(1)
+            sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 

@@ -59,6 +59,13 @@ class StoreError(TabletopError):
     """The session store cannot be used as asked; the message says why and what to do."""
 
 
+class StoreUsageError(StoreError):
+    """A value typed by the user names nothing in the store (a session id, a decision or an
+    option of its scenario): a usage error from a command (exit 2), as a bad flag value is."""
+
+    exit_code = 2
+
+
 # --- schema -------------------------------------------------------------------------------------
 
 _V1 = """
@@ -247,14 +254,14 @@ def parse_session_id(text: str | int) -> int:
     if isinstance(text, int) and not isinstance(text, bool):
         if text > 0:
             return text
-        raise StoreError(f"no session {text}: session ids are positive whole numbers")
+        raise StoreUsageError(f"no session {text}: session ids are positive whole numbers")
     raw = str(text).strip()
     if raw.startswith("#"):
         raw = raw[1:]
     if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or int(raw) <= 0:
         shown = printable(str(text)[:MAX_ID_LENGTH], one_line=True)
         more = "…" if len(str(text)) > MAX_ID_LENGTH else ""
-        raise StoreError(
+        raise StoreUsageError(
             f"'{shown}{more}' is not a session id: ids are whole numbers (see `tabletop sessions`)"
         )
     return int(raw)
@@ -554,7 +561,7 @@ class SessionStore:
         sid = parse_session_id(ident)
         rows = self._read(_SESSION_SELECT + " WHERE s.id = ?", (sid,))
         if not rows:
-            raise StoreError(
+            raise StoreUsageError(
                 f"no session {sid} in {printable(str(self.path), one_line=True)} "
                 "(see `tabletop sessions`)"
             )
