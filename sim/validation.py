@@ -75,11 +75,15 @@ def expand(names: Iterable[str]) -> list[Path]:
 
 
 def _yaml_files(folder: Path) -> Iterator[Path]:
-    """YAML files in a folder and its sub-folders (symlinked folders are not followed)."""
+    """YAML files in a folder and its sub-folders (symlinked folders are not followed).
+
+    A sub-folder named like a YAML file (``x.yaml/``) is yielded too, so that it is reported
+    ("cannot read the file: it is a directory") as `lint` reports it, never skipped silently;
+    what it holds is checked as well."""
     count = 0
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for f in sorted(files):
+        for f in sorted([*files, *(d for d in dirs if d.endswith(YAML_SUFFIXES))]):
             if f.endswith(YAML_SUFFIXES):
                 count += 1
                 if count > MAX_FOLDER_FILES:
