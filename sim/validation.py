@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sim.loader import check_scenario
 from sim.plain import Value
 from sim.problems import InputProblems, Problem, did_you_mean
+from sim.safetext import echoed
 from sim.yamlread import Document, read_yaml_file
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def expand(names: Iterable[str]) -> list[Path]:
         if path.is_dir():
             found = sorted(_yaml_files(path))
             if not found:
-                raise TargetError(f"the folder '{name}' has no .yaml files")
+                raise TargetError(f"the folder '{echoed(name)}' has no .yaml files")
             out.extend(found)
         elif path.exists():
             out.append(path)
@@ -67,8 +68,8 @@ def expand(names: Iterable[str]) -> list[Path]:
             if bundled is None:
                 pool = [*bundled_names(), *bundled_names("playbook")]
                 raise TargetError(
-                    f"'{name}' does not exist (no file, folder or bundled scenario or playbook "
-                    f"of that name){did_you_mean(name, pool)}"
+                    f"'{echoed(name)}' does not exist (no file, folder or bundled scenario or "
+                    f"playbook of that name){did_you_mean(name, pool)}"
                 )
             out.append(bundled)
     return list(dict.fromkeys(out))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from sim.cli import main, store_name
-from sim.safetext import printable
+from sim.safetext import echoed, printable
 from sim.session.location import ENV_VAR
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def open_store(
         # A command that only reads never makes a store: a typo would leave an empty file.
         if option is not None:  # named on the command line: a usage error, exit 2
             raise click.BadParameter(
-                printable(f"there is no session store at {path}", one_line=True),
+                f"there is no session store at {echoed(str(path))}",
                 param_hint="'--store'",  # as the option's own check says it
             )
         readonly, upgrade = True, False  # $TABLETOP_STORE or the data folder: none there
