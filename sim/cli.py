@@ -213,10 +213,14 @@ def _scenario_path(name: str) -> Path:
 
 def _not_a_file(name: str, what: str = "scenario") -> str:
     """Why a path that exists in some form is no ``what`` file ('' if it does not exist)."""
+    import errno
     import os
 
-    if not name or not os.path.lexists(name):
-        return ""
+    try:
+        os.lstat(name)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        too_long = isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG
+        return "has a name too long for this system (no file can have it)" if too_long else ""
     if not os.path.exists(name):
         return "is a broken symbolic link (its target is missing, or links loop)"
     if os.path.isdir(name):

@@ -6,6 +6,7 @@ the scenario it names when that scenario is among the targets or bundled, else o
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -54,12 +55,21 @@ def expand(names: Iterable[str]) -> list[Path]:
         if not name.strip():  # Path('') is the current folder: never what an empty name meant
             raise TargetError("an empty name: give a file, a folder or a bundled id")
         path = Path(name)
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # a name too long for the system, say
+            why = (
+                "has a name too long for this system (no file can have it)"
+                if exc.errno == errno.ENAMETOOLONG
+                else f"cannot be read: {exc.strerror or exc}"
+            )
+            raise TargetError(f"'{echoed(name)}' {why}") from None
+        if is_dir:
             found = sorted(_yaml_files(path))
             if not found:
                 raise TargetError(f"the folder '{echoed(name)}' has no .yaml files")
             out.extend(found)
-        elif path.exists():
+        elif exists:
             out.append(path)
         else:
             from sim.bundled import bundled_names, resolve  # importlib.resources: only for ids

@@ -115,7 +115,7 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
         if not name.strip():  # Path('') is the current folder: never what an empty name meant
             raise click.BadParameter("an empty name: give a file, a folder or a bundled id")
         path = Path(name)
-        if path.is_dir():
+        if _is_folder(path):
             scenarios = [p for p in sorted(path.rglob("*.y*ml")) if not _is_playbook(p)]
             if not scenarios:  # as `validate` says it: a folder named is meant to hold scenarios
                 from sim.safetext import echoed
@@ -135,6 +135,15 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
             raise click.BadParameter(f"'{echoed(name)}' {why}", param_hint="PATHS")
         out.append(found)
     return out
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether path is a folder (a name the system refuses, too long say, is none: the caller
+    then says what is wrong with it)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _is_playbook(path: Path) -> bool:
