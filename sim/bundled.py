@@ -27,8 +27,11 @@ def bundled_playbooks(scenario_id: str | None = None) -> list[Path]:
 def resolve(name: str, kind: str = "scenario") -> Path | None:
     """A path as given if it exists, else the bundled scenario or playbook of that name."""
     path = Path(name)
-    if path.is_file():
-        return path
+    try:
+        if path.is_file():
+            return path
+    except OSError:  # a name too long for the system, say: there is no such file
+        pass
     pool = bundled_scenarios() if kind == "scenario" else bundled_playbooks()
     for candidate in pool:
         if candidate.stem == name or candidate.name == name:

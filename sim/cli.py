@@ -87,7 +87,7 @@ def output_name(ctx: click.Context, param: click.Parameter, value: str | None) -
     something that exists and is no folder (click lets a device such as /dev/null through)."""
     import os
 
-    from sim.safetext import printable
+    from sim.safetext import echoed
 
     folder = isinstance(param.type, click.Path) and not param.type.file_okay
     if value is not None and not value.strip():
@@ -95,9 +95,7 @@ def output_name(ctx: click.Context, param: click.Parameter, value: str | None) -
             f"an empty name: give a {'folder' if folder else 'file'} name", ctx=ctx, param=param
         )
     if value is not None and folder and os.path.exists(value) and not os.path.isdir(value):
-        raise click.BadParameter(
-            printable(f"'{value}' is not a folder", one_line=True), ctx=ctx, param=param
-        )
+        raise click.BadParameter(f"'{echoed(value)}' is not a folder", ctx=ctx, param=param)
     return value
 
 
@@ -108,13 +106,13 @@ def store_name(ctx: click.Context, param: click.Parameter, value: str | None) ->
     not exist yet is made by the commands that record.)"""
     import os
 
-    from sim.safetext import printable
+    from sim.safetext import echoed
 
     if value is not None and not value.strip():
         raise click.BadParameter("an empty name: give a file name", ctx=ctx, param=param)
     if value is not None and os.path.exists(value) and not os.path.isfile(value):
         why = _not_a_file(value, "session store")
-        raise click.BadParameter(printable(f"'{value}' {why}", one_line=True), ctx=ctx, param=param)
+        raise click.BadParameter(f"'{echoed(value)}' {why}", ctx=ctx, param=param)
     return value
 
 
@@ -132,7 +130,7 @@ def check_outputs(
     import os
 
     from sim.outfile import same_file
-    from sim.safetext import printable
+    from sim.safetext import echoed, printable
 
     ctx = click.get_current_context()
     _refuse_one_file_twice(ctx, outputs, printed)
@@ -143,7 +141,8 @@ def check_outputs(
             if path is not None and same_file(value, path):
                 param = next(p for p in ctx.command.params if p.name == name)
                 raise click.BadParameter(
-                    printable(f"'{value}' is {what}; it would be overwritten", one_line=True),
+                    f"'{echoed(value)}' is {printable(what, one_line=True)}; it would be "
+                    "overwritten",
                     ctx=ctx,
                     param=param,
                 )
@@ -163,7 +162,7 @@ def _refuse_one_file_twice(
     command prints there too) are a usage error: the second would silently replace the first,
     or be mixed into it. The null device (/dev/null) may take them all."""
     from sim.outfile import file_identity
-    from sim.safetext import printable
+    from sim.safetext import echoed
 
     seen: dict[object, str | None] = {}  # the file each writes -> the option (None: stdout)
     if printed:
@@ -186,7 +185,7 @@ def _refuse_one_file_twice(
                 why = "the file " + next(p for p in ctx.command.params if p.name == first).opts[0]
                 why += " writes"
             raise click.BadParameter(
-                printable(f"'{value}' is {why}; give each its own file", one_line=True),
+                f"'{echoed(value)}' is {why}; give each its own file",
                 ctx=ctx,
                 param=param,
             )
@@ -196,20 +195,17 @@ def _refuse_one_file_twice(
 def _scenario_path(name: str) -> Path:
     from sim.bundled import bundled_names, resolve
     from sim.problems import did_you_mean
-    from sim.safetext import printable
+    from sim.safetext import echoed
 
     path = resolve(name)
     if path is None:
         what = _not_a_file(name)
         hint = "" if what else did_you_mean(name, bundled_names())
         raise click.BadParameter(
-            printable(
-                f"'{name}' {what}"
-                if what
-                else f"no file or bundled scenario '{name}'{hint}; "
-                f"bundled: {', '.join(bundled_names())}",
-                one_line=True,
-            ),
+            f"'{echoed(name)}' {what}"
+            if what
+            else f"no file or bundled scenario '{echoed(name)}'{hint}; "
+            f"bundled: {', '.join(bundled_names())}",
             param_hint="SCENARIO",
         )
     return path
@@ -217,10 +213,14 @@ def _scenario_path(name: str) -> Path:
 
 def _not_a_file(name: str, what: str = "scenario") -> str:
     """Why a path that exists in some form is no ``what`` file ('' if it does not exist)."""
+    import errno
     import os
 
-    if not name or not os.path.lexists(name):
-        return ""
+    try:
+        os.lstat(name)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        too_long = isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG
+        return "has a name too long for this system (no file can have it)" if too_long else ""
     if not os.path.exists(name):
         return "is a broken symbolic link (its target is missing, or links loop)"
     if os.path.isdir(name):
@@ -233,7 +233,7 @@ def playbook_path(name: str, option: str = "--playbook") -> Path:
     error (exit 2) of ``option``, as a missing scenario is: every command says it alike."""
     from sim.bundled import bundled_names, resolve
     from sim.problems import did_you_mean
-    from sim.safetext import printable
+    from sim.safetext import echoed
 
     path = resolve(name, "playbook")
     if path is not None:
@@ -241,10 +241,9 @@ def playbook_path(name: str, option: str = "--playbook") -> Path:
     what = _not_a_file(name, "playbook")
     hint = "" if what else did_you_mean(name, bundled_names("playbook"))
     raise click.BadParameter(
-        printable(
-            f"'{name}' {what}" if what else f"no playbook file or bundled playbook '{name}'{hint}",
-            one_line=True,
-        ),
+        f"'{echoed(name)}' {what}"
+        if what
+        else f"no playbook file or bundled playbook '{echoed(name)}'{hint}",
         param_hint=option,
     )
 
@@ -452,7 +451,7 @@ def run_main() -> None:
         if isinstance(exc, InputProblems):
             _fail_problems(exc.problems)
         click.echo(error_text(exc), err=True)
-        sys.exit(INVALID)
+        sys.exit(exc.exit_code)
     except OSError as exc:  # `tabletop run x | head` (the reader left), a full disk, ...
         output_failed(exc)
 

@@ -152,9 +152,9 @@ def _say_error(exc: Exception) -> NoReturn:
 
     from sim.cli import _fail_problems
     from sim.exits import INVALID
-    from sim.problems import InputProblems, error_text
+    from sim.problems import InputProblems, TabletopError, error_text
 
     if isinstance(exc, InputProblems):
         _fail_problems(exc.problems)
     click.echo(error_text(exc), err=True)
-    sys.exit(INVALID)
+    sys.exit(exc.exit_code if isinstance(exc, TabletopError) else INVALID)

@@ -80,6 +80,10 @@ class TabletopError(Exception):
     several_lines: ClassVar[bool] = False
     """The message is written on several lines (a list of what changed): said line by line."""
 
+    exit_code: ClassVar[int] = 1
+    """The command's exit code: 1 (invalid input), or 2 for a value typed on the command line
+    that names nothing there (a usage error, as click's own)."""
+
 
 def error_text(exc: BaseException) -> str:
     """'error: …' as a command says it: one line, every control character a visible escape;

@@ -32,3 +32,16 @@ def printable(text: str, *, one_line: bool = False) -> str:
 def is_unsafe_char(ch: str) -> bool:
     """True for a character the loader refuses in scenario text (not tab or newline)."""
     return _UNSAFE.fullmatch(ch) is not None
+
+
+ECHO_LIMIT = 100
+"""Characters of a value typed on the command line that an error message echoes."""
+
+
+def echoed(text: str, limit: int = ECHO_LIMIT) -> str:
+    """A value typed on the command line as an error message shows it: :func:`printable` on
+    one line, and only its start, with '…', if it is longer than ``limit`` characters (a
+    300-character name would fill the terminal and hide what is wrong with it)."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return printable(text, one_line=True)

@@ -6,6 +6,7 @@ the scenario it names when that scenario is among the targets or bundled, else o
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from sim.loader import check_scenario
 from sim.plain import Value
 from sim.problems import InputProblems, Problem, did_you_mean
+from sim.safetext import echoed
 from sim.yamlread import Document, read_yaml_file
 
 if TYPE_CHECKING:
@@ -53,12 +55,21 @@ def expand(names: Iterable[str]) -> list[Path]:
         if not name.strip():  # Path('') is the current folder: never what an empty name meant
             raise TargetError("an empty name: give a file, a folder or a bundled id")
         path = Path(name)
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # a name too long for the system, say
+            why = (
+                "has a name too long for this system (no file can have it)"
+                if exc.errno == errno.ENAMETOOLONG
+                else f"cannot be read: {exc.strerror or exc}"
+            )
+            raise TargetError(f"'{echoed(name)}' {why}") from None
+        if is_dir:
             found = sorted(_yaml_files(path))
             if not found:
-                raise TargetError(f"the folder '{name}' has no .yaml files")
+                raise TargetError(f"the folder '{echoed(name)}' has no .yaml files")
             out.extend(found)
-        elif path.exists():
+        elif exists:
             out.append(path)
         else:
             from sim.bundled import bundled_names, resolve  # importlib.resources: only for ids
@@ -67,19 +78,23 @@ def expand(names: Iterable[str]) -> list[Path]:
             if bundled is None:
                 pool = [*bundled_names(), *bundled_names("playbook")]
                 raise TargetError(
-                    f"'{name}' does not exist (no file, folder or bundled scenario or playbook "
-                    f"of that name){did_you_mean(name, pool)}"
+                    f"'{echoed(name)}' does not exist (no file, folder or bundled scenario or "
+                    f"playbook of that name){did_you_mean(name, pool)}"
                 )
             out.append(bundled)
     return list(dict.fromkeys(out))
 
 
 def _yaml_files(folder: Path) -> Iterator[Path]:
-    """YAML files in a folder and its sub-folders (symlinked folders are not followed)."""
+    """YAML files in a folder and its sub-folders (symlinked folders are not followed).
+
+    A sub-folder named like a YAML file (``x.yaml/``) is yielded too, so that it is reported
+    ("cannot read the file: it is a directory") as `lint` reports it, never skipped silently;
+    what it holds is checked as well."""
     count = 0
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for f in sorted(files):
+        for f in sorted([*files, *(d for d in dirs if d.endswith(YAML_SUFFIXES))]):
             if f.endswith(YAML_SUFFIXES):
                 count += 1
                 if count > MAX_FOLDER_FILES:

@@ -259,6 +259,9 @@ def serve(
     """
     files = _check_all(scenarios)  # report problems now, not inside the browser
     from sim.safetext import printable
+    from sim.session.location import store_path
+
+    store_path(store)  # a blank $TABLETOP_STORE is refused before the port is opened
     from tui.serve import ServeStartError, serve_console
     from tui.serve_guard import BindError
 

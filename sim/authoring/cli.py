@@ -115,13 +115,13 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
         if not name.strip():  # Path('') is the current folder: never what an empty name meant
             raise click.BadParameter("an empty name: give a file, a folder or a bundled id")
         path = Path(name)
-        if path.is_dir():
+        if _is_folder(path):
             scenarios = [p for p in sorted(path.rglob("*.y*ml")) if not _is_playbook(p)]
             if not scenarios:  # as `validate` says it: a folder named is meant to hold scenarios
-                from sim.safetext import printable
+                from sim.safetext import echoed
 
                 raise click.BadParameter(
-                    printable(f"the folder '{name}' has no scenario files (.yaml)", one_line=True),
+                    f"the folder '{echoed(name)}' has no scenario files (.yaml)",
                     param_hint="PATHS",
                 )
             out += scenarios
@@ -129,14 +129,21 @@ def _lint_targets(paths: tuple[str, ...]) -> list[Path]:
         found = resolve(name)
         if found is None:
             from sim.cli import _not_a_file
-            from sim.safetext import printable
+            from sim.safetext import echoed
 
             why = _not_a_file(name) or "does not exist"
-            raise click.BadParameter(
-                printable(f"'{name}' {why}", one_line=True), param_hint="PATHS"
-            )
+            raise click.BadParameter(f"'{echoed(name)}' {why}", param_hint="PATHS")
         out.append(found)
     return out
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether path is a folder (a name the system refuses, too long say, is none: the caller
+    then says what is wrong with it)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _is_playbook(path: Path) -> bool:
@@ -179,17 +186,17 @@ def new(name: str, template: str | None, directory: str) -> None:
     from sim.authoring.scaffold import NAME_PATTERN, ScaffoldError, scaffold
     from sim.bundled import bundled_names
     from sim.problems import did_you_mean
-    from sim.safetext import printable
+    from sim.safetext import echoed, printable
 
     if not re.fullmatch(NAME_PATTERN, name):
         raise click.BadParameter(
-            f"'{printable(name, one_line=True)}' is not a scenario id: use lower-case letters, "
+            f"'{echoed(name)}' is not a scenario id: use lower-case letters, "
             "digits, '-' and '_', starting with a letter or digit, at most 55 characters",
             param_hint="NAME",
         )
     if template is not None and template not in bundled_names():
         raise click.BadParameter(
-            f"no bundled scenario '{printable(template, one_line=True)}'"
+            f"no bundled scenario '{echoed(template)}'"
             f"{did_you_mean(template, bundled_names())}; bundled: {', '.join(bundled_names())}",
             param_hint="--from",
         )
@@ -234,14 +241,14 @@ def msel_import(csv_file: str, into: str, dry_run: bool) -> None:
     """
     from sim.authoring.msel import AppendError, MselImportError, append_injects, read_msel_csv
     from sim.loader import check_scenario, check_scenario_file
-    from sim.safetext import printable
+    from sim.safetext import echoed, printable
     from sim.yamlread import read_yaml_text
 
     target = Path(into)
     for name, hint, what in ((into, "--into", "scenario"), (csv_file, "CSV_FILE", "CSV")):
         if not Path(name).is_file():  # a device or a pipe (click has refused the rest)
             why = _not_a_file(name, what) or "does not exist"
-            raise click.BadParameter(printable(f"'{name}' {why}", one_line=True), param_hint=hint)
+            raise click.BadParameter(f"'{echoed(name)}' {why}", param_hint=hint)
     scenario, problems = check_scenario_file(target)
     if scenario is None:
         _fail(problems)

@@ -48,6 +48,8 @@ def _host_ok(host: str) -> bool:
 
 
 def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from sim.safetext import echoed
+
     if value in ("local", "dask-local"):
         return value
     if _DASK_ADDRESS.match(value):
@@ -55,17 +57,18 @@ def _executor(ctx: click.Context, param: click.Parameter, value: str) -> str:
         port = int(port_text)
         if not 1 <= port <= 65535:
             raise click.BadParameter(
-                f"port {port} of '{value}': a port is 1 to 65535", ctx=ctx, param=param
+                f"port {port} of '{echoed(value)}': a port is 1 to 65535", ctx=ctx, param=param
             )
         if not _host_ok(host):
             raise click.BadParameter(
-                f"host '{host}' of '{value}' is no host name, IPv4 address or [IPv6] address",
+                f"host '{echoed(host)}' of '{echoed(value)}' is no host name, IPv4 address "
+                "or [IPv6] address",
                 ctx=ctx,
                 param=param,
             )
         return value
     raise click.BadParameter(
-        f"'{value}' is not local, dask-local or dask://HOST:PORT", ctx=ctx, param=param
+        f"'{echoed(value)}' is not local, dask-local or dask://HOST:PORT", ctx=ctx, param=param
     )
 
 

@@ -14,7 +14,7 @@ from sim.safetext import printable
 from sim.schema import UNDECIDED, Scenario
 from sim.session.journal import Journal, RecordedExercise
 from sim.session.resume import saved_scenario
-from sim.session.store import SessionStore, StoredCommand, StoreError
+from sim.session.store import SessionStore, StoredCommand, StoreError, StoreUsageError
 
 
 @dataclass(slots=True)
@@ -44,13 +44,13 @@ def branch_session(
     decisions = {d.id: d for d in scenario.decisions}
     d_shown = printable(decision, one_line=True)
     if decision not in decisions:
-        raise StoreError(
+        raise StoreUsageError(
             f"session {info.id}'s scenario has no decision '{d_shown}'; its decisions: "
             + ", ".join(decisions)
         )
     options = [o.id for o in decisions[decision].options]
     if option not in options:
-        raise StoreError(
+        raise StoreUsageError(
             f"'{printable(option, one_line=True)}' is not an option of {decision}; "
             f"its options: {', '.join(options)}"
         )
@@ -58,7 +58,7 @@ def branch_session(
     chosen = _first_choice(scenario, info.seed, commands, decision)
     parent_option = chosen.command.option if chosen and isinstance(chosen.command, Decide) else ""
     if parent_option == option:
-        raise StoreError(
+        raise StoreUsageError(
             f"session {info.id} already chose '{option}' for {decision}: "
             "a branch takes another option"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from contextlib import suppress
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from sim.cli import main, store_name
-from sim.safetext import printable
+from sim.safetext import echoed, printable
 from sim.session.location import ENV_VAR
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def clear_errors(func: F) -> F:
-    """Our own errors (a store that cannot be used, a changed scenario) as a message, exit 1."""
+    """Our own errors (a store that cannot be used, a changed scenario) as a message, exit 1
+    (2 for a session id, decision or option typed that names nothing: a usage error)."""
     import functools
 
     @functools.wraps(func)
@@ -36,7 +38,7 @@ def clear_errors(func: F) -> F:
             return func(*args, **kwargs)
         except TabletopError as exc:
             click.echo(error_text(exc), err=True)
-            sys.exit(1)
+            sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -64,6 +66,16 @@ def open_store(
     from sim.session.location import store_path
 
     path = store_path(option)
+    # A name too long for SQLite's companion files is said first, whatever the command.
+    stores.check_name_lengths(path, printable(str(path), one_line=True))
+    if (readonly or upgrade) and _missing(path):
+        # A command that only reads never makes a store: a typo would leave an empty file.
+        if option is not None:  # named on the command line: a usage error, exit 2
+            raise click.BadParameter(
+                f"there is no session store at {echoed(str(path))}",
+                param_hint="'--store'",  # as the option's own check says it
+            )
+        readonly, upgrade = True, False  # $TABLETOP_STORE or the data folder: none there
     if upgrade:
         with suppress(OSError):  # a name too long, say: opening says what is wrong
             readonly = path.is_file() and not stores.writable_here(path)
@@ -72,6 +84,14 @@ def open_store(
     if ctx is not None:
         ctx.call_on_close(store.close)
     return store
+
+
+def _missing(path: Path) -> bool:
+    """True if nothing is at path (a name the system refuses is left to the store to explain)."""
+    try:
+        return not path.exists() and not path.is_symlink()
+    except OSError:
+        return False
 
 
 def _short(stamp: str) -> str:
@@ -110,8 +130,13 @@ def sessions_text(rows: list[SessionInfo]) -> str:
 @clear_errors
 def sessions(store: str | None, fmt: str) -> None:
     """List saved sessions: id, scenario, start, last activity, status, decisions made."""
-    with open_store(store, upgrade=True) as st:
-        rows = st.sessions()
+    from sim.session.location import default_store_path
+
+    if store is None and _missing(default_store_path()) and not os.environ.get(ENV_VAR):
+        rows: list[SessionInfo] = []  # nothing played here yet; nothing is made by looking
+    else:
+        with open_store(store, upgrade=True) as st:
+            rows = st.sessions()
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2))
     else:

@@ -17,10 +17,19 @@ def default_store_path() -> Path:
 
 
 def store_path(option: str | None = None) -> Path:
-    """The store to use: the --store option, else $TABLETOP_STORE, else the default."""
+    """The store to use: the --store option, else $TABLETOP_STORE, else the default.
+
+    A TABLETOP_STORE of only spaces is refused (a StoreError), as `--store " "` is: it would
+    be a store file named " " (an empty TABLETOP_STORE is unset, as shells treat it)."""
     if option:
         return _expanded(option, "--store")
     env = os.environ.get(ENV_VAR, "")
+    if env and not env.strip():
+        from sim.session.store import StoreError
+
+        raise StoreError(
+            f"${ENV_VAR} is an empty name (only spaces): give a file name, or unset it"
+        )
     if env:
         return _expanded(env, ENV_VAR)
     return default_store_path()

@@ -60,6 +60,13 @@ class StoreError(TabletopError):
     """The session store cannot be used as asked; the message says why and what to do."""
 
 
+class StoreUsageError(StoreError):
+    """A value typed by the user names nothing in the store (a session id, a decision or an
+    option of its scenario): a usage error from a command (exit 2), as a bad flag value is."""
+
+    exit_code = 2
+
+
 # --- schema -------------------------------------------------------------------------------------
 
 _V1 = """
@@ -248,14 +255,14 @@ def parse_session_id(text: str | int) -> int:
     if isinstance(text, int) and not isinstance(text, bool):
         if text > 0:
             return text
-        raise StoreError(f"no session {text}: session ids are positive whole numbers")
+        raise StoreUsageError(f"no session {text}: session ids are positive whole numbers")
     raw = str(text).strip()
     if raw.startswith("#"):
         raw = raw[1:]
     if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or int(raw) <= 0:
         shown = printable(str(text)[:MAX_ID_LENGTH], one_line=True)
         more = "…" if len(str(text)) > MAX_ID_LENGTH else ""
-        raise StoreError(
+        raise StoreUsageError(
             f"'{shown}{more}' is not a session id: ids are whole numbers (see `tabletop sessions`)"
         )
     return int(raw)
@@ -299,7 +306,7 @@ class SessionStore:
         """Open (creating if needed, unless readonly) the store at path and bring it up to date."""
         p = Path(path)
         shown = printable(str(p), one_line=True)
-        _check_name_lengths(p, shown)  # before any look at the file: its name may not fit
+        check_name_lengths(p, shown)  # before any look at the file: its name may not fit
         if p.is_dir():
             raise StoreError(f"the session store {shown} is a folder, not a file: use --store FILE")
         if p.exists() and not p.is_file():  # /dev/null, a FIFO: SQLite's errors say nothing
@@ -555,7 +562,7 @@ class SessionStore:
         sid = parse_session_id(ident)
         rows = self._read(_SESSION_SELECT + " WHERE s.id = ?", (sid,))
         if not rows:
-            raise StoreError(
+            raise StoreUsageError(
                 f"no session {sid} in {printable(str(self.path), one_line=True)} "
                 "(see `tabletop sessions`)"
             )
@@ -1058,7 +1065,7 @@ DEFAULT_NAME_MAX = 255
 """Bytes in one file name on most file systems (ext4, APFS, NTFS, tmpfs)."""
 
 
-def _check_name_lengths(path: Path, shown: str) -> None:
+def check_name_lengths(path: Path, shown: str) -> None:
     """A StoreError if a folder's name in path, or the store's name with SQLite's companion
     suffixes, is longer than a file name may be: SQLite would fail to open its '-journal' or
     '-wal' file and say only 'unable to open database file'."""

@@ -70,7 +70,7 @@ def test_what_if_between_two_sessions(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
-        (["99"], 1, "no session 99"),
+        (["99"], 2, "no session 99"),  # an unknown id typed: a usage error
         (["1", "--playbook", "quickstart--cooperate"], 2, "go with a scenario"),
         (["1", "--what-if", "quickstart--cooperate"], 2, "another session id"),
         (["no-such-thing"], 2, "no file or bundled scenario"),
@@ -122,4 +122,6 @@ def test_no_store_is_a_clear_error(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    assert done.returncode == 1 and "no session store" in done.stderr
+    # a --store naming no file is a usage error, as any missing file named; nothing is made
+    assert done.returncode == 2 and "no session store" in done.stderr
+    assert not (tmp_path / "none.sqlite3").exists()

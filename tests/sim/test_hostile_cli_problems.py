@@ -65,11 +65,12 @@ def test_a_session_store_that_is_a_device_or_a_fifo_is_named_for_what_it_is(
 def test_a_command_called_in_process_says_its_error_as_the_program_does(tmp_path: Path) -> None:
     """Through click alone (as CliRunner, or another program embedding the group), an error of
     ours is the same one line and exit 1, not an exception."""
+    env = {"TABLETOP_STORE": str(tmp_path / "none.db")}
     cases = [
-        (["report", "7", "--store", str(tmp_path / "none.db")], "error: there is no session"),
+        (["report", "7"], "error: there is no session"),
     ]
     for args, says in cases:
-        result = CliRunner().invoke(main, args)
+        result = CliRunner().invoke(main, args, env=env)
         assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert result.exit_code == 1
         assert result.stderr.startswith(says), result.stderr

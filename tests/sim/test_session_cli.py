@@ -23,6 +23,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str
 
 
 def test_no_sessions_yet(tmp_path: Path) -> None:
+    SessionStore.open(tmp_path / "s.sqlite3").close()
     code, out, _ = invoke("sessions", "--store", str(tmp_path / "s.sqlite3"))
     assert code == 0
     assert "No sessions yet" in out
@@ -60,9 +61,13 @@ def test_unusable_store_exits_1_without_traceback(tmp_path: Path, make: str, exp
 
 def test_store_from_environment(tmp_path: Path) -> None:
     path = tmp_path / "env.sqlite3"
-    code, _, _ = invoke("sessions", env={"TABLETOP_STORE": str(path)})
+    env = {"TABLETOP_STORE": str(path)}
+    code, _, _ = invoke("run", "quickstart", "--record", env=env)  # a writing command makes it
     assert code == 0
     assert path.exists()
+    code, out, _ = invoke("sessions", env=env)
+    assert code == 0
+    assert "quickstart" in out
 
 
 def test_record_a_headless_run_then_list_it(tmp_path: Path) -> None:
@@ -95,7 +100,7 @@ def test_record_a_headless_run_then_list_it(tmp_path: Path) -> None:
 def test_bad_ids_to_compare_and_branch(tmp_path: Path, ident: str) -> None:
     store = str(tmp_path / "s.sqlite3")
     invoke("run", "quickstart", "--record", "--store", store)
-    expected = 2 if ident.startswith("-") else 1  # '-3' reads as an option: a usage error
+    expected = 2  # an id typed that names no session is a usage error ('-3' reads as an option)
     code, _, err = invoke("compare", ident, "1", "--store", store)
     assert code == expected
     assert "\x1b" not in err and "\x07" not in err
@@ -278,9 +283,9 @@ def test_play_resume_refusals_exit_before_the_console(
     scenario.write_text(text, encoding="utf-8")
     invoke("run", str(scenario), "--record", "--store", store)
     code, _, err = invoke("play", "--resume", "99", "--store", store)
-    assert code == 1 and "no session 99" in err
+    assert code == 2 and "no session 99" in err  # an unknown id typed: a usage error
     code, _, err = invoke("play", "--resume", "1;DROP", "--store", store)
-    assert code == 1 and "not a session id" in err
+    assert code == 2 and "not a session id" in err
     code, _, err = invoke("play", "quickstart", "--resume", "1", "--store", store)
     assert code == 2
     scenario.write_text(text.replace("deadline: 24", "deadline: 20", 1), encoding="utf-8")

@@ -246,7 +246,7 @@ def test_watch_bad_ids(tmp_path: Path) -> None:
             text=True,
             timeout=60,
         )
-        assert proc.returncode == 1
+        assert proc.returncode == 2  # an id typed that names no session: a usage error
         assert "Traceback" not in proc.stderr
         assert "session" in proc.stderr
 
