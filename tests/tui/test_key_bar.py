@@ -127,6 +127,8 @@ async def test_once_the_exercise_has_ended_the_console_lists_no_key_that_cannot_
         assert not any(key in shown for key in inert), shown
         for key in ("Undo", "Observe", "Debrief", "Quit"):
             assert key in shown, shown
+        await pilot.press("v")  # undo is asked in the controller view
+        await until(app, pilot, lambda: app.controller, "the controller view")
         await pilot.press("u")
         await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
