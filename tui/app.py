@@ -590,7 +590,9 @@ class TabletopApp(App[None]):
         (its decision is saved with it); `tabletop play` says why and exits 128 + signum."""
         if self.stopped_by is None:
             self.stopped_by = signum
-            _exit_anyway(128 + signum, LEAVE_LIMIT)
+            from tui.stopsignals import LEAVE_LIMIT, exit_anyway
+
+            exit_anyway(128 + signum, LEAVE_LIMIT)
             self._leave_when_idle()
 
     def _leave_when_idle(self) -> None:
@@ -915,22 +917,3 @@ def _label(scenario: Scenario, decision: str, option: str) -> str:
             if d.id == decision and o.id == option:
                 return o.label
     return option
-
-
-LEAVE_LIMIT = 15.0
-"""Seconds a console ended by a signal has to leave cleanly before it ends anyway."""
-
-
-def _exit_anyway(code: int, after: float) -> None:
-    """End the process with ``code`` after ``after`` seconds if it has not ended by then.
-
-    Leaving cleanly can hang when the terminal is gone: after a hang-up, Textual's writer
-    thread was seen waiting for ever as the driver closed, and the console outlived its
-    terminal (found as processes left by the suite's tmux tests). Every decision is saved as
-    it is made, so ending the process loses none."""
-    import os
-    import threading
-
-    timer = threading.Timer(after, os._exit, args=(code,))
-    timer.daemon = True  # a process that leaves cleanly does not wait for it
-    timer.start()

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable
 
 STOP_SIGNALS: dict[int, str] = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
@@ -40,3 +41,19 @@ def catch_stop_signals(on_signal: Callable[[int], None]) -> Callable[[], None]:
                 loop.remove_signal_handler(signum)
 
     return release
+
+
+LEAVE_LIMIT = 15.0
+"""Seconds a console ended by a signal has to leave cleanly before it ends anyway."""
+
+
+def exit_anyway(code: int, after: float) -> None:
+    """End the process with ``code`` after ``after`` seconds if it has not ended by then.
+
+    Leaving cleanly can hang when the terminal is gone: after a hang-up, Textual's writer
+    thread was seen waiting for ever as the driver closed, and the console outlived its
+    terminal (found as processes left by the suite's tmux tests). Every decision is saved as
+    it is made, so ending the process loses none."""
+    timer = threading.Timer(after, os._exit, args=(code,))
+    timer.daemon = True  # a process that leaves cleanly does not wait for it
+    timer.start()

@@ -191,6 +191,9 @@ class WatchApp(App[None]):
         for); `tabletop watch` says why and exits 128 + signum."""
         if self.stopped_by is None:
             self.stopped_by = signum
+            from tui.stopsignals import LEAVE_LIMIT, exit_anyway
+
+            exit_anyway(128 + signum, LEAVE_LIMIT)  # if leaving hangs (a terminal gone)
             self.exit()
 
     def _tick(self) -> None:

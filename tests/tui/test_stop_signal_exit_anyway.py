@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sim.loader import load_scenario
-from tui import app as app_module
+from tui import stopsignals
 from tui.app import TabletopApp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_process_ends_with_the_signals_code_when_leaving_hangs() -> None:
     code = (
         "import time\n"
-        "from tui.app import _exit_anyway\n"
-        "_exit_anyway(129, 0.2)\n"
+        "from tui.stopsignals import exit_anyway\n"
+        "exit_anyway(129, 0.2)\n"
         "time.sleep(60)  # leaving cleanly, hung\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=30, check=False)
@@ -34,12 +34,12 @@ async def test_a_stop_signal_arms_the_end_before_leaving(
     signum: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     armed: list[tuple[int, float]] = []
-    monkeypatch.setattr(app_module, "_exit_anyway", lambda code, after: armed.append((code, after)))
+    monkeypatch.setattr(stopsignals, "exit_anyway", lambda code, after: armed.append((code, after)))
     app = TabletopApp(load_scenario(ROOT / "scenarios" / "quickstart.yaml"))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         app.stop_by_signal(signum)
         app.stop_by_signal(signum)  # a second signal arms nothing more
         await pilot.pause()
-    assert armed == [(128 + signum, app_module.LEAVE_LIMIT)]
+    assert armed == [(128 + signum, stopsignals.LEAVE_LIMIT)]
     assert app.stopped_by == signum
