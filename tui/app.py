@@ -58,6 +58,9 @@ INERT_AFTER_THE_END = frozenset(
     {"end_exercise", "toggle_play", "step", "faster", "slower", "choose", "next_decision"}
 )
 """Actions that cannot act once the exercise has ended: the key bars stop listing them."""
+CONTROLLER_VIEW_ONLY = frozenset({"fire_inject", "adjust", "note", "observe", "undo"})
+"""Actions for the controller view only (each says so, and to press v, in the players' view):
+the key bars list them only in the controller view."""
 
 
 class TabletopApp(App[None]):
@@ -560,6 +563,12 @@ class TabletopApp(App[None]):
             for text, title, severity, timeout in held:
                 self.notify(text, title=title, severity=severity, markup=False, timeout=timeout)
         self.refresh_views(full=True)
+        for screen in self.screen_stack:  # the key bars list the controller's keys, or not
+            screen.refresh_bindings()
+
+    def listed(self, action: str) -> bool:
+        """Whether the key bars list a key for ``action`` (``app.undo``, ``undo``) now."""
+        return self.controller or action.removeprefix("app.") not in CONTROLLER_VIEW_ONLY
 
     def action_briefing(self) -> None:
         from tui.screens.briefing import BriefingScreen

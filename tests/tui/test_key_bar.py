@@ -53,7 +53,7 @@ def shown_keys(app: TabletopApp) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for active in app.screen.active_bindings.values():
         binding = active.binding
-        if binding.show and active.enabled:
+        if binding.show and active.enabled and app.listed(binding.action):
             label = binding.key_display or app.get_key_display(binding)
             if all(label != k and binding.description != d for k, d in out):
                 out.append((label, binding.description))
@@ -68,13 +68,19 @@ async def test_a_key_and_what_it_does_stay_on_one_line_of_the_bar(size: tuple[in
     app = TabletopApp(quickstart(), seed=3)
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        await pilot.pause()
-        lines = [" ".join(line.split()) for line in bar_lines(app).splitlines()]
-        keys = shown_keys(app)
-        assert keys
-        for label, description in keys:
-            whole = f"{label} {description}"
-            assert any(whole in line for line in lines), f"{whole!r} is split:\n" + "\n".join(lines)
+        for controller in (False, True):
+            if controller:
+                await pilot.press("v")
+                await until(app, pilot, lambda: app.controller, "the controller view")
+            await pilot.pause()
+            lines = [" ".join(line.split()) for line in bar_lines(app).splitlines()]
+            keys = shown_keys(app)
+            assert keys
+            for label, description in keys:
+                whole = f"{label} {description}"
+                assert any(whole in line for line in lines), f"{whole!r} is split:\n" + "\n".join(
+                    lines
+                )
 
 
 async def test_the_plan_tab_lists_its_own_keys_in_the_bar(tmp_path: Path) -> None:
@@ -123,12 +129,12 @@ async def test_once_the_exercise_has_ended_the_console_lists_no_key_that_cannot_
         await until(app, pilot, lambda: app.snapshot is not None and app.snapshot.finished, "end")
         await pilot.press("escape")
         await until(app, pilot, lambda: isinstance(app.screen, ConsoleScreen), "the console")
+        await pilot.press("v")  # undo is asked in the controller view
+        await until(app, pilot, lambda: "Undo" in bar_lines(app), "the controller's keys")
         shown = bar_lines(app)
         assert not any(key in shown for key in inert), shown
         for key in ("Undo", "Observe", "Debrief", "Quit"):
             assert key in shown, shown
-        await pilot.press("v")  # undo is asked in the controller view
-        await until(app, pilot, lambda: app.controller, "the controller view")
         await pilot.press("u")
         await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
@@ -166,4 +172,30 @@ async def test_a_session_resumed_after_its_end_lists_no_clock_keys(tmp_path: Pat
         await settle(again, pilot)
         await until(again, pilot, lambda: isinstance(again.screen, ConsoleScreen), "the console")
         await until(again, pilot, lambda: "Play/pause" not in bar_lines(again), "no clock keys")
-        assert "Undo" in bar_lines(again)
+        await pilot.press("v")  # the controller's keys are listed in the controller view
+        await until(again, pilot, lambda: "Undo" in bar_lines(again), "the controller's keys")
+
+
+async def test_the_players_view_lists_none_of_the_controllers_keys() -> None:
+    """Inject, adjust, note, observe and undo act only in the controller view (in the players'
+    view each says to press v): the bar listed them on the projector all the same."""
+    app = TabletopApp(quickstart(), seed=3)
+    controllers = ("Inject", "Adjust", "Note", "Observe", "Undo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert not app.controller
+        shown = bar_lines(app)
+        assert not any(key in shown for key in controllers), shown
+        assert "View" in shown and "Free text" in shown
+        await pilot.press("v")
+        await until(app, pilot, lambda: "Undo" in bar_lines(app), "the controller's keys")
+        assert all(key in bar_lines(app) for key in controllers), bar_lines(app)
+        await pilot.press("v")
+        await until(app, pilot, lambda: "Undo" not in bar_lines(app), "the players' keys")
+        await pilot.press("u")  # still explains itself when pressed
+        await until(
+            app,
+            pilot,
+            lambda: any("Undo" in str(n.message) for n in app._notifications),
+            "the notice",
+        )

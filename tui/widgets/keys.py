@@ -55,9 +55,12 @@ class KeyBar(Static):
     def show_keys(self) -> None:
         entries: list[Text] = []
         seen: set[str] = set()
+        listed = getattr(self.app, "listed", None)  # (the console's: keys for this view)
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or not active.enabled:
+                continue
+            if listed is not None and not listed(binding.action):
                 continue
             label = binding.key_display or self.app.get_key_display(binding)
             if label in seen or binding.description in seen:
